@@ -1,0 +1,26 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-properties': ['error',
+        { object: 'it', property: 'only' }, { object: 'it', property: 'skip' },
+        { object: 'describe', property: 'only' }, { object: 'describe', property: 'skip' },
+        { object: 'test', property: 'only' }, { object: 'test', property: 'skip' }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@slack/*', 'bullmq', 'ioredis', 'simple-git', 'octokit', '@kubernetes/client-node', 'node:child_process', 'node:http', 'node:https', 'node:net', '**/adapters/**', '**/main/**'],
+          message: 'src/core is pure: adapters and processes are injected through ports.' },
+      ] }],
+    },
+  },
+);

@@ -1,0 +1,26 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import type { ConfigFile } from '../../core/config/index.js';
+import { ErrorCode, NestorError } from '../../core/errors.js';
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries
+      .filter((e) => !e.name.startsWith('.') && e.name !== 'node_modules')
+      .map(async (e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : [])),
+  );
+  return nested.flat();
+}
+
+/** Reads every file of a nestor-config folder (hidden ones aside). */
+export async function readConfigFolder(root: string): Promise<ConfigFile[]> {
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) {
+    throw new NestorError(ErrorCode.ConfigNotFound, `no nestor-config folder at ${root} (give --config DIR or set NESTOR_CONFIG)`);
+  }
+  const paths = (await walk(root)).sort();
+  return Promise.all(
+    paths.map(async (path) => ({ path: relative(root, path).split(sep).join('/'), text: await readFile(path, 'utf8') })),
+  );
+}

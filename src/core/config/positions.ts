@@ -1,0 +1,62 @@
+// Where a key path sits in a YAML text. Only called when something must be reported, so the
+// slower position-aware `yaml` parser stays out of the hot path (js-yaml parses for merging).
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+interface Located {
+  doc: ReturnType<typeof parseDocument>;
+  lines: LineCounter;
+}
+
+const cache = new WeakMap<object, Located>();
+
+function locate(owner: object, text: string): Located {
+  let found = cache.get(owner);
+  if (!found) {
+    const lines = new LineCounter();
+    found = { doc: parseDocument(text, { lineCounter: lines, uniqueKeys: false }), lines };
+    cache.set(owner, found);
+  }
+  return found;
+}
+
+function at(lines: LineCounter, offset: number): Position {
+  const { line, col } = lines.linePos(offset);
+  return { line, col };
+}
+
+/**
+ * Position of `path` inside `text`: of the key itself when `onKey`, else of its value. Falls back
+ * to the deepest ancestor that exists, then to 1:1.
+ * `owner` is any object that lives as long as `text` (used as a cache key).
+ */
+export function positionOf(owner: object, text: string, path: readonly (string | number)[], onKey = false): Position {
+  const { doc, lines } = locate(owner, text);
+  let node: Node | null | undefined = doc.contents as Node | null;
+  let best: Position = node?.range ? at(lines, node.range[0]) : { line: 1, col: 1 };
+  for (let i = 0; i < path.length; i++) {
+    const segment = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) return best;
+      const keyNode = pair.key as Node;
+      if (keyNode.range) best = at(lines, keyNode.range[0]);
+      if (last && onKey) return best;
+      node = pair.value as Node | null;
+      if (node?.range && !(last && onKey)) best = last ? at(lines, node.range[0]) : best;
+    } else if (isSeq(node)) {
+      const item = node.items[Number(segment)] as Node | undefined;
+      if (!item) return best;
+      node = item;
+      if (item.range) best = at(lines, item.range[0]);
+    } else {
+      return best;
+    }
+  }
+  return best;
+}

@@ -1,0 +1,213 @@
+// The one schema of nestor-config. JSON Schema for validation (ajv) and the TypeScript types
+// used everywhere else are both derived from these definitions.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/** DNS-1123 label: what Kubernetes accepts as a namespace or object name. */
+export const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
+export const DNS1123_MAX = 63;
+/** An environment variable name. */
+export const ENV_KEY = '^[A-Za-z_][A-Za-z0-9_]*$';
+/** A Kubernetes resource quantity: `250Mi`, `0.2`, `100m`, `1G`, `1e3`. */
+export const QUANTITY = '^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$';
+/** A process type of a Procfile: `web`, `worker`, `release-notes`. */
+export const PROCESS_NAME = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
+
+const strict = { additionalProperties: false } as const;
+const dnsName = (description: string) =>
+  Type.String({ pattern: DNS1123_LABEL, maxLength: DNS1123_MAX, description });
+const stringMap = (value: TSchema = Type.String()) => Type.Record(Type.String(), value);
+/** A map whose keys must match `pattern`; a bad key is reported as such, not silently ignored. */
+const keyedBy = <T extends TSchema>(pattern: string, keyDescription: string, value: T, description?: string) =>
+  Type.Record(Type.String(), value, {
+    propertyNames: { pattern, description: keyDescription },
+    ...(description ? { description } : {}),
+  });
+
+export const Quantity = Type.Union(
+  [Type.String({ pattern: QUANTITY }), Type.Number({ minimum: 0 })],
+  { description: 'a resource quantity such as 250Mi or 0.2' },
+);
+
+export const ResourceList = Type.Object(
+  { cpu: Type.Optional(Quantity), memory: Type.Optional(Quantity), 'ephemeral-storage': Type.Optional(Quantity) },
+  strict,
+);
+export const Resources = Type.Object(
+  { limits: Type.Optional(ResourceList), requests: Type.Optional(ResourceList) },
+  strict,
+);
+export const Scale = Type.Object(
+  {
+    minReplicas: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
+    maxReplicas: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    targetCPUUtilizationPercentage: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  },
+  strict,
+);
+/** Per process type (`web`, `worker`, ... or `default` for every process). */
+export const PerProcess = <T extends TSchema>(value: T) =>
+  keyedBy(PROCESS_NAME, 'a process name such as web, worker or default', value);
+
+export const AntiAffinity = Type.Union([Type.Literal('node'), Type.Literal('zone'), Type.Literal('none')], {
+  description: 'node, zone or none',
+});
+
+/** Scalars only: a config value becomes an environment variable; `null` deletes an inherited one. */
+export const VariableValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()], {
+  description: 'a string, number, boolean or null (maps and lists are not allowed)',
+});
+export const Variables = keyedBy(
+  '^[A-Za-z0-9_-]+$',
+  'a variable group name such as app or ope',
+  Type.Union([keyedBy(ENV_KEY, 'an environment variable name such as NODE_ENV', VariableValue), Type.Null()], {
+    description: 'a map of KEY: value, or null',
+  }),
+  'variable groups (app, ope, ...) of KEY: value',
+);
+
+export const TemplateVars = Type.Object(
+  {
+    tplCriticity: Type.Optional(
+      Type.Union([Type.Literal('low'), Type.Literal('medium'), Type.Literal('high'), Type.Literal('critical')], {
+        description: 'low, medium, high or critical',
+      }),
+    ),
+    tplTeam: Type.Optional(dnsName('the team that receives alerts')),
+    tplWeb2xxThreshold: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$', description: 'a number as a string' })),
+    tplWeb50thLatencyThreshold: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$', description: 'seconds as a string' })),
+    tplWeb95thLatencyThreshold: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$', description: 'seconds as a string' })),
+  },
+  strict,
+);
+
+export const Ingress = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean()),
+    className: Type.Optional(Type.String({ pattern: DNS1123_LABEL })),
+    host: Type.Optional(Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 })),
+    tlsSecret: Type.Optional(dnsName('a TLS Secret in the namespace')),
+  },
+  strict,
+);
+
+export const ClusterDeployment = Type.Object(
+  {
+    cluster_name: Type.String({ pattern: '^[A-Za-z0-9][-A-Za-z0-9_.]*$', maxLength: 253 }),
+    context: Type.Optional(Type.String({ minLength: 1, description: 'kubeconfig context (default: cluster_name)' })),
+    namespace: Type.Optional(dnsName('namespace (default: the environment name)')),
+    hpa_replicas: Type.Optional(Type.Boolean()),
+    scales: Type.Optional(PerProcess(Scale)),
+    resources: Type.Optional(PerProcess(Resources)),
+    nodeSelector: Type.Optional(PerProcess(stringMap())),
+    anti_affinity: Type.Optional(AntiAffinity),
+  },
+  strict,
+);
+
+export const Registry = Type.Object({ id: Type.String({ minLength: 1 }), organization: Type.String({ minLength: 1 }) }, strict);
+
+export const Approval = Type.Object(
+  {
+    approvers: Type.Array(Type.String({ minLength: 1 }), { minItems: 1 }),
+    expires_minutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10080 })),
+  },
+  strict,
+);
+export const Access = Type.Object(
+  { users: Type.Optional(Type.Array(Type.String({ minLength: 1 }))), teams: Type.Optional(Type.Array(Type.String({ minLength: 1 }))) },
+  strict,
+);
+
+export const ProjectFile = Type.Object(
+  {
+    project: Type.Optional(dnsName('the project name')),
+    env: Type.Optional(dnsName('the environment name, equal to its folder')),
+    parent: Type.Optional(dnsName('the parent environment')),
+    domain: Type.Optional(Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 })),
+    approval: Type.Optional(Type.Union([Approval, Type.Null()])),
+    access: Type.Optional(Type.Union([Access, Type.Null()])),
+    docker: Type.Optional(
+      Type.Object(
+        {
+          build: Type.Optional(Type.Object({ variables: Type.Optional(stringMap()) }, strict)),
+          registries: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Array(Registry, { minItems: 1 }))),
+        },
+        strict,
+      ),
+    ),
+    deployments: Type.Optional(
+      Type.Object({ kubernetes: Type.Optional(Type.Array(ClusterDeployment, { minItems: 1 })) }, strict),
+    ),
+    variables: Type.Optional(Variables),
+    templateVars: Type.Optional(TemplateVars),
+    ingress: Type.Optional(Ingress),
+    slack: Type.Optional(
+      Type.Object(
+        {
+          token: Type.Optional(Type.String()),
+          channels: Type.Optional(
+            Type.Object({ info: Type.Optional(Type.String({ minLength: 1 })), error: Type.Optional(Type.String({ minLength: 1 })) }, strict),
+          ),
+        },
+        strict,
+      ),
+    ),
+  },
+  strict,
+);
+
+export const CronSpec = Type.Object(
+  {
+    schedule: Type.String({ format: 'cron', description: 'a five-field cron expression' }),
+    command: Type.String({ minLength: 1 }),
+  },
+  strict,
+);
+
+export const AppFile = Type.Object(
+  {
+    app: Type.Optional(dnsName('the app name, equal to its file name')),
+    git: Type.Optional(
+      Type.Object({ origin: Type.String({ minLength: 1 }), branch: Type.Optional(Type.String({ minLength: 1 })) }, strict),
+    ),
+    is_enabled: Type.Optional(Type.Boolean()),
+    port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+    processes: Type.Optional(Type.Union([PerProcess(Type.Union([Type.String({ minLength: 1 }), Type.Null()])), Type.Null()])),
+    crons: Type.Optional(Type.Union([PerProcess(Type.Union([CronSpec, Type.Null()])), Type.Null()])),
+    resources: Type.Optional(PerProcess(Resources)),
+    scales: Type.Optional(PerProcess(Scale)),
+    nodeSelector: Type.Optional(PerProcess(stringMap())),
+    anti_affinity: Type.Optional(AntiAffinity),
+    teams: Type.Optional(Type.Array(dnsName('a team name'))),
+    variables: Type.Optional(Variables),
+    secrets: Type.Optional(Type.Array(Type.String({ pattern: ENV_KEY }))),
+    templateVars: Type.Optional(TemplateVars),
+    ingress: Type.Optional(Ingress),
+  },
+  strict,
+);
+
+export type ProjectFileConfig = Static<typeof ProjectFile>;
+export type AppFileConfig = Static<typeof AppFile>;
+export type ClusterDeploymentConfig = Static<typeof ClusterDeployment>;
+export type ScaleConfig = Static<typeof Scale>;
+export type ResourcesConfig = Static<typeof Resources>;
+export type VariablesConfig = Static<typeof Variables>;
+export type TemplateVarsConfig = Static<typeof TemplateVars>;
+export type CronConfig = Static<typeof CronSpec>;
+
+/** What the merge of every layer gives for one app in one environment. */
+export type MergedConfig = ProjectFileConfig & AppFileConfig;
+
+/** Keys a merged config must end up with, and where a user is told to set them. */
+export const REQUIRED_AFTER_MERGE = [
+  { path: ['project'], where: 'project.yaml' },
+  { path: ['domain'], where: 'project.yaml' },
+  { path: ['deployments', 'kubernetes'], where: 'project.yaml' },
+  { path: ['docker', 'registries'], where: 'project.yaml' },
+] as const;
+
+/** A value of the form `$NAME` is read from Nestor's process environment at render time. */
+export const ENV_REFERENCE = /^\$([A-Z_][A-Z0-9_]*)$/;
+/** A variable whose value is this mask names a secret kept in a Kubernetes Secret, never in git. */
+export const SECRET_MASK = '********';
