@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import type { ConfigFile } from '../../core/config/index.js';
+import { loadConfigTree, type ConfigFile, type ConfigTree } from '../../core/config/index.js';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 
 async function walk(dir: string): Promise<string[]> {
@@ -23,4 +23,9 @@ export async function readConfigFolder(root: string): Promise<ConfigFile[]> {
   return Promise.all(
     paths.map(async (path) => ({ path: relative(root, path).split(sep).join('/'), text: await readFile(path, 'utf8') })),
   );
+}
+
+/** Reads and loads a nestor-config folder; throws ConfigError with every problem. */
+export async function loadConfigFolder(root: string): Promise<ConfigTree> {
+  return loadConfigTree(await readConfigFolder(root));
 }

@@ -6,3 +6,5 @@ export { resolveReferences, type Environment } from './resolve-references.js';
 export { positionOf } from './positions.js';
 export { cronProblem } from './cron.js';
 export * from './schema.js';
+export { showConfig, showEnvironmentTree } from './show.js';
+export { withClusterPrecedence } from './cluster-settings.js';

@@ -1,0 +1,97 @@
+// One HTTP request to the API server of a kubeconfig context, authenticated the way
+// @kubernetes/client-node does it (certificates, tokens, exec plugins), bounded by a timeout.
+import http, { type IncomingHttpHeaders } from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+export interface KubeRequest {
+  method: 'GET' | 'PATCH' | 'DELETE';
+  /** Path below the server URL, e.g. `/apis/apps/v1/namespaces/dev3/deployments/mary-web`. */
+  path: string;
+  query?: Record<string, string>;
+  body?: string;
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+export interface KubeResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** Sends one request; rejects with a NetworkError (timeouts included) when no answer came. */
+export type Transport = (request: KubeRequest, timeoutMs: number) => Promise<KubeResponse>;
+
+/** No HTTP answer: connection refused or reset, timeout, DNS failure. Always worth a retry. */
+export class NetworkError extends Error {
+  constructor(message: string, readonly code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NetworkError';
+  }
+}
+
+function urlOf(server: string, request: KubeRequest): URL {
+  const url = new URL(server.replace(/\/+$/, '') + request.path);
+  for (const [key, value] of Object.entries(request.query ?? {})) url.searchParams.set(key, value);
+  return url;
+}
+
+function networkError(err: unknown): NetworkError {
+  if (err instanceof NetworkError) return err;
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'ENETWORK';
+  const message = err instanceof Error ? err.message : String(err);
+  return new NetworkError(`${code === 'ENETWORK' ? '' : `${code}: `}${message}`, code, { cause: err });
+}
+
+/** A transport for the current context of `kubeConfig` (one KubeConfig per context). */
+export function kubeConfigTransport(kubeConfig: KubeConfig): Transport {
+  return async (request, timeoutMs) => {
+    const server = kubeConfig.getCurrentCluster()?.server;
+    if (!server) throw new NetworkError('the kubeconfig context has no cluster server', 'ENOSERVER');
+    const options: https.RequestOptions = {
+      method: request.method,
+      headers: {
+        Accept: 'application/json',
+        'User-Agent': 'nestor',
+        ...(request.contentType ? { 'Content-Type': request.contentType } : {}),
+      },
+    };
+    await kubeConfig.applyToHTTPSOptions(options);
+    return send(urlOf(server, request), options, request, timeoutMs);
+  };
+}
+
+function send(url: URL, options: https.RequestOptions, request: KubeRequest, timeoutMs: number): Promise<KubeResponse> {
+  const module = url.protocol === 'http:' ? http : https;
+  return new Promise<KubeResponse>((resolve, reject) => {
+    let settled = false;
+    const finish = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const req = module.request(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => finish(() => resolve({
+        status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8'),
+      })));
+      res.on('error', (err) => finish(() => reject(networkError(err))));
+    });
+    const timer = setTimeout(() => {
+      req.destroy();
+      finish(() => reject(new NetworkError(`no answer within ${timeoutMs} ms`, 'ETIMEDOUT')));
+    }, timeoutMs);
+    const onAbort = (): void => {
+      req.destroy();
+      finish(() => reject(request.signal?.reason ?? new Error('aborted')));
+    };
+    if (request.signal?.aborted) return onAbort();
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (err) => finish(() => reject(networkError(err))));
+    req.end(request.body);
+  });
+}

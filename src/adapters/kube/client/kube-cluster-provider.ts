@@ -1,0 +1,68 @@
+// ClusterProvider on a kubeconfig: one Cluster per context, named like an environment's
+// `cluster_name`. The KubeConfig is built by the caller (main/) and injected here.
+import { KubeConfig } from '@kubernetes/client-node';
+import { ErrorCode, NestorError } from '../../../core/errors.js';
+import type { Cluster, ClusterProvider } from '../../../core/ports/cluster.js';
+import { kubeConfigTransport, type Transport } from './http-transport.js';
+import { KubeCluster } from './kube-cluster.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+
+export interface KubeClusterProviderOptions {
+  /** Overrides of the retry policy (attempts, delays, per-request timeout, sleep, random). */
+  retry?: Partial<RetryPolicy>;
+  /** How requests are sent for one context (default: HTTP(S) with the kubeconfig's credentials). */
+  transport?: (kubeConfig: KubeConfig) => Transport;
+}
+
+/** Reads a kubeconfig file; the caller picks the path (e.g. from `--kubeconfig` or KUBECONFIG). */
+export function kubeConfigFromFile(path: string): KubeConfig {
+  const kubeConfig = new KubeConfig();
+  try {
+    kubeConfig.loadFromFile(path);
+  } catch (err) {
+    throw new NestorError(ErrorCode.ConfigInvalid, `cannot read kubeconfig ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return kubeConfig;
+}
+
+export class KubeClusterProvider implements ClusterProvider {
+  private readonly clusters = new Map<string, Cluster>();
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly kubeConfig: KubeConfig, private readonly options: KubeClusterProviderOptions = {}) {
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  }
+
+  cluster(contextName: string): Cluster {
+    const known = this.clusters.get(contextName);
+    if (known) return known;
+    const context = this.kubeConfig.getContextObject(contextName);
+    if (!context) {
+      const names = this.kubeConfig.getContexts().map((c) => c.name).join(', ') || 'none';
+      throw new NestorError(ErrorCode.ConfigInvalid, `no kubeconfig context named "${contextName}" (known: ${names})`);
+    }
+    const forContext = this.kubeConfigFor(contextName);
+    const server = forContext.getCurrentCluster();
+    if (!server) throw new NestorError(ErrorCode.ConfigInvalid, `kubeconfig context "${contextName}" names no known cluster`);
+    if (server.server.startsWith('http:') && !server.skipTLSVerify) {
+      throw new NestorError(ErrorCode.ConfigInvalid,
+        `kubeconfig context "${contextName}": ${server.server} is plain HTTP; set insecure-skip-tls-verify: true on its cluster to allow it`);
+    }
+    const transport = (this.options.transport ?? kubeConfigTransport)(forContext);
+    const cluster = new KubeCluster({ name: contextName, transport, retry: this.retry, defaultNamespace: context.namespace ?? 'default' });
+    this.clusters.set(contextName, cluster);
+    return cluster;
+  }
+
+  /** A KubeConfig whose current context is `contextName` (the injected one is left untouched). */
+  private kubeConfigFor(contextName: string): KubeConfig {
+    const copy = new KubeConfig();
+    copy.loadFromOptions({
+      clusters: this.kubeConfig.getClusters(),
+      users: this.kubeConfig.getUsers(),
+      contexts: this.kubeConfig.getContexts(),
+      currentContext: contextName,
+    });
+    return copy;
+  }
+}

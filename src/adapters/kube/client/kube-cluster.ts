@@ -1,0 +1,180 @@
+// Cluster on a real API server: server-side apply over raw, authenticated requests (see
+// http-transport.ts), bounded retries of transient failures, errors as one line per cause.
+import { isDeepStrictEqual } from 'node:util';
+import { ErrorCode, NestorError } from '../../../core/errors.js';
+import {
+  ApplyResult, describeRef, refOf, secretValues, sortForApply,
+  type AppliedObject, type ApplyOptions, type Cluster, type KubeEvent, type KubeObject, type ListQuery,
+  type ObjectRef, type RolloutStatus,
+} from '../../../core/ports/cluster.js';
+import { statusError, unavailableError, type ErrorContext } from './cluster-errors.js';
+import { Discovery } from './discovery.js';
+import type { KubeRequest, Transport } from './http-transport.js';
+import { eventsOf, itemsOf, parseObject } from './kube-json.js';
+import { RetriesExhausted, sendWithRetry, type RetryPolicy } from './retry.js';
+import { rolloutStatusOf } from './rollout-status.js';
+
+export interface KubeClusterOptions {
+  /** The kubeconfig context name. */
+  name: string;
+  transport: Transport;
+  retry: RetryPolicy;
+  /** Namespace of namespaced objects that name none (the context's, else `default`). */
+  defaultNamespace: string;
+}
+
+const APPLY_CONTENT_TYPE = 'application/apply-patch+yaml';
+/** Set by the server: never sent in an apply (managedFields would be refused). */
+const SERVER_FIELDS = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink'];
+
+class HttpFailure extends Error {
+  constructor(readonly status: number, readonly body: string) {
+    super(`HTTP ${status}`);
+  }
+}
+
+function forApply(obj: KubeObject): KubeObject {
+  const metadata = { ...obj.metadata };
+  for (const field of SERVER_FIELDS) delete metadata[field];
+  const { status: _status, ...rest } = obj;
+  return { ...rest, metadata };
+}
+
+/** What an apply can change: everything but bookkeeping and status. */
+function content(obj: KubeObject): unknown {
+  const { managedFields: _m, resourceVersion: _r, ...metadata } = obj.metadata;
+  const { status: _s, ...rest } = obj;
+  return { ...rest, metadata };
+}
+
+export class KubeCluster implements Cluster {
+  readonly name: string;
+  private readonly discovery: Discovery;
+
+  constructor(private readonly options: KubeClusterOptions) {
+    this.name = options.name;
+    this.discovery = new Discovery(options.name, async (path) => {
+      const response = await this.request({ method: 'GET', path }, true);
+      return response === undefined ? undefined : JSON.parse(response) as object;
+    });
+  }
+
+  async apply(objects: readonly KubeObject[], options: ApplyOptions): Promise<AppliedObject[]> {
+    const applied: AppliedObject[] = [];
+    const secrets = secretValues(objects);
+    for (const obj of sortForApply(objects)) {
+      options.signal?.throwIfAborted();
+      const ctx: ErrorContext = { cluster: this.name, operation: 'apply', ref: refOf(obj), applied, secrets };
+      applied.push(await this.guard(ctx, async () => {
+        const ref = await this.refWithScope(obj);
+        ctx.ref = ref;
+        return this.applyOne(obj, ref, options);
+      }));
+    }
+    return applied;
+  }
+
+  async get(ref: ObjectRef): Promise<KubeObject | undefined> {
+    return this.guard({ cluster: this.name, operation: 'get', ref }, async () => {
+      const body = await this.request({ method: 'GET', path: await this.path(ref) }, true);
+      return body === undefined ? undefined : parseObject(body, ref);
+    });
+  }
+
+  async list(query: ListQuery): Promise<KubeObject[]> {
+    const result: KubeObject[] = [];
+    for (const kind of query.kinds) {
+      const operation = `list ${kind.kind} matching "${query.labelSelector}" in namespace ${query.namespace}`;
+      const items = await this.guard({ cluster: this.name, operation }, async () => {
+        const path = await this.discovery.path({ ...kind, namespace: query.namespace }, this.options.defaultNamespace);
+        const body = await this.request({ method: 'GET', path, query: { labelSelector: query.labelSelector } });
+        return itemsOf(body ?? '{}', kind);
+      });
+      result.push(...items);
+    }
+    return result;
+  }
+
+  async delete(ref: ObjectRef): Promise<'deleted' | 'absent'> {
+    return this.guard({ cluster: this.name, operation: 'delete', ref }, async () => {
+      const path = await this.path(ref);
+      const body = await this.request({ method: 'DELETE', path, query: { propagationPolicy: 'Background' } }, true);
+      return body === undefined ? 'absent' : 'deleted';
+    });
+  }
+
+  async rolloutStatus(ref: ObjectRef): Promise<RolloutStatus> {
+    if (ref.kind !== 'Deployment') {
+      throw new NestorError(ErrorCode.BadInput, `rollout status is only read for Deployments, not ${describeRef(ref)}`);
+    }
+    const live = await this.guard({ cluster: this.name, operation: 'read rollout status of', ref }, () => this.get(ref));
+    if (live === undefined) return notFoundStatus(ref);
+    return rolloutStatusOf(ref, live);
+  }
+
+  async events(namespace: string, involved: ObjectRef): Promise<KubeEvent[]> {
+    return this.guard({ cluster: this.name, operation: 'list events of', ref: involved }, async () => {
+      const fieldSelector = `involvedObject.kind=${involved.kind},involvedObject.name=${involved.name}`;
+      const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`;
+      return eventsOf(await this.request({ method: 'GET', path, query: { fieldSelector } }) ?? '{}');
+    });
+  }
+
+  private async applyOne(obj: KubeObject, ref: ObjectRef, options: ApplyOptions): Promise<AppliedObject> {
+    const path = await this.path(ref);
+    const signal = options.signal;
+    const beforeBody = await this.request({ method: 'GET', path, ...(signal ? { signal } : {}) }, true);
+    const query: Record<string, string> = { fieldManager: options.fieldManager };
+    if (options.force) query['force'] = 'true';
+    if (options.dryRun) query['dryRun'] = 'All';
+    const afterBody = await this.request({
+      method: 'PATCH', path, query, body: JSON.stringify(forApply(obj)), contentType: APPLY_CONTENT_TYPE, ...(signal ? { signal } : {}),
+    });
+    if (beforeBody === undefined) return { ref, result: ApplyResult.Created };
+    const before = parseObject(beforeBody, ref);
+    const after = parseObject(afterBody ?? '{}', ref);
+    return { ref, result: isDeepStrictEqual(content(before), content(after)) ? ApplyResult.Unchanged : ApplyResult.Configured };
+  }
+
+  /** The object's ref with the namespace it really lands in (none for cluster-scoped kinds). */
+  private async refWithScope(obj: KubeObject): Promise<ObjectRef> {
+    const resource = await this.discovery.resource(obj);
+    const { namespace: _ns, ...ref } = refOf(obj);
+    return resource.namespaced ? { ...ref, namespace: obj.metadata.namespace ?? this.options.defaultNamespace } : ref;
+  }
+
+  private path(ref: ObjectRef): Promise<string> {
+    return this.discovery.path(ref, this.options.defaultNamespace);
+  }
+
+  /** The body of a 2xx answer; undefined for a 404 when `absentOk`; else throws HttpFailure. */
+  private async request(request: KubeRequest, absentOk = false): Promise<string | undefined> {
+    const response = await sendWithRetry(this.options.transport, request, this.options.retry);
+    if (response.status >= 200 && response.status < 300) return response.body;
+    if (response.status === 404 && absentOk) return undefined;
+    throw new HttpFailure(response.status, response.body);
+  }
+
+  private async guard<T>(ctx: ErrorContext, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof RetriesExhausted) throw unavailableError(ctx, err.message, err);
+      if (err instanceof HttpFailure) throw statusError(ctx, err.status, err.body);
+      if (err instanceof NestorError || isAbort(err)) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      throw new NestorError(ErrorCode.Internal, `cluster ${this.name}: ${ctx.operation}${ctx.ref ? ` ${describeRef(ctx.ref)}` : ''} failed: ${message}`, { cause: err });
+    }
+  }
+}
+
+function isAbort(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'AbortError' || err.name === 'TimeoutError');
+}
+
+function notFoundStatus(ref: ObjectRef): RolloutStatus {
+  return {
+    ref, state: 'failed', reason: 'NotFound', message: `${describeRef(ref)} does not exist`, conditions: [],
+    replicas: { desired: 0, updated: 0, ready: 0, available: 0 }, progressDeadlineSeconds: 600,
+  };
+}

@@ -1,0 +1,51 @@
+/** The simulated controllers and the handle tests use to drive them deterministically. */
+import type { ObjectStore } from '../store.js';
+import { ControllerContext, DEFAULT_CONTROLLER_OPTIONS, type ControllerOptions } from './context.js';
+import { DeploymentController } from './deployment-controller.js';
+import { JobController } from './job-controller.js';
+import { TaskScheduler, type ClockMode } from './scheduler.js';
+
+export interface ControllersHandle {
+  readonly options: ControllerOptions;
+  /** Runs all pending controller work now (including progress deadlines), until nothing is left. */
+  settle(): Promise<void>;
+  /** Manual clock only: runs the work due within `ms` of simulated time. */
+  advance(ms: number): Promise<void>;
+  /** Number of pending controller tasks. */
+  readonly pending: number;
+}
+
+export class SimulatedControllers implements ControllersHandle {
+  private readonly scheduler: TaskScheduler;
+  private readonly unsubscribe: () => void;
+  readonly options: ControllerOptions;
+
+  constructor(store: ObjectStore, options: Partial<ControllerOptions>, clock: ClockMode, now: () => Date) {
+    this.options = { ...DEFAULT_CONTROLLER_OPTIONS, ...options };
+    this.scheduler = new TaskScheduler(clock);
+    const ctx = new ControllerContext(store, this.scheduler, this.options, now);
+    const deployments = new DeploymentController(ctx);
+    const jobs = new JobController(ctx);
+    this.unsubscribe = store.subscribe((event) => {
+      deployments.onEvent(event);
+      jobs.onEvent(event);
+    });
+  }
+
+  get pending(): number {
+    return this.scheduler.pending;
+  }
+
+  async settle(): Promise<void> {
+    this.scheduler.settle();
+  }
+
+  async advance(ms: number): Promise<void> {
+    this.scheduler.advance(ms);
+  }
+
+  close(): void {
+    this.unsubscribe();
+    this.scheduler.close();
+  }
+}

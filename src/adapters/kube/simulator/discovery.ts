@@ -1,0 +1,101 @@
+/** Discovery documents: /version, /api, /apis, group versions and aggregated discovery (v2). */
+import { apiGroups, groupVersion, RESOURCE_TYPES, type ResourceType } from './resource-types.js';
+import type { JsonObject } from './object-util.js';
+
+export const KUBE_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0-nestor-sim' } as const;
+
+export const AGGREGATED_DISCOVERY_TYPE = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const SUBRESOURCE_VERBS = ['get', 'patch', 'update'];
+
+export function versionInfo(): JsonObject {
+  return {
+    ...KUBE_VERSION,
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2024-12-11T00:00:00Z',
+    goVersion: 'go1.23.3',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  };
+}
+
+export function wantsAggregated(accept: string | undefined): boolean {
+  return accept !== undefined && /as=APIGroupDiscoveryList/.test(accept) && /v=v2(;|,|$)/.test(accept.replace(/v=v2beta1/g, ''));
+}
+
+export function coreVersions(hostPort: string): JsonObject {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: hostPort }],
+  };
+}
+
+export function groupList(): JsonObject {
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: apiGroups().map(({ group, version }) => {
+      const gv = { groupVersion: `${group}/${version}`, version };
+      return { name: group, versions: [gv], preferredVersion: gv };
+    }),
+  };
+}
+
+export function groupInfo(group: string): JsonObject | undefined {
+  const found = apiGroups().find((g) => g.group === group);
+  if (!found) return undefined;
+  const gv = { groupVersion: `${group}/${found.version}`, version: found.version };
+  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: [gv], preferredVersion: gv };
+}
+
+function typesOf(group: string, version: string): ResourceType[] {
+  return RESOURCE_TYPES.filter((t) => t.group === group && t.version === version);
+}
+
+export function resourceList(group: string, version: string): JsonObject | undefined {
+  const types = typesOf(group, version);
+  if (types.length === 0) return undefined;
+  const resources = types.flatMap((t) => [
+    {
+      name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: VERBS,
+      ...(t.shortNames.length > 0 ? { shortNames: [...t.shortNames] } : {}),
+      ...(t.categories.length > 0 ? { categories: [...t.categories] } : {}),
+    },
+    ...t.subresources.map((sub) => ({
+      name: `${t.plural}/${sub}`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: SUBRESOURCE_VERBS,
+    })),
+  ]);
+  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion({ group, version }), resources };
+}
+
+function aggregatedResource(t: ResourceType): JsonObject {
+  const responseKind = { group: t.group, version: t.version, kind: t.kind };
+  return {
+    resource: t.plural,
+    responseKind,
+    scope: t.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: t.singular,
+    verbs: VERBS,
+    ...(t.shortNames.length > 0 ? { shortNames: [...t.shortNames] } : {}),
+    ...(t.categories.length > 0 ? { categories: [...t.categories] } : {}),
+    ...(t.subresources.length > 0
+      ? { subresources: t.subresources.map((s) => ({ subresource: s, responseKind, verbs: SUBRESOURCE_VERBS })) }
+      : {}),
+  };
+}
+
+function aggregatedGroup(group: string, version: string): JsonObject {
+  return {
+    metadata: { name: group },
+    versions: [{ version, resources: typesOf(group, version).map(aggregatedResource), freshness: 'Current' }],
+  };
+}
+
+/** The aggregated discovery document for `/api` (legacy) or `/apis` (named groups). */
+export function aggregatedDiscovery(legacy: boolean): JsonObject {
+  const items = legacy ? [aggregatedGroup('', 'v1')] : apiGroups().map((g) => aggregatedGroup(g.group, g.version));
+  return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
+}

@@ -1,0 +1,63 @@
+/** The kinds the simulator serves, with what discovery and routing need to know about them. */
+
+export interface ResourceType {
+  group: string;
+  version: string;
+  kind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames: readonly string[];
+  categories: readonly string[];
+  /** Subresources served next to the main resource (only `status` is modelled). */
+  subresources: readonly string[];
+}
+
+const ALL = ['all'] as const;
+
+function type(
+  group: string, version: string, kind: string, plural: string,
+  namespaced: boolean, shortNames: readonly string[] = [], categories: readonly string[] = [],
+  subresources: readonly string[] = ['status'],
+): ResourceType {
+  return { group, version, kind, plural, singular: kind.toLowerCase(), namespaced, shortNames, categories, subresources };
+}
+
+export const RESOURCE_TYPES: readonly ResourceType[] = [
+  type('', 'v1', 'Namespace', 'namespaces', false, ['ns']),
+  type('', 'v1', 'ConfigMap', 'configmaps', true, ['cm'], [], []),
+  type('', 'v1', 'Secret', 'secrets', true, [], [], []),
+  type('', 'v1', 'Service', 'services', true, ['svc'], ALL),
+  type('', 'v1', 'Pod', 'pods', true, ['po'], ALL),
+  type('', 'v1', 'Event', 'events', true, ['ev'], [], []),
+  type('apps', 'v1', 'Deployment', 'deployments', true, ['deploy'], ALL),
+  type('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, ['hpa'], ALL),
+  type('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, ['ing']),
+  type('batch', 'v1', 'Job', 'jobs', true, [], ALL),
+  type('batch', 'v1', 'CronJob', 'cronjobs', true, ['cj'], ALL),
+];
+
+export function groupVersion(t: Pick<ResourceType, 'group' | 'version'>): string {
+  return t.group === '' ? t.version : `${t.group}/${t.version}`;
+}
+
+export function findByPlural(group: string, version: string, plural: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.plural === plural);
+}
+
+export function findByKind(apiVersion: string, kind: string): ResourceType | undefined {
+  return RESOURCE_TYPES.find((t) => groupVersion(t) === apiVersion && t.kind === kind);
+}
+
+export function typeOf(kind: string): ResourceType {
+  const found = RESOURCE_TYPES.find((t) => t.kind === kind);
+  if (!found) throw new Error(`unknown kind ${kind}`);
+  return found;
+}
+
+/** API groups (excluding the legacy core group) in discovery order. */
+export function apiGroups(): { group: string; version: string }[] {
+  const seen = new Map<string, string>();
+  for (const t of RESOURCE_TYPES) if (t.group !== '' && !seen.has(t.group)) seen.set(t.group, t.version);
+  return [...seen].map(([group, version]) => ({ group, version }));
+}

@@ -1,0 +1,184 @@
+// Port: one Kubernetes cluster (one kubeconfig context). Objects are plain JSON as the renderer
+// produces them; writes are server-side apply with a field manager, so re-applying is a no-op
+// and another manager's fields are never taken silently.
+
+export interface KubeMetadata {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [key: string]: unknown;
+}
+
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: KubeMetadata;
+  [key: string]: unknown;
+}
+
+/** A kind as the API serves it, e.g. `{ apiVersion: 'apps/v1', kind: 'Deployment' }`. */
+export interface KindRef {
+  apiVersion: string;
+  kind: string;
+}
+
+/** One object; `namespace` is absent for cluster-scoped kinds (Namespace). */
+export interface ObjectRef extends KindRef {
+  namespace?: string;
+  name: string;
+}
+
+export const ApplyResult = { Created: 'created', Configured: 'configured', Unchanged: 'unchanged' } as const;
+export type ApplyResult = (typeof ApplyResult)[keyof typeof ApplyResult];
+
+export interface AppliedObject {
+  ref: ObjectRef;
+  result: ApplyResult;
+}
+
+export interface ApplyOptions {
+  /** Owner of the applied fields (`nestor`). */
+  fieldManager: string;
+  /** Take fields owned by other managers instead of failing with Conflict. Never by default. */
+  force?: boolean;
+  /** Ask the server what would happen (dryRun=All): nothing is changed. */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ListQuery {
+  /** Namespace of namespaced kinds; ignored for cluster-scoped kinds. */
+  namespace: string;
+  kinds: readonly KindRef[];
+  /** A Kubernetes label selector, e.g. `app=mary,app.kubernetes.io/managed-by=nestor`. */
+  labelSelector: string;
+}
+
+export interface DeploymentCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastUpdateTime?: string;
+}
+
+export interface ReplicaCounts {
+  desired: number;
+  updated: number;
+  ready: number;
+  available: number;
+}
+
+interface RolloutCommon {
+  ref: ObjectRef;
+  conditions: DeploymentCondition[];
+  replicas: ReplicaCounts;
+  /** `spec.progressDeadlineSeconds` (Kubernetes default 600). */
+  progressDeadlineSeconds: number;
+  /** Label selector of the Deployment's pods (from `spec.selector.matchLabels`), when it has one. */
+  podSelector?: string;
+}
+
+/** Where a Deployment's rollout stands, by the rules of `kubectl rollout status`. */
+export type RolloutStatus =
+  | (RolloutCommon & { state: 'progressing'; message: string })
+  | (RolloutCommon & { state: 'available'; message: string })
+  | (RolloutCommon & { state: 'failed'; reason: string; message: string });
+
+export interface KubeEvent {
+  type: string;
+  reason: string;
+  message: string;
+  involved: ObjectRef;
+  count: number;
+  /** ISO-8601 time the event was last seen, when known. */
+  lastTimestamp?: string;
+}
+
+export interface Cluster {
+  /** The kubeconfig context name (an environment's `cluster_name`). */
+  readonly name: string;
+  /**
+   * Server-side apply, Namespaces first then the rest in install order (see `sortForApply`).
+   * Errors: Conflict (another field manager owns a field; never retried), BadInput (invalid
+   * object, missing namespace, unknown kind), NotAuthorized, ClusterUnavailable (retryable,
+   * after bounded retries; the message lists the objects already applied in this call).
+   */
+  apply(objects: readonly KubeObject[], options: ApplyOptions): Promise<AppliedObject[]>;
+  /** The live object, or undefined when absent. */
+  get(ref: ObjectRef): Promise<KubeObject | undefined>;
+  /** Objects of the given kinds matching the selector, each with apiVersion and kind set. */
+  list(query: ListQuery): Promise<KubeObject[]>;
+  /** Deletes (dependents in the background); 'absent' when it was already gone. */
+  delete(ref: ObjectRef): Promise<'deleted' | 'absent'>;
+  /** Deployments only (BadInput otherwise); a missing Deployment is `failed` with reason NotFound. */
+  rolloutStatus(ref: ObjectRef): Promise<RolloutStatus>;
+  /** Events about `involved`, oldest first. */
+  events(namespace: string, involved: ObjectRef): Promise<KubeEvent[]>;
+}
+
+export interface ClusterProvider {
+  /** The cluster of a kubeconfig context; ConfigInvalid when there is no such context. */
+  cluster(contextName: string): Cluster;
+}
+
+// ---- small pure helpers shared by adapters and the core ----
+
+export function refOf(obj: KubeObject): ObjectRef {
+  const ref: ObjectRef = { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name };
+  if (obj.metadata.namespace !== undefined) ref.namespace = obj.metadata.namespace;
+  return ref;
+}
+
+/** `Deployment dev3/mary-web`, `Namespace dev3`: how objects are named in messages. */
+export function describeRef(ref: ObjectRef): string {
+  return `${ref.kind} ${ref.namespace === undefined ? '' : `${ref.namespace}/`}${ref.name}`;
+}
+
+export function sameRef(a: ObjectRef, b: ObjectRef): boolean {
+  return a.apiVersion === b.apiVersion && a.kind === b.kind && a.name === b.name && a.namespace === b.namespace;
+}
+
+/** Install order (Helm's): what others depend on first; unknown kinds last, before nothing. */
+export const APPLY_ORDER: readonly string[] = [
+  'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'ServiceAccount',
+  'Secret', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim',
+  'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding', 'Service',
+  'DaemonSet', 'Pod', 'ReplicaSet', 'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job',
+  'CronJob', 'IngressClass', 'Ingress',
+];
+
+/** A stable sort of objects into install order (input order kept within a kind). */
+export function sortForApply<T extends { kind: string }>(objects: readonly T[]): T[] {
+  const rank = (kind: string): number => {
+    const index = APPLY_ORDER.indexOf(kind);
+    return index < 0 ? APPLY_ORDER.length : index;
+  };
+  return objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o.kind) - rank(b.o.kind) || a.i - b.i).map((x) => x.o);
+}
+
+/** Values of a Secret (data, base64 and decoded; stringData) that must never reach a message. */
+export function secretValues(objects: readonly KubeObject[]): string[] {
+  const values: string[] = [];
+  for (const obj of objects) {
+    if (obj.kind !== 'Secret') continue;
+    for (const field of ['data', 'stringData'] as const) {
+      const map = obj[field];
+      if (typeof map !== 'object' || map === null) continue;
+      for (const value of Object.values(map)) {
+        if (typeof value !== 'string' || value.length === 0) continue;
+        values.push(value);
+        if (field === 'data') values.push(Buffer.from(value, 'base64').toString('utf8'));
+      }
+    }
+  }
+  return values.filter((v) => v.length >= 3).sort((a, b) => b.length - a.length);
+}
+
+/** Replaces every secret value in `text` by `***`. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const value of secrets) out = out.split(value).join('***');
+  return out;
+}

@@ -1,0 +1,125 @@
+// Waits until every Deployment of a release is Available, one fails, or one passes its deadline
+// (spec.progressDeadlineSeconds plus a grace period), and says why in terms a user can act on:
+// the Deployment's conditions and the latest Warning events of it and its pods.
+import {
+  describeRef, refOf,
+  type Cluster, type DeploymentCondition, type KubeEvent, type ObjectRef, type RolloutStatus,
+} from '../ports/cluster.js';
+
+export interface WaitForRolloutOptions {
+  /** Milliseconds since some origin (injected clock). */
+  now: () => number;
+  /** Waits between polls (injected so tests need no real waiting). */
+  sleep: (ms: number) => Promise<void>;
+  /** Default 2000. */
+  pollIntervalMs?: number;
+  /** Added to each Deployment's progress deadline before Nestor gives up itself. Default 10000. */
+  graceMs?: number;
+  /** Warning events kept per failed Deployment. Default 5. */
+  maxEvents?: number;
+  /** Pods whose events are read per failed Deployment. Default 3. */
+  maxPods?: number;
+  /** Called when a Deployment's state or message changes. */
+  onProgress?: (status: RolloutStatus) => void;
+  signal?: AbortSignal;
+}
+
+interface OutcomeBase {
+  ref: ObjectRef;
+  message: string;
+  elapsedMs: number;
+}
+
+export type RolloutOutcome =
+  | (OutcomeBase & { state: 'available' })
+  | (OutcomeBase & { state: 'failed'; reason: string; conditions: DeploymentCondition[]; events: KubeEvent[]; summary: string })
+  /** Still rolling out when the wait stopped because another Deployment failed. */
+  | (OutcomeBase & { state: 'progressing' });
+
+interface Watched {
+  ref: ObjectRef;
+  deadline?: number;
+  last?: RolloutStatus;
+}
+
+const key = (ref: ObjectRef): string => `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
+
+/** Outcomes in the order of `refs` (Deployments only; other kinds have no rollout to wait for). */
+export async function waitForRollout(cluster: Cluster, refs: readonly ObjectRef[], options: WaitForRolloutOptions): Promise<RolloutOutcome[]> {
+  const start = options.now();
+  const watched = refs.filter((r) => r.kind === 'Deployment').map((ref): Watched => ({ ref }));
+  const outcomes = new Map<string, RolloutOutcome>();
+  let pending = watched;
+  while (pending.length > 0) {
+    options.signal?.throwIfAborted();
+    const results = await Promise.all(pending.map((w) => poll(cluster, w, start, options)));
+    for (const outcome of results) if (outcome) outcomes.set(key(outcome.ref), outcome);
+    pending = pending.filter((w) => !outcomes.has(key(w.ref)));
+    const failed = [...outcomes.values()].find((o) => o.state === 'failed');
+    if (failed) {
+      for (const w of pending) outcomes.set(key(w.ref), stopped(w, failed.ref, options.now() - start));
+      break;
+    }
+    if (pending.length > 0) await options.sleep(options.pollIntervalMs ?? 2000);
+  }
+  return watched.map((w) => outcomes.get(key(w.ref))).filter((o): o is RolloutOutcome => o !== undefined);
+}
+
+async function poll(cluster: Cluster, w: Watched, start: number, options: WaitForRolloutOptions): Promise<RolloutOutcome | undefined> {
+  const status = await cluster.rolloutStatus(w.ref);
+  const now = options.now();
+  w.deadline ??= start + status.progressDeadlineSeconds * 1000 + (options.graceMs ?? 10_000);
+  if (w.last?.state !== status.state || w.last.message !== status.message) options.onProgress?.(status);
+  w.last = status;
+  const elapsedMs = now - start;
+  if (status.state === 'available') return { ref: w.ref, state: 'available', message: status.message, elapsedMs };
+  if (status.state === 'failed') return failure(cluster, status, status.reason, status.message, elapsedMs, options);
+  if (now >= w.deadline) {
+    const message = `not available after ${Math.round(elapsedMs / 1000)} s (progress deadline ${status.progressDeadlineSeconds} s): ${status.message}`;
+    return failure(cluster, status, 'DeadlineExceeded', message, elapsedMs, options);
+  }
+  return undefined;
+}
+
+function stopped(w: Watched, failed: ObjectRef, elapsedMs: number): RolloutOutcome {
+  const where = w.last ? `: ${w.last.message}` : '';
+  return { ref: w.ref, state: 'progressing', message: `stopped waiting after ${describeRef(failed)} failed${where}`, elapsedMs };
+}
+
+async function failure(
+  cluster: Cluster, status: RolloutStatus, reason: string, message: string, elapsedMs: number, options: WaitForRolloutOptions,
+): Promise<RolloutOutcome> {
+  const events = await warningEvents(cluster, status, options).catch((): KubeEvent[] => []);
+  const summary = summarize(status.ref, reason, message, events);
+  return { ref: status.ref, state: 'failed', reason, message, conditions: status.conditions, events, summary, elapsedMs };
+}
+
+/** The latest distinct Warning events of the Deployment and of some of its pods, newest first. */
+async function warningEvents(cluster: Cluster, status: RolloutStatus, options: WaitForRolloutOptions): Promise<KubeEvent[]> {
+  const namespace = status.ref.namespace ?? 'default';
+  const involved: ObjectRef[] = [status.ref];
+  if (status.podSelector !== undefined) {
+    const pods = await cluster.list({ namespace, kinds: [{ apiVersion: 'v1', kind: 'Pod' }], labelSelector: status.podSelector });
+    involved.push(...pods.slice(0, options.maxPods ?? 3).map(refOf));
+  }
+  const all = (await Promise.all(involved.map((ref) => cluster.events(namespace, ref)))).flat();
+  const seen = new Set<string>();
+  return all
+    .filter((e) => e.type === 'Warning')
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => (b.e.lastTimestamp ?? '').localeCompare(a.e.lastTimestamp ?? '') || b.i - a.i)
+    .map((x) => x.e)
+    .filter((e) => {
+      const id = `${e.reason}\u0000${e.message.replace(/\b[a-z0-9]+(-[a-z0-9]+)+\b/g, '')}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    })
+    .slice(0, options.maxEvents ?? 5);
+}
+
+/** One line for a user: `Deployment dev3/mary-web failed (ProgressDeadlineExceeded): ...; Failed: Error: ImagePullBackOff`. */
+export function summarize(ref: ObjectRef, reason: string, message: string, events: readonly KubeEvent[]): string {
+  const why = events.filter((e) => e.reason !== reason || e.message !== message).map((e) => `${e.reason}: ${e.message}`);
+  return `${describeRef(ref)} failed (${reason}): ${message}${why.length > 0 ? `; events: ${why.join(' | ')}` : ''}`;
+}

@@ -1,0 +1,118 @@
+// The objects of one app on one cluster, each rendered from its template and validated.
+import { ErrorCode, NestorError } from '../errors.js';
+import { shellCommand, type CronTask } from './app-inputs.js';
+import { labelsOf, type AppScope } from './app-scope.js';
+import { podLabels, selectorLabels } from './labels.js';
+import { processSettings } from './process-settings.js';
+import { stampAndValidate } from './stamp.js';
+import type { KubeObject } from './types.js';
+
+const SERVICE_PORT = 80;
+const CONFIG_PROCESS = 'config';
+
+function render(scope: AppScope, template: string, process: string, context: object): KubeObject[] {
+  const labels = labelsOf(scope, process);
+  const rendered = scope.templates.render(template, { ...common(scope), process, labels, ...context });
+  return stampAndValidate(rendered, { namespace: scope.namespace, labels });
+}
+
+function common(scope: AppScope): Record<string, unknown> {
+  return {
+    app: scope.app, environment: scope.env, namespace: scope.namespace, release: scope.release, sha: scope.sha,
+    image: scope.image, project: scope.config.project, domain: scope.config.domain,
+    configMapName: scope.app, secretName: scope.secretName,
+  };
+}
+
+/** Container parts shared by Deployments, CronJobs and Jobs. */
+export function podContext(scope: AppScope, process: string, command: string): Record<string, unknown> {
+  const settings = processSettings(scope.config, scope.cluster, process);
+  return {
+    command: shellCommand(command),
+    env: scope.containerEnv,
+    resources: settings.resources,
+    nodeSelector: settings.nodeSelector,
+    podLabels: podLabels(scope.app, process, scope.env),
+    podAnnotations: { 'nestor.io/config-hash': scope.vars.hash },
+    selector: selectorLabels(scope.app, process),
+  };
+}
+
+export function processObjects(scope: AppScope, process: string, command: string): KubeObject[] {
+  const settings = processSettings(scope.config, scope.cluster, process);
+  const name = `${scope.app}-${process}`;
+  const isWeb = process === 'web';
+  const objects = render(scope, 'deployment.yaml', process, {
+    ...podContext(scope, process, command),
+    name, isWeb, port: scope.port, replicas: settings.replicas, progressDeadlineSeconds: 600,
+    labels: { ...labelsOf(scope, process), ...monitoringLabels(scope) },
+    annotations: monitoringAnnotations(scope, isWeb),
+    antiAffinityNode: scope.antiAffinity === 'node', antiAffinityZone: scope.antiAffinity === 'zone',
+  });
+  if (isWeb) objects.push(...webObjects(scope));
+  if (settings.hpa) objects.push(...render(scope, 'hpa.yaml', process, { name, targetName: name, ...settings.hpa }));
+  return objects;
+}
+
+function webObjects(scope: AppScope): KubeObject[] {
+  const selector = selectorLabels(scope.app, 'web');
+  const objects = render(scope, 'service.yaml', 'web', { name: scope.app, port: SERVICE_PORT, targetPort: scope.port, selector });
+  const ingress = scope.config.ingress;
+  if (ingress?.enabled === false) return objects;
+  if (!ingress?.host && !scope.config.domain) {
+    throw new NestorError(ErrorCode.RenderFailed, `${scope.app}: web needs an ingress host: set domain (project.yaml) or ingress.host`);
+  }
+  return objects.concat(
+    render(scope, 'ingress-app.yaml', 'web', {
+      name: scope.app, host: ingress?.host ?? `${scope.app}.${scope.config.domain ?? ''}`,
+      className: ingress?.className, tlsSecret: ingress?.tlsSecret,
+      serviceName: scope.app, servicePort: SERVICE_PORT,
+    }),
+  );
+}
+
+export function cronObjects(scope: AppScope, cron: CronTask): KubeObject[] {
+  return render(scope, 'cronjob.yaml', cron.name, {
+    ...podContext(scope, cron.name, cron.command),
+    name: `${scope.app}-${cron.name}`, schedule: cron.schedule,
+    annotations: { 'nestor.io/command': cron.command },
+  });
+}
+
+export function configMapObjects(scope: AppScope): KubeObject[] {
+  return render(scope, 'config-map.yaml', CONFIG_PROCESS, { name: scope.app, data: scope.vars.data });
+}
+
+/** Built in code, not from a template: secret values must never pass through one. */
+export function secretObject(scope: AppScope, values: Record<string, string>): KubeObject {
+  const missing = scope.vars.secretNames.filter((k) => values[k] === undefined);
+  if (missing.length > 0) throw new NestorError(ErrorCode.RenderFailed, `no value for secret(s) ${missing.join(', ')}`);
+  const data: Record<string, string> = {};
+  for (const k of scope.vars.secretNames) data[k] = Buffer.from(values[k] ?? '', 'utf8').toString('base64');
+  const labels = labelsOf(scope, CONFIG_PROCESS);
+  const [secret] = stampAndValidate(
+    { template: 'Secret (built by Nestor)', docs: [{ apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name: scope.secretName }, data }] },
+    { namespace: scope.namespace, labels },
+  );
+  return secret as KubeObject;
+}
+
+function monitoringLabels(scope: AppScope): Record<string, string> {
+  const tv = scope.config.templateVars ?? {};
+  const labels: Record<string, string> = {};
+  if (tv.tplTeam) labels['nestor.io/team'] = tv.tplTeam;
+  if (tv.tplCriticity) labels['nestor.io/criticity'] = tv.tplCriticity;
+  return labels;
+}
+
+function monitoringAnnotations(scope: AppScope, isWeb: boolean): Record<string, string> | undefined {
+  const tv = scope.config.templateVars ?? {};
+  const a: Record<string, string> = {};
+  if (tv.tplCriticity) a['nestor.io/criticity'] = tv.tplCriticity;
+  if (tv.tplTeam) a['nestor.io/team'] = tv.tplTeam;
+  if (scope.config.teams?.length) a['nestor.io/teams'] = scope.config.teams.join(',');
+  if (isWeb && tv.tplWeb2xxThreshold) a['nestor.io/web-2xx-threshold'] = tv.tplWeb2xxThreshold;
+  if (isWeb && tv.tplWeb50thLatencyThreshold) a['nestor.io/web-50th-latency-threshold'] = tv.tplWeb50thLatencyThreshold;
+  if (isWeb && tv.tplWeb95thLatencyThreshold) a['nestor.io/web-95th-latency-threshold'] = tv.tplWeb95thLatencyThreshold;
+  return Object.keys(a).length > 0 ? a : undefined;
+}

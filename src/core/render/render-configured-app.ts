@@ -1,0 +1,48 @@
+// From a loaded config tree to the manifests of one app in one environment: merge, check,
+// resolve `$NAME`, apply cluster precedence, render the app and its namespace.
+import { appConfig, assertValid, resolveReferences, withClusterPrecedence, type ConfigTree, type Environment } from '../config/index.js';
+import { renderApp } from './render-app.js';
+import { renderEnvironment } from './render-environment.js';
+import type { TemplateSet } from './template-set.js';
+import type { ClusterManifests } from './types.js';
+
+export interface ConfiguredRender {
+  tree: ConfigTree;
+  templates: TemplateSet;
+  app: string;
+  env: string;
+  version: { sha: string; ref?: string };
+  /** Nestor's process environment, for `$NAME` values. */
+  environment: Environment;
+  procfile?: string;
+  cronfile?: string;
+  release?: string;
+  secretValues?: Record<string, string>;
+}
+
+export interface ConfiguredManifests {
+  /** Per cluster: the Namespace first, then the app's objects in apply order. */
+  clusters: ClusterManifests[];
+  /** The merged config the manifests were rendered from (references resolved). */
+  config: ReturnType<typeof withClusterPrecedence>;
+}
+
+export function renderConfiguredApp(req: ConfiguredRender): ConfiguredManifests {
+  const merged = appConfig(req.tree, req.app, req.env);
+  assertValid(merged);
+  const resolved = { ...merged, config: resolveReferences(merged, req.environment) };
+  const config = withClusterPrecedence(resolved);
+  const release = req.release ?? req.version.sha.slice(0, 7);
+  const apps = renderApp({
+    app: req.app, env: req.env, config, version: req.version, templates: req.templates, release,
+    ...(req.procfile === undefined ? {} : { procfile: req.procfile }),
+    ...(req.cronfile === undefined ? {} : { cronfile: req.cronfile }),
+    ...(req.secretValues === undefined ? {} : { secretValues: req.secretValues }),
+  });
+  const namespaces = renderEnvironment({ env: req.env, config, apps: [], templates: req.templates, release });
+  const clusters = apps.map((cluster) => {
+    const ns = namespaces.find((n) => n.cluster === cluster.cluster)?.objects ?? [];
+    return { ...cluster, objects: [...ns, ...cluster.objects] };
+  });
+  return { clusters, config };
+}

@@ -1,0 +1,107 @@
+// A set of templates (built-ins plus overrides by file name), compiled once and reused by renders.
+import { ErrorCode, NestorError } from '../errors.js';
+import { compilePlain, compileSafe, createEnv, type TemplateFn } from './safe-template.js';
+import { fillTokens, type ValueTable } from './tokens.js';
+import type { TemplateFile } from './types.js';
+import { SkeletonCache } from './yaml-skeleton.js';
+
+interface CompiledYaml {
+  fn: TemplateFn;
+  skeletons: SkeletonCache;
+}
+
+/** What one template rendered: plain documents, and the template's label for error messages. */
+export interface RenderedDocs {
+  docs: Record<string, unknown>[];
+  template: string;
+}
+
+const isYaml = (name: string): boolean => /\.ya?ml$/.test(name);
+
+export class TemplateSet {
+  readonly files: ReadonlyMap<string, TemplateFile>;
+  private readonly yamlTemplates = new Map<string, CompiledYaml>();
+  private readonly textTemplates = new Map<string, (context: unknown) => string>();
+
+  /** Later files replace earlier ones of the same name (overrides after built-ins). */
+  constructor(files: readonly TemplateFile[]) {
+    const byName = new Map<string, TemplateFile>();
+    for (const f of files) byName.set(f.name, f);
+    this.files = byName;
+    const env = createEnv();
+    for (const f of byName.values()) {
+      const label = templateLabel(f);
+      if (!isYaml(f.name)) {
+        this.textTemplates.set(f.name, compilePlain(env, f.text, label));
+        continue;
+      }
+      const fn = compileSafe(env, f.text, label);
+      this.yamlTemplates.set(f.name, { fn, skeletons: new SkeletonCache(label) });
+      // Any YAML template can be included as a partial: `{{> anti-affinity-node}}`.
+      env.registerPartial(f.name.replace(/\.ya?ml$/, ''), fn);
+    }
+  }
+
+  has(name: string): boolean {
+    return this.files.has(name);
+  }
+
+  label(name: string): string {
+    const f = this.files.get(name);
+    return f ? templateLabel(f) : `${name} (missing)`;
+  }
+
+  /** Render a YAML template into plain documents, values inserted after parsing. */
+  render(name: string, context: object): RenderedDocs {
+    const t = this.yamlTemplates.get(name);
+    if (!t) throw missing(name);
+    const template = this.label(name);
+    const table: ValueTable = { values: [], sites: [] };
+    let text: string;
+    try {
+      text = t.fn(context, { data: { nestorValues: table } });
+    } catch (e) {
+      throw new NestorError(ErrorCode.RenderFailed, `${template}: ${firstLine(e)}`, { cause: e });
+    }
+    const skeleton = t.skeletons.parse(text, table);
+    try {
+      const docs = skeleton.map((d) => fillTokens(d, table.values));
+      return { docs: docs.filter(isObject), template };
+    } catch (e) {
+      if (e instanceof NestorError) throw new NestorError(e.code, `${template}: ${e.message}`, { cause: e });
+      throw e;
+    }
+  }
+
+  /** Render a plain-text template (nginx.conf). */
+  renderText(name: string, context: object): string {
+    const t = this.textTemplates.get(name);
+    if (!t) throw missing(name);
+    try {
+      return t(context);
+    } catch (e) {
+      throw new NestorError(ErrorCode.RenderFailed, `${this.label(name)}: ${firstLine(e)}`, { cause: e });
+    }
+  }
+}
+
+export function templateLabel(f: TemplateFile): string {
+  return `${f.path ?? f.name} (${f.origin})`;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+}
+
+function missing(name: string): NestorError {
+  return new NestorError(ErrorCode.RenderFailed, `template ${name} not found (neither built-in nor override)`);
+}
+
+function isObject(d: unknown): d is Record<string, unknown> {
+  return d !== null && typeof d === 'object' && !Array.isArray(d);
+}
+
+/** Built-ins first, then overrides: an override replaces the built-in of the same file name. */
+export function createTemplateSet(builtins: readonly TemplateFile[], overrides: readonly TemplateFile[] = []): TemplateSet {
+  return new TemplateSet([...builtins, ...overrides]);
+}

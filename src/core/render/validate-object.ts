@@ -1,0 +1,96 @@
+// Every rendered object is checked against the Kubernetes schema of its kind before it leaves.
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Secret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
+import { ErrorCode, NestorError } from '../errors.js';
+
+interface Validatable {
+  validate(this: unknown): void;
+}
+type Model = { prototype: Validatable };
+
+const MODELS: Record<string, Model> = {
+  'v1/Namespace': Namespace,
+  'v1/ConfigMap': ConfigMap,
+  'v1/Secret': Secret,
+  'v1/Service': Service,
+  'apps/v1/Deployment': Deployment,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'networking.k8s.io/v1/Ingress': Ingress,
+  'batch/v1/Job': Job,
+  'batch/v1/CronJob': CronJob,
+};
+
+export const SUPPORTED_KINDS = Object.keys(MODELS);
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** CronJob names get an 11-character suffix for their Jobs. */
+const MAX_NAME: Record<string, number> = { CronJob: 52 };
+
+interface AjvLikeError {
+  instancePath?: string;
+  message?: string;
+}
+
+/** Throws a one-line RenderFailed naming the template, the object and the field path. */
+export function validateObject(obj: Record<string, unknown>, template: string): void {
+  const kind = `${String(obj['apiVersion'])}/${String(obj['kind'])}`;
+  const model = MODELS[kind];
+  const name = nameOf(obj);
+  if (!model) {
+    fail(template, `${kind} "${name}"`, `unsupported kind (supported: ${SUPPORTED_KINDS.join(', ')})`);
+  }
+  const what = `${String(obj['kind'])} "${name}"`;
+  checkName(obj, name, template, what);
+  try {
+    // The model's validate() only reads `this`: run it on the plain object, skipping the model's deep copy.
+    model.prototype.validate.call(obj);
+  } catch (e) {
+    const errors = (e as { errors?: AjvLikeError[] }).errors ?? [];
+    const first = errors[0];
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+    fail(template, what, first ? `${fieldPath(first.instancePath ?? '')}: ${first.message ?? 'invalid'}${more}` : String(e));
+  }
+  if (obj['kind'] === 'Deployment') checkSelector(obj, template, what);
+}
+
+function nameOf(obj: Record<string, unknown>): string {
+  const meta = obj['metadata'] as { name?: unknown } | undefined;
+  return typeof meta?.name === 'string' ? meta.name : '';
+}
+
+function checkName(obj: Record<string, unknown>, name: string, template: string, what: string): void {
+  const max = MAX_NAME[String(obj['kind'])] ?? 63;
+  if (!DNS_LABEL.test(name) || name.length > max) {
+    fail(template, what, `metadata.name: must be lowercase letters, digits and dashes, at most ${max} characters`);
+  }
+}
+
+/** The API server rejects a selector that does not match the pod labels; say it before applying. */
+function checkSelector(obj: Record<string, unknown>, template: string, what: string): void {
+  const spec = obj['spec'] as { selector?: { matchLabels?: Record<string, string> }; template?: { metadata?: { labels?: Record<string, string> } } };
+  const selector = spec.selector?.matchLabels ?? {};
+  const labels = spec.template?.metadata?.labels ?? {};
+  for (const [k, v] of Object.entries(selector)) {
+    if (labels[k] !== v) fail(template, what, `spec.selector.matchLabels.${k}: does not match the pod template labels`);
+  }
+}
+
+/** `/spec/template/spec/containers/0/image` → `spec.template.spec.containers[0].image`. */
+export function fieldPath(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '') || '(object)';
+}
+
+function fail(template: string, what: string, message: string): never {
+  throw new NestorError(ErrorCode.RenderFailed, `${template}: invalid ${what}: ${message}`, { detail: { template } });
+}

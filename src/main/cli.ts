@@ -1,0 +1,39 @@
+// Composition root of the `nestor` command line.
+import { CommanderError } from 'commander';
+import type { CliIo } from '../adapters/cli/cli-context.js';
+import { buildProgram } from '../adapters/cli/program.js';
+import { ConfigError, formatProblem, isNestorError } from '../core/errors.js';
+
+export function processIo(): CliIo {
+  return {
+    out: (s) => void process.stdout.write(s),
+    err: (s) => void process.stderr.write(s),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+}
+
+function report(error: unknown, io: CliIo, debug: boolean): void {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) io.err(`${formatProblem(problem)}\n`);
+    if (error.problems.length > 1) io.err(`${error.problems.length} problems\n`);
+  } else if (isNestorError(error)) {
+    io.err(`nestor: ${error.userMessage}\n`);
+  } else {
+    io.err(`nestor: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  if (debug && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+}
+
+/** Runs the CLI; returns the process exit code. */
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    report(error, io, argv.includes('--debug'));
+    return 1;
+  }
+}

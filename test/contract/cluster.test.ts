@@ -1,0 +1,27 @@
+import { afterAll, beforeAll } from 'vitest';
+import { MemoryClusterProvider } from '../../src/adapters/kube/fakes/memory-cluster.js';
+import type { KubeSimulator } from '../../src/adapters/kube/simulator/index.js';
+import { SIM_CONTEXT, startSimProvider } from '../support/kube-sim-provider.js';
+import type { KubeClusterProvider } from '../../src/adapters/kube/client/kube-cluster-provider.js';
+import { clusterContract } from './cluster.contract.js';
+
+clusterContract('in-memory fake', async () => {
+  const provider = new MemoryClusterProvider(['fake-context']);
+  provider.cluster('fake-context').setRollout(/:fail/, { outcome: 'failed' });
+  return { provider, context: 'fake-context', settle: async () => undefined };
+});
+
+let sim: KubeSimulator;
+let provider: KubeClusterProvider;
+
+beforeAll(async () => {
+  ({ sim, provider } = await startSimProvider({ clock: 'manual' }));
+});
+
+afterAll(async () => {
+  await sim.close();
+});
+
+clusterContract('client-node adapter on the kube simulator', async () => ({
+  provider, context: SIM_CONTEXT, settle: () => sim.controllers.settle(),
+}));

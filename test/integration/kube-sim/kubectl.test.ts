@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { load } from 'js-yaml';
+import { startKubeSimulator, writeKubeconfigFile, type KubeSimulator } from '../../../src/adapters/kube/simulator/index.js';
+
+function findKubectl(): string | undefined {
+  const candidates = ['/usr/bin/kubectl', ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'kubectl'))];
+  return candidates.find((candidate) => existsSync(candidate));
+}
+
+const kubectlPath = findKubectl();
+const hasKubectl = kubectlPath !== undefined;
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let sim: KubeSimulator;
+let dir: string;
+let kubeconfig: string;
+
+function kubectl(args: readonly string[], config = kubeconfig): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(kubectlPath ?? 'kubectl', ['--kubeconfig', config, '--cache-dir', join(dir, 'cache'), ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function manifest(name: string, yaml: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, yaml);
+  return path;
+}
+
+function app(namespace: string, image: string, replicas: number): string {
+  return `apiVersion: v1
+kind: Namespace
+metadata: { name: ${namespace} }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: ${namespace}, labels: { app: web } }
+spec:
+  replicas: ${replicas}
+  progressDeadlineSeconds: 60
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web, process: web } }
+    spec:
+      containers:
+        - name: web
+          image: ${image}
+          ports: [ { containerPort: 8080 } ]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: ${namespace}, labels: { app: web } }
+spec:
+  selector: { app: web, process: web }
+  ports: [ { port: 80, targetPort: 8080 } ]
+`;
+}
+
+describe.runIf(hasKubectl)('kube simulator with the real kubectl', () => {
+  beforeAll(async () => {
+    sim = await startKubeSimulator();
+    dir = await mkdtemp(join(tmpdir(), 'kube-sim-kubectl-'));
+    kubeconfig = await sim.writeKubeconfig(dir, ['kapten_staging_eu-w1']);
+  });
+
+  afterAll(async () => {
+    await sim?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('applies server-side, waits for the rollout and lists pods by label', async () => {
+    const file = await manifest('good.yaml', app('good', 'registry.example/kapten/mary:1a2b3c4', 2));
+    const applied = await kubectl(['apply', '--server-side', '-f', file]);
+    expect(applied).toMatchObject({ code: 0, stderr: '' });
+    expect(applied.stdout.trim().split('\n')).toEqual([
+      'namespace/good serverside-applied', 'deployment.apps/web serverside-applied', 'service/web serverside-applied',
+    ]);
+    const rollout = await kubectl(['rollout', 'status', 'deployment/web', '-n', 'good', '--timeout=15s']);
+    expect(rollout.stdout).toContain('deployment "web" successfully rolled out');
+    expect(rollout.code).toBe(0);
+    const pods = await kubectl(['get', 'pods', '-n', 'good', '-l', 'app=web', '-o', 'name']);
+    expect(pods.stdout.trim().split('\n')).toHaveLength(2);
+    const table = await kubectl(['get', 'deployments', '-n', 'good']);
+    expect(table.stdout).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+2\/2\s+2\s+2\s+/);
+  });
+
+  it('prints objects with get -o yaml, managed fields included', async () => {
+    const result = await kubectl(['get', 'deployment', 'web', '-n', 'good', '-o', 'yaml', '--show-managed-fields']);
+    expect(result.code).toBe(0);
+    const obj = load(result.stdout) as { metadata: { managedFields: { manager: string; operation: string }[] }; status: { availableReplicas: number } };
+    expect(obj.metadata.managedFields.map((m) => `${m.manager}/${m.operation}`)).toEqual(['kubectl/Apply']);
+    expect(obj.status.availableReplicas).toBe(2);
+  });
+
+  it('refuses an apply that conflicts with another field manager, and --force-conflicts takes over', async () => {
+    const file = await manifest('scaled.yaml', app('good', 'registry.example/kapten/mary:1a2b3c4', 5));
+    const refused = await kubectl(['apply', '--server-side', '--field-manager=ops', '-f', file]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl" using apps/v1: .spec.replicas');
+    const forced = await kubectl(['apply', '--server-side', '--field-manager=ops', '--force-conflicts', '-f', file]);
+    expect(forced.code).toBe(0);
+    const replicas = await kubectl(['get', 'deployment', 'web', '-n', 'good', '-o', 'jsonpath={.spec.replicas}']);
+    expect(replicas.stdout).toBe('5');
+  });
+
+  it('fails rollout status on a bad image with the progress deadline', async () => {
+    const file = await manifest('bad.yaml', app('bad', 'registry.example/kapten/mary:bad-image', 1));
+    expect((await kubectl(['apply', '--server-side', '-f', file])).code).toBe(0);
+    const rollout = await kubectl(['rollout', 'status', 'deployment/web', '-n', 'bad', '--timeout=15s']);
+    expect(rollout.code).not.toBe(0);
+    expect(rollout.stderr).toContain('deployment "web" exceeded its progress deadline');
+    const pods = await kubectl(['get', 'pods', '-n', 'bad', '-l', 'app=web']);
+    expect(pods.stdout).toContain('ImagePullBackOff');
+  });
+
+  it('deletes objects, and a namespace with everything in it', async () => {
+    const deleted = await kubectl(['delete', 'deployment', 'web', '-n', 'good']);
+    expect(deleted).toMatchObject({ code: 0, stdout: 'deployment.apps "web" deleted\n' });
+    const pods = await kubectl(['get', 'pods', '-n', 'good', '-l', 'app=web']);
+    expect(pods.stderr).toContain('No resources found in good namespace.');
+    expect((await kubectl(['delete', 'namespace', 'bad'])).code).toBe(0);
+    const services = await kubectl(['get', 'services', '-n', 'bad', '-o', 'name']);
+    expect(services.stdout).toBe('');
+  });
+
+  it('moves an object from client-side apply to server-side apply without conflicts, like the API server', async () => {
+    expect((await kubectl(['apply', '-f', await manifest('csa.yaml', app('csa', 'mary:1', 1))])).code).toBe(0);
+    const upgraded = await kubectl(['apply', '--server-side', '-f', await manifest('csa2.yaml', app('csa', 'mary:1', 3))]);
+    expect(upgraded.stderr).toBe('');
+    const managers = await kubectl(['get', 'deployment', 'web', '-n', 'csa', '-o', 'jsonpath={.spec.replicas} {.metadata.managedFields[*].manager}']);
+    expect(managers.stdout).toBe('3 kubectl kubectl-last-applied');
+  });
+
+  it('prints the API error for a missing object', async () => {
+    const result = await kubectl(['get', 'deployment', 'nope', '-n', 'good']);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe('Error from server (NotFound): deployments.apps "nope" not found');
+  });
+
+  it('switches between contexts pointing at different simulators', async () => {
+    const other = await startKubeSimulator();
+    try {
+      const config = await writeKubeconfigFile(join(dir, 'multi'), [
+        { name: 'kapten_production_eu-w1', server: sim.url },
+        { name: 'kapten_production_us-e1', server: other.url },
+      ]);
+      const file = await manifest('ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: { name: only-in-us }\n');
+      expect((await kubectl(['--context', 'kapten_production_us-e1', 'apply', '--server-side', '-f', file], config)).code).toBe(0);
+      expect((await kubectl(['--context', 'kapten_production_us-e1', 'get', 'namespace', 'only-in-us', '-o', 'name'], config)).stdout).toBe('namespace/only-in-us\n');
+      expect((await kubectl(['--context', 'kapten_production_eu-w1', 'get', 'namespace', 'only-in-us'], config)).code).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+});

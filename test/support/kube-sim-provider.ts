@@ -1,0 +1,32 @@
+// Starts a kube simulator and a KubeClusterProvider on it, for tests of the real adapter.
+import { KubeConfig } from '@kubernetes/client-node';
+import { KubeClusterProvider, type KubeClusterProviderOptions } from '../../src/adapters/kube/client/kube-cluster-provider.js';
+import { startKubeSimulator, type KubeSimulator, type KubeSimulatorOptions } from '../../src/adapters/kube/simulator/index.js';
+
+export const SIM_CONTEXT = 'kapten_dev_eu-w1';
+
+/** A KubeConfig for the simulator. Its kubeconfig serves plain HTTP: client-node needs skipTLSVerify for that. */
+export function simKubeConfig(sim: KubeSimulator, contexts: readonly string[] = [SIM_CONTEXT]): KubeConfig {
+  const loaded = new KubeConfig();
+  loaded.loadFromString(sim.kubeconfig(contexts));
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: loaded.getClusters().map((c) => ({ ...c, skipTLSVerify: true })),
+    users: loaded.getUsers(),
+    contexts: loaded.getContexts(),
+    currentContext: loaded.getCurrentContext(),
+  });
+  return kubeConfig;
+}
+
+export interface SimProvider {
+  sim: KubeSimulator;
+  provider: KubeClusterProvider;
+}
+
+export async function startSimProvider(
+  simOptions: KubeSimulatorOptions = {}, providerOptions: KubeClusterProviderOptions = {},
+): Promise<SimProvider> {
+  const sim = await startKubeSimulator({ port: 0, ...simOptions });
+  return { sim, provider: new KubeClusterProvider(simKubeConfig(sim), providerOptions) };
+}

@@ -1,0 +1,105 @@
+import { describe, it, expect } from 'vitest';
+import { ObjectStore } from '../../../src/adapters/kube/simulator/store.js';
+import { SimulatedControllers } from '../../../src/adapters/kube/simulator/controllers/controllers.js';
+import { typeOf } from '../../../src/adapters/kube/simulator/resource-types.js';
+import { getIn, type JsonObject, type KubeObject } from '../../../src/adapters/kube/simulator/object-util.js';
+
+const DEPLOYMENT = typeOf('Deployment');
+
+function setup(): { store: ObjectStore; controllers: SimulatedControllers } {
+  const store = new ObjectStore();
+  store.create(typeOf('Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
+  const controllers = new SimulatedControllers(store, { readyDelayMs: 50, timeFactor: 0.001 }, 'manual', () => new Date());
+  return { store, controllers };
+}
+
+function deployment(image: string, replicas = 2): KubeObject {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'demo' },
+    spec: {
+      replicas, progressDeadlineSeconds: 600,
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image }] } },
+    },
+  };
+}
+
+function conditions(obj: KubeObject | undefined): Record<string, string> {
+  const list = getIn(obj, ['status', 'conditions']);
+  return Object.fromEntries((Array.isArray(list) ? list as JsonObject[] : []).map((c) => [String(c.type), `${String(c.status)}/${String(c.reason)}`]));
+}
+
+describe('simulated deployment controller (manual clock)', () => {
+  it('creates labelled, owned pods and becomes available once the ready delay passes', async () => {
+    const { store, controllers } = setup();
+    const created = store.create(DEPLOYMENT, deployment('web:1'));
+    await controllers.advance(0);
+    const pods = store.list(typeOf('Pod'), 'demo');
+    expect(pods).toHaveLength(2);
+    expect(pods[0]?.metadata.labels).toMatchObject({ app: 'web' });
+    expect(pods[0]?.metadata.ownerReferences).toEqual([expect.objectContaining({ kind: 'Deployment', uid: created.metadata.uid })]);
+    expect(conditions(store.get(DEPLOYMENT, 'demo', 'web'))).toMatchObject({ Available: 'False/MinimumReplicasUnavailable' });
+    await controllers.advance(49);
+    expect(getIn(store.get(DEPLOYMENT, 'demo', 'web'), ['status', 'readyReplicas'])).toBe(0);
+    await controllers.advance(1);
+    const live = store.get(DEPLOYMENT, 'demo', 'web');
+    expect(live?.status).toMatchObject({ observedGeneration: 1, replicas: 2, readyReplicas: 2, updatedReplicas: 2, availableReplicas: 2 });
+    expect(conditions(live)).toEqual({ Available: 'True/MinimumReplicasAvailable', Progressing: 'True/NewReplicaSetAvailable' });
+    expect(controllers.pending).toBe(0);
+  });
+
+  it('leaves a failing image in ImagePullBackOff and reports ProgressDeadlineExceeded after the scaled deadline', async () => {
+    const { store, controllers } = setup();
+    store.create(DEPLOYMENT, deployment('web:bad-1'));
+    await controllers.advance(100);
+    const pod = store.list(typeOf('Pod'), 'demo')[0];
+    expect(getIn(pod, ['status', 'containerStatuses'])).toEqual([expect.objectContaining({ ready: false, state: { waiting: expect.objectContaining({ reason: 'ImagePullBackOff' }) } })]);
+    expect(conditions(store.get(DEPLOYMENT, 'demo', 'web')).Progressing).toBe('True/ReplicaSetUpdated');
+    await controllers.advance(500);
+    expect(conditions(store.get(DEPLOYMENT, 'demo', 'web'))).toMatchObject({ Progressing: 'False/ProgressDeadlineExceeded', Available: 'False/MinimumReplicasUnavailable' });
+    const reasons = store.list(typeOf('Event'), 'demo').map((e) => e.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['Failed', 'ProgressDeadlineExceeded']));
+  });
+
+  it('keeps the old pods serving while a bad update never becomes ready; a good update replaces them', async () => {
+    const { store, controllers } = setup();
+    store.create(DEPLOYMENT, deployment('web:1'));
+    await controllers.settle();
+    const live = store.get(DEPLOYMENT, 'demo', 'web') as KubeObject;
+    store.update(DEPLOYMENT, { ...live, spec: deployment('web:crash').spec ?? {} });
+    await controllers.settle();
+    const failed = store.get(DEPLOYMENT, 'demo', 'web');
+    expect(failed?.status).toMatchObject({ observedGeneration: 2, replicas: 4, updatedReplicas: 2, readyReplicas: 2 });
+    expect(conditions(failed).Progressing).toBe('False/ProgressDeadlineExceeded');
+    const statuses = store.list(typeOf('Pod'), 'demo').map((p) => JSON.stringify(getIn(p, ['status', 'containerStatuses'])));
+    expect(statuses.filter((s) => s.includes('CrashLoopBackOff'))).toHaveLength(2);
+    store.update(DEPLOYMENT, { ...(failed as KubeObject), spec: deployment('web:2').spec ?? {} });
+    await controllers.settle();
+    expect(store.list(typeOf('Pod'), 'demo')).toHaveLength(2);
+    expect(conditions(store.get(DEPLOYMENT, 'demo', 'web')).Progressing).toBe('True/NewReplicaSetAvailable');
+  });
+
+  it('completes a job, or fails it when the image tag matches the failure pattern', async () => {
+    const { store, controllers } = setup();
+    const job = (name: string, image: string): KubeObject => ({
+      apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'demo' },
+      spec: { backoffLimit: 2, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image }] } } },
+    });
+    store.create(typeOf('Job'), job('ok', 'migrate:1'));
+    store.create(typeOf('Job'), job('ko', 'migrate:fail'));
+    await controllers.settle();
+    expect(store.get(typeOf('Job'), 'demo', 'ok')?.status).toMatchObject({ succeeded: 1 });
+    expect(conditions(store.get(typeOf('Job'), 'demo', 'ok')).Complete).toBe('True/CompletionsReached');
+    expect(store.get(typeOf('Job'), 'demo', 'ko')?.status).toMatchObject({ failed: 3 });
+    expect(conditions(store.get(typeOf('Job'), 'demo', 'ko')).Failed).toBe('True/BackoffLimitExceeded');
+  });
+
+  it('deleting the deployment deletes its pods', async () => {
+    const { store, controllers } = setup();
+    store.create(DEPLOYMENT, deployment('web:1'));
+    await controllers.settle();
+    store.delete(DEPLOYMENT, 'demo', 'web');
+    expect(store.list(typeOf('Pod'), 'demo')).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { builtinTemplatesDir, loadTemplateSet } from '../../../src/adapters/fs/templates.js';
+import { NestorError } from '../../../src/core/errors.js';
+import { renderApp } from '../../../src/core/render/render-app.js';
+import type { TemplateSet } from '../../../src/core/render/template-set.js';
+import { pricing, SHA } from './configs.js';
+
+let configDir: string;
+beforeEach(async () => {
+  configDir = await mkdtemp(join(tmpdir(), 'nestor-templates-'));
+  await mkdir(join(configDir, 'templates'));
+});
+afterEach(async () => {
+  await rm(configDir, { recursive: true, force: true });
+});
+
+async function override(name: string, text: string): Promise<string> {
+  const path = join(configDir, 'templates', name);
+  await writeFile(path, text);
+  return path;
+}
+
+function renderPricing(templates: TemplateSet) {
+  return renderApp({ app: 'pricing', env: 'production', config: pricing(), templates, version: { sha: SHA } });
+}
+
+function errorOf(fn: () => unknown): NestorError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof NestorError) return e;
+    throw e;
+  }
+  throw new Error('expected a NestorError');
+}
+
+const builtin = (name: string) => readFile(join(builtinTemplatesDir(), name), 'utf8');
+
+describe('template overrides', () => {
+  it('an override replaces the built-in of the same file name', async () => {
+    const service = (await builtin('service.yaml')).replace('type: ClusterIP', 'type: NodePort');
+    await override('service.yaml', service);
+    const templates = await loadTemplateSet(configDir);
+    expect(templates.files.get('service.yaml')?.origin).toBe('override');
+    expect(templates.files.get('deployment.yaml')?.origin).toBe('built-in');
+    const svc = renderPricing(templates)[0]?.objects.find((o) => o.kind === 'Service');
+    expect((svc?.['spec'] as { type: string }).type).toBe('NodePort');
+  });
+
+  it('an override producing an invalid field names the file, its origin and the field', async () => {
+    const path = await override('hpa.yaml', (await builtin('hpa.yaml')).replace('maxReplicas: {{maxReplicas}}', 'maxReplicas: many'));
+    const templates = await loadTemplateSet(configDir);
+    const e = errorOf(() => renderPricing(templates));
+    expect(e.code).toBe('render_failed');
+    expect(e.message).toBe(`${path} (override): invalid HorizontalPodAutoscaler "pricing-web": spec.maxReplicas: must be integer`);
+    expect(e.message).not.toContain('\n');
+  });
+
+  it('an unknown kind is refused', async () => {
+    await override('service.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n');
+    const templates = await loadTemplateSet(configDir);
+    const e = errorOf(() => renderPricing(templates));
+    expect(e.message).toMatch(/service\.yaml \(override\): invalid v1\/Pod "x": unsupported kind/);
+  });
+
+  it('a YAML syntax error names the template file and line', async () => {
+    const path = await override('service.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{name}}\n  labels: [ {{labels}}\nspec: {}\n');
+    const templates = await loadTemplateSet(configDir);
+    const e = errorOf(() => renderPricing(templates));
+    expect(e.message).toMatch(new RegExp(`^${path} \\(override\\) line [56]: YAML syntax error`));
+  });
+
+  it('a Handlebars syntax error names the file when the set is loaded', async () => {
+    await override('service.yaml', 'metadata:\n  name: {{name}\n');
+    await expect(loadTemplateSet(configDir)).rejects.toThrow(/service\.yaml \(override\): template syntax error: Parse error on line 2/);
+  });
+
+  it('an override cannot move an object to another namespace', async () => {
+    await override('service.yaml', (await builtin('service.yaml')).replace('  labels: {{labels}}', '  labels: {{labels}}\n  namespace: kube-system'));
+    const templates = await loadTemplateSet(configDir);
+    expect(() => renderPricing(templates)).toThrow(/not the target namespace "production"/);
+  });
+
+  it('a near miss of a built-in name is refused, a new partial is allowed', async () => {
+    await override('my-sidecar.yaml', 'name: sidecar\n');
+    await expect(loadTemplateSet(configDir)).resolves.toBeDefined();
+    await override('deploymnet.yaml', 'kind: Deployment\n');
+    await expect(loadTemplateSet(configDir)).rejects.toThrow(/deploymnet\.yaml: not a built-in template name, did you mean deployment\.yaml\?/);
+  });
+
+  it('Nestor labels are put back when an override forgets them', async () => {
+    await override('service.yaml', (await builtin('service.yaml')).replace('  labels: {{labels}}\n', ''));
+    const templates = await loadTemplateSet(configDir);
+    const svc = renderPricing(templates)[0]?.objects.find((o) => o.kind === 'Service');
+    expect(svc?.metadata.labels).toMatchObject({ app: 'pricing', process: 'web', 'app.kubernetes.io/managed-by': 'nestor' });
+  });
+});
+
