@@ -6,6 +6,10 @@ export interface GeneratedConfig {
   files: ConfigFile[];
   environments: string[];
   apps: string[];
+  /** The process environment the config's `$NAME` values need. */
+  processEnv: Record<string, string>;
+  /** Values of the secrets the apps name, so every render includes its Secret. */
+  secretValues: Record<string, string>;
 }
 
 function project(env: string, parent: string | undefined): string {
@@ -13,7 +17,7 @@ function project(env: string, parent: string | undefined): string {
     `env: ${env}`,
     parent ? `parent: ${parent}` : 'project: acme',
     `domain: ${env}.acme.test`,
-    'docker: { registries: { registry.acme.test: [ { id: main, organization: acme } ] } }',
+    ...(parent ? [] : ['docker:', '  build: { variables: { NPM_TOKEN: $NPM_TOKEN } }', '  registries: { registry.acme.test: [ { id: main, organization: acme } ] }']),
     'deployments:',
     '  kubernetes:',
     `    - cluster_name: acme-${parent ? 'nonprod' : 'prod'}`,
@@ -67,5 +71,5 @@ export function generateConfig(appCount = 130, envCount = 25): GeneratedConfig {
       files.push({ path: `${dev}/apps/${name}.yaml`, text: 'processes:\n  worker: null\nvariables:\n  app: { LOG_LEVEL: debug }\n' });
     }
   });
-  return { files, environments, apps };
+  return { files, environments, apps, processEnv: { NPM_TOKEN: 'bench-npm-token' }, secretValues: { SENTRY_DSN: 'https://key@sentry.acme.test/1' } };
 }

@@ -1,6 +1,7 @@
 // Composition root of the `nestor` command line.
 import { CommanderError } from 'commander';
-import type { CliIo } from '../adapters/cli/cli-context.js';
+import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
+import { currentUser, releaseDeps, runtimeSettings } from './release-runtime.js';
 import { buildProgram } from '../adapters/cli/program.js';
 import { ConfigError, formatProblem, isNestorError } from '../core/errors.js';
 
@@ -10,6 +11,8 @@ export function processIo(): CliIo {
     err: (s) => void process.stderr.write(s),
     env: process.env,
     cwd: process.cwd(),
+    user: currentUser(process.env),
+    releaseDeps: (options) => releaseDeps(runtimeSettings(process.cwd(), process.env, options)),
   };
 }
 
@@ -33,6 +36,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliExit) return error.exitCode;
     report(error, io, argv.includes('--debug'));
     return 1;
   }

@@ -2,16 +2,20 @@ import { Command } from 'commander';
 import type { CliIo } from './cli-context.js';
 import { registerConfig, registerEnvs } from './commands/config-commands.js';
 import { registerRender } from './commands/render.js';
+import { registerRelease } from './commands/release-commands.js';
 import { registerValidate } from './commands/validate.js';
 
 export type Register = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerEnvs];
+const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerEnvs, registerRelease];
 
 export function buildProgram(io: CliIo, extra: readonly Register[] = []): Command {
   const program = new Command('nestor')
     .description('deploy and operate microservices on Kubernetes')
     .option('-c, --config <dir>', 'nestor-config folder (default: $NESTOR_CONFIG, then ./nestor-config)')
+    .option('--history <repo>', 'release history repository, a path or URL (default: $NESTOR_HISTORY, then <state>/history.git)')
+    .option('--kubeconfig <file>', 'kubeconfig whose contexts are named by cluster_name (default: $KUBECONFIG, then ~/.kube/config)')
+    .option('--state <dir>', "Nestor's own files: locks, git mirrors and clones (default: $NESTOR_STATE, then ./.nestor)")
     .option('--debug', 'print stack traces of errors')
     .showSuggestionAfterError(true)
     .exitOverride()

@@ -1,0 +1,211 @@
+// In-memory ReleaseHistory with the same layout, messages and encryption as the git adapter.
+// Instances sharing a FakeHistoryRemote behave like processes sharing one history remote;
+// `remote.reachable = false` makes writes pending until `flushPending`.
+
+import { createHash } from 'node:crypto';
+import { ErrorCode, NestorError } from '../../../core/errors.js';
+import type {
+  FlushResult,
+  Pin,
+  PinInput,
+  RecordInput,
+  RecordResult,
+  Release,
+  ReleaseHistory,
+  ReleaseSummary,
+} from '../../../core/ports/release-history.js';
+import { isSha, quoteForMessage } from '../../../core/release/ref.js';
+import {
+  decryptManifestSecrets,
+  encryptManifestSecrets,
+  hasEncryptedSecrets,
+  parseHistoryKey,
+} from '../../../core/release/secret-crypto.js';
+import * as layout from '../history-layout.js';
+
+type Tree = Map<string, string>;
+
+export interface FakeHistoryCommit {
+  id: string;
+  message: string;
+  tree: Tree;
+}
+
+export class FakeHistoryRemote {
+  readonly commits: FakeHistoryCommit[] = [];
+  reachable = true;
+}
+
+interface PendingCommit {
+  id: string;
+  message: string;
+  change: (tree: Tree) => void;
+}
+
+export interface FakeReleaseHistoryOptions {
+  remote?: FakeHistoryRemote;
+  key?: string;
+  now?: () => Date;
+}
+
+export class FakeReleaseHistory implements ReleaseHistory {
+  readonly remote: FakeHistoryRemote;
+  private readonly key: Buffer | undefined;
+  private readonly now: () => Date;
+  private pending: PendingCommit[] = [];
+  private counter = 0;
+
+  constructor(options: FakeReleaseHistoryOptions = {}) {
+    this.remote = options.remote ?? new FakeHistoryRemote();
+    this.key = options.key === undefined ? undefined : parseHistoryKey(options.key);
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async record(input: RecordInput): Promise<RecordResult> {
+    layout.checkRecordInput(input);
+    const dir = layout.releaseDir(input.app, input.env);
+    const files = new Map(
+      Object.entries(input.manifestsByCluster).map(([c, text]) => [layout.clusterFile(c), encryptManifestSecrets(text, this.key)]),
+    );
+    const jobId = input.record.jobId;
+    const existing = this.releases(dir).find((r) => jobId !== undefined && r.jobId === jobId);
+    if (existing !== undefined) {
+      this.publish();
+      return { commit: existing.commit, created: false };
+    }
+    const change = (tree: Tree): void => {
+      for (const path of [...tree.keys()]) {
+        if (isClusterFile(dir, path) && !files.has(path.slice(dir.length + 1))) tree.delete(path);
+      }
+      for (const [name, text] of files) tree.set(`${dir}/${name}`, text);
+      tree.set(`${dir}/${layout.RELEASE_FILE}`, layout.releaseJson(input));
+    };
+    if (!this.commitChange(layout.releaseMessage(input), change)) {
+      return { commit: this.releases(dir)[0]?.commit ?? '', created: false };
+    }
+    const id = this.pending[this.pending.length - 1]?.id ?? '';
+    this.publish();
+    return { commit: id, created: true };
+  }
+
+  async list(app: string, env: string, limit = 20): Promise<ReleaseSummary[]> {
+    return this.releases(layout.releaseDir(app, env)).slice(0, limit);
+  }
+
+  async get(app: string, env: string, commit?: string): Promise<Release | undefined> {
+    const dir = layout.releaseDir(app, env);
+    if (commit !== undefined && !isSha(commit)) {
+      throw new NestorError(ErrorCode.BadInput, `invalid history commit ${quoteForMessage(commit)}`);
+    }
+    const summary = this.releases(dir).find((r) => commit === undefined || r.commit.startsWith(commit));
+    return summary && this.read(dir, summary);
+  }
+
+  async previous(app: string, env: string): Promise<Release | undefined> {
+    const dir = layout.releaseDir(app, env);
+    const before = this.releases(dir)[1];
+    return before && this.read(dir, before);
+  }
+
+  async pin(app: string, env: string, input: PinInput): Promise<void> {
+    const dir = layout.releaseDir(app, env);
+    if (!isSha(input.commit)) throw new NestorError(ErrorCode.BadInput, `invalid history commit ${quoteForMessage(input.commit)}`);
+    const release = this.releases(dir).find((r) => r.commit.startsWith(input.commit));
+    if (release === undefined) throw new NestorError(ErrorCode.BadInput, `no release ${input.commit} of ${app} in ${env} to pin`);
+    const pin: Pin = { ...input, commit: release.commit, at: this.now().toISOString() };
+    this.commitChange(layout.pinMessage(app, env, pin, input.by), (tree) => tree.set(`${dir}/${layout.PIN_FILE}`, layout.pinJson(pin)));
+    this.publish();
+  }
+
+  async unpin(app: string, env: string, by: string): Promise<void> {
+    const dir = layout.releaseDir(app, env);
+    if (this.commitChange(layout.pinMessage(app, env, undefined, by), (tree) => tree.delete(`${dir}/${layout.PIN_FILE}`))) {
+      this.publish();
+    }
+  }
+
+  async getPin(app: string, env: string): Promise<Pin | undefined> {
+    const text = this.latestTree().get(`${layout.releaseDir(app, env)}/${layout.PIN_FILE}`);
+    return text === undefined ? undefined : layout.parsePinJson(text);
+  }
+
+  async flushPending(): Promise<FlushResult> {
+    const pushed = this.pending.length;
+    this.publish();
+    return { pushed, pending: 0 };
+  }
+
+  /** The remote's commits followed by this instance's unpublished ones, oldest first. */
+  private view(): FakeHistoryCommit[] {
+    const commits = [...this.remote.commits];
+    for (const p of this.pending) commits.push(applyChange(commits[commits.length - 1]?.tree, p));
+    return commits;
+  }
+
+  private latestTree(): Tree {
+    const commits = this.view();
+    return commits[commits.length - 1]?.tree ?? new Map();
+  }
+
+  /** Queues a local commit; false (nothing queued) when the change changes nothing. */
+  private commitChange(message: string, change: (tree: Tree) => void): boolean {
+    const before = this.latestTree();
+    const after = new Map(before);
+    change(after);
+    if (sameTree(before, after)) return false;
+    this.counter += 1;
+    const id = createHash('sha1').update(`${message}\0${this.counter}\0${Math.random()}`).digest('hex');
+    this.pending.push({ id, message, change });
+    return true;
+  }
+
+  private publish(): void {
+    if (this.pending.length === 0) return;
+    if (!this.remote.reachable) {
+      throw new NestorError(ErrorCode.HistoryPending, 'release history not published yet (history repository unreachable); kept locally, will retry', {
+        retryable: true,
+        detail: { reason: 'unreachable', pending: this.pending.length },
+      });
+    }
+    for (const p of this.pending) this.remote.commits.push(applyChange(this.remote.commits[this.remote.commits.length - 1]?.tree, p));
+    this.pending = [];
+  }
+
+  private releases(dir: string): ReleaseSummary[] {
+    const path = `${dir}/${layout.RELEASE_FILE}`;
+    const commits = this.view();
+    return commits
+      .filter((c, i) => c.tree.get(path) !== undefined && c.tree.get(path) !== commits[i - 1]?.tree.get(path))
+      .map((c) => layout.summaryFromMessage(c.id, c.message))
+      .filter((s): s is ReleaseSummary => s !== undefined)
+      .reverse();
+  }
+
+  private read(dir: string, summary: ReleaseSummary): Release {
+    const tree = this.view().find((c) => c.id === summary.commit)?.tree ?? new Map<string, string>();
+    const manifestsByCluster: Record<string, string> = {};
+    let secretsEncrypted = false;
+    for (const [path, stored] of tree) {
+      if (!isClusterFile(dir, path)) continue;
+      const text = this.key === undefined ? stored : decryptManifestSecrets(stored, this.key);
+      secretsEncrypted ||= hasEncryptedSecrets(text);
+      manifestsByCluster[path.slice(dir.length + 1, -'.yaml'.length)] = text;
+    }
+    const record = layout.parseReleaseJson(tree.get(`${dir}/${layout.RELEASE_FILE}`) ?? '{}');
+    return { ...summary, record, manifestsByCluster, secretsEncrypted };
+  }
+}
+
+function applyChange(base: Tree | undefined, p: PendingCommit): FakeHistoryCommit {
+  const tree = new Map(base);
+  p.change(tree);
+  return { id: p.id, message: p.message, tree };
+}
+
+function isClusterFile(dir: string, path: string): boolean {
+  return path.startsWith(`${dir}/`) && path.endsWith('.yaml') && !path.slice(dir.length + 1).includes('/');
+}
+
+function sameTree(a: Tree, b: Tree): boolean {
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+}

@@ -1,0 +1,72 @@
+// One way to run git: simple-git (no shell), a minimal environment that never prompts, a
+// bounded silent time, and a fixed identity. Arguments are always separate argv entries.
+
+import { simpleGit, type SimpleGit } from 'simple-git';
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+export const NESTOR_IDENTITY: GitIdentity = { name: 'Nestor', email: 'nestor@nestor.invalid' };
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export interface GitProcessOptions {
+  identity?: GitIdentity;
+  /** Kill a git process silent for this long (network hangs). */
+  timeoutMs?: number;
+}
+
+/**
+ * A simple-git instance rooted at `baseDir`. Note for callers: simple-git waits 50 ms after a
+ * process that printed nothing, so prefer commands that print (`--verbose`, `--porcelain`).
+ */
+export function openGit(baseDir: string, options: GitProcessOptions = {}): SimpleGit {
+  const identity = options.identity ?? NESTOR_IDENTITY;
+  return simpleGit({
+    baseDir,
+    config: [
+      `user.name=${identity.name}`,
+      `user.email=${identity.email}`,
+      'advice.detachedHead=false',
+      'init.defaultBranch=main',
+      'gc.auto=0',
+      'maintenance.auto=false',
+      'receive.autogc=false',
+      'fetch.writeCommitGraph=false',
+    ],
+    timeout: { block: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
+    allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_SSH_COMMAND'],
+    // Only our own constant GIT_SSH_COMMAND below (BatchMode: ssh never prompts); user input
+    // never reaches git options.
+    unsafe: { allowUnsafeSshCommand: true },
+  }).env(gitEnvironment());
+}
+
+function gitEnvironment(): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    LC_ALL: 'C',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_SSH_COMMAND: 'ssh -o BatchMode=yes',
+  };
+  if (process.env.SSH_AUTH_SOCK) env.SSH_AUTH_SOCK = process.env.SSH_AUTH_SOCK;
+  return env;
+}
+
+/** The first line of a git failure, for logs (never shown raw to chat users). */
+export function gitFailureText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split('\n').find((l) => l.trim() !== '') ?? 'git failed';
+  return line.replace(/^(fatal|error): /, '').slice(0, 300);
+}
+
+/** Runs `git` and returns stdout, or undefined when git exits non-zero. */
+export async function tryRaw(git: SimpleGit, args: string[]): Promise<string | undefined> {
+  try {
+    return await git.raw(args);
+  } catch {
+    return undefined;
+  }
+}

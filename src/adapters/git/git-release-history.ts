@@ -1,0 +1,192 @@
+// ReleaseHistory on a git repository shared by every Nestor process. Each process keeps a
+// working clone; a write is a local commit, then fetch → rebase → push (bounded, never forced).
+// A commit that cannot be pushed stays local and is reported as HistoryPending.
+
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ErrorCode, NestorError } from '../../core/errors.js';
+import type {
+  FlushResult,
+  Pin,
+  PinInput,
+  RecordInput,
+  RecordResult,
+  Release,
+  ReleaseHistory,
+  ReleaseSummary,
+} from '../../core/ports/release-history.js';
+import { isSha, quoteForMessage } from '../../core/release/ref.js';
+import { encryptManifestSecrets, parseHistoryKey } from '../../core/release/secret-crypto.js';
+import {
+  checkRecordInput,
+  clusterFile,
+  parsePinJson,
+  PIN_FILE,
+  pinJson,
+  pinMessage,
+  RELEASE_FILE,
+  releaseDir,
+  releaseJson,
+  releaseMessage,
+} from './history-layout.js';
+import { HistoryReader } from './history-reader.js';
+import { WorkClone, type PushOutcome, type WorkCloneOptions } from './work-clone.js';
+
+const REASONS = {
+  unreachable: 'history repository unreachable',
+  rejected: 'push still refused after retries',
+  conflict: 'conflicting concurrent change',
+} as const;
+
+export interface GitReleaseHistoryOptions extends WorkCloneOptions {
+  /** The 32-byte history key in base64 or hex (NESTOR_HISTORY_KEY); without it Secrets are refused. */
+  key?: string;
+  /** Push attempts (each after fetch + rebase) before a write is reported pending. Default 5. */
+  maxPushAttempts?: number;
+  now?: () => Date;
+}
+
+export class GitReleaseHistory implements ReleaseHistory {
+  private readonly clone: WorkClone;
+  private readonly key: Buffer | undefined;
+  private readonly attempts: number;
+  private readonly now: () => Date;
+  private readonly reader: HistoryReader;
+
+  constructor(options: GitReleaseHistoryOptions) {
+    this.clone = new WorkClone(options);
+    this.key = options.key === undefined ? undefined : parseHistoryKey(options.key);
+    this.attempts = options.maxPushAttempts ?? 5;
+    this.now = options.now ?? (() => new Date());
+    this.reader = new HistoryReader(this.clone.git, this.key);
+  }
+
+  async record(input: RecordInput): Promise<RecordResult> {
+    checkRecordInput(input);
+    const dir = releaseDir(input.app, input.env);
+    const files = Object.entries(input.manifestsByCluster).map(
+      ([cluster, text]) => [clusterFile(cluster), encryptManifestSecrets(text, this.key)] as const,
+    );
+    return this.clone.exclusive(async () => {
+      await this.sync();
+      const jobId = input.record.jobId;
+      const existing = jobId === undefined ? undefined : await this.reader.findJob(dir, jobId);
+      if (existing !== undefined) return { commit: await this.publishJob(dir, jobId ?? ''), created: false };
+      await this.writeRelease(dir, new Map(files), releaseJson(input));
+      if (!(await this.clone.commit([dir], releaseMessage(input)))) {
+        const latest = await this.reader.releases(dir, 1);
+        return { commit: latest[0]?.commit ?? '', created: false };
+      }
+      await this.publishOrPending();
+      return { commit: (await this.clone.heads()).local ?? '', created: true };
+    });
+  }
+
+  async list(app: string, env: string, limit = 20): Promise<ReleaseSummary[]> {
+    const dir = releaseDir(app, env);
+    return this.clone.exclusive(async () => {
+      await this.sync();
+      return this.reader.releases(dir, limit);
+    });
+  }
+
+  async get(app: string, env: string, commit?: string): Promise<Release | undefined> {
+    const dir = releaseDir(app, env);
+    if (commit !== undefined && !isSha(commit)) {
+      throw new NestorError(ErrorCode.BadInput, `invalid history commit ${quoteForMessage(commit)}`);
+    }
+    return this.clone.exclusive(async () => {
+      await this.sync();
+      const summary = await this.reader.release(dir, commit);
+      return summary && this.reader.read(dir, summary);
+    });
+  }
+
+  async previous(app: string, env: string): Promise<Release | undefined> {
+    const dir = releaseDir(app, env);
+    return this.clone.exclusive(async () => {
+      await this.sync();
+      const [, before] = await this.reader.releases(dir, 2);
+      return before && this.reader.read(dir, before);
+    });
+  }
+
+  async pin(app: string, env: string, input: PinInput): Promise<void> {
+    const dir = releaseDir(app, env);
+    if (!isSha(input.commit)) throw new NestorError(ErrorCode.BadInput, `invalid history commit ${quoteForMessage(input.commit)}`);
+    return this.clone.exclusive(async () => {
+      await this.sync();
+      const release = await this.reader.release(dir, input.commit);
+      if (release === undefined) {
+        throw new NestorError(ErrorCode.BadInput, `no release ${input.commit} of ${app} in ${env} to pin`);
+      }
+      const pin: Pin = { ...input, commit: release.commit, at: this.now().toISOString() };
+      await mkdir(join(this.clone.dir, dir), { recursive: true });
+      await writeFile(join(this.clone.dir, dir, PIN_FILE), pinJson(pin));
+      if (await this.clone.commit([dir], pinMessage(app, env, pin, input.by))) await this.publishOrPending();
+    });
+  }
+
+  async unpin(app: string, env: string, by: string): Promise<void> {
+    const dir = releaseDir(app, env);
+    return this.clone.exclusive(async () => {
+      await this.sync();
+      const file = join(this.clone.dir, dir, PIN_FILE);
+      if (!existsSync(file)) return;
+      await rm(file);
+      if (await this.clone.commit([dir], pinMessage(app, env, undefined, by))) await this.publishOrPending();
+    });
+  }
+
+  async getPin(app: string, env: string): Promise<Pin | undefined> {
+    const dir = releaseDir(app, env);
+    return this.clone.exclusive(async () => {
+      await this.sync();
+      const file = join(this.clone.dir, dir, PIN_FILE);
+      return existsSync(file) ? parsePinJson(await readFile(file, 'utf8')) : undefined;
+    });
+  }
+
+  async flushPending(): Promise<FlushResult> {
+    return this.clone.exclusive(async () => {
+      const before = await this.clone.aheadCount();
+      if (before === 0) return { pushed: 0, pending: 0 };
+      await this.publishOrPending();
+      return { pushed: before, pending: 0 };
+    });
+  }
+
+  /** Brings in other writers' commits; tolerates an unreachable remote (reads stay local). */
+  private async sync(): Promise<void> {
+    if ((await this.clone.fetch()).ok) await this.clone.rebaseOnRemote();
+  }
+
+  /** The job's commit after publishing it (a rebase may have changed its id). */
+  private async publishJob(dir: string, jobId: string): Promise<string> {
+    if ((await this.clone.aheadCount()) > 0) await this.publishOrPending();
+    return (await this.reader.findJob(dir, jobId)) ?? '';
+  }
+
+  private async publishOrPending(): Promise<void> {
+    const outcome: PushOutcome = await this.clone.publish(this.attempts);
+    if (outcome.ok) return;
+    const pending = await this.clone.aheadCount();
+    throw new NestorError(
+      ErrorCode.HistoryPending,
+      `release history not published yet (${REASONS[outcome.reason]}); kept locally, will retry`,
+      { retryable: true, detail: { reason: outcome.reason, git: outcome.detail, pending, commit: (await this.clone.heads()).local } },
+    );
+  }
+
+  /** Writes the cluster files and release.json, removing clusters no longer present. */
+  private async writeRelease(dir: string, files: Map<string, string>, record: string): Promise<void> {
+    const abs = join(this.clone.dir, dir);
+    await mkdir(abs, { recursive: true });
+    for (const name of await readdir(abs)) {
+      if (name.endsWith('.yaml') && !files.has(name)) await rm(join(abs, name));
+    }
+    for (const [name, text] of files) await writeFile(join(abs, name), text);
+    await writeFile(join(abs, RELEASE_FILE), record);
+  }
+}

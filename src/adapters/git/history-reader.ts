@@ -1,0 +1,84 @@
+// Read side of the git release history: releases are the commits that changed
+// `<env>/<app>/release.json`, described by their message trailers.
+
+import type { SimpleGit } from 'simple-git';
+import type { Release, ReleaseSummary } from '../../core/ports/release-history.js';
+import { decryptManifestSecrets, hasEncryptedSecrets } from '../../core/release/secret-crypto.js';
+import { tryRaw } from './git-process.js';
+import { parseReleaseJson, RELEASE_FILE, summaryFromMessage } from './history-layout.js';
+
+const LOG_FORMAT = '--format=%H%x1f%B%x1e';
+
+export class HistoryReader {
+  constructor(
+    private readonly git: SimpleGit,
+    private readonly key: Buffer | undefined,
+  ) {}
+
+  /** Releases of `dir` reachable from `rev` (HEAD), newest first. */
+  async releases(dir: string, limit: number, rev = 'HEAD', extra: string[] = []): Promise<ReleaseSummary[]> {
+    const args = ['log', `--max-count=${Math.max(1, Math.floor(limit))}`, LOG_FORMAT, ...extra, rev, '--'];
+    const out = await tryRaw(this.git, [...args, `${dir}/${RELEASE_FILE}`]);
+    return parseLog(out ?? '');
+  }
+
+  /** The release recorded by `commit` (an abbreviated sha is fine), or the latest one. */
+  async release(dir: string, commit?: string): Promise<ReleaseSummary | undefined> {
+    const [found] = await this.releases(dir, 1, commit === undefined ? 'HEAD' : `${commit}^{commit}`);
+    if (found === undefined || (commit !== undefined && !found.commit.startsWith(commit))) return undefined;
+    return found;
+  }
+
+  /** The commit that recorded job `jobId` for `dir`, if any. */
+  async findJob(dir: string, jobId: string): Promise<string | undefined> {
+    const grep = `--grep=^Job-Id: ${jobId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+    const found = await this.releases(dir, 50, 'HEAD', ['--extended-regexp', grep]);
+    return found.find((r) => r.jobId === jobId)?.commit;
+  }
+
+  /** The manifests and record of a release, decrypted when a key is set (two git processes). */
+  async read(dir: string, summary: ReleaseSummary): Promise<Release> {
+    const files = await this.blobs(summary.commit, dir);
+    const manifestsByCluster: Record<string, string> = {};
+    let secretsEncrypted = false;
+    for (const [name, stored] of files) {
+      if (!name.endsWith('.yaml')) continue;
+      const text = this.key === undefined ? stored : decryptManifestSecrets(stored, this.key);
+      secretsEncrypted ||= hasEncryptedSecrets(text);
+      manifestsByCluster[name.slice(0, -'.yaml'.length)] = text;
+    }
+    const record = parseReleaseJson(files.get(RELEASE_FILE) ?? '{}');
+    return { ...summary, record, manifestsByCluster, secretsEncrypted };
+  }
+
+  /** Every file directly in `dir` at `commit`: sizes from ls-tree, contents from one `git show`. */
+  private async blobs(commit: string, dir: string): Promise<Map<string, string>> {
+    const listing = await this.git.raw(['ls-tree', '-l', commit, '--', `${dir}/`]);
+    const entries = listing
+      .split('\n')
+      .map((line) => /^\d+ blob [0-9a-f]+\s+(\d+)\t(.+)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => ({ size: Number(m[1]), path: m[2] ?? '' }));
+    const files = new Map<string, string>();
+    if (entries.length === 0) return files;
+    const all = await this.git.showBuffer(entries.map((e) => `${commit}:${e.path}`));
+    let offset = 0;
+    for (const { size, path } of entries) {
+      files.set(path.slice(dir.length + 1), all.subarray(offset, offset + size).toString('utf8'));
+      offset += size;
+    }
+    return files;
+  }
+}
+
+function parseLog(out: string): ReleaseSummary[] {
+  return out
+    .split('\x1e')
+    .map((entry) => entry.replace(/^\n/, ''))
+    .filter((entry) => entry.includes('\x1f'))
+    .map((entry) => {
+      const [commit = '', message = ''] = entry.split('\x1f');
+      return summaryFromMessage(commit, message);
+    })
+    .filter((s): s is ReleaseSummary => s !== undefined);
+}

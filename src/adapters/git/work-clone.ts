@@ -1,0 +1,164 @@
+// A working clone of a shared repository (the release history, nestor-config) that several
+// Nestor processes write to. Publishing is fetch → rebase → push, bounded, never forced.
+// One WorkClone owns its work folder: callers serialise their operations through `exclusive`.
+
+import { existsSync, mkdirSync } from 'node:fs';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { SimpleGit } from 'simple-git';
+import { gitFailureText, openGit, tryRaw, type GitProcessOptions } from './git-process.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { checkOrigin } from './paths.js';
+
+export interface WorkCloneOptions extends GitProcessOptions {
+  /** The shared repository: a local path (usually a bare repository) or a URL. */
+  remote: string;
+  /** This process's working clone (created when missing). */
+  workDir: string;
+  branch?: string;
+}
+
+export type PushOutcome =
+  | { ok: true }
+  | { ok: false; reason: 'unreachable' | 'rejected' | 'conflict'; detail: string };
+
+export class WorkClone {
+  readonly git: SimpleGit;
+  readonly dir: string;
+  readonly branch: string;
+  private readonly remote: string;
+  private readonly mutex = new KeyedMutex();
+  private opened = false;
+
+  constructor(options: WorkCloneOptions) {
+    this.remote = checkOrigin(options.remote);
+    this.dir = options.workDir;
+    this.branch = options.branch ?? 'main';
+    mkdirSync(this.dir, { recursive: true });
+    this.git = openGit(options.workDir, options);
+  }
+
+  /** Runs `task` alone on this clone, after making sure the clone exists and is clean. */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.mutex.run('clone', async () => {
+      if (!this.opened) await this.open();
+      return task();
+    });
+  }
+
+  /** Fetches the remote; false (and nothing changed) when it cannot be reached. */
+  async fetch(): Promise<{ ok: boolean; detail: string }> {
+    try {
+      await this.git.raw(['fetch', '--verbose', '--prune', 'origin']);
+      return { ok: true, detail: '' };
+    } catch (error) {
+      return { ok: false, detail: gitFailureText(error) };
+    }
+  }
+
+  /** The local branch and the remote-tracking branch heads (undefined when absent). */
+  async heads(): Promise<{ local?: string; remote?: string }> {
+    const local = `refs/heads/${this.branch}`;
+    const remote = `refs/remotes/origin/${this.branch}`;
+    const out = (await this.git.raw(['for-each-ref', '--format=%(refname) %(objectname)', local, remote])) ?? '';
+    const heads: { local?: string; remote?: string } = {};
+    for (const [name, sha] of out.split('\n').map((l) => l.split(' '))) {
+      if (name === local) heads.local = sha;
+      if (name === remote) heads.remote = sha;
+    }
+    return heads;
+  }
+
+  /** Replays local commits on the fetched remote head; false when they conflict (nothing changed). */
+  async rebaseOnRemote(): Promise<boolean> {
+    const { local, remote } = await this.heads();
+    if (remote === undefined || local === remote) return true;
+    if (local === undefined) {
+      await this.git.raw(['reset', '--hard', `origin/${this.branch}`]);
+      return true;
+    }
+    // With `merge=binary` (see open), `-X theirs` resolves a file changed on both sides by
+    // taking the replayed (newer, local) commit's whole file: never a mix of two releases.
+    if ((await tryRaw(this.git, ['rebase', '--strategy-option=theirs', `origin/${this.branch}`])) !== undefined) return true;
+    await tryRaw(this.git, ['rebase', '--abort']);
+    return false;
+  }
+
+  /** Makes the local branch exactly the remote one, dropping local commits. */
+  async resetToRemote(): Promise<void> {
+    const { remote } = await this.heads();
+    if (remote !== undefined) await this.git.raw(['reset', '--hard', `origin/${this.branch}`]);
+  }
+
+  /** Number of local commits the remote does not have. */
+  async aheadCount(): Promise<number> {
+    const local = `refs/heads/${this.branch}`;
+    const both = await tryRaw(this.git, ['rev-list', '--count', `refs/remotes/origin/${this.branch}..${local}`, '--']);
+    if (both !== undefined) return Number(both.trim());
+    const onlyLocal = await tryRaw(this.git, ['rev-list', '--count', local, '--']);
+    return onlyLocal === undefined ? 0 : Number(onlyLocal.trim());
+  }
+
+  /** Stages everything under `paths` and commits; false when nothing changed. */
+  async commit(paths: string[], message: string, author?: string): Promise<boolean> {
+    await this.git.raw(['add', '--all', '--verbose', '--', ...paths]);
+    const authorArgs = author === undefined ? [] : [`--author=${author}`];
+    try {
+      await this.git.raw(['commit', '--no-verify', `--message=${message}`, ...authorArgs]);
+    } catch (error) {
+      if (/nothing to commit|nothing added to commit/.test(String(error))) return false;
+      throw error;
+    }
+    return true;
+  }
+
+  /** One push attempt of the local branch; never forced. */
+  async push(): Promise<PushOutcome> {
+    try {
+      await this.git.raw(['push', '--porcelain', 'origin', `refs/heads/${this.branch}:refs/heads/${this.branch}`]);
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: 'rejected', detail: gitFailureText(error) };
+    }
+  }
+
+  /**
+   * Publishes local commits: push; when refused, fetch, rebase and push again, `attempts` times
+   * at most. Local commits are kept whatever happens.
+   */
+  async publish(attempts: number): Promise<PushOutcome> {
+    let outcome: PushOutcome = { ok: true };
+    for (let i = 0; i < attempts; i += 1) {
+      outcome = await this.push();
+      if (outcome.ok) return outcome;
+      const fetched = await this.fetch();
+      if (!fetched.ok) return { ok: false, reason: 'unreachable', detail: fetched.detail };
+      if (!(await this.rebaseOnRemote())) return { ok: false, reason: 'conflict', detail: 'rebase conflict' };
+    }
+    return outcome;
+  }
+
+  private async open(): Promise<void> {
+    if (!existsSync(join(this.dir, '.git'))) {
+      await this.git.raw(['init', '--initial-branch', this.branch]);
+      const url = this.remote.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+      const remote = `[remote "origin"]\n\turl = "${url}"\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n`;
+      await appendFile(join(this.dir, '.git', 'config'), remote);
+    } else {
+      await this.recoverFromCrash();
+    }
+    await mkdir(join(this.dir, '.git', 'info'), { recursive: true });
+    await writeFile(join(this.dir, '.git', 'info', 'attributes'), '* merge=binary\n');
+    this.opened = true;
+  }
+
+  /** A crash may leave a rebase in progress or uncommitted files: drop them (commits are kept). */
+  private async recoverFromCrash(): Promise<void> {
+    if (existsSync(join(this.dir, '.git', 'rebase-merge')) || existsSync(join(this.dir, '.git', 'rebase-apply'))) {
+      await tryRaw(this.git, ['rebase', '--abort']);
+    }
+    const { local } = await this.heads();
+    if (local !== undefined) await this.git.raw(['reset', '--hard', 'HEAD']);
+    await this.git.raw(['clean', '-d', '--force', '--quiet']);
+  }
+}

@@ -1,0 +1,106 @@
+// Port: the release history, a git repository with one commit per release under
+// `<env>/<app>/` (manifests per cluster, exactly as applied, plus `release.json`).
+
+export const ReleaseKind = { Deploy: 'deploy', Rollback: 'rollback', Scale: 'scale', Config: 'config' } as const;
+export type ReleaseKind = (typeof ReleaseKind)[keyof typeof ReleaseKind];
+
+/** What was released; stored as `<env>/<app>/release.json`. */
+export interface ReleaseRecord {
+  /** The ref the user asked for (branch, tag or sha), when there was one. */
+  ref?: string;
+  /** The application's commit sha. */
+  sha: string;
+  image?: string;
+  configHash: string;
+  /** Who asked for it. */
+  user: string;
+  /** ISO-8601 time of the release. */
+  at: string;
+  /** The job that applied it: recording the same jobId twice gives the same commit. */
+  jobId?: string;
+  /** The history commit this release replaced (a rollback: the commit it restores). */
+  previous?: string;
+  approvedBy?: string;
+  /** Extra `Key: value` lines, written as commit message trailers and kept in release.json. */
+  trailers?: Record<string, string>;
+}
+
+export interface RecordInput {
+  app: string;
+  env: string;
+  kind: ReleaseKind;
+  /** The exact multi-document YAML applied, per cluster name. */
+  manifestsByCluster: Record<string, string>;
+  record: ReleaseRecord;
+  /** Subject line; default like `deploy mary@1a2b3c4 (feature-x) to dev3 by alice`. */
+  message?: string;
+}
+
+export interface RecordResult {
+  /** The history commit holding the release. */
+  commit: string;
+  /** False when the release was already recorded (same jobId): nothing new was written. */
+  created: boolean;
+}
+
+export interface ReleaseSummary {
+  commit: string;
+  app: string;
+  env: string;
+  kind: ReleaseKind;
+  sha: string;
+  ref?: string;
+  user: string;
+  at: string;
+  jobId?: string;
+  /** The commit subject. */
+  message: string;
+}
+
+export interface Release extends ReleaseSummary {
+  record: ReleaseRecord;
+  /** Manifests per cluster exactly as recorded; Secret values decrypted when a key is set. */
+  manifestsByCluster: Record<string, string>;
+  /** True when Secret values are still encrypted (no key was given): not fit to apply. */
+  secretsEncrypted: boolean;
+}
+
+export interface PinInput {
+  /** The history commit the app is held at. */
+  commit: string;
+  reason: string;
+  by: string;
+}
+
+export interface Pin extends PinInput {
+  /** ISO-8601 time the pin was set. */
+  at: string;
+}
+
+export interface FlushResult {
+  /** Local commits published by this flush. */
+  pushed: number;
+  /** Local commits still waiting to be published (0 when all went through). */
+  pending: number;
+}
+
+export interface ReleaseHistory {
+  /**
+   * One commit per release. Secret values are encrypted (refused with BadInput when there is no
+   * key). When the commit cannot be published (remote down, still rejected after rebasing) it
+   * is kept locally and NestorError(HistoryPending, retryable) is thrown; a later `record` or
+   * `flushPending` publishes it.
+   */
+  record(input: RecordInput): Promise<RecordResult>;
+  /** Releases of the app in the environment, newest first. */
+  list(app: string, env: string, limit?: number): Promise<ReleaseSummary[]>;
+  /** The release at `commit` (the latest when omitted); undefined when there is none. */
+  get(app: string, env: string, commit?: string): Promise<Release | undefined>;
+  /** The release before the latest one: the default target of a rollback. */
+  previous(app: string, env: string): Promise<Release | undefined>;
+  pin(app: string, env: string, pin: PinInput): Promise<void>;
+  unpin(app: string, env: string, by: string): Promise<void>;
+  getPin(app: string, env: string): Promise<Pin | undefined>;
+  /** Publishes commits that could not be pushed before; throws HistoryPending if still impossible. */
+  flushPending(): Promise<FlushResult>;
+}

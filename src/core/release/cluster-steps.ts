@@ -1,0 +1,107 @@
+// The steps every release shares, per cluster: read what is live, diff, apply, prune, and wait
+// for the rollout. Deploy, rollback, scale and config changes all go through them.
+import { ErrorCode, NestorError } from '../errors.js';
+import { describeRef, refOf, type AppliedObject, type Cluster, type ClusterProvider, type KindRef, type KubeObject } from '../ports/cluster.js';
+import { ENVIRONMENT, MANAGED_BY } from '../render/labels.js';
+import type { ClusterManifests } from '../render/types.js';
+import { diffRelease, objectKey, type ReleaseDiff } from './diff.js';
+import type { ReleaseListener } from './events.js';
+import { waitForRollout, type RolloutOutcome } from './wait-for-rollout.js';
+
+/**
+ * Kinds an app release owns, and so may prune. Never Namespace (shared by every app) and never
+ * Secret: `<app>-secrets` holds values set with `config set --secret` that exist nowhere else.
+ */
+export const PRUNABLE_KINDS: readonly KindRef[] = [
+  { apiVersion: 'v1', kind: 'ConfigMap' },
+  { apiVersion: 'v1', kind: 'Service' },
+  { apiVersion: 'apps/v1', kind: 'Deployment' },
+  { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+  { apiVersion: 'batch/v1', kind: 'CronJob' },
+];
+
+export const FIELD_MANAGER = 'nestor';
+
+export interface PreparedCluster {
+  manifests: ClusterManifests;
+  cluster: Cluster;
+  live: Map<string, KubeObject>;
+  prune: KubeObject[];
+  diff: ReleaseDiff;
+}
+
+/** Only objects carrying Nestor's labels for this app and environment are ever pruned. */
+export function appSelector(app: string, env: string): string {
+  return `app=${app},${MANAGED_BY}=nestor,${ENVIRONMENT}=${env}`;
+}
+
+export async function prepareCluster(provider: ClusterProvider, manifests: ClusterManifests, app: string, env: string): Promise<PreparedCluster> {
+  const cluster = provider.cluster(manifests.context);
+  const current = await Promise.all(manifests.objects.map((o) => cluster.get(refOf(o))));
+  const live = new Map<string, KubeObject>();
+  current.forEach((o, i) => {
+    if (o) live.set(objectKey(manifests.objects[i]!), o);
+  });
+  const rendered = new Set(manifests.objects.map(objectKey));
+  const owned = await cluster.list({ namespace: manifests.namespace, kinds: PRUNABLE_KINDS, labelSelector: appSelector(app, env) });
+  const prune = owned.filter((o) => !rendered.has(objectKey(o)) && o.metadata.labels?.['app'] === app);
+  return { manifests, cluster, live, prune, diff: diffRelease(manifests.objects, live, prune) };
+}
+
+export interface ApplyOutcome {
+  applied: AppliedObject[];
+  pruned: string[];
+}
+
+/** Applies with server-side apply, then prunes; an empty render never prunes. */
+export async function applyCluster(prepared: PreparedCluster, options: { force: boolean; onEvent: ReleaseListener }): Promise<ApplyOutcome> {
+  const { manifests, cluster } = prepared;
+  const appObjects = manifests.objects.filter((o) => o.kind !== 'Namespace');
+  if (appObjects.length === 0) {
+    throw new NestorError(ErrorCode.RenderFailed, `the render for ${manifests.cluster} is empty: refusing to apply and prune everything`);
+  }
+  const applied = await cluster.apply(manifests.objects, { fieldManager: FIELD_MANAGER, force: options.force });
+  for (const a of applied) options.onEvent({ type: 'applied', cluster: manifests.cluster, object: describeRef(a.ref), result: a.result });
+  const pruned: string[] = [];
+  for (const object of prepared.prune) {
+    await cluster.delete(refOf(object));
+    pruned.push(objectKey(object));
+    options.onEvent({ type: 'pruned', cluster: manifests.cluster, object: objectKey(object) });
+  }
+  return { applied, pruned };
+}
+
+export interface RolloutWaitOptions {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  pollIntervalMs?: number;
+  graceMs?: number;
+  onEvent: ReleaseListener;
+}
+
+export interface ClusterRollout {
+  cluster: string;
+  outcomes: RolloutOutcome[];
+}
+
+export async function waitForClusters(prepared: readonly PreparedCluster[], options: RolloutWaitOptions): Promise<ClusterRollout[]> {
+  return Promise.all(
+    prepared.map(async ({ manifests, cluster }) => {
+      const refs = manifests.objects.filter((o) => o.kind === 'Deployment').map(refOf);
+      const outcomes = await waitForRollout(cluster, refs, {
+        now: options.now,
+        sleep: options.sleep,
+        ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+        ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+        onProgress: (status) =>
+          options.onEvent({ type: 'rollout', cluster: manifests.cluster, object: describeRef(status.ref), state: status.state, message: status.message }),
+      });
+      return { cluster: manifests.cluster, outcomes };
+    }),
+  );
+}
+
+export function failedRollouts(rollouts: readonly ClusterRollout[]): string[] {
+  return rollouts.flatMap((r) => r.outcomes.flatMap((o) => (o.state === 'failed' ? [`${r.cluster}: ${o.summary}`] : [])));
+}

@@ -1,0 +1,70 @@
+// `deploy <app> <ref> <env>`: resolve the ref, read the app's Procfile and Cronfile at that
+// commit, and release it with the current config.
+import { appConfig, isDnsLabel } from '../config/index.js';
+import { ErrorCode, NestorError } from '../errors.js';
+import { Stage } from './events.js';
+import { whileLocked } from './locked.js';
+import { validateRef } from './ref.js';
+import type { ReleaseContext, ReleaseDeps, ReleaseResult } from './release-deps.js';
+import { runRelease } from './run-release.js';
+import { stage } from './stage.js';
+
+export interface DeployInput {
+  app: string;
+  env: string;
+  ref: string;
+  dryRun?: boolean;
+  forceConflicts?: boolean;
+  /** A scheduled promotion respects pins; a person deploying replaces them. */
+  trigger?: 'user' | 'schedule';
+  approvedBy?: string;
+}
+
+export function checkAppAndEnv(app: string, env: string): void {
+  for (const [what, name] of [['app', app], ['environment', env]] as const) {
+    if (!isDnsLabel(name)) {
+      throw new NestorError(ErrorCode.BadInput, `invalid ${what} name "${name}": expected a DNS-1123 label (lowercase letters, digits and -, at most 63)`);
+    }
+  }
+}
+
+export async function deploy(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployInput): Promise<ReleaseResult> {
+  checkAppAndEnv(input.app, input.env);
+  validateRef(input.ref);
+  const run = () => deployNow(deps, ctx, input);
+  return input.dryRun ? run() : whileLocked(deps, ctx, input.app, input.env, `deploy ${input.app}@${input.ref}`, run);
+}
+
+async function deployNow(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployInput): Promise<ReleaseResult> {
+  const { app, env, ref } = input;
+  const { loaded, version, procfile, cronfile } = await stage(ctx.onEvent, Stage.Resolve, async () => {
+    const loaded = await deps.config.load();
+    const { config } = appConfig(loaded.tree, app, env);
+    if (config.is_enabled === false) throw new NestorError(ErrorCode.BadInput, `${app} is disabled in ${env} (is_enabled: false)`);
+    const origin = config.git?.origin;
+    if (!origin) throw new NestorError(ErrorCode.BadInput, `${app} has no git.origin in its config: nowhere to resolve ${ref} from`);
+    const pin = await deps.history.getPin(app, env);
+    if (pin && input.trigger === 'schedule') {
+      throw new NestorError(ErrorCode.BadInput, `${app} is pinned in ${env} by ${pin.by} (${pin.reason}): \`nestor unpin ${app} ${env}\` first`);
+    }
+    const version = await deps.source.resolve(origin, ref);
+    const [procfile, cronfile] = await Promise.all([
+      deps.source.readFile(origin, version.sha, 'Procfile'),
+      deps.source.readFile(origin, version.sha, 'Cronfile'),
+    ]);
+    return { loaded, version, procfile, cronfile };
+  }, (r) => `${ref} is ${r.version.kind} at ${r.version.sha.slice(0, 7)}`);
+  const result = await runRelease(deps, ctx, {
+    app, env, kind: 'deploy', loaded, version,
+    ...(procfile === undefined ? {} : { procfile }),
+    ...(cronfile === undefined ? {} : { cronfile }),
+    ...(input.dryRun ? { dryRun: true } : {}),
+    ...(input.forceConflicts ? { forceConflicts: true } : {}),
+    ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
+  });
+  if (result.outcome === 'released' && input.trigger !== 'schedule' && (await deps.history.getPin(app, env))) {
+    await deps.history.unpin(app, env, ctx.user);
+    ctx.onEvent({ type: 'warning', message: `${app} was pinned in ${env}: this deploy replaces the pin` });
+  }
+  return result;
+}

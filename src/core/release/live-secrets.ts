@@ -1,0 +1,44 @@
+// Secret values live only in the cluster (`config set --secret` puts them there). A release
+// re-applies them as they are, so that the history can keep them (encrypted) for a rollback.
+import { SECRET_MASK, type MergedConfig } from '../config/index.js';
+import type { ClusterProvider } from '../ports/cluster.js';
+import type { ReleaseListener } from './events.js';
+
+export const secretNameOf = (app: string): string => `${app}-secrets`;
+
+/** Keys the config names as secrets: the `secrets:` list and variables masked as `********`. */
+export function namedSecrets(config: MergedConfig): string[] {
+  const names = new Set(config.secrets ?? []);
+  for (const group of Object.values(config.variables ?? {})) {
+    for (const [key, value] of Object.entries(group ?? {})) if (value === SECRET_MASK) names.add(key);
+  }
+  return [...names].sort();
+}
+
+function clustersOf(config: MergedConfig, env: string): { context: string; namespace: string }[] {
+  return (config.deployments?.kubernetes ?? []).map((c) => ({ context: c.context ?? c.cluster_name, namespace: c.namespace ?? env }));
+}
+
+/**
+ * The current values of the app's named secrets, read from the first cluster that has them;
+ * undefined (with a warning) when some have no value yet.
+ */
+export async function liveSecretValues(
+  provider: ClusterProvider, config: MergedConfig, app: string, env: string, onEvent: ReleaseListener,
+): Promise<Record<string, string> | undefined> {
+  const names = namedSecrets(config);
+  if (names.length === 0) return undefined;
+  let missing = names;
+  for (const { context, namespace } of clustersOf(config, env)) {
+    const secret = await provider.cluster(context).get({ apiVersion: 'v1', kind: 'Secret', namespace, name: secretNameOf(app) });
+    if (!secret) continue;
+    const data = (secret.data ?? {}) as Record<string, string>;
+    missing = names.filter((n) => data[n] === undefined);
+    if (missing.length === 0) return Object.fromEntries(names.map((n) => [n, Buffer.from(data[n]!, 'base64').toString('utf8')]));
+  }
+  onEvent({
+    type: 'warning',
+    message: `no value for secret ${missing.join(', ')} of ${app} in ${env}: set it with \`nestor config set ${app} ${env} ${missing[0]}=… --secret\``,
+  });
+  return undefined;
+}

@@ -1,0 +1,18 @@
+import { appLockKey, describeHolder, type LockOwner } from '../ports/locks.js';
+import { tuningOf, type ReleaseContext, type ReleaseDeps } from './release-deps.js';
+import { withLock } from './with-lock.js';
+
+/** Runs `fn` holding the lock of the app in the environment; waiting behind another is told. */
+export function whileLocked<T>(deps: ReleaseDeps, ctx: ReleaseContext, app: string, env: string, operation: string, fn: () => Promise<T>): Promise<T> {
+  const tuning = tuningOf(deps);
+  const owner: LockOwner = { id: ctx.jobId, user: ctx.user, operation };
+  return withLock(deps.locks, appLockKey(app, env), owner, {
+    ttlMs: tuning.lockTtlMs,
+    waitMs: tuning.lockWaitMs,
+    pollMs: tuning.lockPollMs,
+    // Locks expire in real time in every store: waiting and renewing follow the wall clock.
+    now: () => deps.wallClock.now().getTime(),
+    sleep: (ms: number, signal: AbortSignal) => deps.wallClock.sleep(ms, signal),
+    onWaiting: (by) => ctx.onEvent({ type: 'waiting', message: `${app} in ${env} is busy: waiting behind ${describeHolder(by)}` }),
+  }, fn);
+}

@@ -1,0 +1,79 @@
+// What a release pipeline runs over: ports only, injected by each composition root (CLI, worker,
+// shell, tests), so the same pipeline runs everywhere.
+import type { Environment } from '../config/index.js';
+import type { Clock } from '../ports/clock.js';
+import type { ClusterProvider } from '../ports/cluster.js';
+import type { ConfigSource } from '../ports/config-source.js';
+import type { Locks } from '../ports/locks.js';
+import type { ReleaseHistory } from '../ports/release-history.js';
+import type { SourceRepo } from '../ports/source-repo.js';
+import type { ObjectChange, ReleaseListener } from './events.js';
+
+export interface ReleaseTuning {
+  /** A lock left by a crashed process expires after this long. */
+  lockTtlMs: number;
+  /** How long an operation waits behind another on the same app and environment. */
+  lockWaitMs: number;
+  /** Between two attempts at a busy lock. */
+  lockPollMs: number;
+  rolloutPollMs: number;
+  /** Added to each Deployment's progressDeadlineSeconds before Nestor gives up waiting. */
+  rolloutGraceMs: number;
+}
+
+export const DEFAULT_TUNING: ReleaseTuning = { lockTtlMs: 15 * 60_000, lockWaitMs: 30 * 60_000, lockPollMs: 1_000, rolloutPollMs: 2_000, rolloutGraceMs: 10_000 };
+
+export interface ReleaseDeps {
+  config: ConfigSource;
+  source: SourceRepo;
+  clusters: ClusterProvider;
+  history: ReleaseHistory;
+  locks: Locks;
+  clock: Clock;
+  /** Real time, for what expires in real time whatever `clock` is (lock renewals). */
+  wallClock: Clock;
+  /** Nestor's own process environment, for `$NAME` config values. */
+  environment: Environment;
+  tuning?: Partial<ReleaseTuning>;
+}
+
+/** Who runs the operation and where its progress goes. */
+export interface ReleaseContext {
+  user: string;
+  /** The job id (or a CLI run id): a rerun with the same id records history once. */
+  jobId: string;
+  onEvent: ReleaseListener;
+}
+
+export const ReleaseOutcome = {
+  Released: 'released',
+  DryRun: 'dry-run',
+  RolledBack: 'rolled-back',
+  Failed: 'failed',
+} as const;
+export type ReleaseOutcome = (typeof ReleaseOutcome)[keyof typeof ReleaseOutcome];
+
+export interface ReleaseResult {
+  outcome: ReleaseOutcome;
+  app: string;
+  env: string;
+  /** One line for a user. */
+  message: string;
+  sha?: string;
+  ref?: string;
+  image?: string;
+  /** The history commit recording the release (or the automatic rollback). */
+  commit?: string;
+  /** Applied to the cluster but not yet in the history repository: retried later. */
+  historyPending: boolean;
+  changes: ObjectChange[];
+  /** Why the rollout failed, per Deployment. */
+  failures: string[];
+  /** The unified diff of the release (Secret values masked). */
+  diff: string;
+}
+
+export function tuningOf(deps: ReleaseDeps): ReleaseTuning {
+  return { ...DEFAULT_TUNING, ...deps.tuning };
+}
+

@@ -1,0 +1,107 @@
+// Rolling back rolls forward: a recorded release's manifests are applied exactly as they were
+// (no re-render), and the result is recorded as a new release that pins the environment.
+import { loadAll } from 'js-yaml';
+import { ErrorCode, NestorError } from '../errors.js';
+import type { KubeObject } from '../ports/cluster.js';
+import type { LoadedConfig } from '../ports/config-source.js';
+import type { Release } from '../ports/release-history.js';
+import type { ResolvedRef } from '../ports/source-repo.js';
+import { appConfig } from '../config/index.js';
+import type { ClusterManifests } from '../render/types.js';
+import { applyCluster, failedRollouts, prepareCluster, waitForClusters } from './cluster-steps.js';
+import { Stage } from './events.js';
+import { recordRelease } from './record-release.js';
+import { ReleaseOutcome, tuningOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
+import { stage } from './stage.js';
+
+function contextsOf(loaded: LoadedConfig, app: string, env: string): Map<string, string> {
+  try {
+    const clusters = appConfig(loaded.tree, app, env).config.deployments?.kubernetes ?? [];
+    return new Map(clusters.map((c) => [c.cluster_name, c.context ?? c.cluster_name]));
+  } catch {
+    return new Map();
+  }
+}
+
+/** The recorded manifests as applied objects, per cluster. */
+export function manifestsOf(release: Release, contexts: ReadonlyMap<string, string>, env: string): ClusterManifests[] {
+  return Object.entries(release.manifestsByCluster).map(([cluster, text]) => {
+    const objects = (loadAll(text) as unknown[]).filter((o): o is KubeObject => typeof o === 'object' && o !== null);
+    const namespace = objects.find((o) => o.metadata.namespace)?.metadata.namespace ?? env;
+    return { cluster, context: contexts.get(cluster) ?? cluster, namespace, objects };
+  });
+}
+
+export interface RestoreInput {
+  release: Release;
+  loaded: LoadedConfig;
+  reason: string;
+  message: string;
+}
+
+/** Applies a recorded release, records a rollback commit and pins the app there. */
+export async function restoreRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: RestoreInput): Promise<ReleaseResult> {
+  const { release } = input;
+  const { app, env } = release;
+  if (release.secretsEncrypted) {
+    throw new NestorError(ErrorCode.BadInput, `release ${release.commit.slice(0, 7)} holds encrypted secrets: set NESTOR_HISTORY_KEY to roll back to it`);
+  }
+  const manifests = manifestsOf(release, contextsOf(input.loaded, app, env), env);
+  const prepared = await Promise.all(manifests.map((m) => prepareCluster(deps.clusters, m, app, env)));
+  await stage(ctx.onEvent, Stage.Apply, async () => {
+    for (const p of prepared) await applyCluster(p, { force: false, onEvent: ctx.onEvent });
+  });
+  const tuning = tuningOf(deps);
+  const rollouts = await stage(ctx.onEvent, Stage.Rollout, () =>
+    waitForClusters(prepared, {
+      now: () => deps.clock.now().getTime(), sleep: (ms) => deps.clock.sleep(ms),
+      pollIntervalMs: tuning.rolloutPollMs, graceMs: tuning.rolloutGraceMs, onEvent: ctx.onEvent,
+    }),
+  );
+  const failures = failedRollouts(rollouts);
+  const history = await stage(ctx.onEvent, Stage.History, () =>
+    recordRelease(deps.history, ctx, {
+      app, env, kind: 'rollback', manifestsByCluster: release.manifestsByCluster, message: input.message,
+      record: { ...release.record, user: ctx.user, at: deps.clock.now().toISOString(), jobId: ctx.jobId, previous: release.commit, trailers: { Reason: input.reason } },
+    }),
+  );
+  await deps.history.pin(app, env, { commit: history.commit ?? release.commit, reason: input.reason, by: ctx.user });
+  return {
+    outcome: failures.length ? ReleaseOutcome.Failed : ReleaseOutcome.RolledBack, app, env,
+    sha: release.sha, ...(release.ref ? { ref: release.ref } : {}), ...(release.record.image ? { image: release.record.image } : {}),
+    ...(history.commit ? { commit: history.commit } : {}), historyPending: history.pending,
+    changes: prepared.flatMap((p) => p.diff.changes), failures, diff: prepared.map((p) => p.diff.text).join(''),
+    message: failures.length
+      ? `rollback of ${app} in ${env} to ${release.sha.slice(0, 7)} failed too: ${failures[0]}`
+      : `rolled back ${app} in ${env} to ${release.sha.slice(0, 7)} (history ${release.commit.slice(0, 7)}); pinned until \`nestor unpin ${app} ${env}\` or a new deploy`,
+  };
+}
+
+export interface AutoRollbackInput {
+  app: string;
+  env: string;
+  loaded: LoadedConfig;
+  failures: string[];
+  attempted: ResolvedRef;
+}
+
+/** After a failed rollout: back to the last recorded (good) release, pinned. */
+export async function autoRollback(deps: ReleaseDeps, ctx: ReleaseContext, input: AutoRollbackInput): Promise<Omit<ReleaseResult, 'changes' | 'diff'>> {
+  const { app, env, failures, attempted } = input;
+  const failed = `rollout of ${app}@${attempted.sha.slice(0, 7)} in ${env} failed: ${failures[0]}`;
+  const last = await deps.history.get(app, env);
+  if (!last) {
+    ctx.onEvent({ type: 'stage', stage: Stage.Rollback, status: 'skipped', message: 'no earlier release to roll back to' });
+    return { outcome: ReleaseOutcome.Failed, app, env, sha: attempted.sha, ref: attempted.ref, historyPending: false, failures, message: `${failed}; no earlier release to roll back to` };
+  }
+  const restored = await stage(ctx.onEvent, Stage.Rollback, () =>
+    restoreRelease(deps, ctx, {
+      release: last, loaded: input.loaded, reason: failed,
+      message: `rollback ${app} to ${last.sha.slice(0, 7)} in ${env} after failed deploy of ${attempted.sha.slice(0, 7)} by ${ctx.user}`,
+    }),
+  );
+  return {
+    ...restored, outcome: restored.outcome === ReleaseOutcome.RolledBack ? ReleaseOutcome.RolledBack : ReleaseOutcome.Failed, failures,
+    message: `${failed}; rolled back to ${last.sha.slice(0, 7)} and pinned (\`nestor unpin ${app} ${env}\` to release it)`,
+  };
+}

@@ -1,0 +1,41 @@
+// `rollback <app> <env> [<history-commit>]`: back to a recorded release, as it was applied.
+import { ErrorCode, NestorError } from '../errors.js';
+import { checkAppAndEnv } from './deploy.js';
+import { Stage } from './events.js';
+import { whileLocked } from './locked.js';
+import type { ReleaseContext, ReleaseDeps, ReleaseResult } from './release-deps.js';
+import { restoreRelease } from './restore-release.js';
+import { stage } from './stage.js';
+
+export interface RollbackInput {
+  app: string;
+  env: string;
+  /** A history commit; the release before the latest when omitted. */
+  commit?: string;
+}
+
+const COMMIT = /^[0-9a-f]{4,40}$/;
+
+export async function rollback(deps: ReleaseDeps, ctx: ReleaseContext, input: RollbackInput): Promise<ReleaseResult> {
+  const { app, env, commit } = input;
+  checkAppAndEnv(app, env);
+  if (commit !== undefined && !COMMIT.test(commit)) {
+    throw new NestorError(ErrorCode.BadInput, `"${commit}" is not a history commit (expected 4 to 40 hexadecimal characters)`);
+  }
+  return whileLocked(deps, ctx, app, env, `rollback ${app}${commit ? ` to ${commit.slice(0, 7)}` : ''}`, async () => {
+    const { loaded, release } = await stage(ctx.onEvent, Stage.Resolve, async () => {
+      const loaded = await deps.config.load();
+      const release = commit ? await deps.history.get(app, env, commit) : await deps.history.previous(app, env);
+      if (!release) {
+        throw new NestorError(ErrorCode.BadInput, commit
+          ? `no release of ${app} in ${env} at history commit ${commit}`
+          : `${app} has no earlier release in ${env} to roll back to`);
+      }
+      return { loaded, release };
+    }, (r) => `release ${r.release.commit.slice(0, 7)}: ${r.release.message}`);
+    return restoreRelease(deps, ctx, {
+      release, loaded, reason: `rolled back by ${ctx.user}`,
+      message: `rollback ${app} to ${release.sha.slice(0, 7)} in ${env} by ${ctx.user}`,
+    });
+  });
+}

@@ -1,0 +1,121 @@
+// The heart of every release of a version with the current config (deploy, scale, config
+// change): render, diff, apply, prune, wait for the rollout, roll back automatically on
+// failure, record in the history.
+import { createHash } from 'node:crypto';
+import { appConfig, type MergedConfig } from '../config/index.js';
+import { isNestorError, ErrorCode } from '../errors.js';
+import type { LoadedConfig } from '../ports/config-source.js';
+import type { ReleaseKind } from '../ports/release-history.js';
+import type { ResolvedRef } from '../ports/source-repo.js';
+import { renderConfiguredApp, toYaml } from '../render/index.js';
+import type { KubeObject } from '../render/types.js';
+import { applyCluster, failedRollouts, prepareCluster, waitForClusters, type PreparedCluster } from './cluster-steps.js';
+import { Stage, countChanges } from './events.js';
+import { liveSecretValues } from './live-secrets.js';
+import { recordRelease } from './record-release.js';
+import { ReleaseOutcome, tuningOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
+import { autoRollback } from './restore-release.js';
+import { stage } from './stage.js';
+
+export interface RunReleaseInput {
+  app: string;
+  env: string;
+  kind: ReleaseKind;
+  loaded: LoadedConfig;
+  version: ResolvedRef;
+  procfile?: string;
+  cronfile?: string;
+  dryRun?: boolean;
+  forceConflicts?: boolean;
+  approvedBy?: string;
+  /** History commit message; the adapter's default when omitted. */
+  message?: string;
+}
+
+export function configHash(config: MergedConfig, procfile?: string, cronfile?: string): string {
+  return createHash('sha256').update(JSON.stringify({ config, procfile, cronfile })).digest('hex').slice(0, 16);
+}
+
+function imageOf(objects: readonly KubeObject[]): string | undefined {
+  const found = JSON.stringify(objects).match(/"image":"([^"]+)"/);
+  return found?.[1];
+}
+
+function baseResult(input: RunReleaseInput): Omit<ReleaseResult, 'outcome' | 'message'> {
+  return { app: input.app, env: input.env, sha: input.version.sha, ref: input.version.ref, historyPending: false, changes: [], failures: [], diff: '' };
+}
+
+export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: RunReleaseInput): Promise<ReleaseResult> {
+  const { app, env, loaded, version } = input;
+  const rendered = await stage(ctx.onEvent, Stage.Render, async () => {
+    const merged = appConfig(loaded.tree, app, env).config;
+    const secretValues = await liveSecretValues(deps.clusters, merged, app, env, ctx.onEvent);
+    return renderConfiguredApp({
+      tree: loaded.tree, templates: loaded.templates, app, env, environment: deps.environment,
+      version: { sha: version.sha, ref: version.ref },
+      ...(input.procfile === undefined ? {} : { procfile: input.procfile }),
+      ...(input.cronfile === undefined ? {} : { cronfile: input.cronfile }),
+      ...(secretValues ? { secretValues } : {}),
+    });
+  }, (r) => `${r.clusters.reduce((n, c) => n + c.objects.length, 0)} objects for ${r.clusters.length} cluster(s)`);
+  const image = imageOf(rendered.clusters.flatMap((c) => c.objects));
+  const prepared = await stage(ctx.onEvent, Stage.Diff, async () => {
+    const all = await Promise.all(rendered.clusters.map((m) => prepareCluster(deps.clusters, m, app, env)));
+    for (const p of all) ctx.onEvent({ type: 'diff', cluster: p.manifests.cluster, changes: p.diff.changes, text: p.diff.text });
+    return all;
+  }, (all) => countChanges(all.flatMap((p) => p.diff.changes)));
+  const result = { ...baseResult(input), ...(image ? { image } : {}), changes: prepared.flatMap((p) => p.diff.changes), diff: prepared.map((p) => p.diff.text).join('') };
+  if (input.dryRun) {
+    return { ...result, outcome: ReleaseOutcome.DryRun, message: `dry run of ${app}@${version.sha.slice(0, 7)} in ${env}: ${countChanges(result.changes)}` };
+  }
+  await applyAll(ctx, prepared, input.forceConflicts ?? false);
+  const failures = await waitAll(deps, ctx, prepared);
+  if (failures.length > 0) {
+    return { ...(await autoRollback(deps, ctx, { app, env, loaded, failures, attempted: version })), changes: result.changes, diff: result.diff };
+  }
+  const history = await stage(ctx.onEvent, Stage.History, () =>
+    recordRelease(deps.history, ctx, {
+      app, env, kind: input.kind,
+      manifestsByCluster: Object.fromEntries(rendered.clusters.map((c) => [c.cluster, toYaml(c.objects)])),
+      record: {
+        ref: version.ref, sha: version.sha, ...(image ? { image } : {}),
+        configHash: configHash(rendered.config, input.procfile, input.cronfile),
+        user: ctx.user, at: deps.clock.now().toISOString(), jobId: ctx.jobId,
+        ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
+      },
+      ...(input.message ? { message: input.message } : {}),
+    }), (h) => (h.pending ? 'applied, history pending' : h.commit?.slice(0, 7)));
+  const label = `${app}@${version.sha.slice(0, 7)}${version.ref !== version.sha ? ` (${version.ref})` : ''}`;
+  return {
+    ...result, outcome: ReleaseOutcome.Released, historyPending: history.pending, ...(history.commit ? { commit: history.commit } : {}),
+    message: `${input.kind === 'deploy' ? 'deployed' : 'released'} ${label} to ${env}${history.pending ? ' (applied, history pending)' : ''}`,
+  };
+}
+
+async function applyAll(ctx: ReleaseContext, prepared: PreparedCluster[], force: boolean): Promise<void> {
+  await stage(ctx.onEvent, Stage.Apply, async () => {
+    const done: string[] = [];
+    for (const p of prepared) {
+      try {
+        await applyCluster(p, { force, onEvent: ctx.onEvent });
+        done.push(p.manifests.cluster);
+      } catch (error) {
+        if (isNestorError(error) && done.length > 0 && error.code !== ErrorCode.Conflict) {
+          ctx.onEvent({ type: 'warning', message: `clusters already applied: ${done.join(', ')}` });
+        }
+        throw error;
+      }
+    }
+  });
+}
+
+async function waitAll(deps: ReleaseDeps, ctx: ReleaseContext, prepared: PreparedCluster[]): Promise<string[]> {
+  const tuning = tuningOf(deps);
+  return stage(ctx.onEvent, Stage.Rollout, async () => {
+    const rollouts = await waitForClusters(prepared, {
+      now: () => deps.clock.now().getTime(), sleep: (ms) => deps.clock.sleep(ms),
+      pollIntervalMs: tuning.rolloutPollMs, graceMs: tuning.rolloutGraceMs, onEvent: ctx.onEvent,
+    });
+    return failedRollouts(rollouts);
+  }, (f) => (f.length ? `failed: ${f[0]}` : 'all Deployments available'));
+}

@@ -1,0 +1,77 @@
+// Composition of the release pipelines' dependencies for processes that run them in-process
+// (the CLI, the shell): real git, a kubeconfig, file locks under the state folder.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { FileLocks } from '../adapters/fs/file-locks.js';
+import { FolderConfigSource } from '../adapters/fs/folder-config-source.js';
+import { GitReleaseHistory } from '../adapters/git/git-release-history.js';
+import { GitSourceRepo } from '../adapters/git/git-source-repo.js';
+import { KubeClusterProvider, kubeConfigFromFile } from '../adapters/kube/client/kube-cluster-provider.js';
+import { systemClock } from '../adapters/system/system-clock.js';
+import type { ClusterProvider } from '../core/ports/cluster.js';
+import type { ReleaseDeps, ReleaseTuning } from '../core/release/release-deps.js';
+
+export interface RuntimeSettings {
+  configDir: string;
+  /** Where Nestor keeps its own files: locks, git mirrors, working clones, the default history. */
+  stateDir: string;
+  /** The history repository: a path or URL; default a bare repository in the state folder. */
+  history?: string;
+  historyKey?: string;
+  kubeconfig?: string;
+  environment: Readonly<Record<string, string | undefined>>;
+  clusters?: ClusterProvider;
+  tuning?: Partial<ReleaseTuning>;
+}
+
+/** `--flag`, then the environment variable, then the default. */
+export function runtimeSettings(
+  cwd: string, env: Readonly<Record<string, string | undefined>>,
+  options: { config?: string; history?: string; kubeconfig?: string; state?: string },
+): RuntimeSettings {
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+  const stateDir = at(options.state ?? env.NESTOR_STATE ?? '.nestor');
+  const history = options.history ?? env.NESTOR_HISTORY;
+  const kubeconfig = options.kubeconfig ?? env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube', 'config');
+  return {
+    configDir: at(options.config ?? env.NESTOR_CONFIG ?? 'nestor-config'),
+    stateDir,
+    ...(history ? { history: /^[a-z]+:\/\/|^git@/.test(history) ? history : at(history) } : {}),
+    ...(env.NESTOR_HISTORY_KEY ? { historyKey: env.NESTOR_HISTORY_KEY } : {}),
+    kubeconfig: at(kubeconfig),
+    environment: env,
+  };
+}
+
+/** The default history: a local bare repository, created on first use. */
+function ensureLocalHistory(stateDir: string): string {
+  const bare = join(stateDir, 'history.git');
+  if (!existsSync(bare)) {
+    mkdirSync(stateDir, { recursive: true });
+    execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', bare], { stdio: 'ignore' });
+  }
+  return bare;
+}
+
+export function releaseDeps(settings: RuntimeSettings): ReleaseDeps {
+  const state = (name: string) => join(settings.stateDir, name);
+  const historyRemote = settings.history ?? ensureLocalHistory(settings.stateDir);
+  return {
+    config: new FolderConfigSource(settings.configDir),
+    source: new GitSourceRepo({ cacheDir: state('mirrors') }),
+    clusters: settings.clusters ?? new KubeClusterProvider(kubeConfigFromFile(settings.kubeconfig ?? '')),
+    history: new GitReleaseHistory({ remote: historyRemote, workDir: state('history-work'), ...(settings.historyKey ? { key: settings.historyKey } : {}) }),
+    locks: new FileLocks({ dir: state('locks') }),
+    clock: systemClock,
+    wallClock: systemClock,
+    environment: settings.environment,
+    ...(settings.tuning ? { tuning: settings.tuning } : {}),
+  };
+}
+
+/** Who is running the CLI: NESTOR_USER, else the login name. */
+export function currentUser(env: Readonly<Record<string, string | undefined>>): string {
+  return env.NESTOR_USER ?? env.USER ?? userInfo().username;
+}

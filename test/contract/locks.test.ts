@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FileLocks } from '../../src/adapters/fs/file-locks.js';
+import { MemoryLocks } from '../../src/adapters/memory/memory-locks.js';
+import { cleanupFixtures, tempDir } from '../support/git-fixtures.js';
+import { ManualClock } from '../support/manual-clock.js';
+import { alice, bob, held, locksContract, type LocksWorld } from './locks.contract.js';
+
+afterAll(cleanupFixtures);
+
+locksContract('memory', async () => {
+  const clock = new ManualClock();
+  const locks = new MemoryLocks({ now: clock.now });
+  return { clock, open: () => locks } satisfies LocksWorld;
+});
+
+locksContract('file', async () => {
+  const clock = new ManualClock();
+  const dir = join(tempDir('nestor-locks-'), 'locks');
+  return { clock, open: () => new FileLocks({ dir, now: clock.now }) } satisfies LocksWorld;
+});
+
+const run = promisify(execFile);
+const CHILD = join(import.meta.dirname, '../support/lock-child.ts');
+
+describe('FileLocks', () => {
+  it('keeps one file per key at rest, inside its folder', async () => {
+    const dir = tempDir('nestor-locks-');
+    const locks = new FileLocks({ dir });
+    for (let i = 0; i < 5; i++) await held(await locks.acquire('dev3.mary', i % 2 ? alice : bob, 1000)).release();
+    expect(readdirSync(dir)).toEqual(['dev3.mary']);
+    expect(readdirSync(join(dir, 'dev3.mary'))).toHaveLength(1);
+  });
+
+  it('treats an unreadable lock file as free rather than stuck', async () => {
+    const dir = tempDir('nestor-locks-');
+    mkdirSync(join(dir, 'dev3.mary'));
+    writeFileSync(join(dir, 'dev3.mary', '7.lock'), '{"id": "job-9", "us');
+    const locks = new FileLocks({ dir });
+    held(await locks.acquire('dev3.mary', alice, 1000));
+    expect((await locks.current('dev3.mary'))?.id).toBe(alice.id);
+  });
+
+  it('serialises two real processes contending for the same lock', async () => {
+    const dir = tempDir('nestor-locks-');
+    const log = join(dir, 'log.txt');
+    writeFileSync(log, '');
+    const node = (id: string) =>
+      run(process.execPath, ['--import', 'tsx', CHILD, join(dir, 'locks'), 'dev3.mary', id, log, '15', '2'], { timeout: 25_000 });
+    const outputs = await Promise.all([node('one'), node('two')]);
+    const waits = outputs.reduce((sum, { stdout }) => sum + Number(stdout.trim()), 0);
+    expect(waits).toBeGreaterThan(0);
+    const lines = readFileSync(log, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(60);
+    for (let i = 0; i < lines.length; i += 2) {
+      const who = lines[i]?.replace('enter ', '');
+      expect([lines[i], lines[i + 1]]).toEqual([`enter ${who}`, `exit ${who}`]);
+    }
+    expect(new Set(lines)).toEqual(new Set(['enter one', 'exit one', 'enter two', 'exit two']));
+  });
+});

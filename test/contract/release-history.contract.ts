@@ -1,0 +1,177 @@
+// The ReleaseHistory contract, run on the fake and on the git adapter alike.
+
+import { describe, expect, it } from 'vitest';
+import { ErrorCode, NestorError } from '../../src/core/errors.js';
+import type { RecordInput, ReleaseHistory } from '../../src/core/ports/release-history.js';
+
+export interface HistoryWorld {
+  /** A new writer (its own working state) on the shared history remote. */
+  open(options?: { key?: string }): ReleaseHistory;
+  setRemoteReachable(reachable: boolean): Promise<void>;
+  /** Every byte the remote holds, to prove what is never stored. */
+  dumpRemote(): Promise<string>;
+}
+
+export const HISTORY_KEY = Buffer.alloc(32, 7).toString('base64');
+const SHA_A = '1a2b3c4d5e6f77889900aabbccddeeff00112233';
+const SHA_B = 'b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0';
+
+export const WEB = `---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: mary-web,  namespace: dev3}   # odd spacing kept as is
+spec:
+  replicas: 1
+`;
+const SECRET = `---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: mary-env
+  namespace: dev3
+type: Opaque
+stringData:
+  API_TOKEN: "s3cr3t-value-123"
+data:
+  DB_PASSWORD: aHVudGVyMg==
+`;
+
+export function release(overrides: Partial<RecordInput> = {}, record: Partial<RecordInput['record']> = {}): RecordInput {
+  return {
+    app: 'mary',
+    env: 'dev3',
+    kind: 'deploy',
+    manifestsByCluster: { 'kapten_dev_eu-w1': WEB },
+    record: { ref: 'feature-x', sha: SHA_A, image: `reg/kapten/mary:${SHA_A}`, configHash: 'c1', user: 'alice', at: '2025-01-02T03:04:05.000Z', ...record },
+    ...overrides,
+  };
+}
+
+async function failure(promise: Promise<unknown>): Promise<NestorError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(NestorError);
+  return error as NestorError;
+}
+
+export function releaseHistoryContract(name: string, makeWorld: () => Promise<HistoryWorld>): void {
+  describe.concurrent(`ReleaseHistory contract: ${name}`, () => {
+    it('records a release and gives back its manifests byte for byte', async () => {
+      const history = (await makeWorld()).open();
+      const two = { 'kapten_dev_eu-w1': WEB, 'kapten_dev_us-e1': `${WEB}---\n# trailing comment\n` };
+      const { commit, created } = await history.record(release({ manifestsByCluster: two }, { jobId: 'job-1', approvedBy: 'bob' }));
+      expect(created).toBe(true);
+      const [summary] = await history.list('mary', 'dev3');
+      expect(summary).toMatchObject({ commit, kind: 'deploy', sha: SHA_A, ref: 'feature-x', user: 'alice', jobId: 'job-1' });
+      expect(summary?.message).toBe('deploy mary@1a2b3c4 (feature-x) to dev3 by alice');
+      const got = await history.get('mary', 'dev3');
+      expect(got?.manifestsByCluster).toEqual(two);
+      expect(got?.record).toMatchObject({ sha: SHA_A, configHash: 'c1', approvedBy: 'bob', jobId: 'job-1' });
+      expect(got?.secretsEncrypted).toBe(false);
+      expect(await history.list('mary', 'staging')).toEqual([]);
+      expect(await history.get('mary', 'staging')).toBeUndefined();
+    });
+
+    it('lists newest first, keeps older releases as they were, and drops removed clusters', async () => {
+      const history = (await makeWorld()).open();
+      const first = await history.record(release({ manifestsByCluster: { a: WEB, b: WEB } }));
+      const second = await history.record(release({ kind: 'scale', manifestsByCluster: { a: `${WEB}# v2\n` } }, { sha: SHA_B, ref: undefined, user: 'carol' }));
+      const list = await history.list('mary', 'dev3');
+      expect(list.map((r) => [r.commit, r.kind])).toEqual([[second.commit, 'scale'], [first.commit, 'deploy']]);
+      expect(list[0]?.message).toBe('scale mary@b0b0b0b to dev3 by carol');
+      expect((await history.list('mary', 'dev3', 1)).map((r) => r.commit)).toEqual([second.commit]);
+      expect((await history.get('mary', 'dev3'))?.manifestsByCluster).toEqual({ a: `${WEB}# v2\n` });
+      expect((await history.get('mary', 'dev3', first.commit.slice(0, 8)))?.manifestsByCluster).toEqual({ a: WEB, b: WEB });
+      expect((await history.previous('mary', 'dev3'))?.commit).toBe(first.commit);
+    });
+
+    it('records a retried job once', async () => {
+      const history = (await makeWorld()).open();
+      const first = await history.record(release({}, { jobId: '42' }));
+      const again = await history.record(release({}, { jobId: '42', at: '2025-01-02T03:09:00.000Z' }));
+      expect(again).toEqual({ commit: first.commit, created: false });
+      const other = await history.record(release({}, { jobId: '4' }));
+      expect(other.created).toBe(true);
+      expect(await history.list('mary', 'dev3')).toHaveLength(2);
+    });
+
+    it('never stores a Secret value in clear, and restores it with the key', async () => {
+      const world = await makeWorld();
+      const manifests = { c1: `${WEB}${SECRET}` };
+      const keyless = world.open();
+      const refused = await failure(keyless.record(release({ manifestsByCluster: manifests })));
+      expect(refused.code).toBe(ErrorCode.BadInput);
+      expect(refused.message).toMatch(/refusing to record Secret mary-env in clear/);
+      const keyed = world.open({ key: HISTORY_KEY });
+      await keyed.record(release({ manifestsByCluster: manifests }));
+      const dump = await world.dumpRemote();
+      expect(dump).not.toContain('s3cr3t-value-123');
+      expect(dump).not.toContain('aHVudGVyMg==');
+      const restored = (await keyed.get('mary', 'dev3'))?.manifestsByCluster.c1 ?? '';
+      expect(restored.startsWith(WEB)).toBe(true);
+      expect(restored).toContain('API_TOKEN: s3cr3t-value-123');
+      expect(restored).toContain('DB_PASSWORD: aHVudGVyMg==');
+      const sealed = await keyless.get('mary', 'dev3');
+      expect(sealed?.secretsEncrypted).toBe(true);
+      expect(sealed?.manifestsByCluster.c1).not.toContain('s3cr3t');
+    });
+
+    it('pins and unpins, and every writer sees it', async () => {
+      const world = await makeWorld();
+      const [one, two] = [world.open(), world.open()];
+      const { commit } = await one.record(release());
+      await one.pin('mary', 'dev3', { commit: commit.slice(0, 7), reason: 'bad image', by: 'alice' });
+      expect(await two.getPin('mary', 'dev3')).toMatchObject({ commit, reason: 'bad image', by: 'alice' });
+      expect((await two.list('mary', 'dev3')).map((r) => r.commit)).toEqual([commit]);
+      await two.unpin('mary', 'dev3', 'bob');
+      expect(await one.getPin('mary', 'dev3')).toBeUndefined();
+      const error = await failure(one.pin('mary', 'dev3', { commit: 'abcdef1', reason: 'x', by: 'alice' }));
+      expect(error.code).toBe(ErrorCode.BadInput);
+    });
+
+    it('lands concurrent writes of several writers without losing any', async () => {
+      const world = await makeWorld();
+      const writers = [world.open(), world.open()];
+      await Promise.all(
+        writers.flatMap((w, i) => [
+          w.record(release({ app: `app${i}` }, { jobId: `w${i}-1` })),
+          w.record(release({ app: 'shared' }, { jobId: `w${i}-2` })),
+        ]),
+      );
+      const reader = world.open();
+      expect(await reader.list('app0', 'dev3')).toHaveLength(1);
+      expect(await reader.list('app1', 'dev3')).toHaveLength(1);
+      expect((await reader.list('shared', 'dev3')).map((r) => r.jobId).sort()).toEqual(['w0-2', 'w1-2']);
+    });
+
+    it('keeps a release it cannot publish, reports it pending, and publishes it later', async () => {
+      const world = await makeWorld();
+      const [writer, reader] = [world.open(), world.open()];
+      await writer.record(release({}, { jobId: 'before' }));
+      await world.setRemoteReachable(false);
+      const error = await failure(writer.record(release({}, { jobId: 'during', sha: SHA_B })));
+      expect(error.code).toBe(ErrorCode.HistoryPending);
+      expect(error.retryable).toBe(true);
+      expect((await writer.list('mary', 'dev3'))[0]?.jobId).toBe('during');
+      await expect(writer.flushPending()).rejects.toMatchObject({ code: ErrorCode.HistoryPending });
+      await world.setRemoteReachable(true);
+      expect(await writer.flushPending()).toEqual({ pushed: 1, pending: 0 });
+      expect(await writer.flushPending()).toEqual({ pushed: 0, pending: 0 });
+      expect((await reader.list('mary', 'dev3')).map((r) => r.jobId)).toEqual(['during', 'before']);
+      const retried = await writer.record(release({}, { jobId: 'during', sha: SHA_B }));
+      expect(retried.created).toBe(false);
+    });
+
+    it('refuses bad names and commits with one clear line', async () => {
+      const history = (await makeWorld()).open();
+      for (const app of ['../../x', 'a/b', 'Mary', 'x'.repeat(64)]) {
+        expect((await failure(history.record(release({ app })))).code).toBe(ErrorCode.BadInput);
+      }
+      expect((await failure(history.record(release({ manifestsByCluster: { '../c': WEB } })))).code).toBe(ErrorCode.BadInput);
+      expect((await failure(history.get('mary', 'dev3', 'HEAD;id'))).code).toBe(ErrorCode.BadInput);
+      expect(await history.get('mary', 'dev3', 'abcdef1')).toBeUndefined();
+    });
+  });
+}

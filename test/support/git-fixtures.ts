@@ -1,0 +1,97 @@
+// Real git repositories in temp folders for tests: a bare remote, an application repository
+// with branches, tags, Procfile and Cronfile, and cleanup. Git runs without a shell and with an
+// explicit identity (the machine may have none).
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+const IDENTITY = ['-c', 'user.name=Fixture', '-c', 'user.email=fixture@example.invalid', '-c', 'init.defaultBranch=main'];
+const created: string[] = [];
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', [...IDENTITY, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** A new temp folder, removed by `cleanupFixtures`. */
+export function tempDir(prefix = 'nestor-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+export function cleanupFixtures(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** An empty bare repository (a remote). */
+export function makeBareRepo(parent = tempDir()): string {
+  const dir = join(parent, 'remote.git');
+  git(parent, 'init', '--quiet', '--bare', '--initial-branch=main', dir);
+  return dir;
+}
+
+/** Writes files (`null` deletes) into a working repository and commits them; returns the sha. */
+export function commitFiles(repo: string, subject: string, changes: Record<string, string | null>): string {
+  for (const [path, text] of Object.entries(changes)) {
+    if (text === null) {
+      git(repo, 'rm', '--quiet', '--', path);
+    } else {
+      mkdirSync(dirname(join(repo, path)), { recursive: true });
+      writeFileSync(join(repo, path), text);
+      git(repo, 'add', '--', path);
+    }
+  }
+  git(repo, 'commit', '--quiet', '--allow-empty', '-m', subject);
+  return git(repo, 'rev-parse', 'HEAD').trim();
+}
+
+/** The application scenario every SourceRepo test uses (real and fake alike). */
+export const APP_SCENARIO = {
+  first: {
+    subject: 'initial web and purge cron',
+    changes: { Procfile: 'web: node server.js\n', Cronfile: '*/5 * * * * node jobs/purge.js\n' },
+  },
+  second: {
+    subject: 'add a worker',
+    changes: { Procfile: 'web: node server.js\nworker: node worker.js\n' },
+  },
+  feature: {
+    subject: 'feature x drops the cron',
+    changes: { Procfile: 'web: node server.js --feature-x\n', Cronfile: null },
+  },
+} as const;
+
+export interface AppRepoShas {
+  first: string;
+  second: string;
+  feature: string;
+}
+
+/**
+ * main: first ← second (tag v1.0.0 annotated on first, v1.1.0 lightweight on second);
+ * feature-x: second ← feature.
+ */
+export function makeAppRepo(parent = tempDir()): { dir: string; shas: AppRepoShas } {
+  const dir = join(parent, 'app');
+  git(parent, 'init', '--quiet', '--initial-branch=main', dir);
+  const first = commitFiles(dir, APP_SCENARIO.first.subject, APP_SCENARIO.first.changes);
+  git(dir, 'tag', '-a', '-m', 'release 1.0.0', 'v1.0.0');
+  const second = commitFiles(dir, APP_SCENARIO.second.subject, APP_SCENARIO.second.changes);
+  git(dir, 'tag', 'v1.1.0');
+  git(dir, 'checkout', '--quiet', '-b', 'feature-x');
+  const feature = commitFiles(dir, APP_SCENARIO.feature.subject, APP_SCENARIO.feature.changes);
+  git(dir, 'checkout', '--quiet', 'main');
+  return { dir, shas: { first, second, feature } };
+}
+
+/** A bare remote holding one commit with `files`, as nestor-config would be. */
+export function makeSeededRemote(files: Record<string, string>, parent = tempDir()): string {
+  const remote = makeBareRepo(parent);
+  const seed = join(parent, 'seed');
+  git(parent, 'clone', '--quiet', remote, seed);
+  commitFiles(seed, 'seed', files);
+  git(seed, 'push', '--quiet', 'origin', 'HEAD:refs/heads/main');
+  return remote;
+}

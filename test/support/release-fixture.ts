@@ -1,0 +1,76 @@
+// A whole release setup on real parts: the example nestor-config in a temp folder pointing at a
+// real app git repository, a bare history repository, the kube simulator, and a clock that
+// lets the simulator's controllers settle instead of sleeping.
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FolderConfigSource } from '../../src/adapters/fs/folder-config-source.js';
+import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
+import { GitSourceRepo } from '../../src/adapters/git/git-source-repo.js';
+import { KubeClusterProvider } from '../../src/adapters/kube/client/kube-cluster-provider.js';
+import { startKubeSimulator, type KubeSimulator } from '../../src/adapters/kube/simulator/index.js';
+import { MemoryLocks } from '../../src/adapters/memory/memory-locks.js';
+import type { Clock } from '../../src/core/ports/clock.js';
+import { systemClock } from '../../src/adapters/system/system-clock.js';
+import type { ReleaseEvent } from '../../src/core/release/events.js';
+import type { ReleaseContext, ReleaseDeps } from '../../src/core/release/release-deps.js';
+import { EXAMPLE_CONFIG_DIR } from './config-fixtures.js';
+import { makeAppRepo, makeBareRepo, tempDir, type AppRepoShas } from './git-fixtures.js';
+import { simKubeConfig } from './kube-sim-provider.js';
+
+export const CLUSTERS = ['kapten_production_eu-w1', 'kapten_staging_eu-w1', 'kapten_shadow_eu-w1', 'kapten_dev_eu-w1'];
+export const HISTORY_KEY = Buffer.alloc(32, 7).toString('base64');
+
+export interface ReleaseFixture {
+  deps: ReleaseDeps;
+  sim: KubeSimulator;
+  app: { dir: string; shas: AppRepoShas };
+  configDir: string;
+  historyRemote: string;
+  history: GitReleaseHistory;
+  events: ReleaseEvent[];
+  ctx(user?: string, jobId?: string): ReleaseContext;
+  close(): Promise<void>;
+}
+
+/** Waiting on the simulator is letting its controllers run; time moves by what was asked. */
+function settlingClock(sim: KubeSimulator): Clock {
+  let now = Date.parse('2026-11-30T10:00:00Z');
+  return {
+    now: () => new Date(now),
+    sleep: async (ms) => {
+      now += ms;
+      await sim.controllers.settle();
+    },
+  };
+}
+
+export async function releaseFixture(options: { historyKey?: string } = {}): Promise<ReleaseFixture> {
+  const sim = await startKubeSimulator({ port: 0, clock: 'manual', controllers: { readyDelayMs: 0 } });
+  const root = tempDir('nestor-release-');
+  const app = makeAppRepo(root);
+  const configDir = join(root, 'nestor-config');
+  cpSync(EXAMPLE_CONFIG_DIR, configDir, { recursive: true });
+  const maryFile = join(configDir, 'production/apps/mary.yaml');
+  writeFileSync(maryFile, readFileSync(maryFile, 'utf8').replace('git@github.com:transcovo/mary.git', app.dir));
+  const historyRemote = makeBareRepo(join(root));
+  const key = 'historyKey' in options ? options.historyKey : HISTORY_KEY;
+  const history = new GitReleaseHistory({ remote: historyRemote, workDir: join(root, 'history-work'), ...(key ? { key } : {}) });
+  const events: ReleaseEvent[] = [];
+  let jobs = 0;
+  const deps: ReleaseDeps = {
+    config: new FolderConfigSource(configDir),
+    source: new GitSourceRepo({ cacheDir: join(root, 'mirrors') }),
+    clusters: new KubeClusterProvider(simKubeConfig(sim, CLUSTERS), { retry: { sleep: async () => undefined } }),
+    history,
+    locks: new MemoryLocks(),
+    clock: settlingClock(sim),
+    wallClock: systemClock,
+    environment: {},
+    tuning: { rolloutPollMs: 1000, rolloutGraceMs: 5000, lockPollMs: 20 },
+  };
+  return {
+    deps, sim, app, configDir, historyRemote, history, events,
+    ctx: (user = 'alice', jobId = `job-${++jobs}`) => ({ user, jobId, onEvent: (e) => events.push(e) }),
+    close: () => sim.close(),
+  };
+}

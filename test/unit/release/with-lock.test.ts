@@ -1,0 +1,128 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { MemoryLocks } from '../../../src/adapters/memory/memory-locks.js';
+import { ErrorCode, NestorError } from '../../../src/core/errors.js';
+import { appLockKey, type HeldLock, type LockOwner } from '../../../src/core/ports/locks.js';
+import { waitingMessage, withLock, type LockScope, type WithLockOptions } from '../../../src/core/release/with-lock.js';
+import { ManualClock, settle } from '../../support/manual-clock.js';
+
+const alice: LockOwner = { id: 'job-1', user: 'alice', operation: 'deploy mary@feature-x' };
+const bob: LockOwner = { id: 'job-2', user: 'bob', operation: 'config set mary' };
+const KEY = appLockKey('mary', 'dev3');
+const TTL = 30_000;
+
+let clock: ManualClock;
+let locks: MemoryLocks;
+let waiting: HeldLock[];
+
+function options(extra: Partial<WithLockOptions> = {}): WithLockOptions {
+  return { ttlMs: TTL, waitMs: 60_000, pollMs: 1000, sleep: clock.sleep, now: clock.now, onWaiting: (by) => waiting.push(by), ...extra };
+}
+
+/** An operation that runs until the test finishes it. */
+function gate(): { run: (scope: LockScope) => Promise<string>; finish: () => void; scope: () => LockScope | undefined } {
+  let finish = () => {};
+  let seen: LockScope | undefined;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  return { run: async (scope) => ((seen = scope), await done, 'done'), finish: () => finish(), scope: () => seen };
+}
+
+beforeEach(() => {
+  clock = new ManualClock();
+  locks = new MemoryLocks({ now: clock.now });
+  waiting = [];
+});
+
+describe('withLock', () => {
+  it('runs the operation holding the lock and frees it afterwards', async () => {
+    const result = await withLock(locks, KEY, alice, options(), async () => (await locks.current(KEY))?.operation);
+    expect(result).toBe(alice.operation);
+    expect(await locks.current(KEY)).toBeUndefined();
+    expect(waiting).toEqual([]);
+  });
+
+  it('frees the lock when the operation throws, and passes the error on', async () => {
+    await expect(withLock(locks, KEY, alice, options(), async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    expect(await locks.current(KEY)).toBeUndefined();
+    expect(clock.sleepers).toBe(0);
+  });
+
+  it('waits behind the holder, saying who, then runs', async () => {
+    const first = gate();
+    const running = withLock(locks, KEY, alice, options(), first.run);
+    await settle();
+    const second = withLock(locks, KEY, bob, options(), async () => 'second');
+    await clock.advance(5_000);
+    expect(waiting.map(waitingMessage)).toEqual(['waiting behind deploy mary@feature-x by alice since 2024-05-01T10:00:00.000Z']);
+    first.finish();
+    expect(await running).toBe('done');
+    await clock.advance(1_000);
+    expect(await second).toBe('second');
+    expect(waiting).toHaveLength(1);
+  });
+
+  it('gives up after waitMs with a retryable error naming the holder', async () => {
+    held(await locks.acquire(KEY, alice, 600_000));
+    const attempt = withLock(locks, KEY, bob, options({ waitMs: 10_000 }), async () => 'never').catch((e: unknown) => e);
+    await clock.advance(10_000);
+    const error = await attempt;
+    expect(error).toBeInstanceOf(NestorError);
+    expect(error).toMatchObject({ code: ErrorCode.Locked, retryable: true });
+    expect((error as Error).message).toBe('dev3.mary is busy: deploy mary@feature-x by alice since 2024-05-01T10:00:00.000Z (waited 10s); try again later');
+  });
+
+  it('takes over the lock of a crashed owner once it expires', async () => {
+    held(await locks.acquire(KEY, alice, TTL));
+    let ran = false;
+    const attempt = withLock(locks, KEY, bob, options(), async () => void (ran = true));
+    await clock.advance(TTL - 1_000);
+    expect(ran).toBe(false);
+    await clock.advance(1_000);
+    await attempt;
+    expect(ran).toBe(true);
+  });
+
+  it('runs at once for the same owner id (a retried job)', async () => {
+    held(await locks.acquire(KEY, alice, TTL));
+    expect(await withLock(locks, KEY, alice, options(), async () => 'retried')).toBe('retried');
+    expect(waiting).toEqual([]);
+  });
+
+  it('keeps the lock alive while a long operation runs, renewing every ttl/3', async () => {
+    const op = gate();
+    const running = withLock(locks, KEY, alice, options(), op.run);
+    await clock.advance(5 * TTL);
+    expect((await locks.acquire(KEY, bob, TTL)).held).toBe(false);
+    expect(Date.parse((await locks.current(KEY))?.expiresAt ?? '') - clock.now()).toBeGreaterThan((2 * TTL) / 3 - 1);
+    expect(op.scope()?.signal.aborted).toBe(false);
+    op.finish();
+    await running;
+    expect(clock.sleepers).toBe(0);
+  });
+
+  it('tells the operation when the lock is lost', async () => {
+    const op = gate();
+    const running = withLock(locks, KEY, alice, options(), op.run);
+    await settle();
+    held(await locks.acquire(KEY, alice, TTL)); // the job retried elsewhere supersedes this attempt
+    await clock.advance(TTL / 3);
+    const scope = op.scope();
+    expect(scope?.signal.aborted).toBe(true);
+    expect(() => scope?.assertHeld()).toThrow('lost the lock on dev3.mary (it expired or was taken over); stopped');
+    op.finish();
+    expect(await running).toBe('done');
+  });
+
+  it('stops waiting when its signal aborts', async () => {
+    held(await locks.acquire(KEY, alice, 600_000));
+    const controller = new AbortController();
+    const attempt = withLock(locks, KEY, bob, options({ signal: controller.signal }), async () => 'never');
+    await settle();
+    controller.abort(new Error('shutting down'));
+    await expect(attempt).rejects.toThrow('shutting down');
+  });
+});
+
+function held<T extends { held: boolean }>(attempt: T): T {
+  if (!attempt.held) throw new Error('expected the lock');
+  return attempt;
+}
