@@ -1,0 +1,79 @@
+// The embedded default for a newcomer with no Slack and no cluster: the example nestor-config
+// copied to a scratch folder, a local git repository for each app, a history repository, and
+// the Kubernetes API simulator, all in this process.
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfigFolder } from '../fs/config-folder.js';
+import { startKubeSimulator, type KubeSimulator } from '../kube/simulator/index.js';
+
+export interface DemoWorld {
+  root: string;
+  configDir: string;
+  stateDir: string;
+  kubeconfig: string;
+  sim: KubeSimulator;
+  /** Apps with their branches, for the welcome text. */
+  apps: { name: string; branches: string[] }[];
+  close(): Promise<void>;
+}
+
+const IDENTITY = ['-c', 'user.name=Demo', '-c', 'user.email=demo@nestor.invalid', '-c', 'init.defaultBranch=main'];
+const git = (cwd: string, ...args: string[]) => execFileSync('git', [...IDENTITY, ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+
+function commit(dir: string, subject: string, files: Record<string, string>): string {
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+  git(dir, 'add', '--all');
+  git(dir, 'commit', '--quiet', '-m', subject);
+  return git(dir, 'rev-parse', 'HEAD');
+}
+
+/** main: a first and a second commit; feature-x: a change; broken: an image that never starts. */
+function makeAppRepo(root: string, app: string, processes: Record<string, string>): { dir: string; broken: string } {
+  const dir = join(root, 'apps', app);
+  mkdirSync(dir, { recursive: true });
+  git(dir, 'init', '--quiet');
+  const procfile = (extra = '') => Object.entries(processes).map(([p, cmd]) => `${p}: ${cmd}${p === 'web' ? extra : ''}`).join('\n') + '\n';
+  commit(dir, `${app}: first version`, { Procfile: procfile(), 'README.md': `# ${app}\n` });
+  commit(dir, `${app}: faster start-up`, { 'README.md': `# ${app}\n\nStarts faster.\n` });
+  git(dir, 'checkout', '--quiet', '-b', 'feature-x');
+  commit(dir, `${app}: feature x`, { Procfile: procfile(' --feature-x'), 'FEATURES.md': 'x\n' });
+  git(dir, 'checkout', '--quiet', '-b', 'broken', 'main');
+  const broken = commit(dir, `${app}: a release that crashes`, { 'README.md': `# ${app}\n\nBroken.\n` });
+  git(dir, 'checkout', '--quiet', 'main');
+  return { dir, broken };
+}
+
+export async function startDemoWorld(exampleConfigDir: string): Promise<DemoWorld> {
+  const root = mkdtempSync(join(tmpdir(), 'nestor-demo-'));
+  const configDir = join(root, 'nestor-config');
+  cpSync(exampleConfigDir, configDir, { recursive: true });
+  const tree = await loadConfigFolder(configDir);
+  const apps: DemoWorld['apps'] = [];
+  const broken: string[] = [];
+  for (const [app, file] of tree.environments.get('production')?.apps ?? []) {
+    const processes = (file.data.processes ?? { web: 'node server.js' }) as Record<string, string>;
+    const repo = makeAppRepo(root, app, processes);
+    broken.push(repo.broken);
+    const origin = String((file.data.git as { origin?: string } | undefined)?.origin ?? '');
+    const path = join(configDir, file.file.path);
+    writeFileSync(path, readFileSync(path, 'utf8').replace(origin, repo.dir));
+    apps.push({ name: app, branches: ['main', 'feature-x', 'broken'] });
+  }
+  const sim = await startKubeSimulator({ port: 0, controllers: { readyDelayMs: 400, timeFactor: 0.005, failingImageTag: new RegExp(broken.join('|')) } });
+  const clusters = new Set<string>();
+  for (const env of tree.environments.values()) {
+    for (const c of (env.project.data.deployments as { kubernetes?: { cluster_name: string; context?: string }[] } | undefined)?.kubernetes ?? []) {
+      clusters.add(c.context ?? c.cluster_name);
+    }
+  }
+  const kubeconfig = await sim.writeKubeconfig(join(root, 'kube'), [...clusters]);
+  return {
+    root, configDir, stateDir: join(root, 'state'), kubeconfig, sim, apps,
+    close: async () => {
+      await sim.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

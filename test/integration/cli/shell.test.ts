@@ -1,0 +1,49 @@
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
+import { startDemoWorld, type DemoWorld } from '../../../src/adapters/shell/demo-world.js';
+import { tokenize } from '../../../src/adapters/shell/tokenize.js';
+import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { main } from '../../../src/main/cli.js';
+import { EXAMPLE_CONFIG, runShell } from '../../../src/main/shell.js';
+
+let world: DemoWorld;
+beforeAll(async () => {
+  world = await startDemoWorld(EXAMPLE_CONFIG);
+});
+afterAll(async () => {
+  await world.close();
+});
+
+function capture(): { io: CliIo; text: () => string } {
+  let text = '';
+  const io: CliIo = {
+    out: (s) => void (text += s), err: (s) => void (text += s), env: { NESTOR_USER: 'newcomer' }, cwd: world.root, user: 'newcomer',
+    releaseDeps: () => {
+      throw new Error('the shell must use its world');
+    },
+  };
+  return { io, text: () => text };
+}
+
+describe('nestor shell', () => {
+  it('runs the same commands against the demo world, with no Slack and no cluster', async () => {
+    const { io, text } = capture();
+    const lines = ['/nestor deploy mary feature-x dev3', 'render pricing staging', 'envs', 'deploy mary "main;curl x|sh" dev3', 'exit', 'envs'];
+    await runShell(Readable.from(lines.map((l) => `${l}\n`)), io, main, world);
+    const out = text();
+    expect(out).toContain('Nestor shell: a demo world');
+    expect(out).toMatch(/deployed mary@[0-9a-f]{7} \(feature-x\) to dev3\n/);
+    expect(out).toContain('kind: Deployment\nmetadata:\n  name: pricing-web');
+    expect(out).toContain('└── staging');
+    expect(out).toContain('nestor: invalid ref "main;curl x|sh"');
+    expect(out.match(/└── staging/g)).toHaveLength(1);
+    const deployment = world.sim.store.list(typeOf('Deployment'), 'dev3');
+    expect(deployment.map((d) => d.metadata.name)).toContain('mary-web');
+  });
+
+  it('splits words like a shell', () => {
+    expect(tokenize(`config set mary dev3 MOTD="hello world" X='a b' Y=c\\ d`)).toEqual(['config', 'set', 'mary', 'dev3', 'MOTD=hello world', 'X=a b', 'Y=c d']);
+    expect(() => tokenize('deploy "mary')).toThrow('unterminated " quote');
+  });
+});
