@@ -59,3 +59,20 @@ export function mergeLayers(layers: readonly ParsedFile[], origins?: Origins): R
   for (const layer of layers) mergeInto(merged, layer.data, layer, [], origins);
   return merged;
 }
+
+/**
+ * Entries of the map `key` whose last word, across the layers, is `null`: the merge deletes
+ * them, but an environment that switches a process off must also override a Procfile.
+ */
+export function switchedOff(layers: readonly ParsedFile[], key: string): string[] {
+  const off = new Set<string>();
+  for (const layer of layers) {
+    const map = layer.data[key];
+    if (!isPlainObject(map)) continue;
+    for (const [name, value] of Object.entries(map)) {
+      if (value === null) off.add(name);
+      else off.delete(name);
+    }
+  }
+  return [...off];
+}

@@ -1,6 +1,6 @@
 // From a loaded config tree to the manifests of one app in one environment: merge, check,
 // resolve `$NAME`, apply cluster precedence, render the app and its namespace.
-import { appConfig, assertValid, resolveReferences, withClusterPrecedence, type ConfigTree, type Environment } from '../config/index.js';
+import { appConfig, assertValid, resolveReferences, switchedOff, withClusterPrecedence, type ConfigTree, type Environment } from '../config/index.js';
 import { renderApp } from './render-app.js';
 import { renderEnvironment } from './render-environment.js';
 import type { TemplateSet } from './template-set.js';
@@ -31,7 +31,10 @@ export function renderConfiguredApp(req: ConfiguredRender): ConfiguredManifests 
   const merged = appConfig(req.tree, req.app, req.env);
   assertValid(merged);
   const resolved = { ...merged, config: resolveReferences(merged, req.environment) };
-  const config = withClusterPrecedence(resolved);
+  const precedence = withClusterPrecedence(resolved);
+  // Keep the nulls that switch a process or a cron off, so they also override the repository's files.
+  const off = (key: 'processes' | 'crons') => Object.fromEntries(switchedOff(merged.layers, key).map((name) => [name, null]));
+  const config = { ...precedence, processes: { ...precedence.processes, ...off('processes') }, crons: { ...precedence.crons, ...off('crons') } };
   const release = req.release ?? req.version.sha.slice(0, 7);
   const apps = renderApp({
     app: req.app, env: req.env, config, version: req.version, templates: req.templates, release,

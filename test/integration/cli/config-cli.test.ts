@@ -75,6 +75,17 @@ describe('nestor render', () => {
     expect(run.code).toBe(0);
     expect((loadAll(run.stdout) as Obj[]).filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name)).toEqual(['pricing-web', 'pricing-mailer']);
   });
+
+  it('lets an environment switch off a process the Procfile declares (`worker: null`)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'Procfile'), 'web: node server.js\nworker: node worker.js\n');
+    const deployments = async (env: string) => {
+      const run = await inExample(['render', 'mary', env, '--procfile', join(dir, 'Procfile')]);
+      return (loadAll(run.stdout) as Obj[]).filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name);
+    };
+    expect(await deployments('dev2')).toEqual(['mary-web', 'mary-worker']);
+    expect(await deployments('dev3')).toEqual(['mary-web']);
+  });
 });
 
 describe('nestor config show and envs', () => {
