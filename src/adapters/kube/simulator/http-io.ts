@@ -24,6 +24,11 @@ export function sendJson(res: ServerResponse, status: number, body: JsonObject, 
     return;
   }
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  // As the real API server: a 429 (or 503) says when to come back both in the body and in a header.
+  const retryAfter = (body.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds;
+  res.writeHead(status, {
+    'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private',
+    ...(retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) }),
+  });
   res.end(text);
 }
