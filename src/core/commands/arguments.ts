@@ -1,0 +1,75 @@
+// Checks shared by the verb parsers: argument counts, options, and names that end up in file
+// paths, git and the cluster (DNS-1123 labels, safe refs). Every failure is one line naming the
+// bad argument, with the usage line of the verb attached.
+import { isDnsLabel } from '../config/config-tree.js';
+import { isNestorError } from '../errors.js';
+import { isSha, quoteForMessage, refProblem } from '../release/ref.js';
+import type { Verb } from './command.js';
+import { usageLine } from './help.js';
+import { CommandSyntaxError } from './syntax-error.js';
+
+export function syntaxError(verb: Verb, message: string): CommandSyntaxError {
+  return new CommandSyntaxError(message, { verb, usage: usageLine(verb) });
+}
+
+/** Runs `fn`; a NestorError it throws (bad input from a shared checker) gets the verb's usage. */
+export function withUsage<T>(verb: Verb, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof CommandSyntaxError || !isNestorError(e)) throw e;
+    throw syntaxError(verb, e.userMessage);
+  }
+}
+
+export interface SplitArgs {
+  positional: string[];
+  flags: Set<string>;
+}
+
+/** Separates `--flag` words from the others; a flag not in `allowed` is refused. */
+export function splitOptions(verb: Verb, words: readonly string[], allowed: readonly string[] = [], label: string = verb): SplitArgs {
+  const positional: string[] = [];
+  const flags = new Set<string>();
+  for (const word of words) {
+    if (!word.startsWith('-') || word === '-') {
+      positional.push(word);
+    } else if (allowed.includes(word)) {
+      flags.add(word);
+    } else {
+      const name = quoteForMessage(word.split('=')[0] ?? word, 40);
+      throw syntaxError(verb, `unknown option ${name} for ${label}${allowed.length ? ` (only ${allowed.join(', ')})` : ''}`);
+    }
+  }
+  return { positional, flags };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Refuses fewer than `min` or more than `max` positional arguments. */
+export function expectCount(verb: Verb, args: readonly string[], min: number, max: number, label: string = verb): void {
+  if (args.length >= min && args.length <= max) return;
+  const wanted = min === max ? plural(min, 'argument') : max === Infinity ? `at least ${plural(min, 'argument')}` : `${min} to ${max} arguments`;
+  throw syntaxError(verb, `${label} takes ${wanted}, got ${args.length}`);
+}
+
+/** An app, environment or datastore name: a DNS-1123 label (so never `../x`, `a/b` or `X`). */
+export function dnsName(verb: Verb, what: string, value: string): string {
+  if (!isDnsLabel(value)) {
+    throw syntaxError(verb, `invalid ${what} name ${quoteForMessage(value)}: expected a DNS-1123 label (lowercase letters, digits and -, at most 63)`);
+  }
+  return value;
+}
+
+export function gitRef(verb: Verb, value: string): string {
+  const problem = refProblem(value);
+  if (problem !== undefined) throw syntaxError(verb, `invalid ref ${quoteForMessage(value)}: ${problem}`);
+  return value;
+}
+
+export function historyCommit(verb: Verb, value: string): string {
+  if (!isSha(value)) {
+    throw syntaxError(verb, `invalid history commit ${quoteForMessage(value)}: expected a commit sha (7 to 40 lowercase hex digits)`);
+  }
+  return value;
+}

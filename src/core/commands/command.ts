@@ -1,0 +1,91 @@
+// The chat/CLI grammar of DESIGN.md as types: one discriminated union of commands, keyed by
+// `kind`. The verb list is the one source of truth for dispatch, help and "did you mean".
+import type { ScaleSpec } from '../config/edit-args.js';
+
+export const Verb = {
+  Deploy: 'deploy',
+  Rollback: 'rollback',
+  Scale: 'scale',
+  Config: 'config',
+  Datastore: 'datastore',
+  Status: 'status',
+  History: 'history',
+  Envs: 'envs',
+  Help: 'help',
+} as const;
+export type Verb = (typeof Verb)[keyof typeof Verb];
+export const VERBS: readonly Verb[] = Object.values(Verb);
+
+export const ConfigAction = { Get: 'get', Set: 'set', Unset: 'unset' } as const;
+export type ConfigAction = (typeof ConfigAction)[keyof typeof ConfigAction];
+
+export const DatastoreAction = { Snapshot: 'snapshot', Reset: 'reset' } as const;
+export type DatastoreAction = (typeof DatastoreAction)[keyof typeof DatastoreAction];
+
+export interface DeployCommand { kind: 'deploy'; app: string; ref: string; env: string }
+export interface RollbackCommand { kind: 'rollback'; app: string; env: string; commit?: string }
+export interface ScaleCommand { kind: 'scale'; app: string; env: string; scales: ScaleSpec[] }
+export interface ConfigGetCommand { kind: 'config-get'; app: string; env: string; keys: string[] }
+/** `values` may hold secret values: never log it, never put it in a message or in job data. */
+export interface ConfigSetCommand { kind: 'config-set'; app: string; env: string; values: Record<string, string>; secret: boolean }
+export interface ConfigUnsetCommand { kind: 'config-unset'; app: string; env: string; keys: string[] }
+export interface DatastoreCommand { kind: 'datastore'; action: DatastoreAction; env: string; datastore?: string }
+export interface StatusCommand { kind: 'status'; app: string; env?: string }
+export interface HistoryCommand { kind: 'history'; app: string; env?: string }
+export interface EnvsCommand { kind: 'envs' }
+export interface HelpCommand { kind: 'help'; topic?: Verb }
+
+export type Command =
+  | DeployCommand
+  | RollbackCommand
+  | ScaleCommand
+  | ConfigGetCommand
+  | ConfigSetCommand
+  | ConfigUnsetCommand
+  | DatastoreCommand
+  | StatusCommand
+  | HistoryCommand
+  | EnvsCommand
+  | HelpCommand;
+
+export type CommandKind = Command['kind'];
+
+/** Commands that change a cluster, a config repository or a datastore: they need access (and approval). */
+export const MUTATING_KINDS = ['deploy', 'rollback', 'scale', 'config-set', 'config-unset', 'datastore'] as const satisfies readonly CommandKind[];
+export type MutatingCommand = Extract<Command, { kind: (typeof MUTATING_KINDS)[number] }>;
+
+export function isMutating(command: Command): command is MutatingCommand {
+  return (MUTATING_KINDS as readonly string[]).includes(command.kind);
+}
+
+/** The environment a command acts on, when it acts on one. */
+export function commandEnv(command: Command): string | undefined {
+  return 'env' in command ? command.env : undefined;
+}
+
+/** A one-line description safe to show and log: never a config value. */
+export function describeCommand(command: Command): string {
+  switch (command.kind) {
+    case 'deploy':
+      return `deploy ${command.app}@${command.ref} to ${command.env}`;
+    case 'rollback':
+      return `rollback ${command.app} in ${command.env}${command.commit ? ` to ${command.commit.slice(0, 12)}` : ''}`;
+    case 'scale':
+      return `scale ${command.app} in ${command.env}: ${command.scales.map((s) => `${s.process}=${s.min === s.max ? s.min : `${s.min}:${s.max}`}`).join(' ')}`;
+    case 'config-get':
+      return `config get ${command.app} ${command.env}${command.keys.length ? ` ${command.keys.join(' ')}` : ''}`;
+    case 'config-set':
+      return `config set ${command.app} ${command.env} ${Object.keys(command.values).join(' ')}${command.secret ? ' (secret)' : ''}`;
+    case 'config-unset':
+      return `config unset ${command.app} ${command.env} ${command.keys.join(' ')}`;
+    case 'datastore':
+      return `datastore ${command.action} ${command.env}${command.datastore ? ` ${command.datastore}` : ''}`;
+    case 'status':
+    case 'history':
+      return `${command.kind} ${command.app}${command.env ? ` ${command.env}` : ''}`;
+    case 'envs':
+      return 'envs';
+    case 'help':
+      return `help${command.topic ? ` ${command.topic}` : ''}`;
+  }
+}

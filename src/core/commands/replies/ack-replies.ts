@@ -1,0 +1,70 @@
+// Answers given at once to a command: queued, already queued, waiting behind another job, the
+// queue being down, refused, unreadable. Wording as in ports/job-queue.ts (enqueuedMessage,
+// queuedBehindMessage); the job id of a waiting job is in the context line.
+import { describeCommand, type Command } from '../command.js';
+import { usageLine } from '../help.js';
+import type { CommandSyntaxError } from '../syntax-error.js';
+import { message, type Message } from './message.js';
+
+export type QueueOutcome =
+  | { kind: 'queued'; jobId: string }
+  /** The same request seen again (a Slack retry, a double click): no second job. */
+  | { kind: 'duplicate'; jobId: string }
+  /** Another job holds the app and environment; this one runs after it. */
+  | { kind: 'waiting'; jobId: string; behind: { jobId: string; user: string }; position?: number }
+  | { kind: 'unavailable' };
+
+export function queueLine(outcome: QueueOutcome): string {
+  switch (outcome.kind) {
+    case 'queued':
+      return `queued as job ${outcome.jobId}`;
+    case 'duplicate':
+      return `already queued as job ${outcome.jobId}`;
+    case 'waiting':
+      return `queued behind job ${outcome.behind.jobId} by ${outcome.behind.user}${outcome.position === undefined ? '' : `, position ${outcome.position}`}`;
+    case 'unavailable':
+      return 'the job queue is unavailable: nothing was queued, try again in a minute';
+  }
+}
+
+export function acknowledgement(command: Command, user: string, outcome: QueueOutcome): Message {
+  const what = describeCommand(command);
+  const line = queueLine(outcome);
+  if (outcome.kind === 'unavailable' || outcome.kind === 'duplicate') {
+    const tone = outcome.kind === 'unavailable' ? 'failure' : 'info';
+    return message({ visibility: 'ephemeral', tone, title: what, summary: `${what}: ${line}` });
+  }
+  return message({
+    tone: 'queued',
+    title: what,
+    summary: `${what}: ${line}`,
+    context: [`requested by ${user}`, `job ${outcome.jobId}`],
+  });
+}
+
+/** The requester is told the change waits for someone else's approval. */
+export function awaitingApproval(command: Command, approvers: readonly string[], expiresMinutes: number): Message {
+  const what = describeCommand(command);
+  return message({
+    visibility: 'ephemeral',
+    tone: 'pending',
+    title: what,
+    summary: `${what}: waiting for approval by ${approvers.join(' or ')} (expires in ${expiresMinutes} min)`,
+  });
+}
+
+/** Not allowed: only the requester sees why; nothing was queued. */
+export function refusal(reason: string, command?: Command): Message {
+  const title = command ? `Refused: ${describeCommand(command)}` : 'Refused';
+  return message({ visibility: 'ephemeral', tone: 'failure', title, summary: reason, context: ['nothing was queued'] });
+}
+
+/** A command that could not be read: the one-line error, then its usage or the help. */
+export function syntaxErrorReply(error: CommandSyntaxError): Message {
+  const sections = error.help
+    ? [{ lines: error.help.split('\n'), monospace: true }]
+    : error.verb
+      ? [{ title: 'Usage', lines: [error.usage ?? usageLine(error.verb)], monospace: true }]
+      : [];
+  return message({ visibility: 'ephemeral', tone: 'warning', title: 'Cannot read that command', summary: error.userMessage, sections });
+}

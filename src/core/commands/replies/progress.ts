@@ -1,0 +1,113 @@
+// The progress of one job as a pure reduction of its ReleaseEvents, shown as one message edited
+// in place: a list of stages with ✓ / … / ✗, the diff summary, what it waits for. Each event is
+// also one thread line (describeEvent).
+import { countChanges, describeEvent, Stage, type ReleaseEvent, type StageStatus } from '../../release/events.js';
+import type { ReleaseResult } from '../../release/release-deps.js';
+import { message, StepState, type Message, type Step } from './message.js';
+
+/** The stages every release shows, in order; prune and rollback appear when they happen. */
+export const PROGRESS_STAGES = [Stage.Resolve, Stage.Image, Stage.Render, Stage.Diff, Stage.Apply, Stage.Rollout, Stage.History] as const;
+const OPTIONAL_STAGES: readonly Stage[] = [Stage.Prune, Stage.Rollback];
+
+export interface JobProgress {
+  jobId: string;
+  /** describeCommand of the job. */
+  operation: string;
+  user: string;
+  steps: Step[];
+  waiting?: string;
+  warnings: string[];
+  diffs: Record<string, string>;
+  applied: number;
+  outcome?: { ok: boolean; message: string };
+}
+
+export function startProgress(jobId: string, operation: string, user: string): JobProgress {
+  return { jobId, operation, user, steps: PROGRESS_STAGES.map((name) => ({ name, state: StepState.Waiting })), warnings: [], diffs: {}, applied: 0 };
+}
+
+const STATE_OF: Readonly<Record<StageStatus, StepState>> = { started: 'running', finished: 'done', failed: 'failed', skipped: 'skipped' };
+
+function withStep(p: JobProgress, name: string, change: (s: Step) => Step): JobProgress {
+  const known = p.steps.some((s) => s.name === name);
+  if (!known && !OPTIONAL_STAGES.includes(name as Stage)) return p;
+  const steps = known ? p.steps : insertOptional(p.steps, name);
+  return { ...p, steps: steps.map((s) => (s.name === name ? change(s) : s)) };
+}
+
+/** Prune goes after apply, rollback after rollout. */
+function insertOptional(steps: Step[], name: string): Step[] {
+  const after = name === Stage.Prune ? Stage.Apply : Stage.Rollout;
+  const at = steps.findIndex((s) => s.name === after);
+  const step: Step = { name, state: StepState.Waiting };
+  return at < 0 ? [...steps, step] : [...steps.slice(0, at + 1), step, ...steps.slice(at + 1)];
+}
+
+const detail = (s: Step, text: string | undefined): Step => (text ? { ...s, detail: text } : s);
+
+export function applyEvent(p: JobProgress, event: ReleaseEvent): JobProgress {
+  switch (event.type) {
+    case 'stage': {
+      if (event.stage === Stage.Lock) return event.status === 'finished' ? withoutWaiting(p) : p;
+      const next = withStep(p, event.stage, (s) => detail({ ...s, state: STATE_OF[event.status] }, event.message));
+      return event.stage === Stage.Diff ? withDiffDetail(next) : next;
+    }
+    case 'waiting':
+      return { ...p, waiting: event.message };
+    case 'diff':
+      return withDiffDetail({ ...p, diffs: { ...p.diffs, [event.cluster]: countChanges(event.changes) } });
+    case 'applied': {
+      const applied = p.applied + 1;
+      return withStep({ ...p, applied }, Stage.Apply, (s) => ({ ...s, detail: `${applied} object${applied === 1 ? '' : 's'} applied` }));
+    }
+    case 'pruned':
+      return withStep(p, Stage.Prune, (s) => ({ ...s, detail: `${event.object} deleted` }));
+    case 'rollout':
+      return withStep(p, Stage.Rollout, (s) => ({ ...s, detail: `${event.object}: ${event.state}` }));
+    case 'warning':
+      return { ...p, warnings: [...p.warnings, event.message] };
+  }
+}
+
+function withoutWaiting(p: JobProgress): JobProgress {
+  const { waiting: _waiting, ...rest } = p;
+  return rest;
+}
+
+function withDiffDetail(p: JobProgress): JobProgress {
+  const entries = Object.entries(p.diffs);
+  if (entries.length === 0) return p;
+  const text = entries.length === 1 ? entries[0]![1] : entries.map(([cluster, counts]) => `${cluster}: ${counts}`).join('; ');
+  return withStep(p, Stage.Diff, (s) => ({ ...s, detail: text }));
+}
+
+/** The end of the job: stages still running are marked failed when the release failed. */
+export function finishProgress(p: JobProgress, result: Pick<ReleaseResult, 'outcome' | 'message'>): JobProgress {
+  const ok = result.outcome !== 'failed';
+  const steps = p.steps.map((s) => (s.state === StepState.Running ? { ...s, state: ok ? StepState.Done : StepState.Failed } : s));
+  return { ...withoutWaiting(p), steps, outcome: { ok, message: result.message } };
+}
+
+export function progressMessage(p: JobProgress): Message {
+  const failed = p.outcome ? !p.outcome.ok : p.steps.some((s) => s.state === StepState.Failed);
+  const tone = p.outcome ? (p.outcome.ok ? 'success' : 'failure') : failed ? 'failure' : p.waiting ? 'queued' : 'running';
+  const status = p.outcome ? p.outcome.message : p.waiting ? `waiting: ${p.waiting}` : currentLine(p);
+  return message({
+    tone,
+    title: p.operation,
+    summary: `${p.operation}: ${status}`,
+    steps: p.steps,
+    sections: p.warnings.length ? [{ title: 'Warnings', lines: p.warnings }] : [],
+    context: [`job ${p.jobId}`, `requested by ${p.user}`],
+  });
+}
+
+function currentLine(p: JobProgress): string {
+  const running = p.steps.find((s) => s.state === StepState.Running);
+  return running ? `${running.name}…` : 'starting';
+}
+
+/** One thread reply per event, with the details the main message leaves out. */
+export function threadLine(event: ReleaseEvent): string {
+  return describeEvent(event);
+}

@@ -1,0 +1,109 @@
+// One message of each kind, built by the neutral reply builders, for the golden files.
+import { createApproval, decide } from '../../../src/core/commands/approval.js';
+import { parseCommand, parseCommandOrThrow } from '../../../src/core/commands/parse-command.js';
+import {
+  acknowledgement,
+  applyEvent,
+  approvalMessage,
+  awaitingApproval,
+  configChanged,
+  configValues,
+  envsReply,
+  finishProgress,
+  helpReply,
+  historyReply,
+  progressMessage,
+  refusal,
+  releaseAnnouncement,
+  startProgress,
+  statusReply,
+  syntaxErrorReply,
+  type JobProgress,
+  type Message,
+} from '../../../src/core/commands/replies.js';
+import type { ReleaseEvent } from '../../../src/core/release/events.js';
+import type { ReleaseResult } from '../../../src/core/release/release-deps.js';
+
+export const SHA = '3f2c1ab9d0e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8';
+export const OLD_SHA = '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d';
+const deploy = parseCommandOrThrow('deploy mary feature-x dev3');
+
+const EVENTS: ReleaseEvent[] = [
+  { type: 'stage', stage: 'resolve', status: 'started' },
+  { type: 'stage', stage: 'resolve', status: 'finished', message: 'feature-x is branch at 3f2c1ab' },
+  { type: 'stage', stage: 'image', status: 'finished', message: 'docker.com/kapten/mary:3f2c1ab' },
+  { type: 'stage', stage: 'render', status: 'finished', message: '7 objects' },
+  { type: 'diff', cluster: 'kapten_dev', text: '', changes: [
+    { object: 'Deployment dev3/mary-web', change: 'update', fields: ['spec'] },
+    { object: 'ConfigMap dev3/mary', change: 'unchanged', fields: [] },
+    { object: 'CronJob dev3/mary-purge', change: 'create', fields: [] },
+  ] },
+  { type: 'stage', stage: 'diff', status: 'finished' },
+  { type: 'stage', stage: 'apply', status: 'started' },
+  { type: 'applied', cluster: 'kapten_dev', object: 'Deployment dev3/mary-web', result: 'configured' },
+  { type: 'applied', cluster: 'kapten_dev', object: 'CronJob dev3/mary-purge', result: 'created' },
+  { type: 'stage', stage: 'apply', status: 'finished' },
+  { type: 'stage', stage: 'rollout', status: 'started' },
+  { type: 'rollout', cluster: 'kapten_dev', object: 'Deployment dev3/mary-web', state: 'progressing', message: '1 of 2 updated' },
+];
+
+export function progressAfter(count: number): JobProgress {
+  return EVENTS.slice(0, count).reduce(applyEvent, startProgress('42', 'deploy mary@feature-x to dev3', 'alice'));
+}
+
+export function released(extra: Partial<ReleaseResult> = {}): ReleaseResult {
+  return { outcome: 'released', app: 'mary', env: 'dev3', message: 'mary feature-x (3f2c1ab) released to dev3', sha: SHA, ref: 'feature-x', commit: 'c0ffee0123456789', historyPending: false, changes: [], failures: [], diff: '', ...extra };
+}
+
+const approval = createApproval(
+  { id: 'apr-7', app: 'mary', env: 'production', sha: SHA, configHash: 'e3b0c44298fc1c149afbf4c8', operation: 'deploy mary@v1.4.2 to production', requester: { id: 'U0ALICE', name: 'alice' }, approvers: ['carol', 'dave'], expiresMinutes: 60 },
+  new Date('2024-05-01T10:00:00.000Z'),
+);
+const approved = decide(approval, { action: 'approve', by: { id: 'U0CAROL', name: 'carol', teams: [] }, at: new Date('2024-05-01T10:05:00.000Z'), current: { sha: SHA, configHash: approval.configHash } });
+
+function syntaxError(text: string): Message {
+  const result = parseCommand(text);
+  if (result.ok) throw new Error('expected a syntax error');
+  return syntaxErrorReply(result.error);
+}
+
+export const SAMPLES: Record<string, Message> = {
+  'ack-queued': acknowledgement(deploy, 'alice', { kind: 'queued', jobId: '42' }),
+  'ack-duplicate': acknowledgement(deploy, 'alice', { kind: 'duplicate', jobId: '42' }),
+  'ack-waiting': acknowledgement(deploy, 'bob', { kind: 'waiting', jobId: '43', behind: { jobId: '41', user: 'alice' }, position: 2 }),
+  'ack-unavailable': acknowledgement(deploy, 'alice', { kind: 'unavailable' }),
+  'awaiting-approval': awaitingApproval(parseCommandOrThrow('deploy mary v1.4.2 production'), ['carol', 'dave'], 60),
+  'progress-running': progressMessage(progressAfter(EVENTS.length)),
+  'progress-failed': progressMessage(finishProgress(applyEvent(progressAfter(EVENTS.length), { type: 'stage', stage: 'rollout', status: 'failed', message: 'Deployment dev3/mary-web: ImagePullBackOff' }), { outcome: 'failed', message: 'mary: rollout failed in dev3' })),
+  'progress-done': progressMessage(finishProgress(applyEvent(progressAfter(EVENTS.length), { type: 'stage', stage: 'history', status: 'finished' }), released())),
+  'release-announcement': releaseAnnouncement({
+    result: released(),
+    by: 'alice',
+    durationMs: 83_000,
+    previous: { sha: OLD_SHA, ref: 'main' },
+    changelog: [
+      { sha: SHA, subject: 'Fix <!channel> ping & escaping\n\nbody' },
+      { sha: 'aa11bb22cc33dd44', subject: 'Add purge cron' },
+    ],
+  }),
+  'release-failed': releaseAnnouncement({ result: released({ outcome: 'rolled-back', message: 'mary: rollout failed in dev3, rolled back to 9e8d7c6', failures: ['Deployment dev3/mary-web: ImagePullBackOff'] }), by: 'alice', durationMs: 312_000, previous: { sha: OLD_SHA }, changelog: [] }),
+  'approval-pending': approvalMessage(approval),
+  'approval-approved': approvalMessage(approved.request),
+  refusal: refusal('eve may not change production: only @alice, team security', parseCommandOrThrow('deploy mary v1.4.2 production')),
+  'syntax-typo': syntaxError('deplyo mary main dev3'),
+  'syntax-usage': syntaxError('deploy mary dev3'),
+  help: helpReply(),
+  'help-deploy': helpReply('deploy'),
+  'config-set-secret': configChanged({ action: 'set', app: 'mary', env: 'production', keys: ['API_KEY'], secret: true, by: 'alice', commit: 'd00dfeed12345678' }),
+  'config-get': configValues('mary', 'dev3', [{ key: 'LOG_LEVEL', value: 'debug', secret: false }, { key: 'API_KEY', value: 's3cr3t-value', secret: true }]),
+  status: statusReply('mary', [
+    { env: 'production', ref: 'v1.4.1', sha: OLD_SHA, replicas: { ready: 3, desired: 3 }, releasedAt: '2024-04-30T16:00:00Z', by: 'carol' },
+    { env: 'dev3', ref: 'feature-x', sha: SHA, replicas: { ready: 1, desired: 2 }, pinned: 'rollback by alice' },
+  ]),
+  history: historyReply('mary', 'production', [{ commit: 'c0ffee0123456789', at: '2024-04-30T16:00:00Z', by: 'carol', env: 'production', what: 'deploy v1.4.1 (9e8d7c6)' }]),
+  envs: envsReply([
+    { name: 'production', approval: true, restricted: true },
+    { name: 'staging', parent: 'production', approval: false, restricted: false },
+    { name: 'dev3', parent: 'staging', approval: false, restricted: false },
+  ]),
+};
