@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import { startDemoWorld, type DemoWorld } from '../../../src/adapters/shell/demo-world.js';
-import { tokenize } from '../../../src/adapters/shell/tokenize.js';
 import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
 import { main } from '../../../src/main/cli.js';
 import { EXAMPLE_CONFIG, runShell } from '../../../src/main/shell.js';
@@ -40,10 +39,5 @@ describe('nestor shell', () => {
     expect(out.match(/└── staging/g)).toHaveLength(1);
     const deployment = world.sim.store.list(typeOf('Deployment'), 'dev3');
     expect(deployment.map((d) => d.metadata.name)).toContain('mary-web');
-  });
-
-  it('splits words like a shell', () => {
-    expect(tokenize(`config set mary dev3 MOTD="hello world" X='a b' Y=c\\ d`)).toEqual(['config', 'set', 'mary', 'dev3', 'MOTD=hello world', 'X=a b', 'Y=c d']);
-    expect(() => tokenize('deploy "mary')).toThrow('unterminated " quote');
   });
 });
