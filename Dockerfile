@@ -1,0 +1,27 @@
+# One image for `nestor bot` and `nestor worker` (and every other nestor command):
+#   docker run --rm -e SLACK_SIGNING_SECRET=... -e SLACK_BOT_TOKEN=... -e REDIS_URL=redis://redis:6379 nestor bot
+#   docker run --rm -e REDIS_URL=redis://redis:6379 -v $HOME/.kube:/home/nestor/.kube:ro nestor worker
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY bench ./bench
+RUN npm run build && npm prune --omit=dev
+
+FROM node:24-bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends git openssh-client ca-certificates \
+  && rm -rf /var/lib/apt/lists/* \
+  && useradd --create-home --uid 10001 nestor
+WORKDIR /app
+ENV NODE_ENV=production NESTOR_STATE=/home/nestor/state
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY templates ./templates
+COPY nestor-config ./nestor-config
+USER nestor
+ENTRYPOINT ["node", "/app/bin/nestor.js"]
+CMD ["help"]
