@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { FileLocks } from '../adapters/fs/file-locks.js';
+import { FolderConfigRepo } from '../adapters/fs/folder-config-repo.js';
 import { FolderConfigSource } from '../adapters/fs/folder-config-source.js';
 import { GitReleaseHistory } from '../adapters/git/git-release-history.js';
 import { GitSourceRepo } from '../adapters/git/git-source-repo.js';
@@ -60,6 +61,7 @@ export function releaseDeps(settings: RuntimeSettings): ReleaseDeps {
   const historyRemote = settings.history ?? ensureLocalHistory(settings.stateDir);
   return {
     config: new FolderConfigSource(settings.configDir),
+    configRepo: new FolderConfigRepo(settings.configDir),
     source: new GitSourceRepo({ cacheDir: state('mirrors') }),
     clusters: settings.clusters ?? new KubeClusterProvider(kubeConfigFromFile(settings.kubeconfig ?? '')),
     history: new GitReleaseHistory({ remote: historyRemote, workDir: state('history-work'), ...(settings.historyKey ? { key: settings.historyKey } : {}) }),

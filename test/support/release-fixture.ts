@@ -3,10 +3,12 @@
 // lets the simulator's controllers settle instead of sleeping.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FolderConfigRepo } from '../../src/adapters/fs/folder-config-repo.js';
 import { FolderConfigSource } from '../../src/adapters/fs/folder-config-source.js';
 import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
 import { GitSourceRepo } from '../../src/adapters/git/git-source-repo.js';
 import { KubeClusterProvider } from '../../src/adapters/kube/client/kube-cluster-provider.js';
+import type { RetryPolicy } from '../../src/adapters/kube/client/retry.js';
 import { startKubeSimulator, type KubeSimulator } from '../../src/adapters/kube/simulator/index.js';
 import { MemoryLocks } from '../../src/adapters/memory/memory-locks.js';
 import type { Clock } from '../../src/core/ports/clock.js';
@@ -14,7 +16,7 @@ import { systemClock } from '../../src/adapters/system/system-clock.js';
 import type { ReleaseEvent } from '../../src/core/release/events.js';
 import type { ReleaseContext, ReleaseDeps } from '../../src/core/release/release-deps.js';
 import { EXAMPLE_CONFIG_DIR } from './config-fixtures.js';
-import { makeAppRepo, makeBareRepo, tempDir, type AppRepoShas } from './git-fixtures.js';
+import { git, makeAppRepo, makeBareRepo, tempDir, type AppRepoShas } from './git-fixtures.js';
 import { simKubeConfig } from './kube-sim-provider.js';
 
 export const CLUSTERS = ['kapten_production_eu-w1', 'kapten_staging_eu-w1', 'kapten_shadow_eu-w1', 'kapten_dev_eu-w1'];
@@ -44,14 +46,26 @@ function settlingClock(sim: KubeSimulator): Clock {
   };
 }
 
-export async function releaseFixture(options: { historyKey?: string } = {}): Promise<ReleaseFixture> {
-  const sim = await startKubeSimulator({ port: 0, clock: 'manual', controllers: { readyDelayMs: 0 } });
+export interface ReleaseFixtureOptions {
+  historyKey?: string;
+  /** Overrides of the cluster client's retry policy (e.g. a short per-request `timeoutMs`). */
+  retry?: Partial<RetryPolicy>;
+}
+
+export async function releaseFixture(options: ReleaseFixtureOptions = {}): Promise<ReleaseFixture> {
+  // The default failing pattern /fail|bad|crash/ matches about 1 sha in 100 ("bad" is hex): a
+  // commit image must never fail by chance; tests that want a failing rollout set their own.
+  const sim = await startKubeSimulator({ port: 0, clock: 'manual', controllers: { readyDelayMs: 0, failingImageTag: /fail|crash/ } });
   const root = tempDir('nestor-release-');
   const app = makeAppRepo(root);
   const configDir = join(root, 'nestor-config');
   cpSync(EXAMPLE_CONFIG_DIR, configDir, { recursive: true });
   const maryFile = join(configDir, 'production/apps/mary.yaml');
   writeFileSync(maryFile, readFileSync(maryFile, 'utf8').replace('git@github.com:transcovo/mary.git', app.dir));
+  // nestor-config is a git work tree: `scale` and `config set` commit there as the user.
+  git(configDir, 'init', '--quiet', '--initial-branch=main');
+  git(configDir, 'add', '--all');
+  git(configDir, 'commit', '--quiet', '-m', 'seed');
   const historyRemote = makeBareRepo(join(root));
   const key = 'historyKey' in options ? options.historyKey : HISTORY_KEY;
   const history = new GitReleaseHistory({ remote: historyRemote, workDir: join(root, 'history-work'), ...(key ? { key } : {}) });
@@ -59,8 +73,9 @@ export async function releaseFixture(options: { historyKey?: string } = {}): Pro
   let jobs = 0;
   const deps: ReleaseDeps = {
     config: new FolderConfigSource(configDir),
+    configRepo: new FolderConfigRepo(configDir),
     source: new GitSourceRepo({ cacheDir: join(root, 'mirrors') }),
-    clusters: new KubeClusterProvider(simKubeConfig(sim, CLUSTERS), { retry: { sleep: async () => undefined } }),
+    clusters: new KubeClusterProvider(simKubeConfig(sim, CLUSTERS), { retry: { sleep: async () => undefined, ...options.retry } }),
     history,
     locks: new MemoryLocks(),
     clock: settlingClock(sim),

@@ -3,6 +3,7 @@
 import type { Environment } from '../config/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClusterProvider } from '../ports/cluster.js';
+import type { ConfigRepo } from '../ports/config-repo.js';
 import type { ConfigSource } from '../ports/config-source.js';
 import type { Locks } from '../ports/locks.js';
 import type { ReleaseHistory } from '../ports/release-history.js';
@@ -25,6 +26,8 @@ export const DEFAULT_TUNING: ReleaseTuning = { lockTtlMs: 15 * 60_000, lockWaitM
 
 export interface ReleaseDeps {
   config: ConfigSource;
+  /** Where `scale` and `config set|unset` commit (the same nestor-config `config` reads). */
+  configRepo: ConfigRepo;
   source: SourceRepo;
   clusters: ClusterProvider;
   history: ReleaseHistory;

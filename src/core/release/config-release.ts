@@ -1,0 +1,163 @@
+// A config change is a release (12-factor): under the app's lock, check that the changed config
+// renders, write secret values to the cluster, commit the app file to nestor-config as the
+// user, then release the running version with the new config. What a user is told when a step
+// fails:
+// - the change doesn't parse or render: "refused, nothing was committed or applied";
+// - the commit fails: "not committed" (secret values written just before are put back);
+// - the release fails after the commit: the commit stays (it is the config of record and
+//   applies at the next release), the pipeline rolled the cluster back to the previous release
+//   and pinned it, and the message says so and how to undo the change.
+import { NestorError, isNestorError } from '../errors.js';
+import { checkAppAndEnv } from './deploy.js';
+import type { LoadedConfig } from '../ports/config-source.js';
+import { type ChangePlan, type PlanInput, type PreparedChange, authorOf, prepareChange, renderWithFile } from './config-change-steps.js';
+import { Stage } from './events.js';
+import { whileLocked } from './locked.js';
+import { ReleaseOutcome, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
+import { configHash, runRelease } from './run-release.js';
+import { putSecretValues, removeSecretKeys, secretTargets, type UndoSecrets } from './secret-store.js';
+import { stage } from './stage.js';
+
+export const ConfigChangeOutcome = {
+  /** Committed and released. */
+  Released: 'released',
+  /** Committed; nothing runs yet, so it applies at the next deploy. */
+  Committed: 'committed',
+  /** Nothing to change: the file already says so and the running release has it. */
+  Unchanged: 'unchanged',
+  /** Committed, but its release failed and the cluster was rolled back to the previous release. */
+  RolledBack: 'rolled-back',
+  /** Committed, but its release failed and could not be rolled back. */
+  Failed: 'failed',
+} as const;
+export type ConfigChangeOutcome = (typeof ConfigChangeOutcome)[keyof typeof ConfigChangeOutcome];
+
+export interface ConfigChange {
+  app: string;
+  env: string;
+  kind: 'scale' | 'config';
+  /** `scale`, `config set`, `config unset`: the commit subject starts with it. */
+  verb: string;
+  /** What changes, names only: `web=3:9 worker=2`, `FOO, secret API_KEY`. */
+  summary: string;
+  plan: (input: PlanInput) => ChangePlan;
+}
+
+export interface ConfigChangeResult {
+  outcome: ConfigChangeOutcome;
+  app: string;
+  env: string;
+  /** One line (or two) for a user. */
+  message: string;
+  /** The app file in nestor-config. */
+  path: string;
+  /** The nestor-config commit; '' when the folder is not a git work tree. */
+  configCommit: string;
+  configChanged: boolean;
+  /** The release of the running version with the new config, when there was one. */
+  release?: ReleaseResult;
+}
+
+interface Committed {
+  commit: string;
+  changed: boolean;
+}
+
+const what = (c: ConfigChange): string => `${c.verb} ${c.app} in ${c.env}`;
+/** `committed (nestor-config 1a2b3c4)`, `saved (nestor-config folder, not a git work tree)`, `no change to the config`. */
+function commitLabel(c: Committed): string {
+  if (!c.changed) return 'no change to the config file';
+  return c.commit ? `committed (nestor-config ${c.commit.slice(0, 7)})` : 'saved (nestor-config folder, not a git work tree)';
+}
+
+export async function releaseConfigChange(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange): Promise<ConfigChangeResult> {
+  checkAppAndEnv(change.app, change.env);
+  return whileLocked(deps, ctx, change.app, change.env, `${change.verb} ${change.app}: ${change.summary}`, async () => {
+    const prepared = await stage(ctx.onEvent, Stage.Resolve, () => prepareChange(deps, { ...change, what: what(change) }, change.plan),
+      (p) => (p.running ? `the change renders with ${change.app}@${p.running.version.sha.slice(0, 7)}` : `the change renders; ${p.notRunning ?? ''}`));
+    const targets = secretTargets(prepared.rendered, change.app, prepared.running !== undefined);
+    const undo = prepared.plan.putSecrets
+      ? await putSecretValues(deps.clusters, change.app, targets, prepared.plan.putSecrets, ctx.onEvent)
+      : undefined;
+    const committed = await commit(deps, ctx, change, prepared, undo);
+    const result = await releaseCommitted(deps, ctx, change, prepared, committed);
+    const removed = prepared.plan.removeSecretKeys ?? [];
+    if (removed.length > 0 && (result.outcome === ConfigChangeOutcome.Released || result.outcome === ConfigChangeOutcome.Committed)) {
+      const left = await removeSecretKeys(deps.clusters, change.app, targets, removed, ctx.onEvent);
+      if (left.length > 0) ctx.onEvent({ type: 'warning', message: `still in Secret ${change.app}-secrets (another field manager holds them): ${left.join(', ')}` });
+    }
+    if (result.outcome === ConfigChangeOutcome.Released) for (const message of prepared.plan.warnings ?? []) ctx.onEvent({ type: 'warning', message });
+    return result;
+  });
+}
+
+async function commit(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange, prepared: PreparedChange & { loaded: LoadedConfig }, undo: UndoSecrets | undefined): Promise<Committed> {
+  const { app, env } = change;
+  if (prepared.next === prepared.current) return { commit: '', changed: false };
+  const edit = (text: string | undefined): string => {
+    if (text === prepared.current) return prepared.next ?? '';
+    // Another writer changed the file since it was checked: edit and check their version.
+    const next = prepared.plan.edit(text) ?? text ?? '';
+    renderWithFile(deps, prepared.loaded, { app, env, path: prepared.path, what: what(change) }, next, prepared.running);
+    return next;
+  };
+  try {
+    return await deps.configRepo.update(prepared.path, edit, { author: authorOf(ctx.user), message: `${what(change)}: ${change.summary} (by ${ctx.user})` });
+  } catch (error) {
+    const restored = undo ? await undo().then(() => true, () => false) : undefined;
+    if (!isNestorError(error)) throw error;
+    const secret = restored === undefined ? '' : restored ? '; the Secret was put back as it was' : '; the Secret could NOT be put back: check it';
+    throw new NestorError(error.code, `${what(change)}: not committed: ${error.userMessage}${secret}`, { retryable: error.retryable, cause: error, detail: error.detail });
+  }
+}
+
+async function releaseCommitted(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange, prepared: PreparedChange, committed: Committed): Promise<ConfigChangeResult> {
+  const base = { app: change.app, env: change.env, path: prepared.path, configCommit: committed.commit, configChanged: committed.changed };
+  const head = `${what(change)}: ${change.summary}`;
+  const { running } = prepared;
+  if (!running) {
+    return { ...base, outcome: ConfigChangeOutcome.Committed, message: `${head}: ${commitLabel(committed)}; ${prepared.notRunning ?? 'nothing runs'}: it applies at the next deploy` };
+  }
+  const unchanged = !committed.changed && !prepared.plan.putSecrets && !(prepared.plan.removeSecretKeys ?? []).length
+    && running.configHash === configHash(prepared.rendered.config, running.procfile, running.cronfile);
+  if (unchanged) {
+    return { ...base, outcome: ConfigChangeOutcome.Unchanged, message: `${head}: already so, and released: nothing to do` };
+  }
+  const loaded = await deps.config.load();
+  const seen = loaded.tree.environments.get(change.env)?.apps.get(change.app)?.file.text;
+  if (seen !== prepared.next) ctx.onEvent({ type: 'warning', message: `the config read back for the release is not the one just committed to ${prepared.path} (another change since?)` });
+  const sha = running.version.sha.slice(0, 7);
+  let release: ReleaseResult;
+  try {
+    release = await runRelease(deps, ctx, {
+      app: change.app, env: change.env, kind: change.kind, loaded, version: running.version,
+      ...(running.procfile === undefined ? {} : { procfile: running.procfile }),
+      ...(running.cronfile === undefined ? {} : { cronfile: running.cronfile }),
+      message: `${change.verb} ${change.app}@${sha} in ${change.env}: ${change.summary} by ${ctx.user}`,
+    });
+  } catch (error) {
+    if (!isNestorError(error)) throw error;
+    throw new NestorError(error.code, `${head}: ${commitLabel(committed)} but not released: ${error.userMessage}. ${afterFailure(change, prepared)}`, {
+      retryable: error.retryable, cause: error, detail: error.detail,
+    });
+  }
+  return { ...base, release, ...outcomeOf(change, prepared, committed, release) };
+}
+
+function afterFailure(change: ConfigChange, prepared: PreparedChange): string {
+  const undo = prepared.plan.undo ? `; undo it with \`${prepared.plan.undo}\`` : '';
+  return `The config change stays in nestor-config and applies at the next release (run the same command again to retry it now)${undo}`;
+}
+
+function outcomeOf(change: ConfigChange, prepared: PreparedChange, committed: Committed, release: ReleaseResult): Pick<ConfigChangeResult, 'outcome' | 'message'> {
+  const head = `${what(change)}: ${change.summary}`;
+  if (release.outcome === ReleaseOutcome.Released) {
+    return { outcome: ConfigChangeOutcome.Released, message: `${head}: ${commitLabel(committed)}; ${release.message}` };
+  }
+  const rolledBack = release.outcome === ReleaseOutcome.RolledBack;
+  return {
+    outcome: rolledBack ? ConfigChangeOutcome.RolledBack : ConfigChangeOutcome.Failed,
+    message: `${head}: ${commitLabel(committed)} but its release failed: ${release.message}. `
+      + `${rolledBack ? 'The cluster runs the previous release again, without this change. ' : ''}${afterFailure(change, prepared)}`,
+  };
+}
