@@ -5,8 +5,10 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileLocks } from '../../src/adapters/fs/file-locks.js';
 import { MemoryLocks } from '../../src/adapters/memory/memory-locks.js';
+import { RedisLocks } from '../../src/adapters/redis/redis-locks.js';
 import { cleanupFixtures, tempDir } from '../support/git-fixtures.js';
 import { ManualClock } from '../support/manual-clock.js';
+import { redisClient, uniqueName } from '../support/redis.js';
 import { alice, bob, held, locksContract, type LocksWorld } from './locks.contract.js';
 
 afterAll(cleanupFixtures);
@@ -21,6 +23,15 @@ locksContract('file', async () => {
   const clock = new ManualClock();
   const dir = join(tempDir('nestor-locks-'), 'locks');
   return { clock, open: () => new FileLocks({ dir, now: clock.now }) } satisfies LocksWorld;
+});
+
+// Two connections to the shared redis-server, standing for two processes; a fresh prefix per world.
+const redisPair = [redisClient(), redisClient()] as const;
+locksContract('redis', async () => {
+  const clock = new ManualClock();
+  const prefix = `${uniqueName('locks')}:`;
+  let turn = 0;
+  return { clock, open: () => new RedisLocks({ redis: redisPair[turn++ % 2]!, prefix, now: clock.now }) } satisfies LocksWorld;
 });
 
 const run = promisify(execFile);

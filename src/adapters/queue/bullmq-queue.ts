@@ -1,0 +1,112 @@
+// The JobQueue port on BullMQ. The idempotency key is the BullMQ job id, so BullMQ itself
+// refuses a second job under the same key; finished jobs are kept a day so that late replays
+// are still recognised. Retries use exponential backoff; workers decide what is retryable.
+import { randomUUID } from 'node:crypto';
+import { Job as BullJob, Queue, type JobType } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ErrorCode, NestorError } from '../../core/errors.js';
+import { jobScope, type Job } from '../../core/jobs/job-schema.js';
+import { parseJob } from '../../core/jobs/parse-job.js';
+import {
+  JobState, enqueuedMessage, isIdempotencyKey,
+  type EnqueueOptions, type Enqueued, type JobOutcome, type JobQueue, type JobStatus, type LinedUpJob,
+} from '../../core/ports/job-queue.js';
+import { jobOf, type JobEnvelope } from './job-envelope.js';
+
+export interface BullmqQueueOptions {
+  connection: Redis;
+  /** Default `nestor-jobs`. */
+  name?: string;
+  /** BullMQ key prefix. Default `bull`. */
+  prefix?: string;
+  /** Attempts in all, first included. Default 5. */
+  attempts?: number;
+  /** First retry delay; doubled each time. Default 5 s. */
+  backoffMs?: number;
+  /** How long finished jobs (and so their idempotency keys) are kept. Default 24 h. */
+  keepSeconds?: number;
+  /** Redis errors seen by the queue (it reconnects by itself). */
+  onError?: (error: unknown) => void;
+}
+
+export const DEFAULT_QUEUE_NAME = 'nestor-jobs';
+const UNFINISHED = ['active', 'waiting', 'prioritized', 'waiting-children', 'delayed'] as const satisfies readonly JobType[];
+
+function stateOf(state: string): JobState {
+  if (state === 'active' || state === 'delayed' || state === 'completed' || state === 'failed') return state;
+  return JobState.Waiting;
+}
+
+export class BullmqJobQueue implements JobQueue {
+  readonly queue: Queue<JobEnvelope, JobOutcome>;
+
+  constructor(options: BullmqQueueOptions) {
+    const keep = { age: options.keepSeconds ?? 86_400 };
+    this.queue = new Queue<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, {
+      connection: options.connection,
+      ...(options.prefix ? { prefix: options.prefix } : {}),
+      defaultJobOptions: {
+        attempts: options.attempts ?? 5,
+        backoff: { type: 'exponential', delay: options.backoffMs ?? 5_000 },
+        removeOnComplete: keep,
+        removeOnFail: keep,
+      },
+    });
+    // An 'error' event without a listener would throw.
+    this.queue.on('error', (error) => options.onError?.(error));
+  }
+
+  async enqueue(job: Job, options: EnqueueOptions): Promise<Enqueued> {
+    const jobId = options.idempotencyKey;
+    if (!isIdempotencyKey(jobId)) {
+      throw new NestorError(ErrorCode.BadInput, 'invalid idempotency key: expected letters, digits, ".", "_" or "-" (at most 128, not only digits)');
+    }
+    const valid = parseJob(job);
+    const request = randomUUID();
+    await this.queue.add(valid.kind, { v: 1, request, job: valid }, { jobId });
+    const stored = await BullJob.fromId<JobEnvelope, JobOutcome>(this.queue, jobId);
+    const created = stored?.data.request === request;
+    const state = created || !stored ? undefined : stateOf(await stored.getState());
+    return { jobId, created, message: enqueuedMessage(jobId, created, state) };
+  }
+
+  async line(scopeKey: string): Promise<LinedUpJob[]> {
+    const lined: (LinedUpJob & { at: number })[] = [];
+    for (const type of UNFINISHED) {
+      for (const bull of await this.queue.getJobs([type], 0, -1, true)) {
+        const job = jobOf(bull?.data);
+        if (!bull?.id || !job || jobScope(job).key !== scopeKey) continue;
+        lined.push({ jobId: bull.id, job, state: stateOf(type), at: bull.timestamp });
+      }
+    }
+    lined.sort((a, b) => a.at - b.at || a.jobId.localeCompare(b.jobId));
+    return lined.map(({ at: _at, ...rest }) => rest);
+  }
+
+  async position(jobId: string): Promise<number | undefined> {
+    const bull = await BullJob.fromId<JobEnvelope, JobOutcome>(this.queue, jobId);
+    const job = jobOf(bull?.data);
+    if (!job) return undefined;
+    const index = (await this.line(jobScope(job).key)).findIndex((j) => j.jobId === jobId);
+    return index < 0 ? undefined : index + 1;
+  }
+
+  async get(jobId: string): Promise<JobStatus | undefined> {
+    // State first: a job seen finished then read has its outcome (the other order races).
+    const state = stateOf(await this.queue.getJobState(jobId));
+    const bull = await BullJob.fromId<JobEnvelope, JobOutcome>(this.queue, jobId);
+    const job = jobOf(bull?.data);
+    if (!bull || !job) return undefined;
+    return {
+      jobId, job, state,
+      attempts: bull.attemptsStarted,
+      enqueuedAt: new Date(bull.timestamp).toISOString(),
+      ...(state === JobState.Completed && bull.returnvalue ? { result: bull.returnvalue } : {}),
+      ...(bull.failedReason ? { error: bull.failedReason } : {}),
+    };
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}

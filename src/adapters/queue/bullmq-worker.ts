@@ -1,0 +1,75 @@
+// A BullMQ worker running Nestor jobs through runJob. BullMQ gives at-least-once delivery: a
+// worker that dies mid-job loses its job lock, and another worker's stalled-job check puts the
+// job back after `lockDuration` (+ `stalledInterval`). The retry has the same job id, so it takes
+// the app's lock again at once and the pipeline records history once per job id.
+// Failures: non-retryable NestorErrors become UnrecoverableError (no retry); others retry with
+// the queue's exponential backoff.
+import { UnrecoverableError, Worker, type Job as BullJob, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { isRetryable, runJob, type JobRunnerDeps } from '../../core/jobs/run-job.js';
+import type { JobOutcome } from '../../core/ports/job-queue.js';
+import { DEFAULT_QUEUE_NAME } from './bullmq-queue.js';
+import { unwrapJob, type JobEnvelope } from './job-envelope.js';
+
+/** BullMQ timings, short in tests. */
+export type WorkerTuning = Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'drainDelay' | 'runRetryDelay'>;
+
+export interface BullmqWorkerOptions {
+  /** Must have `maxRetriesPerRequest: null`: a worker waits out Redis outages instead of failing. */
+  connection: Redis;
+  name?: string;
+  prefix?: string;
+  runner: JobRunnerDeps;
+  /** Jobs run at once by this process; jobs of one app and environment still run one at a time. Default 4. */
+  concurrency?: number;
+  tuning?: WorkerTuning;
+  onError?: (error: unknown) => void;
+}
+
+export interface JobWorker {
+  readonly worker: Worker<JobEnvelope, JobOutcome>;
+  /** Takes no new job, lets the current ones finish, then disconnects. */
+  close(): Promise<void>;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
+  if (options.connection.options.maxRetriesPerRequest !== null) {
+    throw new Error('the worker connection needs maxRetriesPerRequest: null');
+  }
+  const processor = async (bull: BullJob<JobEnvelope, JobOutcome>): Promise<JobOutcome> => {
+    try {
+      return await runJob(options.runner, {
+        jobId: bull.id ?? '', data: unwrapJob(bull.data),
+        attempt: bull.attemptsMade + 1, maxAttempts: bull.opts.attempts ?? 1,
+      });
+    } catch (error) {
+      if (!isRetryable(error)) throw new UnrecoverableError(messageOf(error));
+      throw error;
+    }
+  };
+  const worker = new Worker<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, processor, {
+    connection: options.connection,
+    ...(options.prefix ? { prefix: options.prefix } : {}),
+    concurrency: options.concurrency ?? 4,
+    ...options.tuning,
+  });
+  // An 'error' event without a listener would crash the process; Redis outages are retried.
+  worker.on('error', (error) => options.onError?.(error));
+  return { worker, close: () => worker.close() };
+}
+
+/** Closes `worker` on the first of `signals` (finishing its current jobs), then calls `done`. */
+export function closeOnSignals(worker: JobWorker, done: () => void, signals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): () => void {
+  const onSignal = (): void => {
+    for (const s of signals) process.off(s, onSignal);
+    void worker.close().finally(done);
+  };
+  for (const s of signals) process.once(s, onSignal);
+  return () => {
+    for (const s of signals) process.off(s, onSignal);
+  };
+}

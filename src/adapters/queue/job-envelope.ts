@@ -1,0 +1,30 @@
+// How a job is stored in BullMQ: the validated job plus the id of the request that added it.
+// The id tells an enqueue whether it created the job or met one already there under the same
+// key (BullMQ answers both with the job id).
+import { ErrorCode, NestorError } from '../../core/errors.js';
+import type { Job } from '../../core/jobs/job-schema.js';
+
+export interface JobEnvelope {
+  v: 1;
+  /** One per enqueue call. */
+  request: string;
+  job: Job;
+}
+
+/** The job inside `data`, unvalidated (runJob validates it); BadInput when `data` is no envelope. */
+export function unwrapJob(data: unknown): unknown {
+  const envelope = data as Partial<JobEnvelope> | null;
+  if (typeof envelope !== 'object' || envelope === null || envelope.v !== 1 || typeof envelope.job !== 'object') {
+    throw new NestorError(ErrorCode.BadInput, 'invalid queued job: not a Nestor job (expected {v: 1, request, job})');
+  }
+  return envelope.job;
+}
+
+/** The job of a stored envelope, for listings; undefined when it is not one. */
+export function jobOf(data: unknown): Job | undefined {
+  try {
+    return unwrapJob(data) as Job;
+  } catch {
+    return undefined;
+  }
+}

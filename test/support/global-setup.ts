@@ -1,0 +1,18 @@
+// Vitest global setup: one real redis-server for the whole run, its URL handed to tests through
+// `inject('redisUrl')` (see test/support/redis.ts). Tests share it and keep apart by using a
+// unique key prefix or queue name each; a test that restarts Redis starts its own server.
+import type { TestProject } from 'vitest/node';
+import { startRedis } from './redis-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** `redis://127.0.0.1:<port>` of the redis-server started for this run. */
+    redisUrl: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const server = await startRedis();
+  project.provide('redisUrl', server.url);
+  return () => server.stop();
+}
