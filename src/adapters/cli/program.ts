@@ -1,13 +1,15 @@
 import { Command } from 'commander';
 import type { CliIo } from './cli-context.js';
+import { registerConfigChange } from './commands/config-change-commands.js';
 import { registerConfig, registerEnvs } from './commands/config-commands.js';
+import { registerHistory } from './commands/history-commands.js';
 import { registerRender } from './commands/render.js';
 import { registerRelease } from './commands/release-commands.js';
 import { registerValidate } from './commands/validate.js';
 
 export type Register = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerEnvs, registerRelease];
+const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory];
 
 export function buildProgram(io: CliIo, extra: readonly Register[] = []): Command {
   const program = new Command('nestor')

@@ -6,6 +6,7 @@ import { Stage } from './events.js';
 import { whileLocked } from './locked.js';
 import { validateRef } from './ref.js';
 import type { ReleaseContext, ReleaseDeps, ReleaseResult } from './release-deps.js';
+import { unlessPending } from './record-release.js';
 import { runRelease } from './run-release.js';
 import { stage } from './stage.js';
 
@@ -63,8 +64,9 @@ async function deployNow(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployIn
     ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
   });
   if (result.outcome === 'released' && input.trigger !== 'schedule' && (await deps.history.getPin(app, env))) {
-    await deps.history.unpin(app, env, ctx.user);
+    const pending = await unlessPending(ctx, () => deps.history.unpin(app, env, ctx.user));
     ctx.onEvent({ type: 'warning', message: `${app} was pinned in ${env}: this deploy replaces the pin` });
+    if (pending) return { ...result, historyPending: true };
   }
   return result;
 }

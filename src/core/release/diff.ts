@@ -26,14 +26,17 @@ function comparable(object: KubeObject): KubeObject {
   return { ...rest, metadata: { name, ...(namespace ? { namespace } : {}), ...(labels ? { labels } : {}), ...(annotations ? { annotations } : {}) } } as KubeObject;
 }
 
-/** Secret values never reach a diff: equal values print as `(unchanged)`, others as `(changed)`. */
-function masked(object: KubeObject, other: KubeObject | undefined): KubeObject {
+/**
+ * Secret values never reach a diff: equal values print as `(unchanged)`, others as the name of
+ * their side (`(live value)`, `(rendered value)`), so that a changed value still shows as a change.
+ */
+function masked(object: KubeObject, other: KubeObject | undefined, side: string): KubeObject {
   if (object.kind !== 'Secret') return object;
   const mask = (field: 'data' | 'stringData') => {
     const values = object[field];
     if (!isMap(values)) return undefined;
     const theirs = other && isMap(other[field]) ? (other[field] as Record<string, unknown>) : {};
-    return Object.fromEntries(Object.keys(values).map((k) => [k, values[k] === theirs[k] ? '(unchanged)' : '(changed)']));
+    return Object.fromEntries(Object.keys(values).map((k) => [k, values[k] === theirs[k] ? '(unchanged)' : `(${side} value)`]));
   };
   const data = mask('data');
   const stringData = mask('stringData');
@@ -56,11 +59,21 @@ export interface ReleaseDiff {
 
 export const objectKey = (o: KubeObject): string => describeRef(refOf(o));
 
+export interface DiffOptions {
+  /** Names of the two sides in the patch headers. Default `live` and `rendered`. */
+  labels?: { live: string; rendered: string };
+  /** Print the patch from the rendered side to the live one (e.g. drift of live from a release). */
+  reverse?: boolean;
+}
+
 /**
  * `live` holds the current version of each rendered object that exists; `pruned` the live
  * objects of this app that are no longer rendered.
  */
-export function diffRelease(rendered: readonly KubeObject[], live: ReadonlyMap<string, KubeObject>, pruned: readonly KubeObject[]): ReleaseDiff {
+export function diffRelease(
+  rendered: readonly KubeObject[], live: ReadonlyMap<string, KubeObject>, pruned: readonly KubeObject[], options: DiffOptions = {},
+): ReleaseDiff {
+  const labels = options.labels ?? { live: 'live', rendered: 'rendered' };
   const changes: ObjectChange[] = [];
   const patches: string[] = [];
   for (const object of rendered) {
@@ -72,13 +85,17 @@ export function diffRelease(rendered: readonly KubeObject[], live: ReadonlyMap<s
     const change = !before ? 'create' : fields.length ? 'update' : 'unchanged';
     changes.push({ object: name, change, fields });
     if (change === 'unchanged') continue;
-    const beforeText = before ? toYaml([masked(before, after)]) : '';
-    patches.push(createTwoFilesPatch(`live/${name}`, `rendered/${name}`, beforeText, toYaml([masked(after, before)]), '', '', { context: 3 }));
+    const sides = [
+      { label: `${labels.live}/${name}`, text: before ? toYaml([masked(before, after, labels.live)]) : '' },
+      { label: `${labels.rendered}/${name}`, text: toYaml([masked(after, before, labels.rendered)]) },
+    ] as const;
+    const [from, to] = options.reverse ? [sides[1], sides[0]] : sides;
+    patches.push(createTwoFilesPatch(from.label, to.label, from.text, to.text, '', '', { context: 3 }));
   }
   for (const object of pruned) {
     const name = objectKey(object);
     changes.push({ object: name, change: 'delete', fields: [] });
-    patches.push(`--- live/${name}\n+++ /dev/null\n(deleted: no longer rendered)\n`);
+    patches.push(`--- ${labels.live}/${name}\n+++ /dev/null\n(deleted: no longer rendered)\n`);
   }
   return { changes, text: patches.join('') };
 }

@@ -10,13 +10,26 @@ export interface RecordOutcome {
 }
 
 export async function recordRelease(history: ReleaseHistory, ctx: ReleaseContext, input: RecordInput): Promise<RecordOutcome> {
+  let commit: string | undefined;
+  const pending = await unlessPending(ctx, async () => {
+    commit = (await history.record(input)).commit;
+  });
+  return { ...(commit === undefined ? {} : { commit }), pending };
+}
+
+/**
+ * Runs a history write made after the cluster changed (record, pin, unpin). A write kept locally
+ * because the remote can't be reached is not a failure of the release: it is told as "applied,
+ * history pending" and true is returned; other errors are thrown.
+ */
+export async function unlessPending(ctx: ReleaseContext, write: () => Promise<void>): Promise<boolean> {
   try {
-    const { commit } = await history.record(input);
-    return { commit, pending: false };
+    await write();
+    return false;
   } catch (error) {
     if (isNestorError(error) && error.code === ErrorCode.HistoryPending) {
       ctx.onEvent({ type: 'warning', message: `applied, history pending: ${error.userMessage}` });
-      return { pending: true };
+      return true;
     }
     throw error;
   }

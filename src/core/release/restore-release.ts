@@ -10,7 +10,7 @@ import { appConfig } from '../config/index.js';
 import type { ClusterManifests } from '../render/types.js';
 import { applyCluster, failedRollouts, prepareCluster, waitForClusters } from './cluster-steps.js';
 import { Stage } from './events.js';
-import { recordRelease } from './record-release.js';
+import { recordRelease, unlessPending } from './record-release.js';
 import { ReleaseOutcome, tuningOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
 import { stage } from './stage.js';
 
@@ -65,11 +65,12 @@ export async function restoreRelease(deps: ReleaseDeps, ctx: ReleaseContext, inp
       record: { ...release.record, user: ctx.user, at: deps.clock.now().toISOString(), jobId: ctx.jobId, previous: release.commit, trailers: { Reason: input.reason } },
     }),
   );
-  await deps.history.pin(app, env, { commit: history.commit ?? release.commit, reason: input.reason, by: ctx.user });
+  // Pending like the record when the remote is down: the rollback is applied either way.
+  const pinPending = await unlessPending(ctx, () => deps.history.pin(app, env, { commit: history.commit ?? release.commit, reason: input.reason, by: ctx.user }));
   return {
     outcome: failures.length ? ReleaseOutcome.Failed : ReleaseOutcome.RolledBack, app, env,
     sha: release.sha, ...(release.ref ? { ref: release.ref } : {}), ...(release.record.image ? { image: release.record.image } : {}),
-    ...(history.commit ? { commit: history.commit } : {}), historyPending: history.pending,
+    ...(history.commit ? { commit: history.commit } : {}), historyPending: history.pending || pinPending,
     changes: prepared.flatMap((p) => p.diff.changes), failures, diff: prepared.map((p) => p.diff.text).join(''),
     message: failures.length
       ? `rollback of ${app} in ${env} to ${release.sha.slice(0, 7)} failed too: ${failures[0]}`

@@ -1,0 +1,88 @@
+// `history` lists an app's releases in an environment; `diff` compares live, a release and a
+// fresh render of its version. Both only read: no lock, nothing applied, nothing recorded.
+import type { Command } from 'commander';
+import { ErrorCode, NestorError } from '../../../core/errors.js';
+import type { Pin, ReleaseSummary } from '../../../core/ports/release-history.js';
+import { isClean, summarizeDiff } from '../../../core/release/compare.js';
+import { checkAppAndEnv } from '../../../core/release/deploy.js';
+import { describeEvent } from '../../../core/release/events.js';
+import { releaseDrift, type DriftReport } from '../../../core/release/release-drift.js';
+import { releaseDepsFor, type CliIo } from '../cli-context.js';
+
+const MAX_LIMIT = 1000;
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return 20;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_LIMIT) {
+    throw new NestorError(ErrorCode.BadInput, `--limit expects a whole number from 1 to ${MAX_LIMIT}, got "${value}"`);
+  }
+  return n;
+}
+
+/** `2026-11-30 10:00` (UTC) from an ISO-8601 time; the text as is when it is not one. */
+function when(at: string): string {
+  const match = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)/.exec(at);
+  return match ? `${match[1]} ${match[2]}` : at;
+}
+
+function versionOf(r: Pick<ReleaseSummary, 'sha' | 'ref'>): string {
+  const short = r.sha.slice(0, 7);
+  return r.ref && !r.sha.startsWith(r.ref) ? `${short} (${r.ref})` : short;
+}
+
+/** Columns padded to their widest cell; the last column is left ragged. */
+export function formatTable(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+export function historyTable(releases: readonly ReleaseSummary[], pin: Pin | undefined): string {
+  const pinned = (r: ReleaseSummary) => (pin && r.commit.startsWith(pin.commit) ? '*' : '');
+  const rows = releases.map((r) => [`${r.commit.slice(0, 7)}${pinned(r)}`, when(r.at), r.kind, versionOf(r), r.user, r.message]);
+  return formatTable([['COMMIT', 'WHEN (UTC)', 'KIND', 'VERSION', 'WHO', 'MESSAGE'], ...rows]);
+}
+
+export function pinLine(pin: Pin): string {
+  return `pinned to ${pin.commit.slice(0, 7)} by ${pin.by} since ${when(pin.at)}: ${pin.reason}\n`;
+}
+
+/** The two sections of `nestor diff`, each a summary line per cluster then the unified diffs. */
+export function driftText(report: DriftReport): string {
+  const { release } = report;
+  const head = `${release.app} in ${release.env}: release ${release.commit.slice(0, 7)} (${release.kind} of ${versionOf(release)} by ${release.user}, ${when(release.at)})\n`;
+  const section = (title: string, pick: 'redeploy' | 'drift', clean: string): string => {
+    const lines = report.clusters.map((c) => `${summarizeDiff(c.cluster, c[pick], clean)}\n`);
+    const text = report.clusters.filter((c) => !isClean(c[pick])).map((c) => c[pick].text).join('');
+    return `\n== ${title}\n${lines.join('')}${text}`;
+  };
+  return head + (report.pin ? pinLine(report.pin) : '')
+    + section(`redeploy: what deploying ${versionOf(release)} again with the current config would change live`, 'redeploy', 'nothing would change')
+    + section(`drift: live against release ${release.commit.slice(0, 7)} (changes made outside Nestor)`, 'drift', 'live matches the release');
+}
+
+export function registerHistory(program: Command, io: CliIo): void {
+  program
+    .command('history')
+    .description('list the releases of an app in an environment, newest first')
+    .argument('<app>').argument('<env>')
+    .option('--limit <n>', 'how many releases to show (default 20)')
+    .action(async (app: string, env: string, options: { limit?: string }, command: Command) => {
+      checkAppAndEnv(app, env);
+      const limit = parseLimit(options.limit);
+      const { history } = releaseDepsFor(io, command);
+      const [releases, pin] = await Promise.all([history.list(app, env, limit), history.getPin(app, env)]);
+      io.out(releases.length === 0 ? `no releases of ${app} in ${env}\n` : historyTable(releases, pin));
+      if (pin) io.out(pinLine(pin));
+    });
+
+  program
+    .command('diff')
+    .description('compare what is live, a release (default: the latest) and a fresh render of its version')
+    .argument('<app>').argument('<env>').argument('[history-commit]', 'default: the latest release')
+    .action(async (app: string, env: string, commit: string | undefined, _options, command: Command) => {
+      const deps = releaseDepsFor(io, command);
+      const report = await releaseDrift(deps, { app, env, ...(commit ? { commit } : {}) }, (e) => io.out(`${describeEvent(e)}\n`));
+      io.out(driftText(report));
+    });
+}

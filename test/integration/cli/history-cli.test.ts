@@ -1,0 +1,110 @@
+// `nestor history` and `nestor diff` run as the real program, in-process, over a whole release
+// setup (real git, kube simulator).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
+import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { deploy } from '../../../src/core/release/deploy.js';
+import { main } from '../../../src/main/cli.js';
+import { cleanupFixtures } from '../../support/git-fixtures.js';
+import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+
+const ns = 'dev3';
+const SECRET = 'https://key:s3cr3t-dsn@sentry.example/42';
+let f: ReleaseFixture;
+
+beforeEach(async () => {
+  f = await releaseFixture();
+  f.sim.store.create(typeOf('Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+  f.sim.store.create(typeOf('Secret'), {
+    apiVersion: 'v1', kind: 'Secret', metadata: { name: 'mary-secrets', namespace: ns }, data: { SENTRY_DSN: Buffer.from(SECRET).toString('base64') },
+  });
+});
+afterEach(async () => {
+  await f.close();
+});
+afterAll(() => cleanupFixtures());
+
+async function nestor(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const io: CliIo = {
+    out: (s) => void (out += s), err: (s) => void (err += s), env: {}, cwd: f.configDir, user: 'tester', releaseDeps: () => f.deps,
+  };
+  const code = await main(argv, io);
+  return { code, out, err };
+}
+
+const short = (sha: string) => sha.slice(0, 7);
+
+describe('nestor history', { timeout: 90_000 }, () => {
+  it('lists releases newest first with version, who and message, and the pin', async () => {
+    const first = await deploy(f.deps, f.ctx('alice'), { app: 'mary', ref: 'v1.0.0', env: ns });
+    const second = await deploy(f.deps, f.ctx('bob'), { app: 'mary', ref: 'feature-x', env: ns });
+    const run = await nestor('history', 'mary', ns);
+    expect(run).toMatchObject({ code: 0, err: '' });
+    const lines = run.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^COMMIT\s+WHEN \(UTC\)\s+KIND\s+VERSION\s+WHO\s+MESSAGE$/);
+    expect(lines[1]).toMatch(new RegExp(`^${short(second.commit!)}\\s+2026-11-30 \\d\\d:\\d\\d\\s+deploy\\s+${short(f.app.shas.feature)} \\(feature-x\\)\\s+bob\\s+deploy mary@`));
+    expect(lines[2]).toMatch(new RegExp(`^${short(first.commit!)}\\s+.*\\s+${short(f.app.shas.first)} \\(v1.0.0\\)\\s+alice\\s+`));
+    expect(lines).toHaveLength(3);
+    expect((await nestor('history', 'mary', ns, '--limit', '1')).out.trimEnd().split('\n')).toHaveLength(2);
+
+    await f.history.pin('mary', ns, { commit: first.commit!, reason: 'bad feature', by: 'carol' });
+    const pinned = await nestor('history', 'mary', ns);
+    expect(pinned.out).toContain(`${short(first.commit!)}*`);
+    expect(pinned.out).toMatch(new RegExp(`pinned to ${short(first.commit!)} by carol since .*: bad feature\\n$`));
+  });
+
+  it('says when there is nothing, and refuses a bad limit or name', async () => {
+    expect(await nestor('history', 'mary', ns)).toMatchObject({ code: 0, out: 'no releases of mary in dev3\n' });
+    expect(await nestor('history', 'mary', ns, '--limit', 'ten')).toMatchObject({ code: 1, err: 'nestor: --limit expects a whole number from 1 to 1000, got "ten"\n' });
+    expect((await nestor('history', '../x', ns)).err).toContain('invalid app name');
+  });
+});
+
+describe('nestor diff', { timeout: 90_000 }, () => {
+  it('shows config drift a redeploy would apply and hand edits of live, Secret values masked', async () => {
+    const released = await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'feature-x', env: ns });
+    const clean = await nestor('diff', 'mary', ns);
+    expect(clean.code).toBe(0);
+    expect(clean.out).toContain(`mary in dev3: release ${short(released.commit!)} (deploy of ${short(f.app.shas.feature)} (feature-x) by alice, 2026-11-30`);
+    expect(clean.out).toContain('kapten_dev_eu-w1: nothing would change\n');
+    expect(clean.out).toContain('kapten_dev_eu-w1: live matches the release\n');
+
+    const appFile = join(f.configDir, 'dev3/apps/mary.yaml');
+    writeFileSync(appFile, readFileSync(appFile, 'utf8').replace('LOG_LEVEL: debug', 'LOG_LEVEL: info'));
+    const handEdit = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mary-web', namespace: ns }, spec: { replicas: 7 } };
+    await f.deps.clusters.cluster('kapten_dev_eu-w1').apply([handEdit], { fieldManager: 'kubectl', force: true });
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'mary-secrets', namespace: ns }, data: { SENTRY_DSN: Buffer.from('other').toString('base64') } };
+    await f.deps.clusters.cluster('kapten_dev_eu-w1').apply([secret], { fieldManager: 'kubectl', force: true });
+
+    const run = await nestor('diff', 'mary', ns);
+    expect(run.code).toBe(0);
+    const [redeploy, drift] = run.out.split('\n== drift') as [string, string];
+    expect(redeploy).toContain('kapten_dev_eu-w1: 0 to create, 3 to update, 0 to delete');
+    expect(redeploy).toContain('--- live/ConfigMap dev3/mary');
+    expect(redeploy).toMatch(/-\s+LOG_LEVEL: debug\n\+\s+LOG_LEVEL: info/);
+    expect(redeploy).toMatch(/-\s+replicas: 7\n\+\s+replicas: 1/);
+    expect(drift).toContain('--- recorded/Deployment dev3/mary-web\n+++ live/Deployment dev3/mary-web');
+    expect(drift).toMatch(/-\s+replicas: 1\n\+\s+replicas: 7/);
+    expect(drift).toMatch(/-\s+SENTRY_DSN: \(recorded value\)\n\+\s+SENTRY_DSN: \(live value\)/);
+    expect(drift).not.toContain('LOG_LEVEL');
+    for (const value of [SECRET, 'other', Buffer.from(SECRET).toString('base64'), Buffer.from('other').toString('base64')]) {
+      expect(run.out).not.toContain(value);
+    }
+  });
+
+  it('compares against an earlier release given by its history commit', async () => {
+    const first = await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'v1.0.0', env: ns });
+    await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'feature-x', env: ns });
+    const run = await nestor('diff', 'mary', ns, short(first.commit!));
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`release ${short(first.commit!)} (deploy of ${short(f.app.shas.first)} (v1.0.0)`);
+    expect(run.out).toContain(`-          image: docker.com/kapten/mary:${f.app.shas.feature}\n+          image: docker.com/kapten/mary:${f.app.shas.first}`);
+    expect(run.out).toContain('+++ live/CronJob dev3/mary-purge');
+    expect((await nestor('diff', 'mary', ns, 'zzz')).err).toContain('is not a history commit');
+    expect((await nestor('diff', 'gandalf', ns)).err).toContain('gandalf has no release in dev3 yet');
+  });
+});
