@@ -38,22 +38,22 @@ export async function deploy(deps: ReleaseDeps, ctx: ReleaseContext, input: Depl
 
 async function deployNow(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployInput): Promise<ReleaseResult> {
   const { app, env, ref } = input;
-  const { loaded, version, procfile, cronfile } = await stage(ctx.onEvent, Stage.Resolve, async () => {
+  // The pin is read once: under the app lock nobody else can set or clear it until we are done.
+  const { loaded, version, procfile, cronfile, pin } = await stage(ctx.onEvent, Stage.Resolve, async () => {
     const loaded = await deps.config.load();
     const { config } = appConfig(loaded.tree, app, env);
     if (config.is_enabled === false) throw new NestorError(ErrorCode.BadInput, `${app} is disabled in ${env} (is_enabled: false)`);
     const origin = config.git?.origin;
     if (!origin) throw new NestorError(ErrorCode.BadInput, `${app} has no git.origin in its config: nowhere to resolve ${ref} from`);
-    const pin = await deps.history.getPin(app, env);
+    const [pin, version] = await Promise.all([deps.history.getPin(app, env), deps.source.resolve(origin, ref)]);
     if (pin && input.trigger === 'schedule') {
       throw new NestorError(ErrorCode.BadInput, `${app} is pinned in ${env} by ${pin.by} (${pin.reason}): \`nestor unpin ${app} ${env}\` first`);
     }
-    const version = await deps.source.resolve(origin, ref);
     const [procfile, cronfile] = await Promise.all([
       deps.source.readFile(origin, version.sha, 'Procfile'),
       deps.source.readFile(origin, version.sha, 'Cronfile'),
     ]);
-    return { loaded, version, procfile, cronfile };
+    return { loaded, version, procfile, cronfile, pin };
   }, (r) => `${ref} is ${r.version.kind} at ${r.version.sha.slice(0, 7)}`);
   const result = await runRelease(deps, ctx, {
     app, env, kind: 'deploy', loaded, version,
@@ -63,7 +63,7 @@ async function deployNow(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployIn
     ...(input.forceConflicts ? { forceConflicts: true } : {}),
     ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
   });
-  if (result.outcome === 'released' && input.trigger !== 'schedule' && (await deps.history.getPin(app, env))) {
+  if (result.outcome === 'released' && input.trigger !== 'schedule' && pin) {
     const pending = await unlessPending(ctx, () => deps.history.unpin(app, env, ctx.user));
     ctx.onEvent({ type: 'warning', message: `${app} was pinned in ${env}: this deploy replaces the pin` });
     if (pending) return { ...result, historyPending: true };
