@@ -12,25 +12,61 @@ const PER_PROCESS_KEYS = ['scales', 'resources', 'nodeSelector'] as const;
 type PerProcessKey = (typeof PER_PROCESS_KEYS)[number];
 type PerProcessMap = Record<string, Record<string, unknown>>;
 
-function envOf(layer: ParsedFile): string {
-  return layer.file.path.split('/')[0]!;
+/** What a layer's path says: its environment (first folder), project file or app file. */
+interface LayerKind {
+  env: string;
+  project: boolean;
+  app: boolean;
+}
+
+const PROJECT_FILE = /\/project\.ya?ml$/;
+const MAX_KINDS = 4096;
+/** By path: the same files come back for every app-environment of a tree. */
+const kinds = new Map<string, LayerKind>();
+
+function kindOf(layer: ParsedFile): LayerKind {
+  const path = layer.file.path;
+  let kind = kinds.get(path);
+  if (kind === undefined) {
+    const slash = path.indexOf('/');
+    kind = { env: slash === -1 ? path : path.slice(0, slash), project: PROJECT_FILE.test(path), app: path.includes('/apps/') };
+    if (kinds.size >= MAX_KINDS) kinds.clear();
+    kinds.set(path, kind);
+  }
+  return kind;
+}
+
+/** One key of a layer, as a layer of its own (mergeLayers reads only `data`). */
+function only(layer: ParsedFile, key: string): ParsedFile {
+  return { file: layer.file, data: { [key]: layer.data[key] } };
 }
 
 function pick(layers: ParsedFile[], key: PerProcessKey): PerProcessMap | undefined {
-  const parts = layers.filter((l) => l.data[key] !== undefined).map((l) => ({ ...l, data: { [key]: l.data[key] } }));
+  const parts = layers.filter((l) => l.data[key] !== undefined).map((l) => only(l, key));
   if (parts.length === 0) return undefined;
   return mergeLayers(parts)[key] as PerProcessMap | undefined;
 }
 
+const NO_FILE = { path: '', text: '' };
+const valueLayer = (data: unknown): ParsedFile => ({ file: NO_FILE, data: { v: data ?? {} } });
+
 function foldInto(cluster: ClusterDeploymentConfig, key: PerProcessKey, inherited: PerProcessMap): ClusterDeploymentConfig {
   const own = (cluster[key] ?? {}) as PerProcessMap;
-  const folded: PerProcessMap = { ...own };
+  const folded: PerProcessMap = Object.assign({}, own);
   for (const [process, value] of Object.entries(inherited)) {
     if (process === 'default' || !isPlainObject(value)) continue;
-    const layer = (data: unknown) => ({ file: { path: '', text: '' }, data: { v: data ?? {} } });
-    folded[process] = mergeLayers([layer(value), layer(own.default), layer(own[process])]).v as Record<string, unknown>;
+    folded[process] = mergeLayers([valueLayer(value), valueLayer(own.default), valueLayer(own[process])]).v as Record<string, unknown>;
   }
-  return { ...cluster, [key]: folded };
+  return Object.assign({}, cluster, { [key]: folded });
+}
+
+/** The depth of the deepest environment whose files define `deployments.kubernetes` (0: the root). */
+function definingDepth(layers: readonly ParsedFile[], depthOf: (l: ParsedFile) => number): number {
+  let depth = 0;
+  for (const l of layers) {
+    if (isPlainObject(l.data.deployments) && l.data.deployments.kubernetes !== undefined) depth = Math.max(depth, depthOf(l));
+  }
+  return depth;
 }
 
 /**
@@ -38,16 +74,14 @@ function foldInto(cluster: ClusterDeploymentConfig, key: PerProcessKey, inherite
  * the clusters folded under those clusters' own settings.
  */
 export function withClusterPrecedence(config: AppConfig): MergedConfig {
-  const envs = config.layers.filter((l) => /\/project\.ya?ml$/.test(l.file.path)).map(envOf);
-  const definingDepth = Math.max(
-    0,
-    ...config.layers.filter((l) => isPlainObject(l.data.deployments) && l.data.deployments.kubernetes !== undefined).map((l) => envs.indexOf(envOf(l))),
-  );
-  const appLayers = config.layers.filter((l) => l.file.path.includes('/apps/'));
-  const shallow = appLayers.filter((l) => envs.indexOf(envOf(l)) < definingDepth);
+  const envs = config.layers.filter((l) => kindOf(l).project).map((l) => kindOf(l).env);
+  const depthOf = (l: ParsedFile) => envs.indexOf(kindOf(l).env);
+  const defining = definingDepth(config.layers, depthOf);
+  const appLayers = config.layers.filter((l) => kindOf(l).app);
+  const shallow = appLayers.filter((l) => depthOf(l) < defining);
   if (shallow.length === 0) return config.config;
-  const deep = appLayers.filter((l) => envs.indexOf(envOf(l)) >= definingDepth);
-  const result: MergedConfig = { ...config.config };
+  const deep = appLayers.filter((l) => depthOf(l) >= defining);
+  const result: MergedConfig = Object.assign({}, config.config);
   let clusters = config.config.deployments?.kubernetes ?? [];
   for (const key of PER_PROCESS_KEYS) {
     const inherited = pick(shallow, key);
@@ -56,6 +90,6 @@ export function withClusterPrecedence(config: AppConfig): MergedConfig {
     if (own === undefined) delete result[key];
     else (result as Record<string, unknown>)[key] = own;
   }
-  result.deployments = { ...config.config.deployments, kubernetes: clusters };
+  result.deployments = Object.assign({}, config.config.deployments, { kubernetes: clusters });
   return result;
 }

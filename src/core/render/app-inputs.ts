@@ -1,7 +1,7 @@
 // What an app runs: process types, scheduled jobs, image and container environment.
 import type { MergedConfig } from '../config/schema.js';
 import { ErrorCode, NestorError } from '../errors.js';
-import { checkSchedule, parseCronfile } from './cronfile.js';
+import { parseCronfile, scheduleProblem } from './cronfile.js';
 import { parseProcfile } from './procfile.js';
 
 /** Heroku's `release` process type is a one-off task before a deploy (see renderJob), not a Deployment. */
@@ -37,7 +37,7 @@ export function resolveCrons(config: MergedConfig, cronfile: string | undefined)
 }
 
 function checkedCron(name: string, schedule: string, command: string): CronTask {
-  const problem = checkSchedule(schedule);
+  const problem = scheduleProblem(schedule);
   if (problem) throw new NestorError(ErrorCode.RenderFailed, `crons.${name}: ${problem}`);
   return { name, schedule, command };
 }

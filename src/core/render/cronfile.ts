@@ -1,5 +1,5 @@
 // Cronfile: crontab lines `<min> <hour> <day> <month> <weekday> <command>` (or `@daily <command>`).
-import { CronExpressionParser } from 'cron-parser';
+import { cronProblem } from '../config/cron.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 
 export interface CronEntry {
@@ -10,8 +10,6 @@ export interface CronEntry {
   line: number;
 }
 
-const MACROS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
-const UNSUPPORTED = /#|(^|[\s,])(\d*L|\d+W|LW)(?=$|[\s,])/;
 const CRON_FIELD = /^[0-9*/,?LW#-]+$/;
 const INTERPRETERS = new Set(['node', 'nodejs', 'python', 'python3', 'ruby', 'bash', 'sh', 'npm', 'npx', 'yarn', 'pnpm',
   'bundle', 'php', 'java', 'deno', 'bun', 'exec', 'run', 'rake', '-m']);
@@ -36,25 +34,22 @@ export function parseCronfile(text: string, file = 'Cronfile'): CronEntry[] {
 function parseLine(line: string): { schedule: string; command: string } | string {
   const words = line.split(/\s+/);
   const fieldCount = words[0]?.startsWith('@') ? 1 : 5;
-  if (fieldCount === 1 && !MACROS.has(words[0] ?? '')) return `unknown schedule ${words[0]} (use ${[...MACROS].join(', ')})`;
+  const macroProblem = fieldCount === 1 ? cronProblem(words[0] ?? '') : undefined;
+  if (macroProblem) return macroProblem;
   const schedule = words.slice(0, fieldCount).join(' ');
   const command = words.slice(fieldCount).join(' ');
   if (words.length <= fieldCount) return 'expected `<minute> <hour> <day> <month> <weekday> <command>`';
   if (fieldCount === 5 && CRON_FIELD.test(words[5] ?? '')) {
     return 'the schedule has more than 5 fields (Kubernetes CronJobs have no seconds field)';
   }
-  if (UNSUPPORTED.test(schedule)) return `schedule "${schedule}": L, W and # are not supported by Kubernetes CronJobs`;
-  const problem = checkSchedule(schedule);
+  const problem = scheduleProblem(schedule);
   return problem ?? { schedule, command };
 }
 
-export function checkSchedule(schedule: string): string | undefined {
-  try {
-    CronExpressionParser.parse(schedule, { strict: false });
-    return undefined;
-  } catch (e) {
-    return `invalid schedule "${schedule}": ${e instanceof Error ? e.message : String(e)}`;
-  }
+/** A schedule's problem as the renderer reports it (config `crons:` and Cronfile lines alike). */
+export function scheduleProblem(schedule: string): string | undefined {
+  const problem = cronProblem(schedule);
+  return problem === undefined ? undefined : `invalid schedule "${schedule}": ${problem}`;
 }
 
 /** `node jobs/purge.js` → `purge`; `npm run report -- --daily` → `report-daily`. */

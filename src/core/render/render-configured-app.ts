@@ -2,7 +2,7 @@
 // resolve `$NAME`, apply cluster precedence, render the app and its namespace.
 import { appConfig, assertValid, resolveReferences, switchedOff, withClusterPrecedence, type ConfigTree, type Environment } from '../config/index.js';
 import { renderApp } from './render-app.js';
-import { renderEnvironment } from './render-environment.js';
+import { namespaceManifests } from './namespace-cache.js';
 import type { TemplateSet } from './template-set.js';
 import type { ClusterManifests } from './types.js';
 
@@ -42,7 +42,7 @@ export function renderConfiguredApp(req: ConfiguredRender): ConfiguredManifests 
     ...(req.cronfile === undefined ? {} : { cronfile: req.cronfile }),
     ...(req.secretValues === undefined ? {} : { secretValues: req.secretValues }),
   });
-  const namespaces = renderEnvironment({ env: req.env, config, apps: [], templates: req.templates, release });
+  const namespaces = namespaceManifests(req.templates, req.env, release, config);
   const clusters = apps.map((cluster) => {
     const ns = namespaces.find((n) => n.cluster === cluster.cluster)?.objects ?? [];
     return { ...cluster, objects: [...ns, ...cluster.objects] };
