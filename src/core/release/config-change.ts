@@ -51,7 +51,6 @@ function setPlan(app: string, env: string, variables: Record<string, string>, se
     const secretNames = secrets?.names() ?? [];
     const wasClear = secretNames.filter((k) => clearKeys(merged).has(k));
     const newNames = secretNames.filter((k) => !named.includes(k));
-    const rotated = secretNames.filter((k) => named.includes(k));
     const fresh = Object.keys(variables).filter((k) => !clearKeys(merged).has(k));
     return {
       edit: (text) => {
@@ -62,7 +61,6 @@ function setPlan(app: string, env: string, variables: Record<string, string>, se
         return newNames.length > 0 ? addSecretNames(next, newNames, context) : next;
       },
       ...(secrets ? { putSecrets: secrets } : {}),
-      ...(rotated.length > 0 ? { warnings: [`new value of ${rotated.join(', ')}: pods started before keep the old one until they restart (\`kubectl rollout restart\`)`] } : {}),
       ...(fresh.length === Object.keys(variables).length && secretNames.length === 0 ? { undo: `nestor config unset ${app} ${env} ${fresh.join(' ')}` } : {}),
     };
   };

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 // Secret values live only in the cluster (`config set --secret` puts them there). A release
 // re-applies them as they are, so that the history can keep them (encrypted) for a rollback.
 import { SECRET_MASK, type MergedConfig } from '../config/index.js';
@@ -19,13 +20,27 @@ function clustersOf(config: MergedConfig, env: string): { context: string; names
   return (config.deployments?.kubernetes ?? []).map((c) => ({ context: c.context ?? c.cluster_name, namespace: c.namespace ?? env }));
 }
 
+export interface LiveSecrets {
+  values: Record<string, string>;
+  /**
+   * Changes when a value changes, so pods (which read secrets at start) roll. An HMAC keyed by
+   * the Secret's uid: stable across no-op applies, and not a plain hash a reader of the
+   * Deployment could test guesses of a value against.
+   */
+  version: string;
+}
+
+function versionOf(uid: string, values: Record<string, string>): string {
+  return createHmac('sha256', uid).update(JSON.stringify(values)).digest('hex').slice(0, 16);
+}
+
 /**
  * The current values of the app's named secrets, read from the first cluster that has them;
  * undefined (with a warning) when some have no value yet.
  */
 export async function liveSecretValues(
   provider: ClusterProvider, config: MergedConfig, app: string, env: string, onEvent: ReleaseListener,
-): Promise<Record<string, string> | undefined> {
+): Promise<LiveSecrets | undefined> {
   const names = namedSecrets(config);
   if (names.length === 0) return undefined;
   let missing = names;
@@ -34,7 +49,10 @@ export async function liveSecretValues(
     if (!secret) continue;
     const data = (secret.data ?? {}) as Record<string, string>;
     missing = names.filter((n) => data[n] === undefined);
-    if (missing.length === 0) return Object.fromEntries(names.map((n) => [n, Buffer.from(data[n]!, 'base64').toString('utf8')]));
+    if (missing.length === 0) {
+      const values = Object.fromEntries(names.map((n) => [n, Buffer.from(data[n]!, 'base64').toString('utf8')]));
+      return { values, version: versionOf(String(secret.metadata.uid ?? secret.metadata.name), values) };
+    }
   }
   onEvent({
     type: 'warning',

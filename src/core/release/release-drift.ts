@@ -61,7 +61,7 @@ async function freshRender(deps: DriftDeps, loaded: LoadedConfig, release: Relea
   const { config } = appConfig(loaded.tree, app, env);
   const origin = config.git?.origin;
   if (!origin) throw new NestorError(ErrorCode.BadInput, `${app} has no git.origin in its config: cannot read ${sha.slice(0, 7)}'s Procfile`);
-  const [procfile, cronfile, secretValues] = await Promise.all([
+  const [procfile, cronfile, secrets] = await Promise.all([
     deps.source.readFile(origin, sha, 'Procfile'),
     deps.source.readFile(origin, sha, 'Cronfile'),
     liveSecretValues(deps.clusters, config, app, env, onEvent),
@@ -71,7 +71,7 @@ async function freshRender(deps: DriftDeps, loaded: LoadedConfig, release: Relea
     version: { sha, ...(release.ref ? { ref: release.ref } : {}) },
     ...(procfile === undefined ? {} : { procfile }),
     ...(cronfile === undefined ? {} : { cronfile }),
-    ...(secretValues ? { secretValues } : {}),
+    ...(secrets ? { secretValues: secrets.values, secretsVersion: secrets.version } : {}),
   }).clusters;
 }
 

@@ -49,13 +49,13 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
   const { app, env, loaded, version } = input;
   const rendered = await stage(ctx.onEvent, Stage.Render, async () => {
     const merged = appConfig(loaded.tree, app, env).config;
-    const secretValues = await liveSecretValues(deps.clusters, merged, app, env, ctx.onEvent);
+    const secrets = await liveSecretValues(deps.clusters, merged, app, env, ctx.onEvent);
     return renderConfiguredApp({
       tree: loaded.tree, templates: loaded.templates, app, env, environment: deps.environment,
       version: { sha: version.sha, ref: version.ref },
       ...(input.procfile === undefined ? {} : { procfile: input.procfile }),
       ...(input.cronfile === undefined ? {} : { cronfile: input.cronfile }),
-      ...(secretValues ? { secretValues } : {}),
+      ...(secrets ? { secretValues: secrets.values, secretsVersion: secrets.version } : {}),
     });
   }, (r) => `${r.clusters.reduce((n, c) => n + c.objects.length, 0)} objects for ${r.clusters.length} cluster(s)`);
   const image = imageOf(rendered.clusters.flatMap((c) => c.objects));

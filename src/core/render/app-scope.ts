@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 // Everything shared by the objects of one app in one environment on one cluster.
 import type { ClusterDeploymentConfig, MergedConfig } from '../config/schema.js';
 import { ErrorCode, NestorError } from '../errors.js';
@@ -30,6 +31,8 @@ export interface ScopeInput {
   version: { sha: string; ref?: string };
   release?: string;
   templates: TemplateSet;
+  /** A version of the live secret values (never the values): a change of it rolls the pods. */
+  secretsVersion?: string;
 }
 
 const SHA = /^[0-9a-f]{7,64}$/;
@@ -43,7 +46,7 @@ export function appParts(input: ScopeInput): AppParts {
   checkName('app', app);
   checkName('environment', env);
   if (!SHA.test(version.sha)) throw new NestorError(ErrorCode.BadInput, `version "${version.sha}" is not a commit sha`);
-  const vars = appVariables(config);
+  const vars = withSecretsVersion(appVariables(config), input.secretsVersion);
   const port = config.port ?? DEFAULT_PORT;
   const secretName = secretNameOf(app);
   return {
@@ -83,4 +86,10 @@ function checkName(what: string, name: string): void {
   if (name.length > 63 || !DNS_LABEL.test(name)) {
     throw new NestorError(ErrorCode.BadInput, `${what} name "${name}" must be a DNS-1123 label (a-z, 0-9, -; at most 63)`);
   }
+}
+
+/** Pods read secrets at start: a new secrets version must change the pod template to roll them. */
+function withSecretsVersion(vars: AppVariables, secretsVersion: string | undefined): AppVariables {
+  if (secretsVersion === undefined || vars.secretNames.length === 0) return vars;
+  return { ...vars, hash: createHash('sha256').update(`${vars.hash}:${secretsVersion}`).digest('hex').slice(0, 16) };
 }

@@ -23,6 +23,8 @@ export interface RenderRequest {
   release?: string;
   /** When given, the Secret `<app>-secrets` is rendered too (values base64 in `data`). */
   secretValues?: Record<string, string>;
+  /** A version of the live secret values, e.g. the Secret's resourceVersion: a change rolls the pods. */
+  secretsVersion?: string;
 }
 
 /** Order of application: config first, then what reads it, then what routes to it. */

@@ -18,6 +18,7 @@ export interface ConfiguredRender {
   cronfile?: string;
   release?: string;
   secretValues?: Record<string, string>;
+  secretsVersion?: string;
 }
 
 export interface ConfiguredManifests {
@@ -41,6 +42,7 @@ export function renderConfiguredApp(req: ConfiguredRender): ConfiguredManifests 
     ...(req.procfile === undefined ? {} : { procfile: req.procfile }),
     ...(req.cronfile === undefined ? {} : { cronfile: req.cronfile }),
     ...(req.secretValues === undefined ? {} : { secretValues: req.secretValues }),
+    ...(req.secretsVersion === undefined ? {} : { secretsVersion: req.secretsVersion }),
   });
   const namespaces = namespaceManifests(req.templates, req.env, release, config);
   const clusters = apps.map((cluster) => {

@@ -201,6 +201,19 @@ describe('config set --secret', () => {
     }
   });
 
+  it('rolls the pods when a secret gets a new value, and only then', async () => {
+    const hash = () => (f.sim.store.get(typeOf('Deployment'), 'dev3', 'mary-web')?.spec as { template: { metadata: { annotations: Record<string, string> } } })
+      .template.metadata.annotations['nestor.io/config-hash'];
+    const before = hash();
+    await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'feature-x', env: 'dev3' });
+    expect(hash()).toBe(before);
+    const result = await configSet(f.deps, f.ctx(), { app: 'mary', env: 'dev3', secrets: SecretValues.of({ API_KEY: `${apiKey}-rotated` }) });
+    expect(result.outcome).toBe('released');
+    expect(result.message).not.toContain('rollout restart');
+    expect(hash()).not.toBe(before);
+    expect(hash()).not.toContain(apiKey);
+  });
+
   it('unsets a secret: its name leaves the config and its key the Secret', async () => {
     const result = await configUnset(f.deps, f.ctx(), { app: 'mary', env: 'dev3', keys: ['API_KEY'] });
     expect(result.outcome).toBe('released');
