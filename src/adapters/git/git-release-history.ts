@@ -53,6 +53,7 @@ export class GitReleaseHistory implements ReleaseHistory {
   private readonly attempts: number;
   private readonly now: () => Date;
   private readonly reader: HistoryReader;
+  private fetchesStarted = 0;
 
   constructor(options: GitReleaseHistoryOptions) {
     this.clone = new WorkClone(options);
@@ -68,8 +69,7 @@ export class GitReleaseHistory implements ReleaseHistory {
     const files = Object.entries(input.manifestsByCluster).map(
       ([cluster, text]) => [clusterFile(cluster), encryptManifestSecrets(text, this.key)] as const,
     );
-    return this.clone.exclusive(async () => {
-      await this.sync();
+    return this.fresh(async () => {
       const jobId = input.record.jobId;
       const existing = jobId === undefined ? undefined : await this.reader.findJob(dir, jobId);
       if (existing !== undefined) return { commit: await this.publishJob(dir, jobId ?? ''), created: false };
@@ -85,8 +85,7 @@ export class GitReleaseHistory implements ReleaseHistory {
 
   async list(app: string, env: string, limit = 20): Promise<ReleaseSummary[]> {
     const dir = releaseDir(app, env);
-    return this.clone.exclusive(async () => {
-      await this.sync();
+    return this.fresh(async () => {
       return this.reader.releases(dir, limit);
     });
   }
@@ -96,8 +95,7 @@ export class GitReleaseHistory implements ReleaseHistory {
     if (commit !== undefined && !isSha(commit)) {
       throw new NestorError(ErrorCode.BadInput, `invalid history commit ${quoteForMessage(commit)}`);
     }
-    return this.clone.exclusive(async () => {
-      await this.sync();
+    return this.fresh(async () => {
       const summary = await this.reader.release(dir, commit);
       return summary && this.reader.read(dir, summary);
     });
@@ -105,8 +103,7 @@ export class GitReleaseHistory implements ReleaseHistory {
 
   async previous(app: string, env: string): Promise<Release | undefined> {
     const dir = releaseDir(app, env);
-    return this.clone.exclusive(async () => {
-      await this.sync();
+    return this.fresh(async () => {
       const [, before] = await this.reader.releases(dir, 2);
       return before && this.reader.read(dir, before);
     });
@@ -115,8 +112,7 @@ export class GitReleaseHistory implements ReleaseHistory {
   async pin(app: string, env: string, input: PinInput): Promise<void> {
     const dir = releaseDir(app, env);
     if (!isSha(input.commit)) throw new NestorError(ErrorCode.BadInput, `invalid history commit ${quoteForMessage(input.commit)}`);
-    return this.clone.exclusive(async () => {
-      await this.sync();
+    return this.fresh(async () => {
       const release = await this.reader.release(dir, input.commit);
       if (release === undefined) {
         throw new NestorError(ErrorCode.BadInput, `no release ${input.commit} of ${app} in ${env} to pin`);
@@ -130,8 +126,7 @@ export class GitReleaseHistory implements ReleaseHistory {
 
   async unpin(app: string, env: string, by: string): Promise<void> {
     const dir = releaseDir(app, env);
-    return this.clone.exclusive(async () => {
-      await this.sync();
+    return this.fresh(async () => {
       const file = join(this.clone.dir, dir, PIN_FILE);
       if (!existsSync(file)) return;
       await rm(file);
@@ -141,8 +136,7 @@ export class GitReleaseHistory implements ReleaseHistory {
 
   async getPin(app: string, env: string): Promise<Pin | undefined> {
     const dir = releaseDir(app, env);
-    return this.clone.exclusive(async () => {
-      await this.sync();
+    return this.fresh(async () => {
       const file = join(this.clone.dir, dir, PIN_FILE);
       return existsSync(file) ? parsePinJson(await readFile(file, 'utf8')) : undefined;
     });
@@ -157,8 +151,22 @@ export class GitReleaseHistory implements ReleaseHistory {
     });
   }
 
+  /**
+   * Runs `fn` alone on the clone, after a fetch that started after this call was made. Calls
+   * queued behind one another share it: a fetch begun after a caller asked is as fresh as one
+   * of its own, so a burst of reads (a 130-app release) costs one fetch, not 130.
+   */
+  private fresh<T>(fn: () => Promise<T>): Promise<T> {
+    const seen = this.fetchesStarted;
+    return this.clone.exclusive(async () => {
+      if (this.fetchesStarted === seen) await this.sync();
+      return fn();
+    });
+  }
+
   /** Brings in other writers' commits; tolerates an unreachable remote (reads stay local). */
   private async sync(): Promise<void> {
+    this.fetchesStarted++;
     if ((await this.clone.fetch()).ok) await this.clone.rebaseOnRemote();
   }
 
