@@ -3,6 +3,8 @@ import { CommanderError } from 'commander';
 import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
 import { currentUser, releaseDeps, runtimeSettings } from './release-runtime.js';
 import { registerShell } from './shell.js';
+import { registerBot } from './bot.js';
+import { registerWorker } from './worker.js';
 import { buildProgram } from '../adapters/cli/program.js';
 import { ConfigError, formatProblem, isNestorError } from '../core/errors.js';
 
@@ -31,7 +33,7 @@ function report(error: unknown, io: CliIo, debug: boolean): void {
 
 /** Runs the CLI; returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  const program = buildProgram(io, [registerShell(main)]);
+  const program = buildProgram(io, [registerShell(main), registerBot, registerWorker]);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -1,0 +1,94 @@
+// The Bolt app of `nestor bot`, built from injected parts: receiver settings (HTTP at
+// /slack/events, or Socket Mode with an app token), the WebClient's options (`slackApiUrl`
+// points it at a stand-in in tests), and the services the listeners run over. Listeners stay
+// thin: ack at once, parse, then hand over to bot/slash-command.ts or bot/approval-click.ts.
+import { App, LogLevel, type AllMiddlewareArgs, type SlackActionMiddlewareArgs, type SlackCommandMiddlewareArgs } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { Logger } from 'pino';
+import { isNestorError } from '../../core/errors.js';
+import { parseCommand } from '../../core/commands/parse-command.js';
+import { APPROVE_ACTION, helpReply, message, REJECT_ACTION, syntaxErrorReply, type Message } from '../../core/commands/replies.js';
+import { onApprovalClick } from './bot/approval-click.js';
+import type { BotServices } from './bot/bot-services.js';
+import { boltLogger } from './bot/bolt-logger.js';
+import { slackReply, type Reply } from './bot/slack-reply.js';
+import { runSlashCommand } from './bot/slash-command.js';
+import { slashCommandText } from './slack-text.js';
+
+export interface BoltParts {
+  signingSecret: string;
+  token: string;
+  /** Socket Mode when set (`xapp-...`); HTTP at `/slack/events` otherwise. */
+  appToken?: string;
+  clientOptions?: WebClientOptions;
+  /** Default `/nestor`. */
+  commandName?: string;
+  services: BotServices;
+  logLevel?: LogLevel;
+}
+
+/** The user's line for an error; internal errors are logged, not shown. */
+export function errorMessage(error: unknown, logger: Logger): Message {
+  if (isNestorError(error)) return message({ visibility: 'ephemeral', tone: 'failure', title: 'Nothing was queued', summary: error.userMessage });
+  logger.error({ err: error }, 'command failed');
+  return message({ visibility: 'ephemeral', tone: 'failure', title: 'Internal error', summary: 'Nestor failed to handle this; nothing was queued. The error is in its logs.' });
+}
+
+function replier(respond: SlackCommandMiddlewareArgs['respond'], logger: Logger): Reply {
+  return async (m) => {
+    try {
+      await respond(slackReply(m));
+    } catch (error) {
+      logger.warn({ err: error }, 'reply to response_url failed');
+    }
+  };
+}
+
+export function buildBoltApp(parts: BoltParts): App {
+  const { services } = parts;
+  const logger = boltLogger(services.logger, parts.logLevel);
+  const socket = parts.appToken ? { socketMode: true, appToken: parts.appToken } : {};
+  const app = new App({ signingSecret: parts.signingSecret, token: parts.token, logger, ...(parts.clientOptions ? { clientOptions: parts.clientOptions } : {}), ...socket });
+  app.command(parts.commandName ?? '/nestor', (args) => onCommand(services, args));
+  app.action(APPROVE_ACTION, (args) => onClick(services, 'approve', args));
+  app.action(REJECT_ACTION, (args) => onClick(services, 'reject', args));
+  return app;
+}
+
+async function onCommand(services: BotServices, args: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
+  const { ack, command, respond, client } = args;
+  const parsed = parseCommand(slashCommandText(command.text));
+  if (!parsed.ok) return ack(slackReply(syntaxErrorReply(parsed.error)));
+  if (parsed.command.kind === 'help') return ack(slackReply(helpReply(parsed.command.topic)));
+  await ack();
+  const reply = replier(respond, services.logger);
+  const request = { team: command.team_id, channel: command.channel_id, user: { id: command.user_id, name: command.user_name }, triggerId: command.trigger_id };
+  try {
+    await runSlashCommand(services, client, request, parsed.command, reply);
+  } catch (error) {
+    await reply(errorMessage(error, services.logger));
+  }
+}
+
+async function onClick(services: BotServices, action: 'approve' | 'reject', args: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
+  const { ack, body, respond, client } = args;
+  await ack();
+  const clicked = body.type === 'block_actions' ? body.actions[0] : undefined;
+  if (!clicked || clicked.type !== 'button' || !clicked.value) return;
+  const user = body.user as { id: string; username?: string; name?: string };
+  const by = { id: user.id, name: user.username ?? user.name ?? user.id, teams: (await services.teamsOf?.(user.id)) ?? [] };
+  const reply: Reply = async (m) => {
+    try {
+      await respond({ ...slackReply(m), response_type: 'ephemeral' });
+    } catch (error) {
+      services.logger.warn({ err: error }, 'reply to response_url failed');
+    }
+  };
+  try {
+    await onApprovalClick(services, client, { action, id: clicked.value, by }, reply);
+  } catch (error) {
+    await reply(errorMessage(error, services.logger));
+  }
+}
+
+export { LogLevel };

@@ -1,0 +1,32 @@
+// What the Slack listeners run over: ports only, built by the composition root (main/bot.ts) or
+// by a test, never inside the listeners.
+import type { Logger } from 'pino';
+import type { EnvironmentPolicy } from '../../../core/commands/authorize.js';
+import type { ApprovalStore } from '../../../core/ports/approval-store.js';
+import type { ClusterProvider } from '../../../core/ports/cluster.js';
+import type { ConfigSource } from '../../../core/ports/config-source.js';
+import type { JobQueue } from '../../../core/ports/job-queue.js';
+import type { ReleaseHistory } from '../../../core/ports/release-history.js';
+import type { SourceRepo } from '../../../core/ports/source-repo.js';
+import type { ApprovalPostings } from './approval-postings.js';
+
+export interface BotServices {
+  queue: JobQueue;
+  approvals: ApprovalStore;
+  /** The job waiting behind each approval request, and every message showing it. */
+  postings: ApprovalPostings;
+  config: ConfigSource;
+  /** Resolves a ref to its sha when an approval is asked and when it is given. */
+  source: SourceRepo;
+  history: ReleaseHistory;
+  /** For `status`: replicas ready per environment. */
+  clusters: ClusterProvider;
+  /** Who may act on an environment (its merged `access` and `approval`). */
+  policyOf(env: string): Promise<EnvironmentPolicy>;
+  /** The teams of a Slack user, for `access.teams`. Default: none. */
+  teamsOf?(userId: string): Promise<string[]>;
+  now(): Date;
+  logger: Logger;
+  /** How long a slash command waits for the queue before telling the user it is unavailable. Default 2.5 s. */
+  enqueueTimeoutMs?: number;
+}

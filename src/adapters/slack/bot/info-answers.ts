@@ -1,0 +1,75 @@
+// `help`, `envs`, `history` and `status` answered at once, without a job: from the config, the
+// release history and the clusters. A cluster that cannot be read leaves its replicas out.
+import type { Command } from '../../../core/commands/command.js';
+import { envsReply, helpReply, historyReply, statusReply, type HistoryEntry, type Message, type StatusRow } from '../../../core/commands/replies.js';
+import { appConfig, appsOf, type ConfigTree } from '../../../core/config/index.js';
+import type { ClusterProvider } from '../../../core/ports/cluster.js';
+import type { ReleaseHistory } from '../../../core/ports/release-history.js';
+import type { BotServices } from './bot-services.js';
+import { environmentPolicy } from './environment-policy.js';
+
+export type InfoCommand = Extract<Command, { kind: 'help' | 'envs' | 'status' | 'history' }>;
+
+export function isInfo(command: Command): command is InfoCommand {
+  return command.kind === 'help' || command.kind === 'envs' || command.kind === 'status' || command.kind === 'history';
+}
+
+const HISTORY_LIMIT = 10;
+
+/** The environments where the app has a file, or just `env` when given. */
+function envsOfApp(tree: ConfigTree, app: string, env: string | undefined): string[] {
+  if (env !== undefined) return [env];
+  return [...tree.environments.keys()].filter((e) => appsOf(tree, e).includes(app)).sort();
+}
+
+export async function infoAnswer(services: BotServices, command: InfoCommand): Promise<Message> {
+  if (command.kind === 'help') return helpReply(command.topic);
+  const { tree } = await services.config.load();
+  if (command.kind === 'envs') {
+    return envsReply([...tree.environments.values()].map((node) => {
+      const policy = environmentPolicy(tree, node.name);
+      return { name: node.name, ...(node.parent ? { parent: node.parent } : {}), approval: Boolean(policy.approval), restricted: Boolean(policy.access) };
+    }));
+  }
+  const envs = envsOfApp(tree, command.app, command.env);
+  if (command.kind === 'history') return historyReply(command.app, command.env, await historyEntries(services.history, command.app, envs));
+  const rows = await Promise.all(envs.map((env) => statusRow(services, tree, command.app, env)));
+  return statusReply(command.app, rows);
+}
+
+async function historyEntries(history: ReleaseHistory, app: string, envs: readonly string[]): Promise<HistoryEntry[]> {
+  const lists = await Promise.all(envs.map((env) => history.list(app, env, HISTORY_LIMIT)));
+  return lists.flat()
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .slice(0, HISTORY_LIMIT)
+    .map((r) => ({ commit: r.commit, at: r.at, by: r.user, env: r.env, what: r.message }));
+}
+
+async function statusRow(services: BotServices, tree: ConfigTree, app: string, env: string): Promise<StatusRow> {
+  const [latest, pin] = await Promise.all([services.history.list(app, env, 1), services.history.getPin(app, env)]);
+  const release = latest[0];
+  const replicas = await liveReplicas(services.clusters, tree, app, env).catch(() => undefined);
+  return {
+    env,
+    ...(release ? { sha: release.sha, releasedAt: release.at, by: release.user, ...(release.ref ? { ref: release.ref } : {}) } : {}),
+    ...(replicas ? { replicas } : {}),
+    ...(pin ? { pinned: `${pin.reason} (by ${pin.by})` } : {}),
+  };
+}
+
+interface DeploymentCounts { spec?: { replicas?: number }; status?: { readyReplicas?: number } }
+
+async function liveReplicas(clusters: ClusterProvider, tree: ConfigTree, app: string, env: string): Promise<StatusRow['replicas']> {
+  const targets = appConfig(tree, app, env).config.deployments?.kubernetes ?? [];
+  let ready = 0;
+  let desired = 0;
+  for (const target of targets) {
+    const cluster = clusters.cluster(target.context ?? target.cluster_name);
+    const query = { namespace: target.namespace ?? env, kinds: [{ apiVersion: 'apps/v1', kind: 'Deployment' }], labelSelector: `app=${app}` };
+    for (const d of (await cluster.list(query)) as DeploymentCounts[]) {
+      desired += d.spec?.replicas ?? 0;
+      ready += d.status?.readyReplicas ?? 0;
+    }
+  }
+  return desired === 0 && ready === 0 ? undefined : { ready, desired };
+}

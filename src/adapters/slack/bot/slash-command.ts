@@ -1,0 +1,43 @@
+// What `/nestor ...` does once acknowledged: answer reading commands directly; for a change,
+// authorize against the environment's config (a refusal says why, nothing is queued), then
+// either ask for approval (environments with `approval`) or enqueue under the Slack request's
+// idempotency key and tell the requester what became of it.
+import { authorize, type Actor } from '../../../core/commands/authorize.js';
+import { commandEnv, isMutating, type Command } from '../../../core/commands/command.js';
+import { refusal } from '../../../core/commands/replies.js';
+import { parseJob } from '../../../core/jobs/parse-job.js';
+import { askApproval, type SlackClient } from './approval-request.js';
+import type { BotServices } from './bot-services.js';
+import { DEFAULT_ENQUEUE_TIMEOUT_MS, enqueueAndTell } from './enqueue-reply.js';
+import { infoAnswer, isInfo } from './info-answers.js';
+import { jobOfCommand, jobUser, requestKey } from './job-of-command.js';
+import type { Reply } from './slack-reply.js';
+
+export interface SlashRequest {
+  team: string;
+  channel: string;
+  user: { id: string; name: string };
+  triggerId: string;
+}
+
+export async function runSlashCommand(services: BotServices, client: SlackClient, request: SlashRequest, command: Command, reply: Reply): Promise<void> {
+  if (isInfo(command)) return reply(await infoAnswer(services, command));
+  if (!isMutating(command)) return reply(refusal('`config get` is not available from Slack yet: use `nestor config get` in a terminal', command));
+  const env = commandEnv(command) ?? '';
+  const user = jobUser(request.user);
+  const log = services.logger.child({ user, env, ...('app' in command ? { app: command.app } : {}) });
+  const job = parseJob(jobOfCommand(command, user, { kind: 'slack', team: request.team, channel: request.channel }));
+  const actor: Actor = { ...request.user, teams: (await services.teamsOf?.(request.user.id)) ?? [] };
+  const decision = authorize(await services.policyOf(env), actor, command);
+  const key = requestKey(request.team, request.triggerId);
+  if (decision.kind === 'refused') {
+    log.warn({ reason: decision.reason }, 'command refused');
+    return reply(refusal(decision.reason, command));
+  }
+  if (decision.kind === 'needs-approval') {
+    const ask = { id: key, command, job, requester: actor, approvers: decision.approvers, expiresMinutes: decision.expiresMinutes, channel: request.channel };
+    return askApproval({ ...services, logger: log }, client, ask, reply);
+  }
+  const outcome = await enqueueAndTell({ queue: services.queue, job, key, timeoutMs: services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS, logger: log }, command, user, reply);
+  log.info({ outcome: outcome.kind, ...('jobId' in outcome ? { jobId: outcome.jobId } : {}) }, 'command handled');
+}

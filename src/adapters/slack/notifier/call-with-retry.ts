@@ -1,0 +1,40 @@
+// One Slack call that must get through (a release announcement): Retry-After honoured, backoff
+// on failures, for a bounded time; refused calls (bad channel, bad auth) fail at once.
+import type { DeliveryObserver, LaneName } from './delivery-report.js';
+import { classifySlackError } from './slack-failure.js';
+import { backoffMs, type NotifierTimers, type NotifierTuning } from './timers.js';
+
+export interface RetryDeps {
+  timers: NotifierTimers;
+  tuning: NotifierTuning;
+  random: () => number;
+  observe: DeliveryObserver;
+  jobId: string;
+  lane: LaneName;
+}
+
+/** The call's result; else the WebClient's last error once refused or retried for too long. */
+export async function callWithRetry<T>(call: () => Promise<T>, deps: RetryDeps): Promise<T> {
+  const { timers, tuning, jobId, lane } = deps;
+  const start = timers.now();
+  for (let failures = 1; ; failures += 1) {
+    try {
+      const result = await call();
+      deps.observe({ jobId, lane, result: 'sent' });
+      return result;
+    } catch (error) {
+      const failure = classifySlackError(error);
+      if (failure.kind === 'permanent') {
+        deps.observe({ jobId, lane, result: 'dropped', code: failure.code });
+        throw error;
+      }
+      const retryInMs = failure.kind === 'rate-limited' ? failure.retryAfterMs : backoffMs(tuning, failures, deps.random);
+      if (timers.now() + retryInMs - start > tuning.giveUpAfterMs) {
+        deps.observe({ jobId, lane, result: 'gave-up', code: failure.code });
+        throw error;
+      }
+      deps.observe({ jobId, lane, result: 'retry', reason: failure.kind === 'rate-limited' ? 'rate-limited' : 'failed', code: failure.code, retryInMs });
+      await timers.sleep(retryInMs);
+    }
+  }
+}

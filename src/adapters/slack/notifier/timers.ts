@@ -1,0 +1,44 @@
+// Time for the notifier, injected so that tests move it by hand (test/support/manual-clock.ts
+// has this shape) and never wait for a real Retry-After or backoff.
+
+export interface NotifierTimers {
+  now(): number;
+  /** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realTimers: NotifierTimers = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/** How the notifier paces and retries its calls to Slack. */
+export interface NotifierTuning {
+  /** At most one call per message (and per thread) in this interval: Slack's ~1 per second. */
+  minIntervalMs: number;
+  /** First wait after a failed call; doubled after each further failure. */
+  backoffMs: number;
+  maxBackoffMs: number;
+  /** How long a failing delivery keeps being retried (counted from the final state, if later). */
+  giveUpAfterMs: number;
+}
+
+export const DEFAULT_NOTIFIER_TUNING: NotifierTuning = { minIntervalMs: 1_000, backoffMs: 1_000, maxBackoffMs: 60_000, giveUpAfterMs: 10 * 60_000 };
+
+/** The wait before retry `failures` (1 for the first), ±20% jitter so that many jobs spread out. */
+export function backoffMs(tuning: NotifierTuning, failures: number, random: () => number): number {
+  const base = Math.min(tuning.maxBackoffMs, tuning.backoffMs * 2 ** Math.max(0, failures - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}

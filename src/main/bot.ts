@@ -1,0 +1,96 @@
+// Composition root of `nestor bot`: the Bolt app over real parts (BullMQ on Redis, Redis
+// approval store, the nestor-config folder, git, the clusters of the kubeconfig), HTTP at
+// /slack/events on PORT, or Socket Mode when SLACK_APP_TOKEN is set.
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { App } from '@slack/bolt';
+import type { Command } from 'commander';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
+import { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
+import { RedisApprovalPostings } from '../adapters/redis/redis-approval-postings.js';
+import { RedisApprovalStore } from '../adapters/redis/redis-approval-store.js';
+import { buildBoltApp } from '../adapters/slack/bolt-app.js';
+import type { BotServices } from '../adapters/slack/bot/bot-services.js';
+import { policyFromConfig } from '../adapters/slack/bot/environment-policy.js';
+import { readSettings, type Env, type ProcessSettings } from './bot-settings.js';
+import { nestorLogger } from './logger.js';
+import { releaseDeps, runtimeSettings } from './release-runtime.js';
+
+export interface BotProcess {
+  app: App;
+  /** The HTTP port listened on; undefined in Socket Mode. */
+  port?: number;
+  close(): Promise<void>;
+}
+
+/** A Redis client for producers: fails fast when Redis is down instead of queueing commands. */
+export function producerRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  redis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
+  return redis;
+}
+
+export function botServices(settings: ProcessSettings, env: Env, cwd: string, redis: Redis, logger: Logger): BotServices {
+  const runtime = runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, ...(settings.history ? { history: settings.history } : {}) });
+  const deps = releaseDeps(runtime);
+  const queue = new BullmqJobQueue({ connection: redis, onError: (error) => logger.debug({ err: String(error) }, 'queue error') });
+  return {
+    queue, approvals: new RedisApprovalStore({ redis }), postings: new RedisApprovalPostings({ redis }),
+    config: deps.config, source: deps.source, history: deps.history, clusters: deps.clusters,
+    policyOf: policyFromConfig(deps.config), now: () => new Date(), logger,
+  };
+}
+
+export async function startBot(settings: ProcessSettings, env: Env, cwd: string, logger: Logger): Promise<BotProcess> {
+  const redis = producerRedis(settings.redisUrl, logger);
+  const services = botServices(settings, env, cwd, redis, logger);
+  const app = buildBoltApp({
+    signingSecret: settings.signingSecret, token: settings.botToken, services,
+    ...(settings.appToken ? { appToken: settings.appToken } : {}),
+    ...(settings.slackApiUrl ? { clientOptions: { slackApiUrl: settings.slackApiUrl } } : {}),
+  });
+  const started = settings.appToken ? await app.start() : await app.start(settings.port);
+  const port = settings.appToken ? undefined : ((started as Server).address() as AddressInfo).port;
+  logger.info({ port, socketMode: Boolean(settings.appToken) }, 'bot started');
+  return {
+    app, ...(port === undefined ? {} : { port }),
+    close: async () => {
+      await app.stop();
+      await (services.queue as BullmqJobQueue).close();
+      redis.disconnect();
+    },
+  };
+}
+
+/** Resolves on the first SIGTERM or SIGINT. */
+export function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      resolve(signal);
+    };
+    process.once('SIGTERM', on);
+    process.once('SIGINT', on);
+  });
+}
+
+export function registerBot(program: Command, io: CliIo): void {
+  program
+    .command('bot')
+    .description('run the Slack bot (HTTP at /slack/events on $PORT, or Socket Mode with $SLACK_APP_TOKEN)')
+    .action(async () => {
+      const read = readSettings('bot', io.env, io.cwd);
+      if (!read.ok) {
+        io.err(`${read.line}\n`);
+        throw new CliExit(1);
+      }
+      const logger = nestorLogger('nestor-bot');
+      const bot = await startBot(read.settings, io.env, io.cwd, logger);
+      const signal = await nextSignal();
+      logger.info({ signal }, 'bot stopping');
+      await bot.close();
+    });
+}

@@ -1,0 +1,36 @@
+// Release announcements from the worker: once a pipeline returns, its result is announced in the
+// environment's channel (announceRelease: info, or error for a failure) without holding up the
+// job; `settled()` waits for those in flight (shutdown, tests). A failed announcement is logged:
+// the release is recorded whatever Slack does.
+import type { Logger } from 'pino';
+import { announceRelease, logDeliveries, type AnnounceDeps } from '../adapters/slack/notifier/index.js';
+import { appConfig } from '../core/config/index.js';
+import type { ReleaseContext, ReleaseDeps, ReleaseResult } from '../core/release/release-deps.js';
+
+export interface Announcer {
+  after(deps: ReleaseDeps, ctx: ReleaseContext, started: number, result: ReleaseResult, approvedBy?: string): ReleaseResult;
+  settled(): Promise<void>;
+}
+
+export function announcer(slack: AnnounceDeps['slack'], logger: Logger): Announcer {
+  const inFlight = new Set<Promise<void>>();
+  const announce = async (deps: ReleaseDeps, ctx: ReleaseContext, started: number, result: ReleaseResult, approvedBy?: string): Promise<void> => {
+    const { config } = appConfig((await deps.config.load()).tree, result.app, result.env);
+    await announceRelease(
+      { slack, source: deps.source, history: deps.history, observe: logDeliveries(logger) },
+      { result, config, user: ctx.user, approvedBy, durationMs: Date.now() - started, jobId: ctx.jobId },
+    );
+  };
+  return {
+    after: (deps, ctx, started, result, approvedBy) => {
+      const done = announce(deps, ctx, started, result, approvedBy)
+        .catch((error: unknown) => logger.warn({ err: error, jobId: ctx.jobId, app: result.app, env: result.env }, 'release announcement failed'))
+        .finally(() => inFlight.delete(done));
+      inFlight.add(done);
+      return result;
+    },
+    settled: async () => {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+  };
+}

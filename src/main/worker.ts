@@ -1,0 +1,111 @@
+// Composition root of `nestor worker`: BullMQ jobs run through the real release pipelines
+// (deploy, rollback, scale, config set/unset; datastore is refused until its runner exists),
+// Redis locks shared with every other worker, progress to Slack, and SIGTERM: take no new job,
+// finish the current ones, exit.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WebClient } from '@slack/web-api';
+import type { Command } from 'commander';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
+import { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
+import { startJobWorker, type JobWorker } from '../adapters/queue/bullmq-worker.js';
+import { RedisLocks } from '../adapters/redis/redis-locks.js';
+import { createSlackProgressSink, logDeliveries, NOTIFIER_CLIENT_OPTIONS } from '../adapters/slack/notifier/index.js';
+import { jobHandlers, type JobPipelines } from '../core/jobs/job-handlers.js';
+import type { JobRunnerDeps, ProgressSink } from '../core/jobs/run-job.js';
+import { ErrorCode, NestorError } from '../core/errors.js';
+import type { Locks } from '../core/ports/locks.js';
+import { configSet, configUnset } from '../core/release/config-change.js';
+import { deploy } from '../core/release/deploy.js';
+import type { ReleaseContext, ReleaseDeps, ReleaseResult } from '../core/release/release-deps.js';
+import { rollback } from '../core/release/rollback.js';
+import { describeScale, scale } from '../core/release/scale.js';
+import { readSettings, type Env } from './bot-settings.js';
+import { asReleaseResult } from './config-change-result.js';
+import { nextSignal } from './bot.js';
+import { nestorLogger } from './logger.js';
+import { announcer, type Announcer } from './worker-announce.js';
+import { releaseDeps, runtimeSettings } from './release-runtime.js';
+
+const refuse = (message: string): NestorError => new NestorError(ErrorCode.BadInput, message);
+
+/** The pipelines a worker runs, bound to `deps`, each announced; datastore has none yet (refused at once). */
+export function workerPipelines(deps: ReleaseDeps, announce: Announcer): Partial<JobPipelines> {
+  const announced = async (ctx: ReleaseContext, run: Promise<ReleaseResult>, approvedBy?: string): Promise<ReleaseResult> => {
+    const started = Date.now();
+    return announce.after(deps, ctx, started, await run, approvedBy);
+  };
+  return {
+    deploy: (ctx, input) => announced(ctx, deploy(deps, ctx, input), input.approvedBy),
+    rollback: (ctx, input) => announced(ctx, rollback(deps, ctx, input)),
+    scale: async (ctx, input) => announced(ctx, scale(deps, ctx, { app: input.app, env: input.env, specs: input.specs.map(describeScale) }).then(asReleaseResult)),
+    configSet: async (ctx, input) => {
+      // Secret values are never in job data; this worker takes clear values only (see job-schema.ts).
+      if (input.secrets.length > 0) throw refuse('config-set jobs naming secrets are not supported by this worker yet: set secrets with the CLI');
+      if (input.group !== undefined && input.group !== 'app') throw refuse(`config-set jobs for the "${input.group}" group are not supported yet`);
+      return announced(ctx, configSet(deps, ctx, { app: input.app, env: input.env, variables: input.values }).then(asReleaseResult));
+    },
+    configUnset: (ctx, input) => announced(ctx, configUnset(deps, ctx, input).then(asReleaseResult)),
+  };
+}
+
+export function workerRunner(deps: ReleaseDeps, announce: Announcer, locks: Locks, progress: ProgressSink, logger: Logger, position?: (jobId: string) => Promise<number | undefined>): JobRunnerDeps {
+  return {
+    handlers: jobHandlers(workerPipelines(deps, announce)), locks, progress,
+    lock: { ttlMs: 60_000, waitMs: 30 * 60_000, pollMs: 1_000 },
+    ...(position ? { position } : {}),
+    now: Date.now,
+    sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+    onError: (error) => logger.warn({ err: error }, 'job runner error'),
+  };
+}
+
+export interface WorkerProcess {
+  worker: JobWorker;
+  close(): Promise<void>;
+}
+
+export function startWorkerProcess(env: Env, cwd: string, logger: Logger): WorkerProcess {
+  const read = readSettings('worker', env, cwd);
+  if (!read.ok) throw new NestorError(ErrorCode.ConfigInvalid, read.line);
+  const { settings } = read;
+  const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+  connection.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
+  const locks = new RedisLocks({ redis: connection });
+  const deps = { ...releaseDeps(runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, ...(settings.history ? { history: settings.history } : {}) })), locks };
+  const client = new WebClient(settings.botToken, { ...NOTIFIER_CLIENT_OPTIONS, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
+  const queue = new BullmqJobQueue({ connection });
+  const sink = createSlackProgressSink({ slack: client, observe: logDeliveries(logger), onError: (error) => logger.error({ err: error }, 'progress sink error') });
+  const announce = announcer(client, logger);
+  const runner = workerRunner(deps, announce, locks, sink, logger, (id) => queue.position(id));
+  const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error') });
+  return {
+    worker,
+    close: async () => {
+      await worker.close();
+      await Promise.all([sink.flush(), announce.settled()]);
+      await queue.close();
+      connection.disconnect();
+    },
+  };
+}
+
+export function registerWorker(program: Command, io: CliIo): void {
+  program
+    .command('worker')
+    .description('run queued jobs (deploy, rollback, scale, config) from Redis; SIGTERM finishes the current ones')
+    .action(async () => {
+      const read = readSettings('worker', io.env, io.cwd);
+      if (!read.ok) {
+        io.err(`${read.line}\n`);
+        throw new CliExit(1);
+      }
+      const logger = nestorLogger('nestor-worker');
+      const worker = startWorkerProcess(io.env, io.cwd, logger);
+      logger.info({}, 'worker started');
+      const signal = await nextSignal();
+      logger.info({ signal }, 'worker stopping: finishing current jobs');
+      await worker.close();
+    });
+}

@@ -1,0 +1,89 @@
+// The Slack bot on real parts for tests: Bolt's HTTP receiver on a free port with its WebClient
+// pointed at the Slack API stand-in, BullMQ and the approval store on the test redis-server
+// (or on `redisUrl`, e.g. a closed port), and the release fixture's config, git and simulator.
+// Approval time is a manual clock; everything is closed when the test finishes.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { App } from '@slack/bolt';
+import type { Redis } from 'ioredis';
+import type { TestContext } from 'vitest';
+import { BullmqJobQueue } from '../../src/adapters/queue/bullmq-queue.js';
+import { RedisApprovalPostings } from '../../src/adapters/redis/redis-approval-postings.js';
+import { RedisApprovalStore } from '../../src/adapters/redis/redis-approval-store.js';
+import { buildBoltApp } from '../../src/adapters/slack/bolt-app.js';
+import type { BotServices } from '../../src/adapters/slack/bot/bot-services.js';
+import { policyFromConfig } from '../../src/adapters/slack/bot/environment-policy.js';
+import { producerRedis } from '../../src/main/bot.js';
+import { nestorLogger } from '../../src/main/logger.js';
+import type { ReleaseFixture } from './release-fixture.js';
+import { redisUrl, uniqueName } from './redis.js';
+import { startSlackApiStandin, type RecordedCall, type SlackApiStandin } from './slack-api-standin.js';
+import { sendToSlackReceiver, type SignedRequest, type SlackHttpResponse } from './slack-signing.js';
+
+export const SECRET = 'bot-test-signing-secret';
+export const TOKEN = 'xoxb-bot-test-token';
+
+export interface BotWorld {
+  url: string;
+  slack: SlackApiStandin;
+  app: App;
+  queue: BullmqJobQueue;
+  services: BotServices;
+  redis: Redis;
+  /** Every log line, parsed. */
+  logs: Record<string, unknown>[];
+  advance(ms: number): void;
+  send(request: SignedRequest): Promise<SlackHttpResponse>;
+  /** The first response_url POST to `id` whose text contains `text`. */
+  response(id: string, text: string): Promise<RecordedCall>;
+}
+
+export interface BotWorldOptions {
+  redisUrl?: string;
+  enqueueTimeoutMs?: number;
+}
+
+export async function botWorld(ctx: TestContext, fixture: ReleaseFixture, options: BotWorldOptions = {}): Promise<BotWorld> {
+  const closers: (() => Promise<unknown>)[] = [];
+  ctx.onTestFinished(async () => {
+    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
+  });
+  const slack = await startSlackApiStandin();
+  closers.push(() => slack.stop());
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({ write: (chunk: Buffer, _enc, done) => void (logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) });
+  const logger = nestorLogger('nestor-bot-test', { level: 'debug', destination: sink });
+  const redis = producerRedis(options.redisUrl ?? redisUrl(), logger);
+  closers.push(async () => redis.disconnect());
+  const prefix = `${uniqueName('bot')}:`;
+  const queue = new BullmqJobQueue({ connection: redis, name: uniqueName('queue'), backoffMs: 20, attempts: 2 });
+  closers.push(() => queue.close());
+  let now = Date.now();
+  const { deps } = fixture;
+  const services: BotServices = {
+    queue, approvals: new RedisApprovalStore({ redis, prefix }), postings: new RedisApprovalPostings({ redis, prefix: `${prefix}posting:` }),
+    config: deps.config, source: deps.source, history: deps.history, clusters: deps.clusters,
+    policyOf: policyFromConfig(deps.config), now: () => new Date(now), logger,
+    enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2_000,
+  };
+  const app = buildBoltApp({ signingSecret: SECRET, token: TOKEN, clientOptions: { slackApiUrl: slack.apiUrl }, services });
+  const server = (await app.start(0)) as Server;
+  closers.push(() => app.stop());
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  return {
+    url, slack, app, queue, services, redis, logs,
+    advance: (ms) => void (now += ms),
+    send: (request) => sendToSlackReceiver(url, request),
+    response: (id, text) => slack.waitForCall('response_url', (c) => c.args['id'] === id && JSON.stringify(c.args).includes(text)),
+  };
+}
+
+/** A TCP port nothing listens on (a listener opened then closed). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

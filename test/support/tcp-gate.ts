@@ -1,0 +1,52 @@
+// A TCP forwarder in front of a local server, on a port of its own that stays the same across
+// `close()` and `open()`: closed, every connection is cut and new ones are refused, as when
+// the server behind is down; opened again, the same URL works. For "Slack unreachable" tests.
+import { once } from 'node:events';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+
+export class TcpGate {
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private port = 0;
+
+  constructor(private readonly targetPort: number, private readonly host = '127.0.0.1') {}
+
+  /** Listens (on the port of the first opening, after that). */
+  async open(): Promise<this> {
+    const server = createServer((client) => this.forward(client));
+    server.listen(this.port, this.host);
+    await once(server, 'listening');
+    this.port = (server.address() as AddressInfo).port;
+    this.server = server;
+    return this;
+  }
+
+  /** Cuts every connection and stops listening: calls fail with ECONNREFUSED. */
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  get url(): string {
+    return `http://${this.host}:${this.port}`;
+  }
+
+  private forward(client: Socket): void {
+    const upstream = connect(this.targetPort, this.host);
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        this.sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  }
+}
