@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CliIo } from '../adapters/cli/cli-context.js';
 import { startDemoWorld, type DemoWorld } from '../adapters/shell/demo-world.js';
+import { randomUUID } from 'node:crypto';
+import { approveAtPrompt } from '../adapters/shell/shell-approval.js';
+import { isMutating } from '../core/commands/command.js';
+import { parseCommand } from '../core/commands/parse-command.js';
 import { tokenize } from '../core/commands/tokenize.js';
+import { isNestorError } from '../core/errors.js';
+import { deploy } from '../core/release/deploy.js';
+import { describeEvent, type ReleaseEvent } from '../core/release/events.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../nestor-config', import.meta.url).href.replace('/dist/', '/'));
@@ -20,6 +27,7 @@ function welcome(world: DemoWorld): string {
     'Nestor shell: a demo world in this process (example config, local git repositories, a simulated cluster).',
     `apps: ${apps}; branches: main, feature-x, broken (an image that never starts)`,
     'try:  deploy mary feature-x dev3 · history mary dev3 · deploy mary broken dev3 · rollback mary dev3',
+    '      deploy mary main production (asks for an approver: alice or carol)',
     '      render mary dev3 · config show mary dev3 --origin · envs · validate · help · exit',
     '',
   ].join('\n');
@@ -33,22 +41,55 @@ export function worldIo(io: CliIo, world: DemoWorld): CliIo {
 
 export async function runShell(input: Readable, io: CliIo, run: RunCommand, world: DemoWorld): Promise<void> {
   io.out(welcome(world));
-  const lines = createInterface({ input, terminal: false });
+  const lines = createInterface({ input, terminal: false })[Symbol.asyncIterator]();
   const shellIo = worldIo(io, world);
-  io.out('nestor> ');
-  for await (const line of lines) {
-    let words: string[] = [];
-    try {
-      words = tokenize(line.trim().replace(/^\/nestor\b/, ''));
-    } catch (e) {
-      io.err(`nestor: ${(e as Error).message}\n`);
-    }
-    if (words[0] === 'exit' || words[0] === 'quit') break;
-    if (words[0] === 'shell') io.err('nestor: already in the shell\n');
-    else if (words.length > 0) await run(words, shellIo);
-    io.out('nestor> ');
+  const ask = async (question: string) => {
+    io.out(question);
+    const next = await lines.next();
+    return next.done ? undefined : next.value;
+  };
+  for (;;) {
+    const line = await ask('nestor> ');
+    if (line === undefined) break;
+    const text = line.trim().replace(/^\/nestor\b/, '').trim();
+    if (text === 'exit' || text === 'quit') break;
+    if (text === 'shell') io.err('nestor: already in the shell\n');
+    else if (text) await runLine(text, shellIo, run, ask);
   }
   io.out('\n');
+}
+
+/** A change where the environment asks for approval is approved at the prompt first. */
+async function runLine(text: string, io: CliIo, run: RunCommand, ask: (q: string) => Promise<string | undefined>): Promise<void> {
+  let words: string[];
+  try {
+    words = tokenize(text);
+  } catch (e) {
+    io.err(`nestor: ${(e as Error).message}\n`);
+    return;
+  }
+  const parsed = parseCommand(text);
+  if (!parsed.ok || !isMutating(parsed.command)) {
+    await run(words, io);
+    return;
+  }
+  try {
+    const deps = io.releaseDeps({});
+    const actor = { id: io.user, name: io.user, teams: [] };
+    const approval = await approveAtPrompt({ deps, actor, ask, say: (l) => io.out(`${l}\n`), now: () => new Date() }, parsed.command);
+    if (!approval.go) return;
+    if (approval.approvedBy && parsed.command.kind === 'deploy' && approval.sha) {
+      const { app, env } = parsed.command;
+      const onEvent = (e: ReleaseEvent) => io.out(`${describeEvent(e)}\n`);
+      const result = await deploy(deps, { user: io.user, jobId: `shell-${randomUUID()}`, onEvent }, { app, env, ref: approval.sha, approvedBy: approval.approvedBy });
+      io.out(`${result.message}\n`);
+      return;
+    }
+  } catch (e) {
+    io.err(`nestor: ${isNestorError(e) ? e.userMessage : (e as Error).message}\n`);
+    return;
+  }
+  await run(words, io);
 }
 
 export function registerShell(run: RunCommand) {

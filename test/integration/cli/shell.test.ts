@@ -40,4 +40,24 @@ describe('nestor shell', () => {
     const deployment = world.sim.store.list(typeOf('Deployment'), 'dev3');
     expect(deployment.map((d) => d.metadata.name)).toContain('mary-web');
   });
+
+  it('asks for a production approval at the prompt, with the same rules as Slack', async () => {
+    const { io, text } = capture();
+    const lines = [
+      'deploy pricing main production', 'newcomer',
+      'deploy pricing main production', 'mallory',
+      'deploy pricing main production', '',
+      'deploy pricing main production', 'carol',
+      'history pricing production',
+    ];
+    await runShell(Readable.from(lines.map((l) => `${l}\n`)), io, main, world);
+    const out = text();
+    expect(out).toMatch(/approval needed: deploy pricing@main to production \([0-9a-f]{7}\) · approvers: alice, carol/);
+    expect(out).toContain('refused: newcomer requested this and cannot approve it: another approver must; nothing was changed');
+    expect(out).toContain('refused: mallory is not an approver for production (approvers: alice, carol); nothing was changed');
+    expect(out).toContain('cancelled: nothing was changed');
+    expect(out).toContain('approved by carol');
+    expect(out).toMatch(/deployed pricing@[0-9a-f]{7} to production\n/);
+    expect(out.match(/\[apply\] started/g)).toHaveLength(1);
+  });
 });
