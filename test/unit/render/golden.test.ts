@@ -1,21 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { expectGolden as golden } from '../../support/golden.js';
+
+const expectGolden = (name: string, actual: string) => golden(`${name}`, actual);
 import { renderApp, type RenderRequest } from '../../../src/core/render/render-app.js';
 import { toYaml } from '../../../src/core/render/to-yaml.js';
 import { builtinTemplates, ledger, mary, MARY_CRONFILE, MARY_PROCFILE, pricing, SHA } from './configs.js';
 
-const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/golden');
-
-async function expectGolden(name: string, actual: string): Promise<void> {
-  const file = join(GOLDEN, name);
-  if (process.env['UPDATE_GOLDEN'] === '1') {
-    await mkdir(GOLDEN, { recursive: true });
-    await writeFile(file, actual);
-  }
-  expect(actual).toBe(await readFile(file, 'utf8'));
-}
 
 async function render(req: Omit<RenderRequest, 'templates' | 'version'>): Promise<string> {
   const [manifests, ...rest] = renderApp({ ...req, templates: await builtinTemplates(), version: { sha: SHA } });

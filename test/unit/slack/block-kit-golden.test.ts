@@ -1,21 +1,11 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { expectGolden as golden } from '../../support/golden.js';
+
+const expectGolden = (name: string, actual: string) => golden(`slack/${name}`, actual);
 import { renderText } from '../../../src/adapters/shell/text-render.js';
 import { escapeMrkdwn, toBlockKit } from '../../../src/adapters/slack/block-kit.js';
 import { SAMPLES } from './sample-messages.js';
 
-const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/golden/slack');
-
-async function expectGolden(name: string, actual: string): Promise<void> {
-  const file = join(GOLDEN, name);
-  if (process.env['UPDATE_GOLDEN'] === '1') {
-    await mkdir(GOLDEN, { recursive: true });
-    await writeFile(file, actual);
-  }
-  expect(actual).toBe(await readFile(file, 'utf8'));
-}
 
 describe('Block Kit golden files (UPDATE_GOLDEN=1 rewrites them)', () => {
   it.each(Object.keys(SAMPLES))('%s', async (name) => {
