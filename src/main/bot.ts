@@ -3,7 +3,7 @@
 // /slack/events on PORT, or Socket Mode when SLACK_APP_TOKEN is set.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App } from '@slack/bolt';
+import { webApi, type App } from '@slack/bolt';
 import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -11,6 +11,7 @@ import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
 import { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
 import { RedisApprovalPostings } from '../adapters/redis/redis-approval-postings.js';
 import { RedisApprovalStore } from '../adapters/redis/redis-approval-store.js';
+import { slackTeams } from '../adapters/slack/slack-teams.js';
 import { buildBoltApp } from '../adapters/slack/bolt-app.js';
 import type { BotServices } from '../adapters/slack/bot/bot-services.js';
 import { policyFromConfig } from '../adapters/slack/bot/environment-policy.js';
@@ -40,6 +41,9 @@ export function botServices(settings: ProcessSettings, env: Env, cwd: string, re
     queue, approvals: new RedisApprovalStore({ redis }), postings: new RedisApprovalPostings({ redis }),
     config: deps.config, source: deps.source, history: deps.history, clusters: deps.clusters,
     policyOf: policyFromConfig(deps.config), now: () => new Date(), logger,
+    teamsOf: slackTeams(new webApi.WebClient(settings.botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}), {
+      onError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'cannot read Slack user groups: team access refused'),
+    }),
   };
 }
 

@@ -22,6 +22,8 @@ export interface StandinOptions {
   tokens?: readonly string[];
   users?: Record<string, { name: string; real_name?: string }>;
   channelMembers?: Record<string, string[]>;
+  /** User groups by handle, with their members' ids. */
+  usergroups?: Record<string, string[]>;
 }
 
 type Answer = (args: Record<string, unknown>, call: RecordedCall) => Record<string, unknown>;
@@ -68,6 +70,9 @@ export class SlackApiStandin {
       'chat.update': (args) => ({ channel: args['channel'], ts: args['ts'], text: args['text'] ?? '', message: { text: args['text'] ?? '' } }),
       'chat.postEphemeral': () => ({ message_ts: this.nextTs() }),
       'users.info': (args) => this.userInfo(String(args['user'] ?? '')),
+      'usergroups.list': () => ({
+        usergroups: Object.entries(this.options.usergroups ?? {}).map(([handle, users], i) => ({ id: `S0${i}`, handle, name: handle, users })),
+      }),
       'conversations.members': (args) => ({ members: this.options.channelMembers?.[String(args['channel'])] ?? [], response_metadata: { next_cursor: '' } }),
     };
   }
