@@ -1,0 +1,184 @@
+// Slash-command ack latency: a burst of BURST concurrent, correctly signed
+// `/nestor deploy mary feature-x dev3` (each its own trigger_id) into Bolt's HTTP receiver, timed
+// from send to the HTTP 200 ack, for Nestor's real Bolt app (buildBoltApp over the services of
+// `nestor bot`: BullMQ on Redis, the approval store, the example nestor-config) and for a bare
+// Bolt app whose handler only acks, measured in the same run and reported as a ratio.
+// The requests come from a worker thread (bench/slack/burst-client.ts) over a keep-alive agent of
+// SOCKETS sockets, so the client does not share the apps' event loop. After warm-up bursts, ROUNDS
+// bursts per app alternate (the order flips each round); the percentiles are over all of them.
+// Before the next burst Nestor's post-ack work (the enqueue, the reply to response_url) is let
+// finish, and the jobs are counted: each burst must leave exactly BURST new jobs, one per trigger id.
+// Everything is on loopback: the Slack Web API and the response URLs are a local stand-in.
+// Redis: REDIS_URL if set, else a redis-server started for the run.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import { requestKey } from '../src/adapters/slack/bot/job-of-command.js';
+import { startRedis, type RedisServer } from '../test/support/redis-server.js';
+import { startSlackApiStandin, type SlackApiStandin } from '../test/support/slack-api-standin.js';
+import { signedSlashCommand } from '../test/support/slack-signing.js';
+import { count, ms, table, times } from './lib/report.js';
+import { median } from './lib/measure.js';
+import { SECRET, startBareBolt, startNestorBolt, type NestorApp, type RunningApp } from './slack/bolt-apps.js';
+import type { BurstRequest, BurstResult, ClientMessage } from './slack/burst-client.js';
+
+const BURST = 200;
+const SOCKETS = 50;
+const WARMUP_ROUNDS = 3;
+const ROUNDS = 5;
+const TEXT = 'deploy mary feature-x dev3';
+const TEAM = 'T0NESTOR'; // what slashCommandBody sends
+const REQUEST_TIMEOUT_MS = 10_000;
+const DRAIN_TIMEOUT_MS = 30_000;
+
+type Label = 'bare' | 'nestor';
+
+interface Client {
+  burst(url: string, requests: BurstRequest[]): Promise<BurstResult>;
+  close(): Promise<void>;
+}
+
+function startClient(): Client {
+  const worker = new Worker(new URL('./slack/burst-client.js', import.meta.url));
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return {
+    burst: (url, requests) => new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error);
+      worker.once('error', onError);
+      worker.once('message', (result: BurstResult) => {
+        worker.off('error', onError);
+        resolve(result);
+      });
+      const message: ClientMessage = { kind: 'burst', url, requests, sockets: SOCKETS, timeoutMs: REQUEST_TIMEOUT_MS };
+      worker.postMessage(message);
+    }),
+    close: async () => {
+      worker.postMessage({ kind: 'close' } satisfies ClientMessage);
+      const forced = setTimeout(() => void worker.terminate(), 5_000);
+      await exited;
+      clearTimeout(forced);
+    },
+  };
+}
+
+const run = randomUUID().slice(0, 8);
+
+/** The burst's requests, signed now; `tag-i` names each one's trigger id and response URL. */
+function burstRequests(slack: SlackApiStandin, tag: string): { requests: BurstRequest[]; triggers: string[] } {
+  const triggers = Array.from({ length: BURST }, (_, i) => `${run}.${tag}.${i}`);
+  const requests = triggers.map((triggerId, i) => signedSlashCommand(SECRET, { text: TEXT, triggerId, responseUrl: slack.responseUrl(`${tag}-${i}`) }));
+  return { requests, triggers };
+}
+
+/** Waits (bounded) until every request of the burst `tag` got its reply at response_url. */
+async function drained(slack: SlackApiStandin, tag: string): Promise<number> {
+  const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+  const prefix = `${tag}-`;
+  const replies = () => slack.callsOf('response_url').filter((c) => String(c.args['id']).startsWith(prefix)).length;
+  while (replies() < BURST && performance.now() < deadline) await sleep(10);
+  return replies();
+}
+
+async function jobsInQueue(nestor: NestorApp): Promise<number> {
+  return nestor.queue.queue.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+}
+
+interface Tally {
+  latencies: number[];
+  rates: number[];
+  failed: number;
+  errors: string[];
+}
+
+interface JobCheck {
+  added: number;
+  present: number;
+  replies: number;
+  unavailable: number;
+}
+
+async function fire(client: Client, slack: SlackApiStandin, label: Label, app: RunningApp, tag: string, tally: Tally | undefined, nestor: NestorApp): Promise<JobCheck | undefined> {
+  const { requests, triggers } = burstRequests(slack, tag);
+  const before = label === 'nestor' ? await jobsInQueue(nestor) : 0;
+  const result = await client.burst(app.url, requests);
+  if (tally) {
+    tally.latencies.push(...result.latencies);
+    tally.rates.push(BURST / (result.wallMs / 1000));
+    tally.failed += result.statuses.filter((s) => s !== 200).length;
+    tally.errors.push(...result.errors);
+  }
+  if (label !== 'nestor') return undefined;
+  const replies = await drained(slack, tag);
+  const present = (await Promise.all(triggers.map((t) => nestor.queue.queue.getJob(requestKey(TEAM, t))))).filter(Boolean).length;
+  const unavailable = slack.callsOf('response_url').filter((c) => String(c.args['id']).startsWith(`${tag}-`) && JSON.stringify(c.args).includes('unavailable')).length;
+  return { added: (await jobsInQueue(nestor)) - before, present, replies, unavailable };
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+interface Summary {
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  rate: number;
+}
+
+function summarise(tally: Tally): Summary {
+  const sorted = [...tally.latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN, rate: median(tally.rates) };
+}
+
+let server: RedisServer | undefined;
+const stops: (() => Promise<unknown>)[] = [];
+try {
+  const redisUrl = process.env.REDIS_URL ?? (server = await startRedis()).url;
+  const slack = await startSlackApiStandin();
+  stops.push(() => slack.stop());
+  const bare = await startBareBolt(slack.apiUrl);
+  stops.push(() => bare.stop());
+  const nestor = await startNestorBolt(slack.apiUrl, redisUrl);
+  stops.push(() => nestor.stop());
+  const client = startClient();
+  stops.push(() => client.close());
+  const apps: Record<Label, RunningApp> = { bare, nestor };
+  const tallies: Record<Label, Tally> = { bare: { latencies: [], rates: [], failed: 0, errors: [] }, nestor: { latencies: [], rates: [], failed: 0, errors: [] } };
+  const checks: JobCheck[] = [];
+
+  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+    const measured = round >= WARMUP_ROUNDS;
+    const order: Label[] = round % 2 === 0 ? ['bare', 'nestor'] : ['nestor', 'bare'];
+    for (const label of order) {
+      const check = await fire(client, slack, label, apps[label], `${measured ? 'm' : 'w'}${round}${label[0]}`, measured ? tallies[label] : undefined, nestor);
+      if (check && measured) checks.push(check);
+    }
+  }
+
+  const b = summarise(tallies.bare);
+  const n = summarise(tallies.nestor);
+  const samples = BURST * ROUNDS;
+  console.log(table(`slack ack: bursts of ${BURST} concurrent signed \`/nestor ${TEXT}\`, ${SOCKETS} keep-alive sockets, ${ROUNDS} bursts per app after ${WARMUP_ROUNDS} warm-up; send → HTTP 200 ack, over ${count(samples)} requests per app`, [
+    ['', 'bare Bolt', 'Nestor            Nestor / bare'],
+    ['p50', ms(b.p50), `${ms(n.p50).padStart(9)}  ${times(n.p50 / b.p50)}`],
+    ['p95', ms(b.p95), `${ms(n.p95).padStart(9)}  ${times(n.p95 / b.p95)}`],
+    ['p99', ms(b.p99), `${ms(n.p99).padStart(9)}  ${times(n.p99 / b.p99)}`],
+    ['max', ms(b.max), `${ms(n.max).padStart(9)}  ${times(n.max / b.max)}`],
+    ['requests/s (median burst)', count(b.rate), `${count(n.rate).padStart(9)}  ${times(n.rate / b.rate)}`],
+  ]));
+  const jobsOk = checks.length === ROUNDS && checks.every((c) => c.added === BURST && c.present === BURST);
+  const failed = tallies.bare.failed + tallies.nestor.failed;
+  console.log(table('Nestor, after each measured burst', [
+    ['jobs enqueued per burst', checks.map((c) => count(c.added)).join(', '), jobsOk ? `exactly ${BURST} each, one per trigger id` : `MISMATCH: expected ${BURST} per burst, one per trigger id (found ${checks.map((c) => c.present).join(', ')})`],
+    ['replies at response_url', checks.map((c) => count(c.replies)).join(', '), checks.some((c) => c.unavailable) ? `"queue unavailable": ${checks.map((c) => c.unavailable).join(', ')}` : 'all "queued"'],
+    ['requests not acked with 200', count(failed), tallies.bare.errors.concat(tallies.nestor.errors).slice(0, 3).join('; ')],
+    ['log lines (warn and above)', `${count(nestor.logLines())} (${nestor.warnings.length})`, nestor.warnings[0]?.slice(0, 160) ?? ''],
+  ]));
+  if (!jobsOk || failed > 0) process.exitCode = 1;
+} finally {
+  for (const stop of stops.reverse()) await stop().catch((e: unknown) => console.error(`stop: ${String(e)}`));
+  await server?.stop();
+}
