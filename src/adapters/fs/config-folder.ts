@@ -29,3 +29,13 @@ export async function readConfigFolder(root: string): Promise<ConfigFile[]> {
 export async function loadConfigFolder(root: string): Promise<ConfigTree> {
   return loadConfigTree(await readConfigFolder(root));
 }
+
+/** Changes whenever a file of the folder is added, removed or written. */
+export async function folderFingerprint(root: string): Promise<string> {
+  const paths = (await walk(root).catch(() => [])).sort();
+  const stats = await Promise.all(paths.map(async (p) => {
+    const s = await stat(p).catch(() => undefined);
+    return `${p}:${s?.size ?? -1}:${s?.mtimeMs ?? -1}`;
+  }));
+  return stats.join('\n');
+}
