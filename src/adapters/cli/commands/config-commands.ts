@@ -14,7 +14,7 @@ export function registerEnvs(program: Command, io: CliIo): void {
 }
 
 export function registerConfig(program: Command, io: CliIo): void {
-  const config = program.command('config').description('read the configuration of an app');
+  const config = program.command('config').description('show, get, set and unset the configuration of an app');
   config
     .command('show')
     .description('print the merged configuration of an app in an environment')
