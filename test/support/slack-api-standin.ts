@@ -1,7 +1,8 @@
 // A local Slack Web API for tests: a real HTTP server implementing the methods Nestor calls,
 // recording every call. Point a WebClient (or Bolt's `clientOptions.slackApiUrl`) at `apiUrl`.
 // It can answer 429 with Retry-After for the next N calls of a method, and records what is
-// POSTed to response URLs (`responseUrl(id)`) as the method `response_url`.
+// POSTed to response URLs (`responseUrl(id)`) as the method `response_url`. With `socketMode`
+// it answers `apps.connections.open` (app-level `xapp-` tokens only) with a WebSocket URL.
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +25,12 @@ export interface StandinOptions {
   channelMembers?: Record<string, string[]>;
   /** User groups by handle, with their members' ids. */
   usergroups?: Record<string, string[]>;
+  /** Socket Mode: `apps.connections.open` answers `url()` (called anew for each connection). */
+  socketMode?: {
+    url: () => string;
+    /** App-level tokens accepted. Default: any `xapp-` token. */
+    appTokens?: readonly string[];
+  };
 }
 
 type Answer = (args: Record<string, unknown>, call: RecordedCall) => Record<string, unknown>;
@@ -142,11 +149,22 @@ export class SlackApiStandin {
 
   private answer(method: string, args: Record<string, unknown>, call: RecordedCall): Record<string, unknown> {
     if (call.token === undefined) return { ok: false, error: 'not_authed' };
+    if (method === 'apps.connections.open') return this.openConnection(call.token);
     const accepted = this.options.tokens ? this.options.tokens.includes(call.token) : call.token.startsWith('xoxb-');
     if (!accepted) return { ok: false, error: 'invalid_auth' };
     const answer = this.answers[method];
     if (!answer) return { ok: false, error: 'unknown_method' };
     return { ok: true, ...answer(args, call) };
+  }
+
+  /** As Slack: an app-level token is required, and the URL is good for one connection. */
+  private openConnection(token: string): Record<string, unknown> {
+    const socket = this.options.socketMode;
+    if (!socket) return { ok: false, error: 'unknown_method' };
+    if (token.startsWith('xoxb-') || token.startsWith('xoxp-')) return { ok: false, error: 'not_allowed_token_type' };
+    const accepted = socket.appTokens ? socket.appTokens.includes(token) : token.startsWith('xapp-');
+    if (!accepted) return { ok: false, error: 'invalid_auth' };
+    return { ok: true, url: socket.url() };
   }
 
   private record(call: RecordedCall): void {
