@@ -1,6 +1,7 @@
 // Composition root of `nestor bot`: the Bolt app over real parts (BullMQ on Redis, Redis
 // approval store, the nestor-config folder, git, the clusters of the kubeconfig), HTTP at
-// /slack/events on PORT, or Socket Mode when SLACK_APP_TOKEN is set.
+// /slack/events on PORT, or Socket Mode when SLACK_APP_TOKEN is set, and the sweep that expires
+// approval requests nobody decided (stopped on close).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webApi, type App } from '@slack/bolt';
@@ -13,6 +14,7 @@ import { RedisApprovalPostings } from '../adapters/redis/redis-approval-postings
 import { RedisApprovalStore } from '../adapters/redis/redis-approval-store.js';
 import { slackTeams } from '../adapters/slack/slack-teams.js';
 import { buildBoltApp } from '../adapters/slack/bolt-app.js';
+import { startApprovalSweeper, type ApprovalSweeperOptions } from '../adapters/slack/bot/approval-sweep.js';
 import type { BotServices } from '../adapters/slack/bot/bot-services.js';
 import { policyFromConfig } from '../adapters/slack/bot/environment-policy.js';
 import { readSettings, type Env, type ProcessSettings } from './bot-settings.js';
@@ -47,7 +49,12 @@ export function botServices(settings: ProcessSettings, env: Env, cwd: string, re
   };
 }
 
-export async function startBot(settings: ProcessSettings, env: Env, cwd: string, logger: Logger): Promise<BotProcess> {
+export interface BotOptions {
+  /** The sweep of expired approval requests (every 30 s on Node's timers by default). */
+  sweep?: ApprovalSweeperOptions;
+}
+
+export async function startBot(settings: ProcessSettings, env: Env, cwd: string, logger: Logger, options: BotOptions = {}): Promise<BotProcess> {
   const redis = producerRedis(settings.redisUrl, logger);
   const services = botServices(settings, env, cwd, redis, logger);
   const app = buildBoltApp({
@@ -57,10 +64,13 @@ export async function startBot(settings: ProcessSettings, env: Env, cwd: string,
   });
   const started = settings.appToken ? await app.start() : await app.start(settings.port);
   const port = settings.appToken ? undefined : ((started as Server).address() as AddressInfo).port;
+  // Expired approval requests lose their buttons in Slack even when nobody clicks.
+  const sweeper = startApprovalSweeper(services, app.client, options.sweep);
   logger.info({ port, socketMode: Boolean(settings.appToken) }, 'bot started');
   return {
     app, ...(port === undefined ? {} : { port }),
     close: async () => {
+      await sweeper.stop();
       await app.stop();
       await (services.queue as BullmqJobQueue).close();
       redis.disconnect();

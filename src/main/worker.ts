@@ -29,6 +29,8 @@ import { announcer, type Announcer } from './worker-announce.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
 
 const refuse = (message: string): NestorError => new NestorError(ErrorCode.BadInput, message);
+/** Who approved a job, for its pipeline's input: the history commit names them. */
+const approval = (input: { approvedBy?: string }): { approvedBy?: string } => (input.approvedBy ? { approvedBy: input.approvedBy } : {});
 
 /** The pipelines a worker runs, bound to `deps`, each announced; datastore has none yet (refused at once). */
 export function workerPipelines(deps: ReleaseDeps, announce: Announcer): Partial<JobPipelines> {
@@ -38,15 +40,17 @@ export function workerPipelines(deps: ReleaseDeps, announce: Announcer): Partial
   };
   return {
     deploy: (ctx, input) => announced(ctx, deploy(deps, ctx, input), input.approvedBy),
-    rollback: (ctx, input) => announced(ctx, rollback(deps, ctx, input)),
-    scale: async (ctx, input) => announced(ctx, scale(deps, ctx, { app: input.app, env: input.env, specs: input.specs.map(describeScale) }).then(asReleaseResult)),
+    rollback: (ctx, input) => announced(ctx, rollback(deps, ctx, input), input.approvedBy),
+    scale: async (ctx, input) => announced(
+      ctx, scale(deps, ctx, { app: input.app, env: input.env, specs: input.specs.map(describeScale), ...approval(input) }).then(asReleaseResult), input.approvedBy,
+    ),
     configSet: async (ctx, input) => {
       // Secret values are never in job data; this worker takes clear values only (see job-schema.ts).
       if (input.secrets.length > 0) throw refuse('config-set jobs naming secrets are not supported by this worker yet: set secrets with the CLI');
       if (input.group !== undefined && input.group !== 'app') throw refuse(`config-set jobs for the "${input.group}" group are not supported yet`);
-      return announced(ctx, configSet(deps, ctx, { app: input.app, env: input.env, variables: input.values }).then(asReleaseResult));
+      return announced(ctx, configSet(deps, ctx, { app: input.app, env: input.env, variables: input.values, ...approval(input) }).then(asReleaseResult), input.approvedBy);
     },
-    configUnset: (ctx, input) => announced(ctx, configUnset(deps, ctx, input).then(asReleaseResult)),
+    configUnset: (ctx, input) => announced(ctx, configUnset(deps, ctx, input).then(asReleaseResult), input.approvedBy),
   };
 }
 

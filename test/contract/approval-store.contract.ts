@@ -1,18 +1,21 @@
 // The ApprovalStore contract, run on the in-memory fake and on Redis alike.
 import { describe, expect, it } from 'vitest';
-import { decideStored } from '../../src/core/commands/approval-flow.js';
+import { decideStored, expireStored } from '../../src/core/commands/approval-flow.js';
 import { createApproval, type ApprovalRequest } from '../../src/core/commands/approval.js';
 import type { ApprovalStore } from '../../src/core/ports/approval-store.js';
 
 const NOW = new Date('2026-11-30T10:00:00Z');
 const SHA = 'a'.repeat(40);
 
-export function request(id: string): ApprovalRequest {
+export function request(id: string, now = NOW, expiresMinutes = 60): ApprovalRequest {
   return createApproval({
     id, app: 'mary', env: 'production', sha: SHA, configHash: 'c0ffee', operation: 'deploy mary@v1 to production',
-    requester: { id: 'U0BOB', name: 'bob' }, approvers: ['alice', 'carol'], expiresMinutes: 60,
-  }, NOW);
+    requester: { id: 'U0BOB', name: 'bob' }, approvers: ['alice', 'carol'], expiresMinutes,
+  }, now);
 }
+
+const minutes = (from: Date, n: number): Date => new Date(from.getTime() + n * 60_000);
+const ids = (requests: readonly ApprovalRequest[]): string[] => requests.map((r) => r.id);
 
 const click = (name: string) => ({ action: 'approve' as const, by: { id: `U0${name.toUpperCase()}`, name, teams: [] }, at: NOW, current: { sha: SHA, configHash: 'c0ffee' } });
 
@@ -49,6 +52,48 @@ export function approvalStoreContract(name: string, open: () => ApprovalStore): 
       const lost = [a, b].find((d) => !d.ok);
       expect(lost).toMatchObject({ ok: false, code: 'already-decided', message: `this request is already approved by ${winner}` });
       expect((await open().get(r.id))?.version).toBe(2);
+    });
+
+    // The store is shared by the concurrent tests: each test lists around its own times (years
+    // before the other tests' requests, which expire on NOW + 60 min).
+    it('lists pending requests due by a time, soonest expiry first, at most `limit`; decided ones leave the list', async () => {
+      const store = open();
+      const t0 = new Date('2001-01-01T00:00:00Z');
+      const tag = Math.random();
+      const [a, b, c, d] = [[30, 'a'], [10, 'b'], [60, 'c'], [20, 'd']].map(([m, n]) => request(`${n}-${tag}`, t0, Number(m)));
+      for (const r of [a!, b!, c!, d!]) expect(await store.create(r)).toBe(true);
+      expect(ids(await open().listPending({ expiringBy: minutes(t0, 30) }))).toEqual([b!.id, d!.id, a!.id]);
+      const rejected = { ...d!, state: 'rejected' as const, version: 2 };
+      expect(await open().compareAndSet(d!.id, 1, rejected)).toEqual({ ok: true });
+      expect(await store.listPending({ expiringBy: minutes(t0, 30) })).toEqual([b, a]);
+      expect(ids(await open().listPending({ expiringBy: minutes(t0, 30), limit: 1 }))).toEqual([b!.id]);
+      expect(ids(await store.listPending({ expiringBy: minutes(t0, 10) }))).toEqual([b!.id]);
+      expect(await store.listPending({ expiringBy: minutes(t0, 9) })).toEqual([]);
+      expect(ids(await open().listPending({ limit: 1_000 })).filter((id) => id.endsWith(`-${tag}`))).toEqual([b!.id, a!.id, c!.id]);
+    });
+
+    it('keeps a request listed while a write leaves it pending, with its expiry as written', async () => {
+      const store = open();
+      const t0 = new Date('2002-01-01T00:00:00Z');
+      const r = request(`r-${Math.random()}`, t0, 30);
+      await store.create(r);
+      const later = { ...r, expiresAt: minutes(t0, 90).toISOString(), version: 2 };
+      expect(await open().compareAndSet(r.id, 1, later)).toEqual({ ok: true });
+      expect(ids(await store.listPending({ expiringBy: minutes(t0, 60) }))).not.toContain(r.id);
+      expect(await open().listPending({ expiringBy: minutes(t0, 90) })).toContainEqual(later);
+    });
+
+    it('records one expiry when two sweeps expire the same request at once', async () => {
+      const t0 = new Date('2003-01-01T00:00:00Z');
+      const r = request(`r-${Math.random()}`, t0, 60);
+      await open().create(r);
+      const due = (await open().listPending({ expiringBy: minutes(t0, 61) })).filter((p) => p.id === r.id);
+      expect(due).toEqual([r]);
+      const results = await Promise.all([expireStored(open(), r, minutes(t0, 61)), expireStored(open(), r, minutes(t0, 61))]);
+      expect(results.filter((x) => x.expired)).toHaveLength(1);
+      for (const x of results) expect(x.request).toMatchObject({ state: 'expired', version: 2 });
+      expect(await open().get(r.id)).toMatchObject({ state: 'expired', version: 2 });
+      expect(ids(await open().listPending({ expiringBy: minutes(t0, 61) }))).not.toContain(r.id);
     });
   });
 }

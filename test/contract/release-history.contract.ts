@@ -131,6 +131,17 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       expect(error.code).toBe(ErrorCode.BadInput);
     });
 
+    it('names who approved a pin and an unpin in their commits', async () => {
+      const world = await makeWorld();
+      const history = world.open();
+      const { commit } = await history.record(release());
+      await history.pin('mary', 'dev3', { commit, reason: 'rolled back by bob', by: 'bob', approvedBy: 'carol' });
+      expect(await world.open().getPin('mary', 'dev3')).toMatchObject({ commit, by: 'bob', approvedBy: 'carol' });
+      expect(await world.dumpRemote()).toContain('Approved-By: carol');
+      await history.unpin('mary', 'dev3', 'bob', 'dave');
+      expect(await world.dumpRemote()).toContain('Approved-By: dave');
+    });
+
     it('lands concurrent writes of several writers without losing any', async () => {
       const world = await makeWorld();
       const writers = [world.open(), world.open()];

@@ -1,7 +1,8 @@
 // The Slack bot on real parts for tests: Bolt's HTTP receiver on a free port with its WebClient
 // pointed at the Slack API stand-in, BullMQ and the approval store on the test redis-server
 // (or on `redisUrl`, e.g. a closed port), and the release fixture's config, git and simulator.
-// Approval time is a manual clock; everything is closed when the test finishes.
+// Approval time is a manual clock, and the sweep of expired approvals (started as `nestor bot`
+// starts it) ticks only on `sweepTimers.fire()`; everything is closed when the test finishes.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -12,10 +13,12 @@ import { BullmqJobQueue } from '../../src/adapters/queue/bullmq-queue.js';
 import { RedisApprovalPostings } from '../../src/adapters/redis/redis-approval-postings.js';
 import { RedisApprovalStore } from '../../src/adapters/redis/redis-approval-store.js';
 import { buildBoltApp } from '../../src/adapters/slack/bolt-app.js';
+import { startApprovalSweeper } from '../../src/adapters/slack/bot/approval-sweep.js';
 import type { BotServices } from '../../src/adapters/slack/bot/bot-services.js';
 import { policyFromConfig } from '../../src/adapters/slack/bot/environment-policy.js';
 import { producerRedis } from '../../src/main/bot.js';
 import { nestorLogger } from '../../src/main/logger.js';
+import { ManualIntervals } from './manual-clock.js';
 import type { ReleaseFixture } from './release-fixture.js';
 import { redisUrl, uniqueName } from './redis.js';
 import { startSlackApiStandin, type RecordedCall, type SlackApiStandin } from './slack-api-standin.js';
@@ -31,6 +34,10 @@ export interface BotWorld {
   queue: BullmqJobQueue;
   services: BotServices;
   redis: Redis;
+  /** The key prefix of the approval store (another client of the same store: another bot). */
+  prefix: string;
+  /** The timer of the bot's approval sweep: `fire()` runs a pass and resolves when it is done. */
+  sweepTimers: ManualIntervals;
   /** Every log line, parsed. */
   logs: Record<string, unknown>[];
   advance(ms: number): void;
@@ -70,9 +77,12 @@ export async function botWorld(ctx: TestContext, fixture: ReleaseFixture, option
   const app = buildBoltApp({ signingSecret: SECRET, token: TOKEN, clientOptions: { slackApiUrl: slack.apiUrl }, services });
   const server = (await app.start(0)) as Server;
   closers.push(() => app.stop());
+  const sweepTimers = new ManualIntervals();
+  const sweeper = startApprovalSweeper(services, app.client, { timers: sweepTimers });
+  closers.push(() => sweeper.stop());
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
   return {
-    url, slack, app, queue, services, redis, logs,
+    url, slack, app, queue, services, redis, prefix, sweepTimers, logs,
     advance: (ms) => void (now += ms),
     send: (request) => sendToSlackReceiver(url, request),
     response: (id, text) => slack.waitForCall('response_url', (c) => c.args['id'] === id && JSON.stringify(c.args).includes(text)),

@@ -58,3 +58,32 @@ export class ManualClock {
     await settle();
   }
 }
+
+/**
+ * Interval timers that tick only when a test says so (the IntervalTimers shape of
+ * adapters/slack/bot/approval-sweep.ts): `fire()` runs every live tick and resolves once they
+ * have all finished, so a test waits on the work itself, never on time.
+ */
+export class ManualIntervals {
+  private readonly ticks = new Map<number, () => Promise<void>>();
+  private next = 0;
+
+  readonly setInterval = (tick: () => Promise<void>, _ms: number): unknown => {
+    const handle = ++this.next;
+    this.ticks.set(handle, tick);
+    return handle;
+  };
+
+  readonly clearInterval = (handle: unknown): void => {
+    this.ticks.delete(handle as number);
+  };
+
+  /** Live intervals. */
+  get active(): number {
+    return this.ticks.size;
+  }
+
+  async fire(): Promise<void> {
+    await Promise.all([...this.ticks.values()].map((tick) => tick()));
+  }
+}

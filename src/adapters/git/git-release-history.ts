@@ -124,13 +124,13 @@ export class GitReleaseHistory implements ReleaseHistory {
     });
   }
 
-  async unpin(app: string, env: string, by: string): Promise<void> {
+  async unpin(app: string, env: string, by: string, approvedBy?: string): Promise<void> {
     const dir = releaseDir(app, env);
     return this.fresh(async () => {
       const file = join(this.clone.dir, dir, PIN_FILE);
       if (!existsSync(file)) return;
       await rm(file);
-      if (await this.clone.commit([dir], pinMessage(app, env, undefined, by))) await this.publishOrPending();
+      if (await this.clone.commit([dir], pinMessage(app, env, undefined, by, approvedBy))) await this.publishOrPending();
     });
   }
 

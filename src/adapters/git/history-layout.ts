@@ -46,7 +46,7 @@ export function releaseMessage(input: RecordInput): string {
   return composeMessage(input.message ?? defaultSubject(input), trailers);
 }
 
-export function pinMessage(app: string, env: string, pin: Pin | undefined, by: string): string {
+export function pinMessage(app: string, env: string, pin: Pin | undefined, by: string, approvedBy = pin?.approvedBy): string {
   const subject = pin
     ? `pin ${app} in ${env} to ${pin.commit.slice(0, 7)} by ${by}: ${pin.reason}`
     : `unpin ${app} in ${env} by ${by}`;
@@ -55,6 +55,7 @@ export function pinMessage(app: string, env: string, pin: Pin | undefined, by: s
     ['Nestor-App', app],
     ['Nestor-Env', env],
     ['Nestor-User', by],
+    ['Approved-By', approvedBy],
   ]);
 }
 

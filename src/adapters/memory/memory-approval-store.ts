@@ -1,8 +1,8 @@
 // The in-memory ApprovalStore: the fake for tests and the store of the single-process shell.
 // Each call yields once before touching the map, so concurrent callers interleave as they
 // would against Redis.
-import type { ApprovalRequest } from '../../core/commands/approval.js';
-import type { ApprovalStore, CasResult } from '../../core/ports/approval-store.js';
+import { ApprovalState, type ApprovalRequest } from '../../core/commands/approval.js';
+import { DEFAULT_PENDING_LIMIT, type ApprovalStore, type CasResult, type PendingQuery } from '../../core/ports/approval-store.js';
 
 const copy = (r: ApprovalRequest): ApprovalRequest => structuredClone(r);
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -29,5 +29,15 @@ export class MemoryApprovalStore implements ApprovalStore {
     if (stored === undefined || stored.version !== expectedVersion) return { ok: false, current: stored && copy(stored) };
     this.requests.set(id, copy(next));
     return { ok: true };
+  }
+
+  async listPending(query: PendingQuery = {}): Promise<ApprovalRequest[]> {
+    await tick();
+    const by = query.expiringBy?.getTime() ?? Infinity;
+    return [...this.requests.values()]
+      .filter((r) => r.state === ApprovalState.Pending && Date.parse(r.expiresAt) <= by)
+      .sort((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, query.limit ?? DEFAULT_PENDING_LIMIT)
+      .map(copy);
   }
 }

@@ -1,10 +1,13 @@
 // The ApprovalStore port on Redis, shared by every bot process. A request is one JSON string
 // under `<prefix><id>` with its version in a hash field beside it; compare-and-set is one Lua
 // script (read the version, compare, write both), so two decisions at once give one winner.
-// Requests are kept `keepSeconds` (default 7 days) after their last write.
+// Pending requests are also in a sorted set scored by their expiry (`<prefix>@pending`, so no
+// request id may be `@pending`), kept in step by the same scripts: a write leaving a request
+// pending (re)scores it, any other write removes it. Requests are kept `keepSeconds` (default 7
+// days) after their last write; an index entry whose request is gone is dropped when listed.
 import type { Redis } from 'ioredis';
-import type { ApprovalRequest } from '../../core/commands/approval.js';
-import type { ApprovalStore, CasResult } from '../../core/ports/approval-store.js';
+import { ApprovalState, type ApprovalRequest } from '../../core/commands/approval.js';
+import { DEFAULT_PENDING_LIMIT, type ApprovalStore, type CasResult, type PendingQuery } from '../../core/ports/approval-store.js';
 import { RedisScript } from './redis-script.js';
 
 export interface RedisApprovalStoreOptions {
@@ -14,40 +17,63 @@ export interface RedisApprovalStoreOptions {
   keepSeconds?: number;
 }
 
-// KEYS[1] request; ARGV: json, version, ttl -> 1 created, 0 taken
+// KEYS[1] request, KEYS[2] pending index; ARGV: json, version, ttl, expiry ms ('' unless pending), id -> 1 created, 0 taken
 const CREATE = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], 'json', ARGV[1], 'version', ARGV[2])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+if ARGV[4] ~= '' then redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5]) end
 return 1
 `);
 
-// KEYS[1] request; ARGV: expected version, json, new version, ttl -> {1} written, {0, json|false}
+// KEYS[1] request, KEYS[2] pending index; ARGV: expected version, json, new version, ttl,
+// expiry ms ('' unless pending), id -> {1} written, {0, json|false}
 const CAS = new RedisScript(`
 local stored = redis.call('HMGET', KEYS[1], 'version', 'json')
 if not stored[1] or stored[1] ~= ARGV[1] then return {0, stored[2]} end
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', ARGV[3])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
+if ARGV[5] ~= '' then redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6]) else redis.call('ZREM', KEYS[2], ARGV[6]) end
 return {1}
+`);
+
+// KEYS[1] pending index; ARGV: max expiry ms (or +inf), limit, request key prefix -> the JSON of
+// each listed request, soonest expiry first; entries whose request expired are removed.
+const LIST_PENDING = new RedisScript(`
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local out = {}
+for _, id in ipairs(ids) do
+  local json = redis.call('HGET', ARGV[3] .. id, 'json')
+  if json then table.insert(out, json) else redis.call('ZREM', KEYS[1], id) end
+end
+return out
 `);
 
 function parse(json: unknown): ApprovalRequest | undefined {
   return typeof json === 'string' ? (JSON.parse(json) as ApprovalRequest) : undefined;
 }
 
+/** The index score of a request: its expiry in ms while pending, '' (not indexed) otherwise. */
+function pendingScore(request: ApprovalRequest): string {
+  return request.state === ApprovalState.Pending ? String(Date.parse(request.expiresAt)) : '';
+}
+
 export class RedisApprovalStore implements ApprovalStore {
   private readonly redis: Redis;
   private readonly prefix: string;
   private readonly ttl: number;
+  private readonly pendingKey: string;
 
   constructor(options: RedisApprovalStoreOptions) {
     this.redis = options.redis;
     this.prefix = options.prefix ?? 'nestor:approval:';
     this.ttl = options.keepSeconds ?? 7 * 86_400;
+    this.pendingKey = `${this.prefix}@pending`;
   }
 
   async create(request: ApprovalRequest): Promise<boolean> {
-    const created = await CREATE.run(this.redis, [this.key(request.id)], [JSON.stringify(request), String(request.version), this.ttl]);
+    const args = [JSON.stringify(request), String(request.version), this.ttl, pendingScore(request), request.id];
+    const created = await CREATE.run(this.redis, [this.key(request.id), this.pendingKey], args);
     return created === 1;
   }
 
@@ -56,9 +82,17 @@ export class RedisApprovalStore implements ApprovalStore {
   }
 
   async compareAndSet(id: string, expectedVersion: number, next: ApprovalRequest): Promise<CasResult> {
-    const args = [String(expectedVersion), JSON.stringify(next), String(next.version), this.ttl];
-    const [written, current] = (await CAS.run(this.redis, [this.key(id)], args)) as [number, string | null | undefined];
+    const args = [String(expectedVersion), JSON.stringify(next), String(next.version), this.ttl, pendingScore(next), id];
+    const [written, current] = (await CAS.run(this.redis, [this.key(id), this.pendingKey], args)) as [number, string | null | undefined];
     return written === 1 ? { ok: true } : { ok: false, current: parse(current) };
+  }
+
+  async listPending(query: PendingQuery = {}): Promise<ApprovalRequest[]> {
+    const max = query.expiringBy === undefined ? '+inf' : String(query.expiringBy.getTime());
+    const limit = Math.max(0, Math.floor(query.limit ?? DEFAULT_PENDING_LIMIT));
+    if (limit === 0) return [];
+    const jsons = (await LIST_PENDING.run(this.redis, [this.pendingKey], [max, limit, this.prefix])) as string[];
+    return jsons.map((json) => JSON.parse(json) as ApprovalRequest).filter((r) => r.state === ApprovalState.Pending);
   }
 
   private key(id: string): string {

@@ -23,10 +23,17 @@ export async function decideStored(store: ApprovalStore, id: string, decision: D
   return { ok: false, code: 'already-decided', message: 'this request changed while being decided; look at it again' };
 }
 
-/** Records the expiry of a pending request past its time; a lost race is harmless. */
-export async function expireStored(store: ApprovalStore, request: ApprovalRequest, now: Date): Promise<ApprovalRequest> {
+export interface StoredExpiry {
+  /** The request as it now is (as stored, when another write got there first). */
+  request: ApprovalRequest;
+  /** True only for the call that recorded the expiry: of two sweeps at once, exactly one. */
+  expired: boolean;
+}
+
+/** Records the expiry of a pending request past its time, by compare-and-set; a lost race is harmless. */
+export async function expireStored(store: ApprovalStore, request: ApprovalRequest, now: Date): Promise<StoredExpiry> {
   const expired = expire(request, now);
-  if (expired === request) return request;
+  if (expired === request) return { request, expired: false };
   const written = await store.compareAndSet(request.id, request.version, expired);
-  return written.ok ? expired : (written.current ?? request);
+  return written.ok ? { request: expired, expired: true } : { request: written.current ?? request, expired: false };
 }

@@ -29,12 +29,14 @@ export const CliOrigin = Type.Object({ kind: Type.Literal('cli'), host: Type.Opt
 export const JobOrigin = Type.Union([SlackOrigin, CliOrigin], { description: 'a slack or cli origin' });
 
 const common = { user, origin: JobOrigin } as const;
+/** Who approved the change, when its environment asks for approval: the history commit names them. */
+const approvedBy = Type.Optional(user);
 const appEnv = { app: dnsName('an app name (DNS-1123 label)'), env: dnsName('an environment name (DNS-1123 label)') } as const;
 
 export const DeployJob = Type.Object({
   kind: Type.Literal('deploy'), ...appEnv,
   ref: Type.String({ format: 'git-ref', minLength: 1, maxLength: 200, description: 'a branch, tag or commit sha' }),
-  approvedBy: Type.Optional(user),
+  approvedBy,
   dryRun: Type.Optional(Type.Boolean()),
   forceConflicts: Type.Optional(Type.Boolean()),
   trigger: Type.Union([Type.Literal('user'), Type.Literal('schedule')], { description: 'user or schedule' }),
@@ -44,6 +46,7 @@ export const DeployJob = Type.Object({
 export const RollbackJob = Type.Object({
   kind: Type.Literal('rollback'), ...appEnv,
   commit: Type.Optional(Type.String({ pattern: '^[0-9a-f]{4,40}$', description: 'a history commit (4 to 40 hex digits)' })),
+  approvedBy,
   ...common,
 }, strict);
 
@@ -55,6 +58,7 @@ export const ScaleSpecSchema = Type.Object({
 export const ScaleJob = Type.Object({
   kind: Type.Literal('scale'), ...appEnv,
   specs: Type.Array(ScaleSpecSchema, { minItems: 1, maxItems: 50 }),
+  approvedBy,
   ...common,
 }, strict);
 
@@ -66,12 +70,14 @@ export const ConfigSetJob = Type.Object({
   values: Type.Record(Type.String(), Type.String({ maxLength: 32_768 }), { propertyNames: { pattern: ENV_KEY }, maxProperties: 200 }),
   /** Names of secret keys whose values are already in the app's Kubernetes Secret. */
   secrets: Type.Array(envKey, { maxItems: 200, uniqueItems: true }),
+  approvedBy,
   ...common,
 }, strict);
 
 export const ConfigUnsetJob = Type.Object({
   kind: Type.Literal('config-unset'), ...appEnv,
   keys: Type.Array(envKey, { minItems: 1, maxItems: 200, uniqueItems: true }),
+  approvedBy,
   ...common,
 }, strict);
 
@@ -80,6 +86,7 @@ export const DatastoreJob = Type.Object({
   env: dnsName('an environment name (DNS-1123 label)'),
   datastore: Type.Optional(dnsName('a datastore name (DNS-1123 label)')),
   action: Type.Union([Type.Literal('snapshot'), Type.Literal('reset')], { description: 'snapshot or reset' }),
+  approvedBy,
   ...common,
 }, strict);
 

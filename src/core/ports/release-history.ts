@@ -70,6 +70,8 @@ export interface PinInput {
   commit: string;
   reason: string;
   by: string;
+  /** Who approved the change that pins it (a rollback in an environment with `approval`). */
+  approvedBy?: string;
 }
 
 export interface Pin extends PinInput {
@@ -99,7 +101,8 @@ export interface ReleaseHistory {
   /** The release before the latest one: the default target of a rollback. */
   previous(app: string, env: string): Promise<Release | undefined>;
   pin(app: string, env: string, pin: PinInput): Promise<void>;
-  unpin(app: string, env: string, by: string): Promise<void>;
+  /** `approvedBy`: who approved the change that lifts the pin (an approved deploy). */
+  unpin(app: string, env: string, by: string, approvedBy?: string): Promise<void>;
   getPin(app: string, env: string): Promise<Pin | undefined>;
   /** Publishes commits that could not be pushed before; throws HistoryPending if still impossible. */
   flushPending(): Promise<FlushResult>;

@@ -19,12 +19,16 @@ export interface ConfigSetInput {
   variables?: Readonly<Record<string, string>>;
   /** Secret values: to the cluster's Secret; the app file names them only. */
   secrets?: SecretValues;
+  /** Who approved the change (environments with `approval`): recorded in its history commit. */
+  approvedBy?: string;
 }
 
 export interface ConfigUnsetInput {
   app: string;
   env: string;
   keys: readonly string[];
+  /** Who approved the change (environments with `approval`): recorded in its history commit. */
+  approvedBy?: string;
 }
 
 const bad = (message: string): NestorError => new NestorError(ErrorCode.BadInput, message);
@@ -78,6 +82,7 @@ export async function configSet(deps: ReleaseDeps, ctx: ReleaseContext, input: C
   return releaseConfigChange(deps, ctx, {
     app, env, kind: 'config', verb: 'config set', summary: describeKeys(Object.keys(variables), secretNames),
     plan: setPlan(app, env, variables, input.secrets),
+    ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
   });
 }
 
@@ -108,5 +113,6 @@ export async function configUnset(deps: ReleaseDeps, ctx: ReleaseContext, input:
   if (twice.length > 0) throw bad(`${twice[0]} is given twice`);
   return releaseConfigChange(deps, ctx, {
     app, env, kind: 'config', verb: 'config unset', summary: keys.join(', '), plan: unsetPlan(keys),
+    ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
   });
 }

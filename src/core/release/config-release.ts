@@ -41,6 +41,8 @@ export interface ConfigChange {
   /** What changes, names only: `web=3:9 worker=2`, `FOO, secret API_KEY`. */
   summary: string;
   plan: (input: PlanInput) => ChangePlan;
+  /** Who approved the change (environments with `approval`): its release's history commit names them. */
+  approvedBy?: string;
 }
 
 export interface ConfigChangeResult {
@@ -134,6 +136,7 @@ async function releaseCommitted(deps: ReleaseDeps, ctx: ReleaseContext, change: 
       ...(running.procfile === undefined ? {} : { procfile: running.procfile }),
       ...(running.cronfile === undefined ? {} : { cronfile: running.cronfile }),
       message: `${change.verb} ${change.app}@${sha} in ${change.env}: ${change.summary} by ${ctx.user}`,
+      ...(change.approvedBy ? { approvedBy: change.approvedBy } : {}),
     });
   } catch (error) {
     if (!isNestorError(error)) throw error;

@@ -64,7 +64,7 @@ async function deployNow(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployIn
     ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
   });
   if (result.outcome === 'released' && input.trigger !== 'schedule' && pin) {
-    const pending = await unlessPending(ctx, () => deps.history.unpin(app, env, ctx.user));
+    const pending = await unlessPending(ctx, () => deps.history.unpin(app, env, ctx.user, input.approvedBy));
     ctx.onEvent({ type: 'warning', message: `${app} was pinned in ${env}: this deploy replaces the pin` });
     if (pending) return { ...result, historyPending: true };
   }

@@ -4,7 +4,7 @@ import { loadAll } from 'js-yaml';
 import { ErrorCode, NestorError } from '../errors.js';
 import type { KubeObject } from '../ports/cluster.js';
 import type { LoadedConfig } from '../ports/config-source.js';
-import type { Release } from '../ports/release-history.js';
+import type { Release, ReleaseRecord } from '../ports/release-history.js';
 import type { ResolvedRef } from '../ports/source-repo.js';
 import { appConfig } from '../config/index.js';
 import type { ClusterManifests } from '../render/types.js';
@@ -32,11 +32,19 @@ export function manifestsOf(release: Release, contexts: ReadonlyMap<string, stri
   });
 }
 
+/** The restored release's record without who approved it: that approval was for another change. */
+function recordOf(release: Release): ReleaseRecord {
+  const { approvedBy: _approvedBy, ...record } = release.record;
+  return record;
+}
+
 export interface RestoreInput {
   release: Release;
   loaded: LoadedConfig;
   reason: string;
   message: string;
+  /** Who approved this restore (or the change it undoes); never the approver of the release restored. */
+  approvedBy?: string;
 }
 
 /** Applies a recorded release, records a rollback commit and pins the app there. */
@@ -62,11 +70,15 @@ export async function restoreRelease(deps: ReleaseDeps, ctx: ReleaseContext, inp
   const history = await stage(ctx.onEvent, Stage.History, () =>
     recordRelease(deps.history, ctx, {
       app, env, kind: 'rollback', manifestsByCluster: release.manifestsByCluster, message: input.message,
-      record: { ...release.record, user: ctx.user, at: deps.clock.now().toISOString(), jobId: ctx.jobId, previous: release.commit, trailers: { Reason: input.reason } },
+      record: {
+        ...recordOf(release), user: ctx.user, at: deps.clock.now().toISOString(), jobId: ctx.jobId, previous: release.commit,
+        ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}), trailers: { Reason: input.reason },
+      },
     }),
   );
   // Pending like the record when the remote is down: the rollback is applied either way.
-  const pinPending = await unlessPending(ctx, () => deps.history.pin(app, env, { commit: history.commit ?? release.commit, reason: input.reason, by: ctx.user }));
+  const pin = { commit: history.commit ?? release.commit, reason: input.reason, by: ctx.user, ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}) };
+  const pinPending = await unlessPending(ctx, () => deps.history.pin(app, env, pin));
   return {
     outcome: failures.length ? ReleaseOutcome.Failed : ReleaseOutcome.RolledBack, app, env,
     sha: release.sha, ...(release.ref ? { ref: release.ref } : {}), ...(release.record.image ? { image: release.record.image } : {}),
@@ -84,6 +96,8 @@ export interface AutoRollbackInput {
   loaded: LoadedConfig;
   failures: string[];
   attempted: ResolvedRef;
+  /** Who approved the change that failed: its rollback commit names them too. */
+  approvedBy?: string;
 }
 
 /** After a failed rollout: back to the last recorded (good) release, pinned. */
@@ -99,6 +113,7 @@ export async function autoRollback(deps: ReleaseDeps, ctx: ReleaseContext, input
     restoreRelease(deps, ctx, {
       release: last, loaded: input.loaded, reason: failed,
       message: `rollback ${app} to ${last.sha.slice(0, 7)} in ${env} after failed deploy of ${attempted.sha.slice(0, 7)} by ${ctx.user}`,
+      ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
     }),
   );
   return {

@@ -12,6 +12,8 @@ export interface RollbackInput {
   env: string;
   /** A history commit; the release before the latest when omitted. */
   commit?: string;
+  /** Who approved the rollback (environments with `approval`): recorded in its history commit. */
+  approvedBy?: string;
 }
 
 const COMMIT = /^[0-9a-f]{4,40}$/;
@@ -34,7 +36,7 @@ export async function rollback(deps: ReleaseDeps, ctx: ReleaseContext, input: Ro
       return { loaded, release };
     }, (r) => `release ${r.release.commit.slice(0, 7)}: ${r.release.message}`);
     return restoreRelease(deps, ctx, {
-      release, loaded, reason: `rolled back by ${ctx.user}`,
+      release, loaded, reason: `rolled back by ${ctx.user}`, ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
       message: `rollback ${app} to ${release.sha.slice(0, 7)} in ${env} by ${ctx.user}`,
     });
   });

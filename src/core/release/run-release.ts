@@ -71,7 +71,8 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
   await applyAll(ctx, prepared, input.forceConflicts ?? false);
   const failures = await waitAll(deps, ctx, prepared);
   if (failures.length > 0) {
-    return { ...(await autoRollback(deps, ctx, { app, env, loaded, failures, attempted: version })), changes: result.changes, diff: result.diff };
+    const approvedBy = input.approvedBy ? { approvedBy: input.approvedBy } : {};
+    return { ...(await autoRollback(deps, ctx, { app, env, loaded, failures, attempted: version, ...approvedBy })), changes: result.changes, diff: result.diff };
   }
   const history = await stage(ctx.onEvent, Stage.History, () =>
     recordRelease(deps.history, ctx, {

@@ -15,6 +15,8 @@ export interface ScaleInput {
   env: string;
   /** `web=3:9` (3 to 9 replicas), `worker=2` (exactly 2). */
   specs: readonly string[];
+  /** Who approved the change (environments with `approval`): recorded in its history commit. */
+  approvedBy?: string;
 }
 
 export const describeScale = (s: ScaleSpec): string => (s.min === s.max ? `${s.process}=${s.min}` : `${s.process}=${s.min}:${s.max}`);
@@ -53,5 +55,8 @@ export async function scale(deps: ReleaseDeps, ctx: ReleaseContext, input: Scale
     const undo = undoCommand(app, env, merged, specs);
     return { edit: (text) => setScales(text, specs, context), check: checkProcesses(app, env, specs), ...(undo ? { undo } : {}) };
   };
-  return releaseConfigChange(deps, ctx, { app, env, kind: 'scale', verb: 'scale', summary: specs.map(describeScale).join(' '), plan });
+  return releaseConfigChange(deps, ctx, {
+    app, env, kind: 'scale', verb: 'scale', summary: specs.map(describeScale).join(' '), plan,
+    ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
+  });
 }

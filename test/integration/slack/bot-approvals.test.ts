@@ -1,11 +1,21 @@
 // Production approvals through the real bot: the request posted with buttons in the release
 // channel, refused clicks changing nothing, two approvers at once giving one decision, and the
-// approved job pinned to the approved sha and carrying who approved it.
+// approved job pinned to the approved sha and carrying who approved it. Approved rollbacks and
+// scales run by a worker name the approver in their history commit.
+import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { startJobWorker } from '../../../src/adapters/queue/bullmq-worker.js';
+import { RedisLocks } from '../../../src/adapters/redis/redis-locks.js';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
+import { createSlackProgressSink, NOTIFIER_CLIENT_OPTIONS } from '../../../src/adapters/slack/notifier/index.js';
 import { APPROVE_ACTION } from '../../../src/core/commands/replies.js';
-import { botWorld, SECRET, type BotWorld } from '../../support/bot-world.js';
-import { cleanupFixtures } from '../../support/git-fixtures.js';
+import { deploy } from '../../../src/core/release/deploy.js';
+import { workerRunner } from '../../../src/main/worker.js';
+import { announcer } from '../../../src/main/worker-announce.js';
+import { botWorld, SECRET, TOKEN, type BotWorld } from '../../support/bot-world.js';
+import { cleanupFixtures, git } from '../../support/git-fixtures.js';
+import { FAST } from '../../support/queue-world.js';
+import { redisClient, uniqueName } from '../../support/redis.js';
 import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
 import { signedBlockAction, signedSlashCommand } from '../../support/slack-signing.js';
 
@@ -73,5 +83,89 @@ describe('production approvals', () => {
     const updates = world.slack.callsOf('chat.update');
     expect(updates.map((u) => u.args['channel']).sort()).toEqual(['C0DEPLOYS', 'tech-release-prod']);
     for (const u of updates) expect(String(u.args['text'])).toContain(`approved by ${winner}`);
+  });
+});
+
+/** A worker on the bot's queue running the real pipelines on the release fixture; resolves each completed job id. */
+function startWorker(ctx: TestContext, world: BotWorld): { completed(id: string): Promise<void> } {
+  const connection = redisClient({ maxRetriesPerRequest: null });
+  const slack = new WebClient(TOKEN, { ...NOTIFIER_CLIENT_OPTIONS, slackApiUrl: world.slack.apiUrl });
+  const sink = createSlackProgressSink({ slack, tuning: { minIntervalMs: 10 } });
+  const announce = announcer(slack, world.services.logger);
+  const locks = new RedisLocks({ redis: connection, prefix: `${uniqueName('lock')}:` });
+  const runner = { ...workerRunner(f.deps, announce, locks, sink, world.services.logger), lock: { ttlMs: 10_000, waitMs: 10_000, pollMs: 20 } };
+  const worker = startJobWorker({ connection, name: world.queue.queue.name, runner, tuning: FAST });
+  const done = new Map<string, () => void>();
+  const seen = new Set<string>();
+  worker.worker.on('completed', (job) => {
+    seen.add(job.id ?? '');
+    done.get(job.id ?? '')?.();
+  });
+  ctx.onTestFinished(async () => {
+    await worker.close();
+    await Promise.all([sink.flush(), announce.settled()]);
+  });
+  return { completed: (id) => (seen.has(id) ? Promise.resolve() : new Promise((resolve) => done.set(id, resolve))) };
+}
+
+const historyHead = (): string => git(f.historyRemote, 'rev-parse', 'main').trim();
+/** The full messages (subject and trailers) of the history commits after `since`, oldest first. */
+const historyMessagesSince = (since: string): string[] =>
+  git(f.historyRemote, 'log', '--reverse', '--format=%B%x00', `${since}..main`).split('\0').map((m) => m.trim()).filter(Boolean);
+
+async function approvedByCarol(ctx: TestContext, text: string, trigger: string): Promise<{ world: BotWorld; jobId: string; worker: ReturnType<typeof startWorker> }> {
+  const world = await botWorld(ctx, f);
+  const worker = startWorker(ctx, world);
+  await world.send(signedSlashCommand(SECRET, { text, user: BOB, triggerId: trigger, responseUrl: world.slack.responseUrl('ask') }));
+  await world.response('ask', 'waiting for approval by alice or carol');
+  const id = requestKey('T0NESTOR', trigger);
+  await click(world, id, CAROL, 'carol');
+  await world.response('carol', 'approved: ');
+  return { world, jobId: `${id}.approved`, worker };
+}
+
+describe('approved changes other than deploys', () => {
+  it('records who approved a rollback in production in its history commit', async (ctx) => {
+    // Released from a terminal without approval: the approver can only come from the rollback.
+    await deploy(f.deps, f.ctx('alice'), { app: 'mary', env: 'production', ref: 'v1.0.0' });
+    await deploy(f.deps, f.ctx('alice'), { app: 'mary', env: 'production', ref: 'v1.1.0' });
+    const before = historyHead();
+    const { world, jobId, worker } = await approvedByCarol(ctx, 'rollback mary production', 'T.rollback');
+    expect((await world.queue.get(jobId))?.job).toMatchObject({ kind: 'rollback', app: 'mary', env: 'production', user: 'bob', approvedBy: 'carol' });
+    await worker.completed(jobId);
+
+    const latest = await f.history.get('mary', 'production');
+    expect(latest).toMatchObject({ kind: 'rollback', sha: f.app.shas.first, user: 'bob', jobId });
+    expect(latest?.record.approvedBy).toBe('carol');
+    // The rollback's release commit and the pin that holds it there.
+    const messages = historyMessagesSince(before);
+    expect(messages.map((m) => /^Nestor-Kind: (.+)$/m.exec(m)?.[1])).toEqual(['rollback', 'pin']);
+    for (const m of messages) expect(m).toMatch(/^Approved-By: carol$/m);
+    expect(await f.history.getPin('mary', 'production')).toMatchObject({ by: 'bob', approvedBy: 'carol' });
+  });
+
+  it('names the approver of a rollback, not the approver of the release it goes back to', async (ctx) => {
+    await deploy(f.deps, f.ctx('alice'), { app: 'mary', env: 'production', ref: 'v1.0.0', approvedBy: 'alice' });
+    await deploy(f.deps, f.ctx('alice'), { app: 'mary', env: 'production', ref: 'v1.1.0', approvedBy: 'alice' });
+    const before = historyHead();
+    const { jobId, worker } = await approvedByCarol(ctx, 'rollback mary production', 'T.rollback-2');
+    await worker.completed(jobId);
+    expect((await f.history.get('mary', 'production'))?.record.approvedBy).toBe('carol');
+    for (const m of historyMessagesSince(before)) expect(m).not.toContain('Approved-By: alice');
+  });
+
+  it('records who approved a scale in production in its history commit', async (ctx) => {
+    await deploy(f.deps, f.ctx('alice'), { app: 'mary', env: 'production', ref: 'v1.1.0', approvedBy: 'carol' });
+    const before = historyHead();
+    const { world, jobId, worker } = await approvedByCarol(ctx, 'scale mary production web=2', 'T.scale');
+    expect((await world.queue.get(jobId))?.job).toMatchObject({ kind: 'scale', user: 'bob', approvedBy: 'carol' });
+    await worker.completed(jobId);
+
+    const latest = await f.history.get('mary', 'production');
+    expect(latest).toMatchObject({ kind: 'scale', sha: f.app.shas.second, user: 'bob', jobId });
+    expect(latest?.record.approvedBy).toBe('carol');
+    const messages = historyMessagesSince(before);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toMatch(/^Approved-By: carol$/m);
   });
 });

@@ -113,7 +113,9 @@ describe('decideStored over an ApprovalStore', () => {
     const store = new MemoryApprovalStore();
     await store.create(request());
     const stored = (await store.get('apr-1'))!;
-    expect((await expireStored(store, stored, at(61))).state).toBe('expired');
+    expect(await expireStored(store, stored, at(59))).toEqual({ request: stored, expired: false });
+    expect(await expireStored(store, stored, at(61))).toMatchObject({ request: { state: 'expired', version: 2 }, expired: true });
+    expect(await expireStored(store, stored, at(61))).toMatchObject({ request: { state: 'expired', version: 2 }, expired: false });
     expect((await store.get('apr-1'))?.state).toBe('expired');
   });
 });

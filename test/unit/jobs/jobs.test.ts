@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryJobQueue } from '../../../src/adapters/memory/memory-job-queue.js';
 import { MemoryLocks } from '../../../src/adapters/memory/memory-locks.js';
+import { approvedJob } from '../../../src/adapters/slack/bot/approval-binding.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { jobHandlers } from '../../../src/core/jobs/job-handlers.js';
 import type { Job } from '../../../src/core/jobs/job-schema.js';
@@ -24,6 +25,10 @@ describe('parseJob', () => {
     for (const job of valid) expect(parseJob(structuredClone(job))).toEqual(job);
   });
 
+  it('accepts who approved it on every kind of job', () => {
+    for (const job of valid) expect(parseJob({ ...structuredClone(job), approvedBy: 'carol' })).toEqual({ ...job, approvedBy: 'carol' });
+  });
+
   it('refuses bad payloads with one line naming the field, never the value', () => {
     const setJob = valid[3] as Extract<Job, { kind: 'config-set' }>;
     const cases: [unknown, string][] = [
@@ -35,10 +40,24 @@ describe('parseJob', () => {
       [{ ...setJob, values: { TOKEN: '$SLACK_BOT_TOKEN' }, secrets: [] }, "invalid config-set job: TOKEN: a value of the form $NAME reads Nestor's own environment and cannot be set by a command"],
       [{ ...setJob, values: {}, secrets: [] }, 'invalid config-set job: no value and no secret to set'],
       [{ ...setJob, secretValues: { STRIPE_KEY: 'sk_live_123' } }, 'invalid config-set job: unknown field "secretValues"'],
+      [{ ...valid[1], approvedBy: 'carol\nApproved-By: mallory' }, 'invalid rollback job: approvedBy: expected a user id such as U012ABCDEF or alice'],
+      [{ ...valid[2], approvedBy: '' }, 'invalid scale job: approvedBy: expected a user id such as U012ABCDEF or alice'],
+      [{ ...valid[2], approvedBy: 'carol', approver: 'carol' }, 'invalid scale job: unknown field "approver"'],
     ];
     for (const [data, message] of cases) {
       expect(() => parseJob(data)).toThrow(message);
       expect(() => parseJob(data)).toThrow(expect.objectContaining({ code: ErrorCode.BadInput }));
+    }
+  });
+});
+
+describe('approvedJob', () => {
+  it('carries who approved on every kind of job (still a valid payload); a deploy is pinned to the approved sha', () => {
+    const binding = { app: 'mary', env: 'production', sha: 'f'.repeat(40), configHash: 'c0ffee' };
+    for (const job of valid) {
+      const approved = approvedJob(structuredClone(job), binding, 'carol');
+      expect(parseJob(structuredClone(approved))).toEqual(approved);
+      expect(approved).toEqual(job.kind === 'deploy' ? { ...job, ref: binding.sha, approvedBy: 'carol' } : { ...job, approvedBy: 'carol' });
     }
   });
 });
@@ -63,6 +82,25 @@ describe('runJob on the in-memory queue', () => {
     expect(await queue.get('m-1')).toMatchObject({ state: 'completed', result: { outcome: 'released', message: 'deployed', commit: 'c1', sha: 'a'.repeat(40), historyPending: false } });
     expect(sink.of('m-1').map((u) => u.type)).toEqual(['started', 'event', 'completed']);
     expect(await queue.get('m-2')).toMatchObject({ state: 'failed', error: 'this worker cannot run datastore jobs yet' });
+  });
+
+  it('gives the pipelines of rollback, scale and config changes who approved them', async () => {
+    const inputs: Record<string, unknown> = {};
+    const released = (app: string, env: string): ReleaseResult => ({ outcome: 'released', message: 'ok', historyPending: false, diff: '', changes: [], failures: [], app, env });
+    const handlers = jobHandlers({
+      rollback: async (_ctx, input) => ((inputs['rollback'] = input), released(input.app, input.env)),
+      scale: async (_ctx, input) => ((inputs['scale'] = input), released(input.app, input.env)),
+      configSet: async (_ctx, input) => ((inputs['config-set'] = input), released(input.app, input.env)),
+      configUnset: async (_ctx, input) => ((inputs['config-unset'] = input), released(input.app, input.env)),
+    });
+    const queue = new MemoryJobQueue();
+    const deps = runnerDeps(new MemoryLocks(), handlers, new RecordingSink());
+    for (const job of valid.slice(1, 5)) {
+      await queue.enqueue({ ...job, approvedBy: 'carol' }, { idempotencyKey: `a-${job.kind}` });
+      await queue.runNext(deps);
+    }
+    expect(Object.keys(inputs).sort()).toEqual(['config-set', 'config-unset', 'rollback', 'scale']);
+    for (const input of Object.values(inputs)) expect(input).toMatchObject({ approvedBy: 'carol' });
   });
 
   it('leaves a retryable failure for a later attempt and fails a non-retryable one', async () => {

@@ -117,9 +117,9 @@ export class FakeReleaseHistory implements ReleaseHistory {
     this.publish();
   }
 
-  async unpin(app: string, env: string, by: string): Promise<void> {
+  async unpin(app: string, env: string, by: string, approvedBy?: string): Promise<void> {
     const dir = layout.releaseDir(app, env);
-    if (this.commitChange(layout.pinMessage(app, env, undefined, by), (tree) => tree.delete(`${dir}/${layout.PIN_FILE}`))) {
+    if (this.commitChange(layout.pinMessage(app, env, undefined, by, approvedBy), (tree) => tree.delete(`${dir}/${layout.PIN_FILE}`))) {
       this.publish();
     }
   }

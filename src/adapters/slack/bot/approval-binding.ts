@@ -41,8 +41,11 @@ async function rollbackTarget(history: ReleaseHistory, app: string, env: string,
   return commit ? history.get(app, env, commit) : history.previous(app, env);
 }
 
-/** The job to enqueue once approved: a deploy pinned to the approved sha, with who approved it. */
+/**
+ * The job to enqueue once approved, carrying who approved it (every kind: its history commit
+ * names the approver); a deploy is also pinned to the approved sha.
+ */
 export function approvedJob(job: Job, binding: ApprovalBinding, approvedBy: string): Job {
-  if (job.kind !== 'deploy') return job;
-  return { ...job, ref: binding.sha, approvedBy };
+  if (job.kind === 'deploy') return { ...job, ref: binding.sha, approvedBy };
+  return { ...job, approvedBy };
 }

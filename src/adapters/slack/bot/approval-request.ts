@@ -54,7 +54,7 @@ async function postCopy(services: BotServices, client: SlackClient, request: App
 }
 
 /** Every copy shows the request as it now is (who decided); a copy that fails is logged. */
-export async function updateCopies(services: BotServices, client: SlackClient, request: ApprovalRequest, copies: readonly MessageCopy[]): Promise<void> {
+export async function updateCopies(services: Pick<BotServices, 'logger'>, client: SlackClient, request: ApprovalRequest, copies: readonly MessageCopy[]): Promise<void> {
   const body = toBlockKit(approvalMessage(request));
   await Promise.all(copies.map(async (copy) => {
     try {
