@@ -8,12 +8,12 @@ import type { Command } from 'commander';
 import type { CliIo } from '../adapters/cli/cli-context.js';
 import { startDemoWorld, type DemoWorld } from '../adapters/shell/demo-world.js';
 import { randomUUID } from 'node:crypto';
+import { runApproved } from '../adapters/shell/run-approved.js';
 import { approveAtPrompt } from '../adapters/shell/shell-approval.js';
 import { isMutating } from '../core/commands/command.js';
 import { parseCommand } from '../core/commands/parse-command.js';
 import { tokenize } from '../core/commands/tokenize.js';
 import { isNestorError } from '../core/errors.js';
-import { deploy } from '../core/release/deploy.js';
 import { describeEvent, type ReleaseEvent } from '../core/release/events.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
 
@@ -78,11 +78,10 @@ async function runLine(text: string, io: CliIo, run: RunCommand, ask: (q: string
     const actor = { id: io.user, name: io.user, teams: [] };
     const approval = await approveAtPrompt({ deps, actor, ask, say: (l) => io.out(`${l}\n`), now: () => new Date() }, parsed.command);
     if (!approval.go) return;
-    if (approval.approvedBy && parsed.command.kind === 'deploy' && approval.sha) {
-      const { app, env } = parsed.command;
+    if (approval.approvedBy) {
       const onEvent = (e: ReleaseEvent) => io.out(`${describeEvent(e)}\n`);
-      const result = await deploy(deps, { user: io.user, jobId: `shell-${randomUUID()}`, onEvent }, { app, env, ref: approval.sha, approvedBy: approval.approvedBy });
-      io.out(`${result.message}\n`);
+      const ctx = { user: io.user, jobId: `shell-${randomUUID()}`, onEvent };
+      io.out(`${await runApproved(deps, ctx, parsed.command, { approvedBy: approval.approvedBy, ...(approval.sha ? { sha: approval.sha } : {}) })}\n`);
       return;
     }
   } catch (e) {

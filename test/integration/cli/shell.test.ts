@@ -48,6 +48,7 @@ describe('nestor shell', () => {
       'deploy pricing main production', 'mallory',
       'deploy pricing main production', '',
       'deploy pricing main production', 'carol',
+      'scale pricing production web=2:4', 'alice',
       'history pricing production',
     ];
     await runShell(Readable.from(lines.map((l) => `${l}\n`)), io, main, world);
@@ -58,6 +59,11 @@ describe('nestor shell', () => {
     expect(out).toContain('cancelled: nothing was changed');
     expect(out).toContain('approved by carol');
     expect(out).toMatch(/deployed pricing@[0-9a-f]{7} to production\n/);
-    expect(out.match(/\[apply\] started/g)).toHaveLength(1);
+    expect(out).toMatch(/approval needed: scale pricing in production/);
+    expect(out.match(/approved by (carol|alice)\n/g)).toEqual(['approved by carol\n', 'approved by alice\n']);
+    expect(out).not.toContain('nestor:');
+    expect(out.match(/\[apply\] started/g)).toHaveLength(2);
+    const hpa = world.sim.store.list(typeOf('HorizontalPodAutoscaler'), 'production').find((h) => h.metadata.name === 'pricing-web');
+    expect(hpa?.spec).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
   });
 });
