@@ -1,12 +1,13 @@
 // Production approvals in the terminal: the same rules as the Slack buttons (a listed approver,
 // not the requester, before expiry, for exactly this commit and config), asked at the prompt.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createApproval, decide, type ApprovalBinding } from '../../core/commands/approval.js';
 import { authorize, type Actor } from '../../core/commands/authorize.js';
-import { describeCommand, isMutating, type Command } from '../../core/commands/command.js';
+import { describeCommand, isMutating, type Command, type MutatingCommand } from '../../core/commands/command.js';
 import { appConfig } from '../../core/config/index.js';
 import type { ReleaseDeps } from '../../core/release/release-deps.js';
 import { bindingOf } from '../slack/bot/approval-binding.js';
+import { jobOfCommand } from '../slack/bot/job-of-command.js';
 
 export type ApprovalOutcome = { go: true; approvedBy?: string; sha?: string } | { go: false };
 
@@ -18,23 +19,11 @@ export interface PromptApproval {
   now(): Date;
 }
 
-function jobOf(command: Command, user: string) {
-  const origin = { kind: 'cli' as const };
-  switch (command.kind) {
-    case 'deploy': return { kind: 'deploy' as const, app: command.app, env: command.env, ref: command.ref, user, origin, trigger: 'user' as const };
-    case 'rollback': return { kind: 'rollback' as const, app: command.app, env: command.env, user, origin, ...(command.commit ? { commit: command.commit } : {}) };
-    default: return undefined;
-  }
-}
-
-/** Deploys and rollbacks bind as in Slack; other changes bind the running release and the config. */
-async function bind(p: PromptApproval, command: Command & { app: string; env: string }): Promise<ApprovalBinding> {
-  const job = jobOf(command, p.actor.name);
-  if (job) return bindingOf(p.deps, job);
-  const { tree } = await p.deps.config.load();
-  const latest = await p.deps.history.get(command.app, command.env);
-  const configHash = createHash('sha256').update(JSON.stringify(appConfig(tree, command.app, command.env).config)).digest('hex').slice(0, 16);
-  return { app: command.app, env: command.env, sha: latest?.sha ?? '0'.repeat(40), configHash };
+/** Bound as a Slack request would be: a deploy to the sha its ref resolves to, others to the running release. */
+function bind(p: PromptApproval, command: MutatingCommand): Promise<ApprovalBinding> {
+  // The binding never reads values; a secret's value must not enter a job, even this transient one.
+  const bindable = command.kind === 'config-set' ? { ...command, secret: false, values: {} } : command;
+  return bindingOf(p.deps, jobOfCommand(bindable, p.actor.name, { kind: 'cli' }));
 }
 
 /** Whether the command may run now: allowed, or approved at the prompt by someone else. */
