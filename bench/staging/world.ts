@@ -12,10 +12,9 @@ import { FolderConfigSource } from '../../src/adapters/fs/folder-config-source.j
 import { FakeSourceRepo } from '../../src/adapters/git/fakes/fake-source-repo.js';
 import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
 import { KubeClusterProvider } from '../../src/adapters/kube/client/kube-cluster-provider.js';
-import { startKubeSimulator, typeOf, type KubeSimulator } from '../../src/adapters/kube/simulator/index.js';
+import { settlingClock, startKubeSimulator, typeOf, type KubeSimulator } from '../../src/adapters/kube/simulator/index.js';
 import { MemoryLocks } from '../../src/adapters/memory/memory-locks.js';
 import { systemClock } from '../../src/adapters/system/system-clock.js';
-import type { Clock } from '../../src/core/ports/clock.js';
 import type { ReleaseDeps } from '../../src/core/release/release-deps.js';
 import type { GeneratedConfig } from '../generate-config.js';
 
@@ -29,18 +28,6 @@ export interface World {
   sim: KubeSimulator;
   configDir: string;
   close(): Promise<void>;
-}
-
-/** The simulator's controllers run whenever a release waits: a rollout takes no wall time. */
-function settlingClock(sim: KubeSimulator): Clock {
-  let now = Date.parse('2026-11-30T10:00:00Z');
-  return {
-    now: () => new Date(now),
-    sleep: async (ms) => {
-      now += ms;
-      await sim.controllers.settle();
-    },
-  };
 }
 
 function writeConfig(dir: string, config: GeneratedConfig): void {

@@ -9,9 +9,8 @@ import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js
 import { GitSourceRepo } from '../../src/adapters/git/git-source-repo.js';
 import { KubeClusterProvider } from '../../src/adapters/kube/client/kube-cluster-provider.js';
 import type { RetryPolicy } from '../../src/adapters/kube/client/retry.js';
-import { startKubeSimulator, type KubeSimulator } from '../../src/adapters/kube/simulator/index.js';
+import { settlingClock, startKubeSimulator, type KubeSimulator } from '../../src/adapters/kube/simulator/index.js';
 import { MemoryLocks } from '../../src/adapters/memory/memory-locks.js';
-import type { Clock } from '../../src/core/ports/clock.js';
 import { systemClock } from '../../src/adapters/system/system-clock.js';
 import type { ReleaseEvent } from '../../src/core/release/events.js';
 import type { ReleaseContext, ReleaseDeps } from '../../src/core/release/release-deps.js';
@@ -32,18 +31,6 @@ export interface ReleaseFixture {
   events: ReleaseEvent[];
   ctx(user?: string, jobId?: string): ReleaseContext;
   close(): Promise<void>;
-}
-
-/** Waiting on the simulator is letting its controllers run; time moves by what was asked. */
-function settlingClock(sim: KubeSimulator): Clock {
-  let now = Date.parse('2026-11-30T10:00:00Z');
-  return {
-    now: () => new Date(now),
-    sleep: async (ms) => {
-      now += ms;
-      await sim.controllers.settle();
-    },
-  };
 }
 
 export interface ReleaseFixtureOptions {

@@ -15,3 +15,4 @@ export { DEFAULT_CONTROLLER_OPTIONS, type ControllerOptions } from './controller
 export { ObjectStore, type StoreEvent } from './store.js';
 export { RESOURCE_TYPES, typeOf, type ResourceType } from './resource-types.js';
 export type { KubeObject, JsonObject, JsonValue } from './object-util.js';
+export { settlingClock } from './settling-clock.js';
