@@ -5,10 +5,10 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.app.json ./
 COPY src ./src
-COPY bench ./bench
-RUN npm run build && npm prune --omit=dev
+# The application only: benches and their test helpers stay out of the image.
+RUN npx tsc -p tsconfig.app.json && npm prune --omit=dev
 
 FROM node:24-bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends git openssh-client ca-certificates \
