@@ -20,7 +20,7 @@ export async function runApproved(deps: ReleaseDeps, ctx: ReleaseContext, comman
   const { approvedBy } = approved;
   switch (command.kind) {
     case 'deploy':
-      return (await deploy(deps, ctx, { app: command.app, env: command.env, ref: approved.sha ?? command.ref, approvedBy })).message;
+      return (await deploy(deps, ctx, { app: command.app, env: command.env, ref: command.ref, approvedBy, ...(approved.sha ? { sha: approved.sha } : {}) })).message;
     case 'rollback':
       return (await rollback(deps, ctx, { app: command.app, env: command.env, approvedBy, ...(command.commit ? { commit: command.commit } : {}) })).message;
     case 'scale':

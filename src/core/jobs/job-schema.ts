@@ -36,6 +36,7 @@ const appEnv = { app: dnsName('an app name (DNS-1123 label)'), env: dnsName('an 
 export const DeployJob = Type.Object({
   kind: Type.Literal('deploy'), ...appEnv,
   ref: Type.String({ format: 'git-ref', minLength: 1, maxLength: 200, description: 'a branch, tag or commit sha' }),
+  sha: Type.Optional(Type.String({ pattern: '^[0-9a-f]{40}$', description: 'the full commit sha the ref must still resolve to' })),
   approvedBy,
   dryRun: Type.Optional(Type.Boolean()),
   forceConflicts: Type.Optional(Type.Boolean()),

@@ -19,6 +19,8 @@ export interface DeployInput {
   /** A scheduled promotion respects pins; a person deploying replaces them. */
   trigger?: 'user' | 'schedule';
   approvedBy?: string;
+  /** The commit the ref must still resolve to: an approval is for exactly that code. */
+  sha?: string;
 }
 
 export function checkAppAndEnv(app: string, env: string): void {
@@ -46,6 +48,9 @@ async function deployNow(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployIn
     const origin = config.git?.origin;
     if (!origin) throw new NestorError(ErrorCode.BadInput, `${app} has no git.origin in its config: nowhere to resolve ${ref} from`);
     const [pin, version] = await Promise.all([deps.history.getPin(app, env), deps.source.resolve(origin, ref)]);
+    if (input.sha !== undefined && version.sha !== input.sha) {
+      throw new NestorError(ErrorCode.BadInput, `${ref} now points at ${version.sha.slice(0, 7)}, not the approved ${input.sha.slice(0, 7)}: ask for approval again`);
+    }
     if (pin && input.trigger === 'schedule') {
       throw new NestorError(ErrorCode.BadInput, `${app} is pinned in ${env} by ${pin.by} (${pin.reason}): \`nestor unpin ${app} ${env}\` first`);
     }

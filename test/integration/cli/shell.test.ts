@@ -58,7 +58,7 @@ describe('nestor shell', () => {
     expect(out).toContain('refused: mallory is not an approver for production (approvers: alice, carol); nothing was changed');
     expect(out).toContain('cancelled: nothing was changed');
     expect(out).toContain('approved by carol');
-    expect(out).toMatch(/deployed pricing@[0-9a-f]{7} to production\n/);
+    expect(out).toMatch(/deployed pricing@[0-9a-f]{7} \(main\) to production\n/);
     expect(out).toMatch(/approval needed: scale pricing in production/);
     expect(out.match(/approved by (carol|alice)\n/g)).toEqual(['approved by carol\n', 'approved by alice\n']);
     expect(out).not.toContain('nestor:');

@@ -75,6 +75,14 @@ describe('deploy', () => {
     expect(await f.history.getPin('mary', ns)).toBeUndefined();
   });
 
+  it('refuses an approved deploy whose ref moved since the approval', async () => {
+    const run = deploy(f.deps, f.ctx(), { app: 'mary', ref: 'feature-x', env: ns, sha: f.app.shas.first, approvedBy: 'carol' });
+    await expect(run).rejects.toThrow(`feature-x now points at ${f.app.shas.feature.slice(0, 7)}, not the approved ${f.app.shas.first.slice(0, 7)}: ask for approval again`);
+    expect(f.sim.faults.count({ method: 'PATCH' })).toBe(0);
+    const approved = await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'feature-x', env: ns, sha: f.app.shas.feature, approvedBy: 'carol' });
+    expect(approved.message).toBe(`deployed mary@${f.app.shas.feature.slice(0, 7)} (feature-x) to dev3`);
+  });
+
   it('refuses bad refs and names before touching git or the cluster', async () => {
     await expect(deploy(f.deps, f.ctx(), { app: 'mary', ref: 'main;curl x|sh', env: ns })).rejects.toThrow('main;curl x|sh');
     await expect(deploy(f.deps, f.ctx(), { app: '../../x', ref: 'main', env: ns })).rejects.toThrow('invalid app name');

@@ -78,7 +78,7 @@ describe('production approvals', () => {
     await world.response(winner, 'approved: deploy mary@');
     await world.response(loser, `already approved by ${winner}`);
     const job = await world.queue.get(`${id}.approved`);
-    expect(job?.job).toMatchObject({ kind: 'deploy', ref: f.app.shas.feature, approvedBy: winner, user: 'bob' });
+    expect(job?.job).toMatchObject({ kind: 'deploy', ref: 'feature-x', sha: f.app.shas.feature, approvedBy: winner, user: 'bob' });
     expect(await world.queue.queue.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(1);
     const updates = world.slack.callsOf('chat.update');
     expect(updates.map((u) => u.args['channel']).sort()).toEqual(['C0DEPLOYS', 'tech-release-prod']);

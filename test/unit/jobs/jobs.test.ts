@@ -57,7 +57,7 @@ describe('approvedJob', () => {
     for (const job of valid) {
       const approved = approvedJob(structuredClone(job), binding, 'carol');
       expect(parseJob(structuredClone(approved))).toEqual(approved);
-      expect(approved).toEqual(job.kind === 'deploy' ? { ...job, ref: binding.sha, approvedBy: 'carol' } : { ...job, approvedBy: 'carol' });
+      expect(approved).toEqual(job.kind === 'deploy' ? { ...job, sha: binding.sha, approvedBy: 'carol' } : { ...job, approvedBy: 'carol' });
     }
   });
 });

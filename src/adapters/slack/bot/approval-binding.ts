@@ -46,6 +46,7 @@ async function rollbackTarget(history: ReleaseHistory, app: string, env: string,
  * names the approver); a deploy is also pinned to the approved sha.
  */
 export function approvedJob(job: Job, binding: ApprovalBinding, approvedBy: string): Job {
-  if (job.kind === 'deploy') return { ...job, ref: binding.sha, approvedBy };
+  // The ref stays (history shows the branch); the deploy refuses if it no longer points at the sha.
+  if (job.kind === 'deploy') return { ...job, sha: binding.sha, approvedBy };
   return { ...job, approvedBy };
 }
