@@ -1,17 +1,10 @@
 // One Slack call that must get through (a release announcement): Retry-After honoured, backoff
 // on failures, for a bounded time; refused calls (bad channel, bad auth) fail at once.
-import type { DeliveryObserver, LaneName } from './delivery-report.js';
+import type { DeliveryDeps } from './delivery-report.js';
 import { classifySlackError } from './slack-failure.js';
-import { backoffMs, type NotifierTimers, type NotifierTuning } from './timers.js';
+import { backoffMs } from './timers.js';
 
-export interface RetryDeps {
-  timers: NotifierTimers;
-  tuning: NotifierTuning;
-  random: () => number;
-  observe: DeliveryObserver;
-  jobId: string;
-  lane: LaneName;
-}
+export type RetryDeps = DeliveryDeps;
 
 /** The call's result; else the WebClient's last error once refused or retried for too long. */
 export async function callWithRetry<T>(call: () => Promise<T>, deps: RetryDeps): Promise<T> {

@@ -2,9 +2,9 @@
 // flight, at most one per `minIntervalMs`, always with the newest pending state (the source
 // decides what that is), a Retry-After honoured, backoff on failures and a bounded retry time.
 // Callers never wait on it: `kick()` returns at once and the lane runs on its own.
-import type { DeliveryObserver, LaneName } from './delivery-report.js';
+import type { DeliveryDeps } from './delivery-report.js';
 import { classifySlackError, type SlackFailure } from './slack-failure.js';
-import { backoffMs, type NotifierTimers, type NotifierTuning } from './timers.js';
+import { backoffMs } from './timers.js';
 
 export interface LaneSource<S> {
   /** What to send now (the newest state, the next batch of lines); undefined when nothing. */
@@ -17,14 +17,7 @@ export interface LaneSource<S> {
   abandon(): void;
 }
 
-export interface LaneDeps {
-  timers: NotifierTimers;
-  tuning: NotifierTuning;
-  random: () => number;
-  observe: DeliveryObserver;
-  jobId: string;
-  lane: LaneName;
-}
+export type LaneDeps = DeliveryDeps;
 
 export class DeliveryLane<S> {
   private active = false;

@@ -1,5 +1,6 @@
 // What the notifier tells about its own deliveries: for logs (logDeliveries), metrics and tests.
 // Codes and ids only: never message text, never a token.
+import type { NotifierTimers, NotifierTuning } from './timers.js';
 
 export type LaneName = 'status' | 'thread' | 'announcement';
 
@@ -13,6 +14,16 @@ export type DeliveryReport = { jobId: string; lane: LaneName } & (
   | { result: 'gave-up'; code: string });
 
 export type DeliveryObserver = (report: DeliveryReport) => void;
+
+/** What every delivery to Slack (a lane of edits, a one-off announcement) runs with. */
+export interface DeliveryDeps {
+  timers: NotifierTimers;
+  tuning: NotifierTuning;
+  random: () => number;
+  observe: DeliveryObserver;
+  jobId: string;
+  lane: LaneName;
+}
 
 /** The subset of a pino Logger the notifier uses. */
 export interface NotifierLogger {
