@@ -1,6 +1,8 @@
 // A worker process for crash and shutdown tests: a BullMQ worker over the file pipeline,
 // closed gracefully on SIGTERM (exit 0 once its current job is done).
 // Usage: node --import tsx queue-worker-child.ts '<json WorkerChildConfig>'
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startJobWorker, closeOnSignals, type WorkerTuning } from '../../src/adapters/queue/bullmq-worker.js';
 import { RedisLocks } from '../../src/adapters/redis/redis-locks.js';
@@ -25,3 +27,5 @@ closeOnSignals(worker, () => {
   connection.disconnect();
   process.exitCode = 0;
 });
+// After closeOnSignals' own listener, so the worker is already closing when the test reads this.
+process.once('SIGTERM', () => appendFileSync(join(config.dir, 'calls.log'), `sigterm ${process.pid}\n`));

@@ -57,6 +57,8 @@ describe.concurrent('worker processes', () => {
     await eventually('the worker to start term-1', () => callLines(dir).some((l) => l.startsWith('apply term-1')), 20_000);
     await world.queue.enqueue(deployJob({ app: 'pricing' }), { idempotencyKey: 'term-2' });
     worker.child.kill('SIGTERM');
+    // term-1 may end only once the worker has the signal: else it could finish and fetch term-2 first.
+    await eventually('the worker to receive SIGTERM', () => callLines(dir).includes(`sigterm ${worker.child.pid}`), 20_000);
     writeFileSync(join(dir, 'go'), '');
     expect(await worker.exited).toBe(0);
     expect(await world.queue.get('term-1')).toMatchObject({ state: 'completed' });
