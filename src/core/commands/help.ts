@@ -1,5 +1,4 @@
-// Usage lines and help texts per verb, and "did you mean" for typos.
-import { distance } from 'fastest-levenshtein';
+// Usage lines and help texts per verb.
 import { VERBS, type Verb } from './command.js';
 
 export interface VerbHelp {
@@ -71,24 +70,6 @@ export function helpText(topic?: Verb): string {
   }
   const help = VERB_HELP[topic];
   return [`Usage: ${usageLine(topic)}`, help.summary, 'Examples:', ...help.examples.map((e) => `  ${COMMAND_PREFIX} ${e}`)].join('\n');
-}
-
-/** The closest candidate to a typo, when it is close enough to be a plausible slip. */
-export function closestWord<T extends string>(word: string, candidates: readonly T[]): T | undefined {
-  const lower = word.toLowerCase();
-  const prefixed = candidates.filter((c) => lower.length >= 2 && c.startsWith(lower));
-  if (prefixed.length === 1) return prefixed[0];
-  let best: T | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = distance(lower, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  const tolerance = Math.max(1, Math.floor(Math.min(lower.length, 12) / 3));
-  return bestDistance <= tolerance ? best : undefined;
 }
 
 export function isVerb(word: string): word is Verb {

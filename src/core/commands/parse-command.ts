@@ -2,7 +2,8 @@
 import { quoteForMessage } from '../release/ref.js';
 import type { Command } from './command.js';
 import { VERBS } from './command.js';
-import { closestWord, COMMAND_PREFIX, helpText, isVerb } from './help.js';
+import { closestWord } from '../text/did-you-mean.js';
+import { COMMAND_PREFIX, helpText, isVerb } from './help.js';
 import { CommandSyntaxError } from './syntax-error.js';
 import { tokenize } from './tokenize.js';
 import { VERB_PARSERS } from './verb-parsers.js';

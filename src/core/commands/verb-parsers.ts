@@ -12,7 +12,8 @@ import {
   type Verb,
 } from './command.js';
 import { dnsName, expectCount, gitRef, historyCommit, splitOptions, syntaxError, withUsage } from './arguments.js';
-import { closestWord, isVerb } from './help.js';
+import { closestWord } from '../text/did-you-mean.js';
+import { isVerb } from './help.js';
 
 export type VerbParser = (words: readonly string[]) => Command;
 

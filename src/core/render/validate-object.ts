@@ -9,6 +9,7 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ErrorCode, NestorError } from '../errors.js';
+import { modelTypeOf, unknownFields } from './unknown-fields.js';
 
 interface Validatable {
   validate(this: unknown): void;
@@ -57,7 +58,18 @@ export function validateObject(obj: Record<string, unknown>, template: string): 
     const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
     fail(template, what, first ? `${fieldPath(first.instancePath ?? '')}: ${first.message ?? 'invalid'}${more}` : String(e));
   }
+  checkFields(obj, template, what);
   if (obj['kind'] === 'Deployment') checkSelector(obj, template, what);
+}
+
+/** As the API server's strict field validation: an unknown key would otherwise be dropped silently. */
+function checkFields(obj: Record<string, unknown>, template: string, what: string): void {
+  const unknown = unknownFields(obj, modelTypeOf(String(obj['apiVersion']), String(obj['kind'])));
+  const first = unknown[0];
+  if (!first) return;
+  const guess = first.suggestion ? ` (did you mean "${first.suggestion}"?)` : '';
+  const more = unknown.length > 1 ? ` (and ${unknown.length - 1} more)` : '';
+  fail(template, what, `${first.path}: unknown field${guess}${more}`);
 }
 
 function nameOf(obj: Record<string, unknown>): string {

@@ -48,6 +48,19 @@ describe('409 conflicts of server-side apply', () => {
   });
 });
 
+describe('strict field validation', () => {
+  it('asks the server to refuse an unknown field rather than drop it, and names the field', async () => {
+    const web = deploymentObject('strict', 'web', 'registry/org/mary:abc');
+    (web['spec'] as Record<string, unknown>)['replica'] = 2;
+    const err = await cluster.apply([namespaceObject('strict'), web], { fieldManager: 'nestor' }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(NestorError);
+    expect((err as NestorError).retryable).toBe(false);
+    expect((err as NestorError).message).toContain('.spec.replica: field not declared in schema');
+    expect((err as NestorError).message).toContain('already applied in this call: Namespace strict (created)');
+    expect(await cluster.get(refTo(web))).toBeUndefined();
+  });
+});
+
 describe('waitForRollout on the simulator', () => {
   function clock(): { now: () => number; sleep: (ms: number) => Promise<void> } {
     let t = 0;

@@ -144,6 +144,19 @@ describe.runIf(hasKubectl)('kube simulator with the real kubectl', () => {
     expect(managers.stdout).toBe('3 kubectl kubectl-last-applied');
   });
 
+  it('refuses unknown fields as the API server does under kubectl\'s strict field validation', async () => {
+    const typo = app('strict', 'mary:1', 1).replace('progressDeadlineSeconds: 60', 'progressDeadlineSecond: 60');
+    const file = await manifest('typo.yaml', typo);
+    const serverSide = await kubectl(['apply', '--server-side', '-f', file]);
+    expect(serverSide.code).not.toBe(0);
+    expect(serverSide.stderr).toContain('failed to create typed patch object (strict/web; apps/v1, Kind=Deployment): .spec.progressDeadlineSecond: field not declared in schema');
+    const created = await kubectl(['create', '-f', file]);
+    expect(created.code).not.toBe(0);
+    expect(created.stderr).toContain('strict decoding error: unknown field "spec.progressDeadlineSecond"');
+    const ignored = await kubectl(['apply', '--server-side', '--validate=false', '-f', file]);
+    expect(ignored.code).toBe(0);
+  });
+
   it('prints the API error for a missing object', async () => {
     const result = await kubectl(['get', 'deployment', 'nope', '-n', 'good']);
     expect(result.code).toBe(1);

@@ -59,6 +59,17 @@ describe('template overrides', () => {
     expect(e.message).not.toContain('\n');
   });
 
+  it('an override with a misspelt field is refused with the field and what it was probably meant to be', async () => {
+    const deployment = (await builtin('deployment.yaml')).replace('revisionHistoryLimit:', 'revisionHistoryLimits:');
+    const path = await override('deployment.yaml', deployment);
+    const templates = await loadTemplateSet(configDir);
+    const e = errorOf(() => renderPricing(templates));
+    expect(e.code).toBe('render_failed');
+    expect(e.message).toBe(
+      `${path} (override): invalid Deployment "pricing-web": spec.revisionHistoryLimits: unknown field (did you mean "revisionHistoryLimit"?)`,
+    );
+  });
+
   it('an unknown kind is refused', async () => {
     await override('service.yaml', 'apiVersion: v1\nkind: Pod\nmetadata: {name: x}\n');
     const templates = await loadTemplateSet(configDir);

@@ -124,7 +124,8 @@ export class KubeCluster implements Cluster {
     const path = await this.path(ref);
     const signal = options.signal;
     const beforeBody = await this.request({ method: 'GET', path, ...(signal ? { signal } : {}) }, true);
-    const query: Record<string, string> = { fieldManager: options.fieldManager };
+    // Strict: an unknown field is refused by the server rather than dropped without a word.
+    const query: Record<string, string> = { fieldManager: options.fieldManager, fieldValidation: 'Strict' };
     if (options.force) query['force'] = 'true';
     if (options.dryRun) query['dryRun'] = 'All';
     const afterBody = await this.request({

@@ -12,7 +12,7 @@ import type { ResourceRoute } from './router.js';
 import { serverSideApply } from './server-side-apply.js';
 import { rfc3339, type ObjectStore } from './store.js';
 import { toTable, wantsTable } from './table.js';
-import { validate } from './validation.js';
+import { unknownFieldPaths, validate } from './validation.js';
 
 export interface ResourceRequest {
   route: ResourceRoute;
@@ -47,6 +47,17 @@ function typeMetaOf(resource: ResourceType): { apiVersion: string; kind: string 
 
 function isDryRun(query: URLSearchParams): boolean {
   return query.getAll('dryRun').includes('All');
+}
+
+/** kubectl asks for Strict by default: an unknown field is refused rather than dropped. */
+function checkStrictFields(req: ResourceRequest, obj: KubeObject, applyPatch = false): void {
+  if (req.query.get('fieldValidation') !== 'Strict') return;
+  const unknown = unknownFieldPaths(obj);
+  if (unknown.length === 0) return;
+  if (!applyPatch) throw apiErrors.badRequest(`strict decoding error: ${unknown.map((p) => `unknown field "${p}"`).join(', ')}`);
+  const { namespace, name } = req.route;
+  const target = `${namespace ? `${namespace}/` : ''}${name ?? ''}; ${obj.apiVersion}, Kind=${obj.kind}`;
+  throw apiErrors.badRequest(`failed to create typed patch object (${target}): ${unknown.map((p) => `.${p}: field not declared in schema`).join(', ')}`);
 }
 
 function managerOf(req: ResourceRequest): string {
@@ -105,6 +116,7 @@ export class ResourceHandlers {
   private create(req: ResourceRequest): JsonReply {
     const { resource } = req.route;
     const input = this.checkIdentity(req.route, parseObjectBody(req.body, req.contentType, typeMetaOf(resource)), true);
+    checkStrictFields(req, input);
     const obj = this.prepare(resource, input, undefined);
     recordUpdate(undefined, obj, managerOf(req), rfc3339(this.deps.now()));
     delete obj.metadata.resourceVersion;
@@ -116,6 +128,7 @@ export class ResourceHandlers {
     const { resource, namespace, name = '' } = req.route;
     const live = this.deps.store.mustGet(resource, namespace, name);
     const input = this.checkIdentity(req.route, parseObjectBody(req.body, req.contentType, typeMetaOf(resource)), false);
+    checkStrictFields(req, input);
     const next = this.merged(resource, live, input, req.route.subresource);
     return this.write(req, live, this.prepare(resource, next, live), str(input.metadata.resourceVersion));
   }
@@ -128,6 +141,7 @@ export class ResourceHandlers {
     const patched = asKubeObject(PATCHERS[type](withTypeMeta(resource, live), parseBody(req.body, req.contentType)));
     if (!patched) throw apiErrors.badRequest('the patch removed apiVersion, kind or metadata');
     const input = this.checkIdentity(req.route, patched, false);
+    checkStrictFields(req, input);
     const next = this.merged(resource, live, input, req.route.subresource);
     return this.write(req, live, this.prepare(resource, next, live), str(input.metadata.resourceVersion));
   }
@@ -137,6 +151,7 @@ export class ResourceHandlers {
     const manager = req.query.get('fieldManager');
     if (!manager) throw new ApiError(400, 'BadRequest', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     const applied = this.checkIdentity(req.route, parseObjectBody(req.body, 'yaml', typeMetaOf(resource)), false);
+    checkStrictFields(req, applied, true);
     const live = this.deps.store.get(resource, namespace, name);
     const expectVersion = str(applied.metadata.resourceVersion);
     delete applied.metadata.resourceVersion;

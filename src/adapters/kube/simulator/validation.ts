@@ -1,4 +1,5 @@
 /** The validation the simulator enforces: names, kinds matching the URL, deployment selectors. */
+import { modelTypeOf, unknownFields } from '../../../core/render/unknown-fields.js';
 import { apiErrors, type StatusCause } from './api-error.js';
 import { getIn, isObject, stringMap, str, type KubeObject } from './object-util.js';
 import type { ResourceType } from './resource-types.js';
@@ -54,4 +55,9 @@ export function validate(resource: ResourceType, obj: KubeObject): void {
   const name = str(obj.metadata.name) ?? '';
   const causes = [...nameCauses(resource, name), ...(resource.kind === 'Deployment' || resource.kind === 'Job' ? workloadCauses(obj) : [])];
   if (causes.length > 0) throw apiErrors.invalid(resource.kind, resource.group, name, causes);
+}
+
+/** Fields the object's kind does not declare (none are known for kinds the client has no model of). */
+export function unknownFieldPaths(obj: KubeObject): string[] {
+  return unknownFields(obj, modelTypeOf(str(obj.apiVersion) ?? '', str(obj.kind) ?? '')).map((f) => f.path);
 }
