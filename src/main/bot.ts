@@ -16,7 +16,7 @@ import { slackTeams } from '../adapters/slack/slack-teams.js';
 import { buildBoltApp } from '../adapters/slack/bolt-app.js';
 import { startApprovalSweeper, type ApprovalSweeperOptions } from '../adapters/slack/bot/approval-sweep.js';
 import type { BotServices } from '../adapters/slack/bot/bot-services.js';
-import { policyFromConfig } from '../adapters/slack/bot/environment-policy.js';
+import { policyFromConfig } from '../core/commands/environment-policy.js';
 import { readSettings, type Env, type ProcessSettings } from './bot-settings.js';
 import { nestorLogger } from './logger.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';

@@ -11,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { runApproved } from '../adapters/shell/run-approved.js';
 import { approveAtPrompt } from '../adapters/shell/shell-approval.js';
 import { isMutating } from '../core/commands/command.js';
+import { infoAnswer, isInfo, type InfoCommand } from '../core/commands/info-answers.js';
+import { renderText } from '../adapters/shell/text-render.js';
 import { parseCommand } from '../core/commands/parse-command.js';
 import { tokenize } from '../core/commands/tokenize.js';
 import { isNestorError } from '../core/errors.js';
@@ -26,7 +28,7 @@ function welcome(world: DemoWorld): string {
   return [
     'Nestor shell: a demo world in this process (example config, local git repositories, a simulated cluster).',
     `apps: ${apps}; branches: main, feature-x, broken (an image that never starts)`,
-    'try:  deploy mary feature-x dev3 · history mary dev3 · deploy mary broken dev3 · rollback mary dev3',
+    'try:  deploy mary feature-x dev3 · status mary · history mary dev3 · deploy mary broken dev3 · rollback mary dev3',
     '      deploy mary main production (asks for an approver: alice or carol)',
     '      render mary dev3 · config show mary dev3 --origin · envs · validate · help · exit',
     '',
@@ -59,7 +61,15 @@ export async function runShell(input: Readable, io: CliIo, run: RunCommand, worl
   io.out('\n');
 }
 
-/** A change where the environment asks for approval is approved at the prompt first. */
+/** The CLI's own commands, run as the CLI runs them when a line is not a chat command (render, validate, flags...). */
+const CLI_COMMANDS = new Set(['render', 'validate', 'config', 'scale', 'envs', 'deploy', 'rollback', 'unpin', 'history', 'diff', 'help']);
+const SHELL_ONLY_HELP = 'Also in the shell, as in the CLI: render, validate, config show, diff, unpin, and flags such as --dry-run (`help <command>` for each).';
+
+/**
+ * A line is read as Slack reads it (the chat grammar, the same answers and approvals); what the
+ * chat grammar does not know but the CLI does runs as the CLI. A change where the environment
+ * asks for approval is approved at the prompt first.
+ */
 async function runLine(text: string, io: CliIo, run: RunCommand, ask: (q: string) => Promise<string | undefined>): Promise<void> {
   let words: string[];
   try {
@@ -69,7 +79,16 @@ async function runLine(text: string, io: CliIo, run: RunCommand, ask: (q: string
     return;
   }
   const parsed = parseCommand(text);
-  if (!parsed.ok || !isMutating(parsed.command)) {
+  if (!parsed.ok) {
+    if (CLI_COMMANDS.has(words[0] ?? '')) await run(words, io);
+    else io.err(`nestor: ${parsed.error.message} (type \`help\`)\n`);
+    return;
+  }
+  if (isInfo(parsed.command)) {
+    await answerInfo(parsed.command, io);
+    return;
+  }
+  if (!isMutating(parsed.command)) {
     await run(words, io);
     return;
   }
@@ -89,6 +108,16 @@ async function runLine(text: string, io: CliIo, run: RunCommand, ask: (q: string
     return;
   }
   await run(words, io);
+}
+
+/** `status`, `history`, `envs` and `help`: the answers Slack gives, as text. */
+async function answerInfo(command: InfoCommand, io: CliIo): Promise<void> {
+  try {
+    io.out(renderText(await infoAnswer(io.releaseDeps({}), command)));
+    if (command.kind === 'help' && command.topic === undefined) io.out(`${SHELL_ONLY_HELP}\n`);
+  } catch (e) {
+    io.err(`nestor: ${isNestorError(e) ? e.userMessage : (e as Error).message}\n`);
+  }
 }
 
 export function registerShell(run: RunCommand) {

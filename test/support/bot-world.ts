@@ -15,7 +15,7 @@ import { RedisApprovalStore } from '../../src/adapters/redis/redis-approval-stor
 import { buildBoltApp } from '../../src/adapters/slack/bolt-app.js';
 import { startApprovalSweeper } from '../../src/adapters/slack/bot/approval-sweep.js';
 import type { BotServices } from '../../src/adapters/slack/bot/bot-services.js';
-import { policyFromConfig } from '../../src/adapters/slack/bot/environment-policy.js';
+import { policyFromConfig } from '../../src/core/commands/environment-policy.js';
 import { producerRedis } from '../../src/main/bot.js';
 import { nestorLogger } from '../../src/main/logger.js';
 import { ManualIntervals } from './manual-clock.js';

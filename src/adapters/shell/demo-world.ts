@@ -1,5 +1,5 @@
 // The embedded default for a newcomer with no Slack and no cluster: the example nestor-config
-// copied to a scratch folder, a local git repository for each app, a history repository, and
+// copied to a scratch folder (a git work tree), a local git repository for each app, a history repository, and
 // the Kubernetes API simulator, all in this process.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,6 +61,9 @@ export async function startDemoWorld(exampleConfigDir: string): Promise<DemoWorl
     writeFileSync(path, readFileSync(path, 'utf8').replace(origin, repo.dir));
     apps.push({ name: app, branches: ['main', 'feature-x', 'broken'] });
   }
+  // A git work tree, as nestor-config is in production: scale and config set make commits.
+  git(configDir, 'init', '--quiet');
+  commit(configDir, 'the example configuration, with the demo apps\' local repositories', {});
   const sim = await startKubeSimulator({ port: 0, controllers: { readyDelayMs: 400, timeFactor: 0.005, failingImageTag: new RegExp(broken.join('|')) } });
   const clusters = new Set<string>();
   for (const env of tree.environments.values()) {

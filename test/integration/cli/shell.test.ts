@@ -28,15 +28,26 @@ function capture(): { io: CliIo; text: () => string } {
 describe('nestor shell', () => {
   it('runs the same commands against the demo world, with no Slack and no cluster', async () => {
     const { io, text } = capture();
-    const lines = ['/nestor deploy mary feature-x dev3', 'render pricing staging', 'envs', 'deploy mary "main;curl x|sh" dev3', 'exit', 'envs'];
+    const lines = [
+      '/nestor deploy mary feature-x dev3', 'render pricing staging', 'envs', 'deploy mary "main;curl x|sh" dev3',
+      'status mary', 'history mary dev3', 'help', 'deplyo mary', 'scale mary dev3 web=2', 'exit', 'envs',
+    ];
     await runShell(Readable.from(lines.map((l) => `${l}\n`)), io, main, world);
     const out = text();
     expect(out).toContain('Nestor shell: a demo world');
     expect(out).toMatch(/deployed mary@[0-9a-f]{7} \(feature-x\) to dev3\n/);
     expect(out).toContain('kind: Deployment\nmetadata:\n  name: pricing-web');
-    expect(out).toContain('└── staging');
+    expect(out).toContain('  production (approval)\n      shadow\n      staging\n        dev1\n');
     expect(out).toContain('nestor: invalid ref "main;curl x|sh"');
-    expect(out.match(/└── staging/g)).toHaveLength(1);
+    expect(out.match(/Environments\n/g)).toHaveLength(1);
+    // status, history and help are Slack's answers, as text
+    expect(out).toMatch(/· mary: status\n {2}mary runs in 1 of its 6 environments\n[^]* {2}dev3: feature-x [0-9a-f]{7}, 1\/1 ready, released \d{4}-\d\d-\d\d \d\d:\d\d UTC by newcomer\n/);
+    expect(out).toMatch(/ {4}[0-9a-f]{7} \d{4}-\d\d-\d\d \d\d:\d\d dev3 deploy mary@[0-9a-f]{7} \(feature-x\) to dev3 by newcomer\n/);
+    expect(out).toContain('/nestor status <app> [<env>]');
+    expect(out).toContain('Also in the shell, as in the CLI: render, validate');
+    expect(out).toContain('nestor: unknown command "deplyo"; did you mean "deploy"?');
+    // the demo's nestor-config is a git work tree: a scale is a commit there
+    expect(out).toMatch(/scale mary in dev3: web=2: committed \(nestor-config [0-9a-f]{7}\); released mary@/);
     const deployment = world.sim.store.list(typeOf('Deployment'), 'dev3');
     expect(deployment.map((d) => d.metadata.name)).toContain('mary-web');
   });

@@ -13,7 +13,7 @@ import { RedisApprovalPostings } from '../../../src/adapters/redis/redis-approva
 import { RedisApprovalStore } from '../../../src/adapters/redis/redis-approval-store.js';
 import { buildBoltApp } from '../../../src/adapters/slack/bolt-app.js';
 import type { BotServices } from '../../../src/adapters/slack/bot/bot-services.js';
-import { policyFromConfig } from '../../../src/adapters/slack/bot/environment-policy.js';
+import { policyFromConfig } from '../../../src/core/commands/environment-policy.js';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
 import { APPROVE_ACTION } from '../../../src/core/commands/replies.js';
 import { producerRedis } from '../../../src/main/bot.js';

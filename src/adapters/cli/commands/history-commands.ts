@@ -1,6 +1,7 @@
 // `history` lists an app's releases in an environment; `diff` compares live, a release and a
 // fresh render of its version. Both only read: no lock, nothing applied, nothing recorded.
 import type { Command } from 'commander';
+import { shortTime } from '../../../core/commands/replies/message.js';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import type { Pin, ReleaseSummary } from '../../../core/ports/release-history.js';
 import { isClean, summarizeDiff } from '../../../core/release/compare.js';
@@ -20,12 +21,6 @@ function parseLimit(value: string | undefined): number {
   return n;
 }
 
-/** `2026-11-30 10:00` (UTC) from an ISO-8601 time; the text as is when it is not one. */
-function when(at: string): string {
-  const match = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)/.exec(at);
-  return match ? `${match[1]} ${match[2]}` : at;
-}
-
 function versionOf(r: Pick<ReleaseSummary, 'sha' | 'ref'>): string {
   const short = r.sha.slice(0, 7);
   return r.ref && !r.sha.startsWith(r.ref) ? `${short} (${r.ref})` : short;
@@ -39,18 +34,18 @@ export function formatTable(rows: readonly (readonly string[])[]): string {
 
 export function historyTable(releases: readonly ReleaseSummary[], pin: Pin | undefined): string {
   const pinned = (r: ReleaseSummary) => (pin && r.commit.startsWith(pin.commit) ? '*' : '');
-  const rows = releases.map((r) => [`${r.commit.slice(0, 7)}${pinned(r)}`, when(r.at), r.kind, versionOf(r), r.user, r.message]);
+  const rows = releases.map((r) => [`${r.commit.slice(0, 7)}${pinned(r)}`, shortTime(r.at), r.kind, versionOf(r), r.user, r.message]);
   return formatTable([['COMMIT', 'WHEN (UTC)', 'KIND', 'VERSION', 'WHO', 'MESSAGE'], ...rows]);
 }
 
 export function pinLine(pin: Pin): string {
-  return `pinned to ${pin.commit.slice(0, 7)} by ${pin.by} since ${when(pin.at)}: ${pin.reason}\n`;
+  return `pinned to ${pin.commit.slice(0, 7)} by ${pin.by} since ${shortTime(pin.at)}: ${pin.reason}\n`;
 }
 
 /** The two sections of `nestor diff`, each a summary line per cluster then the unified diffs. */
 export function driftText(report: DriftReport): string {
   const { release } = report;
-  const head = `${release.app} in ${release.env}: release ${release.commit.slice(0, 7)} (${release.kind} of ${versionOf(release)} by ${release.user}, ${when(release.at)})\n`;
+  const head = `${release.app} in ${release.env}: release ${release.commit.slice(0, 7)} (${release.kind} of ${versionOf(release)} by ${release.user}, ${shortTime(release.at)})\n`;
   const section = (title: string, pick: 'redeploy' | 'drift', clean: string): string => {
     const lines = report.clusters.map((c) => `${summarizeDiff(c.cluster, c[pick], clean)}\n`);
     const text = report.clusters.filter((c) => !isClean(c[pick])).map((c) => c[pick].text).join('');

@@ -12,7 +12,7 @@ import { toBlockKit } from '../block-kit.js';
 import { bindingOf } from './approval-binding.js';
 import type { MessageCopy } from './approval-postings.js';
 import type { BotServices } from './bot-services.js';
-import { releaseChannel } from './environment-policy.js';
+import { releaseChannel } from '../../../core/commands/environment-policy.js';
 import type { Reply } from './slack-reply.js';
 
 export type SlackClient = App['client'];

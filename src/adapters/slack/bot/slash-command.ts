@@ -9,7 +9,7 @@ import { parseJob } from '../../../core/jobs/parse-job.js';
 import { askApproval, type SlackClient } from './approval-request.js';
 import type { BotServices } from './bot-services.js';
 import { DEFAULT_ENQUEUE_TIMEOUT_MS, enqueueAndTell } from './enqueue-reply.js';
-import { infoAnswer, isInfo } from './info-answers.js';
+import { infoAnswer, isInfo } from '../../../core/commands/info-answers.js';
 import { jobOfCommand, jobUser, requestKey } from './job-of-command.js';
 import type { Reply } from './slack-reply.js';
 

@@ -1,7 +1,7 @@
 // Answers that need no job: help, status, history, envs.
 import type { Verb } from '../command.js';
 import { helpText } from '../help.js';
-import { message, shortSha, type Message } from './message.js';
+import { message, shortSha, shortTime, type Message } from './message.js';
 
 export function helpReply(topic?: Verb): Message {
   return message({
@@ -27,9 +27,16 @@ export interface StatusRow {
 function statusLine(r: StatusRow): string {
   const version = r.sha ? `${r.ref ? `${r.ref} ` : ''}${shortSha(r.sha)}` : 'not deployed';
   const replicas = r.replicas ? `, ${r.replicas.ready}/${r.replicas.desired} ready` : '';
-  const when = r.releasedAt ? `, released ${r.releasedAt}${r.by ? ` by ${r.by}` : ''}` : '';
+  const when = r.releasedAt ? `, released ${shortTime(r.releasedAt)} UTC${r.by ? ` by ${r.by}` : ''}` : '';
   const pin = r.pinned ? ` (pinned: ${r.pinned})` : '';
   return `${r.env}: ${version}${replicas}${when}${pin}`;
+}
+
+function statusSummary(app: string, rows: readonly StatusRow[]): string {
+  const deployed = rows.filter((r) => r.sha !== undefined).length;
+  if (deployed === 0) return `${app} is not deployed anywhere`;
+  const envs = (n: number) => `${n} environment${n === 1 ? '' : 's'}`;
+  return deployed === rows.length ? `${app} runs in ${envs(deployed)}` : `${app} runs in ${deployed} of its ${envs(rows.length)}`;
 }
 
 export function statusReply(app: string, rows: readonly StatusRow[]): Message {
@@ -37,7 +44,7 @@ export function statusReply(app: string, rows: readonly StatusRow[]): Message {
   return message({
     tone: unhealthy ? 'warning' : 'info',
     title: `${app}: status`,
-    summary: rows.length ? `${app} runs in ${rows.length} environment${rows.length === 1 ? '' : 's'}` : `${app} is not deployed anywhere`,
+    summary: statusSummary(app, rows),
     sections: rows.length ? [{ lines: rows.map(statusLine) }] : [],
   });
 }
@@ -57,7 +64,7 @@ export function historyReply(app: string, env: string | undefined, entries: read
     tone: 'info',
     title: `${app}: history${where}`,
     summary: entries.length ? `the last ${entries.length === 1 ? 'release' : `${entries.length} releases`} of ${app}${where}` : `no releases of ${app}${where}`,
-    sections: entries.length ? [{ lines: entries.map((e) => `${shortSha(e.commit)} ${e.at} ${e.env} ${e.what} by ${e.by}`), monospace: true }] : [],
+    sections: entries.length ? [{ lines: entries.map((e) => `${shortSha(e.commit)} ${shortTime(e.at)} ${e.env} ${e.what} by ${e.by}`), monospace: true }] : [],
   });
 }
 

@@ -73,3 +73,9 @@ export function formatDuration(ms: number): string {
 }
 
 export const shortSha = (sha: string): string => sha.slice(0, 7);
+
+/** `2026-11-30 10:00` (UTC) from an ISO-8601 time; the text as is when it is not one. */
+export function shortTime(at: string): string {
+  const match = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d)/.exec(at);
+  return match ? `${match[1]} ${match[2]}` : at;
+}

@@ -1,9 +1,9 @@
 // The authorization policy of an environment from the current nestor-config: its project.yaml
 // files merged from the root ancestor down (so `approval: null` in staging lifts production's).
-import type { EnvironmentPolicy } from '../../../core/commands/authorize.js';
-import { ancestry, mergeLayers, type ConfigTree } from '../../../core/config/index.js';
-import { ErrorCode, NestorError } from '../../../core/errors.js';
-import type { ConfigSource } from '../../../core/ports/config-source.js';
+import type { EnvironmentPolicy } from './authorize.js';
+import { ancestry, mergeLayers, type ConfigTree } from '../config/index.js';
+import { ErrorCode, NestorError } from '../errors.js';
+import type { ConfigSource } from '../ports/config-source.js';
 
 export function environmentPolicy(tree: ConfigTree, env: string): EnvironmentPolicy {
   if (!tree.environments.has(env)) throw new NestorError(ErrorCode.ConfigNotFound, `unknown environment "${env}"`);

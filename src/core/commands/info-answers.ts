@@ -1,11 +1,11 @@
 // `help`, `envs`, `history` and `status` answered at once, without a job: from the config, the
 // release history and the clusters. A cluster that cannot be read leaves its replicas out.
-import type { Command } from '../../../core/commands/command.js';
-import { envsReply, helpReply, historyReply, statusReply, type HistoryEntry, type Message, type StatusRow } from '../../../core/commands/replies.js';
-import { appConfig, appsOf, type ConfigTree } from '../../../core/config/index.js';
-import type { ClusterProvider } from '../../../core/ports/cluster.js';
-import type { ReleaseHistory } from '../../../core/ports/release-history.js';
-import type { BotServices } from './bot-services.js';
+import type { Command } from './command.js';
+import { envsReply, helpReply, historyReply, statusReply, type HistoryEntry, type Message, type StatusRow } from './replies.js';
+import { appConfig, appsOf, type ConfigTree } from '../config/index.js';
+import type { ClusterProvider } from '../ports/cluster.js';
+import type { ReleaseHistory } from '../ports/release-history.js';
+import type { ConfigSource } from '../ports/config-source.js';
 import { environmentPolicy } from './environment-policy.js';
 
 export type InfoCommand = Extract<Command, { kind: 'help' | 'envs' | 'status' | 'history' }>;
@@ -22,7 +22,15 @@ function envsOfApp(tree: ConfigTree, app: string, env: string | undefined): stri
   return [...tree.environments.keys()].filter((e) => appsOf(tree, e).includes(app)).sort();
 }
 
-export async function infoAnswer(services: BotServices, command: InfoCommand): Promise<Message> {
+/** What the answers read: Slack's bot and the shell both have these. */
+export interface InfoServices {
+  config: ConfigSource;
+  history: ReleaseHistory;
+  /** For `status`: replicas ready per environment. */
+  clusters: ClusterProvider;
+}
+
+export async function infoAnswer(services: InfoServices, command: InfoCommand): Promise<Message> {
   if (command.kind === 'help') return helpReply(command.topic);
   const { tree } = await services.config.load();
   if (command.kind === 'envs') {
@@ -42,10 +50,16 @@ async function historyEntries(history: ReleaseHistory, app: string, envs: readon
   return lists.flat()
     .sort((a, b) => b.at.localeCompare(a.at))
     .slice(0, HISTORY_LIMIT)
-    .map((r) => ({ commit: r.commit, at: r.at, by: r.user, env: r.env, what: r.message }));
+    .map((r) => ({ commit: r.commit, at: r.at, by: r.user, env: r.env, what: withoutAuthor(r.message, r.user) }));
 }
 
-async function statusRow(services: BotServices, tree: ConfigTree, app: string, env: string): Promise<StatusRow> {
+/** History messages end with `by <user>`; the reply says who on its own. */
+function withoutAuthor(message: string, user: string): string {
+  const suffix = ` by ${user}`;
+  return message.endsWith(suffix) ? message.slice(0, -suffix.length) : message;
+}
+
+async function statusRow(services: InfoServices, tree: ConfigTree, app: string, env: string): Promise<StatusRow> {
   const [latest, pin] = await Promise.all([services.history.list(app, env, 1), services.history.getPin(app, env)]);
   const release = latest[0];
   const replicas = await liveReplicas(services.clusters, tree, app, env).catch(() => undefined);
