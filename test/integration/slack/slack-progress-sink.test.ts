@@ -132,31 +132,27 @@ describe('Slack progress sink: faults', () => {
     standin.rateLimit('chat.update', 1, 1);
     sink = createSlackProgressSink({ slack: client(standin.apiUrl), tuning: { minIntervalMs: 20 }, observe: reports.observe });
     const job = jobUpdates();
-    let ranAfter429 = Number.NaN;
     const deploy = handlersWith({
       deploy: async (ctx) => {
         ctx.onEvent(BURST[0]!);
         await reports.waitFor((r) => r.result === 'retry' && r.reason === 'rate-limited');
-        const t0 = performance.now();
         for (const event of BURST.slice(1)) ctx.onEvent(event);
-        ranAfter429 = performance.now() - t0;
         return { outcome: 'released', message: FINAL_MESSAGE };
       },
     });
     const deps = { handlers: deploy, locks: new MemoryLocks(), progress: sink, lock: { ttlMs: 5_000, waitMs: 5_000, pollMs: 10 }, now: Date.now, sleep: realSleep };
-    const t0 = performance.now();
     await runJob(deps, { jobId: '42', data: job.job, attempt: 1, maxAttempts: 1 });
-    const jobMs = performance.now() - t0;
+    const jobDoneAt = Date.now();
     const limited = await reports.waitFor((r) => r.result === 'retry');
     expect(limited).toMatchObject({ lane: 'status', reason: 'rate-limited', retryInMs: 1000 });
-    expect(ranAfter429).toBeLessThan(50);
+    // The job ended while the edit still waited out its Retry-After.
     expect(ok(standin.callsOf('chat.update'))).toHaveLength(0);
 
     await sink.flush();
     const calls = standin.callsOf('chat.update');
     expect(calls.map((c) => c.status)).toEqual([429, 200]);
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(950);
-    expect(jobMs).toBeLessThan(calls[1]!.at - calls[0]!.at);
+    expect(calls[1]!.at).toBeGreaterThanOrEqual(jobDoneAt);
     expect(calls[1]!.args['text']).toBe(`deploy mary@feature-x to dev3: ${FINAL_MESSAGE}`);
   });
 
