@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideStored, expireStored } from '../../src/core/commands/approval-flow.js';
 import { createApproval, type ApprovalRequest } from '../../src/core/commands/approval.js';
-import type { ApprovalStore } from '../../src/core/ports/approval-store.js';
+import { FOLLOW_UP_LEASE_MS, type ApprovalStore } from '../../src/core/ports/approval-store.js';
 
 const NOW = new Date('2026-11-30T10:00:00Z');
 const SHA = 'a'.repeat(40);
@@ -94,6 +94,39 @@ export function approvalStoreContract(name: string, open: () => ApprovalStore): 
       for (const x of results) expect(x.request).toMatchObject({ state: 'expired', version: 2 });
       expect(await open().get(r.id)).toMatchObject({ state: 'expired', version: 2 });
       expect(ids(await open().listPending({ expiringBy: minutes(t0, 61) }))).not.toContain(r.id);
+    });
+  
+    it('lists a decided request as unsettled once its lease has passed, gives its follow-ups to one claimer, and drops it when settled', async () => {
+      const t0 = new Date('2004-01-01T00:00:00Z');
+      const r = request(`r-${Math.random()}`, t0, 60);
+      await open().create(r);
+      const mine = (found: readonly { id: string }[]) => found.filter((x) => x.id === r.id);
+      expect(mine(await open().listUnsettled({ dueBy: minutes(t0, 10_000) }))).toEqual([]);
+      const decided = await decideStored(open(), r.id, { ...click('alice'), at: minutes(t0, 5) });
+      expect(decided.ok).toBe(true);
+      const leaseEnds = new Date(minutes(t0, 5).getTime() + FOLLOW_UP_LEASE_MS);
+      expect(mine(await open().listUnsettled({ dueBy: new Date(leaseEnds.getTime() - 1) }))).toEqual([]);
+      expect(await open().claimFollowUp(r.id, new Date(leaseEnds.getTime() - 1))).toBe(false);
+      expect(mine(await open().listUnsettled({ dueBy: leaseEnds }))).toMatchObject([{ id: r.id, state: 'approved', version: 2 }]);
+
+      const claims = await Promise.all([open().claimFollowUp(r.id, leaseEnds), open().claimFollowUp(r.id, leaseEnds)]);
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(mine(await open().listUnsettled({ dueBy: leaseEnds }))).toEqual([]);
+      const afterClaimedLease = new Date(leaseEnds.getTime() + FOLLOW_UP_LEASE_MS);
+      expect(mine(await open().listUnsettled({ dueBy: afterClaimedLease }))).toHaveLength(1);
+
+      await open().settle(r.id);
+      expect(mine(await open().listUnsettled({ dueBy: minutes(t0, 10_000) }))).toEqual([]);
+      expect(await open().claimFollowUp(r.id, minutes(t0, 10_000))).toBe(false);
+      expect(await open().get(r.id)).toMatchObject({ state: 'approved' });
+    });
+
+    it('never lists a pending request as unsettled', async () => {
+      const t0 = new Date('2005-01-01T00:00:00Z');
+      const r = request(`r-${Math.random()}`, t0, 60);
+      await open().create(r);
+      await open().compareAndSet(r.id, 1, { ...r, expiresAt: minutes(t0, 90).toISOString(), version: 2 });
+      expect((await open().listUnsettled({ dueBy: minutes(t0, 10_000), limit: 1_000 })).map((x) => x.id)).not.toContain(r.id);
     });
   });
 }

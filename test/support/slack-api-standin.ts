@@ -16,6 +16,8 @@ export interface RecordedCall {
   at: number;
   /** The HTTP status answered. */
   status: number;
+  /** The `error` of an `ok: false` answer made to fail on purpose (failNext). */
+  failed?: string;
 }
 
 export interface StandinOptions {
@@ -67,6 +69,7 @@ export class SlackApiStandin {
   private baseUrl = '';
   private tsCounter = 0;
   private readonly rateLimits = new Map<string, { remaining: number; retryAfterSeconds: number }>();
+  private readonly failures = new Map<string, { remaining: number; error: string }>();
   private readonly waiters: { match: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }[] = [];
   private readonly answers: Record<string, Answer>;
 
@@ -114,13 +117,18 @@ export class SlackApiStandin {
     this.rateLimits.set(method, { remaining: count, retryAfterSeconds });
   }
 
+  /** The next `count` calls of `method` answer `{ ok: false, error }`, as Slack does for a refused call (not retried by WebClient). */
+  failNext(method: string, count: number, error = 'internal_error'): void {
+    this.failures.set(method, { remaining: count, error });
+  }
+
   callsOf(method: string): RecordedCall[] {
     return this.calls.filter((c) => c.method === method);
   }
 
   /** Resolves with the first recorded call (past or future) of `method` matching `match`. */
   waitForCall(method: string, match: (c: RecordedCall) => boolean = () => true): Promise<RecordedCall> {
-    const predicate = (c: RecordedCall) => c.method === method && c.status === 200 && match(c);
+    const predicate = (c: RecordedCall) => c.method === method && c.status === 200 && c.failed === undefined && match(c);
     const seen = this.calls.find(predicate);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve) => this.waiters.push({ match: predicate, resolve }));
@@ -142,6 +150,12 @@ export class SlackApiStandin {
       limited.remaining -= 1;
       this.record({ ...call, status: 429 });
       return this.send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(limited.retryAfterSeconds) });
+    }
+    const failing = this.failures.get(method);
+    if (failing && failing.remaining > 0) {
+      failing.remaining -= 1;
+      this.record({ ...call, failed: failing.error });
+      return this.send(res, 200, { ok: false, error: failing.error });
     }
     this.record(call);
     this.send(res, 200, this.answer(method, args, call));

@@ -2,12 +2,14 @@
 // under `<prefix><id>` with its version in a hash field beside it; compare-and-set is one Lua
 // script (read the version, compare, write both), so two decisions at once give one winner.
 // Pending requests are also in a sorted set scored by their expiry (`<prefix>@pending`, so no
-// request id may be `@pending`), kept in step by the same scripts: a write leaving a request
-// pending (re)scores it, any other write removes it. Requests are kept `keepSeconds` (default 7
-// days) after their last write; an index entry whose request is gone is dropped when listed.
+// request id may be `@pending` or `@unsettled`), kept in step by the same scripts: a write leaving a request
+// pending (re)scores it, any other write removes it and puts it in `<prefix>@unsettled`, scored
+// by when its follow-ups fall to any process, until settled. Requests are kept `keepSeconds`
+// (default 7 days) after their last write; an index entry whose request is gone is dropped when
+// listed.
 import type { Redis } from 'ioredis';
 import { ApprovalState, type ApprovalRequest } from '../../core/commands/approval.js';
-import { DEFAULT_PENDING_LIMIT, type ApprovalStore, type CasResult, type PendingQuery } from '../../core/ports/approval-store.js';
+import { DEFAULT_PENDING_LIMIT, FOLLOW_UP_LEASE_MS, followUpDueAt, type ApprovalStore, type CasResult, type PendingQuery, type UnsettledQuery } from '../../core/ports/approval-store.js';
 import { RedisScript } from './redis-script.js';
 
 export interface RedisApprovalStoreOptions {
@@ -26,20 +28,34 @@ if ARGV[4] ~= '' then redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5]) end
 return 1
 `);
 
-// KEYS[1] request, KEYS[2] pending index; ARGV: expected version, json, new version, ttl,
-// expiry ms ('' unless pending), id -> {1} written, {0, json|false}
+// KEYS[1] request, KEYS[2] pending index, KEYS[3] unsettled index; ARGV: expected version, json,
+// new version, ttl, expiry ms ('' unless pending), id, follow-up due ms -> {1} written, {0, json|false}
 const CAS = new RedisScript(`
 local stored = redis.call('HMGET', KEYS[1], 'version', 'json')
 if not stored[1] or stored[1] ~= ARGV[1] then return {0, stored[2]} end
 redis.call('HSET', KEYS[1], 'json', ARGV[2], 'version', ARGV[3])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
-if ARGV[5] ~= '' then redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6]) else redis.call('ZREM', KEYS[2], ARGV[6]) end
+if ARGV[5] ~= '' then
+  redis.call('ZADD', KEYS[2], ARGV[5], ARGV[6])
+  redis.call('ZREM', KEYS[3], ARGV[6])
+else
+  redis.call('ZREM', KEYS[2], ARGV[6])
+  redis.call('ZADD', KEYS[3], ARGV[7], ARGV[6])
+end
 return {1}
 `);
 
-// KEYS[1] pending index; ARGV: max expiry ms (or +inf), limit, request key prefix -> the JSON of
-// each listed request, soonest expiry first; entries whose request expired are removed.
-const LIST_PENDING = new RedisScript(`
+// KEYS[1] unsettled index; ARGV: id, now ms, lease ms -> 1 when taken (due, and now leased), else 0
+const CLAIM = new RedisScript(`
+local due = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not due or tonumber(due) > tonumber(ARGV[2]) then return 0 end
+redis.call('ZADD', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[3]), ARGV[1])
+return 1
+`);
+
+// KEYS[1] an index; ARGV: max score (or +inf), limit, request key prefix -> the JSON of each
+// listed request, lowest score first; entries whose request expired are removed.
+const LIST_INDEXED = new RedisScript(`
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
 local out = {}
 for _, id in ipairs(ids) do
@@ -63,12 +79,14 @@ export class RedisApprovalStore implements ApprovalStore {
   private readonly prefix: string;
   private readonly ttl: number;
   private readonly pendingKey: string;
+  private readonly unsettledKey: string;
 
   constructor(options: RedisApprovalStoreOptions) {
     this.redis = options.redis;
     this.prefix = options.prefix ?? 'nestor:approval:';
     this.ttl = options.keepSeconds ?? 7 * 86_400;
     this.pendingKey = `${this.prefix}@pending`;
+    this.unsettledKey = `${this.prefix}@unsettled`;
   }
 
   async create(request: ApprovalRequest): Promise<boolean> {
@@ -82,8 +100,9 @@ export class RedisApprovalStore implements ApprovalStore {
   }
 
   async compareAndSet(id: string, expectedVersion: number, next: ApprovalRequest): Promise<CasResult> {
-    const args = [String(expectedVersion), JSON.stringify(next), String(next.version), this.ttl, pendingScore(next), id];
-    const [written, current] = (await CAS.run(this.redis, [this.key(id), this.pendingKey], args)) as [number, string | null | undefined];
+    const args = [String(expectedVersion), JSON.stringify(next), String(next.version), this.ttl, pendingScore(next), id, String(followUpDueAt(next))];
+    const keys = [this.key(id), this.pendingKey, this.unsettledKey];
+    const [written, current] = (await CAS.run(this.redis, keys, args)) as [number, string | null | undefined];
     return written === 1 ? { ok: true } : { ok: false, current: parse(current) };
   }
 
@@ -91,8 +110,23 @@ export class RedisApprovalStore implements ApprovalStore {
     const max = query.expiringBy === undefined ? '+inf' : String(query.expiringBy.getTime());
     const limit = Math.max(0, Math.floor(query.limit ?? DEFAULT_PENDING_LIMIT));
     if (limit === 0) return [];
-    const jsons = (await LIST_PENDING.run(this.redis, [this.pendingKey], [max, limit, this.prefix])) as string[];
+    const jsons = (await LIST_INDEXED.run(this.redis, [this.pendingKey], [max, limit, this.prefix])) as string[];
     return jsons.map((json) => JSON.parse(json) as ApprovalRequest).filter((r) => r.state === ApprovalState.Pending);
+  }
+
+  async listUnsettled(query: UnsettledQuery): Promise<ApprovalRequest[]> {
+    const limit = Math.max(0, Math.floor(query.limit ?? DEFAULT_PENDING_LIMIT));
+    if (limit === 0) return [];
+    const jsons = (await LIST_INDEXED.run(this.redis, [this.unsettledKey], [String(query.dueBy.getTime()), limit, this.prefix])) as string[];
+    return jsons.map((json) => JSON.parse(json) as ApprovalRequest);
+  }
+
+  async claimFollowUp(id: string, now: Date): Promise<boolean> {
+    return (await CLAIM.run(this.redis, [this.unsettledKey], [id, String(now.getTime()), String(FOLLOW_UP_LEASE_MS)])) === 1;
+  }
+
+  async settle(id: string): Promise<void> {
+    await this.redis.zrem(this.unsettledKey, id);
   }
 
   private key(id: string): string {

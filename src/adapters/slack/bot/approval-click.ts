@@ -3,16 +3,16 @@
 // once give one decision and the other is told who decided. A refusal changes nothing and is
 // audited in the log. Once approved, the job is enqueued pinned to the approved sha and carrying
 // who approved it (the history commit says so); every copy of the message shows the decision.
+// Those follow-ups are finished by the sweep when this process fails at them (approval-follow-up.ts).
 import type { Actor } from '../../../core/commands/authorize.js';
 import { decideStored } from '../../../core/commands/approval-flow.js';
-import { ApprovalState } from '../../../core/commands/approval.js';
 import { approvalRefused, message, queueLine, type Message, type QueueOutcome } from '../../../core/commands/replies.js';
 import { describeJob } from '../../../core/jobs/job-schema.js';
-import { approvedJob, bindingOf } from './approval-binding.js';
-import { updateCopies, type SlackClient } from './approval-request.js';
+import { bindingOf } from './approval-binding.js';
+import { followUpDecision, type Enqueue } from './approval-follow-up.js';
+import type { SlackClient } from './approval-request.js';
 import type { BotServices } from './bot-services.js';
 import { DEFAULT_ENQUEUE_TIMEOUT_MS, enqueueInTime } from './enqueue-reply.js';
-import { jobUser } from './job-of-command.js';
 import type { Reply } from './slack-reply.js';
 
 export interface Click {
@@ -33,11 +33,12 @@ export async function onApprovalClick(services: BotServices, client: SlackClient
   }
   const request = decided.request;
   log.info({ state: request.state, app: request.app, env: request.env, sha: request.sha }, 'approval decided');
-  await updateCopies(services, client, request, posting.copies);
-  if (request.state !== ApprovalState.Approved) return reply(message({ visibility: 'ephemeral', tone: 'info', title: request.operation, summary: `${request.operation}: rejected, nothing queued` }));
-  const job = approvedJob(posting.job, request, jobUser(click.by));
-  const outcome = await enqueueInTime({ queue: services.queue, job, key: `${click.id}.approved`, timeoutMs: services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS, logger: log }, (late) => void reply(queuedReply(describeJob(job), late)));
-  await reply(queuedReply(describeJob(job), outcome));
+  const timeoutMs = services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;
+  const enqueue: Enqueue = (job, key) => enqueueInTime({ queue: services.queue, job, key, timeoutMs, logger: log }, (late) => void reply(queuedReply(describeJob(job), late)));
+  const { queued, settled } = await followUpDecision(services, client, request, posting, enqueue);
+  if (!settled) log.warn('approval follow-ups incomplete; the sweep will finish them');
+  if (!queued) return reply(message({ visibility: 'ephemeral', tone: 'info', title: request.operation, summary: `${request.operation}: rejected, nothing queued` }));
+  await reply(queuedReply(describeJob(queued.job), queued.outcome));
 }
 
 function queuedReply(what: string, outcome: QueueOutcome): Message {

@@ -53,14 +53,17 @@ async function postCopy(services: BotServices, client: SlackClient, request: App
   if (posted.ok && posted.ts) await services.postings.addCopy(request.id, { channel: posted.channel ?? channel, ts: posted.ts });
 }
 
-/** Every copy shows the request as it now is (who decided); a copy that fails is logged. */
-export async function updateCopies(services: Pick<BotServices, 'logger'>, client: SlackClient, request: ApprovalRequest, copies: readonly MessageCopy[]): Promise<void> {
+/** Every copy shows the request as it now is (who decided); a copy that fails is logged. True when all were updated. */
+export async function updateCopies(services: Pick<BotServices, 'logger'>, client: SlackClient, request: ApprovalRequest, copies: readonly MessageCopy[]): Promise<boolean> {
   const body = toBlockKit(approvalMessage(request));
-  await Promise.all(copies.map(async (copy) => {
+  const updated = await Promise.all(copies.map(async (copy) => {
     try {
       await client.chat.update({ channel: copy.channel, ts: copy.ts, ...body });
+      return true;
     } catch (error) {
       services.logger.warn({ err: error, approval: request.id, channel: copy.channel }, 'approval message update failed');
+      return false;
     }
   }));
+  return updated.every(Boolean);
 }
