@@ -5,7 +5,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webApi, type App } from '@slack/bolt';
-import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
@@ -91,20 +90,16 @@ export function nextSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-export function registerBot(program: Command, io: CliIo): void {
-  program
-    .command('bot')
-    .description('run the Slack bot (HTTP at /slack/events on $PORT, or Socket Mode with $SLACK_APP_TOKEN)')
-    .action(async () => {
-      const read = readSettings('bot', io.env, io.cwd);
-      if (!read.ok) {
-        io.err(`${read.line}\n`);
-        throw new CliExit(1);
-      }
-      const logger = nestorLogger('nestor-bot');
-      const bot = await startBot(read.settings, io.env, io.cwd, logger);
-      const signal = await nextSignal();
-      logger.info({ signal }, 'bot stopping');
-      await bot.close();
-    });
+/** `nestor bot`: runs until SIGTERM or SIGINT. */
+export async function runBot(io: CliIo): Promise<void> {
+  const read = readSettings('bot', io.env, io.cwd);
+  if (!read.ok) {
+    io.err(`${read.line}\n`);
+    throw new CliExit(1);
+  }
+  const logger = nestorLogger('nestor-bot');
+  const bot = await startBot(read.settings, io.env, io.cwd, logger);
+  const signal = await nextSignal();
+  logger.info({ signal }, 'bot stopping');
+  await bot.close();
 }

@@ -2,9 +2,7 @@
 import { CommanderError } from 'commander';
 import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
 import { currentUser, releaseDeps, runtimeSettings } from './release-runtime.js';
-import { registerShell } from './shell.js';
-import { registerBot } from './bot.js';
-import { registerWorker } from './worker.js';
+import { registerBot, registerShell, registerWorker } from './process-commands.js';
 import { buildProgram } from '../adapters/cli/program.js';
 import { ConfigError, formatProblem, isNestorError } from '../core/errors.js';
 

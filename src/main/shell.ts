@@ -4,7 +4,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { Command } from 'commander';
 import type { CliIo } from '../adapters/cli/cli-context.js';
 import { startDemoWorld, type DemoWorld } from '../adapters/shell/demo-world.js';
 import { randomUUID } from 'node:crypto';
@@ -120,18 +119,12 @@ async function answerInfo(command: InfoCommand, io: CliIo): Promise<void> {
   }
 }
 
-export function registerShell(run: RunCommand) {
-  return (program: Command, io: CliIo): void => {
-    program
-      .command('shell')
-      .description('an interactive terminal running the same commands in a demo world: no Slack, no cluster needed')
-      .action(async () => {
-        const world = await startDemoWorld(EXAMPLE_CONFIG);
-        try {
-          await runShell(process.stdin, io, run, world);
-        } finally {
-          await world.close();
-        }
-      });
-  };
+/** `nestor shell`: the demo world, until the input ends or `exit`. */
+export async function runDemoShell(io: CliIo, run: RunCommand): Promise<void> {
+  const world = await startDemoWorld(EXAMPLE_CONFIG);
+  try {
+    await runShell(process.stdin, io, run, world);
+  } finally {
+    await world.close();
+  }
 }

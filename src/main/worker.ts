@@ -4,7 +4,6 @@
 // finish the current ones, exit.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebClient } from '@slack/web-api';
-import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
@@ -95,21 +94,17 @@ export function startWorkerProcess(env: Env, cwd: string, logger: Logger): Worke
   };
 }
 
-export function registerWorker(program: Command, io: CliIo): void {
-  program
-    .command('worker')
-    .description('run queued jobs (deploy, rollback, scale, config) from Redis; SIGTERM finishes the current ones')
-    .action(async () => {
-      const read = readSettings('worker', io.env, io.cwd);
-      if (!read.ok) {
-        io.err(`${read.line}\n`);
-        throw new CliExit(1);
-      }
-      const logger = nestorLogger('nestor-worker');
-      const worker = startWorkerProcess(io.env, io.cwd, logger);
-      logger.info({}, 'worker started');
-      const signal = await nextSignal();
-      logger.info({ signal }, 'worker stopping: finishing current jobs');
-      await worker.close();
-    });
+/** `nestor worker`: runs jobs until SIGTERM or SIGINT, then finishes the current ones. */
+export async function runWorker(io: CliIo): Promise<void> {
+  const read = readSettings('worker', io.env, io.cwd);
+  if (!read.ok) {
+    io.err(`${read.line}\n`);
+    throw new CliExit(1);
+  }
+  const logger = nestorLogger('nestor-worker');
+  const worker = startWorkerProcess(io.env, io.cwd, logger);
+  logger.info({}, 'worker started');
+  const signal = await nextSignal();
+  logger.info({ signal }, 'worker stopping: finishing current jobs');
+  await worker.close();
 }

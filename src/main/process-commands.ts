@@ -1,0 +1,29 @@
+// The commands that run a whole process (bot, worker, shell). Their composition roots are
+// imported only when one of them runs, so that `nestor render` and the other short commands do
+// not load Bolt, BullMQ or the simulator.
+import type { Command } from 'commander';
+import type { CliIo } from '../adapters/cli/cli-context.js';
+import type { RunCommand } from './shell.js';
+
+export function registerShell(run: RunCommand) {
+  return (program: Command, io: CliIo): void => {
+    program
+      .command('shell')
+      .description('an interactive terminal running the same commands in a demo world: no Slack, no cluster needed')
+      .action(async () => (await import('./shell.js')).runDemoShell(io, run));
+  };
+}
+
+export function registerBot(program: Command, io: CliIo): void {
+  program
+    .command('bot')
+    .description('run the Slack bot (HTTP at /slack/events on $PORT, or Socket Mode with $SLACK_APP_TOKEN)')
+    .action(async () => (await import('./bot.js')).runBot(io));
+}
+
+export function registerWorker(program: Command, io: CliIo): void {
+  program
+    .command('worker')
+    .description('run queued jobs (deploy, rollback, scale, config) from Redis; SIGTERM finishes the current ones')
+    .action(async () => (await import('./worker.js')).runWorker(io));
+}
