@@ -157,6 +157,33 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       expect((await reader.list('shared', 'dev3')).map((r) => r.jobId).sort()).toEqual(['w0-2', 'w1-2']);
     });
 
+    it('gives each of a burst of records on one writer its own commit, every one published', async () => {
+      const world = await makeWorld();
+      const writer = world.open();
+      const apps = Array.from({ length: 12 }, (_, i) => `burst${i}`);
+      const results = await Promise.all(apps.map((app) => writer.record(release({ app }, { jobId: `b-${app}` }))));
+      expect(results.every((r) => r.created)).toBe(true);
+      expect(new Set(results.map((r) => r.commit)).size).toBe(apps.length);
+      const reader = world.open();
+      for (const [i, app] of apps.entries()) {
+        const [latest] = await reader.list(app, 'dev3');
+        expect(latest).toMatchObject({ commit: results[i]!.commit, jobId: `b-${app}` });
+      }
+    });
+
+    it('reports every record of a burst pending when the remote is down, and publishes them all later', async () => {
+      const world = await makeWorld();
+      const writer = world.open();
+      await writer.record(release({}, { jobId: 'first' }));
+      await world.setRemoteReachable(false);
+      const outcomes = await Promise.all(['p1', 'p2', 'p3'].map((id) => failure(writer.record(release({ app: id }, { jobId: id })))));
+      expect(outcomes.map((e) => e.code)).toEqual([ErrorCode.HistoryPending, ErrorCode.HistoryPending, ErrorCode.HistoryPending]);
+      await world.setRemoteReachable(true);
+      expect(await writer.flushPending()).toEqual({ pushed: 3, pending: 0 });
+      const reader = world.open();
+      for (const id of ['p1', 'p2', 'p3']) expect((await reader.list(id, 'dev3'))[0]?.jobId).toBe(id);
+    });
+
     it('keeps a release it cannot publish, reports it pending, and publishes it later', async () => {
       const world = await makeWorld();
       const [writer, reader] = [world.open(), world.open()];

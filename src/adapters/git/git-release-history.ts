@@ -54,6 +54,8 @@ export class GitReleaseHistory implements ReleaseHistory {
   private readonly now: () => Date;
   private readonly reader: HistoryReader;
   private fetchesStarted = 0;
+  /** The shared push queued and not yet started, that a new local commit can join. */
+  private nextPublish: Promise<void> | undefined;
 
   constructor(options: GitReleaseHistoryOptions) {
     this.clone = new WorkClone(options);
@@ -69,18 +71,25 @@ export class GitReleaseHistory implements ReleaseHistory {
     const files = Object.entries(input.manifestsByCluster).map(
       ([cluster, text]) => [clusterFile(cluster), encryptManifestSecrets(text, this.key)] as const,
     );
-    return this.fresh(async () => {
-      const jobId = input.record.jobId;
-      const existing = jobId === undefined ? undefined : await this.reader.findJob(dir, jobId);
+    const jobId = input.record.jobId;
+    const local = await this.fresh(async (): Promise<RecordResult | 'committed'> => {
+      // No release.json: never released here, so no earlier run of this job to find.
+      const released = existsSync(join(this.clone.dir, dir, RELEASE_FILE));
+      const existing = jobId === undefined || !released ? undefined : await this.reader.findJob(dir, jobId);
       if (existing !== undefined) return { commit: await this.publishJob(dir, jobId ?? ''), created: false };
       await this.writeRelease(dir, new Map(files), releaseJson(input));
       if (!(await this.clone.commit([dir], releaseMessage(input)))) {
         const latest = await this.reader.releases(dir, 1);
         return { commit: latest[0]?.commit ?? '', created: false };
       }
+      if (jobId !== undefined) return 'committed';
       await this.publishOrPending();
       return { commit: (await this.clone.heads()).local ?? '', created: true };
     });
+    if (local !== 'committed' || jobId === undefined) return local as RecordResult;
+    // Found by its job id: the shared publish may have rebased it, and pushed others' commits too.
+    await this.publishShared();
+    return { commit: await this.clone.exclusive(async () => (await this.reader.findJob(dir, jobId)) ?? ''), created: true };
   }
 
   async list(app: string, env: string, limit = 20): Promise<ReleaseSummary[]> {
@@ -174,6 +183,21 @@ export class GitReleaseHistory implements ReleaseHistory {
   private async publishJob(dir: string, jobId: string): Promise<string> {
     if ((await this.clone.aheadCount()) > 0) await this.publishOrPending();
     return (await this.reader.findJob(dir, jobId)) ?? '';
+  }
+
+  /**
+   * Publishes the local commits in a push that starts after this call (group commit): records
+   * committed while a push is queued share it, so a burst of releases costs a few pushes, not
+   * one each. A push that fails reports every record that shared it as pending.
+   */
+  private publishShared(): Promise<void> {
+    if (this.nextPublish) return this.nextPublish;
+    const run: Promise<void> = this.clone.exclusive(async () => {
+      if (this.nextPublish === run) this.nextPublish = undefined;
+      if ((await this.clone.aheadCount()) > 0) await this.publishOrPending();
+    });
+    this.nextPublish = run;
+    return run;
   }
 
   private async publishOrPending(): Promise<void> {
