@@ -1,7 +1,8 @@
-# One image for `nestor bot` and `nestor worker` (and every other nestor command):
+# One image for `nestor bot` and `nestor worker` (and every other nestor command), on the current
+# Node.js LTS (26, Active LTS since October 2026):
 #   docker run --rm -e SLACK_SIGNING_SECRET=... -e SLACK_BOT_TOKEN=... -e REDIS_URL=redis://redis:6379 nestor bot
 #   docker run --rm -e REDIS_URL=redis://redis:6379 -v $HOME/.kube:/home/nestor/.kube:ro nestor worker
-FROM node:24-bookworm-slim AS build
+FROM node:26-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -10,7 +11,7 @@ COPY src ./src
 # The application only: benches and their test helpers stay out of the image.
 RUN npx tsc -p tsconfig.app.json && npm prune --omit=dev
 
-FROM node:24-bookworm-slim
+FROM node:26-slim
 RUN apt-get update && apt-get install -y --no-install-recommends git openssh-client ca-certificates \
   && rm -rf /var/lib/apt/lists/* \
   && useradd --create-home --uid 10001 nestor
