@@ -36,9 +36,9 @@ export function configHash(config: MergedConfig, procfile?: string, cronfile?: s
   return createHash('sha256').update(JSON.stringify({ config, procfile, cronfile })).digest('hex').slice(0, 16);
 }
 
-function imageOf(objects: readonly KubeObject[]): string | undefined {
-  const found = JSON.stringify(objects).match(/"image":"([^"]+)"/);
-  return found?.[1];
+/** The container images of the objects, first seen first. */
+function imagesOf(objects: readonly KubeObject[]): string[] {
+  return [...new Set([...JSON.stringify(objects).matchAll(/"image":"([^"]+)"/g)].map((m) => m[1] ?? ''))];
 }
 
 function baseResult(input: RunReleaseInput): Omit<ReleaseResult, 'outcome' | 'message'> {
@@ -58,7 +58,10 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
       ...(secrets ? { secretValues: secrets.values, secretsVersion: secrets.version } : {}),
     });
   }, (r) => `${r.clusters.reduce((n, c) => n + c.objects.length, 0)} objects for ${r.clusters.length} cluster(s)`);
-  const image = imageOf(rendered.clusters.flatMap((c) => c.objects));
+  const images = imagesOf(rendered.clusters.flatMap((c) => c.objects));
+  const image = images[0];
+  // Nestor has no registry access yet: the stage names what will be pulled, and says it is unchecked.
+  if (images.length > 0) ctx.onEvent({ type: 'stage', stage: Stage.Image, status: 'skipped', message: `${images.join(', ')} (not checked against the registry)` });
   const prepared = await stage(ctx.onEvent, Stage.Diff, async () => {
     const all = await Promise.all(rendered.clusters.map((m) => prepareCluster(deps.clusters, m, app, env)));
     for (const p of all) ctx.onEvent({ type: 'diff', cluster: p.manifests.cluster, changes: p.diff.changes, text: p.diff.text });

@@ -81,10 +81,14 @@ function withDiffDetail(p: JobProgress): JobProgress {
   return withStep(p, Stage.Diff, (s) => ({ ...s, detail: text }));
 }
 
-/** The end of the job: stages still running are marked failed when the release failed. */
+/** The end of the job: stages still running are done (or failed, when the release failed); stages never reached are skipped. */
 export function finishProgress(p: JobProgress, result: Pick<ReleaseResult, 'outcome' | 'message'>): JobProgress {
   const ok = result.outcome !== 'failed';
-  const steps = p.steps.map((s) => (s.state === StepState.Running ? { ...s, state: ok ? StepState.Done : StepState.Failed } : s));
+  const end = (s: Step): Step => {
+    if (s.state === StepState.Running) return { ...s, state: ok ? StepState.Done : StepState.Failed };
+    return s.state === StepState.Waiting ? { ...s, state: StepState.Skipped } : s;
+  };
+  const steps = p.steps.map(end);
   return { ...withoutWaiting(p), steps, outcome: { ok, message: result.message } };
 }
 
