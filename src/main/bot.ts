@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { webApi, type App } from '@slack/bolt';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
+import type { CliIo } from '../adapters/cli/cli-context.js';
 import { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
 import { RedisApprovalPostings } from '../adapters/redis/redis-approval-postings.js';
 import { RedisApprovalStore } from '../adapters/redis/redis-approval-store.js';
@@ -16,8 +16,8 @@ import { buildBoltApp } from '../adapters/slack/bolt-app.js';
 import { startApprovalSweeper, type ApprovalSweeperOptions } from '../adapters/slack/bot/approval-sweep.js';
 import type { BotServices } from '../adapters/slack/bot/bot-services.js';
 import { policyFromConfig } from '../core/commands/environment-policy.js';
-import { readSettings, type Env, type ProcessSettings } from './bot-settings.js';
-import { nestorLogger } from './logger.js';
+import type { Env, ProcessSettings } from './bot-settings.js';
+import { runUntilSignal } from './run-until-signal.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
 
 export interface BotProcess {
@@ -78,28 +78,7 @@ export async function startBot(settings: ProcessSettings, env: Env, cwd: string,
 }
 
 /** Resolves on the first SIGTERM or SIGINT. */
-export function nextSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGTERM', on);
-      process.off('SIGINT', on);
-      resolve(signal);
-    };
-    process.once('SIGTERM', on);
-    process.once('SIGINT', on);
-  });
-}
-
 /** `nestor bot`: runs until SIGTERM or SIGINT. */
-export async function runBot(io: CliIo): Promise<void> {
-  const read = readSettings('bot', io.env, io.cwd);
-  if (!read.ok) {
-    io.err(`${read.line}\n`);
-    throw new CliExit(1);
-  }
-  const logger = nestorLogger('nestor-bot');
-  const bot = await startBot(read.settings, io.env, io.cwd, logger);
-  const signal = await nextSignal();
-  logger.info({ signal }, 'bot stopping');
-  await bot.close();
+export function runBot(io: CliIo): Promise<void> {
+  return runUntilSignal('bot', io, (settings, logger) => startBot(settings, io.env, io.cwd, logger), 'bot stopping');
 }

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
+import type { CliIo } from '../adapters/cli/cli-context.js';
 import { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
 import { startJobWorker, type JobWorker } from '../adapters/queue/bullmq-worker.js';
 import { RedisLocks } from '../adapters/redis/redis-locks.js';
@@ -22,8 +22,7 @@ import { rollback } from '../core/release/rollback.js';
 import { describeScale, scale } from '../core/release/scale.js';
 import { readSettings, type Env } from './bot-settings.js';
 import { asReleaseResult } from './config-change-result.js';
-import { nextSignal } from './bot.js';
-import { nestorLogger } from './logger.js';
+import { runUntilSignal } from './run-until-signal.js';
 import { announcer, type Announcer } from './worker-announce.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
 
@@ -95,16 +94,10 @@ export function startWorkerProcess(env: Env, cwd: string, logger: Logger): Worke
 }
 
 /** `nestor worker`: runs jobs until SIGTERM or SIGINT, then finishes the current ones. */
-export async function runWorker(io: CliIo): Promise<void> {
-  const read = readSettings('worker', io.env, io.cwd);
-  if (!read.ok) {
-    io.err(`${read.line}\n`);
-    throw new CliExit(1);
-  }
-  const logger = nestorLogger('nestor-worker');
-  const worker = startWorkerProcess(io.env, io.cwd, logger);
-  logger.info({}, 'worker started');
-  const signal = await nextSignal();
-  logger.info({ signal }, 'worker stopping: finishing current jobs');
-  await worker.close();
+export function runWorker(io: CliIo): Promise<void> {
+  return runUntilSignal('worker', io, async (_settings, logger) => {
+    const worker = startWorkerProcess(io.env, io.cwd, logger);
+    logger.info({}, 'worker started');
+    return worker;
+  }, 'worker stopping: finishing current jobs');
 }
