@@ -7,9 +7,13 @@ import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../adapters/cli/cli-context.js';
 import { startDemoWorld, type DemoWorld } from '../adapters/shell/demo-world.js';
 import { randomUUID } from 'node:crypto';
-import { runApproved } from '../adapters/shell/run-approved.js';
 import { approveAtPrompt } from '../adapters/shell/shell-approval.js';
-import { isMutating } from '../core/commands/command.js';
+import { isMutating, type MutatingCommand } from '../core/commands/command.js';
+import { configSet } from '../core/release/config-change.js';
+import { SecretValues } from '../core/release/secret-input.js';
+import { approvedJob } from '../adapters/slack/bot/approval-binding.js';
+import { jobOfCommand } from '../adapters/slack/bot/job-of-command.js';
+import { runShellJob } from './shell-jobs.js';
 import { infoAnswer, isInfo, type InfoCommand } from '../core/commands/info-answers.js';
 import { renderText } from '../adapters/shell/text-render.js';
 import { parseCommand } from '../core/commands/parse-command.js';
@@ -92,21 +96,32 @@ async function runLine(text: string, io: CliIo, run: RunCommand, ask: (q: string
     return;
   }
   try {
-    const deps = io.releaseDeps({});
-    const actor = { id: io.user, name: io.user, teams: [] };
-    const approval = await approveAtPrompt({ deps, actor, ask, say: (l) => io.out(`${l}\n`), now: () => new Date() }, parsed.command);
-    if (!approval.go) return;
-    if (approval.approvedBy) {
-      const onEvent = (e: ReleaseEvent) => io.out(`${describeEvent(e)}\n`);
-      const ctx = { user: io.user, jobId: `shell-${randomUUID()}`, onEvent };
-      io.out(`${await runApproved(deps, ctx, parsed.command, { approvedBy: approval.approvedBy, ...(approval.sha ? { sha: approval.sha } : {}) })}\n`);
-      return;
-    }
+    await runChange(parsed.command, io, ask);
   } catch (e) {
     io.err(`nestor: ${isNestorError(e) ? e.userMessage : (e as Error).message}\n`);
+  }
+}
+
+/**
+ * A change: approved at the prompt when its environment asks for it, then run as a Slack job by
+ * the worker's handlers. Secret values never go into a job: `config set --secret` runs its
+ * pipeline directly, which writes them only to the Kubernetes Secret.
+ */
+async function runChange(command: MutatingCommand, io: CliIo, ask: (q: string) => Promise<string | undefined>): Promise<void> {
+  const deps = io.releaseDeps({});
+  const actor = { id: io.user, name: io.user, teams: [] };
+  const say = (text: string) => io.out(text);
+  const approval = await approveAtPrompt({ deps, actor, ask, say: (l) => say(`${l}\n`), now: () => new Date() }, command);
+  if (!approval.go) return;
+  const approvedBy = approval.approved?.by;
+  if (command.kind === 'config-set' && command.secret) {
+    const ctx = { user: io.user, jobId: `shell-${randomUUID().slice(0, 8)}`, onEvent: (e: ReleaseEvent) => say(`${describeEvent(e)}\n`) };
+    const changed = await configSet(deps, ctx, { app: command.app, env: command.env, secrets: SecretValues.of(command.values), ...(approvedBy ? { approvedBy } : {}) });
+    say(`${changed.message}\n`);
     return;
   }
-  await run(words, io);
+  const job = jobOfCommand(command, io.user, { kind: 'cli' });
+  await runShellJob(deps, approval.approved ? approvedJob(job, approval.approved.binding, approval.approved.by) : job, say);
 }
 
 /** `status`, `history`, `envs` and `help`: the answers Slack gives, as text. */

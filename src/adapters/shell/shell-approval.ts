@@ -9,7 +9,8 @@ import type { ReleaseDeps } from '../../core/release/release-deps.js';
 import { bindingOf } from '../slack/bot/approval-binding.js';
 import { jobOfCommand } from '../slack/bot/job-of-command.js';
 
-export type ApprovalOutcome = { go: true; approvedBy?: string; sha?: string } | { go: false };
+/** `approved`: who approved it, and what the approval is bound to (a deploy releases exactly that sha). */
+export type ApprovalOutcome = { go: true; approved?: { by: string; binding: ApprovalBinding } } | { go: false };
 
 export interface PromptApproval {
   deps: ReleaseDeps;
@@ -53,5 +54,5 @@ export async function approveAtPrompt(p: PromptApproval, command: Command): Prom
     return { go: false };
   }
   p.say(`approved by ${answer}`);
-  return { go: true, approvedBy: answer, sha: binding.sha };
+  return { go: true, approved: { by: answer, binding } };
 }

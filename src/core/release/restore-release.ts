@@ -64,8 +64,7 @@ export async function restoreRelease(deps: ReleaseDeps, ctx: ReleaseContext, inp
     waitForClusters(prepared, {
       now: () => deps.clock.now().getTime(), sleep: (ms) => deps.clock.sleep(ms),
       pollIntervalMs: tuning.rolloutPollMs, graceMs: tuning.rolloutGraceMs, onEvent: ctx.onEvent,
-    }),
-  );
+    }), undefined, (r) => failedRollouts(r)[0]);
   const failures = failedRollouts(rollouts);
   const history = await stage(ctx.onEvent, Stage.History, () =>
     recordRelease(deps.history, ctx, {

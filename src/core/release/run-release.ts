@@ -121,5 +121,5 @@ async function waitAll(deps: ReleaseDeps, ctx: ReleaseContext, prepared: Prepare
       pollIntervalMs: tuning.rolloutPollMs, graceMs: tuning.rolloutGraceMs, onEvent: ctx.onEvent,
     });
     return failedRollouts(rollouts);
-  }, (f) => (f.length ? `failed: ${f[0]}` : 'all Deployments available'));
+  }, () => 'all Deployments available', (f) => f[0]);
 }

@@ -32,6 +32,27 @@ describe('job progress as a reduction of release events', () => {
     expect(progressMessage(p).sections).toEqual([{ title: 'Warnings', lines: ['HPA ignored: hpa_replicas is false'] }]);
   });
 
+  it('keeps a failed rollout failed while the automatic rollback shows its own progress, and skips what never ran', () => {
+    const p = run([
+      { type: 'stage', stage: 'apply', status: 'started' },
+      { type: 'applied', cluster: 'c', object: 'Deployment dev3/mary-web', result: 'configured' },
+      { type: 'stage', stage: 'apply', status: 'finished' },
+      { type: 'stage', stage: 'rollout', status: 'started' },
+      { type: 'stage', stage: 'rollout', status: 'failed', message: 'Deployment dev3/mary-web: ProgressDeadlineExceeded' },
+      { type: 'stage', stage: 'rollback', status: 'started' },
+      { type: 'stage', stage: 'apply', status: 'started' },
+      { type: 'applied', cluster: 'c', object: 'Deployment dev3/mary-web', result: 'configured' },
+      { type: 'rollout', cluster: 'c', object: 'Deployment dev3/mary-web', state: 'available', message: '' },
+      { type: 'stage', stage: 'history', status: 'finished', message: 'abc1234' },
+      { type: 'stage', stage: 'rollback', status: 'finished' },
+    ]);
+    const done = finishProgress(p, { outcome: 'failed', message: 'rollout failed; rolled back' });
+    expect(done.steps.map((s) => `${s.name}:${s.state}${s.detail ? ` (${s.detail})` : ''}`)).toEqual([
+      'resolve:skipped', 'image:skipped', 'render:skipped', 'diff:skipped', 'apply:done (1 object applied)',
+      'rollout:failed (Deployment dev3/mary-web: ProgressDeadlineExceeded)', 'rollback:done (history finished: abc1234)', 'history:skipped',
+    ]);
+  });
+
   it('sums diffs per cluster and marks running stages failed when the release fails', () => {
     const p = run([
       { type: 'diff', cluster: 'eu', text: '', changes: [{ object: 'Service dev3/mary', change: 'create', fields: [] }] },

@@ -45,7 +45,27 @@ function insertOptional(steps: Step[], name: string): Step[] {
 
 const detail = (s: Step, text: string | undefined): Step => (text ? { ...s, detail: text } : s);
 
+/** While an automatic rollback runs, its own apply, rollout and history show on its step, not on the release's. */
+function rollbackDetail(event: ReleaseEvent): string | undefined {
+  switch (event.type) {
+    case 'stage':
+      return event.stage === Stage.Rollback ? undefined : `${event.stage} ${event.status}${event.message ? `: ${event.message}` : ''}`;
+    case 'applied':
+      return `${event.object} ${event.result}`;
+    case 'pruned':
+      return `${event.object} deleted`;
+    case 'rollout':
+      return `${event.object}: ${event.state}`;
+    default:
+      return undefined;
+  }
+}
+
+const rollingBack = (p: JobProgress): boolean => p.steps.some((s) => s.name === Stage.Rollback && s.state === StepState.Running);
+
 export function applyEvent(p: JobProgress, event: ReleaseEvent): JobProgress {
+  const nested = rollingBack(p) ? rollbackDetail(event) : undefined;
+  if (nested !== undefined) return withStep(p, Stage.Rollback, (s) => ({ ...s, detail: nested }));
   switch (event.type) {
     case 'stage': {
       if (event.stage === Stage.Lock) return event.status === 'finished' ? withoutWaiting(p) : p;
