@@ -2,16 +2,19 @@ import type { Clock } from '../../../core/ports/clock.js';
 import type { KubeSimulator } from './server.js';
 
 /**
- * A clock for pipelines running against the simulator: waiting is letting its controllers run,
+ * A clock for pipelines running against the simulator (or several, one per cluster): waiting is letting its controllers run,
  * and time moves by what was asked, so a rollout takes no wall time.
  */
-export function settlingClock(sim: Pick<KubeSimulator, 'controllers'>, start = Date.parse('2026-11-30T10:00:00Z')): Clock {
+export function settlingClock(
+  sims: Pick<KubeSimulator, 'controllers'> | readonly Pick<KubeSimulator, 'controllers'>[], start = Date.parse('2026-11-30T10:00:00Z'),
+): Clock {
+  const all = Array.isArray(sims) ? sims : [sims as Pick<KubeSimulator, 'controllers'>];
   let now = start;
   return {
     now: () => new Date(now),
     sleep: async (ms) => {
       now += ms;
-      await sim.controllers.settle();
+      for (const sim of all) await sim.controllers.settle();
     },
   };
 }
