@@ -72,6 +72,8 @@ export interface ReleaseResult {
   changes: ObjectChange[];
   /** Why the rollout failed, per Deployment. */
   failures: string[];
+  /** The version whose rollout failed, when an automatic rollback put `sha` back. */
+  attempted?: { sha: string; ref?: string };
   /** The unified diff of the release (Secret values masked). */
   diff: string;
 }

@@ -117,6 +117,7 @@ export async function autoRollback(deps: ReleaseDeps, ctx: ReleaseContext, input
   );
   return {
     ...restored, outcome: restored.outcome === ReleaseOutcome.RolledBack ? ReleaseOutcome.RolledBack : ReleaseOutcome.Failed, failures,
+    attempted: { sha: attempted.sha, ...(attempted.ref ? { ref: attempted.ref } : {}) },
     message: `${failed}; rolled back to ${last.sha.slice(0, 7)} and pinned (\`nestor unpin ${app} ${env}\` to release it)`,
   };
 }

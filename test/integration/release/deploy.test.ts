@@ -64,6 +64,7 @@ describe('deploy', () => {
     expect(result.outcome).toBe('rolled-back');
     expect(result.failures[0]).toContain('mary-web');
     expect(result.message).toContain('rolled back to');
+    expect(result).toMatchObject({ sha: f.app.shas.first, attempted: { sha: f.app.shas.feature, ref: 'feature-x' } });
     expect(imageOf('mary-web')).toBe(`docker.com/kapten/mary:${f.app.shas.first}`);
     const releases = await f.history.list('mary', ns);
     expect(releases.map((r) => r.kind)).toEqual(['rollback', 'deploy']);

@@ -86,7 +86,13 @@ export const SAMPLES: Record<string, Message> = {
       { sha: 'aa11bb22cc33dd44', subject: 'Add purge cron' },
     ],
   }),
-  'release-failed': releaseAnnouncement({ result: released({ outcome: 'rolled-back', message: 'mary: rollout failed in dev3, rolled back to 9e8d7c6', failures: ['Deployment dev3/mary-web: ImagePullBackOff'] }), by: 'alice', durationMs: 312_000, previous: { sha: OLD_SHA }, changelog: [] }),
+  'release-failed': releaseAnnouncement({
+    result: released({
+      outcome: 'rolled-back', message: 'mary: rollout failed in dev3, rolled back to 9e8d7c6', failures: ['Deployment dev3/mary-web: ImagePullBackOff'],
+      sha: OLD_SHA, ref: 'main', attempted: { sha: SHA, ref: 'feature-x' },
+    }),
+    by: 'alice', durationMs: 312_000, previous: { sha: OLD_SHA, ref: 'main' }, changelog: [],
+  }),
   'approval-pending': approvalMessage(approval),
   'approval-approved': approvalMessage(approved.request),
   refusal: refusal('eve may not change production: only @alice, team security', parseCommandOrThrow('deploy mary v1.4.2 production')),

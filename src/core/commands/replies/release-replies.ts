@@ -36,6 +36,7 @@ function versionField(a: ReleaseAnnouncement): Field | undefined {
   const { sha, ref } = a.result;
   if (sha === undefined) return undefined;
   const next = formatVersion({ sha, ...(ref ? { ref } : {}) });
+  if (a.result.attempted) return { label: 'Version', value: `${formatVersion(a.result.attempted)} failed; ${next} runs again` };
   return { label: 'Version', value: a.previous ? `${formatVersion(a.previous)} → ${next}` : next };
 }
 
