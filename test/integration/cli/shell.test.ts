@@ -47,7 +47,7 @@ describe('nestor shell', () => {
     expect(out).toContain('Also in the shell, as in the CLI: render, validate');
     expect(out).toContain('nestor: unknown command "deplyo"; did you mean "deploy"?');
     // a change runs as a Slack job: the job's message and the release announcement, as text
-    expect(out).toMatch(/✓ deploy mary@feature-x to dev3\n {2}deploy mary@feature-x to dev3: deployed mary@[0-9a-f]{7} \(feature-x\) to dev3\n {2}✓ resolve — feature-x is branch at [0-9a-f]{7}\n {2}– image — docker\.com\/kapten\/mary:[0-9a-f]{40} \(not checked against the registry\)\n/);
+    expect(out).toMatch(/✓ deploy mary@feature-x to dev3\n {2}deployed mary@[0-9a-f]{7} \(feature-x\) to dev3\n {2}✓ resolve — feature-x is branch at [0-9a-f]{7}\n {2}– image — docker\.com\/kapten\/mary:[0-9a-f]{40} \(not checked against the registry\)\n/);
     expect(out).toMatch(/ {2}✓ history — [0-9a-f]{7}\n[^]* {2}-- job shell-[0-9a-f]{8} · requested by newcomer\n→ #tech-release-dev\n✓ mary released to dev3\n/);
     // the demo's nestor-config is a git work tree: a scale is a commit there
     expect(out).toMatch(/scale mary in dev3: web=2: committed \(nestor-config [0-9a-f]{7}\); released mary@/);

@@ -119,11 +119,17 @@ export function progressMessage(p: JobProgress): Message {
   return message({
     tone,
     title: p.operation,
-    summary: `${p.operation}: ${status}`,
+    summary: p.outcome && saysWhatItIs(p.operation, status) ? status : `${p.operation}: ${status}`,
     steps: p.steps,
     sections: p.warnings.length ? [{ title: 'Warnings', lines: p.warnings }] : [],
     context: [`job ${p.jobId}`, `requested by ${p.user}`],
   });
+}
+
+/** An outcome that starts with the operation's verb (`scale mary in dev3: …`, `deployed …`) needs no prefix. */
+function saysWhatItIs(operation: string, status: string): boolean {
+  const verb = operation.split(' ')[0] ?? '';
+  return verb !== '' && status.startsWith(verb);
 }
 
 function currentLine(p: JobProgress): string {
