@@ -86,6 +86,10 @@ export const SAMPLES: Record<string, Message> = {
       { sha: 'aa11bb22cc33dd44', subject: 'Add purge cron' },
     ],
   }),
+  'release-same-code': releaseAnnouncement({
+    result: released({ message: 'scale mary in dev3: web=2: committed (nestor-config 1a2b3c4); released mary@3f2c1ab (feature-x) to dev3' }),
+    by: 'alice', durationMs: 21_000, previous: { sha: SHA, ref: 'feature-x' }, changelog: [],
+  }),
   'release-failed': releaseAnnouncement({
     result: released({
       outcome: 'rolled-back', message: 'mary: rollout failed in dev3, rolled back to 9e8d7c6', failures: ['Deployment dev3/mary-web: ImagePullBackOff'],

@@ -37,6 +37,7 @@ function versionField(a: ReleaseAnnouncement): Field | undefined {
   if (sha === undefined) return undefined;
   const next = formatVersion({ sha, ...(ref ? { ref } : {}) });
   if (a.result.attempted) return { label: 'Version', value: `${formatVersion(a.result.attempted)} failed; ${next} runs again` };
+  if (a.previous?.sha === sha) return { label: 'Version', value: `${next}, the same code as before` };
   return { label: 'Version', value: a.previous ? `${formatVersion(a.previous)} → ${next}` : next };
 }
 
