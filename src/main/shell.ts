@@ -1,26 +1,26 @@
 // `nestor shell`: the same commands and pipelines in a terminal, without Slack or Redis. With no
 // options it builds the demo world: the example config, local git repositories and the
 // Kubernetes API simulator, in this process.
+import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../adapters/cli/cli-context.js';
 import { startDemoWorld, type DemoWorld } from '../adapters/shell/demo-world.js';
-import { randomUUID } from 'node:crypto';
 import { approveAtPrompt } from '../adapters/shell/shell-approval.js';
-import { isMutating, type MutatingCommand } from '../core/commands/command.js';
-import { configSet } from '../core/release/config-change.js';
-import { SecretValues } from '../core/release/secret-input.js';
+import { renderText } from '../adapters/shell/text-render.js';
 import { approvedJob } from '../adapters/slack/bot/approval-binding.js';
 import { jobOfCommand } from '../adapters/slack/bot/job-of-command.js';
-import { runShellJob } from './shell-jobs.js';
+import { isMutating, type MutatingCommand } from '../core/commands/command.js';
 import { infoAnswer, isInfo, type InfoCommand } from '../core/commands/info-answers.js';
-import { renderText } from '../adapters/shell/text-render.js';
 import { parseCommand } from '../core/commands/parse-command.js';
 import { tokenize } from '../core/commands/tokenize.js';
 import { isNestorError } from '../core/errors.js';
+import { configSet } from '../core/release/config-change.js';
 import { describeEvent, type ReleaseEvent } from '../core/release/events.js';
+import { SecretValues } from '../core/release/secret-input.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
+import { runShellJob } from './shell-jobs.js';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../nestor-config', import.meta.url).href.replace('/dist/', '/'));
 
