@@ -63,7 +63,7 @@ export function releaseDeps(settings: RuntimeSettings): ReleaseDeps {
     config: new FolderConfigSource(settings.configDir),
     configRepo: new FolderConfigRepo(settings.configDir),
     source: new GitSourceRepo({ cacheDir: state('mirrors') }),
-    clusters: settings.clusters ?? new KubeClusterProvider(kubeConfigFromFile(settings.kubeconfig ?? '')),
+    clusters: settings.clusters ?? new KubeClusterProvider(() => kubeConfigFromFile(settings.kubeconfig ?? '')),
     history: new GitReleaseHistory({ remote: historyRemote, workDir: state('history-work'), ...(settings.historyKey ? { key: settings.historyKey } : {}) }),
     locks: new FileLocks({ dir: state('locks') }),
     clock: systemClock,

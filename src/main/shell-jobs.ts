@@ -4,7 +4,7 @@
 // Slack would show them, with the channel they would go to.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { renderText } from '../adapters/shell/text-render.js';
+import { renderText } from '../adapters/cli/text-render.js';
 import { buildAnnouncement } from '../adapters/slack/notifier/index.js';
 import { FAILED_OUTCOMES } from '../adapters/slack/notifier/thread-details.js';
 import { finishProgress, progressMessage, startProgress, threadLine, type JobProgress } from '../core/commands/replies.js';

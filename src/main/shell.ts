@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../adapters/cli/cli-context.js';
 import { startDemoWorld, type DemoWorld } from '../adapters/shell/demo-world.js';
 import { approveAtPrompt } from '../adapters/shell/shell-approval.js';
-import { renderText } from '../adapters/shell/text-render.js';
+import { renderText } from '../adapters/cli/text-render.js';
 import { approvedJob } from '../adapters/slack/bot/approval-binding.js';
 import { jobOfCommand } from '../adapters/slack/bot/job-of-command.js';
 import { isMutating, type MutatingCommand } from '../core/commands/command.js';

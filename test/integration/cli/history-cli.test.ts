@@ -1,4 +1,4 @@
-// `nestor history` and `nestor diff` run as the real program, in-process, over a whole release
+// `nestor history`, `nestor status` and `nestor diff` run as the real program, in-process, over a whole release
 // setup (real git, kube simulator).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +7,7 @@ import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { main } from '../../../src/main/cli.js';
+import { runCli } from '../../support/cli-run.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
 
@@ -37,6 +38,32 @@ async function nestor(...argv: string[]): Promise<{ code: number; out: string; e
 }
 
 const short = (sha: string) => sha.slice(0, 7);
+
+describe('nestor status', () => {
+  it('answers as Slack does: what runs where, replicas ready, and the pin', async () => {
+    const released = await deploy(f.deps, f.ctx('alice'), { app: 'mary', ref: 'feature-x', env: ns });
+    await f.history.pin('mary', ns, { commit: released.commit!, reason: 'hold', by: 'carol' });
+    const run = await nestor('status', 'mary');
+    expect(run).toMatchObject({ code: 0, err: '' });
+    expect(run.out).toContain('· mary: status\n  mary runs in 1 of its 6 environments\n');
+    expect(run.out).toMatch(new RegExp(`  dev3: feature-x ${short(f.app.shas.feature)}, 1/1 ready, released 2026-11-30 \\d\\d:\\d\\d UTC by alice \\(pinned: hold \\(by carol\\)\\)\\n`));
+    expect(run.out).toContain('  staging: not deployed\n');
+    const one = await nestor('status', 'mary', ns);
+    expect(one.out).not.toContain('staging');
+    expect(await nestor('status', '../x')).toMatchObject({ code: 1, err: expect.stringContaining('"../x"') });
+  });
+
+  it('needs no kubeconfig for the history, and leaves replicas out of the status without one', async () => {
+    await deploy(f.deps, f.ctx('alice'), { app: 'mary', ref: 'feature-x', env: ns });
+    const env = { NESTOR_CONFIG: f.configDir, NESTOR_HISTORY: f.historyRemote, NESTOR_STATE: join(f.configDir, '..', 'cli-state'), KUBECONFIG: '/nonexistent/kubeconfig' };
+    const history = await runCli(['history', 'mary', ns], { cwd: f.configDir, env });
+    expect(history).toMatchObject({ code: 0, stderr: '' });
+    expect(history.stdout).toContain(`${short(f.app.shas.feature)} (feature-x)`);
+    const status = await runCli(['status', 'mary', ns], { cwd: f.configDir, env });
+    expect(status).toMatchObject({ code: 0, stderr: '' });
+    expect(status.stdout).toMatch(new RegExp(`  dev3: feature-x ${short(f.app.shas.feature)}, released `));
+  });
+});
 
 describe('nestor history', { timeout: 90_000 }, () => {
   it('lists releases newest first with version, who and message, and the pin', async () => {

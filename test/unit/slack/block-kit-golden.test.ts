@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectGolden as golden } from '../../support/golden.js';
 
 const expectGolden = (name: string, actual: string) => golden(`slack/${name}`, actual);
-import { renderText } from '../../../src/adapters/shell/text-render.js';
+import { renderText } from '../../../src/adapters/cli/text-render.js';
 import { escapeMrkdwn, toBlockKit } from '../../../src/adapters/slack/block-kit.js';
 import { SAMPLES } from './sample-messages.js';
 

@@ -1,7 +1,10 @@
 // `history` lists an app's releases in an environment; `diff` compares live, a release and a
 // fresh render of its version. Both only read: no lock, nothing applied, nothing recorded.
 import type { Command } from 'commander';
+import type { StatusCommand } from '../../../core/commands/command.js';
+import { infoAnswer } from '../../../core/commands/info-answers.js';
 import { shortTime } from '../../../core/commands/replies/message.js';
+import { VERB_PARSERS } from '../../../core/commands/verb-parsers.js';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import type { Pin, ReleaseSummary } from '../../../core/ports/release-history.js';
 import { isClean, summarizeDiff } from '../../../core/release/compare.js';
@@ -9,6 +12,7 @@ import { checkAppAndEnv } from '../../../core/release/deploy.js';
 import { describeEvent } from '../../../core/release/events.js';
 import { releaseDrift, type DriftReport } from '../../../core/release/release-drift.js';
 import { releaseDepsFor, type CliIo } from '../cli-context.js';
+import { renderText } from '../text-render.js';
 
 const MAX_LIMIT = 1000;
 
@@ -69,6 +73,15 @@ export function registerHistory(program: Command, io: CliIo): void {
       const [releases, pin] = await Promise.all([history.list(app, env, limit), history.getPin(app, env)]);
       io.out(releases.length === 0 ? `no releases of ${app} in ${env}\n` : historyTable(releases, pin));
       if (pin) io.out(pinLine(pin));
+    });
+
+  program
+    .command('status')
+    .description('what runs where: version, replicas ready, last release and pin, per environment (as Slack answers it)')
+    .argument('<app>').argument('[env]', 'default: every environment with a file for the app')
+    .action(async (app: string, env: string | undefined, _options, command: Command) => {
+      const status = VERB_PARSERS.status(env === undefined ? [app] : [app, env]) as StatusCommand;
+      io.out(renderText(await infoAnswer(releaseDepsFor(io, command), status)));
     });
 
   program

@@ -29,8 +29,16 @@ export class KubeClusterProvider implements ClusterProvider {
   private readonly clusters = new Map<string, Cluster>();
   private readonly retry: RetryPolicy;
 
-  constructor(private readonly kubeConfig: KubeConfig, private readonly options: KubeClusterProviderOptions = {}) {
+  private loaded: KubeConfig | undefined;
+
+  /** `kubeConfig` may be a loader: read at the first cluster asked for, so commands that need none never read it. */
+  constructor(private readonly source: KubeConfig | (() => KubeConfig), private readonly options: KubeClusterProviderOptions = {}) {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  }
+
+  private get kubeConfig(): KubeConfig {
+    this.loaded ??= typeof this.source === 'function' ? this.source() : this.source;
+    return this.loaded;
   }
 
   cluster(contextName: string): Cluster {

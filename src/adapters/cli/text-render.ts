@@ -1,4 +1,4 @@
-// Renders a neutral Message as terminal text for `nestor shell`: the same replies as in Slack,
+// Renders a neutral Message as terminal text (`nestor shell`, `nestor status`): the same replies as in Slack,
 // with buttons shown as the words to type.
 import { STEP_MARK, type Message, type Tone } from '../../core/commands/replies.js';
 
