@@ -157,6 +157,22 @@ describe.runIf(hasKubectl)('kube simulator with the real kubectl', () => {
     expect(ignored.code).toBe(0);
   });
 
+  it('scales a Deployment through its scale subresource, and the scaler then owns the replicas', async () => {
+    const file = await manifest('scale.yaml', app('scaled', 'mary:1', 1));
+    expect((await kubectl(['apply', '--server-side', '--field-manager=nestor', '-f', file])).code).toBe(0);
+    const scaled = await kubectl(['scale', 'deployment/web', '-n', 'scaled', '--replicas=3']);
+    expect(scaled).toMatchObject({ code: 0, stdout: 'deployment.apps/web scaled\n' });
+    const rollout = await kubectl(['rollout', 'status', 'deployment/web', '-n', 'scaled', '--timeout=15s']);
+    expect(rollout.code).toBe(0);
+    const pods = await kubectl(['get', 'pods', '-n', 'scaled', '-l', 'app=web', '-o', 'name']);
+    expect(pods.stdout.trim().split('\n')).toHaveLength(3);
+    const again = await kubectl(['apply', '--server-side', '--field-manager=nestor', '-f', file]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('conflict with "kubectl" using apps/v1: .spec.replicas');
+    const bad = await kubectl(['scale', 'deployment/web', '-n', 'scaled', '--replicas=-1']);
+    expect(bad.code).not.toBe(0);
+  });
+
   it('prints the API error for a missing object', async () => {
     const result = await kubectl(['get', 'deployment', 'nope', '-n', 'good']);
     expect(result.code).toBe(1);

@@ -1,6 +1,7 @@
 /** Discovery documents: /version, /api, /apis, group versions and aggregated discovery (v2). */
 import { apiGroups, groupVersion, RESOURCE_TYPES, type ResourceType } from './resource-types.js';
 import type { JsonObject } from './object-util.js';
+import { SCALE_KIND, SCALE_SUBRESOURCE } from './scale-subresource.js';
 
 export const KUBE_VERSION = { major: '1', minor: '32', gitVersion: 'v1.32.0-nestor-sim' } as const;
 
@@ -64,11 +65,20 @@ export function resourceList(group: string, version: string): JsonObject | undef
       ...(t.shortNames.length > 0 ? { shortNames: [...t.shortNames] } : {}),
       ...(t.categories.length > 0 ? { categories: [...t.categories] } : {}),
     },
-    ...t.subresources.map((sub) => ({
-      name: `${t.plural}/${sub}`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: SUBRESOURCE_VERBS,
-    })),
+    ...t.subresources.map((sub) => {
+      const kind = subresourceKind(t, sub);
+      return {
+        name: `${t.plural}/${sub}`, singularName: '', namespaced: t.namespaced, kind: kind.kind, verbs: SUBRESOURCE_VERBS,
+        ...(kind === SCALE_KIND ? { group: kind.group, version: kind.version } : {}),
+      };
+    }),
   ]);
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion({ group, version }), resources };
+}
+
+/** What a subresource answers with: the kind itself, or a Scale. */
+function subresourceKind(t: ResourceType, sub: string): { group: string; version: string; kind: string } {
+  return sub === SCALE_SUBRESOURCE ? SCALE_KIND : { group: t.group, version: t.version, kind: t.kind };
 }
 
 function aggregatedResource(t: ResourceType): JsonObject {
@@ -82,7 +92,7 @@ function aggregatedResource(t: ResourceType): JsonObject {
     ...(t.shortNames.length > 0 ? { shortNames: [...t.shortNames] } : {}),
     ...(t.categories.length > 0 ? { categories: [...t.categories] } : {}),
     ...(t.subresources.length > 0
-      ? { subresources: t.subresources.map((s) => ({ subresource: s, responseKind, verbs: SUBRESOURCE_VERBS })) }
+      ? { subresources: t.subresources.map((s) => ({ subresource: s, responseKind: subresourceKind(t, s), verbs: SUBRESOURCE_VERBS })) }
       : {}),
   };
 }

@@ -9,6 +9,7 @@ import { asKubeObject, deepClone, deepEqual, getIn, isObject, str, stringMap, ty
 import { parseBody, parseObjectBody, patchTypeOf, type PatchType } from './request-body.js';
 import { groupVersion, type ResourceType } from './resource-types.js';
 import type { ResourceRoute } from './router.js';
+import { SCALE_SUBRESOURCE, scaleOf, withScale } from './scale-subresource.js';
 import { serverSideApply } from './server-side-apply.js';
 import { rfc3339, type ObjectStore } from './store.js';
 import { toTable, wantsTable } from './table.js';
@@ -78,6 +79,7 @@ export class ResourceHandlers {
   constructor(private readonly deps: HandlerDeps) {}
 
   handle(req: ResourceRequest): JsonReply {
+    if (req.route.subresource === SCALE_SUBRESOURCE) return this.scale(req);
     const handler = this.handlers[`${req.method} ${req.route.name === undefined ? 'collection' : 'item'}`];
     if (!handler) throw apiErrors.methodNotAllowed(`the server does not allow this method on the requested resource`);
     return handler(req);
@@ -177,6 +179,25 @@ export class ResourceHandlers {
     if (next.metadata.managedFields === undefined) delete next.metadata.managedFields;
     const updated = this.deps.store.update(resource, next, { dryRun: isDryRun(req.query), ...(expectVersion ? { expectVersion } : {}) });
     return { status: 200, body: withTypeMeta(resource, updated) };
+  }
+
+  /** GET, PUT or PATCH of `<deployment>/scale`: the Scale view, its replicas written to the Deployment. */
+  private scale(req: ResourceRequest): JsonReply {
+    const { resource, namespace, name = '' } = req.route;
+    const live = withTypeMeta(resource, this.deps.store.mustGet(resource, namespace, name));
+    if (req.method === 'GET') return { status: 200, body: scaleOf(live) };
+    let scale: unknown;
+    if (req.method === 'PUT') scale = parseBody(req.body, req.contentType);
+    else if (req.method === 'PATCH') {
+      const type = patchTypeOf(req.contentType);
+      if (type === 'apply') throw apiErrors.unsupportedMediaType(req.contentType);
+      scale = PATCHERS[type](scaleOf(live), parseBody(req.body, req.contentType));
+    } else throw apiErrors.methodNotAllowed('the server does not allow this method on the requested resource');
+    const next = withScale(live, scale);
+    recordUpdate(live, next, managerOf(req), rfc3339(this.deps.now()));
+    const expectVersion = isObject(scale) && isObject(scale.metadata) ? str(scale.metadata.resourceVersion) : undefined;
+    const updated = this.deps.store.update(resource, this.prepare(resource, next, live), { dryRun: isDryRun(req.query), ...(expectVersion ? { expectVersion } : {}) });
+    return { status: 200, body: scaleOf(withTypeMeta(resource, updated)) };
   }
 
   private delete(req: ResourceRequest): JsonReply {

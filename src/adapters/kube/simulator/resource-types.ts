@@ -9,7 +9,7 @@ export interface ResourceType {
   namespaced: boolean;
   shortNames: readonly string[];
   categories: readonly string[];
-  /** Subresources served next to the main resource (only `status` is modelled). */
+  /** Subresources served next to the main resource: `status`, and `scale` for Deployments. */
   subresources: readonly string[];
 }
 
@@ -30,7 +30,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   type('', 'v1', 'Service', 'services', true, ['svc'], ALL),
   type('', 'v1', 'Pod', 'pods', true, ['po'], ALL),
   type('', 'v1', 'Event', 'events', true, ['ev'], [], []),
-  type('apps', 'v1', 'Deployment', 'deployments', true, ['deploy'], ALL),
+  type('apps', 'v1', 'Deployment', 'deployments', true, ['deploy'], ALL, ['status', 'scale']),
   type('autoscaling', 'v2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', true, ['hpa'], ALL),
   type('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, ['ing']),
   type('batch', 'v1', 'Job', 'jobs', true, [], ALL),
