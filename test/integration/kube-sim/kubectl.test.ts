@@ -173,6 +173,26 @@ describe.runIf(hasKubectl)('kube simulator with the real kubectl', () => {
     expect(bad.code).not.toBe(0);
   });
 
+  it('keeps an autoscaled Deployment within its HPA bounds and shows the replicas in get hpa', async () => {
+    const hpa = `---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web, namespace: autoscaled }
+spec:
+  scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }
+  minReplicas: 3
+  maxReplicas: 5
+  metrics: [ { type: Resource, resource: { name: cpu, target: { type: Utilization, averageUtilization: 75 } } } ]
+`;
+    const file = await manifest('hpa.yaml', app('autoscaled', 'mary:1', 1) + hpa);
+    expect((await kubectl(['apply', '--server-side', '-f', file])).code).toBe(0);
+    expect((await kubectl(['rollout', 'status', 'deployment/web', '-n', 'autoscaled', '--timeout=15s'])).code).toBe(0);
+    const replicas = await kubectl(['get', 'deployment', 'web', '-n', 'autoscaled', '-o', 'jsonpath={.spec.replicas} {.status.readyReplicas}']);
+    expect(replicas.stdout).toBe('3 3');
+    const table = await kubectl(['get', 'hpa', 'web', '-n', 'autoscaled']);
+    expect(table.stdout).toMatch(/^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE\nweb\s+Deployment\/web\s+.*\s+3\s+5\s+3\s+/);
+  });
+
   it('prints the API error for a missing object', async () => {
     const result = await kubectl(['get', 'deployment', 'nope', '-n', 'good']);
     expect(result.code).toBe(1);

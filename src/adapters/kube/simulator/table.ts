@@ -60,6 +60,17 @@ function jobStatus(obj: KubeObject): string {
   return done ? (done.type === 'Complete' ? 'Complete' : 'Failed') : 'Running';
 }
 
+/** `cpu: <unknown>/75%`: the simulator has no metrics, so the current value is unknown, as on a cluster without metrics-server. */
+function hpaTargets(obj: KubeObject): string {
+  const targets = list(getIn(obj, ['spec', 'metrics'])).map((m) => {
+    const resource = isObject(m.resource) ? m.resource : {};
+    const target = isObject(resource.target) ? resource.target : {};
+    const goal = typeof target.averageUtilization === 'number' ? `${target.averageUtilization}%` : str(target.averageValue) ?? str(target.value) ?? '<none>';
+    return `${str(resource.name) ?? str(m.type) ?? 'metric'}: <unknown>/${goal}`;
+  });
+  return targets.join(', ') || '<none>';
+}
+
 const NAME: Column = ['Name', (o) => str(o.metadata.name) ?? ''];
 const AGE: Column = ['Age', age];
 
@@ -78,7 +89,7 @@ const COLUMNS: Record<string, readonly Column[]> = {
   CronJob: [NAME, ['Schedule', text(['spec', 'schedule'])], ['Suspend', text(['spec', 'suspend'], 'False')],
     ['Active', count(['status', 'active'])], AGE],
   HorizontalPodAutoscaler: [NAME, ['Reference', (o) => `${String(getIn(o, ['spec', 'scaleTargetRef', 'kind']))}/${String(getIn(o, ['spec', 'scaleTargetRef', 'name']))}`],
-    ['MinPods', text(['spec', 'minReplicas'], 1)], ['MaxPods', text(['spec', 'maxReplicas'])],
+    ['Targets', hpaTargets], ['MinPods', text(['spec', 'minReplicas'], 1)], ['MaxPods', text(['spec', 'maxReplicas'])],
     ['Replicas', text(['status', 'currentReplicas'], 0)], AGE],
   Ingress: [NAME, ['Class', text(['spec', 'ingressClassName'])],
     ['Hosts', (o) => list(getIn(o, ['spec', 'rules'])).map((r) => str(r.host) ?? '*').join(',') || '*'], AGE],

@@ -2,6 +2,7 @@
 import type { ObjectStore } from '../store.js';
 import { ControllerContext, DEFAULT_CONTROLLER_OPTIONS, type ControllerOptions } from './context.js';
 import { DeploymentController } from './deployment-controller.js';
+import { HpaController } from './hpa-controller.js';
 import { JobController } from './job-controller.js';
 import { TaskScheduler, type ClockMode } from './scheduler.js';
 
@@ -26,9 +27,11 @@ export class SimulatedControllers implements ControllersHandle {
     const ctx = new ControllerContext(store, this.scheduler, this.options, now);
     const deployments = new DeploymentController(ctx);
     const jobs = new JobController(ctx);
+    const autoscalers = new HpaController(ctx);
     this.unsubscribe = store.subscribe((event) => {
       deployments.onEvent(event);
       jobs.onEvent(event);
+      autoscalers.onEvent(event);
     });
   }
 
