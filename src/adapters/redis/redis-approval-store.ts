@@ -1,12 +1,12 @@
 // The ApprovalStore port on Redis, shared by every bot process. A request is one JSON string
 // under `<prefix><id>` with its version in a hash field beside it; compare-and-set is one Lua
 // script (read the version, compare, write both), so two decisions at once give one winner.
-// Pending requests are also in a sorted set scored by their expiry (`<prefix>@pending`, so no
-// request id may be `@pending` or `@unsettled`), kept in step by the same scripts: a write leaving a request
-// pending (re)scores it, any other write removes it and puts it in `<prefix>@unsettled`, scored
-// by when its follow-ups fall to any process, until settled. Requests are kept `keepSeconds`
-// (default 7 days) after their last write; an index entry whose request is gone is dropped when
-// listed.
+// Pending requests are also in a sorted set scored by their expiry (`<prefix>@pending`), kept in
+// step by the same scripts: a write leaving a request pending (re)scores it, any other write
+// removes it and puts it in `<prefix>@unsettled`, scored by when its follow-ups fall to any
+// process, until settled (so no request id may be `@pending` or `@unsettled`). Requests are kept
+// `keepSeconds` (default 7 days) after their last write; an index entry whose request is gone is
+// dropped when listed.
 import type { Redis } from 'ioredis';
 import { ApprovalState, type ApprovalRequest } from '../../core/commands/approval.js';
 import { DEFAULT_PENDING_LIMIT, FOLLOW_UP_LEASE_MS, followUpDueAt, type ApprovalStore, type CasResult, type PendingQuery, type UnsettledQuery } from '../../core/ports/approval-store.js';
