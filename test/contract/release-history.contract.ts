@@ -184,6 +184,22 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       for (const id of ['p1', 'p2', 'p3']) expect((await reader.list(id, 'dev3'))[0]?.jobId).toBe(id);
     });
 
+    it('drops a kept commit whose job another writer recorded meanwhile (a job rerun after a crash): one commit per job', async () => {
+      const world = await makeWorld();
+      const [crashed, other] = [world.open(), world.open()];
+      await crashed.record(release({}, { jobId: 'before' }));
+      await world.setRemoteReachable(false);
+      // Committed, never pushed: what a worker leaves when it dies between the two.
+      expect((await failure(crashed.record(release({}, { jobId: 'rerun', sha: SHA_B })))).code).toBe(ErrorCode.HistoryPending);
+      await world.setRemoteReachable(true);
+      const rerun = { jobId: 'rerun', sha: SHA_B, at: '2025-01-02T03:09:00.000Z' };
+      expect((await other.record(release({}, rerun))).created).toBe(true);
+      expect(await crashed.flushPending()).toEqual({ pushed: 0, pending: 0 });
+      expect((await world.open().list('mary', 'dev3')).map((r) => `${r.jobId} ${r.at}`)).toEqual([`rerun ${rerun.at}`, 'before 2025-01-02T03:04:05.000Z']);
+      await crashed.record(release({}, { jobId: 'after' }));
+      expect((await world.open().list('mary', 'dev3')).map((r) => r.jobId)).toEqual(['after', 'rerun', 'before']);
+    });
+
     it('keeps a release it cannot publish, reports it pending, and publishes it later', async () => {
       const world = await makeWorld();
       const [writer, reader] = [world.open(), world.open()];

@@ -151,6 +151,7 @@ export class GitReleaseHistory implements ReleaseHistory {
 
   async flushPending(): Promise<FlushResult> {
     return this.clone.exclusive(async () => {
+      await this.sync();
       const before = await this.clone.aheadCount();
       if (before === 0) return { pushed: 0, pending: 0 };
       await this.publishOrPending();
@@ -174,7 +175,26 @@ export class GitReleaseHistory implements ReleaseHistory {
   /** Brings in other writers' commits; tolerates an unreachable remote (reads stay local). */
   private async sync(): Promise<void> {
     this.fetchesStarted++;
-    if ((await this.clone.fetch()).ok) await this.clone.rebaseOnRemote();
+    if (!(await this.clone.fetch()).ok) return;
+    await this.dropRecordedElsewhere();
+    await this.clone.rebaseOnRemote();
+  }
+
+  /**
+   * Local commits whose job another writer recorded since (this process died after committing
+   * and before pushing, and the job ran again elsewhere) are dropped: one commit per job.
+   */
+  private async dropRecordedElsewhere(): Promise<void> {
+    const mine = await this.clone.localCommits();
+    if (mine.length === 0) return;
+    const remote = `refs/remotes/origin/${this.clone.branch}`;
+    const dropped = new Set<string>();
+    for (const commit of mine) {
+      const release = await this.reader.summaryOf(commit);
+      if (release?.jobId === undefined) continue;
+      if ((await this.reader.findJob(releaseDir(release.app, release.env), release.jobId, remote)) !== undefined) dropped.add(commit);
+    }
+    if (dropped.size > 0) await this.clone.replayOnRemote(mine.filter((c) => !dropped.has(c)));
   }
 
   /** The job's commit after publishing it (a rebase may have changed its id). */

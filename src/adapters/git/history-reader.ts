@@ -35,9 +35,14 @@ export class HistoryReader {
    * The commit that recorded job `jobId` among the latest releases of `dir`, if any (a job is
    * rerun soon after it ran). Not `--grep`: a log that prints nothing costs simple-git 50 ms.
    */
-  async findJob(dir: string, jobId: string): Promise<string | undefined> {
-    const found = await this.releases(dir, JOB_LOOKBACK);
+  async findJob(dir: string, jobId: string, rev = 'HEAD'): Promise<string | undefined> {
+    const found = await this.releases(dir, JOB_LOOKBACK, rev);
     return found.find((r) => r.jobId === jobId)?.commit;
+  }
+
+  /** The release a commit records; undefined for other commits (pins). */
+  async summaryOf(commit: string): Promise<ReleaseSummary | undefined> {
+    return parseLog((await tryRaw(this.git, ['log', '--max-count=1', LOG_FORMAT, commit, '--'])) ?? '')[0];
   }
 
   /** The manifests and record of a release, decrypted when a key is set (two git processes). */

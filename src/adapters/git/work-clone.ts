@@ -99,6 +99,30 @@ export class WorkClone {
     return onlyLocal === undefined ? 0 : Number(onlyLocal.trim());
   }
 
+  /** The local commits the remote does not have, oldest first. */
+  async localCommits(): Promise<string[]> {
+    if ((await this.aheadCount()) === 0) return [];
+    const out = await tryRaw(this.git, ['rev-list', '--reverse', `refs/remotes/origin/${this.branch}..refs/heads/${this.branch}`, '--']);
+    return (out ?? '').split('\n').filter(Boolean);
+  }
+
+  /**
+   * Makes the local branch the remote one with `keep` (local commits, oldest first) replayed on
+   * it, newer files winning as in rebaseOnRemote. False, and the branch as it was, when one
+   * cannot be replayed.
+   */
+  async replayOnRemote(keep: readonly string[]): Promise<boolean> {
+    const { local } = await this.heads();
+    await this.git.raw(['reset', '--hard', `origin/${this.branch}`]);
+    for (const commit of keep) {
+      if ((await tryRaw(this.git, ['cherry-pick', '--keep-redundant-commits', '--strategy-option=theirs', commit])) !== undefined) continue;
+      await tryRaw(this.git, ['cherry-pick', '--abort']);
+      if (local !== undefined) await this.git.raw(['reset', '--hard', local]);
+      return false;
+    }
+    return true;
+  }
+
   /** Stages everything under `paths` and commits; false when nothing changed. */
   async commit(paths: string[], message: string, author?: string): Promise<boolean> {
     await this.git.raw(['add', '--all', '--verbose', '--', ...paths]);

@@ -130,13 +130,28 @@ export class FakeReleaseHistory implements ReleaseHistory {
   }
 
   async flushPending(): Promise<FlushResult> {
+    this.dropRecordedElsewhere();
     const pushed = this.pending.length;
     this.publish();
     return { pushed, pending: 0 };
   }
 
+  /** As the git adapter does when it syncs: a kept commit whose job another writer recorded since is dropped. */
+  private dropRecordedElsewhere(): void {
+    if (!this.remote.reachable || this.pending.length === 0) return;
+    const recorded = new Set(this.remote.commits.flatMap((c) => {
+      const s = layout.summaryFromMessage(c.id, c.message);
+      return s?.jobId === undefined ? [] : [`${s.app}/${s.env}/${s.jobId}`];
+    }));
+    this.pending = this.pending.filter((p) => {
+      const s = layout.summaryFromMessage(p.id, p.message);
+      return s?.jobId === undefined || !recorded.has(`${s.app}/${s.env}/${s.jobId}`);
+    });
+  }
+
   /** The remote's commits followed by this instance's unpublished ones, oldest first. */
   private view(): FakeHistoryCommit[] {
+    this.dropRecordedElsewhere();
     const commits = [...this.remote.commits];
     for (const p of this.pending) commits.push(applyChange(commits[commits.length - 1]?.tree, p));
     return commits;
@@ -160,6 +175,7 @@ export class FakeReleaseHistory implements ReleaseHistory {
   }
 
   private publish(): void {
+    this.dropRecordedElsewhere();
     if (this.pending.length === 0) return;
     if (!this.remote.reachable) {
       throw new NestorError(ErrorCode.HistoryPending, 'release history not published yet (history repository unreachable); kept locally, will retry', {
