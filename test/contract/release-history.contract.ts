@@ -10,6 +10,8 @@ export interface HistoryWorld {
   setRemoteReachable(reachable: boolean): Promise<void>;
   /** Every byte the remote holds, to prove what is never stored. */
   dumpRemote(): Promise<string>;
+  /** The same writer after its process restarted: what it kept on disk, nothing in memory. */
+  restart(writer: ReleaseHistory): ReleaseHistory;
 }
 
 export const HISTORY_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -194,9 +196,10 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       await world.setRemoteReachable(true);
       const rerun = { jobId: 'rerun', sha: SHA_B, at: '2025-01-02T03:09:00.000Z' };
       expect((await other.record(release({}, rerun))).created).toBe(true);
-      expect(await crashed.flushPending()).toEqual({ pushed: 0, pending: 0 });
+      const restarted = world.restart(crashed);
+      expect(await restarted.flushPending()).toEqual({ pushed: 0, pending: 0 });
       expect((await world.open().list('mary', 'dev3')).map((r) => `${r.jobId} ${r.at}`)).toEqual([`rerun ${rerun.at}`, 'before 2025-01-02T03:04:05.000Z']);
-      await crashed.record(release({}, { jobId: 'after' }));
+      await restarted.record(release({}, { jobId: 'after' }));
       expect((await world.open().list('mary', 'dev3')).map((r) => r.jobId)).toEqual(['after', 'rerun', 'before']);
     });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeHistoryRemote, FakeReleaseHistory } from '../../src/adapters/git/fakes/fake-release-history.js';
 import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
+import type { ReleaseHistory } from '../../src/core/ports/release-history.js';
 import { cleanupFixtures, git, makeBareRepo, tempDir } from '../support/git-fixtures.js';
 import { release, releaseHistoryContract, type HistoryWorld } from './release-history.contract.js';
 
@@ -16,6 +17,7 @@ releaseHistoryContract('fake', async () => {
       remote.reachable = reachable;
     },
     dumpRemote: async () => JSON.stringify(remote.commits.map((c) => [c.message, [...c.tree]])),
+    restart: (writer) => (writer as FakeReleaseHistory).restarted(),
   } satisfies HistoryWorld;
 });
 
@@ -23,9 +25,19 @@ function gitWorld(): HistoryWorld & { remote: string } {
   const parent = tempDir();
   const remote = makeBareRepo(parent);
   let writers = 0;
+  const opened = new Map<ReleaseHistory, { workDir: string; key?: string }>();
+  const writer = (workDir: string, options: { key?: string } = {}): GitReleaseHistory => {
+    const history = new GitReleaseHistory({ remote, workDir, ...options });
+    opened.set(history, { workDir, ...options });
+    return history;
+  };
   return {
     remote,
-    open: (options = {}) => new GitReleaseHistory({ remote, workDir: join(parent, `work-${(writers += 1)}`), ...options }),
+    open: (options = {}) => writer(join(parent, `work-${(writers += 1)}`), options),
+    restart: (history) => {
+      const { workDir = '', ...options } = opened.get(history) ?? {};
+      return writer(workDir, options);
+    },
     setRemoteReachable: async (reachable) => {
       if (reachable) renameSync(`${remote}.down`, remote);
       else renameSync(remote, `${remote}.down`);

@@ -54,6 +54,8 @@ export class GitReleaseHistory implements ReleaseHistory {
   private readonly now: () => Date;
   private readonly reader: HistoryReader;
   private fetchesStarted = 0;
+  /** Whether the commits an earlier process left unpushed on this clone were checked (dropRecordedElsewhere). */
+  private inheritedChecked = false;
   /** The shared push queued and not yet started, that a new local commit can join. */
   private nextPublish: Promise<void> | undefined;
 
@@ -176,15 +178,18 @@ export class GitReleaseHistory implements ReleaseHistory {
   private async sync(): Promise<void> {
     this.fetchesStarted++;
     if (!(await this.clone.fetch()).ok) return;
-    await this.dropRecordedElsewhere();
+    if (!this.inheritedChecked) await this.dropRecordedElsewhere();
     await this.clone.rebaseOnRemote();
   }
 
   /**
-   * Local commits whose job another writer recorded since (this process died after committing
-   * and before pushing, and the job ran again elsewhere) are dropped: one commit per job.
+   * Local commits left by an earlier process on this clone, whose job another writer recorded
+   * since (that process died after committing and before pushing, and the job ran again
+   * elsewhere), are dropped: one commit per job. Checked once, at the first sync that reaches the
+   * remote: this process's own unpushed commits are of jobs that ended here.
    */
   private async dropRecordedElsewhere(): Promise<void> {
+    this.inheritedChecked = true;
     const mine = await this.clone.localCommits();
     if (mine.length === 0) return;
     const remote = `refs/remotes/origin/${this.clone.branch}`;

@@ -53,10 +53,14 @@ export class FakeReleaseHistory implements ReleaseHistory {
   private readonly key: Buffer | undefined;
   private readonly now: () => Date;
   private pending: PendingCommit[] = [];
+  /** Unpublished commits this instance was restarted with (see restarted()). */
+  private inherited = new Set<string>();
+  private readonly keyText: string | undefined;
   private counter = 0;
 
   constructor(options: FakeReleaseHistoryOptions = {}) {
     this.remote = options.remote ?? new FakeHistoryRemote();
+    this.keyText = options.key;
     this.key = options.key === undefined ? undefined : parseHistoryKey(options.key);
     this.now = options.now ?? (() => new Date());
   }
@@ -136,17 +140,29 @@ export class FakeReleaseHistory implements ReleaseHistory {
     return { pushed, pending: 0 };
   }
 
-  /** As the git adapter does when it syncs: a kept commit whose job another writer recorded since is dropped. */
+  /** This writer after a restart on the same clone: its unpublished commits kept, nothing else. */
+  restarted(): FakeReleaseHistory {
+    const next = new FakeReleaseHistory({ remote: this.remote, ...(this.keyText === undefined ? {} : { key: this.keyText }), now: this.now });
+    next.pending = [...this.pending];
+    next.inherited = new Set(this.pending.map((p) => p.id));
+    return next;
+  }
+
+  /**
+   * As the git adapter does at its first sync: a commit inherited from before a restart, whose
+   * job another writer recorded since, is dropped.
+   */
   private dropRecordedElsewhere(): void {
-    if (!this.remote.reachable || this.pending.length === 0) return;
+    if (!this.remote.reachable || this.inherited.size === 0) return;
     const recorded = new Set(this.remote.commits.flatMap((c) => {
       const s = layout.summaryFromMessage(c.id, c.message);
       return s?.jobId === undefined ? [] : [`${s.app}/${s.env}/${s.jobId}`];
     }));
     this.pending = this.pending.filter((p) => {
       const s = layout.summaryFromMessage(p.id, p.message);
-      return s?.jobId === undefined || !recorded.has(`${s.app}/${s.env}/${s.jobId}`);
+      return !this.inherited.has(p.id) || s?.jobId === undefined || !recorded.has(`${s.app}/${s.env}/${s.jobId}`);
     });
+    this.inherited.clear();
   }
 
   /** The remote's commits followed by this instance's unpublished ones, oldest first. */
