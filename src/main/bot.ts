@@ -77,7 +77,6 @@ export async function startBot(settings: ProcessSettings, env: Env, cwd: string,
   };
 }
 
-/** Resolves on the first SIGTERM or SIGINT. */
 /** `nestor bot`: runs until SIGTERM or SIGINT. */
 export function runBot(io: CliIo): Promise<void> {
   return runUntilSignal('bot', io, (settings, logger) => startBot(settings, io.env, io.cwd, logger), 'bot stopping');

@@ -3,19 +3,20 @@
 // thread gets it, and at the end the job's message and the release announcement are printed as
 // Slack would show them, with the channel they would go to.
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
 import { renderText } from '../adapters/cli/text-render.js';
 import { buildAnnouncement } from '../adapters/slack/notifier/index.js';
 import { FAILED_OUTCOMES } from '../adapters/slack/notifier/thread-details.js';
 import { finishProgress, progressMessage, startProgress, threadLine, type JobProgress } from '../core/commands/replies.js';
 import { applyEvent } from '../core/commands/replies/progress.js';
-import { appConfig } from '../core/config/index.js';
-import { jobHandlers } from '../core/jobs/job-handlers.js';
 import { describeJob, type Job } from '../core/jobs/job-schema.js';
 import { runJob, type JobUpdate, type ProgressSink } from '../core/jobs/run-job.js';
 import type { ReleaseDeps } from '../core/release/release-deps.js';
-import type { Announcer } from './worker-announce.js';
-import { workerPipelines } from './worker.js';
+import { announcerOf, type Announcer } from './worker-announce.js';
+import { workerRunner } from './worker.js';
+
+/** The runner's own errors: the sink prints everything a shell user needs. */
+const QUIET = pino({ level: 'silent' });
 
 export type Say = (text: string) => void;
 
@@ -37,36 +38,18 @@ function textSink(say: Say): ProgressSink {
   };
 }
 
-/** The announcement Slack would post, printed once the release returns. */
+/** The announcement Slack would post, printed with its channel once the release returns. */
 function textAnnouncer(say: Say): Announcer {
-  const inFlight = new Set<Promise<void>>();
-  return {
-    after: (deps, ctx, started, result, approvedBy) => {
-      const done = (async () => {
-        const { config } = appConfig((await deps.config.load()).tree, result.app, result.env);
-        const input = { result, config, user: ctx.user, approvedBy, durationMs: Date.now() - started, jobId: ctx.jobId };
-        const announcement = await buildAnnouncement(deps, input);
-        if (announcement) say(`→ #${announcement.channel}\n${renderText(announcement.message)}`);
-      })().catch((error: unknown) => say(`(no announcement: ${error instanceof Error ? error.message : String(error)})\n`))
-        .finally(() => inFlight.delete(done));
-      inFlight.add(done);
-      return result;
-    },
-    settled: async () => {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
-    },
-  };
+  return announcerOf(async (deps, input) => {
+    const announcement = await buildAnnouncement(deps, input);
+    if (announcement) say(`→ #${announcement.channel}\n${renderText(announcement.message)}`);
+  }, (error) => say(`(no announcement: ${error instanceof Error ? error.message : String(error)})\n`));
 }
 
 /** Runs `job` to its end; its failure has been told already (the message says what went wrong). */
 export async function runShellJob(deps: ReleaseDeps, job: Job, say: Say): Promise<void> {
   const announce = textAnnouncer(say);
-  const runner = {
-    handlers: jobHandlers(workerPipelines(deps, announce)), locks: deps.locks, progress: textSink(say),
-    lock: { ttlMs: 60_000, waitMs: 30 * 60_000, pollMs: 1_000 },
-    now: Date.now,
-    sleep: (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }).catch(() => undefined),
-  };
+  const runner = workerRunner(deps, announce, deps.locks, textSink(say), QUIET);
   try {
     await runJob(runner, { jobId: `shell-${randomUUID().slice(0, 8)}`, data: job, attempt: 1, maxAttempts: 1 });
   } catch {

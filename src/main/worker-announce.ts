@@ -3,7 +3,7 @@
 // job; `settled()` waits for those in flight (shutdown, tests). A failed announcement is logged:
 // the release is recorded whatever Slack does.
 import type { Logger } from 'pino';
-import { announceRelease, logDeliveries, type AnnounceDeps } from '../adapters/slack/notifier/index.js';
+import { announceRelease, logDeliveries, type AnnounceDeps, type AnnounceInput } from '../adapters/slack/notifier/index.js';
 import { appConfig } from '../core/config/index.js';
 import type { ReleaseContext, ReleaseDeps, ReleaseResult } from '../core/release/release-deps.js';
 
@@ -12,19 +12,20 @@ export interface Announcer {
   settled(): Promise<void>;
 }
 
-export function announcer(slack: AnnounceDeps['slack'], logger: Logger): Announcer {
+/** Delivers one announcement: posts it to Slack, or prints it (the shell). */
+export type Deliver = (deps: ReleaseDeps, input: AnnounceInput) => Promise<void>;
+
+/** An Announcer over `deliver`, keeping what is in flight; a failure goes to `failed`, never to the job. */
+export function announcerOf(deliver: Deliver, failed: (error: unknown, ctx: ReleaseContext, result: ReleaseResult) => void): Announcer {
   const inFlight = new Set<Promise<void>>();
   const announce = async (deps: ReleaseDeps, ctx: ReleaseContext, started: number, result: ReleaseResult, approvedBy?: string): Promise<void> => {
     const { config } = appConfig((await deps.config.load()).tree, result.app, result.env);
-    await announceRelease(
-      { slack, source: deps.source, history: deps.history, observe: logDeliveries(logger) },
-      { result, config, user: ctx.user, approvedBy, durationMs: Date.now() - started, jobId: ctx.jobId },
-    );
+    await deliver(deps, { result, config, user: ctx.user, approvedBy, durationMs: Date.now() - started, jobId: ctx.jobId });
   };
   return {
     after: (deps, ctx, started, result, approvedBy) => {
       const done = announce(deps, ctx, started, result, approvedBy)
-        .catch((error: unknown) => logger.warn({ err: error, jobId: ctx.jobId, app: result.app, env: result.env }, 'release announcement failed'))
+        .catch((error: unknown) => failed(error, ctx, result))
         .finally(() => inFlight.delete(done));
       inFlight.add(done);
       return result;
@@ -33,4 +34,13 @@ export function announcer(slack: AnnounceDeps['slack'], logger: Logger): Announc
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
+}
+
+export function announcer(slack: AnnounceDeps['slack'], logger: Logger): Announcer {
+  return announcerOf(
+    async (deps, input) => {
+      await announceRelease({ slack, source: deps.source, history: deps.history, observe: logDeliveries(logger) }, input);
+    },
+    (error, ctx, result) => logger.warn({ err: error, jobId: ctx.jobId, app: result.app, env: result.env }, 'release announcement failed'),
+  );
 }

@@ -20,7 +20,7 @@ import { deploy } from '../core/release/deploy.js';
 import type { ReleaseContext, ReleaseDeps, ReleaseResult } from '../core/release/release-deps.js';
 import { rollback } from '../core/release/rollback.js';
 import { describeScale, scale } from '../core/release/scale.js';
-import { readSettings, type Env } from './bot-settings.js';
+import type { Env, ProcessSettings } from './bot-settings.js';
 import { asReleaseResult } from './config-change-result.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { announcer, type Announcer } from './worker-announce.js';
@@ -68,10 +68,7 @@ export interface WorkerProcess {
   close(): Promise<void>;
 }
 
-export function startWorkerProcess(env: Env, cwd: string, logger: Logger): WorkerProcess {
-  const read = readSettings('worker', env, cwd);
-  if (!read.ok) throw new NestorError(ErrorCode.ConfigInvalid, read.line);
-  const { settings } = read;
+export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: string, logger: Logger): WorkerProcess {
   const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
   const locks = new RedisLocks({ redis: connection });
@@ -95,8 +92,8 @@ export function startWorkerProcess(env: Env, cwd: string, logger: Logger): Worke
 
 /** `nestor worker`: runs jobs until SIGTERM or SIGINT, then finishes the current ones. */
 export function runWorker(io: CliIo): Promise<void> {
-  return runUntilSignal('worker', io, async (_settings, logger) => {
-    const worker = startWorkerProcess(io.env, io.cwd, logger);
+  return runUntilSignal('worker', io, async (settings, logger) => {
+    const worker = startWorkerProcess(settings, io.env, io.cwd, logger);
     logger.info({}, 'worker started');
     return worker;
   }, 'worker stopping: finishing current jobs');

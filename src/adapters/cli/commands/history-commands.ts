@@ -1,5 +1,6 @@
-// `history` lists an app's releases in an environment; `diff` compares live, a release and a
-// fresh render of its version. Both only read: no lock, nothing applied, nothing recorded.
+// `history` lists an app's releases in an environment; `status` says what runs where, as Slack
+// answers it; `diff` compares live, a release and a fresh render of its version. All only read:
+// no lock, nothing applied, nothing recorded.
 import type { Command } from 'commander';
 import type { StatusCommand } from '../../../core/commands/command.js';
 import { infoAnswer } from '../../../core/commands/info-answers.js';
