@@ -4,9 +4,16 @@ import type { EnvironmentPolicy } from './authorize.js';
 import { ancestry, mergeLayers, type ConfigTree } from '../config/index.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import type { ConfigSource } from '../ports/config-source.js';
+import { closestWord } from '../text/did-you-mean.js';
+
+/** `unknown environment "dev33"; did you mean "dev3"?` */
+export function unknownEnvironment(tree: ConfigTree, env: string): NestorError {
+  const guess = closestWord(env, [...tree.environments.keys()]);
+  return new NestorError(ErrorCode.ConfigNotFound, `unknown environment "${env}"${guess ? `; did you mean "${guess}"?` : ''}`);
+}
 
 export function environmentPolicy(tree: ConfigTree, env: string): EnvironmentPolicy {
-  if (!tree.environments.has(env)) throw new NestorError(ErrorCode.ConfigNotFound, `unknown environment "${env}"`);
+  if (!tree.environments.has(env)) throw unknownEnvironment(tree, env);
   const merged = mergeLayers(ancestry(tree, env).map((node) => node.project)) as EnvironmentPolicy;
   return {
     ...(merged.access === undefined ? {} : { access: merged.access }),

@@ -79,6 +79,15 @@ describe('slash commands into the bot', () => {
     expect(body.text).toContain('did you mean "deploy"?');
   });
 
+  it('answers a mistyped environment with "did you mean"; nothing is queued', async (ctx) => {
+    const world = await botWorld(ctx, f);
+    await world.send(signedSlashCommand(SECRET, { text: 'deploy mary feature-x dev33', triggerId: 'T5.env', responseUrl: world.slack.responseUrl('env') }));
+    const told = await world.response('env', 'unknown environment');
+    expect(JSON.stringify(told.args)).toContain('unknown environment \\"dev33\\"; did you mean \\"dev3\\"?');
+    expect(told.args['response_type']).toBe('ephemeral');
+    expect(await world.queue.get(requestKey('T0NESTOR', 'T5.env'))).toBeUndefined();
+  });
+
   it('refuses secret values from Slack, queues nothing and never logs the value', async (ctx) => {
     const world = await botWorld(ctx, f);
     await world.send(signedSlashCommand(SECRET, { text: 'config set mary dev3 API_KEY=hunter2-value --secret', triggerId: 'T6.secret', responseUrl: world.slack.responseUrl('secret') }));
