@@ -2,8 +2,8 @@
 // worker that dies mid-job loses its job lock, and another worker's stalled-job check puts the
 // job back after `lockDuration` (+ `stalledInterval`). The retry has the same job id, so it takes
 // the app's lock again at once and the pipeline records history once per job id.
-// Failures: non-retryable NestorErrors become UnrecoverableError (no retry); others retry with
-// the queue's exponential backoff.
+// Failures: NestorErrors marked retryable retry with the queue's exponential backoff; any other
+// error (bad input, refusals, and bugs: a TypeError) becomes UnrecoverableError and fails once.
 import { UnrecoverableError, Worker, type Job as BullJob, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isRetryable, runJob, type JobRunnerDeps } from '../../core/jobs/run-job.js';

@@ -50,9 +50,13 @@ export interface JobAttempt {
   maxAttempts: number;
 }
 
-/** Whether another attempt may succeed: retryable NestorErrors, and errors of unknown kind. */
+/**
+ * Whether another attempt may succeed: only NestorErrors marked retryable (adapters wrap their
+ * transient faults so). An error of unknown kind is a bug: running the pipeline again would
+ * only repeat it, so the job fails once with its message.
+ */
 export function isRetryable(error: unknown): boolean {
-  return isNestorError(error) ? error.retryable : true;
+  return isNestorError(error) && error.retryable;
 }
 
 /** The job's lock key, apart from the pipeline's own (`dev3.mary`) so the two never collide. */
