@@ -1,0 +1,76 @@
+// scripts/test-setup.sh, the first step of `npm test`, run by real bash on a PATH made for each
+// case: what is missing is installed with apt-get when the user can, else named in one line.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupFixtures, tempDir } from '../../support/git-fixtures.js';
+
+afterAll(() => cleanupFixtures());
+
+const SCRIPT = join(import.meta.dirname, '../../../scripts/test-setup.sh');
+const which = (name: string) => execFileSync('bash', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+const BASH = which('bash');
+
+/** A folder to be the whole PATH, holding links to the named real programs. */
+function pathWith(...programs: string[]): string {
+  const bin = tempDir('nestor-setup-bin-');
+  for (const p of programs) symlinkSync(which(p), join(bin, p));
+  return bin;
+}
+
+function script(bin: string, name: string, body: string): void {
+  writeFileSync(join(bin, name), `#!${BASH}\n${body}\n`);
+  chmodSync(join(bin, name), 0o755);
+}
+
+/** apt-get and sudo stand-ins: apt-get records its arguments and "installs" a program per package. */
+function withApt(bin: string): string {
+  const calls = join(bin, 'apt-calls');
+  script(bin, 'apt-get', [
+    `echo "$*" >> ${calls}`,
+    'if [ "$1" = install ]; then for p in "$@"; do case "$p" in -*|install) ;; *)',
+    `  printf '#!${BASH}\\nexit 0\\n' > ${bin}/$p; chmod +x ${bin}/$p;; esac; done; fi`,
+  ].join('\n'));
+  script(bin, 'sudo', 'if [ "$1" = -n ]; then shift; fi\nwhile [ "${1#*=}" != "$1" ]; do export "$1"; shift; done\n"$@"');
+  return calls;
+}
+
+function run(bin: string) {
+  const r = spawnSync(BASH, [SCRIPT], { env: { PATH: bin, HOME: bin }, encoding: 'utf8' });
+  return { code: r.status, stderr: r.stderr };
+}
+
+describe('scripts/test-setup.sh', () => {
+  it('with nothing to install from, names every missing package in one line and exits 1', () => {
+    const bin = pathWith();
+    const { code, stderr } = run(bin);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toEqual([
+      'test set-up: missing system packages: git redis-server (install them, e.g. `sudo apt-get install git redis-server`, then run npm test again)',
+    ]);
+  });
+
+  it('names only what is missing', () => {
+    const { code, stderr } = run(pathWith('git'));
+    expect(code).toBe(1);
+    expect(stderr).toContain('missing system packages: redis-server (');
+  });
+
+  it('installs the missing packages in one apt-get call when it can, then goes on', () => {
+    const bin = pathWith('git', 'chmod');
+    const calls = withApt(bin);
+    const { code, stderr } = run(bin);
+    expect(stderr).toContain('test set-up: installing redis-server with apt-get');
+    expect(code).toBe(0);
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['update -qq', 'install -y -qq --no-install-recommends redis-server']);
+    expect(existsSync(join(bin, 'redis-server'))).toBe(true);
+  });
+
+  it('says kubectl is optional and passes when git and redis-server are there', () => {
+    const bin = pathWith('git', 'redis-server');
+    const { code, stderr } = run(bin);
+    expect(code).toBe(0);
+    expect(stderr).toBe('test set-up: kubectl not found: the simulator is checked through @kubernetes/client-node only\n');
+  });
+});
