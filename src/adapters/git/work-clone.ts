@@ -1,14 +1,17 @@
 // A working clone of a shared repository (the release history, nestor-config) that several
 // Nestor processes write to. Publishing is fetch → rebase → push, bounded, never forced.
 // One WorkClone owns its work folder: callers serialise their operations through `exclusive`.
+// The clone follows its setting: one left by an earlier process for another remote is made
+// again for the new one, unless it holds commits that remote never received.
 
-import { existsSync, mkdirSync } from 'node:fs';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, realpathSync } from 'node:fs';
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import type { SimpleGit } from 'simple-git';
+import { ErrorCode, NestorError } from '../../core/errors.js';
 import { gitFailureText, openGit, tryRaw, type GitProcessOptions } from './git-process.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { checkOrigin } from './paths.js';
+import { checkOrigin, displayOrigin } from './paths.js';
 
 export interface WorkCloneOptions extends GitProcessOptions {
   /** The shared repository: a local path (usually a bare repository) or a URL. */
@@ -163,17 +166,39 @@ export class WorkClone {
   }
 
   private async open(): Promise<void> {
+    if (existsSync(join(this.dir, '.git'))) {
+      await this.recoverFromCrash();
+      await this.followRemote();
+    }
     if (!existsSync(join(this.dir, '.git'))) {
       await this.git.raw(['init', '--initial-branch', this.branch]);
       const url = this.remote.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
       const remote = `[remote "origin"]\n\turl = "${url}"\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n`;
       await appendFile(join(this.dir, '.git', 'config'), remote);
-    } else {
-      await this.recoverFromCrash();
     }
     await mkdir(join(this.dir, '.git', 'info'), { recursive: true });
     await writeFile(join(this.dir, '.git', 'info', 'attributes'), '* merge=binary\n');
     this.opened = true;
+  }
+
+  /**
+   * A clone made for another remote (the setting changed since) is removed, to be made again for
+   * this one; refused while it holds commits the old remote never received (a release recorded
+   * while that remote was down): removing them would lose them.
+   */
+  private async followRemote(): Promise<void> {
+    const previous = (await tryRaw(this.git, ['config', '--get', 'remote.origin.url']))?.trim();
+    if (previous !== undefined && sameRemote(previous, this.remote)) return;
+    const pending = previous === undefined ? 0 : await this.aheadCount();
+    if (pending > 0) {
+      const old = displayOrigin(previous ?? '');
+      throw new NestorError(ErrorCode.GitFailed,
+        `${this.dir} holds ${pending} commit(s) not yet pushed to ${old}, and the setting now names ${displayOrigin(this.remote)}: `
+        + `set it back to ${old} until they are published, or remove ${this.dir} to drop them`,
+        { detail: { previous: old, pending } });
+    }
+    await rm(this.dir, { recursive: true, force: true });
+    await mkdir(this.dir, { recursive: true });
   }
 
   /** A crash may leave a rebase in progress or uncommitted files: drop them (commits are kept). */
@@ -185,4 +210,19 @@ export class WorkClone {
     if (local !== undefined) await this.git.raw(['reset', '--hard', 'HEAD']);
     await this.git.raw(['clean', '-d', '--force', '--quiet']);
   }
+}
+
+/** The same repository, whether a path is written relative, with a trailing slash or through a link. */
+function sameRemote(a: string, b: string): boolean {
+  if (a === b) return true;
+  const local = (p: string): string | undefined => {
+    if (/^[a-z][a-z0-9+.-]*:\/\/|^[^/]+@[^/]+:/i.test(p)) return undefined;
+    try {
+      return realpathSync(resolve(p));
+    } catch {
+      return resolve(p);
+    }
+  };
+  const [x, y] = [local(a), local(b)];
+  return x !== undefined && x === y;
 }

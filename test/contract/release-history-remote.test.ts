@@ -1,0 +1,113 @@
+// The git history's clone against its remote on real repositories: a push refused because another
+// writer pushed in between (fetch, rebase, push again, never force), and a clone whose setting
+// changed (NESTOR_HISTORY, --history) since an earlier process made it.
+import { chmodSync, existsSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { GitConfigRepo } from '../../src/adapters/git/git-config-repo.js';
+import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
+import { ErrorCode } from '../../src/core/errors.js';
+import { cleanupFixtures, commitFiles, git, makeBareRepo, makeSeededRemote, tempDir } from '../support/git-fixtures.js';
+import { release } from './release-history.contract.js';
+
+afterAll(cleanupFixtures);
+
+const subjects = (remote: string): string[] => git(remote, 'log', '--format=%s', 'main').trim().split('\n');
+const hasMain = (remote: string): boolean => {
+  try {
+    git(remote, 'rev-parse', '--verify', '--quiet', 'refs/heads/main');
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('GitReleaseHistory publishing', () => {
+  it('fetches, rebases and pushes again when another writer pushed between its fetch and its push, never forcing', async () => {
+    const parent = tempDir();
+    const remote = makeBareRepo(parent);
+    const workDir = join(parent, 'work');
+    const writer = new GitReleaseHistory({ remote, workDir });
+    await writer.record(release({}, { jobId: 'first' }));
+    // Another writer's commit, ready to land on the remote the moment this writer commits
+    // locally (its clone's reference-transaction hook): this writer's push then finds a remote
+    // head it has not fetched, and git refuses it (fetch first / non-fast-forward).
+    const other = join(parent, 'other');
+    git(parent, 'clone', '--quiet', remote, other);
+    const theirs = commitFiles(other, 'another writer', { 'dev4/john/release.json': '{}\n' });
+    const marker = join(parent, 'raced');
+    const hook = join(workDir, '.git', 'hooks', 'reference-transaction');
+    writeFileSync(hook, [
+      '#!/bin/sh',
+      '[ "$1" = committed ] || exit 0',
+      "grep -q ' refs/heads/main$' || exit 0",
+      `[ -e '${marker}' ] && exit 0`,
+      `touch '${marker}'`,
+      `env -u GIT_DIR -u GIT_INDEX_FILE -u GIT_WORK_TREE git -C '${other}' push --quiet origin HEAD:refs/heads/main`,
+      '',
+    ].join('\n'));
+    chmodSync(hook, 0o755);
+
+    const result = await writer.record(release({ app: 'paul' }, { jobId: 'raced' }));
+
+    expect(existsSync(marker)).toBe(true);
+    expect(result.created).toBe(true);
+    expect(git(remote, 'rev-parse', 'main').trim()).toBe(result.commit);
+    expect(git(remote, 'rev-parse', `${result.commit}^`).trim()).toBe(theirs);
+    expect(subjects(remote)).toEqual(['deploy paul@1a2b3c4 (feature-x) to dev3 by alice', 'another writer', 'deploy mary@1a2b3c4 (feature-x) to dev3 by alice']);
+    expect(git(remote, 'rev-list', '--merges', 'main').trim()).toBe('');
+  });
+});
+
+describe('a clone whose remote setting changed', () => {
+  it('records to the repository now named, not to the one the clone was made from', async () => {
+    const parent = tempDir();
+    const [before, after] = [makeBareRepo(join(parent)), makeBareRepo(tempDir())];
+    const workDir = join(parent, 'state', 'history-work');
+    await new GitReleaseHistory({ remote: before, workDir }).record(release({}, { jobId: 'old' }));
+    const moved = new GitReleaseHistory({ remote: after, workDir });
+    expect(await moved.list('mary', 'dev3')).toEqual([]);
+    await moved.record(release({ app: 'john' }, { jobId: 'new' }));
+    expect(subjects(after)).toEqual(['deploy john@1a2b3c4 (feature-x) to dev3 by alice']);
+    expect(subjects(before)).toEqual(['deploy mary@1a2b3c4 (feature-x) to dev3 by alice']);
+  });
+
+  it('refuses, in one line, to leave commits the old remote never received; they are published once it is set back', async () => {
+    const parent = tempDir();
+    const [before, after] = [makeBareRepo(parent), makeBareRepo(tempDir())];
+    const workDir = join(parent, 'history-work');
+    const first = new GitReleaseHistory({ remote: before, workDir });
+    await first.record(release({}, { jobId: 'published' }));
+    renameSync(before, `${before}.down`);
+    await expect(first.record(release({}, { jobId: 'kept' }))).rejects.toMatchObject({ code: ErrorCode.HistoryPending });
+    renameSync(`${before}.down`, before);
+
+    const error = await new GitReleaseHistory({ remote: after, workDir }).record(release({ app: 'john' }, { jobId: 'new' })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCode.GitFailed, retryable: false });
+    const message = (error as Error).message;
+    expect(message).not.toContain('\n');
+    expect(message).toContain(`${workDir} holds 1 commit(s) not yet pushed to ${before}, and the setting now names ${after}`);
+    expect(message).toContain(`set it back to ${before} until they are published, or remove ${workDir} to drop them`);
+    expect(hasMain(after)).toBe(false);
+
+    // The same remote spelt another way is the same remote: the clone is kept.
+    expect(await new GitReleaseHistory({ remote: `${before}/`, workDir }).flushPending()).toEqual({ pushed: 1, pending: 0 });
+    expect(subjects(before)[0]).toBe('deploy mary@1a2b3c4 (feature-x) to dev3 by alice');
+    expect(git(before, 'rev-list', '--count', 'main').trim()).toBe('2');
+    await new GitReleaseHistory({ remote: after, workDir }).record(release({ app: 'john' }, { jobId: 'new' }));
+    expect(subjects(after)).toEqual(['deploy john@1a2b3c4 (feature-x) to dev3 by alice']);
+  });
+
+  it('the config clone follows its setting too', async () => {
+    const parent = tempDir();
+    const before = makeSeededRemote({ 'production/project.yaml': 'project: before\n' }, parent);
+    const after = makeSeededRemote({ 'production/project.yaml': 'project: after\n' }, tempDir());
+    const workDir = join(parent, 'config-work');
+    expect(await new GitConfigRepo({ remote: before, workDir }).readFile('production/project.yaml')).toBe('project: before\n');
+    const moved = new GitConfigRepo({ remote: after, workDir });
+    expect(await moved.readFile('production/project.yaml')).toBe('project: after\n');
+    await moved.update('production/project.yaml', () => 'project: changed\n', { author: { name: 'Alice', email: 'a@example.com' }, message: 'edit' });
+    expect(git(after, 'show', 'main:production/project.yaml')).toBe('project: changed\n');
+    expect(git(before, 'show', 'main:production/project.yaml')).toBe('project: before\n');
+  });
+});
