@@ -13,6 +13,8 @@ export const ErrorCode = {
   Locked: 'locked',
   RolloutFailed: 'rollout_failed',
   HistoryPending: 'history_pending',
+  /** Stopped by the user (Ctrl-C in the shell) before anything was applied. */
+  Cancelled: 'cancelled',
   Internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -78,6 +78,8 @@ export interface RolloutWaitOptions {
   pollIntervalMs?: number;
   graceMs?: number;
   onEvent: ReleaseListener;
+  /** Stops the wait: it then throws. */
+  signal?: AbortSignal;
 }
 
 export interface ClusterRollout {
@@ -94,6 +96,7 @@ export async function waitForClusters(prepared: readonly PreparedCluster[], opti
         sleep: options.sleep,
         ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
         ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
+        ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (status) =>
           options.onEvent({ type: 'rollout', cluster: manifests.cluster, object: describeRef(status.ref), state: status.state, message: status.message }),
       });

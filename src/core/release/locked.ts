@@ -1,4 +1,5 @@
 import { appLockKey, describeHolder, type LockOwner } from '../ports/locks.js';
+import { cancelledError } from './cancel.js';
 import { tuningOf, type ReleaseContext, type ReleaseDeps } from './release-deps.js';
 import { withLock } from './with-lock.js';
 
@@ -6,7 +7,8 @@ import { withLock } from './with-lock.js';
 export function whileLocked<T>(deps: ReleaseDeps, ctx: ReleaseContext, app: string, env: string, operation: string, fn: () => Promise<T>): Promise<T> {
   const tuning = tuningOf(deps);
   const owner: LockOwner = { id: ctx.jobId, user: ctx.user, operation };
-  return withLock(deps.locks, appLockKey(app, env), owner, {
+  let started = false;
+  const locked = withLock(deps.locks, appLockKey(app, env), owner, {
     ttlMs: tuning.lockTtlMs,
     waitMs: tuning.lockWaitMs,
     pollMs: tuning.lockPollMs,
@@ -14,5 +16,12 @@ export function whileLocked<T>(deps: ReleaseDeps, ctx: ReleaseContext, app: stri
     now: () => deps.wallClock.now().getTime(),
     sleep: (ms: number, signal: AbortSignal) => deps.wallClock.sleep(ms, signal),
     onWaiting: (by) => ctx.onEvent({ type: 'waiting', message: `${app} in ${env} is busy: waiting behind ${describeHolder(by)}` }),
-  }, fn);
+    ...(ctx.signal ? { signal: ctx.signal } : {}),
+  }, () => {
+    started = true;
+    return fn();
+  });
+  return locked.catch((error: unknown) => {
+    throw !started && ctx.signal?.aborted ? cancelledError() : error;
+  });
 }

@@ -46,6 +46,12 @@ export interface ReleaseContext {
   /** The job id (or a CLI run id): a rerun with the same id records history once. */
   jobId: string;
   onEvent: ReleaseListener;
+  /**
+   * Stops the operation (Ctrl-C in the shell): while it waits for its lock or before it applies
+   * anything, it ends with nothing changed; while it waits for a rollout, the rollout counts as
+   * failed and is rolled back; once applied and available it finishes (history, rollback).
+   */
+  signal?: AbortSignal;
 }
 
 export const ReleaseOutcome = {

@@ -1,5 +1,6 @@
 // `rollback <app> <env> [<history-commit>]`: back to a recorded release, as it was applied.
 import { ErrorCode, NestorError } from '../errors.js';
+import { checkNotCancelled } from './cancel.js';
 import { checkAppAndEnv } from './deploy.js';
 import { Stage } from './events.js';
 import { whileLocked } from './locked.js';
@@ -35,6 +36,7 @@ export async function rollback(deps: ReleaseDeps, ctx: ReleaseContext, input: Ro
       }
       return { loaded, release };
     }, (r) => `release ${r.release.commit.slice(0, 7)}: ${r.release.message}`);
+    checkNotCancelled(ctx);
     return restoreRelease(deps, ctx, {
       release, loaded, reason: `rolled back by ${ctx.user}`, ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
       message: `rollback ${app} to ${release.sha.slice(0, 7)} in ${env} by ${ctx.user}`,

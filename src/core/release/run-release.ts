@@ -3,16 +3,17 @@
 // failure, record in the history.
 import { createHash } from 'node:crypto';
 import { appConfig, type MergedConfig } from '../config/index.js';
-import { isNestorError, ErrorCode } from '../errors.js';
+import { isNestorError, ErrorCode, NestorError } from '../errors.js';
 import type { LoadedConfig } from '../ports/config-source.js';
 import type { ReleaseKind } from '../ports/release-history.js';
 import type { ResolvedRef } from '../ports/source-repo.js';
 import { renderConfiguredApp, toYaml } from '../render/index.js';
 import type { KubeObject } from '../render/types.js';
+import { cancelledRollout, checkNotCancelled } from './cancel.js';
 import { applyCluster, failedRollouts, prepareCluster, waitForClusters, type PreparedCluster } from './cluster-steps.js';
 import { Stage, countChanges } from './events.js';
 import { liveSecretValues } from './live-secrets.js';
-import { recordRelease } from './record-release.js';
+import { recordRelease, secretKeysOf, unrecordableSecrets } from './record-release.js';
 import { ReleaseOutcome, tuningOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
 import { autoRollback } from './restore-release.js';
 import { stage } from './stage.js';
@@ -50,13 +51,17 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
   const rendered = await stage(ctx.onEvent, Stage.Render, async () => {
     const merged = appConfig(loaded.tree, app, env).config;
     const secrets = await liveSecretValues(deps.clusters, merged, app, env, ctx.onEvent);
-    return renderConfiguredApp({
+    const manifests = renderConfiguredApp({
       tree: loaded.tree, templates: loaded.templates, app, env, environment: deps.environment,
       version: { sha: version.sha, ref: version.ref },
       ...(input.procfile === undefined ? {} : { procfile: input.procfile }),
       ...(input.cronfile === undefined ? {} : { cronfile: input.cronfile }),
       ...(secrets ? { secretValues: secrets.values, secretsVersion: secrets.version } : {}),
     });
+    const unrecordable = unrecordableSecrets(deps.history, app, env, secretKeysOf(manifests.clusters.flatMap((c) => c.objects)));
+    if (unrecordable && input.dryRun) ctx.onEvent({ type: 'warning', message: unrecordable });
+    else if (unrecordable) throw new NestorError(ErrorCode.MissingEnvironmentValue, `nothing was applied: ${unrecordable}`);
+    return manifests;
   }, (r) => `${r.clusters.reduce((n, c) => n + c.objects.length, 0)} objects for ${r.clusters.length} cluster(s)`);
   const images = imagesOf(rendered.clusters.flatMap((c) => c.objects));
   const image = images[0];
@@ -71,6 +76,7 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
   if (input.dryRun) {
     return { ...result, outcome: ReleaseOutcome.DryRun, message: `dry run of ${app}@${version.sha.slice(0, 7)} in ${env}: ${countChanges(result.changes)}` };
   }
+  checkNotCancelled(ctx);
   await applyAll(ctx, prepared, input.forceConflicts ?? false);
   const failures = await waitAll(deps, ctx, prepared);
   if (failures.length > 0) {
@@ -116,10 +122,16 @@ async function applyAll(ctx: ReleaseContext, prepared: PreparedCluster[], force:
 async function waitAll(deps: ReleaseDeps, ctx: ReleaseContext, prepared: PreparedCluster[]): Promise<string[]> {
   const tuning = tuningOf(deps);
   return stage(ctx.onEvent, Stage.Rollout, async () => {
-    const rollouts = await waitForClusters(prepared, {
-      now: () => deps.clock.now().getTime(), sleep: (ms) => deps.clock.sleep(ms),
-      pollIntervalMs: tuning.rolloutPollMs, graceMs: tuning.rolloutGraceMs, onEvent: ctx.onEvent,
-    });
-    return failedRollouts(rollouts);
+    try {
+      const rollouts = await waitForClusters(prepared, {
+        now: () => deps.clock.now().getTime(), sleep: (ms) => deps.clock.sleep(ms, ctx.signal),
+        pollIntervalMs: tuning.rolloutPollMs, graceMs: tuning.rolloutGraceMs, onEvent: ctx.onEvent,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      return failedRollouts(rollouts);
+    } catch (error) {
+      if (ctx.signal?.aborted) return [cancelledRollout(ctx)];
+      throw error;
+    }
   }, () => 'all Deployments available', (f) => f[0]);
 }
