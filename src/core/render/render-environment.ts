@@ -36,15 +36,16 @@ export function renderEnvironment(req: EnvironmentRequest): ClusterManifests[] {
 function clusterObjects(req: EnvironmentRequest, cluster: ClusterDeploymentConfig): ClusterManifests {
   const namespace = cluster.namespace ?? req.env;
   const labels = (process: string) => objectLabels({ app: GLOBAL_APP, process, env: req.env, release: req.release });
-  const render = (template: string, process: string, context: object, ns: string | undefined): KubeObject[] => {
-    const l = template === 'namespace.yaml' ? objectLabels({ app: undefined, process, env: req.env, release: req.release }) : labels(process);
-    return stampAndValidate(req.templates.render(template, { ...context, labels: l }), { namespace: ns, labels: l });
+  const render = (template: string, process: string, context: object): KubeObject[] => {
+    const namespaceTemplate = template === 'namespace.yaml';
+    const l = namespaceTemplate ? objectLabels({ app: undefined, process, env: req.env, release: req.release }) : labels(process);
+    return stampAndValidate(req.templates.render(template, { ...context, labels: l }), { namespace, labels: l, namespaceTemplate });
   };
-  const objects = render('namespace.yaml', 'namespace', { name: namespace }, undefined);
+  const objects = render('namespace.yaml', 'namespace', { name: namespace });
   const ingress = req.config.ingress;
   if (req.tls && ingress?.tlsSecret) {
     const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
-    objects.push(...render('secret-tls.yaml', 'ingress', { name: ingress.tlsSecret, crt: b64(req.tls.crt), key: b64(req.tls.key) }, namespace));
+    objects.push(...render('secret-tls.yaml', 'ingress', { name: ingress.tlsSecret, crt: b64(req.tls.crt), key: b64(req.tls.key) }));
   }
   if (req.apps.length > 0 && req.config.domain && ingress?.enabled !== false) {
     objects.push(...globalIngress(req, namespace, req.config.domain, render));
@@ -52,7 +53,7 @@ function clusterObjects(req: EnvironmentRequest, cluster: ClusterDeploymentConfi
   return { cluster: cluster.cluster_name, context: cluster.context ?? cluster.cluster_name, namespace, objects };
 }
 
-type Render = (template: string, process: string, context: object, ns: string | undefined) => KubeObject[];
+type Render = (template: string, process: string, context: object) => KubeObject[];
 
 function globalIngress(req: EnvironmentRequest, namespace: string, domain: string, render: Render): KubeObject[] {
   const apps = [...req.apps].sort();
@@ -66,15 +67,15 @@ function globalIngress(req: EnvironmentRequest, namespace: string, domain: strin
   });
   const ingress = req.config.ingress;
   return [
-    ...render('config-map.yaml', 'ingress', { name: GLOBAL_NAME, data: { 'nginx.conf': conf } }, namespace),
+    ...render('config-map.yaml', 'ingress', { name: GLOBAL_NAME, data: { 'nginx.conf': conf } }),
     ...render('ingress-nginx-global.yaml', 'ingress', {
       name: GLOBAL_NAME, configMapName: GLOBAL_NAME, image: req.nginxImage ?? 'nginx:1.27-alpine',
       replicas: req.nginxReplicas ?? 2, selector: selectorLabels(GLOBAL_APP, 'ingress'),
       podLabels: podLabels(GLOBAL_APP, 'ingress', req.env),
       configHash: createHash('sha256').update(conf).digest('hex').slice(0, 16),
-    }, namespace),
+    }),
     ...render('ingress-global.yaml', 'ingress', {
       name: GLOBAL_NAME, host: domain, serviceName: GLOBAL_NAME, className: ingress?.className, tlsSecret: ingress?.tlsSecret,
-    }, namespace),
+    }),
   ];
 }

@@ -6,9 +6,11 @@ import type { KubeMetadata, KubeObject } from './types.js';
 import { validateObject } from './validate-object.js';
 
 export interface Stamp {
-  /** Undefined for cluster-scoped objects (Namespace). */
-  namespace: string | undefined;
+  /** The environment's namespace on this cluster: every namespaced object goes there. */
+  namespace: string;
   labels: Record<string, string>;
+  /** Set for namespace.yaml, the one template that renders the environment's Namespace. */
+  namespaceTemplate?: boolean;
 }
 
 export function stampAndValidate(rendered: RenderedDocs, stamp: Stamp): KubeObject[] {
@@ -19,7 +21,17 @@ export function stampAndValidate(rendered: RenderedDocs, stamp: Stamp): KubeObje
     }
     const m = meta as KubeMetadata;
     m.labels = { ...(m.labels ?? {}), ...stamp.labels };
-    if (stamp.namespace !== undefined && doc['kind'] !== 'Namespace') {
+    if (doc['kind'] === 'Namespace') {
+      // Another team's namespace (kube-system...) would get our labels and Pod Security settings;
+      // the environment's own one under an app's labels would be pruned with that app.
+      if (m.name !== stamp.namespace || stamp.namespaceTemplate !== true) {
+        throw new NestorError(
+          ErrorCode.RenderFailed,
+          `${rendered.template}: renders Namespace "${String(m.name)}": only namespace.yaml may render a Namespace, and only the environment's own ("${stamp.namespace}")`,
+          { detail: { template: rendered.template, namespace: String(m.name) } },
+        );
+      }
+    } else {
       if (m.namespace !== undefined && m.namespace !== stamp.namespace) {
         throw new NestorError(
           ErrorCode.RenderFailed,

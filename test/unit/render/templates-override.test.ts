@@ -5,8 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { builtinTemplatesDir, loadTemplateSet } from '../../../src/adapters/fs/templates.js';
 import { NestorError } from '../../../src/core/errors.js';
 import { renderApp } from '../../../src/core/render/render-app.js';
+import { renderEnvironment } from '../../../src/core/render/render-environment.js';
 import type { TemplateSet } from '../../../src/core/render/template-set.js';
-import { pricing, SHA } from './configs.js';
+import { pricing, production, SHA } from './configs.js';
 
 let configDir: string;
 beforeEach(async () => {
@@ -93,6 +94,34 @@ describe('template overrides', () => {
     await override('service.yaml', (await builtin('service.yaml')).replace('  labels: {{labels}}', '  labels: {{labels}}\n  namespace: kube-system'));
     const templates = await loadTemplateSet(configDir);
     expect(() => renderPricing(templates)).toThrow(/not the target namespace "production"/);
+  });
+
+  it('namespace.yaml may render the environment\'s own Namespace, with labels of its own', async () => {
+    await override('namespace.yaml', (await builtin('namespace.yaml')).replace('  labels: {{labels}}', '  labels: {{labels}}\n  annotations: { team: platform }'));
+    const templates = await loadTemplateSet(configDir);
+    const [ns] = renderEnvironment({ env: 'production', config: production(), apps: [], templates, release: 'r1' })[0]?.objects ?? [];
+    expect(ns).toMatchObject({ kind: 'Namespace', metadata: { name: 'production', annotations: { team: 'platform' } } });
+  });
+
+  it('namespace.yaml rendering another namespace (kube-system) is refused, naming the file and the name', async () => {
+    const path = await override('namespace.yaml', (await builtin('namespace.yaml')).replace('name: {{name}}', 'name: kube-system'));
+    const templates = await loadTemplateSet(configDir);
+    const e = errorOf(() => renderEnvironment({ env: 'production', config: production(), apps: [], templates, release: 'r1' }));
+    expect(e.code).toBe('render_failed');
+    expect(e.message).toBe(
+      `${path} (override): renders Namespace "kube-system": only namespace.yaml may render a Namespace, and only the environment's own ("production")`,
+    );
+  });
+
+  it('an app template rendering a Namespace is refused, even the environment\'s own (it would be pruned with the app)', async () => {
+    const service = await builtin('service.yaml');
+    for (const name of ['kube-system', 'production']) {
+      const path = await override('service.yaml', `${service}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`);
+      const templates = await loadTemplateSet(configDir);
+      expect(errorOf(() => renderPricing(templates)).message).toBe(
+        `${path} (override): renders Namespace "${name}": only namespace.yaml may render a Namespace, and only the environment's own ("production")`,
+      );
+    }
   });
 
   it('a near miss of a built-in name is refused, a new partial is allowed', async () => {
