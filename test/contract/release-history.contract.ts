@@ -103,10 +103,12 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       const world = await makeWorld();
       const manifests = { c1: `${WEB}${SECRET}` };
       const keyless = world.open();
+      expect(keyless.canRecordSecrets()).toBe(false);
       const refused = await failure(keyless.record(release({ manifestsByCluster: manifests })));
       expect(refused.code).toBe(ErrorCode.BadInput);
       expect(refused.message).toMatch(/refusing to record Secret mary-env in clear/);
       const keyed = world.open({ key: HISTORY_KEY });
+      expect(keyed.canRecordSecrets()).toBe(true);
       await keyed.record(release({ manifestsByCluster: manifests }));
       const dump = await world.dumpRemote();
       expect(dump).not.toContain('s3cr3t-value-123');

@@ -92,6 +92,10 @@ export class GitReleaseHistory implements ReleaseHistory {
     return { commit: await this.clone.exclusive(async () => (await this.reader.findJob(dir, jobId)) ?? ''), created: true };
   }
 
+  canRecordSecrets(): boolean {
+    return this.key !== undefined;
+  }
+
   async list(app: string, env: string, limit = 20): Promise<ReleaseSummary[]> {
     const dir = releaseDir(app, env);
     return this.fresh(async () => (this.neverReleased(dir) ? [] : this.reader.releases(dir, limit)));

@@ -94,6 +94,11 @@ export interface ReleaseHistory {
    * `flushPending` publishes it.
    */
   record(input: RecordInput): Promise<RecordResult>;
+  /**
+   * Whether Secret values can be recorded (a key is set). A release holding secrets asks before
+   * it changes the cluster: `record` refuses them only after the apply.
+   */
+  canRecordSecrets(): boolean;
   /** Releases of the app in the environment, newest first. */
   list(app: string, env: string, limit?: number): Promise<ReleaseSummary[]>;
   /** The release at `commit` (the latest when omitted); undefined when there is none. */

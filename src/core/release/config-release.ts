@@ -7,13 +7,15 @@
 // - the release fails after the commit: the commit stays (it is the config of record and
 //   applies at the next release), the pipeline rolled the cluster back to the previous release
 //   and pinned it, and the message says so and how to undo the change.
-import { NestorError, isNestorError } from '../errors.js';
+import { ErrorCode, NestorError, isNestorError } from '../errors.js';
 import { checkNotCancelled } from './cancel.js';
 import { checkAppAndEnv } from './deploy.js';
 import type { LoadedConfig } from '../ports/config-source.js';
 import { type ChangePlan, type PlanInput, type PreparedChange, authorOf, prepareChange, renderWithFile } from './config-change-steps.js';
 import { Stage } from './events.js';
+import { liveSecretValues, namedSecrets, secretNameOf } from './live-secrets.js';
 import { whileLocked } from './locked.js';
+import { unrecordableSecrets } from './record-release.js';
 import { ReleaseOutcome, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
 import { configHash, runRelease } from './run-release.js';
 import { putSecretValues, removeSecretKeys, secretTargets, type UndoSecrets } from './secret-store.js';
@@ -79,6 +81,7 @@ export async function releaseConfigChange(deps: ReleaseDeps, ctx: ReleaseContext
     const prepared = await stage(ctx.onEvent, Stage.Resolve, () => prepareChange(deps, { ...change, what: what(change) }, change.plan),
       (p) => (p.running ? `the change renders with ${change.app}@${p.running.version.sha.slice(0, 7)}` : `the change renders; ${p.notRunning ?? ''}`));
     checkNotCancelled(ctx);
+    await refuseUnrecordableSecrets(deps, change, prepared);
     const targets = secretTargets(prepared.rendered, change.app, prepared.running !== undefined);
     const undo = prepared.plan.putSecrets
       ? await putSecretValues(deps.clusters, change.app, targets, prepared.plan.putSecrets, ctx.onEvent)
@@ -93,6 +96,17 @@ export async function releaseConfigChange(deps: ReleaseDeps, ctx: ReleaseContext
     if (result.outcome === ConfigChangeOutcome.Released) for (const message of prepared.plan.warnings ?? []) ctx.onEvent({ type: 'warning', message });
     return result;
   });
+}
+
+/** A release that would hold secret values the history can't record is refused before the Secret or the config changes. */
+async function refuseUnrecordableSecrets(deps: ReleaseDeps, change: ConfigChange, prepared: PreparedChange): Promise<void> {
+  const { app, env } = change;
+  if (!prepared.running || deps.history.canRecordSecrets()) return;
+  const named = namedSecrets(prepared.rendered.config);
+  // Without values for all of them, the release renders no Secret (see liveSecretValues).
+  const withValues = prepared.plan.putSecrets !== undefined || (await liveSecretValues(deps.clusters, prepared.rendered.config, app, env, () => undefined)) !== undefined;
+  const reason = withValues ? unrecordableSecrets(deps.history, app, env, named.length > 0 ? [`${secretNameOf(app)}: ${named.join(', ')}`] : []) : undefined;
+  if (reason) throw new NestorError(ErrorCode.MissingEnvironmentValue, `${what(change)} refused, nothing was committed or applied: ${reason}`);
 }
 
 async function commit(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange, prepared: PreparedChange & { loaded: LoadedConfig }, undo: UndoSecrets | undefined): Promise<Committed> {

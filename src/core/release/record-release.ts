@@ -1,6 +1,7 @@
 // Writing the history after the cluster changed: a history that can't be written never loses
 // the release; it is reported as "applied, history pending" and published later.
 import { ErrorCode, isNestorError } from '../errors.js';
+import type { KubeObject } from '../ports/cluster.js';
 import type { RecordInput, ReleaseHistory } from '../ports/release-history.js';
 import type { ReleaseContext } from './release-deps.js';
 
@@ -33,4 +34,23 @@ export async function unlessPending(ctx: ReleaseContext, write: () => Promise<vo
     }
     throw error;
   }
+}
+
+/** `mary-secrets: SENTRY_DSN, API_KEY` for each Secret of the objects that holds values. */
+export function secretKeysOf(objects: readonly KubeObject[]): string[] {
+  return objects.filter((o) => o.kind === 'Secret').flatMap((o) => {
+    const keys = [...Object.keys((o['data'] ?? {}) as object), ...Object.keys((o['stringData'] ?? {}) as object)];
+    return keys.length > 0 ? [`${o.metadata.name}: ${[...new Set(keys)].join(', ')}`] : [];
+  });
+}
+
+/**
+ * Why the history could not record a release holding these secrets (no key), or undefined. Asked
+ * before the cluster changes: `record` refusing them after the apply would leave a release
+ * running that the history does not know.
+ */
+export function unrecordableSecrets(history: ReleaseHistory, app: string, env: string, secrets: readonly string[]): string | undefined {
+  if (secrets.length === 0 || history.canRecordSecrets()) return undefined;
+  return `the release of ${app} in ${env} holds secrets (${[...new Set(secrets)].join('; ')}) and no history key is set to record them encrypted: `
+    + 'set NESTOR_HISTORY_KEY to 32 random bytes in base64 or hex (`openssl rand -base64 32`) where Nestor runs, then try again';
 }

@@ -3,7 +3,7 @@
 // failure, record in the history.
 import { createHash } from 'node:crypto';
 import { appConfig, type MergedConfig } from '../config/index.js';
-import { isNestorError, ErrorCode } from '../errors.js';
+import { isNestorError, ErrorCode, NestorError } from '../errors.js';
 import type { LoadedConfig } from '../ports/config-source.js';
 import type { ReleaseKind } from '../ports/release-history.js';
 import type { ResolvedRef } from '../ports/source-repo.js';
@@ -13,7 +13,7 @@ import { cancelledRollout, checkNotCancelled } from './cancel.js';
 import { applyCluster, failedRollouts, prepareCluster, waitForClusters, type PreparedCluster } from './cluster-steps.js';
 import { Stage, countChanges } from './events.js';
 import { liveSecretValues } from './live-secrets.js';
-import { recordRelease } from './record-release.js';
+import { recordRelease, secretKeysOf, unrecordableSecrets } from './record-release.js';
 import { ReleaseOutcome, tuningOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
 import { autoRollback } from './restore-release.js';
 import { stage } from './stage.js';
@@ -51,13 +51,17 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
   const rendered = await stage(ctx.onEvent, Stage.Render, async () => {
     const merged = appConfig(loaded.tree, app, env).config;
     const secrets = await liveSecretValues(deps.clusters, merged, app, env, ctx.onEvent);
-    return renderConfiguredApp({
+    const manifests = renderConfiguredApp({
       tree: loaded.tree, templates: loaded.templates, app, env, environment: deps.environment,
       version: { sha: version.sha, ref: version.ref },
       ...(input.procfile === undefined ? {} : { procfile: input.procfile }),
       ...(input.cronfile === undefined ? {} : { cronfile: input.cronfile }),
       ...(secrets ? { secretValues: secrets.values, secretsVersion: secrets.version } : {}),
     });
+    const unrecordable = unrecordableSecrets(deps.history, app, env, secretKeysOf(manifests.clusters.flatMap((c) => c.objects)));
+    if (unrecordable && input.dryRun) ctx.onEvent({ type: 'warning', message: unrecordable });
+    else if (unrecordable) throw new NestorError(ErrorCode.MissingEnvironmentValue, `nothing was applied: ${unrecordable}`);
+    return manifests;
   }, (r) => `${r.clusters.reduce((n, c) => n + c.objects.length, 0)} objects for ${r.clusters.length} cluster(s)`);
   const images = imagesOf(rendered.clusters.flatMap((c) => c.objects));
   const image = images[0];

@@ -92,6 +92,10 @@ export class FakeReleaseHistory implements ReleaseHistory {
     return { commit: id, created: true };
   }
 
+  canRecordSecrets(): boolean {
+    return this.key !== undefined;
+  }
+
   async list(app: string, env: string, limit = 20): Promise<ReleaseSummary[]> {
     return this.releases(layout.releaseDir(app, env)).slice(0, limit);
   }
