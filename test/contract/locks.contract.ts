@@ -1,13 +1,18 @@
 // The Locks contract, run on the in-memory fake and on the file adapter alike.
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/core/errors.js';
-import type { LockAttempt, LockHandle, LockOwner, Locks } from '../../src/core/ports/locks.js';
+import type { HeldLock, LockAttempt, LockHandle, LockOwner, LockProcess, Locks } from '../../src/core/ports/locks.js';
 import { ManualClock } from '../support/manual-clock.js';
 
 export interface LocksWorld {
-  /** Another client of the same store (another process, for the file adapter). */
-  open(): Locks;
+  /**
+   * Another client of the same store (another process, for the file adapter); `as`, the process
+   * it records as holder. Default: what the store records by default.
+   */
+  open(as?: LockProcess): Locks;
   clock: ManualClock;
+  /** What a holder opened without `as` is recorded with. */
+  recorded: Pick<HeldLock, 'host' | 'pid'>;
 }
 
 export const alice: LockOwner = { id: 'job-1', user: 'alice', operation: 'deploy mary@feature-x' };
@@ -19,14 +24,23 @@ export function held(attempt: LockAttempt): LockHandle {
   return attempt;
 }
 
+/** A CLI process on `host`, which finds dead the pids in `dead`. */
+export function cli(host: string, pid: number, dead: readonly number[] = []): LockProcess {
+  return { host, pid, isAlive: (p) => !dead.includes(p) };
+}
+
+/** A holder that records no host nor pid (a worker on Redis); a store that always records one stands in with another host. */
+export const noProcess: LockProcess = { host: '', pid: 0, isAlive: () => false };
+
 export function locksContract(name: string, makeWorld: () => Promise<LocksWorld>): void {
   describe.concurrent(`Locks contract: ${name}`, () => {
     it('is exclusive and tells who holds it, since when and until when', async () => {
-      const { open, clock } = await makeWorld();
+      const world = await makeWorld();
+      const { open, clock } = world;
       const start = new Date(clock.now()).toISOString();
       held(await open().acquire('dev3.mary', alice, TTL));
       const attempt = await open().acquire('dev3.mary', bob, TTL);
-      const by = { ...alice, since: start, expiresAt: new Date(clock.now() + TTL).toISOString() };
+      const by = { ...alice, since: start, expiresAt: new Date(clock.now() + TTL).toISOString(), ...world.recorded };
       expect(attempt).toEqual({ held: false, key: 'dev3.mary', by });
       expect(await open().current('dev3.mary')).toEqual(by);
       held(await open().acquire('dev3.pricing', bob, TTL));
@@ -98,6 +112,60 @@ export function locksContract(name: string, makeWorld: () => Promise<LocksWorld>
       const attempts = await Promise.all(owners.map((o) => open().acquire('dev3.mary', o, TTL)));
       expect(attempts.filter((a) => a.held)).toHaveLength(1);
       expect((await open().current('dev3.mary'))?.id).not.toBe(alice.id);
+    });
+
+    it('takes over at once the lock of a holder known dead: same host, no such process', async () => {
+      const { open, clock } = await makeWorld();
+      const dead = cli('ci-1', 4001);
+      held(await open(dead).acquire('dev3.mary', alice, TTL));
+      await clock.advance(1_000);
+      const me = cli('ci-1', 4002, [4001]);
+      const taker = held(await open(me).acquire('dev3.mary', bob, TTL));
+      const now = new Date(clock.now()).toISOString();
+      expect(await open().current('dev3.mary')).toEqual({ ...bob, since: now, expiresAt: new Date(clock.now() + TTL).toISOString(), host: 'ci-1', pid: 4002 });
+      expect(await taker.renew(TTL)).toBe(true);
+    });
+
+    it('respects until its expiry a holder on another host, a live one, or one that recorded no process', async () => {
+      const { open, clock } = await makeWorld();
+      const judge = cli('ci-1', 4002, [4001, 5001]);
+      held(await open(cli('ci-2', 4001)).acquire('dev3.mary', alice, TTL));
+      held(await open(cli('ci-1', 4003)).acquire('dev3.pricing', alice, TTL));
+      held(await open(noProcess).acquire('staging.mary', alice, TTL));
+      for (const key of ['dev3.mary', 'dev3.pricing', 'staging.mary']) {
+        expect((await open(judge).acquire(key, bob, TTL)).held).toBe(false);
+      }
+      await clock.advance(TTL);
+      for (const key of ['dev3.mary', 'dev3.pricing', 'staging.mary']) held(await open(judge).acquire(key, bob, TTL));
+    });
+
+    it('breaks by hand the lock of the holder seen, keeps a note of it, and the holder loses it', async () => {
+      const { open, clock } = await makeWorld();
+      expect(await open().lastBroken('dev3.mary')).toBeUndefined();
+      const handle = held(await open().acquire('dev3.mary', alice, TTL));
+      const holder = await open().current('dev3.mary');
+      await clock.advance(1_000);
+      const note = await open().breakLock('dev3.mary', holder!, 'carol');
+      expect(note).toEqual({ holder, by: 'carol', at: new Date(clock.now()).toISOString() });
+      expect(await open().current('dev3.mary')).toBeUndefined();
+      expect(await open().lastBroken('dev3.mary')).toEqual(note);
+      expect(await handle.renew(TTL)).toBe(false);
+      expect(await open().breakLock('dev3.mary', holder!, 'carol')).toBeUndefined();
+      held(await open().acquire('dev3.mary', bob, TTL));
+      await handle.release();
+      expect((await open().current('dev3.mary'))?.id).toBe(bob.id);
+    });
+
+    it('does not break a lock that changed hands since it was seen', async () => {
+      const { open, clock } = await makeWorld();
+      held(await open().acquire('dev3.mary', alice, TTL));
+      const seen = await open().current('dev3.mary');
+      await clock.advance(TTL);
+      held(await open().acquire('dev3.mary', bob, TTL));
+      expect(await open().breakLock('dev3.mary', seen!, 'carol')).toBeUndefined();
+      expect((await open().current('dev3.mary'))?.id).toBe(bob.id);
+      expect(await open().lastBroken('dev3.mary')).toBeUndefined();
+      expect(await open().breakLock('dev3.pricing', seen!, 'carol')).toBeUndefined();
     });
 
     it('refuses invalid keys and ttls', async () => {

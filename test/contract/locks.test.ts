@@ -1,28 +1,35 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { hostname } from 'node:os';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileLocks } from '../../src/adapters/fs/file-locks.js';
-import { MemoryLocks } from '../../src/adapters/memory/memory-locks.js';
+import { MemoryLocks, MemoryLockStore } from '../../src/adapters/memory/memory-locks.js';
+import type { LockProcess } from '../../src/core/ports/locks.js';
 import { RedisLocks } from '../../src/adapters/redis/redis-locks.js';
 import { cleanupFixtures, tempDir } from '../support/git-fixtures.js';
 import { ManualClock } from '../support/manual-clock.js';
 import { redisClient, uniqueName } from '../support/redis.js';
-import { alice, bob, held, locksContract, type LocksWorld } from './locks.contract.js';
+import { alice, bob, cli, held, locksContract, noProcess, type LocksWorld } from './locks.contract.js';
 
 afterAll(cleanupFixtures);
 
+/** Memory and Redis record a process only when given one (a CLI); noProcess stands for none. */
+const recording = (as: LockProcess | undefined) => (as && as !== noProcess ? { process: as } : {});
+
 locksContract('memory', async () => {
   const clock = new ManualClock();
-  const locks = new MemoryLocks({ now: clock.now });
-  return { clock, open: () => locks } satisfies LocksWorld;
+  const store = new MemoryLockStore();
+  return { clock, recorded: {}, open: (as) => new MemoryLocks({ store, now: clock.now, ...recording(as) }) } satisfies LocksWorld;
 });
 
+// Always records its process: a test process on a host of its own by default.
 locksContract('file', async () => {
   const clock = new ManualClock();
   const dir = join(tempDir('nestor-locks-'), 'locks');
-  return { clock, open: () => new FileLocks({ dir, now: clock.now }) } satisfies LocksWorld;
+  const me = cli('test-host', process.pid);
+  return { clock, recorded: { host: 'test-host', pid: process.pid }, open: (as) => new FileLocks({ dir, now: clock.now, process: as ?? me }) } satisfies LocksWorld;
 });
 
 // Two connections to the shared redis-server, standing for two processes; a fresh prefix per world.
@@ -31,7 +38,10 @@ locksContract('redis', async () => {
   const clock = new ManualClock();
   const prefix = `${uniqueName('locks')}:`;
   let turn = 0;
-  return { clock, open: () => new RedisLocks({ redis: redisPair[turn++ % 2]!, prefix, now: clock.now }) } satisfies LocksWorld;
+  return {
+    clock, recorded: {},
+    open: (as) => new RedisLocks({ redis: redisPair[turn++ % 2]!, prefix, now: clock.now, ...recording(as) }),
+  } satisfies LocksWorld;
 });
 
 const run = promisify(execFile);
@@ -53,6 +63,25 @@ describe('FileLocks', () => {
     const locks = new FileLocks({ dir });
     held(await locks.acquire('dev3.mary', alice, 1000));
     expect((await locks.current('dev3.mary'))?.id).toBe(alice.id);
+  });
+
+  it("takes over at once the lock of a CLI process that was SIGKILLed on this host, not before it died", async () => {
+    const dir = tempDir('nestor-locks-');
+    const source = join(import.meta.dirname, '../../src/adapters/fs/file-locks.ts');
+    const script = `import { FileLocks } from ${JSON.stringify(source)};
+      const held = await new FileLocks({ dir: ${JSON.stringify(dir)} }).acquire('dev3.mary', { id: 'cli-1', user: 'alice', operation: 'deploy mary@main' }, 900000);
+      process.stdout.write(held.held ? 'held\\n' : 'busy\\n');
+      setInterval(() => undefined, 1000);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const locks = new FileLocks({ dir });
+    expect(await locks.current('dev3.mary')).toMatchObject({ id: 'cli-1', host: hostname(), pid: child.pid });
+    expect((await locks.acquire('dev3.mary', bob, 1000)).held).toBe(false);
+    child.kill('SIGKILL');
+    await exited;
+    held(await locks.acquire('dev3.mary', bob, 1000));
+    expect(await locks.current('dev3.mary')).toMatchObject({ id: bob.id, host: hostname(), pid: process.pid });
   });
 
   it('serialises two real processes contending for the same lock', async () => {

@@ -6,14 +6,17 @@
 // writers exactly one creates n+1; a writer whose view was stale notices a higher generation
 // when it checks again, withdraws its file and retries. Older generations are deleted; the
 // highest never is, so a generation number is never reused while it matters.
+// Each lock records the host and pid of the process that took it: a holder of this host that no
+// longer runs is taken over at once. Locks broken by hand are noted in `broken.log` beside them.
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { appendFile, link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 import {
-  checkLockRequest,
-  type HeldLock, type LockAttempt, type LockHandle, type LockOwner, type Locks,
+  checkLockRequest, isKnownDead,
+  type BrokenLock, type HeldLock, type LockAttempt, type LockHandle, type LockOwner, type LockProcess, type Locks,
 } from '../../core/ports/locks.js';
+import { thisProcess } from '../system/this-process.js';
 
 interface Stored extends HeldLock {
   /** One per acquisition: a handle only renews or releases what it took itself. */
@@ -25,6 +28,8 @@ export interface FileLocksOptions {
   dir: string;
   /** Milliseconds since the epoch. Default Date.now. */
   now?: () => number;
+  /** The process taking the locks, recorded with them. Default: this one. */
+  process?: LockProcess;
 }
 
 /** What a change wants, given the live holder (undefined when free, released or expired). */
@@ -37,17 +42,24 @@ interface Latest {
 
 const MAX_ATTEMPTS = 100;
 const GENERATION = /^(\d+)\.lock$/;
+const BROKEN_LOG = 'broken.log';
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function isStored(value: unknown): value is Stored {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return ['id', 'user', 'operation', 'since', 'expiresAt', 'token'].every((k) => typeof v[k] === 'string');
+  return ['id', 'user', 'operation', 'since', 'expiresAt', 'token'].every((k) => typeof v[k] === 'string')
+    && (v.host === undefined || typeof v.host === 'string') && (v.pid === undefined || typeof v.pid === 'number');
 }
 
 function view(stored: Stored): HeldLock {
-  const { id, user, operation, since, expiresAt } = stored;
-  return { id, user, operation, since, expiresAt };
+  const { token: _token, ...held } = stored;
+  return { ...held };
+}
+
+function isBrokenLock(value: unknown): value is BrokenLock {
+  const v = value as Partial<BrokenLock> | null;
+  return typeof v === 'object' && v !== null && typeof v.by === 'string' && typeof v.at === 'string' && isStored({ ...v.holder, token: '' });
 }
 
 function errorCode(e: unknown): string | undefined {
@@ -68,19 +80,23 @@ async function generations(dir: string): Promise<number[]> {
 export class FileLocks implements Locks {
   private readonly dir: string;
   private readonly now: () => number;
+  private readonly process: LockProcess;
 
   constructor(options: FileLocksOptions) {
     this.dir = options.dir;
     this.now = options.now ?? Date.now;
+    this.process = options.process ?? thisProcess();
   }
 
   async acquire(key: string, owner: LockOwner, ttlMs: number): Promise<LockAttempt> {
     checkLockRequest(key, ttlMs);
     const token = randomUUID();
     const { id, user, operation } = owner;
+    const { host, pid } = this.process;
     const outcome = await this.change(key, (live, now) => {
-      if (live && live.id !== id) return 'keep';
-      return { write: { id, user, operation, since: live?.since ?? iso(now), expiresAt: iso(now + ttlMs), token } };
+      if (live && live.id !== id && !isKnownDead(live, this.process)) return 'keep';
+      const since = live?.id === id ? live.since : iso(now);
+      return { write: { id, user, operation, since, expiresAt: iso(now + ttlMs), host, pid, token } };
     });
     if (!outcome.wrote && outcome.live) return { held: false, key, by: view(outcome.live) };
     return this.handle(key, token);
@@ -93,6 +109,35 @@ export class FileLocks implements Locks {
       if (latest) return latest.live && view(latest.live);
     }
     throw this.tooBusy(key);
+  }
+
+  async breakLock(key: string, holder: Pick<HeldLock, 'id' | 'since'>, by: string): Promise<BrokenLock | undefined> {
+    checkLockRequest(key);
+    let note: BrokenLock | undefined;
+    const outcome = await this.change(key, (live, now) => {
+      if (!live || live.id !== holder.id || live.since !== holder.since) return 'keep';
+      note = { holder: view(live), by, at: iso(now) };
+      return { write: null };
+    });
+    if (!outcome.wrote || !note) return undefined;
+    await appendFile(join(this.dir, key, BROKEN_LOG), `${JSON.stringify(note)}\n`);
+    return note;
+  }
+
+  async lastBroken(key: string): Promise<BrokenLock | undefined> {
+    checkLockRequest(key);
+    const text = await readFile(join(this.dir, key, BROKEN_LOG), 'utf8').catch((e: unknown) => {
+      if (errorCode(e) === 'ENOENT') return '';
+      throw e;
+    });
+    const last = text.trimEnd().split('\n').at(-1);
+    if (!last) return undefined;
+    try {
+      const note: unknown = JSON.parse(last);
+      return isBrokenLock(note) ? note : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private handle(key: string, token: string): LockHandle {

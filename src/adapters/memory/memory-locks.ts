@@ -1,8 +1,10 @@
-// In-memory Locks for unit tests: one instance stands for the shared store (Redis, a folder)
-// that every "process" of a test talks to. Time comes from an injected clock.
+// In-memory Locks for unit tests: one instance (or one MemoryLockStore) stands for the shared
+// store (Redis, a folder) that every "process" of a test talks to. Time comes from an injected
+// clock; `process`, when given, is recorded with each lock and judges other holders of its host
+// as a CLI's store does.
 import {
-  checkLockRequest,
-  type HeldLock, type LockAttempt, type LockHandle, type LockOwner, type Locks,
+  checkLockRequest, isKnownDead,
+  type BrokenLock, type HeldLock, type LockAttempt, type LockHandle, type LockOwner, type LockProcess, type Locks,
 } from '../../core/ports/locks.js';
 
 interface Entry extends HeldLock {
@@ -10,35 +12,50 @@ interface Entry extends HeldLock {
   token: number;
 }
 
+/** What several MemoryLocks share, as processes share Redis: give the same one to each. */
+export class MemoryLockStore {
+  readonly entries = new Map<string, Entry>();
+  readonly broken = new Map<string, BrokenLock>();
+  tokens = 0;
+}
+
 export interface MemoryLocksOptions {
+  /** Default: a store of its own. */
+  store?: MemoryLockStore;
   /** Milliseconds since the epoch. Default Date.now. */
   now?: () => number;
+  /** The process taking the locks, recorded with them. Default: none recorded. */
+  process?: LockProcess;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function view(entry: Entry): HeldLock {
-  const { id, user, operation, since, expiresAt } = entry;
-  return { id, user, operation, since, expiresAt };
+  const { token: _token, ...held } = entry;
+  return { ...held };
 }
 
 export class MemoryLocks implements Locks {
-  private readonly entries = new Map<string, Entry>();
+  private readonly store: MemoryLockStore;
   private readonly now: () => number;
-  private tokens = 0;
+  private readonly process: LockProcess | undefined;
 
   constructor(options: MemoryLocksOptions = {}) {
+    this.store = options.store ?? new MemoryLockStore();
     this.now = options.now ?? Date.now;
+    this.process = options.process;
   }
 
   async acquire(key: string, owner: LockOwner, ttlMs: number): Promise<LockAttempt> {
     checkLockRequest(key, ttlMs);
     const now = this.now();
     const live = this.live(key, now);
-    if (live && live.id !== owner.id) return { held: false, key, by: view(live) };
-    const token = (this.tokens += 1);
+    if (live && live.id !== owner.id && !isKnownDead(live, this.process)) return { held: false, key, by: view(live) };
+    const token = (this.store.tokens += 1);
     const { id, user, operation } = owner;
-    this.entries.set(key, { id, user, operation, since: live?.since ?? iso(now), expiresAt: iso(now + ttlMs), token });
+    const since = live?.id === id ? live.since : iso(now);
+    const where = this.process ? { host: this.process.host, pid: this.process.pid } : {};
+    this.store.entries.set(key, { id, user, operation, since, expiresAt: iso(now + ttlMs), ...where, token });
     return this.handle(key, token);
   }
 
@@ -48,8 +65,24 @@ export class MemoryLocks implements Locks {
     return live && view(live);
   }
 
+  async breakLock(key: string, holder: Pick<HeldLock, 'id' | 'since'>, by: string): Promise<BrokenLock | undefined> {
+    checkLockRequest(key);
+    const now = this.now();
+    const live = this.live(key, now);
+    if (!live || live.id !== holder.id || live.since !== holder.since) return undefined;
+    this.store.entries.delete(key);
+    const note = { holder: view(live), by, at: iso(now) };
+    this.store.broken.set(key, note);
+    return note;
+  }
+
+  async lastBroken(key: string): Promise<BrokenLock | undefined> {
+    checkLockRequest(key);
+    return this.store.broken.get(key);
+  }
+
   private live(key: string, now: number): Entry | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.store.entries.get(key);
     return entry && Date.parse(entry.expiresAt) > now ? entry : undefined;
   }
 
@@ -66,7 +99,7 @@ export class MemoryLocks implements Locks {
         return true;
       },
       release: async () => {
-        if (this.entries.get(key)?.token === token) this.entries.delete(key);
+        if (this.store.entries.get(key)?.token === token) this.store.entries.delete(key);
       },
     };
   }

@@ -1,12 +1,16 @@
-// The Locks port on Redis, shared by every bot and worker. A lock is a hash {id, user, operation,
-// since, expiresAt, token} with a Redis expiry (PX ttl), so a crashed owner's lock vanishes on
-// its own. Taking it is `SET key value NX PX ttl` widened, in one atomic script, to "or it is
-// held by the same owner id" (a retried job); renew and release compare the handle's token.
+// The Locks port on Redis, shared by every bot and worker (and the CLI when REDIS_URL is set). A
+// lock is a hash {id, user, operation, since, expiresAt, host, pid, token} with a Redis expiry
+// (PX ttl), so a crashed owner's lock vanishes on its own. Taking it is `SET key value NX PX ttl`
+// widened, in one atomic script, to "or it is held by the same owner id" (a retried job) and "or
+// by the holder this process found dead" (its token, so a lock that changed hands meanwhile is
+// kept); renew and release compare the handle's token. Host and pid are recorded only when the
+// process is given (a CLI): workers' pids say nothing across containers sharing a host name.
+// Notes of locks broken by hand go to a list beside the lock (`<prefix>~broken:<key>`, 20 kept).
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
-  checkLockRequest,
-  type HeldLock, type LockAttempt, type LockHandle, type LockOwner, type Locks,
+  BROKEN_LOCK_KEEP_MS, checkLockRequest, isKnownDead,
+  type BrokenLock, type HeldLock, type LockAttempt, type LockHandle, type LockOwner, type LockProcess, type Locks,
 } from '../../core/ports/locks.js';
 import { RedisScript } from './redis-script.js';
 
@@ -19,6 +23,8 @@ export interface RedisLocksOptions {
    * clock for every process whatever their skew.
    */
   now?: () => number;
+  /** The process taking the locks, recorded with them (a CLI). Default: none recorded. */
+  process?: LockProcess;
 }
 
 // ARGV[1] is the caller's time in ms, or '' for Redis TIME.
@@ -32,21 +38,24 @@ local function live(key)
 end
 `;
 
-// KEYS[1] lock; ARGV: now, ttl, id, user, operation, token -> {1|0, id, user, operation, since, expiresAt}
+const FIELDS = `'id', 'user', 'operation', 'since', 'expiresAt', 'host', 'pid'`;
+
+// KEYS[1] lock; ARGV: now, ttl, id, user, operation, token, host, pid, token of a dead holder
+// -> {1} taken, or {0, id, user, operation, since, expiresAt, host, pid, token}
 const ACQUIRE = new RedisScript(`${NOW}
 local ttl = tonumber(ARGV[2])
 local e = live(KEYS[1])
-if e and e[1] ~= ARGV[3] then
-  local h = redis.call('HMGET', KEYS[1], 'id', 'user', 'operation', 'since', 'expiresAt')
-  return {0, h[1], h[2], h[3], h[4], h[5]}
+if e and e[1] ~= ARGV[3] and (ARGV[9] == '' or e[3] ~= ARGV[9]) then
+  local h = redis.call('HMGET', KEYS[1], ${FIELDS}, 'token')
+  return {0, h[1], h[2], h[3], h[4], h[5], h[6] or '', h[7] or '', h[8]}
 end
 local since = string.format('%d', now)
-if e then since = e[4] end
+if e and e[1] == ARGV[3] then since = e[4] end
 local expires = string.format('%d', now + ttl)
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'id', ARGV[3], 'user', ARGV[4], 'operation', ARGV[5], 'since', since, 'expiresAt', expires, 'token', ARGV[6])
+redis.call('HSET', KEYS[1], 'id', ARGV[3], 'user', ARGV[4], 'operation', ARGV[5], 'since', since, 'expiresAt', expires, 'token', ARGV[6], 'host', ARGV[7], 'pid', ARGV[8])
 redis.call('PEXPIRE', KEYS[1], ttl)
-return {1, ARGV[3], ARGV[4], ARGV[5], since, expires}
+return {1}
 `);
 
 // KEYS[1] lock; ARGV: now, ttl, token -> 1 renewed, 0 lost
@@ -64,43 +73,97 @@ if redis.call('HGET', KEYS[1], 'token') == ARGV[1] then redis.call('DEL', KEYS[1
 return 0
 `);
 
-// KEYS[1] lock; ARGV: now -> {} when free, else {id, user, operation, since, expiresAt}
+// KEYS[1] lock; ARGV: now -> {} when free, else {id, user, operation, since, expiresAt, host, pid}
 const CURRENT = new RedisScript(`${NOW}
 if not live(KEYS[1]) then return {} end
-return redis.call('HMGET', KEYS[1], 'id', 'user', 'operation', 'since', 'expiresAt')
+return redis.call('HMGET', KEYS[1], ${FIELDS})
+`);
+
+// KEYS[1] lock, KEYS[2] notes; ARGV: now, id, since, by, keep ms -> the note (JSON), or '' when
+// the lock is free or held by someone else than id since `since`
+const BREAK = new RedisScript(`${NOW}
+local e = live(KEYS[1])
+if not e or e[1] ~= ARGV[2] or e[4] ~= ARGV[3] then return '' end
+local h = redis.call('HMGET', KEYS[1], ${FIELDS})
+local note = cjson.encode({id = h[1], user = h[2], operation = h[3], since = h[4], expiresAt = h[5], host = h[6] or '', pid = h[7] or '', by = ARGV[4], at = string.format('%d', now)})
+redis.call('DEL', KEYS[1])
+redis.call('LPUSH', KEYS[2], note)
+redis.call('LTRIM', KEYS[2], 0, 19)
+redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[5]))
+return note
 `);
 
 const iso = (ms: string | undefined): string => new Date(Number(ms)).toISOString();
 
-function heldLock(fields: readonly (string | undefined)[]): HeldLock {
-  const [id = '', user = '', operation = '', since, expiresAt] = fields;
-  return { id, user, operation, since: iso(since), expiresAt: iso(expiresAt) };
+function heldLock(fields: readonly (string | null | undefined)[]): HeldLock {
+  const [id, user, operation, since, expiresAt, host, pid] = fields;
+  return {
+    id: id ?? '', user: user ?? '', operation: operation ?? '', since: iso(since ?? undefined), expiresAt: iso(expiresAt ?? undefined),
+    ...(host ? { host } : {}),
+    ...(pid ? { pid: Number(pid) } : {}),
+  };
+}
+
+function brokenLock(json: string): BrokenLock | undefined {
+  try {
+    const n = JSON.parse(json) as Record<string, string>;
+    return { holder: heldLock([n.id, n.user, n.operation, n.since, n.expiresAt, n.host, n.pid]), by: n.by ?? '', at: iso(n.at) };
+  } catch {
+    return undefined;
+  }
 }
 
 export class RedisLocks implements Locks {
   private readonly redis: Redis;
   private readonly prefix: string;
   private readonly now: (() => number) | undefined;
+  private readonly process: LockProcess | undefined;
 
   constructor(options: RedisLocksOptions) {
     this.redis = options.redis;
     this.prefix = options.prefix ?? 'nestor:lock:';
     this.now = options.now;
+    this.process = options.process;
   }
 
   async acquire(key: string, owner: LockOwner, ttlMs: number): Promise<LockAttempt> {
     checkLockRequest(key, ttlMs);
     const token = randomUUID();
-    const reply = (await ACQUIRE.run(this.redis, [this.prefix + key], [this.time(), ttlMs, owner.id, owner.user, owner.operation, token])) as [number, ...string[]];
-    const [taken, ...fields] = reply;
-    if (taken !== 1) return { held: false, key, by: heldLock(fields) };
-    return this.handle(key, token);
+    const where = [this.process?.host ?? '', this.process?.pid ?? ''];
+    let dead: string | undefined;
+    for (;;) {
+      const args = [this.time(), ttlMs, owner.id, owner.user, owner.operation, token, ...where, dead ?? ''];
+      const [taken, ...fields] = (await ACQUIRE.run(this.redis, [this.prefix + key], args)) as [number, ...string[]];
+      if (taken === 1) return this.handle(key, token);
+      const by = heldLock(fields);
+      // Once only: a holder found dead is replaced if it still holds the lock, else the new one is told.
+      if (dead !== undefined || !isKnownDead(by, this.process)) return { held: false, key, by };
+      dead = fields[7] ?? '';
+    }
   }
 
   async current(key: string): Promise<HeldLock | undefined> {
     checkLockRequest(key);
     const fields = (await CURRENT.run(this.redis, [this.prefix + key], [this.time()])) as (string | null)[];
-    return fields.length === 0 ? undefined : heldLock(fields.map((f) => f ?? undefined));
+    return fields.length === 0 ? undefined : heldLock(fields);
+  }
+
+  async breakLock(key: string, holder: Pick<HeldLock, 'id' | 'since'>, by: string): Promise<BrokenLock | undefined> {
+    checkLockRequest(key);
+    const since = String(Date.parse(holder.since));
+    const note = (await BREAK.run(this.redis, [this.prefix + key, this.notesKey(key)], [this.time(), holder.id, since, by, BROKEN_LOCK_KEEP_MS])) as string;
+    return note ? brokenLock(note) : undefined;
+  }
+
+  async lastBroken(key: string): Promise<BrokenLock | undefined> {
+    checkLockRequest(key);
+    const note = await this.redis.lindex(this.notesKey(key), 0);
+    return note ? brokenLock(note) : undefined;
+  }
+
+  /** `~` is never in a lock key, so a note key can't be a lock's. */
+  private notesKey(key: string): string {
+    return `${this.prefix}~broken:${key}`;
   }
 
   private time(): string {

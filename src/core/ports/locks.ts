@@ -1,7 +1,9 @@
 // Port: one operation at a time on one app in one environment, across processes and machines.
 // A lock has an owner (the job) and an expiry, so a crashed owner never leaves it stuck. Simple
 // enough for Redis: `SET key value NX PX ttl` to take it, a compare-on-token script to renew or
-// release it.
+// release it. A store used by CLI processes also records the holder's host and pid, so a holder
+// known dead (same host, no such process) is taken over at once rather than at its expiry; what
+// is left, people break with `nestor unlock`, and the store keeps a note of who did.
 import { ErrorCode, NestorError } from '../errors.js';
 
 /** Who holds a lock: the job and the person behind it, and what they are doing. */
@@ -13,12 +15,31 @@ export interface LockOwner {
   operation: string;
 }
 
+/** The process taking locks, recorded by stores that CLI processes use. */
+export interface LockProcess {
+  host: string;
+  pid: number;
+  /** Whether a process of this host with this pid is running. */
+  isAlive(pid: number): boolean;
+}
+
 /** A lock as seen by others: its owner, since when it is held and when it lapses unless renewed. */
 export interface HeldLock extends LockOwner {
   /** ISO-8601; kept when the same owner takes the lock again. */
   since: string;
   /** ISO-8601. */
   expiresAt: string;
+  /** The holder's host and pid, when its store records them (CLI processes). */
+  host?: string;
+  pid?: number;
+}
+
+/** A lock freed by hand (`nestor unlock`): who held it, who broke it and when. */
+export interface BrokenLock {
+  holder: HeldLock;
+  by: string;
+  /** ISO-8601. */
+  at: string;
 }
 
 /** A lock this process holds. */
@@ -52,6 +73,26 @@ export interface Locks {
   acquire(key: string, owner: LockOwner, ttlMs: number): Promise<LockAttempt>;
   /** The live holder, undefined when free or expired. */
   current(key: string): Promise<HeldLock | undefined>;
+  /**
+   * Frees the lock for `by` if `holder` (same id and since) still holds it, and keeps a note of
+   * it. The note; undefined when the lock is free or changed hands meanwhile. The holder's
+   * handle then fails to renew, as if the lock had expired.
+   */
+  breakLock(key: string, holder: Pick<HeldLock, 'id' | 'since'>, by: string): Promise<BrokenLock | undefined>;
+  /** The last note of a lock broken by hand on `key` (kept at least 30 days), if any. */
+  lastBroken(key: string): Promise<BrokenLock | undefined>;
+}
+
+/** How long stores keep the notes of broken locks, at least. */
+export const BROKEN_LOCK_KEEP_MS = 30 * 24 * 3_600_000;
+
+/**
+ * Whether `by` is known dead from `self`'s point of view: it recorded its host and pid, the host
+ * is this one, and no such process runs. A holder on another host is never judged from here.
+ */
+export function isKnownDead(by: Pick<HeldLock, 'host' | 'pid'>, self: LockProcess | undefined): boolean {
+  if (!self || by.host === undefined || by.pid === undefined || by.host !== self.host) return false;
+  return by.pid !== self.pid && !self.isAlive(by.pid);
 }
 
 /** Keys are file names and Redis key suffixes: letters, digits, `.`, `_`, `:` and `-`, no `..`. */
@@ -69,6 +110,12 @@ export function appLockKey(app: string, env: string): string {
 /** `deploy mary@feature-x by alice since 2024-05-01T10:00:00.000Z`. */
 export function describeHolder(by: HeldLock): string {
   return `${by.operation} by ${by.user} since ${by.since}`;
+}
+
+/** `job job-1 (deploy mary@feature-x) by alice since …, on host ci-3 pid 4242, expires at …`. */
+export function describeHolderFully(by: HeldLock): string {
+  const where = by.host === undefined ? '' : `, on host ${by.host}${by.pid === undefined ? '' : ` pid ${by.pid}`}`;
+  return `job ${by.id} (${by.operation}) by ${by.user} since ${by.since}${where}, expires at ${by.expiresAt}`;
 }
 
 /** What every implementation checks first: a valid key, and a ttl in whole milliseconds above zero. */
