@@ -10,6 +10,7 @@ import type { CliIo } from '../adapters/cli/cli-context.js';
 import { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
 import { startJobWorker, type JobWorker } from '../adapters/queue/bullmq-worker.js';
 import { RedisLocks } from '../adapters/redis/redis-locks.js';
+import { RedisProgressMessages } from '../adapters/redis/redis-progress-messages.js';
 import { createSlackProgressSink, logDeliveries, NOTIFIER_CLIENT_OPTIONS } from '../adapters/slack/notifier/index.js';
 import { jobHandlers, type JobPipelines } from '../core/jobs/job-handlers.js';
 import type { JobRunnerDeps, ProgressSink } from '../core/jobs/run-job.js';
@@ -75,7 +76,10 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   const deps = { ...releaseDeps(runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, ...(settings.history ? { history: settings.history } : {}) })), locks };
   const client = new WebClient(settings.botToken, { ...NOTIFIER_CLIENT_OPTIONS, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
   const queue = new BullmqJobQueue({ connection });
-  const sink = createSlackProgressSink({ slack: client, observe: logDeliveries(logger), onError: (error) => logger.error({ err: error }, 'progress sink error') });
+  const sink = createSlackProgressSink({
+    slack: client, messages: new RedisProgressMessages({ redis: connection }),
+    observe: logDeliveries(logger), onError: (error) => logger.error({ err: error }, 'progress sink error'),
+  });
   const announce = announcer(client, logger);
   const runner = workerRunner(deps, announce, locks, sink, logger, (id) => queue.position(id));
   const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error') });

@@ -6,9 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackProgressSink, NOTIFIER_CLIENT_OPTIONS, type SlackProgressSink } from '../../../src/adapters/slack/notifier/index.js';
 import { runJob } from '../../../src/core/jobs/run-job.js';
 import { MemoryLocks } from '../../../src/adapters/memory/memory-locks.js';
+import { RedisProgressMessages } from '../../../src/adapters/redis/redis-progress-messages.js';
 import { DeliveryReports, retried, statusSent } from '../../support/delivery-reports.js';
 import { handlersWith } from '../../support/job-fixtures.js';
 import { ManualClock } from '../../support/manual-clock.js';
+import { redisClient, uniqueName } from '../../support/redis.js';
 import { startSlackApiStandin, type RecordedCall, type SlackApiStandin } from '../../support/slack-api-standin.js';
 import { TcpGate } from '../../support/tcp-gate.js';
 import { BURST, CHANNEL, FINAL_MESSAGE, jobUpdates } from './progress-events.js';
@@ -124,6 +126,31 @@ describe('Slack progress sink: one message per job, edited in place', () => {
     expect(thread).toContain('✗ attempt 1 failed, will be retried: cannot reach the cluster');
     expect(thread).toContain('attempt 2 started');
     expect(thread).toContain('✗ failed: cannot reach the cluster');
+  });
+
+  it('a job taken over by another worker edits the message the first one posted, found in Redis', async () => {
+    const prefix = `${uniqueName('progress')}:`;
+    const crashed = createSlackProgressSink({ slack: client(standin.apiUrl), messages: new RedisProgressMessages({ redis: redisClient(), prefix }), observe: reports.observe });
+    const job = jobUpdates('taken-over');
+    crashed(job.started);
+    crashed(job.event(BURST[0]!));
+    await crashed.flush();
+    crashed.close(); // the first worker dies mid-job: what it knew is gone
+    const saved = await new RedisProgressMessages({ redis: redisClient(), prefix }).find('taken-over');
+    expect(saved).toEqual({ channel: CHANNEL, ts: expect.any(String) as string });
+
+    // Another worker, sharing only Redis, runs the job again.
+    sink = createSlackProgressSink({ slack: client(standin.apiUrl), messages: new RedisProgressMessages({ redis: redisClient(), prefix }), observe: reports.observe });
+    sink(job.started);
+    for (const event of BURST.slice(0, 5)) sink(job.event(event));
+    sink(job.completed);
+    await sink.flush();
+    const { status, updates, replies } = messages();
+    expect(status).toHaveLength(1);
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates.every((c) => c.args['ts'] === saved!.ts && c.args['channel'] === CHANNEL)).toBe(true);
+    expect(updates.at(-1)!.args['text']).toBe(`deploy mary@feature-x to dev3: ${FINAL_MESSAGE}`);
+    expect(replies.every((c) => c.args['thread_ts'] === saved!.ts)).toBe(true);
   });
 });
 

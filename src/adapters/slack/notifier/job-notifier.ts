@@ -1,5 +1,6 @@
 // The Slack side of one job: its progress (the core reducer), one status message posted once
-// (or the acknowledgement given by the origin) and then edited in place, and detail lines
+// (or the acknowledgement given by the origin, or the message a worker that ran the job before
+// saved in the shared store) and then edited in place, and detail lines
 // batched into replies in its thread. Each of the two goes through its own DeliveryLane.
 import type { webApi } from '@slack/bolt';
 import { applyEvent, finishProgress, progressMessage, startProgress, type JobProgress } from '../../../core/commands/replies.js';
@@ -9,11 +10,17 @@ import type { JobOutcome } from '../../../core/ports/job-queue.js';
 import type { ReleaseEvent } from '../../../core/release/events.js';
 import { cut, escapeMrkdwn, toBlockKit, type SlackMessage } from '../block-kit.js';
 import { DeliveryLane, type LaneDeps } from './delivery-lane.js';
+import type { ProgressMessages } from './progress-messages.js';
 import { MESSAGE_GONE, platformError } from './slack-failure.js';
 import { detailLines, FAILED_OUTCOMES, failureLine, outcomeLines } from './thread-details.js';
 
 export type SlackJobOrigin = Extract<JobOrigin, { kind: 'slack' }>;
-export type JobNotifierDeps = Omit<LaneDeps, 'jobId' | 'lane'> & { slack: webApi.WebClient };
+export type JobNotifierDeps = Omit<LaneDeps, 'jobId' | 'lane'> & {
+  slack: webApi.WebClient;
+  /** Status messages shared by every worker: a job taken over edits the message already posted. */
+  messages?: ProgressMessages;
+  onError?: (error: unknown) => void;
+};
 
 interface StatusSnapshot {
   version: number;
@@ -31,6 +38,8 @@ export class JobNotifier {
   private sentVersion = 0;
   private rendered: StatusSnapshot | undefined;
   private ts: string | undefined;
+  /** Whether the shared store was asked for a status message posted by another worker. */
+  private lookedUp = false;
   private lines: string[] = [];
   private final = false;
   private ended = false;
@@ -154,6 +163,7 @@ export class JobNotifier {
   private async sendStatus(message: SlackMessage): Promise<void> {
     const { slack } = this.deps;
     const body = { channel: this.origin.channel, text: message.text, blocks: message.blocks };
+    if (this.ts === undefined && !this.lookedUp) await this.lookUp();
     if (this.ts !== undefined) {
       try {
         await slack.chat.update({ ...body, ts: this.ts });
@@ -166,7 +176,21 @@ export class JobNotifier {
     const thread = this.origin.threadTs ? { thread_ts: this.origin.threadTs } : {};
     const posted = await slack.chat.postMessage({ ...body, ...thread, ...NO_UNFURL });
     this.ts = posted.ts;
+    if (posted.ts !== undefined) await this.save(posted.ts);
     this.thread.kick();
+  }
+
+  /** The status message another worker posted for this job (it crashed, or ran an earlier attempt). */
+  private async lookUp(): Promise<void> {
+    this.lookedUp = true;
+    const saved = await this.deps.messages?.find(this.jobId).catch((error: unknown) => void this.deps.onError?.(error));
+    if (saved?.channel !== this.origin.channel || this.ts !== undefined) return;
+    this.ts = saved.ts;
+    this.thread.kick();
+  }
+
+  private async save(ts: string): Promise<void> {
+    await this.deps.messages?.save(this.jobId, { channel: this.origin.channel, ts }).catch((error: unknown) => this.deps.onError?.(error));
   }
 
   private threadSource() {

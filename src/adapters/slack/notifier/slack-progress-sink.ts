@@ -6,6 +6,7 @@ import type { webApi } from '@slack/bolt';
 import type { JobUpdate, ProgressSink } from '../../../core/jobs/run-job.js';
 import type { DeliveryObserver } from './delivery-report.js';
 import { JobNotifier, type JobNotifierDeps } from './job-notifier.js';
+import type { ProgressMessages } from './progress-messages.js';
 import { DEFAULT_NOTIFIER_TUNING, realTimers, type NotifierTimers, type NotifierTuning } from './timers.js';
 
 export interface SlackProgressSinkDeps {
@@ -15,9 +16,12 @@ export interface SlackProgressSinkDeps {
   tuning?: Partial<NotifierTuning>;
   /** Deliveries, retries and give-ups, e.g. logDeliveries(logger). */
   observe?: DeliveryObserver;
+  /** Status messages shared with the other workers (e.g. RedisProgressMessages): without it, a
+   * job taken over by another worker gets a second message. */
+  messages?: ProgressMessages;
   /** For the backoff jitter; Math.random by default. */
   random?: () => number;
-  /** Called when handling an update throws (a bug): the sink itself never throws. */
+  /** Called when handling an update throws (a bug) or the shared store fails: the sink itself never throws. */
   onError?: (error: unknown) => void;
 }
 
@@ -38,6 +42,8 @@ export function createSlackProgressSink(deps: SlackProgressSinkDeps): SlackProgr
     tuning: { ...DEFAULT_NOTIFIER_TUNING, ...deps.tuning },
     random: deps.random ?? Math.random,
     observe: deps.observe ?? (() => undefined),
+    ...(deps.messages ? { messages: deps.messages } : {}),
+    ...(deps.onError ? { onError: deps.onError } : {}),
   };
   const jobs = new Map<string, JobNotifier>();
   const remembered = new Map<string, string>();
