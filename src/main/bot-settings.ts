@@ -3,6 +3,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { isRepositoryUrl } from '../adapters/git/config-location.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -12,9 +13,11 @@ export interface ProcessSettings {
   appToken?: string;
   slackApiUrl?: string;
   redisUrl: string;
+  /** NESTOR_CONFIG: a repository URL as given, else an absolute path (a folder, or a bare repository). */
   configDir: string;
   history?: string;
-  kubeconfig: string;
+  /** The worker's clusters; the bot has no cluster access and never reads a kubeconfig. */
+  kubeconfig?: string;
   port: number;
 }
 
@@ -31,17 +34,27 @@ const url = (schemes: readonly string[]): Check => (v) => {
   }
 };
 const port: Check = (v) => (/^\d{1,5}$/.test(v) && Number(v) <= 65_535 ? undefined : 'expected a port number from 0 to 65535');
-const folder: Check = (v) => (existsSync(v) && statSync(v).isDirectory() ? undefined : 'no such folder');
+const folder: Check = (v) => (existsSync(v) && statSync(v).isDirectory() ? undefined : 'no such folder, nor a repository URL');
 const file: Check = (v) => (existsSync(v) ? undefined : 'no such file');
 
-/** Which settings the process needs: the worker has no Slack signing secret nor port. */
+/** Which settings the process needs: the worker has no Slack signing secret nor port, the bot no kubeconfig. */
 export type Role = 'bot' | 'worker';
+
+type Take = (name: string, required: boolean, check?: Check, fallback?: string) => string | undefined;
+
+/** KUBECONFIG (its first file), else ~/.kube/config when there is one: required. */
+function workerKubeconfig(take: Take, at: (p: string) => string): string | undefined {
+  const home = join(homedir(), '.kube', 'config');
+  const first = (v: string) => at(v.split(':')[0] ?? v);
+  const value = take('KUBECONFIG', true, (v) => file(first(v)), existsSync(home) ? home : undefined);
+  return value === undefined ? undefined : first(value);
+}
 
 export function readSettings(role: Role, env: Env, cwd: string): SettingsResult {
   const missing: string[] = [];
   const invalid: string[] = [];
   const at = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
-  const take = (name: string, required: boolean, check?: Check, fallback?: string): string | undefined => {
+  const take: Take = (name, required, check, fallback) => {
     const raw = env[name] === '' ? undefined : env[name];
     const value = raw ?? fallback;
     if (value === undefined) {
@@ -57,9 +70,10 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
   const appToken = take('SLACK_APP_TOKEN', false, prefixed('xapp-'));
   const slackApiUrl = take('SLACK_API_URL', false, url(['http:', 'https:']));
   const redisUrl = take('REDIS_URL', true, url(['redis:', 'rediss:']));
-  const configDir = at(take('NESTOR_CONFIG', true, (v) => folder(at(v))) ?? '.');
+  const config = take('NESTOR_CONFIG', true, (v) => (isRepositoryUrl(v) ? undefined : folder(at(v))));
+  const configDir = config !== undefined && isRepositoryUrl(config) ? config : at(config ?? '.');
   const history = take('NESTOR_HISTORY', false);
-  const kubeconfig = at(take('KUBECONFIG', false, (v) => file(at(v.split(':')[0] ?? v)), join(homedir(), '.kube', 'config'))!.split(':')[0]!);
+  const kubeconfig = role === 'worker' ? workerKubeconfig(take, at) : undefined;
   const portText = take('PORT', false, port, '3000');
   if (missing.length || invalid.length) {
     const parts = [missing.length ? `missing ${missing.join(', ')}` : '', invalid.length ? `invalid ${invalid.join(', ')}` : ''].filter(Boolean);
@@ -68,7 +82,8 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
   return {
     ok: true,
     settings: {
-      signingSecret: signingSecret ?? '', botToken: botToken!, redisUrl: redisUrl!, configDir, kubeconfig, port: Number(portText),
+      signingSecret: signingSecret ?? '', botToken: botToken!, redisUrl: redisUrl!, configDir, port: Number(portText),
+      ...(kubeconfig ? { kubeconfig } : {}),
       ...(appToken ? { appToken } : {}),
       ...(slackApiUrl ? { slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/` } : {}),
       ...(history ? { history } : {}),

@@ -1,5 +1,5 @@
 // Composition root of `nestor bot`: the Bolt app over real parts (BullMQ on Redis, Redis
-// approval store, the nestor-config folder, git, the clusters of the kubeconfig), HTTP at
+// approval store, the nestor-config folder, git; no cluster access), HTTP at
 // /slack/events on PORT, or Socket Mode when SLACK_APP_TOKEN is set, and the sweep that expires
 // approval requests nobody decided (stopped on close).
 import type { Server } from 'node:http';
@@ -35,12 +35,13 @@ export function producerRedis(url: string, logger: Logger): Redis {
 }
 
 export function botServices(settings: ProcessSettings, env: Env, cwd: string, redis: Redis, logger: Logger): BotServices {
-  const runtime = runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, ...(settings.history ? { history: settings.history } : {}) });
+  // No kubeconfig: the bot, which faces the internet, never holds cluster credentials (status from Slack shows no replica counts).
+  const runtime = runtimeSettings(cwd, env, { config: settings.configDir, ...(settings.history ? { history: settings.history } : {}) });
   const deps = releaseDeps(runtime);
   const queue = new BullmqJobQueue({ connection: redis, onError: (error) => logger.debug({ err: String(error) }, 'queue error') });
   return {
     queue, approvals: new RedisApprovalStore({ redis }), postings: new RedisApprovalPostings({ redis }),
-    config: deps.config, source: deps.source, history: deps.history, clusters: deps.clusters,
+    config: deps.config, source: deps.source, history: deps.history,
     policyOf: policyFromConfig(deps.config), now: () => new Date(), logger,
     teamsOf: slackTeams(new webApi.WebClient(settings.botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}), {
       onError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'cannot read Slack user groups: team access refused'),

@@ -1,5 +1,5 @@
 // `help`, `envs`, `history` and `status` answered at once, without a job: from the config, the
-// release history and the clusters. A cluster that cannot be read leaves its replicas out.
+// release history and the clusters. A cluster that cannot be read (or none given) leaves its replicas out.
 import type { Command } from './command.js';
 import { envsReply, helpReply, historyReply, statusReply, type HistoryEntry, type Message, type StatusRow } from './replies.js';
 import { appConfig, appsOf, type ConfigTree } from '../config/index.js';
@@ -26,8 +26,8 @@ function envsOfApp(tree: ConfigTree, app: string, env: string | undefined): stri
 export interface InfoServices {
   config: ConfigSource;
   history: ReleaseHistory;
-  /** For `status`: replicas ready per environment. */
-  clusters: ClusterProvider;
+  /** For `status`: replicas ready per environment; without it, status shows none. */
+  clusters?: ClusterProvider;
 }
 
 export async function infoAnswer(services: InfoServices, command: InfoCommand): Promise<Message> {
@@ -62,7 +62,7 @@ function withoutAuthor(message: string, user: string): string {
 async function statusRow(services: InfoServices, tree: ConfigTree, app: string, env: string): Promise<StatusRow> {
   const [latest, pin] = await Promise.all([services.history.list(app, env, 1), services.history.getPin(app, env)]);
   const release = latest[0];
-  const replicas = await liveReplicas(services.clusters, tree, app, env).catch(() => undefined);
+  const replicas = services.clusters ? await liveReplicas(services.clusters, tree, app, env).catch(() => undefined) : undefined;
   return {
     env,
     ...(release ? { sha: release.sha, releasedAt: release.at, by: release.user, ...(release.ref ? { ref: release.ref } : {}) } : {}),

@@ -1,16 +1,23 @@
 // `nestor bot` and `nestor worker` refuse to start without their settings: one line naming every
-// missing or invalid one (never a value), exit 1.
+// missing or invalid one (never a value), exit 1. The bot needs no kubeconfig and reads none.
 import { afterAll, describe, expect, it } from 'vitest';
+import { deploy } from '../../../src/core/release/deploy.js';
+import { startBot } from '../../../src/main/bot.js';
 import { readSettings } from '../../../src/main/bot-settings.js';
+import { nestorLogger } from '../../../src/main/logger.js';
 import { runCli } from '../../support/cli-run.js';
 import { cleanupFixtures, tempDir } from '../../support/git-fixtures.js';
+import { redisUrl } from '../../support/redis.js';
+import { releaseFixture } from '../../support/release-fixture.js';
+import { startSlackApiStandin } from '../../support/slack-api-standin.js';
+import { sendToSlackReceiver, sign, slashCommandBody } from '../../support/slack-signing.js';
 
 afterAll(() => cleanupFixtures());
 
 describe('nestor bot settings', () => {
   it('exits 1 with one line naming every missing setting', async () => {
     const cwd = tempDir('nestor-bot-');
-    const run = await runCli(['bot'], { cwd, env: { KUBECONFIG: cwd } });
+    const run = await runCli(['bot'], { cwd, env: {} });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('nestor bot: missing SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, REDIS_URL, NESTOR_CONFIG\n');
   });
@@ -21,14 +28,15 @@ describe('nestor bot settings', () => {
     const run = await runCli(['bot'], { cwd, env });
     expect(run.code).toBe(1);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toContain('invalid SLACK_BOT_TOKEN (expected a token starting with xoxb-), REDIS_URL (expected a redis: or rediss: URL), KUBECONFIG (no such file), PORT');
+    expect(run.stderr).toContain('invalid SLACK_BOT_TOKEN (expected a token starting with xoxb-), REDIS_URL (expected a redis: or rediss: URL), PORT');
+    expect(run.stderr).not.toContain('KUBECONFIG');
     expect(run.stderr).not.toContain('pw');
     expect(run.stderr).not.toContain('xoxp-user-token');
   });
 
   it('accepts a complete environment, SLACK_API_URL given a trailing slash', () => {
     const cwd = tempDir('nestor-bot-');
-    const env = { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'redis://127.0.0.1:6379', NESTOR_CONFIG: cwd, KUBECONFIG: cwd, SLACK_API_URL: 'http://127.0.0.1:9/api', PORT: '0' };
+    const env = { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'redis://127.0.0.1:6379', NESTOR_CONFIG: cwd, SLACK_API_URL: 'http://127.0.0.1:9/api', PORT: '0' };
     const read = readSettings('bot', env, cwd);
     expect(read).toMatchObject({ ok: true, settings: { port: 0, slackApiUrl: 'http://127.0.0.1:9/api/', configDir: cwd } });
   });
@@ -38,5 +46,38 @@ describe('nestor bot settings', () => {
     const run = await runCli(['worker'], { cwd, env: { KUBECONFIG: cwd } });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('nestor worker: missing SLACK_BOT_TOKEN, REDIS_URL, NESTOR_CONFIG\n');
+  });
+
+  it('the worker needs its kubeconfig', async () => {
+    const cwd = tempDir('nestor-worker-');
+    const run = await runCli(['worker'], { cwd, env: { SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'redis://127.0.0.1:6379', NESTOR_CONFIG: cwd, KUBECONFIG: '/nonexistent/kubeconfig' } });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('nestor worker: invalid KUBECONFIG (no such file)\n');
+  });
+});
+
+describe('nestor bot without a kubeconfig', () => {
+  it('starts, never reads KUBECONFIG, and answers status from the history (no replica counts: it has no cluster access)', async (ctx) => {
+    const f = await releaseFixture();
+    ctx.onTestFinished(() => f.close());
+    await deploy(f.deps, f.ctx('alice'), { app: 'mary', ref: 'feature-x', env: 'dev3' });
+    const slack = await startSlackApiStandin();
+    ctx.onTestFinished(() => slack.stop());
+    const env = {
+      SLACK_SIGNING_SECRET: 'bot-secret', SLACK_BOT_TOKEN: 'xoxb-bot', REDIS_URL: redisUrl(), SLACK_API_URL: slack.apiUrl, PORT: '0',
+      NESTOR_CONFIG: f.configDir, NESTOR_HISTORY: f.historyRemote, NESTOR_STATE: tempDir('nestor-bot-state-'), KUBECONFIG: '/nonexistent/kubeconfig',
+    };
+    const read = readSettings('bot', env, f.configDir);
+    if (!read.ok) throw new Error(read.line);
+    expect(read.settings.kubeconfig).toBeUndefined();
+    const bot = await startBot(read.settings, env, f.configDir, nestorLogger('nestor-bot-test', { level: 'silent' }));
+    ctx.onTestFinished(() => bot.close());
+
+    const body = slashCommandBody({ text: 'status mary dev3', responseUrl: slack.responseUrl('status') });
+    const ack = await sendToSlackReceiver(`http://127.0.0.1:${bot.port}/slack/events`, sign('bot-secret', body));
+    expect(ack.status).toBe(200);
+    const answer = JSON.stringify(await slack.waitForCall('response_url', (c) => c.args['id'] === 'status'));
+    expect(answer).toContain(`dev3: feature-x ${f.app.shas.feature.slice(0, 7)}`);
+    expect(answer).not.toContain('ready');
   });
 });

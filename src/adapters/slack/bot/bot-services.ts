@@ -19,8 +19,8 @@ export interface BotServices {
   /** Resolves a ref to its sha when an approval is asked and when it is given. */
   source: SourceRepo;
   history: ReleaseHistory;
-  /** For `status`: replicas ready per environment. */
-  clusters: ClusterProvider;
+  /** For `status`: replicas ready per environment. `nestor bot` has none (no cluster credentials), so it shows none. */
+  clusters?: ClusterProvider;
   /** Who may act on an environment (its merged `access` and `approval`). */
   policyOf(env: string): Promise<EnvironmentPolicy>;
   /** The teams of a Slack user, for `access.teams`. Default: none. */
