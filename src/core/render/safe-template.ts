@@ -2,6 +2,7 @@
 // emits an opaque token instead of the value, so the YAML structure is fixed before any value is in.
 import Handlebars from 'handlebars';
 import { ErrorCode, NestorError } from '../errors.js';
+import { checkTemplate, syntaxError, type PartialUse } from './template-check.js';
 import { registerSite, tokenFor, type ValueTable } from './tokens.js';
 
 type Program = hbs.AST.Program;
@@ -24,32 +25,33 @@ export function createEnv(): HandlebarsEnv {
 
 export type TemplateFn = Handlebars.TemplateDelegate;
 
-/** Parse and compile once; errors name the file and line. */
-export function compileSafe(env: HandlebarsEnv, text: string, file: string): TemplateFn {
-  let program: Program;
-  try {
-    program = Handlebars.parse(text);
-  } catch (e) {
-    throw templateSyntaxError(file, e);
-  }
+/** A compiled template and the partials it names (checked once the whole set is known). */
+export interface Compiled<F> {
+  fn: F;
+  partials: PartialUse[];
+}
+
+/** Parse, check and compile once; errors name the file and line. */
+export function compileSafe(env: HandlebarsEnv, text: string, file: string): Compiled<TemplateFn> {
+  const program = parse(text, file);
+  const partials = checkTemplate(program, file);
   transformProgram(program, file);
-  const fn = env.compile(program, { noEscape: true, knownHelpers: { [VALUE_HELPER]: true } });
-  return fn;
+  return { fn: env.compile(program, { noEscape: true, knownHelpers: { [VALUE_HELPER]: true } }), partials };
 }
 
 /** For plain-text templates (nginx.conf): values must already be validated names. */
-export function compilePlain(env: HandlebarsEnv, text: string, file: string): (context: unknown) => string {
-  try {
-    Handlebars.parse(text);
-  } catch (e) {
-    throw templateSyntaxError(file, e);
-  }
-  return env.compile(text, { noEscape: true, strict: true });
+export function compilePlain(env: HandlebarsEnv, text: string, file: string): Compiled<(context: unknown) => string> {
+  const program = parse(text, file);
+  const partials = checkTemplate(program, file);
+  return { fn: env.compile(program, { noEscape: true, strict: true }), partials };
 }
 
-function templateSyntaxError(file: string, e: unknown): NestorError {
-  const first = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
-  return new NestorError(ErrorCode.RenderFailed, `${file}: template syntax error: ${first}`, { cause: e });
+function parse(text: string, file: string): Program {
+  try {
+    return Handlebars.parse(text);
+  } catch (e) {
+    throw syntaxError(file, e);
+  }
 }
 
 function transformProgram(program: Program | undefined, file: string): void {
@@ -60,9 +62,6 @@ function transformProgram(program: Program | undefined, file: string): void {
 function transformStatement(s: Statement, file: string): Statement {
   const node = s as Statement & { type: string; program?: Program; inverse?: Program };
   if (node.type === 'MustacheStatement') return wrapMustache(s as Mustache, file);
-  if (node.type === 'Decorator' || node.type === 'DecoratorBlock') {
-    throw new NestorError(ErrorCode.RenderFailed, `${file}:${s.loc.start.line}: decorators are not supported`);
-  }
   transformProgram(node.program, file);
   transformProgram(node.inverse, file);
   return s;

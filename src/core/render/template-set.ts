@@ -1,6 +1,8 @@
 // A set of templates (built-ins plus overrides by file name), compiled once and reused by renders.
 import { ErrorCode, NestorError } from '../errors.js';
+import { closest } from 'fastest-levenshtein';
 import { compilePlain, compileSafe, createEnv, type TemplateFn } from './safe-template.js';
+import { runtimeError, templateError, type PartialUse } from './template-check.js';
 import { fillTokens, type ValueTable } from './tokens.js';
 import type { TemplateFile } from './types.js';
 import { SkeletonCache } from './yaml-skeleton.js';
@@ -29,17 +31,23 @@ export class TemplateSet {
     for (const f of files) byName.set(f.name, f);
     this.files = byName;
     const env = createEnv();
+    const uses: { label: string; partials: PartialUse[] }[] = [];
     for (const f of byName.values()) {
       const label = templateLabel(f);
       if (!isYaml(f.name)) {
-        this.textTemplates.set(f.name, compilePlain(env, f.text, label));
+        const { fn, partials } = compilePlain(env, f.text, label);
+        this.textTemplates.set(f.name, fn);
+        uses.push({ label, partials });
         continue;
       }
-      const fn = compileSafe(env, f.text, label);
+      const { fn, partials } = compileSafe(env, f.text, label);
       this.yamlTemplates.set(f.name, { fn, skeletons: new SkeletonCache(label) });
+      uses.push({ label, partials });
       // Any YAML template can be included as a partial: `{{> anti-affinity-node}}`.
-      env.registerPartial(f.name.replace(/\.ya?ml$/, ''), fn);
+      env.registerPartial(partialName(f.name), fn);
     }
+    const names = [...byName.keys()].filter(isYaml).map(partialName);
+    for (const { label, partials } of uses) checkPartials(label, partials, names);
   }
 
   has(name: string): boolean {
@@ -61,7 +69,7 @@ export class TemplateSet {
     try {
       text = t.fn(context, { data: { nestorValues: table } });
     } catch (e) {
-      throw new NestorError(ErrorCode.RenderFailed, `${template}: ${firstLine(e)}`, { cause: e });
+      throw runtimeError(template, e);
     }
     const skeleton = t.skeletons.parse(text, table);
     try {
@@ -80,7 +88,7 @@ export class TemplateSet {
     try {
       return t(context);
     } catch (e) {
-      throw new NestorError(ErrorCode.RenderFailed, `${this.label(name)}: ${firstLine(e)}`, { cause: e });
+      throw runtimeError(this.label(name), e);
     }
   }
 }
@@ -89,8 +97,14 @@ export function templateLabel(f: TemplateFile): string {
   return `${f.path ?? f.name} (${f.origin})`;
 }
 
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
+const partialName = (file: string): string => file.replace(/\.ya?ml$/, '');
+
+function checkPartials(label: string, partials: readonly PartialUse[], names: readonly string[]): void {
+  for (const p of partials) {
+    if (names.includes(p.name)) continue;
+    const guess = names.length > 0 ? `; did you mean "${closest(p.name, [...names])}"?` : '';
+    throw templateError(label, p.line, `partial "${p.name}" not found${guess} (any YAML template is a partial by its name)`);
+  }
 }
 
 function missing(name: string): NestorError {

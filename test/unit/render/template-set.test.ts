@@ -37,7 +37,7 @@ describe('TemplateSet', () => {
   });
 
   it('names the template for a missing partial, a map inside text and a duplicate key', () => {
-    expect(() => set('{{> nope}}\n').render('t.yaml', {})).toThrow(/^t\.yaml \(built-in\): The partial nope could not be found/);
+    expect(() => set('{{> nope}}\n')).toThrow('t.yaml (built-in) line 1: partial "nope" not found; did you mean "t"? (any YAML template is a partial by its name)');
     expect(() => set("a: 'x{{o}}'\n").render('t.yaml', { o: {} })).toThrow('t.yaml (built-in): a list or map value was inserted inside a text value');
     expect(() => set('{{k}}: 1\na: 2\n').render('t.yaml', { k: 'a' })).toThrow('t.yaml (built-in): duplicate key "a" after inserting values');
   });

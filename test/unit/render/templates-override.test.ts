@@ -85,9 +85,39 @@ describe('template overrides', () => {
     expect(e.message).toMatch(new RegExp(`^${path} \\(override\\) line [56]: YAML syntax error`));
   });
 
-  it('a Handlebars syntax error names the file when the set is loaded', async () => {
-    await override('service.yaml', 'metadata:\n  name: {{name}\n');
-    await expect(loadTemplateSet(configDir)).rejects.toThrow(/service\.yaml \(override\): template syntax error: Parse error on line 2/);
+  it('a Handlebars syntax error names the file and line when the set is loaded', async () => {
+    const path = await override('service.yaml', 'metadata:\n  name: {{name}\n');
+    await expect(loadTemplateSet(configDir)).rejects.toThrow(`${path} (override) line 2: template syntax error: Expecting 'CLOSE_RAW_BLOCK', 'CLOSE', 'CLOSE_UNESCAPED', 'OPEN_SEXPR', 'CLOSE_SEXPR', 'ID', 'OPEN_BLOCK_PARAMS', 'STRING', 'NUMBER', 'BOOLEAN', 'UNDEFINED', 'NULL', 'DATA', 'SEP', got 'INVALID'`);
+  });
+
+  // Each of these once failed at render with Handlebars internals ("Cannot read properties of
+  // undefined (reading 'call')", "….call is not a function", "options.fn is not a function").
+  const BAD_TEMPLATES: [string, string, string][] = [
+    ['an unknown helper', 'metadata:\n  name: {{foo bar}}\n', 'line 2: "foo" is not a helper (helpers: each, if, lookup, unless, with), and a value takes no arguments'],
+    ['a value called with arguments', 'kind: Service\nmetadata:\n  name: {{name app}}\n', 'line 3: "name" is not a helper (helpers: each, if, lookup, unless, with), and a value takes no arguments'],
+    ['an unknown block helper', 'metadata:\n{{#foo bar}}\n  name: x\n{{/foo}}\n', 'line 2: "foo" is not a helper (helpers: each, if, lookup, unless, with), and a value takes no arguments'],
+    ['a block helper used inline', 'metadata:\n  name: {{if name}}\n', 'line 2: if is a block helper: write {{#if …}}…{{/if}}'],
+    ['a block without its argument', 'metadata:\n{{#if}}\n  name: x\n{{/if}}\n', 'line 2: #if takes exactly one argument, got 0'],
+    ['Handlebars\' internal helper', 'metadata:\n  name: {{helperMissing 1}}\n', 'line 2: "helperMissing" is not a helper (helpers: each, if, lookup, unless, with), and a value takes no arguments'],
+    ['a missing partial', 'metadata:\n  name: x\n{{> side-car}}\n', 'line 3: partial "side-car" not found; did you mean "service"? (any YAML template is a partial by its name)'],
+    ['an unclosed block', 'metadata:\n{{#each labels}}\n  name: x\n', 'line 4: template syntax error: a block is not closed ({{/…}} missing)'],
+    ['a mismatched block', 'metadata:\n{{#if name}}\n  name: x\n{{/each}}\n', 'line 2: template syntax error: if doesn\'t match each'],
+    ['a decorator', 'metadata:\n  {{* deco}}\n', 'line 2: decorators are not supported'],
+  ];
+  for (const [what, text, message] of BAD_TEMPLATES) {
+    it(`${what} is refused when the set is loaded, naming the file and line`, async () => {
+      const path = await override('service.yaml', text);
+      const e = await loadTemplateSet(configDir).then(() => undefined, (error: unknown) => error);
+      expect(e).toBeInstanceOf(NestorError);
+      expect((e as NestorError).code).toBe('render_failed');
+      expect((e as NestorError).message).toBe(`${path} (override) ${message}`);
+    });
+  }
+
+  it('a value missing from nginx.conf names the file and line', async () => {
+    const path = await override('nginx.conf', 'events {}\n# {{environment}}\nserver_name {{hostname}};\n');
+    const templates = await loadTemplateSet(configDir);
+    expect(() => templates.renderText('nginx.conf', { environment: 'production' })).toThrow(`${path} (override) line 3: "hostname" is not defined`);
   });
 
   it('an override cannot move an object to another namespace', async () => {
