@@ -1,6 +1,6 @@
 // The steps every release shares, per cluster: read what is live, diff, apply, prune, and wait
 // for the rollout. Deploy, rollback, scale and config changes all go through them.
-import { ErrorCode, NestorError } from '../errors.js';
+import { ErrorCode, NestorError, isNestorError } from '../errors.js';
 import { describeRef, refOf, type AppliedObject, type Cluster, type ClusterProvider, type KindRef, type KubeObject } from '../ports/cluster.js';
 import { ENVIRONMENT, MANAGED_BY } from '../render/labels.js';
 import type { ClusterManifests } from '../render/types.js';
@@ -70,6 +70,46 @@ export async function applyCluster(prepared: PreparedCluster, options: { force: 
     options.onEvent({ type: 'pruned', cluster: manifests.cluster, object: objectKey(object) });
   }
   return { applied, pruned };
+}
+
+const isPrunable = (o: KubeObject): boolean => PRUNABLE_KINDS.some((k) => k.apiVersion === o.apiVersion && k.kind === o.kind);
+const isNestorsOwn = (o: KubeObject, app: string, env: string): boolean => {
+  const labels = o.metadata.labels ?? {};
+  return labels['app'] === app && labels[MANAGED_BY] === 'nestor' && labels[ENVIRONMENT] === env;
+};
+
+export interface Removal {
+  /** Deleted, as `<cluster>: <object>`. */
+  removed: string[];
+  /** Created by the release but still there: `<cluster>: <object> (why)`. */
+  left: string[];
+  /** Existed before the release, so kept as it set them. */
+  kept: string[];
+}
+
+/**
+ * Undoes a release that has nothing to roll back to, as `helm install --atomic` does: deletes
+ * the objects it created (absent when it was prepared) that carry Nestor's labels for the app
+ * and environment, of the kinds a release prunes (so never the shared Namespace), last applied
+ * first. A delete that fails is reported, not thrown: the rest is still removed.
+ */
+export async function removeCreated(prepared: readonly PreparedCluster[], app: string, env: string, onEvent: ReleaseListener): Promise<Removal> {
+  const removal: Removal = { removed: [], left: [], kept: [] };
+  for (const { manifests, cluster, live } of prepared) {
+    const ours = manifests.objects.filter((o) => isPrunable(o) && isNestorsOwn(o, app, env));
+    removal.kept.push(...ours.filter((o) => live.has(objectKey(o))).map((o) => `${manifests.cluster}: ${objectKey(o)}`));
+    for (const object of ours.filter((o) => !live.has(objectKey(o))).reverse()) {
+      try {
+        await cluster.delete(refOf(object));
+        removal.removed.push(`${manifests.cluster}: ${objectKey(object)}`);
+        onEvent({ type: 'pruned', cluster: manifests.cluster, object: objectKey(object) });
+      } catch (error) {
+        if (!isNestorError(error)) throw error;
+        removal.left.push(`${manifests.cluster}: ${objectKey(object)} (${error.userMessage})`);
+      }
+    }
+  }
+  return removal;
 }
 
 export interface RolloutWaitOptions {

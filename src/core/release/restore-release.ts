@@ -5,7 +5,6 @@ import { ErrorCode, NestorError } from '../errors.js';
 import type { KubeObject } from '../ports/cluster.js';
 import type { LoadedConfig } from '../ports/config-source.js';
 import type { Release, ReleaseRecord } from '../ports/release-history.js';
-import type { ResolvedRef } from '../ports/source-repo.js';
 import { appConfig } from '../config/index.js';
 import type { ClusterManifests } from '../render/types.js';
 import { applyCluster, failedRollouts, prepareCluster, waitForClusters } from './cluster-steps.js';
@@ -86,38 +85,5 @@ export async function restoreRelease(deps: ReleaseDeps, ctx: ReleaseContext, inp
     message: failures.length
       ? `rollback of ${app} in ${env} to ${release.sha.slice(0, 7)} failed too: ${failures[0]}`
       : `rolled back ${app} in ${env} to ${release.sha.slice(0, 7)} (history ${release.commit.slice(0, 7)}); pinned until \`nestor unpin ${app} ${env}\` or a new deploy`,
-  };
-}
-
-export interface AutoRollbackInput {
-  app: string;
-  env: string;
-  loaded: LoadedConfig;
-  failures: string[];
-  attempted: ResolvedRef;
-  /** Who approved the change that failed: its rollback commit names them too. */
-  approvedBy?: string;
-}
-
-/** After a failed rollout: back to the last recorded (good) release, pinned. */
-export async function autoRollback(deps: ReleaseDeps, ctx: ReleaseContext, input: AutoRollbackInput): Promise<Omit<ReleaseResult, 'changes' | 'diff'>> {
-  const { app, env, failures, attempted } = input;
-  const failed = `rollout of ${app}@${attempted.sha.slice(0, 7)} in ${env} failed: ${failures[0]}`;
-  const last = await deps.history.get(app, env);
-  if (!last) {
-    ctx.onEvent({ type: 'stage', stage: Stage.Rollback, status: 'skipped', message: 'no earlier release to roll back to' });
-    return { outcome: ReleaseOutcome.Failed, app, env, sha: attempted.sha, ref: attempted.ref, historyPending: false, failures, message: `${failed}; no earlier release to roll back to` };
-  }
-  const restored = await stage(ctx.onEvent, Stage.Rollback, () =>
-    restoreRelease(deps, ctx, {
-      release: last, loaded: input.loaded, reason: failed,
-      message: `rollback ${app} to ${last.sha.slice(0, 7)} in ${env} after failed deploy of ${attempted.sha.slice(0, 7)} by ${ctx.user}`,
-      ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
-    }),
-  );
-  return {
-    ...restored, outcome: restored.outcome === ReleaseOutcome.RolledBack ? ReleaseOutcome.RolledBack : ReleaseOutcome.Failed, failures,
-    attempted: { sha: attempted.sha, ...(attempted.ref ? { ref: attempted.ref } : {}) },
-    message: `${failed}; rolled back to ${last.sha.slice(0, 7)} and pinned (\`nestor unpin ${app} ${env}\` to release it)`,
   };
 }

@@ -10,12 +10,12 @@ import type { ResolvedRef } from '../ports/source-repo.js';
 import { renderConfiguredApp, toYaml } from '../render/index.js';
 import type { KubeObject } from '../render/types.js';
 import { cancelledRollout, checkNotCancelled } from './cancel.js';
+import { autoRollback } from './auto-rollback.js';
 import { applyCluster, failedRollouts, prepareCluster, waitForClusters, type PreparedCluster } from './cluster-steps.js';
 import { Stage, countChanges } from './events.js';
 import { liveSecretValues } from './live-secrets.js';
 import { recordRelease, secretKeysOf, unrecordableSecrets } from './record-release.js';
 import { ReleaseOutcome, tuningOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
-import { autoRollback } from './restore-release.js';
 import { stage } from './stage.js';
 
 export interface RunReleaseInput {
@@ -81,7 +81,7 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
   const failures = await waitAll(deps, ctx, prepared);
   if (failures.length > 0) {
     const approvedBy = input.approvedBy ? { approvedBy: input.approvedBy } : {};
-    return { ...(await autoRollback(deps, ctx, { app, env, loaded, failures, attempted: version, ...approvedBy })), changes: result.changes, diff: result.diff };
+    return { ...(await autoRollback(deps, ctx, { app, env, loaded, failures, attempted: version, prepared, ...approvedBy })), changes: result.changes, diff: result.diff };
   }
   const history = await stage(ctx.onEvent, Stage.History, () =>
     recordRelease(deps.history, ctx, {
