@@ -19,6 +19,14 @@ export interface ProcessSettings {
   /** The worker's clusters; the bot has no cluster access and never reads a kubeconfig. */
   kubeconfig?: string;
   port: number;
+  /** How long a stopping process may take to finish its current work (NESTOR_STOP_SECONDS, default 25). */
+  stopTimeoutMs: number;
+  /**
+   * The worker's hold on a running job (NESTOR_JOB_LOCK_SECONDS, default 30), renewed while it
+   * runs: a worker that died keeps its job about this long, plus as long again at most, before
+   * another worker takes it over.
+   */
+  jobLockMs: number;
 }
 
 export type SettingsResult = { ok: true; settings: ProcessSettings } | { ok: false; line: string };
@@ -36,6 +44,7 @@ const url = (schemes: readonly string[]): Check => (v) => {
 const port: Check = (v) => (/^\d{1,5}$/.test(v) && Number(v) <= 65_535 ? undefined : 'expected a port number from 0 to 65535');
 const folder: Check = (v) => (existsSync(v) && statSync(v).isDirectory() ? undefined : 'no such folder, nor a repository URL');
 const file: Check = (v) => (existsSync(v) ? undefined : 'no such file');
+const seconds: Check = (v) => (/^\d{1,6}$/.test(v) && Number(v) > 0 ? undefined : 'expected a whole number of seconds, at least 1');
 
 /** Which settings the process needs: the worker has no Slack signing secret nor port, the bot no kubeconfig. */
 export type Role = 'bot' | 'worker';
@@ -75,6 +84,8 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
   const history = take('NESTOR_HISTORY', false);
   const kubeconfig = role === 'worker' ? workerKubeconfig(take, at) : undefined;
   const portText = take('PORT', false, port, '3000');
+  const stopSeconds = take('NESTOR_STOP_SECONDS', false, seconds, '25');
+  const jobLockSeconds = take('NESTOR_JOB_LOCK_SECONDS', false, seconds, '30');
   if (missing.length || invalid.length) {
     const parts = [missing.length ? `missing ${missing.join(', ')}` : '', invalid.length ? `invalid ${invalid.join(', ')}` : ''].filter(Boolean);
     return { ok: false, line: `nestor ${role}: ${parts.join('; ')}` };
@@ -83,6 +94,7 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
     ok: true,
     settings: {
       signingSecret: signingSecret ?? '', botToken: botToken!, redisUrl: redisUrl!, configDir, port: Number(portText),
+      stopTimeoutMs: Number(stopSeconds) * 1000, jobLockMs: Number(jobLockSeconds) * 1000,
       ...(kubeconfig ? { kubeconfig } : {}),
       ...(appToken ? { appToken } : {}),
       ...(slackApiUrl ? { slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/` } : {}),
