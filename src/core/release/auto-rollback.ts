@@ -52,7 +52,8 @@ async function removeFirstRelease(ctx: ReleaseContext, input: AutoRollbackInput)
   if (removal.kept.length > 0) {
     ctx.onEvent({ type: 'warning', message: `existed before this release, so left as it set them: ${removal.kept.join(', ')}` });
   }
-  const head = `first release of ${app}@${attempted.sha.slice(0, 7)} in ${env} failed its rollout: ${failures[0]}`;
+  // Why it failed is in `failures`, shown beside the message.
+  const head = `first release of ${app}@${attempted.sha.slice(0, 7)} in ${env} failed its rollout`;
   return {
     outcome: ReleaseOutcome.Failed, app, env, sha: attempted.sha, ref: attempted.ref, historyPending: false, failures,
     message: removal.left.length === 0

@@ -27,7 +27,7 @@ describe('a first release that fails its rollout', { timeout: 60_000 }, () => {
     failImage(f.app.shas.feature);
     const result = await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'feature-x', env: ns });
     expect(result.outcome).toBe('failed');
-    expect(result.message).toMatch(new RegExp(`^first release of mary@${f.app.shas.feature.slice(0, 7)} in dev3 failed its rollout: kapten_dev_eu-w1: .*mary-web.*; the objects it created were removed$`));
+    expect(result.message).toBe(`first release of mary@${f.app.shas.feature.slice(0, 7)} in dev3 failed its rollout; the objects it created were removed`);
     expect(result.failures[0]).toContain('mary-web');
     for (const [kind, name] of [['Deployment', 'mary-web'], ['Service', 'mary'], ['ConfigMap', 'mary'], ['HorizontalPodAutoscaler', 'mary-web'], ['Ingress', 'mary']]) {
       expect(get(kind!, name!), `${kind} ${name}`).toBeUndefined();
