@@ -11,6 +11,7 @@ import type { CliIo } from '../adapters/cli/cli-context.js';
 import { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
 import { RedisApprovalPostings } from '../adapters/redis/redis-approval-postings.js';
 import { RedisApprovalStore } from '../adapters/redis/redis-approval-store.js';
+import { slackPeople } from '../adapters/slack/slack-people.js';
 import { slackTeams } from '../adapters/slack/slack-teams.js';
 import { buildBoltApp } from '../adapters/slack/bolt-app.js';
 import { startApprovalSweeper, type ApprovalSweeperOptions } from '../adapters/slack/bot/approval-sweep.js';
@@ -39,11 +40,15 @@ export function botServices(settings: ProcessSettings, env: Env, cwd: string, re
   const runtime = runtimeSettings(cwd, env, { config: settings.configDir, ...(settings.history ? { history: settings.history } : {}) });
   const deps = releaseDeps(runtime);
   const queue = new BullmqJobQueue({ connection: redis, onError: (error) => logger.debug({ err: String(error) }, 'queue error') });
+  const slack = new webApi.WebClient(settings.botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {});
   return {
     queue, approvals: new RedisApprovalStore({ redis }), postings: new RedisApprovalPostings({ redis }),
     config: deps.config, source: deps.source, history: deps.history,
     policyOf: policyFromConfig(deps.config), now: () => new Date(), logger,
-    teamsOf: slackTeams(new webApi.WebClient(settings.botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}), {
+    people: slackPeople(slack, {
+      onError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'cannot read Slack members: access and approval by name refused'),
+    }),
+    teamsOf: slackTeams(slack, {
       onError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'cannot read Slack user groups: team access refused'),
     }),
   };

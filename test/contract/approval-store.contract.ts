@@ -10,7 +10,7 @@ const SHA = 'a'.repeat(40);
 export function request(id: string, now = NOW, expiresMinutes = 60): ApprovalRequest {
   return createApproval({
     id, app: 'mary', env: 'production', sha: SHA, configHash: 'c0ffee', operation: 'deploy mary@v1 to production',
-    requester: { id: 'U0BOB', name: 'bob' }, approvers: ['alice', 'carol'], expiresMinutes,
+    requester: { id: 'U0BOB', name: 'bob' }, approvers: [{ id: 'U0ALICE', name: 'alice' }, { id: 'U0CAROL', name: 'carol' }], expiresMinutes,
   }, now);
 }
 

@@ -7,12 +7,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { App } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { TestContext } from 'vitest';
 import { BullmqJobQueue } from '../../src/adapters/queue/bullmq-queue.js';
 import { RedisApprovalPostings } from '../../src/adapters/redis/redis-approval-postings.js';
 import { RedisApprovalStore } from '../../src/adapters/redis/redis-approval-store.js';
 import { buildBoltApp } from '../../src/adapters/slack/bolt-app.js';
+import { slackPeople } from '../../src/adapters/slack/slack-people.js';
 import { startApprovalSweeper } from '../../src/adapters/slack/bot/approval-sweep.js';
 import type { BotServices } from '../../src/adapters/slack/bot/bot-services.js';
 import { policyFromConfig } from '../../src/core/commands/environment-policy.js';
@@ -21,11 +23,15 @@ import { nestorLogger } from '../../src/main/logger.js';
 import { ManualIntervals } from './manual-clock.js';
 import type { ReleaseFixture } from './release-fixture.js';
 import { redisUrl, uniqueName } from './redis.js';
-import { startSlackApiStandin, type RecordedCall, type SlackApiStandin } from './slack-api-standin.js';
+import { startSlackApiStandin, type RecordedCall, type SlackApiStandin, type StandinUser } from './slack-api-standin.js';
 import { sendToSlackReceiver, type SignedRequest, type SlackHttpResponse } from './slack-signing.js';
 
 export const SECRET = 'bot-test-signing-secret';
 export const TOKEN = 'xoxb-bot-test-token';
+/** The workspace's members in the Slack API stand-in: the people the tests' requests come from. */
+export const TEST_USERS: Record<string, StandinUser> = {
+  U0ALICE: { name: 'alice' }, U0BOB: { name: 'bob' }, U0CAROL: { name: 'carol' }, U0DAVE: { name: 'dave' }, U0EVE: { name: 'eve' },
+};
 
 export interface BotWorld {
   url: string;
@@ -48,6 +54,8 @@ export interface BotWorld {
 
 export interface BotWorldOptions {
   redisUrl?: string;
+  /** The Slack workspace's members (default TEST_USERS). */
+  users?: Record<string, StandinUser>;
   enqueueTimeoutMs?: number;
 }
 
@@ -56,7 +64,7 @@ export async function botWorld(ctx: TestContext, fixture: ReleaseFixture, option
   ctx.onTestFinished(async () => {
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
   });
-  const slack = await startSlackApiStandin();
+  const slack = await startSlackApiStandin({ users: options.users ?? TEST_USERS });
   closers.push(() => slack.stop());
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => void (logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) });
@@ -73,6 +81,7 @@ export async function botWorld(ctx: TestContext, fixture: ReleaseFixture, option
     config: deps.config, source: deps.source, history: deps.history, clusters: deps.clusters,
     policyOf: policyFromConfig(deps.config), now: () => new Date(now), logger,
     enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2_000,
+    people: slackPeople(new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } })),
   };
   const app = buildBoltApp({ signingSecret: SECRET, token: TOKEN, clientOptions: { slackApiUrl: slack.apiUrl }, services });
   const server = (await app.start(0)) as Server;

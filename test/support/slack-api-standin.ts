@@ -20,10 +20,18 @@ export interface RecordedCall {
   failed?: string;
 }
 
+export interface StandinUser {
+  name: string;
+  real_name?: string;
+  display_name?: string;
+  deleted?: boolean;
+}
+
 export interface StandinOptions {
   /** Tokens accepted; calls with another get `invalid_auth`. Default: any `xoxb-` token. */
   tokens?: readonly string[];
-  users?: Record<string, { name: string; real_name?: string }>;
+  /** Workspace members by id, for `users.info` and `users.list` (pages of `limit`, by cursor). */
+  users?: Record<string, StandinUser>;
   channelMembers?: Record<string, string[]>;
   /** User groups by handle, with their members' ids. */
   usergroups?: Record<string, string[]>;
@@ -80,6 +88,7 @@ export class SlackApiStandin {
       'chat.update': (args) => ({ channel: args['channel'], ts: args['ts'], text: args['text'] ?? '', message: { text: args['text'] ?? '' } }),
       'chat.postEphemeral': () => ({ message_ts: this.nextTs() }),
       'users.info': (args) => this.userInfo(String(args['user'] ?? '')),
+      'users.list': (args) => this.userList(Number(args['limit'] ?? 0) || 100, String(args['cursor'] ?? '')),
       'usergroups.list': () => ({
         usergroups: Object.entries(this.options.usergroups ?? {}).map(([handle, users], i) => ({ id: `S0${i}`, handle, name: handle, users })),
       }),
@@ -120,6 +129,11 @@ export class SlackApiStandin {
   /** The next `count` calls of `method` answer `{ ok: false, error }`, as Slack does for a refused call (not retried by WebClient). */
   failNext(method: string, count: number, error = 'internal_error'): void {
     this.failures.set(method, { remaining: count, error });
+  }
+
+  /** A member joins (or changes): `users.info` and `users.list` answer with it from now on. */
+  setUser(id: string, user: StandinUser): void {
+    this.options.users = { ...this.options.users, [id]: user };
   }
 
   callsOf(method: string): RecordedCall[] {
@@ -206,11 +220,25 @@ export class SlackApiStandin {
     return { channel, ts, message: { type: 'message', user: 'U0NESTOR', bot_id: 'B0NESTOR', ts, text: args['text'] ?? '', blocks: args['blocks'] ?? [] } };
   }
 
+  private member(id: string, user: StandinUser): Record<string, unknown> {
+    const real = user.real_name ?? user.name;
+    return { id, team_id: 'T0NESTOR', name: user.name, real_name: real, deleted: user.deleted ?? false, is_bot: false, profile: { display_name: user.display_name ?? user.name, real_name: real } };
+  }
+
   private userInfo(id: string): Record<string, unknown> {
     const user = this.options.users?.[id];
     if (!user) return { ok: false, error: 'user_not_found' };
-    return { user: { id, team_id: 'T0NESTOR', name: user.name, real_name: user.real_name ?? user.name, is_bot: false, profile: { display_name: user.name, real_name: user.real_name ?? user.name } } };
+    return { user: this.member(id, user) };
   }
+
+  /** The cursor is the index of the page's first member. */
+  private userList(limit: number, cursor: string): Record<string, unknown> {
+    const all = Object.entries(this.options.users ?? {});
+    const start = cursor === '' ? 0 : Number(cursor);
+    const next = start + limit < all.length ? String(start + limit) : '';
+    return { members: all.slice(start, start + limit).map(([id, user]) => this.member(id, user)), response_metadata: { next_cursor: next } };
+  }
+
 }
 
 export async function startSlackApiStandin(options: StandinOptions = {}): Promise<SlackApiStandin> {

@@ -2,7 +2,8 @@
 // not the requester, before expiry, for exactly this commit and config), asked at the prompt.
 import { randomUUID } from 'node:crypto';
 import { createApproval, decide, type ApprovalBinding } from '../../core/commands/approval.js';
-import { authorize, type Actor } from '../../core/commands/authorize.js';
+import { authorize, resolvePolicy, type Actor } from '../../core/commands/authorize.js';
+import { namesAreIds } from '../../core/commands/people.js';
 import { describeCommand, isMutating, type Command, type MutatingCommand } from '../../core/commands/command.js';
 import { appConfig } from '../../core/config/index.js';
 import type { ReleaseDeps } from '../../core/release/release-deps.js';
@@ -31,7 +32,8 @@ function bind(p: PromptApproval, command: MutatingCommand): Promise<ApprovalBind
 export async function approveAtPrompt(p: PromptApproval, command: Command): Promise<ApprovalOutcome> {
   if (!isMutating(command) || !('app' in command)) return { go: true };
   const { tree } = await p.deps.config.load();
-  const decision = authorize(appConfig(tree, command.app, command.env).config, p.actor, command);
+  // No Slack here: a name in config is the person it names.
+  const decision = authorize(await resolvePolicy(appConfig(tree, command.app, command.env).config, namesAreIds), p.actor, command);
   if (decision.kind === 'refused') {
     p.say(`refused: ${decision.reason}`);
     return { go: false };

@@ -7,6 +7,7 @@
 // Decided states are final. A refused transition leaves the request unchanged and says why.
 import type { Actor } from './authorize.js';
 import { isApprover } from './authorize.js';
+import type { Person } from './people.js';
 
 export const ApprovalState = {
   Pending: 'pending',
@@ -17,10 +18,7 @@ export const ApprovalState = {
 } as const;
 export type ApprovalState = (typeof ApprovalState)[keyof typeof ApprovalState];
 
-export interface Person {
-  id: string;
-  name: string;
-}
+export type { Person } from './people.js';
 
 /** What an approval is for: a change of exactly this code and this config. */
 export interface ApprovalBinding {
@@ -35,7 +33,10 @@ export interface ApprovalRequest extends ApprovalBinding {
   /** What is asked, safe to show: `deploy mary@v1.4.2 to production` (see describeCommand). */
   operation: string;
   requester: Person;
+  /** Who may approve, by name (shown). */
   approvers: string[];
+  /** Who may approve, by id (matched): names in config are resolved when the request is made. */
+  approverIds: string[];
   createdAt: string;
   expiresAt: string;
   state: ApprovalState;
@@ -51,7 +52,7 @@ export interface NewApproval extends ApprovalBinding {
   id: string;
   operation: string;
   requester: Person;
-  approvers: readonly string[];
+  approvers: readonly Person[];
   expiresMinutes: number;
 }
 
@@ -74,7 +75,8 @@ export function createApproval(input: NewApproval, now: Date): ApprovalRequest {
   return {
     ...rest,
     requester: { id: requester.id, name: requester.name },
-    approvers: [...approvers],
+    approvers: approvers.map((a) => a.name),
+    approverIds: approvers.map((a) => a.id),
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + expiresMinutes * 60_000).toISOString(),
     state: ApprovalState.Pending,
@@ -128,6 +130,11 @@ export function voidIfChanged(request: ApprovalRequest, current: Pick<ApprovalBi
   return next(request, ApprovalState.Void, now, { note: change });
 }
 
+/** Requests made before approvers were resolved to ids listed config entries only: ids among them still match. */
+function approverIdsOf(request: ApprovalRequest): readonly string[] {
+  return (request as Partial<ApprovalRequest>).approverIds ?? request.approvers;
+}
+
 /** Approve or reject: checks in order finality, expiry, binding, then who clicks. */
 export function decide(request: ApprovalRequest, decision: Decision): Transition {
   const { by, at, action } = decision;
@@ -137,7 +144,7 @@ export function decide(request: ApprovalRequest, decision: Decision): Transition
   if (change !== undefined) return refuse(request, 'stale', `this request is void: ${change} since it was made; ask again`);
   const requester = by.id === request.requester.id;
   if (action === 'approve' && requester) return refuse(request, 'self-approval', `${by.name} requested this and cannot approve it: another approver must`);
-  if (!requester && !isApprover(request.approvers, by)) {
+  if (!requester && !isApprover(approverIdsOf(request), by)) {
     return refuse(request, 'not-approver', `${by.name} is not an approver for ${request.env} (approvers: ${request.approvers.join(', ')})`);
   }
   const state = action === 'approve' ? ApprovalState.Approved : ApprovalState.Rejected;

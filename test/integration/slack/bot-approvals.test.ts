@@ -2,6 +2,8 @@
 // channel, refused clicks changing nothing, two approvers at once giving one decision, and the
 // approved job pinned to the approved sha and carrying who approved it. Approved rollbacks and
 // scales run by a worker name the approver in their history commit.
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { startJobWorker } from '../../../src/adapters/queue/bullmq-worker.js';
@@ -83,6 +85,26 @@ describe('production approvals', () => {
     const updates = world.slack.callsOf('chat.update');
     expect(updates.map((u) => u.args['channel']).sort()).toEqual(['C0DEPLOYS', 'tech-release-prod']);
     for (const u of updates) expect(String(u.args['text'])).toContain(`approved by ${winner}`);
+  });
+
+  it('matches approvers by Slack user id: a user_name is not enough, a renamed approver still approves', async (ctx) => {
+    const { world, id } = await requested(ctx, BOB);
+    expect(await world.services.approvals.get(id)).toMatchObject({ approvers: ['alice', 'carol'], approverIds: ['U0ALICE', 'U0CAROL'] });
+    await click(world, id, { id: 'U0MALLORY', name: 'carol' }, 'impostor');
+    await world.response('impostor', 'carol is not an approver for production');
+    expect((await world.services.approvals.get(id))?.state).toBe('pending');
+    await click(world, id, { id: 'U0CAROL', name: 'carol-renamed' }, 'renamed');
+    await world.response('renamed', 'approved: deploy mary@');
+    expect(await world.services.approvals.get(id)).toMatchObject({ state: 'approved', decidedBy: { id: 'U0CAROL' } });
+  });
+
+  it('grants nothing to an approver Slack does not know, and logs it', async (ctx) => {
+    appendFileSync(join(f.configDir, 'dev1/project.yaml'), '\napproval: { approvers: [zed] }\n');
+    const world = await botWorld(ctx, f);
+    await world.send(signedSlashCommand(SECRET, { text: 'deploy mary feature-x dev1', user: BOB, triggerId: 'T.zed', responseUrl: world.slack.responseUrl('zed') }));
+    await world.response('zed', 'no one can approve changes to dev1: @zed (not found in Slack)');
+    expect(await world.services.approvals.get(requestKey('T0NESTOR', 'T.zed'))).toBeUndefined();
+    expect(world.logs.some((l) => l['msg'] === 'config names people Slack does not know: they are granted nothing' && String(l['unresolved']).includes('@zed'))).toBe(true);
   });
 });
 

@@ -68,6 +68,10 @@ describe('slash commands into the bot', () => {
     expect(told.args['response_type']).toBe('ephemeral');
     expect(await world.queue.get(requestKey('T0NESTOR', 'T4.refused'))).toBeUndefined();
     expect(world.logs.some((l) => l['msg'] === 'command refused' && l['user'] === 'alice')).toBe(true);
+    // Access is by Slack user id: a user_name of `bob` from someone else grants nothing.
+    await world.send(signedSlashCommand(SECRET, { text: 'deploy mary feature-x dev1', user: { id: 'U0MALLORY', name: 'bob' }, triggerId: 'T4.impostor', responseUrl: world.slack.responseUrl('impostor') }));
+    await world.response('impostor', 'bob may not change dev1: only @bob');
+    expect(await world.queue.get(requestKey('T0NESTOR', 'T4.impostor'))).toBeUndefined();
   });
 
   it('answers a typo with help and "did you mean", in the ack itself', async (ctx) => {

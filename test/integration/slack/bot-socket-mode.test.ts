@@ -6,19 +6,21 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { App } from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import { BullmqJobQueue } from '../../../src/adapters/queue/bullmq-queue.js';
 import { RedisApprovalPostings } from '../../../src/adapters/redis/redis-approval-postings.js';
 import { RedisApprovalStore } from '../../../src/adapters/redis/redis-approval-store.js';
 import { buildBoltApp } from '../../../src/adapters/slack/bolt-app.js';
+import { slackPeople } from '../../../src/adapters/slack/slack-people.js';
 import type { BotServices } from '../../../src/adapters/slack/bot/bot-services.js';
 import { policyFromConfig } from '../../../src/core/commands/environment-policy.js';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
 import { APPROVE_ACTION } from '../../../src/core/commands/replies.js';
 import { producerRedis } from '../../../src/main/bot.js';
 import { nestorLogger } from '../../../src/main/logger.js';
-import { SECRET, TOKEN } from '../../support/bot-world.js';
+import { SECRET, TEST_USERS, TOKEN } from '../../support/bot-world.js';
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { redisUrl, uniqueName } from '../../support/redis.js';
@@ -56,7 +58,7 @@ async function socketWorld(ctx: TestContext): Promise<SocketWorld> {
   ctx.onTestFinished(close);
   const sockets = await startSocketModeStandin();
   closers.push(() => sockets.stop());
-  const slack = await startSlackApiStandin({ socketMode: { url: () => sockets.url(), appTokens: [APP_TOKEN] } });
+  const slack = await startSlackApiStandin({ users: TEST_USERS, socketMode: { url: () => sockets.url(), appTokens: [APP_TOKEN] } });
   closers.push(() => slack.stop());
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({ write: (chunk: Buffer, _enc, done) => void (logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>), done()) });
@@ -71,6 +73,7 @@ async function socketWorld(ctx: TestContext): Promise<SocketWorld> {
     queue, approvals: new RedisApprovalStore({ redis, prefix }), postings: new RedisApprovalPostings({ redis, prefix: `${prefix}posting:` }),
     config: deps.config, source: deps.source, history: deps.history, clusters: deps.clusters,
     policyOf: policyFromConfig(deps.config), now: () => new Date(), logger, enqueueTimeoutMs: 2_000,
+    people: slackPeople(new WebClient(TOKEN, { slackApiUrl: slack.apiUrl })),
   };
   const app = buildBoltApp({ signingSecret: SECRET, token: TOKEN, appToken: APP_TOKEN, clientOptions: { slackApiUrl: slack.apiUrl }, services });
   closers.push(() => app.stop());

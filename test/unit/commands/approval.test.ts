@@ -17,7 +17,7 @@ const eve: Actor = { id: 'U0EVE', name: 'eve', teams: [] };
 
 function request(): ApprovalRequest {
   return createApproval(
-    { id: 'apr-1', app: 'mary', env: 'production', sha: SHA, configHash: HASH, operation: 'deploy mary@v1.4.2 to production', requester: alice, approvers: ['alice', 'carol', 'U0DAVE'], expiresMinutes: 60 },
+    { id: 'apr-1', app: 'mary', env: 'production', sha: SHA, configHash: HASH, operation: 'deploy mary@v1.4.2 to production', requester: alice, approvers: [alice, carol, { id: 'U0DAVE', name: 'U0DAVE' }], expiresMinutes: 60 },
     T0,
   );
 }

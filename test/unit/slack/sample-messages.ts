@@ -56,7 +56,7 @@ export function released(extra: Partial<ReleaseResult> = {}): ReleaseResult {
 }
 
 const approval = createApproval(
-  { id: 'apr-7', app: 'mary', env: 'production', sha: SHA, configHash: 'e3b0c44298fc1c149afbf4c8', operation: 'deploy mary@v1.4.2 to production', requester: { id: 'U0ALICE', name: 'alice' }, approvers: ['carol', 'dave'], expiresMinutes: 60 },
+  { id: 'apr-7', app: 'mary', env: 'production', sha: SHA, configHash: 'e3b0c44298fc1c149afbf4c8', operation: 'deploy mary@v1.4.2 to production', requester: { id: 'U0ALICE', name: 'alice' }, approvers: [{ id: 'U0CAROL', name: 'carol' }, { id: 'U0DAVE', name: 'dave' }], expiresMinutes: 60 },
   new Date('2024-05-01T10:00:00.000Z'),
 );
 const approved = decide(approval, { action: 'approve', by: { id: 'U0CAROL', name: 'carol', teams: [] }, at: new Date('2024-05-01T10:05:00.000Z'), current: { sha: SHA, configHash: approval.configHash } });

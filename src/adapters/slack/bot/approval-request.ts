@@ -5,6 +5,7 @@
 import type { App } from '@slack/bolt';
 import { createApproval, describeState, type ApprovalRequest } from '../../../core/commands/approval.js';
 import type { Actor } from '../../../core/commands/authorize.js';
+import type { Person, Unresolved } from '../../../core/commands/people.js';
 import { describeCommand, type MutatingCommand } from '../../../core/commands/command.js';
 import { approvalMessage, awaitingApproval, message } from '../../../core/commands/replies.js';
 import type { Job } from '../../../core/jobs/job-schema.js';
@@ -22,7 +23,9 @@ export interface ApprovalAsk {
   command: MutatingCommand;
   job: Job;
   requester: Actor;
-  approvers: string[];
+  approvers: Person[];
+  /** Approvers in config who name nobody in Slack (logged by the caller). */
+  unresolved?: Unresolved[];
   expiresMinutes: number;
   /** Where the command was typed. */
   channel: string;
@@ -45,7 +48,7 @@ export async function askApproval(services: BotServices, client: SlackClient, as
   const channels = [...new Set([releaseChannel(tree, binding.env), ask.channel].filter((c): c is string => Boolean(c)))];
   for (const channel of channels) await postCopy(services, client, request, channel);
   services.logger.info({ approval: ask.id, app: binding.app, env: binding.env, user: ask.requester.name, sha: binding.sha }, 'approval requested');
-  await reply(awaitingApproval(ask.command, ask.approvers, ask.expiresMinutes));
+  await reply(awaitingApproval(ask.command, request.approvers, ask.expiresMinutes));
 }
 
 async function postCopy(services: BotServices, client: SlackClient, request: ApprovalRequest, channel: string): Promise<void> {

@@ -2,6 +2,7 @@
 // by a test, never inside the listeners.
 import type { Logger } from 'pino';
 import type { EnvironmentPolicy } from '../../../core/commands/authorize.js';
+import type { PeopleDirectory } from '../../../core/commands/people.js';
 import type { ApprovalStore } from '../../../core/ports/approval-store.js';
 import type { ClusterProvider } from '../../../core/ports/cluster.js';
 import type { ConfigSource } from '../../../core/ports/config-source.js';
@@ -23,6 +24,8 @@ export interface BotServices {
   clusters?: ClusterProvider;
   /** Who may act on an environment (its merged `access` and `approval`). */
   policyOf(env: string): Promise<EnvironmentPolicy>;
+  /** Who the names in `access.users` and `approval.approvers` are: people are matched by id. */
+  people: PeopleDirectory;
   /** The teams of a Slack user, for `access.teams`. Default: none. */
   teamsOf?(userId: string): Promise<string[]>;
   now(): Date;

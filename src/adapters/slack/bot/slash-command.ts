@@ -2,7 +2,8 @@
 // authorize against the environment's config (a refusal says why, nothing is queued), then
 // either ask for approval (environments with `approval`) or enqueue under the Slack request's
 // idempotency key and tell the requester what became of it.
-import { authorize, type Actor } from '../../../core/commands/authorize.js';
+import { authorize, resolvePolicy, unresolvedOf, type Actor } from '../../../core/commands/authorize.js';
+import { describeUnresolved } from '../../../core/commands/people.js';
 import { commandEnv, isMutating, type Command } from '../../../core/commands/command.js';
 import { refusal } from '../../../core/commands/replies.js';
 import { parseJob } from '../../../core/jobs/parse-job.js';
@@ -28,14 +29,17 @@ export async function runSlashCommand(services: BotServices, client: SlackClient
   const log = services.logger.child({ user, env, ...('app' in command ? { app: command.app } : {}) });
   const job = parseJob(jobOfCommand(command, user, { kind: 'slack', team: request.team, channel: request.channel }));
   const actor: Actor = { ...request.user, teams: (await services.teamsOf?.(request.user.id)) ?? [] };
-  const decision = authorize(await services.policyOf(env), actor, command);
+  const policy = await resolvePolicy(await services.policyOf(env), services.people);
+  const unresolved = unresolvedOf(policy);
+  if (unresolved.length > 0) log.warn({ unresolved: describeUnresolved(unresolved) }, 'config names people Slack does not know: they are granted nothing');
+  const decision = authorize(policy, actor, command);
   const key = requestKey(request.team, request.triggerId);
   if (decision.kind === 'refused') {
     log.warn({ reason: decision.reason }, 'command refused');
     return reply(refusal(decision.reason, command));
   }
   if (decision.kind === 'needs-approval') {
-    const ask = { id: key, command, job, requester: actor, approvers: decision.approvers, expiresMinutes: decision.expiresMinutes, channel: request.channel };
+    const ask = { id: key, command, job, requester: actor, approvers: decision.approvers, unresolved: decision.unresolved, expiresMinutes: decision.expiresMinutes, channel: request.channel };
     return askApproval({ ...services, logger: log }, client, ask, reply);
   }
   const outcome = await enqueueAndTell({ queue: services.queue, job, key, timeoutMs: services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS, logger: log }, command, user, reply);
