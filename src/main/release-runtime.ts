@@ -7,6 +7,9 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { FileLocks } from '../adapters/fs/file-locks.js';
 import { FolderConfigRepo } from '../adapters/fs/folder-config-repo.js';
 import { FolderConfigSource } from '../adapters/fs/folder-config-source.js';
+import { stateFolder } from '../adapters/fs/state-folder.js';
+import { CONFIG_CLONE_FOLDER, configLocation, isRepositoryUrl, type ConfigLocation } from '../adapters/git/config-location.js';
+import { sharedConfig } from '../adapters/git/git-config-source.js';
 import { GitReleaseHistory } from '../adapters/git/git-release-history.js';
 import { GitSourceRepo } from '../adapters/git/git-source-repo.js';
 import { KubeClusterProvider, kubeConfigFromFile } from '../adapters/kube/client/kube-cluster-provider.js';
@@ -15,7 +18,8 @@ import type { ClusterProvider } from '../core/ports/cluster.js';
 import type { ReleaseDeps, ReleaseTuning } from '../core/release/release-deps.js';
 
 export interface RuntimeSettings {
-  configDir: string;
+  /** nestor-config: a folder read in place, or a repository shared through a clone in the state folder. */
+  config: ConfigLocation;
   /** Where Nestor keeps its own files: locks, git mirrors, working clones, the default history. */
   stateDir: string;
   /** The history repository: a path or URL; default a bare repository in the state folder. */
@@ -33,13 +37,13 @@ export function runtimeSettings(
   options: { config?: string; history?: string; kubeconfig?: string; state?: string },
 ): RuntimeSettings {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
-  const stateDir = at(options.state ?? env.NESTOR_STATE ?? '.nestor');
+  const stateDir = stateFolder(cwd, env, options.state);
   const history = options.history ?? env.NESTOR_HISTORY;
   const kubeconfig = options.kubeconfig ?? env.KUBECONFIG?.split(':')[0] ?? join(homedir(), '.kube', 'config');
   return {
-    configDir: at(options.config ?? env.NESTOR_CONFIG ?? 'nestor-config'),
+    config: configLocation(options.config ?? env.NESTOR_CONFIG ?? 'nestor-config', cwd),
     stateDir,
-    ...(history ? { history: /^[a-z]+:\/\/|^git@/.test(history) ? history : at(history) } : {}),
+    ...(history ? { history: isRepositoryUrl(history) ? history : at(history) } : {}),
     ...(env.NESTOR_HISTORY_KEY ? { historyKey: env.NESTOR_HISTORY_KEY } : {}),
     kubeconfig: at(kubeconfig),
     environment: env,
@@ -60,8 +64,9 @@ export function releaseDeps(settings: RuntimeSettings): ReleaseDeps {
   const state = (name: string) => join(settings.stateDir, name);
   const historyRemote = settings.history ?? ensureLocalHistory(settings.stateDir);
   return {
-    config: new FolderConfigSource(settings.configDir),
-    configRepo: new FolderConfigRepo(settings.configDir),
+    ...(settings.config.kind === 'folder'
+      ? { config: new FolderConfigSource(settings.config.dir), configRepo: new FolderConfigRepo(settings.config.dir) }
+      : sharedConfig(settings.config.remote, state(CONFIG_CLONE_FOLDER))),
     source: new GitSourceRepo({ cacheDir: state('mirrors') }),
     clusters: settings.clusters ?? new KubeClusterProvider(() => kubeConfigFromFile(settings.kubeconfig ?? '')),
     history: new GitReleaseHistory({ remote: historyRemote, workDir: state('history-work'), ...(settings.historyKey ? { key: settings.historyKey } : {}) }),

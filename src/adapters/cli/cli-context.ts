@@ -1,5 +1,8 @@
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { stateFolder } from '../fs/state-folder.js';
+import { CONFIG_CLONE_FOLDER, configLocation } from '../git/config-location.js';
+import { GitConfigRepo } from '../git/git-config-repo.js';
 import type { ReleaseDeps } from '../../core/release/release-deps.js';
 
 /** What a CLI command may touch: injected so that tests run the real program in-process. */
@@ -37,10 +40,16 @@ export interface GlobalOptions {
   debug?: boolean;
 }
 
-/** `--config`, then `$NESTOR_CONFIG`, then `./nestor-config`. */
-export function configDir(io: CliIo, command: Command): string {
-  const { config } = command.optsWithGlobals<GlobalOptions>();
-  return resolve(io.cwd, config ?? io.env.NESTOR_CONFIG ?? 'nestor-config');
+/**
+ * The nestor-config folder to read (`--config`, then `$NESTOR_CONFIG`, then `./nestor-config`):
+ * that folder, or for a repository this machine's clone of it in the state folder, fetched.
+ */
+export async function configFolder(io: CliIo, command: Command): Promise<string> {
+  const { config, state } = command.optsWithGlobals<RuntimeOptions>();
+  const location = configLocation(config ?? io.env.NESTOR_CONFIG ?? 'nestor-config', io.cwd);
+  if (location.kind === 'folder') return location.dir;
+  const workDir = join(stateFolder(io.cwd, io.env, state), CONFIG_CLONE_FOLDER);
+  return new GitConfigRepo({ remote: location.remote, workDir }).checkout();
 }
 
 export function line(text: string): string {

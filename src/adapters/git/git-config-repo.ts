@@ -1,7 +1,9 @@
 // ConfigRepo on the nestor-config git repository. An update is optimistic: edit the latest
 // text, commit, push; when another writer got there first, fetch and run the edit again on
 // their result (a rebase that re-applies the intent, so it never conflicts), bounded, never
-// forced. A change that cannot be published is dropped locally and reported as retryable.
+// forced. A change that cannot be published is dropped locally: the clone and the remote stay
+// as they were. Reads fetch first; reads queued behind a fetch that began after they asked
+// share it, so a burst of reads costs one fetch.
 
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -20,6 +22,9 @@ export class GitConfigRepo implements ConfigRepo {
   private readonly clone: WorkClone;
   private readonly attempts: number;
   private readonly remoteName: string;
+  /** Syncs begun, and the number of the last one that reached the remote. */
+  private syncsStarted = 0;
+  private lastGoodSync = 0;
 
   constructor(options: GitConfigRepoOptions) {
     this.clone = new WorkClone(options);
@@ -29,16 +34,22 @@ export class GitConfigRepo implements ConfigRepo {
 
   async readFile(path: string): Promise<string | undefined> {
     checkRelativePath(path);
-    return this.clone.exclusive(async () => {
-      await this.syncOrThrow();
-      return this.readLocal(path);
-    });
+    return this.latest(() => this.readLocal(path));
   }
 
   async checkout(): Promise<string> {
+    return this.latest(async (dir) => dir);
+  }
+
+  /**
+   * Runs `read` alone on the clone brought up to date: over the clone's folder and its commit
+   * ('' while the remote is empty). Nothing changes the folder until `read` ends.
+   */
+  latest<T>(read: (dir: string, commit: string) => Promise<T>): Promise<T> {
+    const asked = this.syncsStarted;
     return this.clone.exclusive(async () => {
-      await this.syncOrThrow();
-      return this.clone.dir;
+      if (this.lastGoodSync <= asked) await this.syncOrThrow();
+      return read(this.clone.dir, (await this.clone.heads()).local ?? '');
     });
   }
 
@@ -46,21 +57,36 @@ export class GitConfigRepo implements ConfigRepo {
     checkRelativePath(path);
     const author = `${oneLine(options.author.name).replace(/[<>]/g, '')} <${oneLine(options.author.email).replace(/[<>\s]/g, '')}>`;
     return this.clone.exclusive(async () => {
-      await this.syncOrThrow();
-      for (let attempt = 0; attempt < this.attempts; attempt += 1) {
-        const before = await this.readLocal(path);
-        const after = await edit(before);
-        if (after === before) return { commit: (await this.clone.heads()).local ?? '', changed: false };
-        await mkdir(dirname(join(this.clone.dir, path)), { recursive: true });
-        await writeFile(join(this.clone.dir, path), after);
-        const committed = await this.clone.commit([path], oneLine(options.message, 300), author);
-        const commit = (await this.clone.heads()).local ?? '';
-        if (!committed) return { commit, changed: false };
-        if ((await this.clone.push()).ok) return { commit, changed: true };
-        await this.syncOrThrow();
+      try {
+        return await this.commitAndPush(path, edit, options.message, author);
+      } catch (error) {
+        await this.clone.discardLocal();
+        throw error;
       }
-      throw this.failure(`is busy: ${path} kept changing under other writers; nothing was changed`, undefined);
     });
+  }
+
+  private async commitAndPush(path: string, edit: ConfigEdit, message: string, author: string): Promise<ConfigUpdateResult> {
+    await this.syncOrThrow();
+    for (let attempt = 0; attempt < this.attempts; attempt += 1) {
+      const before = await this.readLocal(path);
+      const after = await edit(before);
+      if (after === before) return { commit: (await this.clone.heads()).local ?? '', changed: false };
+      await mkdir(dirname(join(this.clone.dir, path)), { recursive: true });
+      await writeFile(join(this.clone.dir, path), after);
+      const committed = await this.clone.commit([path], oneLine(message, 300), author);
+      const commit = (await this.clone.heads()).local ?? '';
+      if (!committed) return { commit, changed: false };
+      const remoteBefore = (await this.clone.heads()).remote;
+      const pushed = await this.clone.push();
+      if (pushed.ok) return { commit, changed: true };
+      await this.syncOrThrow();
+      // Nobody else pushed: the remote refused this change itself (protected branch, hook).
+      if ((await this.clone.heads()).remote === remoteBefore) {
+        throw this.failure(`refused the change to ${path}; nothing was changed`, pushed.detail, false);
+      }
+    }
+    throw this.failure(`is busy: ${path} kept changing under other writers; nothing was changed`, undefined);
   }
 
   private async readLocal(path: string): Promise<string | undefined> {
@@ -70,17 +96,20 @@ export class GitConfigRepo implements ConfigRepo {
 
   /** Makes the clone exactly the remote's latest config, dropping anything local. */
   private async syncOrThrow(): Promise<void> {
+    const number = ++this.syncsStarted;
     const fetched = await this.clone.fetch();
     if (!fetched.ok) {
-      await this.clone.resetToRemote();
+      await this.clone.discardLocal();
       throw this.failure('is unreachable', fetched.detail);
     }
-    await this.clone.resetToRemote();
+    const { local, remote } = await this.clone.heads();
+    if (local !== remote) await this.clone.discardLocal();
+    this.lastGoodSync = number;
   }
 
-  private failure(why: string, detail: string | undefined): NestorError {
+  private failure(why: string, detail: string | undefined, retryable = true): NestorError {
     return new NestorError(ErrorCode.GitFailed, `config repository ${this.remoteName} ${why}`, {
-      retryable: true,
+      retryable,
       detail: { git: detail },
     });
   }

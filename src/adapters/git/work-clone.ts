@@ -93,6 +93,18 @@ export class WorkClone {
     if (remote !== undefined) await this.git.raw(['reset', '--hard', `origin/${this.branch}`]);
   }
 
+  /** Makes the clone exactly the remote branch: local commits, changes and new files dropped. */
+  async discardLocal(): Promise<void> {
+    const { remote } = await this.heads();
+    if (remote !== undefined) {
+      await this.git.raw(['reset', '--hard', `origin/${this.branch}`]);
+    } else {
+      await tryRaw(this.git, ['update-ref', '-d', `refs/heads/${this.branch}`]);
+      await this.git.raw(['read-tree', '--empty']);
+    }
+    await this.git.raw(['clean', '-d', '--force', '--quiet']);
+  }
+
   /** Number of local commits the remote does not have. */
   async aheadCount(): Promise<number> {
     const local = `refs/heads/${this.branch}`;

@@ -11,7 +11,7 @@ import type { ReleaseContext } from '../../../core/release/release-deps.js';
 import { scale } from '../../../core/release/scale.js';
 import { SecretValues } from '../../../core/release/secret-input.js';
 import { loadConfigFolder } from '../../fs/config-folder.js';
-import { CliExit, configDir, releaseDepsFor, type CliIo } from '../cli-context.js';
+import { CliExit, configFolder, releaseDepsFor, type CliIo } from '../cli-context.js';
 
 function context(io: CliIo): ReleaseContext {
   return { user: io.user, jobId: `cli-${randomUUID()}`, onEvent: (e) => io.out(`${describeEvent(e)}\n`) };
@@ -41,7 +41,7 @@ export function registerConfigChange(program: Command, io: CliIo): void {
     .description('print the variables of an app (secrets masked) and the file each comes from')
     .argument('<app>').argument('<env>').argument('[keys...]')
     .action(async (app: string, env: string, keys: string[], _options, command: Command) => {
-      const view = configView(await loadConfigFolder(configDir(io, command)), app, env, keys);
+      const view = configView(await loadConfigFolder(await configFolder(io, command)), app, env, keys);
       io.out(formatConfigView(view));
       for (const key of view.missing) io.err(`${key} is not set for ${app} in ${env}\n`);
       if (view.missing.length > 0) throw new CliExit(1);

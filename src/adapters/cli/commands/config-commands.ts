@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { appConfig, showConfig, showEnvironmentTree } from '../../../core/config/index.js';
 import { loadConfigFolder } from '../../fs/config-folder.js';
-import { configDir, line, type CliIo } from '../cli-context.js';
+import { configFolder, line, type CliIo } from '../cli-context.js';
 
 export function registerEnvs(program: Command, io: CliIo): void {
   program
     .command('envs')
     .description('list environments as a tree under their parents')
     .action(async (_options, command: Command) => {
-      const tree = await loadConfigFolder(configDir(io, command));
+      const tree = await loadConfigFolder(await configFolder(io, command));
       io.out(showEnvironmentTree(tree));
     });
 }
@@ -22,7 +22,7 @@ export function registerConfig(program: Command, io: CliIo): void {
     .argument('<env>')
     .option('--origin', 'show the file and line each value comes from')
     .action(async (app: string, env: string, options: { origin?: boolean }, command: Command) => {
-      const tree = await loadConfigFolder(configDir(io, command));
+      const tree = await loadConfigFolder(await configFolder(io, command));
       io.out(line(showConfig(appConfig(tree, app, env), options.origin ?? false)));
     });
 }

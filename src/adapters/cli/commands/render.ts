@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { renderConfiguredApp, toYaml } from '../../../core/render/index.js';
 import { loadConfigFolder } from '../../fs/config-folder.js';
 import { loadTemplateSet } from '../../fs/templates.js';
-import { configDir, type CliIo } from '../cli-context.js';
+import { configFolder, type CliIo } from '../cli-context.js';
 
 interface RenderOptions {
   version?: string;
@@ -21,7 +21,7 @@ export function registerRender(program: Command, io: CliIo): void {
     .option('--procfile <file>', 'process types from this Procfile instead of the config')
     .option('--cronfile <file>', 'scheduled jobs from this Cronfile instead of the config')
     .action(async (app: string, env: string, options: RenderOptions, command: Command) => {
-      const dir = configDir(io, command);
+      const dir = await configFolder(io, command);
       const [tree, templates] = await Promise.all([loadConfigFolder(dir), loadTemplateSet(dir)]);
       const read = (file?: string) => (file === undefined ? undefined : readFile(file, 'utf8'));
       const [procfile, cronfile] = await Promise.all([read(options.procfile), read(options.cronfile)]);

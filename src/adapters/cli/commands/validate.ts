@@ -3,14 +3,14 @@ import { ConfigError } from '../../../core/errors.js';
 import { validateAll } from '../../../core/render/index.js';
 import { readConfigFolder } from '../../fs/config-folder.js';
 import { loadTemplateSet } from '../../fs/templates.js';
-import { configDir, type CliIo } from '../cli-context.js';
+import { configFolder, type CliIo } from '../cli-context.js';
 
 export function registerValidate(program: Command, io: CliIo): void {
   program
     .command('validate')
     .description('check every app in every environment: config files, merge, templates and manifests')
     .action(async (_options, command: Command) => {
-      const dir = configDir(io, command);
+      const dir = await configFolder(io, command);
       const [files, templates] = await Promise.all([readConfigFolder(dir), loadTemplateSet(dir)]);
       const report = validateAll(files, templates, io.env);
       if (report.problems.length > 0) throw new ConfigError(report.problems);
