@@ -193,6 +193,26 @@ spec:
     expect(table.stdout).toMatch(/^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE\nweb\s+Deployment\/web\s+.*\s+3\s+5\s+3\s+/);
   });
 
+  it('folds a Secret\'s stringData into data, as the API server does, and never shows stringData', async () => {
+    const secret = `apiVersion: v1
+kind: Namespace
+metadata: { name: secrets }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: mary-secrets, namespace: secrets }
+data: { TOKEN: ${Buffer.from('from data').toString('base64')}, KEPT: ${Buffer.from('kept').toString('base64')} }
+stringData: { TOKEN: 'from stringData: wins' }
+`;
+    expect((await kubectl(['apply', '--server-side', '-f', await manifest('secret.yaml', secret)])).code).toBe(0);
+    const token = await kubectl(['get', 'secret', 'mary-secrets', '-n', 'secrets', '-o', 'jsonpath={.data.TOKEN} {.data.KEPT}']);
+    const [tokenB64, keptB64] = token.stdout.split(' ');
+    expect(Buffer.from(tokenB64 ?? '', 'base64').toString('utf8')).toBe('from stringData: wins');
+    expect(Buffer.from(keptB64 ?? '', 'base64').toString('utf8')).toBe('kept');
+    const yaml = await kubectl(['get', 'secret', 'mary-secrets', '-n', 'secrets', '-o', 'yaml']);
+    expect(load(yaml.stdout)).not.toHaveProperty('stringData');
+  });
+
   it('prints the API error for a missing object', async () => {
     const result = await kubectl(['get', 'deployment', 'nope', '-n', 'good']);
     expect(result.code).toBe(1);

@@ -5,6 +5,7 @@ import { applyDefaults } from './defaults.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './label-selector.js';
 import { recordUpdate } from './managed-fields.js';
 import { jsonMergePatch, jsonPatch, strategicMergePatch } from './merge-patch.js';
+import { foldStringData } from './object-data.js';
 import { asKubeObject, deepClone, deepEqual, getIn, isObject, str, stringMap, type JsonObject, type KubeObject } from './object-util.js';
 import { parseBody, parseObjectBody, patchTypeOf, type PatchType } from './request-body.js';
 import { groupVersion, type ResourceType } from './resource-types.js';
@@ -250,6 +251,7 @@ export class ResourceHandlers {
     if (resource.kind === 'Service' && typeof liveIp === 'string' && isObject(next.spec) && next.spec.clusterIP === undefined) {
       next.spec.clusterIP = liveIp;
     }
+    foldStringData(next);
     applyDefaults(next, this.deps.allocateIp);
     validate(resource, next);
     return next;

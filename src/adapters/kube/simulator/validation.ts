@@ -1,6 +1,7 @@
-/** The validation the simulator enforces: names, kinds matching the URL, deployment selectors. */
+/** The validation the simulator enforces: names, kinds matching the URL, deployment selectors, Secret and ConfigMap data. */
 import { modelTypeOf, unknownFields } from '../../../core/render/unknown-fields.js';
 import { apiErrors, type StatusCause } from './api-error.js';
+import { dataCauses } from './object-data.js';
 import { getIn, isObject, stringMap, str, type KubeObject } from './object-util.js';
 import type { ResourceType } from './resource-types.js';
 import { matchesLabels, type Requirement } from './label-selector.js';
@@ -53,7 +54,8 @@ function workloadCauses(obj: KubeObject): StatusCause[] {
 
 export function validate(resource: ResourceType, obj: KubeObject): void {
   const name = str(obj.metadata.name) ?? '';
-  const causes = [...nameCauses(resource, name), ...(resource.kind === 'Deployment' || resource.kind === 'Job' ? workloadCauses(obj) : [])];
+  const workload = resource.kind === 'Deployment' || resource.kind === 'Job' ? workloadCauses(obj) : [];
+  const causes = [...nameCauses(resource, name), ...workload, ...dataCauses(obj)];
   if (causes.length > 0) throw apiErrors.invalid(resource.kind, resource.group, name, causes);
 }
 
