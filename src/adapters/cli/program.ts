@@ -14,7 +14,7 @@ const COMMANDS: readonly Register[] = [registerRender, registerValidate, registe
 export function buildProgram(io: CliIo, extra: readonly Register[] = []): Command {
   const program = new Command('nestor')
     .description('deploy and operate microservices on Kubernetes')
-    .option('-c, --config <dir>', 'nestor-config folder (default: $NESTOR_CONFIG, then ./nestor-config)')
+    .option('-c, --config <dir|repo>', 'nestor-config: a folder, or a repository URL or bare repository worked on through a clone in the state folder (default: $NESTOR_CONFIG, then ./nestor-config)')
     .option('--history <repo>', 'release history repository, a path or URL (default: $NESTOR_HISTORY, then <state>/history.git)')
     .option('--kubeconfig <file>', 'kubeconfig whose contexts are named by cluster_name (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--state <dir>', "Nestor's own files: locks, git mirrors and clones (default: $NESTOR_STATE, then ./.nestor)")
