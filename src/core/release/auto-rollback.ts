@@ -46,7 +46,7 @@ export async function autoRollback(deps: ReleaseDeps, ctx: ReleaseContext, input
 
 async function removeFirstRelease(ctx: ReleaseContext, input: AutoRollbackInput): Promise<AutoRollbackResult> {
   const { app, env, failures, attempted } = input;
-  const removal = await stage(ctx.onEvent, Stage.Rollback, () => removeCreated(input.prepared, app, env, ctx.onEvent),
+  const removal = await stage(ctx.onEvent, Stage.Rollback, () => removeCreated(input.prepared, ctx.onEvent),
     (r) => `no earlier release: removed ${r.removed.length} object(s) this release created`,
     (r) => (r.left.length > 0 ? `could not remove ${r.left.join(', ')}` : undefined));
   if (removal.kept.length > 0) {

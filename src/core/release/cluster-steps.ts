@@ -24,6 +24,8 @@ export const PRUNABLE_KINDS: readonly KindRef[] = [
 export const FIELD_MANAGER = 'nestor';
 
 export interface PreparedCluster {
+  app: string;
+  env: string;
   manifests: ClusterManifests;
   cluster: Cluster;
   live: Map<string, KubeObject>;
@@ -46,7 +48,7 @@ export async function prepareCluster(provider: ClusterProvider, manifests: Clust
   const rendered = new Set(manifests.objects.map(objectKey));
   const owned = await cluster.list({ namespace: manifests.namespace, kinds: PRUNABLE_KINDS, labelSelector: appSelector(app, env) });
   const prune = owned.filter((o) => !rendered.has(objectKey(o)) && o.metadata.labels?.['app'] === app);
-  return { manifests, cluster, live, prune, diff: diffRelease(manifests.objects, live, prune) };
+  return { app, env, manifests, cluster, live, prune, diff: diffRelease(manifests.objects, live, prune) };
 }
 
 export interface ApplyOutcome {
@@ -54,12 +56,23 @@ export interface ApplyOutcome {
   pruned: string[];
 }
 
-/** Applies with server-side apply, then prunes; an empty render never prunes. */
+const WORKLOADS: ReadonlySet<string> = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'Job']);
+
+/**
+ * True when the objects run nothing (a Namespace and a ConfigMap at most): every process and cron
+ * was removed, or the render went wrong. Applied, such a render would prune the whole app.
+ */
+export function runsNothing(objects: readonly KubeObject[]): boolean {
+  return !objects.some((o) => WORKLOADS.has(o.kind));
+}
+
+/** Applies with server-side apply, then prunes; a render that runs nothing is refused. */
 export async function applyCluster(prepared: PreparedCluster, options: { force: boolean; onEvent: ReleaseListener }): Promise<ApplyOutcome> {
   const { manifests, cluster } = prepared;
-  const appObjects = manifests.objects.filter((o) => o.kind !== 'Namespace');
-  if (appObjects.length === 0) {
-    throw new NestorError(ErrorCode.RenderFailed, `the render for ${manifests.cluster} is empty: refusing to apply and prune everything`);
+  if (runsNothing(manifests.objects)) {
+    const pruned = prepared.prune.length > 0 ? `, which would prune ${prepared.prune.length} object${prepared.prune.length === 1 ? '' : 's'} of the app` : '';
+    throw new NestorError(ErrorCode.RenderFailed,
+      `the render of ${prepared.app} for ${manifests.cluster} runs nothing (no process, no cron: check the Procfile and Cronfile): refusing to apply it${pruned}`);
   }
   const applied = await cluster.apply(manifests.objects, { fieldManager: FIELD_MANAGER, force: options.force });
   for (const a of applied) options.onEvent({ type: 'applied', cluster: manifests.cluster, object: describeRef(a.ref), result: a.result });
@@ -93,9 +106,9 @@ export interface Removal {
  * and environment, of the kinds a release prunes (so never the shared Namespace), last applied
  * first. A delete that fails is reported, not thrown: the rest is still removed.
  */
-export async function removeCreated(prepared: readonly PreparedCluster[], app: string, env: string, onEvent: ReleaseListener): Promise<Removal> {
+export async function removeCreated(prepared: readonly PreparedCluster[], onEvent: ReleaseListener): Promise<Removal> {
   const removal: Removal = { removed: [], left: [], kept: [] };
-  for (const { manifests, cluster, live } of prepared) {
+  for (const { app, env, manifests, cluster, live } of prepared) {
     const ours = manifests.objects.filter((o) => isPrunable(o) && isNestorsOwn(o, app, env));
     removal.kept.push(...ours.filter((o) => live.has(objectKey(o))).map((o) => `${manifests.cluster}: ${objectKey(o)}`));
     for (const object of ours.filter((o) => !live.has(objectKey(o))).reverse()) {
