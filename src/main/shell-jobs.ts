@@ -9,8 +9,11 @@ import { buildAnnouncement } from '../adapters/slack/notifier/index.js';
 import { FAILED_OUTCOMES } from '../adapters/slack/notifier/thread-details.js';
 import { finishProgress, progressMessage, startProgress, threadLine, type JobProgress } from '../core/commands/replies.js';
 import { applyEvent } from '../core/commands/replies/progress.js';
+import { ErrorCode, isNestorError } from '../core/errors.js';
+import type { JobHandlers } from '../core/jobs/job-handlers.js';
 import { describeJob, type Job } from '../core/jobs/job-schema.js';
 import { runJob, type JobUpdate, type ProgressSink } from '../core/jobs/run-job.js';
+import type { JobOutcome } from '../core/ports/job-queue.js';
 import type { ReleaseDeps } from '../core/release/release-deps.js';
 import { announcerOf, type Announcer } from './worker-announce.js';
 import { workerRunner } from './worker.js';
@@ -46,15 +49,32 @@ function textAnnouncer(say: Say): Announcer {
   }, (error) => say(`(no announcement: ${error instanceof Error ? error.message : String(error)})\n`));
 }
 
+/** The handlers with `signal` in every release context: Ctrl-C reaches the pipeline. */
+function stoppable(handlers: JobHandlers, signal: AbortSignal): JobHandlers {
+  const entries = Object.entries(handlers).map(([kind, handler]) => [kind, (ctx: Parameters<typeof handler>[0], job: never) => handler({ ...ctx, signal }, job)]);
+  return Object.fromEntries(entries) as JobHandlers;
+}
+
+export type ShellJobEnd = { ok: true; outcome: JobOutcome } | { ok: false; error: unknown };
+
 /** Runs `job` to its end; its failure has been told already (the message says what went wrong). */
-export async function runShellJob(deps: ReleaseDeps, job: Job, say: Say): Promise<void> {
+export async function runShellJob(deps: ReleaseDeps, job: Job, say: Say, signal?: AbortSignal): Promise<ShellJobEnd> {
   const announce = textAnnouncer(say);
   const runner = workerRunner(deps, announce, deps.locks, textSink(say), QUIET);
   try {
-    await runJob(runner, { jobId: `shell-${randomUUID().slice(0, 8)}`, data: job, attempt: 1, maxAttempts: 1 });
-  } catch {
-    // told by the sink
+    const outcome = await runJob({ ...runner, handlers: signal ? stoppable(runner.handlers, signal) : runner.handlers }, { jobId: `shell-${randomUUID().slice(0, 8)}`, data: job, attempt: 1, maxAttempts: 1 });
+    return { ok: true, outcome };
+  } catch (error) {
+    return { ok: false, error }; // told by the sink
   } finally {
     await announce.settled();
   }
+}
+
+/** After Ctrl-C: how the job ended, in one line (undefined when its own message says it all). */
+export function stopNote(end: ShellJobEnd): string | undefined {
+  if (!end.ok) return isNestorError(end.error) && end.error.code === ErrorCode.Cancelled ? undefined : 'stopped: the command failed (above)';
+  if (end.outcome.outcome === 'rolled-back') return 'stopped: the release was rolled back, as a failed rollout is (above)';
+  if (end.outcome.outcome === 'failed') return 'stopped: the release failed (above)';
+  return 'Ctrl-C came too late to stop it: the change was applied and available, so it finished (above)';
 }

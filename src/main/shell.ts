@@ -1,17 +1,24 @@
 // `nestor shell`: the same commands and pipelines in a terminal, without Slack or Redis. With no
 // options it builds the demo world: the example config, local git repositories and the
-// Kubernetes API simulator, in this process.
+// Kubernetes API simulator, in this process. A REPL: ↑ history, Tab completion, Ctrl-C stops the
+// running command (never the shell), Ctrl-D or `exit` quits.
 import { randomUUID } from 'node:crypto';
-import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliIo } from '../adapters/cli/cli-context.js';
+import { commandTree } from '../adapters/cli/command-tree.js';
+import { configCompletionValues } from '../adapters/cli/completion-values.js';
+import { buildProgram } from '../adapters/cli/program.js';
 import { startDemoWorld, type DemoWorld } from '../adapters/shell/demo-world.js';
+import { openLineReader, type LineReaderOptions } from '../adapters/shell/line-reader.js';
 import { approveAtPrompt } from '../adapters/shell/shell-approval.js';
+import { shellCompleter } from '../adapters/shell/shell-completer.js';
 import { renderText } from '../adapters/cli/text-render.js';
 import { approvedJob } from '../adapters/slack/bot/approval-binding.js';
 import { jobOfCommand } from '../adapters/slack/bot/job-of-command.js';
 import { isMutating, type MutatingCommand } from '../core/commands/command.js';
+import { chatTree, mergeTrees, type CommandNode } from '../core/commands/command-tree.js';
 import { infoAnswer, isInfo, type InfoCommand } from '../core/commands/info-answers.js';
 import { parseCommand } from '../core/commands/parse-command.js';
 import { tokenize } from '../core/commands/tokenize.js';
@@ -20,7 +27,7 @@ import { configSet } from '../core/release/config-change.js';
 import { describeEvent, type ReleaseEvent } from '../core/release/events.js';
 import { SecretValues } from '../core/release/secret-input.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
-import { runShellJob } from './shell-jobs.js';
+import { runShellJob, stopNote } from './shell-jobs.js';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../nestor-config', import.meta.url).href.replace('/dist/', '/'));
 
@@ -44,28 +51,60 @@ export function worldIo(io: CliIo, world: DemoWorld): CliIo {
   return { ...io, env, releaseDeps: (options) => releaseDeps(runtimeSettings(io.cwd, env, options)) };
 }
 
-export async function runShell(input: Readable, io: CliIo, run: RunCommand, world: DemoWorld): Promise<void> {
+export interface ShellOptions {
+  /** A TTY: the prompt is drawn on `output`, with line editing, ↑ history (kept in `historyFile`) and Tab. */
+  terminal?: { output: Writable; historyFile?: string };
+  /** Who else delivers SIGINT (the process): Ctrl-C, as typed in a terminal. */
+  interrupts?: LineReaderOptions['interrupts'];
+}
+
+/**
+ * What the shell understands: the chat grammar's verbs and the CLI's in-process commands (the
+ * program without bot, worker, shell and completion), both read from their own definitions.
+ */
+export function shellGrammar(io: CliIo): { tree: CommandNode; cliCommands: ReadonlySet<string> } {
+  const cli = commandTree(buildProgram(io));
+  const tree = mergeTrees(cli, chatTree());
+  tree.subcommands.push({ name: 'exit', subcommands: [], options: [], args: [] });
+  return { tree, cliCommands: new Set(cli.subcommands.map((c) => c.name)) };
+}
+
+export async function runShell(input: Readable, io: CliIo, run: RunCommand, world: DemoWorld, options: ShellOptions = {}): Promise<void> {
   io.out(welcome(world));
-  const lines = createInterface({ input, terminal: false })[Symbol.asyncIterator]();
   const shellIo = worldIo(io, world);
-  const ask = async (question: string) => {
-    io.out(question);
-    const next = await lines.next();
-    return next.done ? undefined : next.value;
-  };
-  for (;;) {
-    const line = await ask('nestor> ');
-    if (line === undefined) break;
-    const text = line.trim().replace(/^\/nestor\b/, '').trim();
-    if (text === 'exit' || text === 'quit') break;
-    if (text === 'shell') io.err('nestor: already in the shell\n');
-    else if (text) await runLine(text, shellIo, run, ask);
+  const grammar = shellGrammar(shellIo);
+  const reader = openLineReader({
+    input, terminal: options.terminal !== undefined, say: io.out,
+    completer: shellCompleter(grammar.tree, configCompletionValues(world.configDir)),
+    ...(options.terminal ? { output: options.terminal.output, ...(options.terminal.historyFile ? { historyFile: options.terminal.historyFile } : {}) } : {}),
+    ...(options.interrupts ? { interrupts: options.interrupts } : {}),
+  });
+  const ask = (question: string) => reader.read(question);
+  try {
+    for (;;) {
+      const line = await reader.read('nestor> ');
+      if (line === undefined) break;
+      const text = line.trim().replace(/^\/nestor\b/, '').trim();
+      if (text === 'exit' || text === 'quit') break;
+      if (text === 'shell') io.err('nestor: already in the shell\n');
+      else if (text) await reader.running((signal) => runLine(text, { io: shellIo, run, ask, signal, cliCommands: grammar.cliCommands }));
+    }
+  } finally {
+    reader.close();
   }
   io.out('\n');
 }
 
-/** The CLI's own commands, run as the CLI runs them when a line is not a chat command (render, validate, flags...). */
-const CLI_COMMANDS = new Set(['render', 'validate', 'config', 'scale', 'envs', 'deploy', 'rollback', 'unpin', 'history', 'diff', 'help']);
+interface LineRun {
+  io: CliIo;
+  run: RunCommand;
+  ask: (q: string) => Promise<string | undefined>;
+  /** Ctrl-C. */
+  signal: AbortSignal;
+  /** The CLI's own commands, run as the CLI runs them when a line is not a chat command (render, validate, flags...). */
+  cliCommands: ReadonlySet<string>;
+}
+
 const SHELL_ONLY_HELP = 'Also in the shell, as in the CLI: render, validate, config show, diff, unpin, and flags such as --dry-run (`help <command>` for each).';
 
 /**
@@ -73,7 +112,8 @@ const SHELL_ONLY_HELP = 'Also in the shell, as in the CLI: render, validate, con
  * chat grammar does not know but the CLI does runs as the CLI. A change where the environment
  * asks for approval is approved at the prompt first.
  */
-async function runLine(text: string, io: CliIo, run: RunCommand, ask: (q: string) => Promise<string | undefined>): Promise<void> {
+async function runLine(text: string, line: LineRun): Promise<void> {
+  const { io, run } = line;
   let words: string[];
   try {
     words = tokenize(text);
@@ -82,8 +122,11 @@ async function runLine(text: string, io: CliIo, run: RunCommand, ask: (q: string
     return;
   }
   const parsed = parseCommand(text);
+  if (!parsed.ok || !isMutating(parsed.command)) {
+    line.signal.addEventListener('abort', () => io.out('^C: this command cannot be stopped midway; it finishes\n'), { once: true });
+  }
   if (!parsed.ok) {
-    if (CLI_COMMANDS.has(words[0] ?? '')) await run(words, io);
+    if (line.cliCommands.has(words[0] ?? '')) await run(words, io);
     else io.err(`nestor: ${parsed.error.message} (type \`help\`)\n`);
     return;
   }
@@ -96,7 +139,7 @@ async function runLine(text: string, io: CliIo, run: RunCommand, ask: (q: string
     return;
   }
   try {
-    await runChange(parsed.command, io, ask);
+    await runChange(parsed.command, line);
   } catch (e) {
     io.err(`nestor: ${isNestorError(e) ? e.userMessage : (e as Error).message}\n`);
   }
@@ -107,7 +150,9 @@ async function runLine(text: string, io: CliIo, run: RunCommand, ask: (q: string
  * the worker's handlers. Secret values never go into a job: `config set --secret` runs its
  * pipeline directly, which writes them only to the Kubernetes Secret.
  */
-async function runChange(command: MutatingCommand, io: CliIo, ask: (q: string) => Promise<string | undefined>): Promise<void> {
+async function runChange(command: MutatingCommand, line: LineRun): Promise<void> {
+  const { io, ask, signal } = line;
+  signal.addEventListener('abort', () => io.out('^C: stopping. Before the apply nothing changes; while waiting for the rollout it is rolled back; after that it finishes\n'), { once: true });
   const deps = io.releaseDeps({});
   const actor = { id: io.user, name: io.user, teams: [] };
   const say = (text: string) => io.out(text);
@@ -115,13 +160,15 @@ async function runChange(command: MutatingCommand, io: CliIo, ask: (q: string) =
   if (!approval.go) return;
   const approvedBy = approval.approved?.by;
   if (command.kind === 'config-set' && command.secret) {
-    const ctx = { user: io.user, jobId: `shell-${randomUUID().slice(0, 8)}`, onEvent: (e: ReleaseEvent) => say(`${describeEvent(e)}\n`) };
+    const ctx = { user: io.user, jobId: `shell-${randomUUID().slice(0, 8)}`, onEvent: (e: ReleaseEvent) => say(`${describeEvent(e)}\n`), signal };
     const changed = await configSet(deps, ctx, { app: command.app, env: command.env, secrets: SecretValues.of(command.values), ...(approvedBy ? { approvedBy } : {}) });
     say(`${changed.message}\n`);
     return;
   }
   const job = jobOfCommand(command, io.user, { kind: 'cli' });
-  await runShellJob(deps, approval.approved ? approvedJob(job, approval.approved.binding, approval.approved.by) : job, say);
+  const end = await runShellJob(deps, approval.approved ? approvedJob(job, approval.approved.binding, approval.approved.by) : job, say, signal);
+  const note = signal.aborted ? stopNote(end) : undefined;
+  if (note) say(`${note}\n`);
 }
 
 /** `status`, `history`, `envs` and `help`: the answers Slack gives, as text. */
@@ -137,8 +184,12 @@ async function answerInfo(command: InfoCommand, io: CliIo): Promise<void> {
 /** `nestor shell`: the demo world, until the input ends or `exit`. */
 export async function runDemoShell(io: CliIo, run: RunCommand): Promise<void> {
   const world = await startDemoWorld(EXAMPLE_CONFIG);
+  const historyFile = join(runtimeSettings(io.cwd, io.env, {}).stateDir, 'shell-history');
   try {
-    await runShell(process.stdin, io, run, world);
+    await runShell(process.stdin, io, run, world, {
+      ...(process.stdin.isTTY ? { terminal: { output: process.stdout, historyFile } } : {}),
+      interrupts: process,
+    });
   } finally {
     await world.close();
   }

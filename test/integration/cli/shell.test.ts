@@ -1,10 +1,15 @@
-import { Readable } from 'node:stream';
+import { EventEmitter } from 'node:events';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import { startDemoWorld, type DemoWorld } from '../../../src/adapters/shell/demo-world.js';
+import { FileLocks } from '../../../src/adapters/fs/file-locks.js';
 import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { appLockKey } from '../../../src/core/ports/locks.js';
 import { main } from '../../../src/main/cli.js';
-import { EXAMPLE_CONFIG, runShell } from '../../../src/main/shell.js';
+import { EXAMPLE_CONFIG, runShell, shellGrammar } from '../../../src/main/shell.js';
+import { eventually } from '../../support/eventually.js';
 
 let world: DemoWorld;
 beforeAll(async () => {
@@ -79,5 +84,48 @@ describe('nestor shell', () => {
     expect(out.match(/\[apply\] started/g)).toHaveLength(2);
     const hpa = world.sim.store.list(typeOf('HorizontalPodAutoscaler'), 'production').find((h) => h.metadata.name === 'pricing-web');
     expect(hpa?.spec).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
+  });
+
+  it('stops the running command on Ctrl-C (SIGINT): a deploy waiting for its rollout is rolled back, the lock freed, and the shell goes on', async () => {
+    const { io, text } = capture();
+    const input = new PassThrough();
+    const interrupts = new EventEmitter();
+    const shell = runShell(input, io, main, world, { interrupts });
+    // At the prompt, Ctrl-C never ends the shell.
+    await eventually('the prompt', () => text().includes('nestor> '));
+    interrupts.emit('SIGINT');
+    input.write('deploy mary main dev1\n');
+    await eventually('the first release', () => /deployed mary@[0-9a-f]{7} \(main\) to dev1\n/.test(text()), 60_000);
+    // The next release never becomes available by itself: only Ctrl-C ends its wait.
+    const controllers = world.sim.controllers.options;
+    const readyDelayMs = controllers.readyDelayMs;
+    controllers.readyDelayMs = 3_600_000;
+    const before = text().length;
+    input.write('deploy mary feature-x dev1\n');
+    await eventually('the rollout wait', () => text().slice(before).includes('[rollout] started'), 60_000);
+    controllers.readyDelayMs = readyDelayMs;
+    interrupts.emit('SIGINT');
+    await eventually('the end of the release', () => text().includes('stopped: the release was rolled back'), 60_000);
+    input.write('status mary dev1\n');
+    input.write('exit\n');
+    await shell;
+    const out = text().slice(before);
+    expect(out).toContain('^C: stopping. Before the apply nothing changes; while waiting for the rollout it is rolled back; after that it finishes');
+    expect(out).toContain('[rollout] failed: cancelled by newcomer while waiting for the rollout');
+    expect(out).toMatch(/rollout of mary@[0-9a-f]{7} in dev1 failed: cancelled by newcomer while waiting for the rollout; rolled back to [0-9a-f]{7} and pinned/);
+    expect(out).toMatch(/dev1: main [0-9a-f]{7}, \d\/\d ready, released .* \(pinned: rollout of mary@/);
+    const locks = new FileLocks({ dir: join(world.stateDir, 'locks') });
+    const probe = await locks.acquire(appLockKey('mary', 'dev1'), { id: 'probe', user: 'probe', operation: 'probe' }, 1000);
+    expect(probe.held).toBe(true);
+  });
+
+  it('routes to the CLI exactly the commands its program has, and completes the chat verbs too', () => {
+    const { io } = capture();
+    const { tree, cliCommands } = shellGrammar(io);
+    expect([...cliCommands]).toEqual(expect.arrayContaining(['render', 'validate', 'diff', 'unpin', 'config', 'help']));
+    for (const process of ['shell', 'bot', 'worker', 'completion']) expect(cliCommands.has(process)).toBe(false);
+    const names = tree.subcommands.map((c) => c.name);
+    expect(names).toEqual(expect.arrayContaining(['deploy', 'datastore', 'render', 'help', 'exit']));
+    expect(tree.subcommands.find((c) => c.name === 'config')?.subcommands.map((c) => c.name)).toEqual(expect.arrayContaining(['show', 'get', 'set', 'unset']));
   });
 });
