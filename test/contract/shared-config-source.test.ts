@@ -1,7 +1,7 @@
 // A shared nestor-config repository as the processes read it: which setting names a repository
 // and which a folder, the parsed config kept while the fetched commit stays the same, and the
 // CLI's read commands on a clone in the state folder.
-import { cpSync, mkdirSync, renameSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configLocation } from '../../src/adapters/git/config-location.js';
@@ -71,6 +71,23 @@ describe('the config of a shared repository', () => {
     expect(second.revision).toBe(git(remote, 'rev-parse', 'main').trim());
     expect(second.tree.environments.get('dev3')?.apps.get('mary')?.file.text).toContain('# changed elsewhere');
     expect(await config.load()).toBe(second);
+  });
+
+  it('costs one fetch for a burst of reads (the bot answering many commands at once)', async () => {
+    const { parent, remote } = exampleRemote();
+    const workDir = join(parent, 'config-work');
+    const { config } = sharedConfig(remote, workDir);
+    const first = await config.load();
+    const fetches = join(parent, 'fetches.log');
+    const counter = join(parent, 'upload-pack');
+    writeFileSync(counter, `#!/bin/sh\necho fetch >> '${fetches}'\nexec git-upload-pack "$@"\n`);
+    chmodSync(counter, 0o755);
+    git(workDir, 'config', 'remote.origin.uploadpack', counter);
+    const burst = await Promise.all(Array.from({ length: 10 }, () => config.load()));
+    expect(burst.every((loaded) => loaded === first)).toBe(true);
+    expect(readFileSync(fetches, 'utf8')).toBe('fetch\n');
+    await config.load();
+    expect(readFileSync(fetches, 'utf8')).toBe('fetch\nfetch\n');
   });
 
   it('is refused, retryable, while the remote cannot be reached', async () => {
