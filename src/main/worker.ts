@@ -81,7 +81,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
     observe: logDeliveries(logger), onError: (error) => logger.error({ err: error }, 'progress sink error'),
   });
   const announce = announcer(client, logger);
-  const runner = workerRunner(deps, announce, locks, sink, logger, (id) => queue.position(id));
+  const runner = { ...workerRunner(deps, announce, locks, sink, logger), line: (id: string) => queue.lineOf(id) };
   const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error') });
   return {
     worker,

@@ -5,6 +5,7 @@ import { BullmqJobQueue } from '../../src/adapters/queue/bullmq-queue.js';
 import { startJobWorker, type JobWorker, type WorkerTuning } from '../../src/adapters/queue/bullmq-worker.js';
 import { RedisLocks } from '../../src/adapters/redis/redis-locks.js';
 import type { JobHandlers } from '../../src/core/jobs/job-handlers.js';
+import type { JobLockTuning } from '../../src/core/jobs/run-job.js';
 import { RecordingSink, runnerDeps } from './job-fixtures.js';
 import { redisClient, redisUrl, uniqueName } from './redis.js';
 
@@ -16,7 +17,7 @@ export interface QueueWorld {
   queue: BullmqJobQueue;
   locks: RedisLocks;
   sink: RecordingSink;
-  startWorker(handlers: JobHandlers, concurrency?: number): JobWorker;
+  startWorker(handlers: JobHandlers, concurrency?: number, lock?: JobLockTuning): JobWorker;
 }
 
 /** Closed when the test `ctx` finishes (per test, so it works in concurrent suites). */
@@ -33,9 +34,9 @@ export function queueWorld(ctx: TestContext, options: { url?: string; backoffMs?
   closers.push(() => queue.close());
   const locks = new RedisLocks({ redis: producer, prefix: lockPrefix });
   const sink = new RecordingSink();
-  const startWorker = (handlers: JobHandlers, concurrency = 2): JobWorker => {
+  const startWorker = (handlers: JobHandlers, concurrency = 2, lock?: JobLockTuning): JobWorker => {
     const connection = redisClient({ maxRetriesPerRequest: null }, url);
-    const runner = { ...runnerDeps(new RedisLocks({ redis: connection, prefix: lockPrefix }), handlers, sink), position: (id: string) => queue.position(id) };
+    const runner = { ...runnerDeps(new RedisLocks({ redis: connection, prefix: lockPrefix }), handlers, sink, lock), line: (id: string) => queue.lineOf(id) };
     const worker = startJobWorker({ connection, name, runner, concurrency, tuning: FAST });
     closers.push(() => worker.close());
     return worker;

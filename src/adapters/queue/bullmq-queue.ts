@@ -84,11 +84,15 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async position(jobId: string): Promise<number | undefined> {
+    const index = (await this.lineOf(jobId))?.findIndex((j) => j.jobId === jobId) ?? -1;
+    return index < 0 ? undefined : index + 1;
+  }
+
+  /** The line of the job's app and environment; undefined when the job is unknown. */
+  async lineOf(jobId: string): Promise<LinedUpJob[] | undefined> {
     const bull = await BullJob.fromId<JobEnvelope, JobOutcome>(this.queue, jobId);
     const job = jobOf(bull?.data);
-    if (!job) return undefined;
-    const index = (await this.line(jobScope(job).key)).findIndex((j) => j.jobId === jobId);
-    return index < 0 ? undefined : index + 1;
+    return job && this.line(jobScope(job).key);
   }
 
   async get(jobId: string): Promise<JobStatus | undefined> {

@@ -4,12 +4,15 @@
 // the app's lock again at once and the pipeline records history once per job id.
 // Failures: NestorErrors marked retryable retry with the queue's exponential backoff; any other
 // error (bad input, refusals, and bugs: a TypeError) becomes UnrecoverableError and fails once.
-import { UnrecoverableError, Worker, type Job as BullJob, type WorkerOptions } from 'bullmq';
+// A job whose app and environment is busy frees its slot: it is moved to the delayed set for a
+// while (no attempt counted, BullMQ's own DelayedError), its wait kept in its data.
+import { DelayedError, UnrecoverableError, Worker, type Job as BullJob, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { isJobDeferred, type JobWait } from '../../core/jobs/job-turn.js';
 import { isRetryable, runJob, type JobRunnerDeps } from '../../core/jobs/run-job.js';
 import type { JobOutcome } from '../../core/ports/job-queue.js';
 import { DEFAULT_QUEUE_NAME } from './bullmq-queue.js';
-import { unwrapJob, type JobEnvelope } from './job-envelope.js';
+import { unwrapJob, waitOf, type JobEnvelope } from './job-envelope.js';
 
 /** BullMQ timings, short in tests. */
 export type WorkerTuning = Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'drainDelay' | 'runRetryDelay'>;
@@ -32,6 +35,8 @@ export interface JobWorker {
   close(): Promise<void>;
 }
 
+const withWait = (wait: JobWait | undefined): { wait?: JobWait } => (wait ? { wait } : {});
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -40,13 +45,19 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
   if (options.connection.options.maxRetriesPerRequest !== null) {
     throw new Error('the worker connection needs maxRetriesPerRequest: null');
   }
-  const processor = async (bull: BullJob<JobEnvelope, JobOutcome>): Promise<JobOutcome> => {
+  const processor = async (bull: BullJob<JobEnvelope, JobOutcome>, token?: string): Promise<JobOutcome> => {
     try {
       return await runJob(options.runner, {
         jobId: bull.id ?? '', data: unwrapJob(bull.data),
         attempt: bull.attemptsMade + 1, maxAttempts: bull.opts.attempts ?? 1,
+        deferrable: { ...withWait(waitOf(bull.data)) },
       });
     } catch (error) {
+      if (isJobDeferred(error)) {
+        await bull.updateData({ ...bull.data, wait: error.wait });
+        await bull.moveToDelayed(Date.now() + error.delayMs, token);
+        throw new DelayedError();
+      }
       if (!isRetryable(error)) throw new UnrecoverableError(messageOf(error));
       throw error;
     }

@@ -3,12 +3,15 @@
 // key (BullMQ answers both with the job id).
 import { ErrorCode, NestorError } from '../../core/errors.js';
 import type { Job } from '../../core/jobs/job-schema.js';
+import type { JobWait } from '../../core/jobs/job-turn.js';
 
 export interface JobEnvelope {
   v: 1;
   /** One per enqueue call. */
   request: string;
   job: Job;
+  /** Set while the job is deferred behind a busy app-env (see bullmq-worker.ts). */
+  wait?: JobWait;
 }
 
 /** The job inside `data`, unvalidated (runJob validates it); BadInput when `data` is no envelope. */
@@ -18,6 +21,13 @@ export function unwrapJob(data: unknown): unknown {
     throw new NestorError(ErrorCode.BadInput, 'invalid queued job: not a Nestor job (expected {v: 1, request, job})');
   }
   return envelope.job;
+}
+
+/** The wait a deferred job left in its envelope; undefined the first time (or when malformed). */
+export function waitOf(data: unknown): JobWait | undefined {
+  const wait = (data as Partial<JobEnvelope> | null)?.wait;
+  if (typeof wait !== 'object' || wait === null || !Number.isFinite(wait.since)) return undefined;
+  return { since: wait.since, ...(typeof wait.told === 'string' ? { told: wait.told } : {}) };
 }
 
 /** The job of a stored envelope, for listings; undefined when it is not one. */

@@ -1,15 +1,18 @@
-// One attempt at one job, whatever queue carries it: validate the payload again, wait for the
-// job's app and environment behind the job ahead (telling who it is and the position), run the
-// handler of its kind, and report progress and the outcome to the injected sink.
+// One attempt at one job, whatever queue carries it: validate the payload again, take the one
+// lock of the job's app and environment (see job-turn.ts: a queue that can put the job back
+// defers it while busy, else it waits here, telling behind whom and the position), run the
+// handler of its kind within that lock, and report progress and the outcome to the injected sink.
 import { isNestorError } from '../errors.js';
 import type { JobOutcome } from '../ports/job-queue.js';
 import { queuedBehindMessage } from '../ports/job-queue.js';
+import type { LinedUpJob } from '../ports/job-queue.js';
 import type { HeldLock, Locks } from '../ports/locks.js';
 import type { ReleaseContext } from '../release/release-deps.js';
 import type { ReleaseEvent } from '../release/events.js';
-import { withLock } from '../release/with-lock.js';
+import { holdLock, withLock, type LockScope } from '../release/with-lock.js';
 import { dispatch, type JobHandlers } from './job-handlers.js';
-import { describeJob, jobScope, type Job } from './job-schema.js';
+import { describeJob, type Job } from './job-schema.js';
+import { isJobDeferred, jobLockKey, takeTurn, type JobWait } from './job-turn.js';
 import { parseJob } from './parse-job.js';
 
 export type JobUpdate = { jobId: string; job: Job; attempt: number } & (
@@ -24,8 +27,12 @@ export type ProgressSink = (update: JobUpdate) => void;
 export interface JobLockTuning {
   /** What a crashed worker leaves behind at most. */
   ttlMs: number;
-  /** How long a job waits behind another before failing with a retryable Locked error. */
+  /**
+   * How long a job waits behind another in all before failing: a final Locked error when
+   * deferred, a retryable one when waiting in place.
+   */
   waitMs: number;
+  /** Between two tries at a busy lock: how long a deferred job stays out of its queue. */
   pollMs: number;
 }
 
@@ -36,6 +43,11 @@ export interface JobRunnerDeps {
   lock: JobLockTuning;
   /** The job's place in the line of its app and environment, for "position N". */
   position?: (jobId: string) => Promise<number | undefined>;
+  /**
+   * The unfinished jobs of the job's line, oldest first, the job included (JobQueue.line): a job
+   * finding the lock free lets the older ones waiting for it go first. Also gives the position.
+   */
+  line?: (jobId: string) => Promise<LinedUpJob[] | undefined>;
   now: () => number;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   onError?: (error: unknown) => void;
@@ -48,6 +60,11 @@ export interface JobAttempt {
   attempt: number;
   /** Attempts allowed in all: the failure of the last one is final. */
   maxAttempts: number;
+  /**
+   * Given by a queue that can put the job back (BullMQ): a busy app-env then ends the run with
+   * JobDeferred instead of waiting in the worker's slot. `wait`: what earlier deferrals left.
+   */
+  deferrable?: { wait?: JobWait };
 }
 
 /**
@@ -57,11 +74,6 @@ export interface JobAttempt {
  */
 export function isRetryable(error: unknown): boolean {
   return isNestorError(error) && error.retryable;
-}
-
-/** The job's lock key, apart from the pipeline's own (`dev3.mary`) so the two never collide. */
-export function queueLockKey(job: Job): string {
-  return `queue:${jobScope(job).key}`;
 }
 
 export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobOutcome> {
@@ -75,7 +87,8 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
     }
   };
   const base = { jobId, job, attempt };
-  tell({ ...base, type: 'started' });
+  // A deferred job coming back goes on with the same attempt: it started already.
+  if (run.deferrable?.wait === undefined) tell({ ...base, type: 'started' });
   const ctx: ReleaseContext = { user: job.user, jobId, onEvent: (event) => tell({ ...base, type: 'event', event }) };
   const onWaiting = (by: HeldLock): void => {
     void (deps.position?.(jobId) ?? Promise.resolve(undefined))
@@ -85,10 +98,14 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
   try {
     const owner = { id: jobId, user: job.user, operation: describeJob(job) };
     const options = { ...deps.lock, now: deps.now, sleep: deps.sleep, onWaiting, ...(deps.onError ? { onError: deps.onError } : {}) };
-    const result = await withLock(deps.locks, queueLockKey(job), owner, options, () => dispatch(deps.handlers, ctx, job));
+    const within = (lock: LockScope) => dispatch(deps.handlers, { ...ctx, lock }, job);
+    const result = run.deferrable
+      ? await holdLock(await takeTurn(deps, { job, jobId, owner, wait: run.deferrable.wait, tell: (message) => ctx.onEvent({ type: 'waiting', message }) }), options, within)
+      : await withLock(deps.locks, jobLockKey(job), owner, options, within);
     tell({ ...base, type: 'completed', result });
     return result;
   } catch (error) {
+    if (isJobDeferred(error)) throw error;
     const final = !isRetryable(error) || attempt >= run.maxAttempts;
     const message = error instanceof Error ? error.message : String(error);
     tell({ ...base, type: 'failed', message, final, ...(isNestorError(error) ? { code: error.code } : {}) });

@@ -1,3 +1,6 @@
+// The one lock of an app in an environment around a release pipeline. A queued job's runner has
+// taken it already (ctx.lock): the pipeline then runs within it instead of taking it again. The
+// CLI's and the shell's pipelines take it here.
 import { appLockKey, describeHolder, type LockOwner } from '../ports/locks.js';
 import { cancelledError } from './cancel.js';
 import { tuningOf, type ReleaseContext, type ReleaseDeps } from './release-deps.js';
@@ -5,10 +8,18 @@ import { withLock } from './with-lock.js';
 
 /** Runs `fn` holding the lock of the app in the environment; waiting behind another is told. */
 export function whileLocked<T>(deps: ReleaseDeps, ctx: ReleaseContext, app: string, env: string, operation: string, fn: () => Promise<T>): Promise<T> {
+  const key = appLockKey(app, env);
+  if (ctx.lock?.key === key) {
+    const held = ctx.lock;
+    return Promise.resolve().then(() => {
+      held.assertHeld();
+      return fn();
+    });
+  }
   const tuning = tuningOf(deps);
   const owner: LockOwner = { id: ctx.jobId, user: ctx.user, operation };
   let started = false;
-  const locked = withLock(deps.locks, appLockKey(app, env), owner, {
+  const locked = withLock(deps.locks, key, owner, {
     ttlMs: tuning.lockTtlMs,
     waitMs: tuning.lockWaitMs,
     pollMs: tuning.lockPollMs,

@@ -9,6 +9,7 @@ import type { Locks } from '../ports/locks.js';
 import type { ReleaseHistory } from '../ports/release-history.js';
 import type { SourceRepo } from '../ports/source-repo.js';
 import type { ObjectChange, ReleaseListener } from './events.js';
+import type { LockScope } from './with-lock.js';
 
 export interface ReleaseTuning {
   /** A lock left by a crashed process expires after this long. */
@@ -52,6 +53,11 @@ export interface ReleaseContext {
    * failed and is rolled back; once applied and available it finishes (history, rollback).
    */
   signal?: AbortSignal;
+  /**
+   * The lock of the job's app and environment, when its runner holds it already (one lock per
+   * job): a pipeline on that app and environment runs within it instead of taking it again.
+   */
+  lock?: LockScope;
 }
 
 export const ReleaseOutcome = {

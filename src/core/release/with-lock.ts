@@ -26,6 +26,9 @@ export interface WithLockOptions {
   signal?: AbortSignal;
 }
 
+/** What holding a lock taken already needs. */
+export type HoldOptions = Pick<WithLockOptions, 'ttlMs' | 'heartbeatMs' | 'sleep' | 'now' | 'onError'>;
+
 /** What the operation sees of its lock. */
 export interface LockScope {
   key: string;
@@ -55,7 +58,16 @@ export async function withLock<T>(
   options: WithLockOptions,
   fn: (scope: LockScope) => Promise<T>,
 ): Promise<T> {
-  const handle = await waitForLock(locks, key, owner, options);
+  return holdLock(await waitForLock(locks, key, owner, options), options, fn);
+}
+
+/** Runs `fn` under a lock already taken: renewed while it runs, released when it settles. */
+export async function holdLock<T>(
+  handle: LockHandle,
+  options: HoldOptions,
+  fn: (scope: LockScope) => Promise<T>,
+): Promise<T> {
+  const { key } = handle;
   const lost = new AbortController();
   const heartbeat = startHeartbeat(handle, options, lost);
   try {
@@ -93,7 +105,7 @@ function busy(key: string, by: HeldLock, waitedMs: number): NestorError {
   });
 }
 
-function startHeartbeat(handle: LockHandle, options: WithLockOptions, lost: AbortController): { stop(): Promise<void> } {
+function startHeartbeat(handle: LockHandle, options: HoldOptions, lost: AbortController): { stop(): Promise<void> } {
   const stopper = new AbortController();
   const every = options.heartbeatMs ?? Math.max(1, Math.floor(options.ttlMs / 3));
   let renewed = options.now();

@@ -1,8 +1,10 @@
 // The BullMQ worker on real Redis: outcomes, retries, unrecoverable failures, validation on the
-// worker's side, and serialisation of one app in one environment.
+// worker's side, and serialisation of one app in one environment (one lock, shared with the CLI;
+// a job waiting for it is deferred and holds no worker slot).
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import type { JobOutcome } from '../../../src/core/ports/job-queue.js';
+import { appLockKey, type LockAttempt, type LockHandle } from '../../../src/core/ports/locks.js';
 import { eventually } from '../../support/eventually.js';
 import { deployJob, done, handlersWith } from '../../support/job-fixtures.js';
 import { queueWorld, type QueueWorld } from '../../support/queue-world.js';
@@ -89,10 +91,67 @@ describe.concurrent('BullMQ job worker', () => {
     expect(await finished(world, 'other-app')).toMatchObject({ state: 'completed' });
     await eventually('second to be told why it waits', () => world.sink.waiting('second').length > 0);
     expect(world.sink.waiting('second')).toEqual(['queued behind job first by alice, position 2']);
-    expect(await world.queue.get('second')).toMatchObject({ state: 'active' });
     expect(order.filter((o) => !o.endsWith('other-app'))).toEqual(['start first']);
+    expect((await world.locks.current(appLockKey('mary', 'dev3')))?.id).toBe('first');
     release();
     expect(await finished(world, 'second')).toMatchObject({ state: 'completed', result: done('main') });
     expect(order.filter((o) => !o.endsWith('other-app'))).toEqual(['start first', 'end first', 'start second', 'end second']);
+    expect(world.sink.waiting('second')).toEqual(['queued behind job first by alice, position 2']);
+  });
+
+  it('with one slot, runs a job of another app while an app-env is busy; the waiting job counts no attempt', async (ctx) => {
+    const world = queueWorld(ctx);
+    const cli = held(await world.locks.acquire(appLockKey('mary', 'dev3'), { id: 'cli-1', user: 'carol', operation: 'deploy mary@hotfix' }, 60_000));
+    const ran: string[] = [];
+    world.startWorker(handlersWith({ deploy: async (ctx, job) => (ran.push(ctx.jobId), done(job.app)) }), 1);
+    await world.queue.enqueue(deployJob(), { idempotencyKey: 'waits' });
+    await eventually('waits to be told why it waits', () => world.sink.waiting('waits').length > 0);
+    await world.queue.enqueue(deployJob({ app: 'pricing' }), { idempotencyKey: 'other-app' });
+    expect(await finished(world, 'other-app')).toMatchObject({ state: 'completed' });
+    expect(ran).toEqual(['other-app']);
+    expect(world.sink.waiting('waits')).toEqual(['queued behind job cli-1 by carol, position 1']);
+    await cli.release();
+    expect(await finished(world, 'waits')).toMatchObject({ state: 'completed', result: done('mary') });
+    expect(ran).toEqual(['other-app', 'waits']);
+    // BullMQ counts the run that completed; the deferrals before it count nothing.
+    expect((await world.queue.queue.getJob('waits'))?.attemptsMade).toBe(1);
+    expect(world.sink.of('waits').map((u) => [u.type === 'event' ? u.event.type : u.type, u.attempt])).toEqual([['started', 1], ['waiting', 1], ['completed', 1]]);
+  });
+
+  it('keeps the line of an app-env: jobs waiting for it run in the order they came', async (ctx) => {
+    const world = queueWorld(ctx);
+    const cli = held(await world.locks.acquire(appLockKey('mary', 'dev3'), { id: 'cli-1', user: 'carol', operation: 'deploy mary@hotfix' }, 60_000));
+    const ran: string[] = [];
+    world.startWorker(handlersWith({ deploy: async (ctx) => (ran.push(ctx.jobId), done()) }), 1);
+    const ids = ['line-1', 'line-2', 'line-3', 'line-4'];
+    for (const [i, id] of ids.entries()) {
+      await world.queue.enqueue(deployJob({ user: `user-${i}` }), { idempotencyKey: id });
+      await eventually(`${id} to wait`, () => world.sink.waiting(id).length > 0);
+    }
+    expect(ids.map((id) => world.sink.waiting(id)[0])).toEqual(ids.map((_, i) => `queued behind job cli-1 by carol, position ${i + 1}`));
+    await cli.release();
+    for (const id of ids) expect(await finished(world, id)).toMatchObject({ state: 'completed' });
+    expect(ran).toEqual(ids);
+  });
+
+  it('gives up after the overall wait limit with a final error naming the holder, not retried', async (ctx) => {
+    const world = queueWorld(ctx);
+    held(await world.locks.acquire(appLockKey('mary', 'dev3'), { id: 'cli-1', user: 'carol', operation: 'deploy mary@hotfix' }, 60_000));
+    const since = (await world.locks.current(appLockKey('mary', 'dev3')))?.since;
+    let calls = 0;
+    world.startWorker(handlersWith({ deploy: async () => done(String((calls += 1))) }), 1, { ttlMs: 2_000, waitMs: 1_000, pollMs: 20 });
+    await world.queue.enqueue(deployJob(), { idempotencyKey: 'too-long' });
+    expect(await finished(world, 'too-long')).toMatchObject({
+      state: 'failed',
+      error: `mary in dev3 is still busy after 1 s: deploy mary@hotfix by carol since ${since}; gave up waiting, try again later`,
+    });
+    expect(calls).toBe(0);
+    expect((await world.queue.queue.getJob('too-long'))?.attemptsMade).toBe(1);
+    expect(world.sink.of('too-long', 'failed')).toMatchObject([{ code: 'locked', final: true }]);
   });
 });
+
+function held(attempt: LockAttempt): LockHandle {
+  if (!attempt.held) throw new Error(`expected the lock, held by ${attempt.by.id}`);
+  return attempt;
+}

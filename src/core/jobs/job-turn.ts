@@ -1,0 +1,101 @@
+// A queued job's turn on its app and environment: the one lock of that app-env (the key the
+// pipelines use, so a CLI release and a job exclude each other), taken once per job. A queue that
+// can put a job back (BullMQ) does not let a job wait in its worker slot: when the app-env is busy
+// the job is deferred (JobDeferred) and comes back after `pollMs`, as often as it takes, until the
+// overall wait limit. Its line is kept as well as a lock allows: a job finding the lock free still
+// lets the older jobs of its line that wait for their turn go first.
+import { ErrorCode, NestorError } from '../errors.js';
+import { JobState, queuedBehindMessage, type LinedUpJob } from '../ports/job-queue.js';
+import { appLockKey, describeHolder, type HeldLock, type LockHandle, type LockOwner, type Locks } from '../ports/locks.js';
+import { jobScope, type Job } from './job-schema.js';
+
+/** What a deferred job carries to its next turn (kept with the job by its queue). */
+export interface JobWait {
+  /** When the job first found its app-env busy (ms since the epoch): the overall limit counts from there. */
+  since: number;
+  /** The last "queued behind" line the user was told, not repeated while it holds. */
+  told?: string;
+}
+
+/** Not a failure: the job goes back to its queue for `delayMs`, carrying `wait`, and counts no attempt. */
+export class JobDeferred extends Error {
+  constructor(readonly delayMs: number, readonly wait: JobWait) {
+    super(`deferred for ${delayMs} ms: its app and environment are busy`);
+    this.name = 'JobDeferred';
+  }
+}
+
+export function isJobDeferred(error: unknown): error is JobDeferred {
+  return error instanceof JobDeferred;
+}
+
+/** The lock of a job: its app's in its environment (`dev3.mary`), or an environment's datastores. */
+export function jobLockKey(job: Job): string {
+  return job.kind === 'datastore' ? jobScope(job).key : appLockKey(job.app, job.env);
+}
+
+export interface TurnDeps {
+  locks: Locks;
+  lock: { ttlMs: number; waitMs: number; pollMs: number };
+  /** The unfinished jobs of the job's line, oldest first, the job included; undefined when unknown. */
+  line?: (jobId: string) => Promise<LinedUpJob[] | undefined>;
+  position?: (jobId: string) => Promise<number | undefined>;
+  now: () => number;
+}
+
+export interface Turn {
+  job: Job;
+  jobId: string;
+  owner: LockOwner;
+  /** What earlier deferrals left; undefined on the job's first turn. */
+  wait: JobWait | undefined;
+  /** Tells the user a line (a `waiting` event). */
+  tell: (message: string) => void;
+}
+
+/** Who a waiting job is behind: the lock's holder, or an older job of its line waiting too. */
+type Blocker = HeldLock | { id: string; user: string };
+
+/** The lock, or JobDeferred when the app-env is busy, or a final Locked error past the wait limit. */
+export async function takeTurn(deps: TurnDeps, turn: Turn): Promise<LockHandle> {
+  const key = jobLockKey(turn.job);
+  let line: LinedUpJob[] | undefined;
+  const lineOnce = async (): Promise<LinedUpJob[]> => (line ??= (await deps.line?.(turn.jobId).catch(() => undefined)) ?? []);
+  let blocker: Blocker | undefined;
+  if ((await deps.locks.current(key)) === undefined) {
+    const lined = await lineOnce();
+    const mine = lined.findIndex((j) => j.jobId === turn.jobId);
+    const waitingAhead = lined.slice(0, Math.max(mine, 0)).find((j) => j.state !== JobState.Active);
+    if (waitingAhead) blocker = { id: waitingAhead.jobId, user: waitingAhead.job.user };
+  }
+  if (blocker === undefined) {
+    // Also when held: the job's own leftover lock (a rerun after a crash), or a holder known dead.
+    const attempt = await deps.locks.acquire(key, turn.owner, deps.lock.ttlMs);
+    if (attempt.held) return attempt;
+    blocker = attempt.by;
+  }
+  const now = deps.now();
+  const since = turn.wait?.since ?? now;
+  if (now - since >= deps.lock.waitMs) throw gaveUp(turn.job, blocker, deps.lock.waitMs);
+  const position = deps.line ? placeIn(await lineOnce(), turn.jobId) : await deps.position?.(turn.jobId).catch(() => undefined);
+  const told = queuedBehindMessage(blocker, position);
+  if (told !== turn.wait?.told) turn.tell(told);
+  throw new JobDeferred(deps.lock.pollMs, { since, told });
+}
+
+/** 1 for the first of the line. */
+function placeIn(line: readonly LinedUpJob[], jobId: string): number | undefined {
+  const index = line.findIndex((j) => j.jobId === jobId);
+  return index < 0 ? undefined : index + 1;
+}
+
+function gaveUp(job: Job, by: Blocker, waitMs: number): NestorError {
+  const scope = job.kind === 'datastore' ? `the datastores of ${job.env}` : `${job.app} in ${job.env}`;
+  const behind = 'since' in by ? describeHolder(by) : `job ${by.id} by ${by.user}, queued ahead`;
+  const minutes = Math.round(waitMs / 60_000);
+  const waited = minutes >= 1 ? `${minutes} min` : `${Math.round(waitMs / 1000)} s`;
+  return new NestorError(ErrorCode.Locked, `${scope} is still busy after ${waited}: ${behind}; gave up waiting, try again later`, {
+    retryable: false,
+    detail: { key: jobLockKey(job), holder: by.id },
+  });
+}
