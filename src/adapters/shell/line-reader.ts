@@ -89,8 +89,13 @@ export function openLineReader(options: LineReaderOptions): LineReader {
     waiting = undefined;
   });
 
+  const clearLine = (): void => {
+    rl.write(null, { ctrl: true, name: 'e' });
+    rl.write(null, { ctrl: true, name: 'u' });
+  };
   const interrupt = (): void => {
     if (command) {
+      if (terminal) clearLine();
       // The command says how it stops (its abort listeners); a question it asks is answered "nothing".
       if (command.signal.aborted) say('^C: still stopping, wait for it to say how it ended\n');
       command.abort();
@@ -99,8 +104,7 @@ export function openLineReader(options: LineReaderOptions): LineReader {
       answer?.(undefined);
     } else if (terminal) {
       // At the prompt: drop what was typed, as a shell does.
-      rl.write(null, { ctrl: true, name: 'e' });
-      rl.write(null, { ctrl: true, name: 'u' });
+      clearLine();
       say('^C\n');
       rl.prompt();
     } else {
