@@ -14,6 +14,7 @@ const KEYS = { tab: '\t', enter: '\r', ctrlC: '\x03', ctrlD: '\x04', up: '\x1b[A
 afterAll(() => cleanupFixtures());
 
 /** The screen's text without terminal control sequences. */
+// eslint-disable-next-line no-control-regex -- the escape sequences of a terminal are what it removes
 const plain = (raw: string): string => raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
 
 describe('nestor shell on a terminal', () => {
