@@ -10,6 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ConfigEdit, ConfigRepo, ConfigUpdateOptions, ConfigUpdateResult } from '../../core/ports/config-repo.js';
 import { ErrorCode, NestorError } from '../../core/errors.js';
+import { gitAuthor } from '../fs/folder-config-repo.js';
 import { checkRelativePath, displayOrigin, oneLine } from './paths.js';
 import { WorkClone, type WorkCloneOptions } from './work-clone.js';
 
@@ -55,7 +56,7 @@ export class GitConfigRepo implements ConfigRepo {
 
   async update(path: string, edit: ConfigEdit, options: ConfigUpdateOptions): Promise<ConfigUpdateResult> {
     checkRelativePath(path);
-    const author = `${oneLine(options.author.name).replace(/[<>]/g, '')} <${oneLine(options.author.email).replace(/[<>\s]/g, '')}>`;
+    const author = gitAuthor(options.author);
     return this.clone.exclusive(async () => {
       try {
         return await this.commitAndPush(path, edit, options.message, author);
@@ -68,6 +69,7 @@ export class GitConfigRepo implements ConfigRepo {
 
   private async commitAndPush(path: string, edit: ConfigEdit, message: string, author: string): Promise<ConfigUpdateResult> {
     await this.syncOrThrow();
+    let refusal: string | undefined;
     for (let attempt = 0; attempt < this.attempts; attempt += 1) {
       const before = await this.readLocal(path);
       const after = await edit(before);
@@ -75,17 +77,16 @@ export class GitConfigRepo implements ConfigRepo {
       await mkdir(dirname(join(this.clone.dir, path)), { recursive: true });
       await writeFile(join(this.clone.dir, path), after);
       const committed = await this.clone.commit([path], oneLine(message, 300), author);
-      const commit = (await this.clone.heads()).local ?? '';
+      const { local: commit = '', remote: remoteBefore } = await this.clone.heads();
       if (!committed) return { commit, changed: false };
-      const remoteBefore = (await this.clone.heads()).remote;
       const pushed = await this.clone.push();
       if (pushed.ok) return { commit, changed: true };
       await this.syncOrThrow();
-      // Nobody else pushed: the remote refused this change itself (protected branch, hook).
-      if ((await this.clone.heads()).remote === remoteBefore) {
-        throw this.failure(`refused the change to ${path}; nothing was changed`, pushed.detail, false);
-      }
+      // Nobody else pushed: the remote refused this change itself (protected branch, hook) or
+      // the push met a passing fault; tried again all the same.
+      refusal = (await this.clone.heads()).remote === remoteBefore ? pushed.detail : undefined;
     }
+    if (refusal !== undefined) throw this.failure(`refused the change to ${path}; nothing was changed`, refusal, false);
     throw this.failure(`is busy: ${path} kept changing under other writers; nothing was changed`, undefined);
   }
 
