@@ -43,7 +43,7 @@ export function botServices(settings: ProcessSettings, env: Env, cwd: string, re
   const slack = new webApi.WebClient(settings.botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {});
   return {
     queue, approvals: new RedisApprovalStore({ redis }), postings: new RedisApprovalPostings({ redis }),
-    config: deps.config, source: deps.source, history: deps.history,
+    config: deps.config, source: deps.source, history: deps.history, environment: deps.environment,
     policyOf: policyFromConfig(deps.config), now: () => new Date(), logger,
     people: slackPeople(slack, {
       onError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'cannot read Slack members: access and approval by name refused'),

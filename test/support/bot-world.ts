@@ -78,7 +78,7 @@ export async function botWorld(ctx: TestContext, fixture: ReleaseFixture, option
   const { deps } = fixture;
   const services: BotServices = {
     queue, approvals: new RedisApprovalStore({ redis, prefix }), postings: new RedisApprovalPostings({ redis, prefix: `${prefix}posting:` }),
-    config: deps.config, source: deps.source, history: deps.history, clusters: deps.clusters,
+    config: deps.config, source: deps.source, history: deps.history, clusters: deps.clusters, environment: deps.environment,
     policyOf: policyFromConfig(deps.config), now: () => new Date(now), logger,
     enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2_000,
     people: slackPeople(new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } })),

@@ -7,6 +7,7 @@
 // Decided states are final. A refused transition leaves the request unchanged and says why.
 import type { Actor } from './authorize.js';
 import { isApprover } from './authorize.js';
+import type { ApprovalDetails } from './approval-details.js';
 import type { Person } from './people.js';
 
 export const ApprovalState = {
@@ -42,6 +43,8 @@ export interface ApprovalRequest extends ApprovalBinding {
   state: ApprovalState;
   decidedBy?: Person;
   decidedAt?: string;
+  /** What is approved, in words (commits, config keys, objects), computed when it was asked. */
+  details?: ApprovalDetails;
   /** Why it ended as it did, for void and expired requests. */
   note?: string;
   /** Bumped on every transition; the store compares it to set atomically. */
@@ -54,6 +57,7 @@ export interface NewApproval extends ApprovalBinding {
   requester: Person;
   approvers: readonly Person[];
   expiresMinutes: number;
+  details?: ApprovalDetails;
 }
 
 export type RefusalCode = 'self-approval' | 'not-approver' | 'already-decided' | 'expired' | 'stale';

@@ -1,4 +1,5 @@
 // One message of each kind, built by the neutral reply builders, for the golden files.
+import type { ApprovalDetails } from '../../../src/core/commands/approval-details.js';
 import { createApproval, decide } from '../../../src/core/commands/approval.js';
 import { parseCommand, parseCommandOrThrow } from '../../../src/core/commands/parse-command.js';
 import {
@@ -55,8 +56,29 @@ export function released(extra: Partial<ReleaseResult> = {}): ReleaseResult {
   return { outcome: 'released', app: 'mary', env: 'dev3', message: 'mary feature-x (3f2c1ab) released to dev3', sha: SHA, ref: 'feature-x', commit: 'c0ffee0123456789', historyPending: false, changes: [], failures: [], diff: '', ...extra };
 }
 
+/** What a deploy to production brings: 12 commits (10 kept), keys with values and a secret, objects. */
+const APPROVAL_DETAILS: ApprovalDetails = {
+  running: { sha: OLD_SHA, ref: 'v1.4.1' },
+  commits: {
+    direction: 'adds', total: 12,
+    shown: Array.from({ length: 10 }, (_, i) => ({ sha: `${String(i).repeat(7)}abcdef`, subject: i === 0 ? 'Fix <!channel> ping & escaping' : `Change number ${10 - i}` })),
+  },
+  config: [
+    { key: 'LOG_LEVEL', change: 'changed', before: 'info', after: 'debug' },
+    { key: 'FEATURE_CHECKOUT', change: 'added', after: 'true' },
+    { key: 'OLD_FLAG', change: 'removed', before: 'yes' },
+    { key: 'API_KEY', change: 'added', secret: true },
+  ],
+  configTotal: 4,
+  objects: [{
+    cluster: 'kapten_production_eu-w1', create: ['CronJob production/mary-report'], update: ['ConfigMap production/mary', 'Deployment production/mary-web'],
+    delete: ['Deployment production/mary-worker'], unchanged: 3, counts: { create: 1, update: 2, delete: 1 },
+  }],
+  notes: [],
+};
+
 const approval = createApproval(
-  { id: 'apr-7', app: 'mary', env: 'production', sha: SHA, configHash: 'e3b0c44298fc1c149afbf4c8', operation: 'deploy mary@v1.4.2 to production', requester: { id: 'U0ALICE', name: 'alice' }, approvers: [{ id: 'U0CAROL', name: 'carol' }, { id: 'U0DAVE', name: 'dave' }], expiresMinutes: 60 },
+  { id: 'apr-7', app: 'mary', env: 'production', sha: SHA, configHash: 'e3b0c44298fc1c149afbf4c8', operation: 'deploy mary@v1.4.2 to production', requester: { id: 'U0ALICE', name: 'alice' }, approvers: [{ id: 'U0CAROL', name: 'carol' }, { id: 'U0DAVE', name: 'dave' }], expiresMinutes: 60, details: APPROVAL_DETAILS },
   new Date('2024-05-01T10:00:00.000Z'),
 );
 const approved = decide(approval, { action: 'approve', by: { id: 'U0CAROL', name: 'carol', teams: [] }, at: new Date('2024-05-01T10:05:00.000Z'), current: { sha: SHA, configHash: approval.configHash } });

@@ -1,8 +1,10 @@
-// A change to an environment with `approval`: bind it to its sha and config, store the request
+// A change to an environment with `approval`: bind it to its sha and config, say what it changes
+// (commits, config keys, objects: approval-details.ts), store the request
 // (its id is the Slack request's key, so a retry finds it instead of opening a second one), post
 // it with Approve / Reject in the environment's release channel (and where it was asked), and
 // tell the requester who must approve. Nothing is queued until someone approves.
 import type { App } from '@slack/bolt';
+import { approvalDetails } from '../../../core/commands/approval-details.js';
 import { createApproval, describeState, type ApprovalRequest } from '../../../core/commands/approval.js';
 import type { Actor } from '../../../core/commands/authorize.js';
 import type { Person, Unresolved } from '../../../core/commands/people.js';
@@ -33,9 +35,11 @@ export interface ApprovalAsk {
 
 export async function askApproval(services: BotServices, client: SlackClient, ask: ApprovalAsk, reply: Reply): Promise<void> {
   const binding = await bindingOf(services, ask.job);
+  // What the approvers approve, in words; what can't be computed is said in the message.
+  const details = await approvalDetails(services, ask.job, binding.sha);
   const request = createApproval({
     ...binding, id: ask.id, operation: describeCommand(ask.command),
-    requester: ask.requester, approvers: ask.approvers, expiresMinutes: ask.expiresMinutes,
+    requester: ask.requester, approvers: ask.approvers, expiresMinutes: ask.expiresMinutes, details,
   }, services.now());
   const created = (await services.postings.create(ask.id, ask.job)) && (await services.approvals.create(request));
   if (!created) {

@@ -24,6 +24,8 @@ export interface BotServices {
   clusters?: ClusterProvider;
   /** Who may act on an environment (its merged `access` and `approval`). */
   policyOf(env: string): Promise<EnvironmentPolicy>;
+  /** For `$NAME` values when an approval request renders what it would release. Default: none. */
+  environment?: Readonly<Record<string, string | undefined>>;
   /** Who the names in `access.users` and `approval.approvers` are: people are matched by id. */
   people: PeopleDirectory;
   /** The teams of a Slack user, for `access.teams`. Default: none. */

@@ -1,6 +1,7 @@
 // The approval request posted in the release channel, with Approve / Reject buttons while it is
 // pending, and the same message once decided ("approved by carol"), so every copy can be updated.
 import { ApprovalState, describeState, type ApprovalRequest } from '../approval.js';
+import { detailSections, runningField } from './approval-details-sections.js';
 import { message, shortSha, type Message, type Tone } from './message.js';
 
 export const APPROVE_ACTION = 'nestor_approval_approve';
@@ -32,16 +33,18 @@ export function approvalMessage(request: ApprovalRequest): Message {
     fields: [
       { label: 'Requested by', value: request.requester.name },
       { label: 'Commit', value: shortSha(request.sha) },
+      ...runningField(request.details),
       { label: 'Config', value: request.configHash.slice(0, 12) },
       { label: pending ? 'Expires' : 'Status', value: pending ? request.expiresAt : status },
     ],
+    sections: detailSections(request.details),
     buttons: pending
       ? [
           { actionId: APPROVE_ACTION, label: 'Approve', value: request.id, style: 'primary' },
           { actionId: REJECT_ACTION, label: 'Reject', value: request.id, style: 'danger' },
         ]
       : [],
-    context: [`request ${request.id}`, ...(pending ? [`${request.requester.name} cannot approve their own request`] : [])],
+    context: [`request ${request.id}`, ...(pending ? [`${request.requester.name} cannot approve their own request`] : []), ...(request.details?.notes ?? [])],
   });
 }
 
