@@ -1,20 +1,35 @@
 // Composition root of the `nestor` command line.
+import { createInterface } from 'node:readline/promises';
 import { CommanderError } from 'commander';
 import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
+import { cliLocks } from './cli-locks.js';
 import { currentUser, releaseDeps, runtimeSettings } from './release-runtime.js';
 import { registerBot, registerShell, registerWorker } from './process-commands.js';
 import { buildProgram } from '../adapters/cli/program.js';
 import { ConfigError, formatProblem, isNestorError } from '../core/errors.js';
 
-export function processIo(): CliIo {
+/** The io of a real `nestor` process, and what to close once its command ends. */
+export function processIo(): CliIo & { close(): Promise<void> } {
+  const shared = cliLocks(process.env);
   return {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),
     env: process.env,
     cwd: process.cwd(),
     user: currentUser(process.env),
-    releaseDeps: (options) => releaseDeps(runtimeSettings(process.cwd(), process.env, options)),
+    releaseDeps: (options) => ({ ...releaseDeps(runtimeSettings(process.cwd(), process.env, options)), ...(shared.locks ? { locks: shared.locks } : {}) }),
+    ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
+    close: () => shared.close(),
   };
+}
+
+async function askOnTerminal(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(question)).trim());
+  } finally {
+    prompt.close();
+  }
 }
 
 function report(error: unknown, io: CliIo, debug: boolean): void {
@@ -30,7 +45,9 @@ function report(error: unknown, io: CliIo, debug: boolean): void {
 }
 
 /** Runs the CLI; returns the process exit code. */
-export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: readonly string[], given?: CliIo): Promise<number> {
+  const own = given ? undefined : processIo();
+  const io = given ?? own!;
   const program = buildProgram(io, [registerShell(main), registerBot, registerWorker]);
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -40,5 +57,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     if (error instanceof CliExit) return error.exitCode;
     report(error, io, argv.includes('--debug'));
     return 1;
+  } finally {
+    await own?.close();
   }
 }

@@ -15,6 +15,8 @@ export interface CliIo {
   user: string;
   /** Builds the release pipelines' dependencies from the global options (injected by main). */
   releaseDeps(options: RuntimeOptions): ReleaseDeps;
+  /** Asks a yes/no question on the user's terminal; absent when there is none (stdin not a TTY). */
+  confirm?(question: string): Promise<boolean>;
 }
 
 export interface RuntimeOptions {

@@ -5,11 +5,12 @@ import { registerConfig, registerEnvs } from './commands/config-commands.js';
 import { registerHistory } from './commands/history-commands.js';
 import { registerRender } from './commands/render.js';
 import { registerRelease } from './commands/release-commands.js';
+import { registerUnlock } from './commands/unlock.js';
 import { registerValidate } from './commands/validate.js';
 
 export type Register = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory];
+const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock];
 
 export function buildProgram(io: CliIo, extra: readonly Register[] = []): Command {
   const program = new Command('nestor')
