@@ -2,6 +2,7 @@
 import { createInterface } from 'node:readline/promises';
 import { CommanderError } from 'commander';
 import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
+import { exitCodeOfError } from '../adapters/cli/exit-codes.js';
 import { cliLocks } from './cli-locks.js';
 import { currentUser, releaseDeps, runtimeSettings } from './release-runtime.js';
 import { registerBot, registerShell, registerWorker } from './process-commands.js';
@@ -44,7 +45,7 @@ function report(error: unknown, io: CliIo, debug: boolean): void {
   if (debug && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
 }
 
-/** Runs the CLI; returns the process exit code. */
+/** Runs the CLI; returns the process exit code (see exit-codes.ts). */
 export async function main(argv: readonly string[], given?: CliIo): Promise<number> {
   const own = given ? undefined : processIo();
   const io = given ?? own!;
@@ -53,10 +54,10 @@ export async function main(argv: readonly string[], given?: CliIo): Promise<numb
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CliExit) return error.exitCode;
-    report(error, io, argv.includes('--debug'));
-    return 1;
+    // Commander has printed its own usage error.
+    if (!(error instanceof CommanderError)) report(error, io, argv.includes('--debug'));
+    return exitCodeOfError(error);
   } finally {
     await own?.close();
   }

@@ -1,7 +1,8 @@
 // The life of a `nestor bot` or `nestor worker` process: settings checked first (one line naming
-// every problem, exit 1), then the process runs until SIGTERM or SIGINT, then closes cleanly.
+// every problem, exit 2 as for bad input), then the process runs until SIGTERM or SIGINT, then closes cleanly.
 import type { Logger } from 'pino';
 import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
+import { ExitCode } from '../adapters/cli/exit-codes.js';
 import { readSettings, type ProcessSettings, type Role } from './bot-settings.js';
 import { nestorLogger } from './logger.js';
 
@@ -27,7 +28,7 @@ export async function runUntilSignal(
   const read = readSettings(role, io.env, io.cwd);
   if (!read.ok) {
     io.err(`${read.line}\n`);
-    throw new CliExit(1);
+    throw new CliExit(ExitCode.BadInput);
   }
   const logger = nestorLogger(`nestor-${role}`);
   const running = await start(read.settings, logger);

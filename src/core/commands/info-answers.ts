@@ -4,7 +4,7 @@ import type { Command } from './command.js';
 import { envsReply, helpReply, historyReply, statusReply, type HistoryEntry, type Message, type StatusRow } from './replies.js';
 import { appConfig, appsOf, type ConfigTree } from '../config/index.js';
 import type { ClusterProvider } from '../ports/cluster.js';
-import type { ReleaseHistory } from '../ports/release-history.js';
+import type { Pin, ReleaseHistory, ReleaseSummary } from '../ports/release-history.js';
 import type { ConfigSource } from '../ports/config-source.js';
 import { environmentPolicy } from './environment-policy.js';
 
@@ -39,10 +39,10 @@ export async function infoAnswer(services: InfoServices, command: InfoCommand): 
       return { name: node.name, ...(node.parent ? { parent: node.parent } : {}), approval: Boolean(policy.approval), restricted: Boolean(policy.access) };
     }));
   }
-  const envs = envsOfApp(tree, command.app, command.env);
-  if (command.kind === 'history') return historyReply(command.app, command.env, await historyEntries(services.history, command.app, envs));
-  const rows = await Promise.all(envs.map((env) => statusRow(services, tree, command.app, env)));
-  return statusReply(command.app, rows);
+  if (command.kind === 'history') {
+    return historyReply(command.app, command.env, await historyEntries(services.history, command.app, envsOfApp(tree, command.app, command.env)));
+  }
+  return statusReply(command.app, (await statusesIn(services, tree, command.app, command.env)).map(statusRow));
 }
 
 async function historyEntries(history: ReleaseHistory, app: string, envs: readonly string[]): Promise<HistoryEntry[]> {
@@ -59,10 +59,31 @@ function withoutAuthor(message: string, user: string): string {
   return message.endsWith(suffix) ? message.slice(0, -suffix.length) : message;
 }
 
-async function statusRow(services: InfoServices, tree: ConfigTree, app: string, env: string): Promise<StatusRow> {
+/** What runs in one environment: the latest release, the pin, the replicas (when the clusters can be read). */
+export interface AppStatus {
+  env: string;
+  release?: ReleaseSummary;
+  pin?: Pin;
+  replicas?: { ready: number; desired: number };
+}
+
+/** The status of an app in `env`, or in every environment with a file for it. */
+export async function appStatuses(services: InfoServices, app: string, env: string | undefined): Promise<AppStatus[]> {
+  return statusesIn(services, (await services.config.load()).tree, app, env);
+}
+
+function statusesIn(services: InfoServices, tree: ConfigTree, app: string, env: string | undefined): Promise<AppStatus[]> {
+  return Promise.all(envsOfApp(tree, app, env).map((e) => appStatus(services, tree, app, e)));
+}
+
+async function appStatus(services: InfoServices, tree: ConfigTree, app: string, env: string): Promise<AppStatus> {
   const [latest, pin] = await Promise.all([services.history.list(app, env, 1), services.history.getPin(app, env)]);
   const release = latest[0];
   const replicas = services.clusters ? await liveReplicas(services.clusters, tree, app, env).catch(() => undefined) : undefined;
+  return { env, ...(release ? { release } : {}), ...(replicas ? { replicas } : {}), ...(pin ? { pin } : {}) };
+}
+
+function statusRow({ env, release, replicas, pin }: AppStatus): StatusRow {
   return {
     env,
     ...(release ? { sha: release.sha, releasedAt: release.at, by: release.user, ...(release.ref ? { ref: release.ref } : {}) } : {}),

@@ -20,7 +20,7 @@ describe('nestor validate', () => {
     expect(run.stderr).toBe('ok: 6 environments, 18 app-environments rendered and valid\n');
   });
 
-  it('lists every planted error with file:line:col, one a line, and exits 1', async () => {
+  it('lists every planted error with file:line:col, one a line, and exits 2 (bad input)', async () => {
     const dir = join(tempDir(), 'nestor-config');
     cpSync(EXAMPLE_CONFIG_DIR, dir, { recursive: true });
     const mary = join(dir, 'production/apps/mary.yaml');
@@ -28,7 +28,7 @@ describe('nestor validate', () => {
     writeFileSync(join(dir, 'dev2/project.yaml'), 'env: dev2\nparent: [staging\n');
     writeFileSync(join(dir, 'templates/service.yaml'), 'apiVersion: v1\nkind: Service\nmetadata: { name: "{{name}}" }\nspec: { ports: [ { port: nope } ] }\n');
     const run = await runCli(['validate', '--config', dir], { cwd: '/' });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr.trimEnd().split('\n')).toEqual([
       'dev2/project.yaml:3:1: invalid YAML: unexpected end of the stream within a flow collection',
@@ -43,7 +43,7 @@ describe('nestor validate', () => {
     cpSync(EXAMPLE_CONFIG_DIR, dir, { recursive: true });
     writeFileSync(join(dir, 'templates/hpa.yaml'), readFileSync(join(EXAMPLE_CONFIG_DIR, '../templates/hpa.yaml'), 'utf8').replace('maxReplicas: {{maxReplicas}}', 'maxReplicas: "{{maxReplicas}} pods"'));
     const run = await runCli(['validate', '--config', dir], { cwd: '/' });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/hpa\.yaml \(override\).*spec\.maxReplicas/);
   });
 });
@@ -108,7 +108,7 @@ describe('nestor config show and envs', () => {
 describe('errors', () => {
   it('are one line without a stack, unless --debug', async () => {
     const run = await inExample(['render', 'marry', 'dev3']);
-    expect(run).toEqual({ code: 1, stdout: '', stderr: 'nestor: unknown app "marry" in environment "dev3"; did you mean "mary"?\n' });
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'nestor: unknown app "marry" in environment "dev3"; did you mean "mary"?\n' });
     const debug = await inExample(['render', 'marry', 'dev3', '--debug']);
     expect(debug.stderr.split('\n')[0]).toBe('nestor: unknown app "marry" in environment "dev3"; did you mean "mary"?');
     expect(debug.stderr).toContain('at ');
@@ -117,12 +117,12 @@ describe('errors', () => {
   it('finds the config from --config, then $NESTOR_CONFIG, then ./nestor-config', async () => {
     expect((await runCli(['envs'], { cwd: '/', env: { NESTOR_CONFIG: EXAMPLE_CONFIG_DIR } })).code).toBe(0);
     const missing = await runCli(['envs'], { cwd: '/' });
-    expect(missing).toEqual({ code: 1, stdout: '', stderr: 'nestor: no nestor-config folder at /nestor-config (give --config DIR or set NESTOR_CONFIG)\n' });
+    expect(missing).toEqual({ code: 2, stdout: '', stderr: 'nestor: no nestor-config folder at /nestor-config (give --config DIR or set NESTOR_CONFIG)\n' });
   });
 
   it('suggests the closest command for a typo', async () => {
     const run = await inExample(['rendr']);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toContain("unknown command 'rendr'");
     expect(run.stderr).toContain('render');
   });

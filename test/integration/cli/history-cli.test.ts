@@ -50,7 +50,7 @@ describe('nestor status', () => {
     expect(run.out).toContain('  staging: not deployed\n');
     const one = await nestor('status', 'mary', ns);
     expect(one.out).not.toContain('staging');
-    expect(await nestor('status', '../x')).toMatchObject({ code: 1, err: expect.stringContaining('"../x"') });
+    expect(await nestor('status', '../x')).toMatchObject({ code: 2, err: expect.stringContaining('"../x"') });
   });
 
   it('needs no kubeconfig for the history, and leaves replicas out of the status without one', async () => {
@@ -86,7 +86,7 @@ describe('nestor history', { timeout: 90_000 }, () => {
 
   it('says when there is nothing, and refuses a bad limit or name', async () => {
     expect(await nestor('history', 'mary', ns)).toMatchObject({ code: 0, out: 'no releases of mary in dev3\n' });
-    expect(await nestor('history', 'mary', ns, '--limit', 'ten')).toMatchObject({ code: 1, err: 'nestor: --limit expects a whole number from 1 to 1000, got "ten"\n' });
+    expect(await nestor('history', 'mary', ns, '--limit', 'ten')).toMatchObject({ code: 2, err: 'nestor: --limit expects a whole number from 1 to 1000, got "ten"\n' });
     expect((await nestor('history', '../x', ns)).err).toContain('invalid app name');
   });
 });

@@ -1,5 +1,5 @@
 // `nestor bot` and `nestor worker` refuse to start without their settings: one line naming every
-// missing or invalid one (never a value), exit 1. The bot needs no kubeconfig and reads none.
+// missing or invalid one (never a value), exit 2 (bad input). The bot needs no kubeconfig and reads none.
 import { afterAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { startBot } from '../../../src/main/bot.js';
@@ -15,10 +15,10 @@ import { sendToSlackReceiver, sign, slashCommandBody } from '../../support/slack
 afterAll(() => cleanupFixtures());
 
 describe('nestor bot settings', () => {
-  it('exits 1 with one line naming every missing setting', async () => {
+  it('exits 2 with one line naming every missing setting', async () => {
     const cwd = tempDir('nestor-bot-');
     const run = await runCli(['bot'], { cwd, env: {} });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toBe('nestor bot: missing SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, REDIS_URL, NESTOR_CONFIG\n');
   });
 
@@ -26,7 +26,7 @@ describe('nestor bot settings', () => {
     const cwd = tempDir('nestor-bot-');
     const env = { SLACK_SIGNING_SECRET: 's3cr3t', SLACK_BOT_TOKEN: 'xoxp-user-token', REDIS_URL: 'http://u:pw@x', NESTOR_CONFIG: cwd, KUBECONFIG: '/nope', PORT: 'eighty' };
     const run = await runCli(['bot'], { cwd, env });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toContain('invalid SLACK_BOT_TOKEN (expected a token starting with xoxb-), REDIS_URL (expected a redis: or rediss: URL), PORT');
     expect(run.stderr).not.toContain('KUBECONFIG');
@@ -41,17 +41,17 @@ describe('nestor bot settings', () => {
     expect(read).toMatchObject({ ok: true, settings: { port: 0, slackApiUrl: 'http://127.0.0.1:9/api/', configDir: cwd } });
   });
 
-  it('exits 1 for `nestor worker` too, without asking for a signing secret', async () => {
+  it('exits 2 for `nestor worker` too, without asking for a signing secret', async () => {
     const cwd = tempDir('nestor-worker-');
     const run = await runCli(['worker'], { cwd, env: { KUBECONFIG: cwd } });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toBe('nestor worker: missing SLACK_BOT_TOKEN, REDIS_URL, NESTOR_CONFIG\n');
   });
 
   it('the worker needs its kubeconfig', async () => {
     const cwd = tempDir('nestor-worker-');
     const run = await runCli(['worker'], { cwd, env: { SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'redis://127.0.0.1:6379', NESTOR_CONFIG: cwd, KUBECONFIG: '/nonexistent/kubeconfig' } });
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(2);
     expect(run.stderr).toBe('nestor worker: invalid KUBECONFIG (no such file)\n');
   });
 });

@@ -4,13 +4,14 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { parseAssignments } from '../../../core/config/edit-args.js';
 import { configSet, configUnset } from '../../../core/release/config-change.js';
-import { ConfigChangeOutcome, type ConfigChangeResult } from '../../../core/release/config-release.js';
+import type { ConfigChangeResult } from '../../../core/release/config-release.js';
 import { configView, formatConfigView } from '../../../core/release/config-view.js';
 import { describeEvent } from '../../../core/release/events.js';
 import type { ReleaseContext } from '../../../core/release/release-deps.js';
 import { scale } from '../../../core/release/scale.js';
 import { SecretValues } from '../../../core/release/secret-input.js';
 import { loadConfigFolder } from '../../fs/config-folder.js';
+import { ExitCode, exitCodeOfConfigChange } from '../exit-codes.js';
 import { CliExit, configFolder, releaseDepsFor, type CliIo } from '../cli-context.js';
 
 function context(io: CliIo): ReleaseContext {
@@ -19,7 +20,8 @@ function context(io: CliIo): ReleaseContext {
 
 function finish(io: CliIo, result: ConfigChangeResult): void {
   io.out(`${result.message}\n`);
-  if (result.outcome === ConfigChangeOutcome.Failed || result.outcome === ConfigChangeOutcome.RolledBack) throw new CliExit(1);
+  const code = exitCodeOfConfigChange(result.outcome);
+  if (code !== ExitCode.Ok) throw new CliExit(code);
 }
 
 function configCommand(program: Command): Command {
@@ -44,7 +46,7 @@ export function registerConfigChange(program: Command, io: CliIo): void {
       const view = configView(await loadConfigFolder(await configFolder(io, command)), app, env, keys);
       io.out(formatConfigView(view));
       for (const key of view.missing) io.err(`${key} is not set for ${app} in ${env}\n`);
-      if (view.missing.length > 0) throw new CliExit(1);
+      if (view.missing.length > 0) throw new CliExit(ExitCode.Failed);
     });
 
   config

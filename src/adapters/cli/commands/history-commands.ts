@@ -3,7 +3,7 @@
 // no lock, nothing applied, nothing recorded.
 import type { Command } from 'commander';
 import type { StatusCommand } from '../../../core/commands/command.js';
-import { infoAnswer } from '../../../core/commands/info-answers.js';
+import { appStatuses, infoAnswer } from '../../../core/commands/info-answers.js';
 import { shortTime } from '../../../core/commands/replies/message.js';
 import { VERB_PARSERS } from '../../../core/commands/verb-parsers.js';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
@@ -13,6 +13,7 @@ import { checkAppAndEnv } from '../../../core/release/deploy.js';
 import { describeEvent } from '../../../core/release/events.js';
 import { releaseDrift, type DriftReport } from '../../../core/release/release-drift.js';
 import { releaseDepsFor, type CliIo } from '../cli-context.js';
+import { diffJson, historyJson, jsonText, statusJson } from '../json-output.js';
 import { renderText } from '../text-render.js';
 
 const MAX_LIMIT = 1000;
@@ -67,11 +68,13 @@ export function registerHistory(program: Command, io: CliIo): void {
     .description('list the releases of an app in an environment, newest first')
     .argument('<app>').argument('<env>')
     .option('--limit <n>', 'how many releases to show (default 20)')
-    .action(async (app: string, env: string, options: { limit?: string }, command: Command) => {
+    .option('--json', 'print JSON: {app, env, releases: [...], pin}')
+    .action(async (app: string, env: string, options: { limit?: string; json?: boolean }, command: Command) => {
       checkAppAndEnv(app, env);
       const limit = parseLimit(options.limit);
       const { history } = releaseDepsFor(io, command);
       const [releases, pin] = await Promise.all([history.list(app, env, limit), history.getPin(app, env)]);
+      if (options.json) return io.out(jsonText(historyJson(app, env, releases, pin)));
       io.out(releases.length === 0 ? `no releases of ${app} in ${env}\n` : historyTable(releases, pin));
       if (pin) io.out(pinLine(pin));
     });
@@ -80,18 +83,23 @@ export function registerHistory(program: Command, io: CliIo): void {
     .command('status')
     .description('what runs where: version, replicas ready, last release and pin, per environment (as Slack answers it)')
     .argument('<app>').argument('[env]', 'default: every environment with a file for the app')
-    .action(async (app: string, env: string | undefined, _options, command: Command) => {
+    .option('--json', 'print JSON: {app, environments: [...]}')
+    .action(async (app: string, env: string | undefined, options: { json?: boolean }, command: Command) => {
       const status = VERB_PARSERS.status(env === undefined ? [app] : [app, env]) as StatusCommand;
-      io.out(renderText(await infoAnswer(releaseDepsFor(io, command), status)));
+      const deps = releaseDepsFor(io, command);
+      if (options.json) return io.out(jsonText(statusJson(status.app, await appStatuses(deps, status.app, status.env))));
+      io.out(renderText(await infoAnswer(deps, status)));
     });
 
   program
     .command('diff')
     .description('compare what is live, a release (default: the latest) and a fresh render of its version')
     .argument('<app>').argument('<env>').argument('[history-commit]', 'default: the latest release')
-    .action(async (app: string, env: string, commit: string | undefined, _options, command: Command) => {
+    .option('--json', 'print JSON: {app, env, release, pin, clusters: [{cluster, redeploy, drift}]}; progress goes to stderr')
+    .action(async (app: string, env: string, commit: string | undefined, options: { json?: boolean }, command: Command) => {
       const deps = releaseDepsFor(io, command);
-      const report = await releaseDrift(deps, { app, env, ...(commit ? { commit } : {}) }, (e) => io.out(`${describeEvent(e)}\n`));
-      io.out(driftText(report));
+      const progress = (text: string) => (options.json ? io.err(text) : io.out(text));
+      const report = await releaseDrift(deps, { app, env, ...(commit ? { commit } : {}) }, (e) => progress(`${describeEvent(e)}\n`));
+      io.out(options.json ? jsonText(diffJson(report)) : driftText(report));
     });
 }

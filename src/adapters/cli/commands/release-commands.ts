@@ -7,6 +7,7 @@ import type { ReleaseContext, ReleaseResult } from '../../../core/release/releas
 import { rollback } from '../../../core/release/rollback.js';
 import { checkAppAndEnv } from '../../../core/release/deploy.js';
 import { CliExit, releaseDepsFor, type CliIo } from '../cli-context.js';
+import { ExitCode, exitCodeOfRelease } from '../exit-codes.js';
 
 function context(io: CliIo): ReleaseContext {
   return { user: io.user, jobId: `cli-${randomUUID()}`, onEvent: (e) => io.out(`${describeEvent(e)}\n`) };
@@ -15,7 +16,8 @@ function context(io: CliIo): ReleaseContext {
 function finish(io: CliIo, result: ReleaseResult, showDiff: boolean): void {
   if (showDiff && result.diff) io.out(result.diff);
   io.out(`${result.message}\n`);
-  if (result.failures.length > 0 || result.outcome === 'failed') throw new CliExit(1);
+  const code = exitCodeOfRelease(result);
+  if (code !== ExitCode.Ok) throw new CliExit(code);
 }
 
 export function registerRelease(program: Command, io: CliIo): void {

@@ -3,12 +3,14 @@ import type { Command } from 'commander';
 import { renderConfiguredApp, toYaml } from '../../../core/render/index.js';
 import { loadConfigFolder } from '../../fs/config-folder.js';
 import { loadTemplateSet } from '../../fs/templates.js';
+import { jsonText, renderJson } from '../json-output.js';
 import { configFolder, type CliIo } from '../cli-context.js';
 
 interface RenderOptions {
   version?: string;
   procfile?: string;
   cronfile?: string;
+  json?: boolean;
 }
 
 export function registerRender(program: Command, io: CliIo): void {
@@ -20,6 +22,7 @@ export function registerRender(program: Command, io: CliIo): void {
     .option('--version <sha>', 'commit sha: image tag and release of the render', '0000000')
     .option('--procfile <file>', 'process types from this Procfile instead of the config')
     .option('--cronfile <file>', 'scheduled jobs from this Cronfile instead of the config')
+    .option('--json', 'print a JSON list of the objects instead: [{cluster, context, apiVersion, kind, namespace, name}]')
     .action(async (app: string, env: string, options: RenderOptions, command: Command) => {
       const dir = await configFolder(io, command);
       const [tree, templates] = await Promise.all([loadConfigFolder(dir), loadTemplateSet(dir)]);
@@ -31,6 +34,7 @@ export function registerRender(program: Command, io: CliIo): void {
         ...(procfile === undefined ? {} : { procfile }),
         ...(cronfile === undefined ? {} : { cronfile }),
       });
+      if (options.json) return io.out(jsonText(renderJson(clusters)));
       const several = clusters.length > 1;
       for (const cluster of clusters) {
         if (several) io.out(`# cluster ${cluster.cluster} (context ${cluster.context})\n`);
