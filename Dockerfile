@@ -1,7 +1,14 @@
 # One image for `nestor bot` and `nestor worker` (and every other nestor command), on the current
 # Node.js LTS (26, Active LTS since October 2026):
-#   docker run --rm -e SLACK_SIGNING_SECRET=... -e SLACK_BOT_TOKEN=... -e REDIS_URL=redis://redis:6379 nestor bot
-#   docker run --rm -e REDIS_URL=redis://redis:6379 -v $HOME/.kube:/home/nestor/.kube:ro nestor worker
+#   docker run --rm -p 3000:3000 -e SLACK_SIGNING_SECRET=... -e SLACK_BOT_TOKEN=xoxb-... -e REDIS_URL=redis://redis:6379 \
+#     -e NESTOR_CONFIG=git@github.com:acme/nestor-config.git -e NESTOR_HISTORY=git@github.com:acme/nestor-history.git \
+#     -v $HOME/.nestor-ssh:/home/nestor/.ssh:ro nestor bot
+#   docker run --rm -e SLACK_BOT_TOKEN=xoxb-... -e REDIS_URL=redis://redis:6379 \
+#     -e NESTOR_CONFIG=git@github.com:acme/nestor-config.git -e NESTOR_HISTORY=git@github.com:acme/nestor-history.git \
+#     -v $HOME/.nestor-ssh:/home/nestor/.ssh:ro -v $HOME/.kube:/home/nestor/.kube:ro -v nestor-state:/home/nestor/state nestor worker
+# The bot never reads a kubeconfig; the worker reads $KUBECONFIG, else ~/.kube/config. The .ssh
+# folder holds a key that may read and push both repositories, and known_hosts (ssh never prompts
+# here). Every setting, and which are required: README.md, "Slack: nestor bot and nestor worker".
 FROM node:26-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
