@@ -64,7 +64,7 @@ export async function openWorld(config: GeneratedConfig): Promise<World> {
   writeConfig(configDir, config);
   const remote = join(root, 'history.git');
   execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', remote]);
-  const sim = await startKubeSimulator({ port: 0, clock: 'manual', controllers: { readyDelayMs: 0, failingImageTag: /fail|crash/ } });  // "bad" is hex: a sha could match
+  const sim = await startKubeSimulator({ port: 0, clock: 'manual', controllers: { readyDelayMs: 0 } });
   seedCluster(sim, config);
   const deps: ReleaseDeps = {
     config: new FolderConfigSource(configDir),

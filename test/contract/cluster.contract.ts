@@ -3,6 +3,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, NestorError } from '../../src/core/errors.js';
 import type { Cluster, ClusterProvider, KubeObject, ObjectRef } from '../../src/core/ports/cluster.js';
 
+/** The one image every cluster under test is told never starts. */
+export const FAILING_IMAGE = 'registry/org/mary:fail-1a2b3c4';
+
 export interface ClusterFixture {
   provider: ClusterProvider;
   /** A context name the provider knows. */
@@ -159,7 +162,7 @@ export function clusterContract(name: string, makeFixture: () => Promise<Cluster
     });
 
     it('reports a failing image as failed with ProgressDeadlineExceeded and a Warning event', async () => {
-      const web = deployment(ns, 'mary-web', 'registry/org/mary:fail-1a2b3c4');
+      const web = deployment(ns, 'mary-web', FAILING_IMAGE);
       await cluster.apply([namespace(ns), web], { fieldManager: 'nestor' });
       await fixture.settle();
       const status = await cluster.rolloutStatus(ref(web));

@@ -3,7 +3,7 @@ import { MemoryClusterProvider } from '../../src/adapters/kube/fakes/memory-clus
 import type { KubeSimulator } from '../../src/adapters/kube/simulator/index.js';
 import { SIM_CONTEXT, startSimProvider } from '../support/kube-sim-provider.js';
 import type { KubeClusterProvider } from '../../src/adapters/kube/client/kube-cluster-provider.js';
-import { clusterContract } from './cluster.contract.js';
+import { clusterContract, FAILING_IMAGE } from './cluster.contract.js';
 
 clusterContract('in-memory fake', async () => {
   const provider = new MemoryClusterProvider(['fake-context']);
@@ -15,7 +15,7 @@ let sim: KubeSimulator;
 let provider: KubeClusterProvider;
 
 beforeAll(async () => {
-  ({ sim, provider } = await startSimProvider({ clock: 'manual' }));
+  ({ sim, provider } = await startSimProvider({ clock: 'manual', controllers: { missingImages: [FAILING_IMAGE] } }));
 });
 
 afterAll(async () => {

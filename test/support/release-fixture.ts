@@ -40,9 +40,8 @@ export interface ReleaseFixtureOptions {
 }
 
 export async function releaseFixture(options: ReleaseFixtureOptions = {}): Promise<ReleaseFixture> {
-  // The default failing pattern /fail|bad|crash/ matches about 1 sha in 100 ("bad" is hex): a
-  // commit image must never fail by chance; tests that want a failing rollout set their own.
-  const sim = await startKubeSimulator({ port: 0, clock: 'manual', controllers: { readyDelayMs: 0, failingImageTag: /fail|crash/ } });
+  // No image fails unless a test marks it: `sim.controllers.options.crashingImages = [sha]`.
+  const sim = await startKubeSimulator({ port: 0, clock: 'manual', controllers: { readyDelayMs: 0 } });
   const root = tempDir('nestor-release-');
   const app = makeAppRepo(root);
   const configDir = join(root, 'nestor-config');

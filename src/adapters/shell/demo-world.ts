@@ -64,7 +64,7 @@ export async function startDemoWorld(exampleConfigDir: string): Promise<DemoWorl
   // A git work tree, as nestor-config is in production: scale and config set make commits.
   git(configDir, 'init', '--quiet');
   commit(configDir, 'the example configuration, with the demo apps\' local repositories', {});
-  const sim = await startKubeSimulator({ port: 0, controllers: { readyDelayMs: 400, timeFactor: 0.005, failingImageTag: new RegExp(broken.join('|')) } });
+  const sim = await startKubeSimulator({ port: 0, controllers: { readyDelayMs: 400, timeFactor: 0.005, crashingImages: broken } });
   const clusters = new Set<string>();
   for (const env of tree.environments.values()) {
     for (const c of (env.project.data.deployments as { kubernetes?: { cluster_name: string; context?: string }[] } | undefined)?.kubernetes ?? []) {

@@ -12,7 +12,7 @@ let sim: KubeSimulator;
 let cluster: Cluster;
 
 beforeAll(async () => {
-  const started = await startSimProvider({ clock: 'manual' }, { retry: { sleep: async () => undefined } });
+  const started = await startSimProvider({ clock: 'manual', controllers: { missingImages: ['registry/org/mary:fail-1a2b3c4'] } }, { retry: { sleep: async () => undefined } });
   sim = started.sim;
   cluster = started.provider.cluster(SIM_CONTEXT);
 });

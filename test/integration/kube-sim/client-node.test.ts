@@ -15,7 +15,7 @@ let core: CoreV1Api;
 let kc: KubeConfig;
 
 beforeAll(async () => {
-  sim = await startKubeSimulator({ controllers: { readyDelayMs: 0 } });
+  sim = await startKubeSimulator({ controllers: { readyDelayMs: 0, missingImages: ['registry.example/kapten/mary:bad'] } });
   kc = new KubeConfig();
   kc.loadFromString(sim.kubeconfig(['kapten_staging_eu-w1']));
   objects = KubernetesObjectApi.makeApiClient(kc);

@@ -71,7 +71,7 @@ spec:
 
 describe.runIf(hasKubectl)('kube simulator with the real kubectl', () => {
   beforeAll(async () => {
-    sim = await startKubeSimulator();
+    sim = await startKubeSimulator({ controllers: { missingImages: ['registry.example/kapten/mary:bad-image'] } });
     dir = await mkdtemp(join(tmpdir(), 'kube-sim-kubectl-'));
     kubeconfig = await sim.writeKubeconfig(dir, ['kapten_staging_eu-w1']);
   });

@@ -59,7 +59,7 @@ describe('deploy', () => {
 
   it('rolls back automatically to the last good release when the rollout fails, and pins', async () => {
     await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'v1.0.0', env: ns });
-    f.sim.controllers.options.failingImageTag = new RegExp(f.app.shas.feature);
+    f.sim.controllers.options.crashingImages = [f.app.shas.feature];
     const result = await deploy(f.deps, f.ctx('bob'), { app: 'mary', ref: 'feature-x', env: ns });
     expect(result.outcome).toBe('rolled-back');
     expect(result.failures[0]).toContain('mary-web');
@@ -71,7 +71,7 @@ describe('deploy', () => {
     expect(await f.history.getPin('mary', ns)).toMatchObject({ by: 'bob' });
     // A scheduled promotion respects the pin; a person deploying replaces it.
     await expect(deploy(f.deps, f.ctx('cron'), { app: 'mary', ref: 'main', env: ns, trigger: 'schedule' })).rejects.toThrow('pinned');
-    f.sim.controllers.options.failingImageTag = /never/;
+    f.sim.controllers.options.crashingImages = [];
     await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'main', env: ns });
     expect(await f.history.getPin('mary', ns)).toBeUndefined();
   });

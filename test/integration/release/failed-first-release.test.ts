@@ -18,7 +18,7 @@ afterAll(() => cleanupFixtures());
 
 const get = (kind: string, name: string, namespace: string | undefined = ns) => f.sim.store.get(typeOf(kind), namespace, name);
 const failImage = (sha: string) => {
-  f.sim.controllers.options.failingImageTag = new RegExp(sha);
+  f.sim.controllers.options.crashingImages = [sha];
 };
 const NESTOR_LABELS = { app: 'mary', 'app.kubernetes.io/managed-by': 'nestor', 'nestor.io/environment': ns };
 

@@ -144,7 +144,7 @@ describe('history remote down', { timeout: 90_000 }, () => {
   it('an automatic rollback with the remote down is still reported, pinned locally and published later', async () => {
     await setup();
     await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'v1.0.0', env: ns });
-    f.sim.controllers.options.failingImageTag = new RegExp(f.app.shas.feature);
+    f.sim.controllers.options.crashingImages = [f.app.shas.feature];
     const result = await deploy(f.deps, hooked('job-bad', takeDown), { app: 'mary', ref: 'feature-x', env: ns });
     expect(result).toMatchObject({ outcome: 'rolled-back', historyPending: true });
     expect(await f.history.getPin('mary', ns)).toMatchObject({ by: 'alice' });

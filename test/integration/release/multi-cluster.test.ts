@@ -32,9 +32,9 @@ let us: KubeSimulator;
 let deps: ReleaseDeps;
 
 /** `usFailing`: the images that never start in the second cluster (from the fixture's app shas). */
-async function setup(usFailing: (fixture: ReleaseFixture) => RegExp = () => /crash/): Promise<void> {
+async function setup(usFailing: (fixture: ReleaseFixture) => string[] = () => []): Promise<void> {
   f = await releaseFixture();
-  us = await startKubeSimulator({ port: 0, clock: 'manual', controllers: { readyDelayMs: 0, failingImageTag: usFailing(f) } });
+  us = await startKubeSimulator({ port: 0, clock: 'manual', controllers: { readyDelayMs: 0, crashingImages: usFailing(f) } });
   writeFileSync(join(f.configDir, 'staging/project.yaml'), STAGING);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(kubeconfigYaml([...CLUSTERS.map((name) => ({ name, server: f.sim.url })), { name: US, server: us.url }]));
@@ -82,7 +82,7 @@ describe('an environment on two clusters', () => {
   });
 
   it('rolls both clusters back when the rollout fails in one, and pins', async () => {
-    await setup((fixture) => new RegExp(fixture.app.shas.feature));
+    await setup((fixture) => [fixture.app.shas.feature]);
     expect((await deploy(deps, f.ctx(), { app: 'mary', ref: 'main', env: 'staging' })).outcome).toBe('released');
     const result = await deploy(deps, f.ctx('bob'), { app: 'mary', ref: 'feature-x', env: 'staging' });
     expect(result.outcome).toBe('rolled-back');

@@ -264,9 +264,9 @@ describe('when the release fails after the commit', () => {
   });
 
   it('reports a failed rollout with the commit kept and what the cluster runs', async () => {
-    f.sim.controllers.options.failingImageTag = new RegExp(f.app.shas.second);
+    f.sim.controllers.options.crashingImages = [f.app.shas.second];
     const result = await configSet(f.deps, f.ctx(), { app: 'mary', env: 'dev3', variables: { FOO: 'rolls-pods' } });
-    f.sim.controllers.options.failingImageTag = /never/;
+    f.sim.controllers.options.crashingImages = [];
     expect(['failed', 'rolled-back']).toContain(result.outcome);
     expect(result.message).toMatch(/^config set mary in dev3: FOO: committed \(nestor-config [0-9a-f]{7}\) but its release failed: rollout of mary@/);
     expect(result.message).toContain('The config change stays in nestor-config and applies at the next release');

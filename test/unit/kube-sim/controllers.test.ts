@@ -1,15 +1,16 @@
 import { describe, it, expect } from 'vitest';
 import { ObjectStore } from '../../../src/adapters/kube/simulator/store.js';
 import { SimulatedControllers } from '../../../src/adapters/kube/simulator/controllers/controllers.js';
+import type { ControllerOptions } from '../../../src/adapters/kube/simulator/controllers/context.js';
 import { typeOf } from '../../../src/adapters/kube/simulator/resource-types.js';
 import { getIn, type JsonObject, type KubeObject } from '../../../src/adapters/kube/simulator/object-util.js';
 
 const DEPLOYMENT = typeOf('Deployment');
 
-function setup(): { store: ObjectStore; controllers: SimulatedControllers } {
+function setup(options: Partial<ControllerOptions> = {}): { store: ObjectStore; controllers: SimulatedControllers } {
   const store = new ObjectStore();
   store.create(typeOf('Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } });
-  const controllers = new SimulatedControllers(store, { readyDelayMs: 50, timeFactor: 0.001 }, 'manual', () => new Date());
+  const controllers = new SimulatedControllers(store, { readyDelayMs: 50, timeFactor: 0.001, ...options }, 'manual', () => new Date());
   return { store, controllers };
 }
 
@@ -49,9 +50,9 @@ describe('simulated deployment controller (manual clock)', () => {
     expect(controllers.pending).toBe(0);
   });
 
-  it('leaves a failing image in ImagePullBackOff and reports ProgressDeadlineExceeded after the scaled deadline', async () => {
-    const { store, controllers } = setup();
-    store.create(DEPLOYMENT, deployment('web:bad-1'));
+  it('leaves a missing image in ImagePullBackOff and reports ProgressDeadlineExceeded after the scaled deadline', async () => {
+    const { store, controllers } = setup({ missingImages: ['registry.example/org/web:1a2b3c4'] });
+    store.create(DEPLOYMENT, deployment('registry.example/org/web:1a2b3c4'));
     await controllers.advance(100);
     const pod = store.list(typeOf('Pod'), 'demo')[0];
     expect(getIn(pod, ['status', 'containerStatuses'])).toEqual([expect.objectContaining({ ready: false, state: { waiting: expect.objectContaining({ reason: 'ImagePullBackOff' }) } })]);
@@ -62,8 +63,21 @@ describe('simulated deployment controller (manual clock)', () => {
     expect(reasons).toEqual(expect.arrayContaining(['Failed', 'ProgressDeadlineExceeded']));
   });
 
+  it('fails only images marked explicitly, by whole reference or by tag: a sha containing "bad" rolls out', async () => {
+    const sha = '3f9bad1c7d4e5f60718293a4b5c6d7e8f9012345';
+    const { store, controllers } = setup({ crashingImages: ['0123abc'] });
+    for (const [name, image] of [['sha', `docker.com/kapten/mary:${sha}`], ['words', 'mary:failing-crash-bad']] as const) {
+      store.create(DEPLOYMENT, { ...deployment(image), metadata: { name, namespace: 'demo' } });
+    }
+    store.create(DEPLOYMENT, { ...deployment('docker.com/kapten/mary:0123abc'), metadata: { name: 'marked', namespace: 'demo' } });
+    await controllers.settle();
+    expect(conditions(store.get(DEPLOYMENT, 'demo', 'sha')).Progressing).toBe('True/NewReplicaSetAvailable');
+    expect(conditions(store.get(DEPLOYMENT, 'demo', 'words')).Progressing).toBe('True/NewReplicaSetAvailable');
+    expect(conditions(store.get(DEPLOYMENT, 'demo', 'marked')).Progressing).toBe('False/ProgressDeadlineExceeded');
+  });
+
   it('keeps the old pods serving while a bad update never becomes ready; a good update replaces them', async () => {
-    const { store, controllers } = setup();
+    const { store, controllers } = setup({ crashingImages: ['crash'] });
     store.create(DEPLOYMENT, deployment('web:1'));
     await controllers.settle();
     const live = store.get(DEPLOYMENT, 'demo', 'web') as KubeObject;
@@ -80,8 +94,8 @@ describe('simulated deployment controller (manual clock)', () => {
     expect(conditions(store.get(DEPLOYMENT, 'demo', 'web')).Progressing).toBe('True/NewReplicaSetAvailable');
   });
 
-  it('completes a job, or fails it when the image tag matches the failure pattern', async () => {
-    const { store, controllers } = setup();
+  it('completes a job, or fails it when its image is marked crashing', async () => {
+    const { store, controllers } = setup({ crashingImages: ['migrate:fail'] });
     const job = (name: string, image: string): KubeObject => ({
       apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'demo' },
       spec: { backoffLimit: 2, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image }] } } },

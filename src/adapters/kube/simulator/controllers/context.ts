@@ -3,28 +3,34 @@ import { typeOf } from '../resource-types.js';
 import { rfc3339, type ObjectStore } from '../store.js';
 import { str, type KubeObject } from '../object-util.js';
 import type { TaskScheduler } from './scheduler.js';
-import { imageTag, newEvent, shortHash } from './pods.js';
+import { imageTag, newEvent, shortHash, type PodFailure } from './pods.js';
 
 export interface ControllerOptions {
   /** Delay before new pods become ready (or start failing), in ms. Default 50. */
   readyDelayMs: number;
   /** Multiplies `progressDeadlineSeconds` (in ms) so a 600 s deadline takes 600 * 1000 * factor ms. Default 0.001. */
   timeFactor: number;
-  /** Images whose tag matches never become ready. Default /fail|bad|crash/. */
-  failingImageTag: RegExp;
-  /** Among failing tags, those matching this crash-loop rather than fail to pull. Default /crash/. */
-  crashLoopTag: RegExp;
-  /** Jobs whose image tag matches fail. Default same as `failingImageTag`. */
-  failingJobImageTag: RegExp;
+  /**
+   * Images whose containers crash at start (CrashLoopBackOff; a Job with one fails). Each entry is
+   * a whole reference (`registry/org/app:tag`) or a bare tag (a commit sha), compared exactly:
+   * nothing fails because of what its tag happens to contain. Default none.
+   */
+  crashingImages: string[];
+  /** Images the registry does not have (ImagePullBackOff; a Job with one fails), matched the same way. Default none. */
+  missingImages: string[];
 }
 
 export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = {
   readyDelayMs: 50,
   timeFactor: 0.001,
-  failingImageTag: /fail|bad|crash/,
-  crashLoopTag: /crash/,
-  failingJobImageTag: /fail|bad|crash/,
+  crashingImages: [],
+  missingImages: [],
 };
+
+/** Whether `image` is one of `entries`: the same reference, or the same tag. */
+export function listsImage(entries: readonly string[], image: string): boolean {
+  return entries.includes(image) || entries.includes(imageTag(image));
+}
 
 export class ControllerContext {
   private counter = 0;
@@ -52,8 +58,11 @@ export class ControllerContext {
     return `10.244.${Math.floor(this.ipCounter / 250)}.${(this.ipCounter % 250) + 2}`;
   }
 
-  isFailingImage(image: string): boolean {
-    return this.options.failingImageTag.test(imageTag(image));
+  /** How pods of `image` fail, if they do. */
+  imageFailure(image: string): PodFailure | undefined {
+    if (listsImage(this.options.crashingImages, image)) return 'CrashLoopBackOff';
+    if (listsImage(this.options.missingImages, image)) return 'ImagePullBackOff';
+    return undefined;
   }
 
   recordEvent(involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {

@@ -75,7 +75,7 @@ export class DeploymentController {
         extraLabels: { 'pod-template-hash': r.hash }, owner: r.deployment, now: this.ctx.now(),
       }));
     }
-    const failing = containersOf(getIn(template, ['spec'])).some((c) => this.ctx.isFailingImage(str(c.image) ?? ''));
+    const failing = containersOf(getIn(template, ['spec'])).some((c) => this.ctx.imageFailure(str(c.image) ?? '') !== undefined);
     const now = this.ctx.now();
     const progressing = condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${name}-${r.hash}" is progressing.`, now);
     this.writeStatus(namespace, name, progressing);
@@ -105,10 +105,11 @@ export class DeploymentController {
   private fail(namespace: string, name: string): void {
     const r = this.load(namespace, name);
     if (!r) return;
-    const image = containersOf(getIn(r.deployment, ['spec', 'template', 'spec'])).map((c) => str(c.image) ?? '').find((i) => this.ctx.isFailingImage(i)) ?? '';
-    const crash = this.ctx.options.crashLoopTag.test(image);
+    const image = containersOf(getIn(r.deployment, ['spec', 'template', 'spec'])).map((c) => str(c.image) ?? '').find((i) => this.ctx.imageFailure(i) !== undefined) ?? '';
+    const failure = this.ctx.imageFailure(image) ?? 'ImagePullBackOff';
+    const crash = failure === 'CrashLoopBackOff';
     for (const pod of this.current(r)) {
-      const status = failingStatus(pod.spec ?? {}, this.ctx.now(), crash ? 'CrashLoopBackOff' : 'ImagePullBackOff', (i) => this.ctx.isFailingImage(i));
+      const status = failingStatus(pod.spec ?? {}, this.ctx.now(), failure, (i) => this.ctx.imageFailure(i) !== undefined);
       const updated = this.ctx.store.update(POD, { ...pod, status });
       if (crash) {
         this.ctx.recordEvent(updated, 'Warning', 'BackOff', `Back-off restarting failed container in pod ${metaName(pod)}`, 'kubelet');

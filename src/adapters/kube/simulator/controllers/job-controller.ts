@@ -1,9 +1,9 @@
-/** Simulated Job controller: one pod per completion; the Job completes, or fails when its image tag matches the failing pattern. */
+/** Simulated Job controller: one pod per completion; the Job completes, or fails when one of its images is marked crashing or missing. */
 import { typeOf } from '../resource-types.js';
 import { getIn, isObject, metaName, num, str, type JsonObject, type KubeObject } from '../object-util.js';
 import type { StoreEvent } from '../store.js';
 import type { ControllerContext } from './context.js';
-import { containersOf, finishedStatus, imageTag, newPod } from './pods.js';
+import { containersOf, finishedStatus, newPod } from './pods.js';
 
 const JOB = typeOf('Job');
 const POD = typeOf('Pod');
@@ -36,7 +36,7 @@ export class JobController {
 
   private failing(job: KubeObject): boolean {
     const images = containersOf(getIn(job, ['spec', 'template', 'spec'])).map((c) => str(c.image) ?? '');
-    return images.some((image) => this.ctx.options.failingJobImageTag.test(imageTag(image)));
+    return images.some((image) => this.ctx.imageFailure(image) !== undefined);
   }
 
   private finish(namespace: string, name: string, pod: KubeObject): void {
