@@ -1,11 +1,12 @@
 // Composition root of the `nestor` command line.
 import { createInterface } from 'node:readline/promises';
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
 import { exitCodeOfError } from '../adapters/cli/exit-codes.js';
 import { cliLocks } from './cli-locks.js';
 import { currentUser, releaseDeps, runtimeSettings } from './release-runtime.js';
 import { registerBot, registerShell, registerWorker } from './process-commands.js';
+import { registerCompletion } from './completion-command.js';
 import { buildProgram } from '../adapters/cli/program.js';
 import { ConfigError, formatProblem, isNestorError } from '../core/errors.js';
 
@@ -45,11 +46,16 @@ function report(error: unknown, io: CliIo, debug: boolean): void {
   if (debug && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
 }
 
+/** The whole program: the CLI's commands and those that run a process (shell, bot, worker) or print a script. */
+export function nestorProgram(io: CliIo): Command {
+  return buildProgram(io, [registerShell(main), registerBot, registerWorker, registerCompletion]);
+}
+
 /** Runs the CLI; returns the process exit code (see exit-codes.ts). */
 export async function main(argv: readonly string[], given?: CliIo): Promise<number> {
   const own = given ? undefined : processIo();
   const io = given ?? own!;
-  const program = buildProgram(io, [registerShell(main), registerBot, registerWorker]);
+  const program = nestorProgram(io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
