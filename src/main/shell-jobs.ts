@@ -62,7 +62,7 @@ export async function runShellJob(deps: ReleaseDeps, job: Job, say: Say, signal?
   const announce = textAnnouncer(say);
   const runner = workerRunner(deps, announce, deps.locks, textSink(say), QUIET);
   try {
-    const outcome = await runJob({ ...runner, handlers: signal ? stoppable(runner.handlers, signal) : runner.handlers }, { jobId: `shell-${randomUUID().slice(0, 8)}`, data: job, attempt: 1, maxAttempts: 1 });
+    const outcome = await runJob({ ...runner, handlers: signal ? stoppable(runner.handlers, signal) : runner.handlers }, { jobId: `shell-${randomUUID().slice(0, 8)}`, data: job, attempt: 1, maxAttempts: 1, ...(signal ? { signal } : {}) });
     return { ok: true, outcome };
   } catch (error) {
     return { ok: false, error }; // told by the sink

@@ -9,6 +9,7 @@ import type { LinedUpJob } from '../ports/job-queue.js';
 import type { HeldLock, Locks } from '../ports/locks.js';
 import type { ReleaseContext } from '../release/release-deps.js';
 import type { ReleaseEvent } from '../release/events.js';
+import { cancelledError } from '../release/cancel.js';
 import { holdLock, withLock, type LockScope } from '../release/with-lock.js';
 import { dispatch, type JobHandlers } from './job-handlers.js';
 import { describeJob, type Job } from './job-schema.js';
@@ -65,6 +66,11 @@ export interface JobAttempt {
    * JobDeferred instead of waiting in the worker's slot. `wait`: what earlier deferrals left.
    */
   deferrable?: { wait?: JobWait };
+  /**
+   * Stops the job (Ctrl-C in the shell): while it waits in place for its lock, it ends
+   * cancelled with nothing run; then the pipeline gets it as ReleaseContext.signal.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -89,7 +95,10 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
   const base = { jobId, job, attempt };
   // A deferred job coming back goes on with the same attempt: it started already.
   if (run.deferrable?.wait === undefined) tell({ ...base, type: 'started' });
-  const ctx: ReleaseContext = { user: job.user, jobId, onEvent: (event) => tell({ ...base, type: 'event', event }) };
+  const ctx: ReleaseContext = {
+    user: job.user, jobId, onEvent: (event) => tell({ ...base, type: 'event', event }),
+    ...(run.signal ? { signal: run.signal } : {}),
+  };
   const onWaiting = (by: HeldLock): void => {
     void (deps.position?.(jobId) ?? Promise.resolve(undefined))
       .catch(() => undefined)
@@ -97,11 +106,17 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
   };
   try {
     const owner = { id: jobId, user: job.user, operation: describeJob(job) };
-    const options = { ...deps.lock, now: deps.now, sleep: deps.sleep, onWaiting, ...(deps.onError ? { onError: deps.onError } : {}) };
-    const within = (lock: LockScope) => dispatch(deps.handlers, { ...ctx, lock }, job);
+    const options = {
+      ...deps.lock, now: deps.now, sleep: deps.sleep, onWaiting,
+      ...(deps.onError ? { onError: deps.onError } : {}), ...(run.signal ? { signal: run.signal } : {}),
+    };
+    let started = false;
+    const within = (lock: LockScope) => ((started = true), dispatch(deps.handlers, { ...ctx, lock }, job));
     const result = run.deferrable
       ? await holdLock(await takeTurn(deps, { job, jobId, owner, wait: run.deferrable.wait, tell: (message) => ctx.onEvent({ type: 'waiting', message }) }), options, within)
-      : await withLock(deps.locks, jobLockKey(job), owner, options, within);
+      : await withLock(deps.locks, jobLockKey(job), owner, options, within).catch((error: unknown) => {
+        throw !started && run.signal?.aborted ? cancelledError() : error;
+      });
     tell({ ...base, type: 'completed', result });
     return result;
   } catch (error) {

@@ -78,6 +78,21 @@ describe('one lock per app and environment', () => {
   });
 });
 
+describe('a job waiting in place (the shell)', () => {
+  it('stops waiting for its lock when its signal aborts: cancelled, nothing run, no lock left', async () => {
+    await locks.acquire(KEY, carol, 600_000);
+    let ran = false;
+    const runner = { handlers: handlersWith({ deploy: async () => ((ran = true), done()) }), locks, progress: () => undefined, lock: LOCK, now: clock.now, sleep: clock.sleep };
+    const stop = new AbortController();
+    const running = runJob(runner, { jobId: 'shell-1', data: deployJob(), attempt: 1, maxAttempts: 1, signal: stop.signal }).catch((e: unknown) => e);
+    await clock.advance(5_000);
+    stop.abort();
+    expect(await running).toMatchObject({ code: 'cancelled' });
+    expect(ran).toBe(false);
+    expect((await locks.current(KEY))?.id).toBe('cli-1');
+  });
+});
+
 describe('takeTurn', () => {
   const owner = { id: 'job-2', user: 'bob', operation: 'deploy mary@main' };
   const turn = (wait?: { since: number; told?: string }, tell: (m: string) => void = () => undefined) => ({ job: deployJob({ user: 'bob' }), jobId: 'job-2', owner, wait, tell });
