@@ -121,7 +121,7 @@ function startHeartbeat(handle: LockHandle, options: HoldOptions, lost: AbortCon
       }
       if (held) renewed = options.now();
       if (held === false || options.now() - renewed >= options.ttlMs) {
-        lost.abort(new NestorError(ErrorCode.Locked, `lost the lock on ${handle.key} (it expired or was taken over); stopped`));
+        lost.abort(new NestorError(ErrorCode.Locked, `lost the lock on ${handle.key} (it expired, was taken over, or was broken with nestor unlock); stopped`));
         return;
       }
     }

@@ -107,9 +107,22 @@ describe('withLock', () => {
     await clock.advance(TTL / 3);
     const scope = op.scope();
     expect(scope?.signal.aborted).toBe(true);
-    expect(() => scope?.assertHeld()).toThrow('lost the lock on dev3.mary (it expired or was taken over); stopped');
+    expect(() => scope?.assertHeld()).toThrow('lost the lock on dev3.mary (it expired, was taken over, or was broken with nestor unlock); stopped');
     op.finish();
     expect(await running).toBe('done');
+  });
+
+  it('tells the operation at its next renewal when its lock was broken by hand', async () => {
+    const op = gate();
+    const running = withLock(locks, KEY, alice, options(), op.run);
+    await settle();
+    const holder = await locks.current(KEY);
+    expect(await locks.breakLock(KEY, holder!, 'carol')).toMatchObject({ by: 'carol' });
+    await clock.advance(TTL / 3);
+    expect(op.scope()?.signal.aborted).toBe(true);
+    op.finish();
+    expect(await running).toBe('done');
+    expect(await locks.current(KEY)).toBeUndefined();
   });
 
   it('stops waiting when its signal aborts', async () => {
