@@ -71,8 +71,7 @@ export function shellGrammar(io: CliIo): { tree: CommandNode; cliCommands: Reado
 
 export async function runShell(input: Readable, io: CliIo, run: RunCommand, world: DemoWorld, options: ShellOptions = {}): Promise<void> {
   io.out(welcome(world));
-  const shellIo = worldIo(io, world);
-  const grammar = shellGrammar(shellIo);
+  const grammar = shellGrammar(worldIo(io, world));
   const reader = openLineReader({
     input, terminal: options.terminal !== undefined, say: io.out,
     completer: shellCompleter(grammar.tree, configCompletionValues(world.configDir)),
@@ -80,6 +79,8 @@ export async function runShell(input: Readable, io: CliIo, run: RunCommand, worl
     ...(options.interrupts ? { interrupts: options.interrupts } : {}),
   });
   const ask = (question: string) => reader.read(question);
+  // A CLI command's yes/no question (`unlock`) is asked at this prompt, not on a second reader of the terminal.
+  const shellIo: CliIo = { ...worldIo(io, world), confirm: async (question) => /^y(es)?$/i.test((await ask(question))?.trim() ?? '') };
   try {
     for (;;) {
       const line = await reader.read('nestor> ');

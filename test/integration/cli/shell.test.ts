@@ -128,4 +128,17 @@ describe('nestor shell', () => {
     expect(names).toEqual(expect.arrayContaining(['deploy', 'datastore', 'render', 'help', 'exit']));
     expect(tree.subcommands.find((c) => c.name === 'config')?.subcommands.map((c) => c.name)).toEqual(expect.arrayContaining(['show', 'get', 'set', 'unset']));
   });
+
+  it('asks the yes/no question of a CLI command (unlock) at its own prompt', async () => {
+    const { io, text } = capture();
+    const locks = new FileLocks({ dir: join(world.stateDir, 'locks') });
+    const held = await locks.acquire(appLockKey('gandalf', 'dev2'), { id: 'stuck-job', user: 'carol', operation: 'deploy gandalf@main' }, 600_000);
+    expect(held.held).toBe(true);
+    await runShell(Readable.from(['unlock gandalf dev2', 'n', 'unlock gandalf dev2', 'y', 'exit'].map((l) => `${l}\n`)), io, main, world);
+    const out = text();
+    expect(out).toContain("Break it? carol's operation would go on without the lock, beside the next one [y/N] ");
+    expect(out).toContain('left locked\n');
+    expect(out).toContain('unlocked gandalf in dev2: recorded as');
+    expect(await locks.current(appLockKey('gandalf', 'dev2'))).toBeUndefined();
+  });
 });
