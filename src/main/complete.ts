@@ -2,8 +2,10 @@
 // and zsh scripts of `nestor completion`. It must answer at once, so it is reached without
 // loading the CLI program (see entry.ts): the scripts pass the command tree in
 // NESTOR_COMPLETION_TREE, and only without it is the program built to read its tree.
-import { resolve } from 'node:path';
+import { join } from 'node:path';
 import { configCompletionValues } from '../adapters/cli/completion-values.js';
+import { stateFolder } from '../adapters/fs/state-folder.js';
+import { CONFIG_CLONE_FOLDER, configLocation } from '../adapters/git/config-location.js';
 import type { CommandNode } from '../core/commands/command-tree.js';
 import { completeWords } from '../core/commands/complete-words.js';
 
@@ -31,14 +33,25 @@ function treeFromEnvironment(env: CompleteIo['env']): CommandNode | undefined {
   }
 }
 
-/** `--config DIR`, `--config=DIR` or `-c DIR` among the words typed, else `$NESTOR_CONFIG`, else `./nestor-config`. */
-function configDirOf(words: readonly string[], io: CompleteIo): string {
-  let dir: string | undefined;
+/** The value of `--name VALUE`, `--name=VALUE` (or `-c VALUE` for --config) among the words typed. */
+function optionIn(words: readonly string[], name: string, short?: string): string | undefined {
+  let value: string | undefined;
   words.forEach((word, i) => {
-    if ((word === '--config' || word === '-c') && words[i + 1] !== undefined) dir = words[i + 1];
-    else if (word.startsWith('--config=')) dir = word.slice('--config='.length);
+    if ((word === name || word === short) && words[i + 1] !== undefined) value = words[i + 1];
+    else if (word.startsWith(`${name}=`)) value = word.slice(name.length + 1);
   });
-  return resolve(io.cwd, dir ?? io.env.NESTOR_CONFIG ?? 'nestor-config');
+  return value;
+}
+
+/**
+ * The folder to read names from: the config given (`--config`, `$NESTOR_CONFIG`,
+ * `./nestor-config`), or for a shared repository this machine's clone of it as last fetched (a
+ * Tab never fetches).
+ */
+function configDirOf(words: readonly string[], io: CompleteIo): string {
+  const location = configLocation(optionIn(words, '--config', '-c') ?? io.env.NESTOR_CONFIG ?? 'nestor-config', io.cwd);
+  if (location.kind === 'folder') return location.dir;
+  return join(stateFolder(io.cwd, io.env, optionIn(words, '--state')), CONFIG_CLONE_FOLDER);
 }
 
 /** `words`: what follows `nestor` on the command line, the last one being the word typed (maybe empty). */

@@ -62,6 +62,15 @@ describe('nestor __complete', () => {
     expect(await complete(['status', ''], { NESTOR_CONFIG: '/nowhere' })).toEqual([]);
   });
 
+  it('reads a shared config repository from its clone in the state folder, without fetching', async () => {
+    const state = join(root, 'state');
+    cpSync(configDir, join(state, 'config-work'), { recursive: true });
+    const remote = { NESTOR_CONFIG: 'git@github.com:acme/nestor-config.git' };
+    expect(await complete(['--state', state, 'deploy', 'ga'], remote)).toEqual(['gandalf']);
+    expect(await complete(['deploy', 'ga'], { ...remote, NESTOR_STATE: state })).toEqual(['gandalf']);
+    expect(await complete(['deploy', 'ga'], { ...remote, NESTOR_STATE: join(root, 'no-state') })).toEqual([]);
+  });
+
   it('answers the same from the tree a completion script carries as from the program', async () => {
     const tree = /^_nestor_tree='(.*)'$/m.exec(await script('bash'))?.[1];
     expect(tree).toBeDefined();
