@@ -19,7 +19,8 @@ export type Deliver = (deps: ReleaseDeps, input: AnnounceInput) => Promise<void>
 export function announcerOf(deliver: Deliver, failed: (error: unknown, ctx: ReleaseContext, result: ReleaseResult) => void): Announcer {
   const inFlight = new Set<Promise<void>>();
   const announce = async (deps: ReleaseDeps, ctx: ReleaseContext, started: number, result: ReleaseResult, approvedBy?: string): Promise<void> => {
-    const { config } = appConfig((await deps.config.load()).tree, result.app, result.env);
+    // The pipeline's own merge when it got that far; a result without one (a config change that only committed) reads it again.
+    const config = result.config ?? appConfig((await deps.config.load()).tree, result.app, result.env).config;
     await deliver(deps, { result, config, user: ctx.user, approvedBy, durationMs: Date.now() - started, jobId: ctx.jobId });
   };
   return {

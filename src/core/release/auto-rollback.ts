@@ -2,7 +2,7 @@
 // again and pinned; or, for a first release with nothing to go back to, the objects it created
 // removed (as `helm install --atomic`), so the cluster runs nothing the history does not know.
 // A first release that failed is not recorded: the history keeps releases that ran.
-import type { LoadedConfig } from '../ports/config-source.js';
+import type { AppConfig } from '../config/index.js';
 import type { ResolvedRef } from '../ports/source-repo.js';
 import { removeCreated, type PreparedCluster } from './cluster-steps.js';
 import { Stage } from './events.js';
@@ -13,7 +13,7 @@ import { stage } from './stage.js';
 export interface AutoRollbackInput {
   app: string;
   env: string;
-  loaded: LoadedConfig;
+  merged: AppConfig;
   failures: string[];
   attempted: ResolvedRef;
   /** The clusters as the failed release found them (what was live before it). */
@@ -32,7 +32,7 @@ export async function autoRollback(deps: ReleaseDeps, ctx: ReleaseContext, input
   const failed = `rollout of ${app}@${attempted.sha.slice(0, 7)} in ${env} failed: ${failures[0]}`;
   const restored = await stage(ctx.onEvent, Stage.Rollback, () =>
     restoreRelease(deps, ctx, {
-      release: last, loaded: input.loaded, reason: failed,
+      release: last, merged: input.merged, reason: failed,
       message: `rollback ${app} to ${last.sha.slice(0, 7)} in ${env} after failed deploy of ${attempted.sha.slice(0, 7)} by ${ctx.user}`,
       ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
     }),

@@ -16,7 +16,7 @@ import { Stage } from './events.js';
 import { liveSecretValues, namedSecrets, secretNameOf } from './live-secrets.js';
 import { whileLocked } from './locked.js';
 import { unrecordableSecrets } from './record-release.js';
-import { ReleaseOutcome, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
+import { ReleaseOutcome, versionOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
 import { configHash, runRelease } from './run-release.js';
 import { putSecretValues, removeSecretKeys, secretTargets, type UndoSecrets } from './secret-store.js';
 import { stage } from './stage.js';
@@ -148,7 +148,7 @@ async function releaseCommitted(deps: ReleaseDeps, ctx: ReleaseContext, change: 
   let release: ReleaseResult;
   try {
     release = await runRelease(deps, ctx, {
-      app: change.app, env: change.env, kind: change.kind, loaded, version: running.version,
+      app: change.app, env: change.env, kind: change.kind, loaded, version: running.version, previous: versionOf(running.version),
       ...(running.procfile === undefined ? {} : { procfile: running.procfile }),
       ...(running.cronfile === undefined ? {} : { cronfile: running.cronfile }),
       message: `${change.verb} ${change.app}@${sha} in ${change.env}: ${change.summary} by ${ctx.user}`,

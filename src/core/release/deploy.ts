@@ -5,7 +5,7 @@ import { ErrorCode, NestorError } from '../errors.js';
 import { Stage } from './events.js';
 import { whileLocked } from './locked.js';
 import { validateRef } from './ref.js';
-import type { ReleaseContext, ReleaseDeps, ReleaseResult } from './release-deps.js';
+import { versionOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
 import { unlessPending } from './record-release.js';
 import { runRelease } from './run-release.js';
 import { stage } from './stage.js';
@@ -41,13 +41,14 @@ export async function deploy(deps: ReleaseDeps, ctx: ReleaseContext, input: Depl
 async function deployNow(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployInput): Promise<ReleaseResult> {
   const { app, env, ref } = input;
   // The pin is read once: under the app lock nobody else can set or clear it until we are done.
-  const { loaded, version, procfile, cronfile, pin } = await stage(ctx.onEvent, Stage.Resolve, async () => {
+  const { loaded, merged, version, procfile, cronfile, pin, previous } = await stage(ctx.onEvent, Stage.Resolve, async () => {
     const loaded = await deps.config.load();
-    const { config } = appConfig(loaded.tree, app, env);
+    const merged = appConfig(loaded.tree, app, env);
+    const { config } = merged;
     if (config.is_enabled === false) throw new NestorError(ErrorCode.BadInput, `${app} is disabled in ${env} (is_enabled: false)`);
     const origin = config.git?.origin;
     if (!origin) throw new NestorError(ErrorCode.BadInput, `${app} has no git.origin in its config: nowhere to resolve ${ref} from`);
-    const [pin, version] = await Promise.all([deps.history.getPin(app, env), deps.source.resolve(origin, ref)]);
+    const [pin, version, [latest]] = await Promise.all([deps.history.getPin(app, env), deps.source.resolve(origin, ref), deps.history.list(app, env, 1)]);
     if (input.sha !== undefined && version.sha !== input.sha) {
       throw new NestorError(ErrorCode.BadInput, `${ref} now points at ${version.sha.slice(0, 7)}, not the approved ${input.sha.slice(0, 7)}: ask for approval again`);
     }
@@ -58,10 +59,10 @@ async function deployNow(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployIn
       deps.source.readFile(origin, version.sha, 'Procfile'),
       deps.source.readFile(origin, version.sha, 'Cronfile'),
     ]);
-    return { loaded, version, procfile, cronfile, pin };
+    return { loaded, merged, version, procfile, cronfile, pin, previous: latest ? versionOf(latest) : null };
   }, (r) => `${ref} is ${r.version.kind} at ${r.version.sha.slice(0, 7)}`);
   const result = await runRelease(deps, ctx, {
-    app, env, kind: 'deploy', loaded, version,
+    app, env, kind: 'deploy', loaded, merged, version, previous,
     ...(procfile === undefined ? {} : { procfile }),
     ...(cronfile === undefined ? {} : { cronfile }),
     ...(input.dryRun ? { dryRun: true } : {}),

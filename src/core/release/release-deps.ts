@@ -1,6 +1,6 @@
 // What a release pipeline runs over: ports only, injected by each composition root (CLI, worker,
 // shell, tests), so the same pipeline runs everywhere.
-import type { Environment } from '../config/index.js';
+import type { Environment, MergedConfig } from '../config/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { ClusterProvider } from '../ports/cluster.js';
 import type { ConfigRepo } from '../ports/config-repo.js';
@@ -88,6 +88,15 @@ export interface ReleaseResult {
   attempted?: { sha: string; ref?: string };
   /** The unified diff of the release (Secret values masked). */
   diff: string;
+  /** The app's merged config the job read (its channels and git origin, for the announcement). */
+  config?: MergedConfig;
+  /** What ran before: the latest release recorded before this job; null for a first release; absent when not known. */
+  previous?: { sha: string; ref?: string } | null;
+}
+
+/** The version a recorded release ran, as `ReleaseResult.previous` holds it. */
+export function versionOf(release: { sha: string; ref?: string | undefined }): { sha: string; ref?: string } {
+  return { sha: release.sha, ...(release.ref ? { ref: release.ref } : {}) };
 }
 
 export function tuningOf(deps: ReleaseDeps): ReleaseTuning {

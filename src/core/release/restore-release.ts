@@ -5,7 +5,7 @@ import { ErrorCode, NestorError } from '../errors.js';
 import type { KubeObject } from '../ports/cluster.js';
 import type { LoadedConfig } from '../ports/config-source.js';
 import type { Release, ReleaseRecord } from '../ports/release-history.js';
-import { appConfig } from '../config/index.js';
+import { appConfig, type AppConfig } from '../config/index.js';
 import type { ClusterManifests } from '../render/types.js';
 import { applyCluster, failedRollouts, prepareCluster, waitForClusters } from './cluster-steps.js';
 import { Stage } from './events.js';
@@ -13,13 +13,18 @@ import { recordRelease, unlessPending } from './record-release.js';
 import { ReleaseOutcome, tuningOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
 import { stage } from './stage.js';
 
-function contextsOf(loaded: LoadedConfig, app: string, env: string): Map<string, string> {
+/** The app's merged config; undefined when the config no longer has it (a rollback still works then). */
+export function mergedIfKnown(loaded: LoadedConfig, app: string, env: string): AppConfig | undefined {
   try {
-    const clusters = appConfig(loaded.tree, app, env).config.deployments?.kubernetes ?? [];
-    return new Map(clusters.map((c) => [c.cluster_name, c.context ?? c.cluster_name]));
+    return appConfig(loaded.tree, app, env);
   } catch {
-    return new Map();
+    return undefined;
   }
+}
+
+function contextsOf(merged: AppConfig | undefined): Map<string, string> {
+  const clusters = merged?.config.deployments?.kubernetes ?? [];
+  return new Map(clusters.map((c) => [c.cluster_name, c.context ?? c.cluster_name]));
 }
 
 /** The recorded manifests as applied objects, per cluster. */
@@ -39,7 +44,10 @@ function recordOf(release: Release): ReleaseRecord {
 
 export interface RestoreInput {
   release: Release;
-  loaded: LoadedConfig;
+  /** The app's config as the job merged it (see mergedIfKnown): cluster contexts, and the announcement's channels. */
+  merged: AppConfig | undefined;
+  /** What ran before (ReleaseResult.previous), when the caller knows. */
+  previous?: ReleaseResult['previous'];
   reason: string;
   message: string;
   /** Who approved this restore (or the change it undoes); never the approver of the release restored. */
@@ -53,7 +61,7 @@ export async function restoreRelease(deps: ReleaseDeps, ctx: ReleaseContext, inp
   if (release.secretsEncrypted) {
     throw new NestorError(ErrorCode.BadInput, `release ${release.commit.slice(0, 7)} holds encrypted secrets: set NESTOR_HISTORY_KEY to roll back to it`);
   }
-  const manifests = manifestsOf(release, contextsOf(input.loaded, app, env), env);
+  const manifests = manifestsOf(release, contextsOf(input.merged), env);
   const prepared = await Promise.all(manifests.map((m) => prepareCluster(deps.clusters, m, app, env)));
   await stage(ctx.onEvent, Stage.Apply, async () => {
     for (const p of prepared) await applyCluster(p, { force: false, onEvent: ctx.onEvent });
@@ -81,6 +89,7 @@ export async function restoreRelease(deps: ReleaseDeps, ctx: ReleaseContext, inp
     outcome: failures.length ? ReleaseOutcome.Failed : ReleaseOutcome.RolledBack, app, env,
     sha: release.sha, ...(release.ref ? { ref: release.ref } : {}), ...(release.record.image ? { image: release.record.image } : {}),
     ...(history.commit ? { commit: history.commit } : {}), historyPending: history.pending || pinPending,
+    ...(input.merged ? { config: input.merged.config } : {}), ...(input.previous === undefined ? {} : { previous: input.previous }),
     changes: prepared.flatMap((p) => p.diff.changes), failures, diff: prepared.map((p) => p.diff.text).join(''),
     message: failures.length
       ? `rollback of ${app} in ${env} to ${release.sha.slice(0, 7)} failed too: ${failures[0]}`

@@ -4,8 +4,8 @@ import { checkNotCancelled } from './cancel.js';
 import { checkAppAndEnv } from './deploy.js';
 import { Stage } from './events.js';
 import { whileLocked } from './locked.js';
-import type { ReleaseContext, ReleaseDeps, ReleaseResult } from './release-deps.js';
-import { restoreRelease } from './restore-release.js';
+import { versionOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
+import { mergedIfKnown, restoreRelease } from './restore-release.js';
 import { stage } from './stage.js';
 
 export interface RollbackInput {
@@ -26,19 +26,22 @@ export async function rollback(deps: ReleaseDeps, ctx: ReleaseContext, input: Ro
     throw new NestorError(ErrorCode.BadInput, `"${commit}" is not a history commit (expected 4 to 40 hexadecimal characters)`);
   }
   return whileLocked(deps, ctx, app, env, `rollback ${app}${commit ? ` to ${commit.slice(0, 7)}` : ''}`, async () => {
-    const { loaded, release } = await stage(ctx.onEvent, Stage.Resolve, async () => {
-      const loaded = await deps.config.load();
-      const release = commit ? await deps.history.get(app, env, commit) : await deps.history.previous(app, env);
+    const { loaded, release, latest } = await stage(ctx.onEvent, Stage.Resolve, async () => {
+      const [loaded, release, [latest]] = await Promise.all([
+        deps.config.load(),
+        commit ? deps.history.get(app, env, commit) : deps.history.previous(app, env),
+        deps.history.list(app, env, 1),
+      ]);
       if (!release) {
         throw new NestorError(ErrorCode.BadInput, commit
           ? `no release of ${app} in ${env} at history commit ${commit}`
           : `${app} has no earlier release in ${env} to roll back to`);
       }
-      return { loaded, release };
+      return { loaded, release, latest };
     }, (r) => `release ${r.release.commit.slice(0, 7)}: ${r.release.message}`);
     checkNotCancelled(ctx);
     return restoreRelease(deps, ctx, {
-      release, loaded, reason: `rolled back by ${ctx.user}`, ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
+      release, merged: mergedIfKnown(loaded, app, env), previous: latest ? versionOf(latest) : null, reason: `rolled back by ${ctx.user}`, ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
       message: `rollback ${app} to ${release.sha.slice(0, 7)} in ${env} by ${ctx.user}`,
     });
   });

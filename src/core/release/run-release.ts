@@ -2,12 +2,12 @@
 // change): render, diff, apply, prune, wait for the rollout, roll back automatically on
 // failure, record in the history.
 import { createHash } from 'node:crypto';
-import { appConfig, type MergedConfig } from '../config/index.js';
+import { appConfig, type AppConfig, type MergedConfig } from '../config/index.js';
 import { isNestorError, ErrorCode, NestorError } from '../errors.js';
 import type { LoadedConfig } from '../ports/config-source.js';
 import type { ReleaseKind } from '../ports/release-history.js';
 import type { ResolvedRef } from '../ports/source-repo.js';
-import { renderConfiguredApp, toYaml } from '../render/index.js';
+import { renderConfiguredApp, toYaml, type ConfiguredManifests } from '../render/index.js';
 import type { KubeObject } from '../render/types.js';
 import { cancelledRollout, checkNotCancelled } from './cancel.js';
 import { autoRollback } from './auto-rollback.js';
@@ -23,7 +23,11 @@ export interface RunReleaseInput {
   env: string;
   kind: ReleaseKind;
   loaded: LoadedConfig;
+  /** The app's config merged from `loaded`, when the caller has it (one merge per job). */
+  merged?: AppConfig;
   version: ResolvedRef;
+  /** What ran before (ReleaseResult.previous), when the caller knows. */
+  previous?: ReleaseResult['previous'];
   procfile?: string;
   cronfile?: string;
   dryRun?: boolean;
@@ -42,17 +46,20 @@ function imagesOf(objects: readonly KubeObject[]): string[] {
   return [...new Set([...JSON.stringify(objects).matchAll(/"image":"([^"]+)"/g)].map((m) => m[1] ?? ''))];
 }
 
-function baseResult(input: RunReleaseInput): Omit<ReleaseResult, 'outcome' | 'message'> {
-  return { app: input.app, env: input.env, sha: input.version.sha, ref: input.version.ref, historyPending: false, changes: [], failures: [], diff: '' };
+function baseResult(input: RunReleaseInput, config: MergedConfig): Omit<ReleaseResult, 'outcome' | 'message'> {
+  return {
+    app: input.app, env: input.env, sha: input.version.sha, ref: input.version.ref, historyPending: false, changes: [], failures: [], diff: '', config,
+    ...(input.previous === undefined ? {} : { previous: input.previous }),
+  };
 }
 
-export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: RunReleaseInput): Promise<ReleaseResult> {
+/** Renders with the live secret values; a render holding secrets the history can't record stops here. */
+async function renderStage(deps: ReleaseDeps, ctx: ReleaseContext, input: RunReleaseInput, merged: AppConfig): Promise<ConfiguredManifests> {
   const { app, env, loaded, version } = input;
-  const rendered = await stage(ctx.onEvent, Stage.Render, async () => {
-    const merged = appConfig(loaded.tree, app, env).config;
-    const secrets = await liveSecretValues(deps.clusters, merged, app, env, ctx.onEvent);
+  return stage(ctx.onEvent, Stage.Render, async () => {
+    const secrets = await liveSecretValues(deps.clusters, merged.config, app, env, ctx.onEvent);
     const manifests = renderConfiguredApp({
-      tree: loaded.tree, templates: loaded.templates, app, env, environment: deps.environment,
+      tree: loaded.tree, templates: loaded.templates, app, env, environment: deps.environment, merged,
       version: { sha: version.sha, ref: version.ref },
       ...(input.procfile === undefined ? {} : { procfile: input.procfile }),
       ...(input.cronfile === undefined ? {} : { cronfile: input.cronfile }),
@@ -63,6 +70,12 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
     else if (unrecordable) throw new NestorError(ErrorCode.MissingEnvironmentValue, `nothing was applied: ${unrecordable}`);
     return manifests;
   }, (r) => `${r.clusters.reduce((n, c) => n + c.objects.length, 0)} objects for ${r.clusters.length} cluster(s)`);
+}
+
+export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: RunReleaseInput): Promise<ReleaseResult> {
+  const { app, env, loaded, version } = input;
+  const merged = input.merged ?? appConfig(loaded.tree, app, env);
+  const rendered = await renderStage(deps, ctx, input, merged);
   const images = imagesOf(rendered.clusters.flatMap((c) => c.objects));
   const image = images[0];
   // Nestor has no registry access yet: the stage names what will be pulled, and says it is unchecked.
@@ -72,7 +85,7 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
     for (const p of all) ctx.onEvent({ type: 'diff', cluster: p.manifests.cluster, changes: p.diff.changes, text: p.diff.text });
     return all;
   }, (all) => countChanges(all.flatMap((p) => p.diff.changes)));
-  const result = { ...baseResult(input), ...(image ? { image } : {}), changes: prepared.flatMap((p) => p.diff.changes), diff: prepared.map((p) => p.diff.text).join('') };
+  const result = { ...baseResult(input, merged.config), ...(image ? { image } : {}), changes: prepared.flatMap((p) => p.diff.changes), diff: prepared.map((p) => p.diff.text).join('') };
   if (input.dryRun) {
     return { ...result, outcome: ReleaseOutcome.DryRun, message: `dry run of ${app}@${version.sha.slice(0, 7)} in ${env}: ${countChanges(result.changes)}` };
   }
@@ -81,7 +94,8 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
   const failures = await waitAll(deps, ctx, prepared);
   if (failures.length > 0) {
     const approvedBy = input.approvedBy ? { approvedBy: input.approvedBy } : {};
-    return { ...(await autoRollback(deps, ctx, { app, env, loaded, failures, attempted: version, prepared, ...approvedBy })), changes: result.changes, diff: result.diff };
+    const rolledBack = await autoRollback(deps, ctx, { app, env, merged, failures, attempted: version, prepared, ...approvedBy });
+    return { ...rolledBack, changes: result.changes, diff: result.diff, config: merged.config, ...(input.previous === undefined ? {} : { previous: input.previous }) };
   }
   const history = await stage(ctx.onEvent, Stage.History, () =>
     recordRelease(deps.history, ctx, {

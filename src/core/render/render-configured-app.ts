@@ -1,6 +1,6 @@
 // From a loaded config tree to the manifests of one app in one environment: merge, check,
 // resolve `$NAME`, apply cluster precedence, render the app and its namespace.
-import { appConfig, assertValid, resolveReferences, switchedOff, withClusterPrecedence, type ConfigTree, type Environment } from '../config/index.js';
+import { appConfig, assertValid, resolveReferences, switchedOff, withClusterPrecedence, type AppConfig, type ConfigTree, type Environment } from '../config/index.js';
 import { renderApp } from './render-app.js';
 import { namespaceManifests } from './namespace-cache.js';
 import type { TemplateSet } from './template-set.js';
@@ -19,6 +19,8 @@ export interface ConfiguredRender {
   release?: string;
   secretValues?: Record<string, string>;
   secretsVersion?: string;
+  /** `appConfig(tree, app, env)` when the caller merged it already (one merge per job). */
+  merged?: AppConfig;
 }
 
 export interface ConfiguredManifests {
@@ -29,7 +31,7 @@ export interface ConfiguredManifests {
 }
 
 export function renderConfiguredApp(req: ConfiguredRender): ConfiguredManifests {
-  const merged = appConfig(req.tree, req.app, req.env);
+  const merged = req.merged ?? appConfig(req.tree, req.app, req.env);
   assertValid(merged);
   const resolved = { ...merged, config: resolveReferences(merged, req.environment) };
   const precedence = withClusterPrecedence(resolved);

@@ -99,6 +99,15 @@ describe('release announcements', () => {
     expect(noErrorChannel!.args).toMatchObject({ channel: 'tech-release-dev', text: 'mary: no branch feature-y' });
   });
 
+  it('takes what ran before from the result when the pipeline knew it, reading no history', async () => {
+    const unreadable = { ...history, list: () => Promise.reject(new Error('the history was read')) } as unknown as FakeReleaseHistory;
+    await announceRelease({ slack: client(), source, history: unreadable }, input({ result: result({ previous: { sha: shas.previous, ref: 'v1.4.1' } }) }));
+    await announceRelease({ slack: client(), source, history: unreadable }, input({ result: result({ previous: null }) }));
+    const [known, first] = standin.callsOf('chat.postMessage');
+    expect(blocksOf(known!)).toContain(`*Version*\\nv1.4.1 (${shas.previous.slice(0, 7)}) → feature-x (${shas.next.slice(0, 7)})`);
+    expect(blocksOf(first!)).toContain(`*Version*\\nfeature-x (${shas.next.slice(0, 7)})"`);
+  });
+
   it('announces nothing for a dry run or without channels', async () => {
     const slack = client();
     expect(await announceRelease({ slack, source, history }, input({ result: result({ outcome: 'dry-run' }) }))).toBeUndefined();

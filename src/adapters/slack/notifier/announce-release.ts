@@ -1,7 +1,8 @@
 // The announcement of a finished release in the environment's channel: `slack.channels.info`,
 // failures (failed, rolled back) in `slack.channels.error` (info when there is none). Old → new
-// version (the previous release from the history), who, approved by, duration, and the
-// changelog: commit subjects between the previous and the new sha, from the app's git origin.
+// version (what the pipeline found running, else the previous release in the history), who,
+// approved by, duration, and the changelog: commit subjects between the previous and the new
+// sha, from the app's git origin.
 // History or git being unreachable costs the announcement its details, never the announcement.
 import type { webApi } from '@slack/bolt';
 import { releaseAnnouncement, type ChangelogEntry, type Message, type Version } from '../../../core/commands/replies.js';
@@ -16,7 +17,7 @@ import { DEFAULT_NOTIFIER_TUNING, realTimers, type NotifierTimers, type Notifier
 
 /** Commits read for the changelog; the message shows the newest and counts the rest. */
 export const CHANGELOG_LIMIT = 200;
-/** Releases of the app read from the history to find the previous one. */
+/** Releases of the app read from the history to find the previous one, when the result does not say. */
 const HISTORY_DEPTH = 50;
 
 export interface AnnounceDeps {
@@ -62,6 +63,8 @@ export function announcementChannel(result: Pick<ReleaseResult, 'outcome'>, conf
 
 async function previousVersion(history: ReleaseHistory, input: AnnounceInput): Promise<Version | undefined> {
   const { result, previousSha } = input;
+  // The pipeline read it before releasing: no history read here.
+  if (result.previous !== undefined && previousSha === undefined) return result.previous ?? undefined;
   const releases = await history.list(result.app, result.env, HISTORY_DEPTH).catch(() => []);
   const before = releases.filter((r) => r.commit !== result.commit);
   const match = previousSha === undefined ? before[0] : before.find((r) => r.sha === previousSha);

@@ -1,0 +1,54 @@
+// What a release result carries for what comes after it (the announcement): the app's config as
+// the job merged it, and the version that ran before, so nothing reloads the config or searches
+// the history again once the pipeline is done.
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { announcerOf, type Deliver } from '../../../src/main/worker-announce.js';
+import type { AnnounceInput } from '../../../src/adapters/slack/notifier/index.js';
+import { deploy } from '../../../src/core/release/deploy.js';
+import { rollback } from '../../../src/core/release/rollback.js';
+import { scale } from '../../../src/core/release/scale.js';
+import { cleanupFixtures } from '../../support/git-fixtures.js';
+import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+
+const ns = 'dev3';
+let f: ReleaseFixture;
+beforeEach(async () => {
+  f = await releaseFixture();
+});
+afterEach(async () => {
+  await f.close();
+});
+afterAll(() => cleanupFixtures());
+
+describe('a release result', { timeout: 60_000 }, () => {
+  it('carries the merged config and what ran before, for deploys, scales and rollbacks', async () => {
+    const first = await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'v1.0.0', env: ns });
+    expect(first.previous).toBeNull();
+    expect(first.config?.slack?.channels?.info).toBe('tech-release-dev');
+    expect(first.config?.git?.origin).toBe(f.app.dir);
+
+    const second = await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'feature-x', env: ns });
+    expect(second.previous).toEqual({ sha: f.app.shas.first, ref: 'v1.0.0' });
+
+    const scaled = await scale(f.deps, f.ctx(), { app: 'mary', env: ns, specs: ['web=1:2'] });
+    expect(scaled.release?.previous).toEqual({ sha: f.app.shas.feature, ref: 'feature-x' });
+    expect(scaled.release?.config?.scales?.['web']).toMatchObject({ minReplicas: 1, maxReplicas: 2 });
+
+    const back = await rollback(f.deps, f.ctx(), { app: 'mary', env: ns });
+    expect(back.previous).toEqual({ sha: f.app.shas.feature, ref: 'feature-x' });
+    expect(back.config?.slack?.channels?.info).toBe('tech-release-dev');
+  });
+
+  it('is announced without reloading the config', async () => {
+    const result = await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'v1.0.0', env: ns });
+    const delivered: AnnounceInput[] = [];
+    const deliver: Deliver = async (_deps, input) => void delivered.push(input);
+    const failed: unknown[] = [];
+    const announce = announcerOf(deliver, (error) => failed.push(error));
+    const unreadable = { ...f.deps, config: { load: () => Promise.reject(new Error('the config was read again')) } };
+    announce.after(unreadable, f.ctx(), Date.now(), result);
+    await announce.settled();
+    expect(failed).toEqual([]);
+    expect(delivered[0]?.config.slack?.channels?.info).toBe('tech-release-dev');
+  });
+});
