@@ -1,6 +1,6 @@
 // The Slack bot on real parts for tests: Bolt's HTTP receiver on a free port with its WebClient
 // pointed at the Slack API stand-in, BullMQ and the approval store on the test redis-server
-// (or on `redisUrl`, e.g. a closed port), and the release fixture's config, git and simulator.
+// (or on `redisUrl`, e.g. a closed port), and the release fixture's config and git (no cluster: the bot has none).
 // Approval time is a manual clock, and the sweep of expired approvals (started as `nestor bot`
 // starts it) ticks only on `sweepTimers.fire()`; everything is closed when the test finishes.
 import { createServer, type Server } from 'node:http';
@@ -78,7 +78,7 @@ export async function botWorld(ctx: TestContext, fixture: ReleaseFixture, option
   const { deps } = fixture;
   const services: BotServices = {
     queue, approvals: new RedisApprovalStore({ redis, prefix }), postings: new RedisApprovalPostings({ redis, prefix: `${prefix}posting:` }),
-    config: deps.config, source: deps.source, history: deps.history, clusters: deps.clusters, environment: deps.environment,
+    config: deps.config, source: deps.source, history: deps.history, environment: deps.environment,
     policyOf: policyFromConfig(deps.config), now: () => new Date(now), logger,
     enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2_000,
     people: slackPeople(new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } })),

@@ -71,7 +71,7 @@ async function socketWorld(ctx: TestContext): Promise<SocketWorld> {
   const { deps } = fixture;
   const services: BotServices = {
     queue, approvals: new RedisApprovalStore({ redis, prefix }), postings: new RedisApprovalPostings({ redis, prefix: `${prefix}posting:` }),
-    config: deps.config, source: deps.source, history: deps.history, clusters: deps.clusters,
+    config: deps.config, source: deps.source, history: deps.history,
     policyOf: policyFromConfig(deps.config), now: () => new Date(), logger, enqueueTimeoutMs: 2_000,
     people: slackPeople(new WebClient(TOKEN, { slackApiUrl: slack.apiUrl })),
   };
