@@ -61,15 +61,18 @@ export async function takeTurn(deps: TurnDeps, turn: Turn): Promise<LockHandle> 
   const key = jobLockKey(turn.job);
   let line: LinedUpJob[] | undefined;
   const lineOnce = async (): Promise<LinedUpJob[]> => (line ??= (await deps.line?.(turn.jobId).catch(() => undefined)) ?? []);
+  const holder = await deps.locks.current(key);
   let blocker: Blocker | undefined;
-  if ((await deps.locks.current(key)) === undefined) {
+  // The job's own leftover lock (a rerun after a crash) is taken at once; else older jobs of the
+  // line still waiting go first, even when the lock is free or freed meanwhile.
+  if (holder?.id !== turn.jobId) {
     const lined = await lineOnce();
     const mine = lined.findIndex((j) => j.jobId === turn.jobId);
     const waitingAhead = lined.slice(0, Math.max(mine, 0)).find((j) => j.state !== JobState.Active);
-    if (waitingAhead) blocker = { id: waitingAhead.jobId, user: waitingAhead.job.user };
+    if (waitingAhead) blocker = holder ?? { id: waitingAhead.jobId, user: waitingAhead.job.user };
   }
   if (blocker === undefined) {
-    // Also when held: the job's own leftover lock (a rerun after a crash), or a holder known dead.
+    // Also when held: free by now, or its holder known dead.
     const attempt = await deps.locks.acquire(key, turn.owner, deps.lock.ttlMs);
     if (attempt.held) return attempt;
     blocker = attempt.by;
