@@ -34,9 +34,9 @@ can_install() {
 missing=$(missing_packages)
 if [ -n "$missing" ] && can_install; then
   echo "test set-up: installing ${missing% } with apt-get" >&2
-  "${as_root[@]}" apt-get update -qq >&2
   # shellcheck disable=SC2086 # a list of package names
-  "${as_root[@]}" apt-get install -y -qq --no-install-recommends $missing >&2
+  "${as_root[@]}" apt-get update -qq >&2 && "${as_root[@]}" apt-get install -y -qq --no-install-recommends $missing >&2 \
+    || echo "test set-up: apt-get failed (above)" >&2
   missing=$(missing_packages)
 fi
 if [ -n "$missing" ]; then

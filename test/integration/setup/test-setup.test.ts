@@ -32,8 +32,13 @@ function withApt(bin: string): string {
     'if [ "$1" = install ]; then for p in "$@"; do case "$p" in -*|install) ;; *)',
     `  printf '#!${BASH}\\nexit 0\\n' > ${bin}/$p; chmod +x ${bin}/$p;; esac; done; fi`,
   ].join('\n'));
-  script(bin, 'sudo', 'if [ "$1" = -n ]; then shift; fi\nwhile [ "${1#*=}" != "$1" ]; do export "$1"; shift; done\n"$@"');
+  withSudo(bin);
   return calls;
+}
+
+/** A sudo that asks no password, for when the tests do not run as root. */
+function withSudo(bin: string): void {
+  script(bin, 'sudo', 'if [ "$1" = -n ]; then shift; fi\nwhile [ "${1#*=}" != "$1" ]; do export "$1"; shift; done\n"$@"');
 }
 
 function run(bin: string) {
@@ -65,6 +70,18 @@ describe('scripts/test-setup.sh', () => {
     expect(code).toBe(0);
     expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['update -qq', 'install -y -qq --no-install-recommends redis-server']);
     expect(existsSync(join(bin, 'redis-server'))).toBe(true);
+  });
+
+  it('names what is still missing in one line when apt-get fails', () => {
+    const bin = pathWith('git');
+    script(bin, 'apt-get', 'echo "E: Unable to locate package" >&2\nexit 100');
+    withSudo(bin);
+    const { code, stderr } = run(bin);
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n').slice(-2)).toEqual([
+      'test set-up: apt-get failed (above)',
+      'test set-up: missing system packages: redis-server (install them, e.g. `sudo apt-get install redis-server`, then run npm test again)',
+    ]);
   });
 
   it('says kubectl is optional and passes when git and redis-server are there', () => {
