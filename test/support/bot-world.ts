@@ -80,7 +80,7 @@ export async function botWorld(ctx: TestContext, fixture: ReleaseFixture, option
     queue, approvals: new RedisApprovalStore({ redis, prefix }), postings: new RedisApprovalPostings({ redis, prefix: `${prefix}posting:` }),
     config: deps.config, source: deps.source, history: deps.history, environment: deps.environment,
     policyOf: policyFromConfig(deps.config), now: () => new Date(now), logger,
-    enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2_000,
+    enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2_000, queueReady: () => redis.status === 'ready',
     people: slackPeople(new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } })),
   };
   const app = buildBoltApp({ signingSecret: SECRET, token: TOKEN, clientOptions: { slackApiUrl: slack.apiUrl }, services });

@@ -1,6 +1,8 @@
 // A TCP forwarder in front of a local server, on a port of its own that stays the same across
 // `close()` and `open()`: closed, every connection is cut and new ones are refused, as when
 // the server behind is down; opened again, the same URL works. For "Slack unreachable" tests.
+// `hold()` makes the server behind slow rather than down: connections stay open and what either
+// side sends waits, in order, until `release()`.
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +11,7 @@ export class TcpGate {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private port = 0;
+  private held: (() => void)[] | undefined;
 
   constructor(private readonly targetPort: number, private readonly host = '127.0.0.1') {}
 
@@ -22,8 +25,28 @@ export class TcpGate {
     return this;
   }
 
-  /** Cuts every connection and stops listening: calls fail with ECONNREFUSED. */
+  /** From now on, bytes in either direction wait (connections stay open) until `release()`. */
+  hold(): void {
+    this.held ??= [];
+  }
+
+  /** Delivers what was held, in order, and lets bytes through again. */
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const send of held) send();
+  }
+
+  /** Cuts every connection (what was held is dropped) and goes on listening: clients reconnect at once. */
+  cut(): void {
+    this.held = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+  }
+
+  /** Cuts every connection and stops listening: calls fail with ECONNREFUSED. What was held is dropped. */
   async close(): Promise<void> {
+    this.held = undefined;
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -47,6 +70,17 @@ export class TcpGate {
         upstream.destroy();
       });
     }
-    client.pipe(upstream).pipe(client);
+    this.relay(client, upstream);
+    this.relay(upstream, client);
+  }
+
+  private relay(from: Socket, to: Socket): void {
+    from.on('data', (chunk: Buffer) => {
+      const send = () => {
+        if (!to.destroyed) to.write(chunk);
+      };
+      if (this.held) this.held.push(send);
+      else send();
+    });
   }
 }

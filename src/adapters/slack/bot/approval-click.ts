@@ -12,7 +12,7 @@ import { bindingOf } from './approval-binding.js';
 import { followUpDecision, type Enqueue } from './approval-follow-up.js';
 import type { SlackClient } from './approval-request.js';
 import type { BotServices } from './bot-services.js';
-import { DEFAULT_ENQUEUE_TIMEOUT_MS, enqueueInTime } from './enqueue-reply.js';
+import { DEFAULT_ENQUEUE_TIMEOUT_MS, enqueueInTime, readiness } from './enqueue-reply.js';
 import type { Reply } from './slack-reply.js';
 
 export interface Click {
@@ -34,7 +34,7 @@ export async function onApprovalClick(services: BotServices, client: SlackClient
   const request = decided.request;
   log.info({ state: request.state, app: request.app, env: request.env, sha: request.sha }, 'approval decided');
   const timeoutMs = services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;
-  const enqueue: Enqueue = (job, key) => enqueueInTime({ queue: services.queue, job, key, timeoutMs, logger: log }, (late) => void reply(queuedReply(describeJob(job), late)));
+  const enqueue: Enqueue = (job, key) => enqueueInTime({ queue: services.queue, job, key, timeoutMs, logger: log, ...readiness(services) }, (late) => void reply(queuedReply(describeJob(job), late)));
   const { queued, settled } = await followUpDecision(services, client, request, posting, enqueue);
   if (!settled) log.warn('approval follow-ups incomplete; the sweep will finish them');
   if (!queued) return reply(message({ visibility: 'ephemeral', tone: 'info', title: request.operation, summary: `${request.operation}: rejected, nothing queued` }));
@@ -42,7 +42,7 @@ export async function onApprovalClick(services: BotServices, client: SlackClient
 }
 
 function queuedReply(what: string, outcome: QueueOutcome): Message {
-  const failed = outcome.kind === 'unavailable';
+  const failed = outcome.kind === 'unavailable' || outcome.kind === 'slow';
   return message({
     visibility: failed ? 'ephemeral' : 'channel', tone: failed ? 'failure' : 'queued',
     title: `Approved: ${what}`, summary: `approved: ${what}: ${queueLine(outcome)}`,

@@ -34,7 +34,8 @@ export async function followUpDecision(
   } else if (request.state === ApprovalState.Approved) {
     services.logger.error({ approval: request.id }, 'approved request has no job to queue (its posting is gone)');
   }
-  const settled = copiesUpdated && queued?.outcome.kind !== 'unavailable';
+  // A slow queue may still take the job: the sweep asks again under the same key (one job either way).
+  const settled = copiesUpdated && queued?.outcome.kind !== 'unavailable' && queued?.outcome.kind !== 'slow';
   if (settled) await services.approvals.settle(request.id);
   return { ...(queued ? { queued } : {}), settled };
 }

@@ -12,7 +12,7 @@ import type { ApprovalRequest } from '../../../core/commands/approval.js';
 import { followUpDecision, type Enqueue } from './approval-follow-up.js';
 import type { SlackClient } from './approval-request.js';
 import type { BotServices } from './bot-services.js';
-import { DEFAULT_ENQUEUE_TIMEOUT_MS, enqueueInTime } from './enqueue-reply.js';
+import { DEFAULT_ENQUEUE_TIMEOUT_MS, enqueueInTime, readiness } from './enqueue-reply.js';
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
 /** Requests expired in one pass at most; the rest are left for the next. */
@@ -37,7 +37,7 @@ export interface SweepReport {
   settled: string[];
 }
 
-export type SweepServices = Pick<BotServices, 'approvals' | 'postings' | 'queue' | 'now' | 'logger' | 'enqueueTimeoutMs'>;
+export type SweepServices = Pick<BotServices, 'approvals' | 'postings' | 'queue' | 'now' | 'logger' | 'enqueueTimeoutMs' | 'queueReady'>;
 
 /** One pass: expires what is due (updating its copies), then finishes follow-ups left undone. */
 export async function sweepExpiredApprovals(services: SweepServices, client: SlackClient, batch = DEFAULT_SWEEP_BATCH): Promise<SweepReport> {
@@ -59,7 +59,7 @@ const logOf = (services: SweepServices, request: ApprovalRequest) => services.lo
 async function followUp(services: SweepServices, client: SlackClient, request: ApprovalRequest): Promise<boolean> {
   const log = logOf(services, request);
   const timeoutMs = services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;
-  const enqueue: Enqueue = (job, key) => enqueueInTime({ queue: services.queue, job, key, timeoutMs, logger: log }, () => undefined);
+  const enqueue: Enqueue = (job, key) => enqueueInTime({ queue: services.queue, job, key, timeoutMs, logger: log, ...readiness(services) }, () => undefined);
   const posting = await services.postings.get(request.id);
   return (await followUpDecision(services, client, request, posting, enqueue)).settled;
 }

@@ -32,6 +32,8 @@ export interface BotServices {
   teamsOf?(userId: string): Promise<string[]>;
   now(): Date;
   logger: Logger;
+  /** Whether the queue's connection is up; when down, a command is told so at once instead of waiting. */
+  queueReady?(): boolean;
   /** How long a slash command waits for the queue before telling the user it is unavailable. Default 2.5 s. */
   enqueueTimeoutMs?: number;
 }

@@ -9,7 +9,7 @@ import { refusal } from '../../../core/commands/replies.js';
 import { parseJob } from '../../../core/jobs/parse-job.js';
 import { askApproval, type SlackClient } from './approval-request.js';
 import type { BotServices } from './bot-services.js';
-import { DEFAULT_ENQUEUE_TIMEOUT_MS, enqueueAndTell } from './enqueue-reply.js';
+import { DEFAULT_ENQUEUE_TIMEOUT_MS, enqueueAndTell, readiness } from './enqueue-reply.js';
 import { infoAnswer, isInfo } from '../../../core/commands/info-answers.js';
 import { jobOfCommand, jobUser, requestKey } from './job-of-command.js';
 import type { Reply } from './slack-reply.js';
@@ -42,6 +42,6 @@ export async function runSlashCommand(services: BotServices, client: SlackClient
     const ask = { id: key, command, job, requester: actor, approvers: decision.approvers, unresolved: decision.unresolved, expiresMinutes: decision.expiresMinutes, channel: request.channel };
     return askApproval({ ...services, logger: log }, client, ask, reply);
   }
-  const outcome = await enqueueAndTell({ queue: services.queue, job, key, timeoutMs: services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS, logger: log }, command, user, reply);
+  const outcome = await enqueueAndTell({ queue: services.queue, job, key, timeoutMs: services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS, logger: log, ...readiness(services) }, command, user, reply);
   log.info({ outcome: outcome.kind, ...('jobId' in outcome ? { jobId: outcome.jobId } : {}) }, 'command handled');
 }

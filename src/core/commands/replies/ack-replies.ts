@@ -12,7 +12,9 @@ export type QueueOutcome =
   | { kind: 'duplicate'; jobId: string }
   /** Another job holds the app and environment; this one runs after it. */
   | { kind: 'waiting'; jobId: string; behind: { jobId: string; user: string }; position?: number }
-  | { kind: 'unavailable' };
+  | { kind: 'unavailable' }
+  /** The queue did not answer in time: it may still take the job, and the requester will be told. */
+  | { kind: 'slow' };
 
 export function queueLine(outcome: QueueOutcome): string {
   switch (outcome.kind) {
@@ -24,14 +26,16 @@ export function queueLine(outcome: QueueOutcome): string {
       return `queued behind job ${outcome.behind.jobId} by ${outcome.behind.user}${outcome.position === undefined ? '' : `, position ${outcome.position}`}`;
     case 'unavailable':
       return 'the job queue is unavailable: nothing was queued, try again in a minute';
+    case 'slow':
+      return 'the job queue is slow to answer: you will be told here whether it takes the job (do not ask again until then)';
   }
 }
 
 export function acknowledgement(command: Command, user: string, outcome: QueueOutcome): Message {
   const what = describeCommand(command);
   const line = queueLine(outcome);
-  if (outcome.kind === 'unavailable' || outcome.kind === 'duplicate') {
-    const tone = outcome.kind === 'unavailable' ? 'failure' : 'info';
+  if (outcome.kind === 'unavailable' || outcome.kind === 'duplicate' || outcome.kind === 'slow') {
+    const tone = outcome.kind === 'unavailable' ? 'failure' : outcome.kind === 'slow' ? 'warning' : 'info';
     return message({ visibility: 'ephemeral', tone, title: what, summary: `${what}: ${line}` });
   }
   return message({
@@ -40,6 +44,14 @@ export function acknowledgement(command: Command, user: string, outcome: QueueOu
     summary: `${what}: ${line}`,
     context: [`requested by ${user}`, `job ${outcome.jobId}`],
   });
+}
+
+/** What a slow queue finally did with a job the requester was told it was slow to take. */
+export function lateQueueOutcome(outcome: QueueOutcome): Message {
+  if (outcome.kind === 'queued' || outcome.kind === 'duplicate' || outcome.kind === 'waiting') {
+    return message({ visibility: 'ephemeral', tone: 'queued', title: 'Queued after all', summary: `the queue was slow but took it: queued as job ${outcome.jobId}` });
+  }
+  return message({ visibility: 'ephemeral', tone: 'failure', title: 'Not queued after all', summary: 'the job queue did not take it after all: nothing was queued, try again in a minute' });
 }
 
 /** The requester is told the change waits for someone else's approval. */
