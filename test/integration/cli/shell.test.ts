@@ -40,6 +40,7 @@ describe('nestor shell', () => {
     await runShell(Readable.from(lines.map((l) => `${l}\n`)), io, main, world);
     const out = text();
     expect(out).toContain('Nestor shell: a demo world');
+    expect(out).toContain('keys: Tab completes');
     expect(out).toMatch(/deployed mary@[0-9a-f]{7} \(feature-x\) to dev3\n/);
     expect(out).toContain('kind: Deployment\nmetadata:\n  name: pricing-web');
     expect(out).toContain('  production (approval)\n      shadow\n      staging\n        dev1\n');
@@ -140,5 +141,20 @@ describe('nestor shell', () => {
     expect(out).toContain('left locked\n');
     expect(out).toContain('unlocked gandalf in dev2: recorded as');
     expect(await locks.current(appLockKey('gandalf', 'dev2'))).toBeUndefined();
+  });
+
+  it('takes Ctrl-C during an approval question as no answer: nothing is changed', async () => {
+    const { io, text } = capture();
+    const input = new PassThrough();
+    const interrupts = new EventEmitter();
+    const shell = runShell(input, io, main, world, { interrupts });
+    input.write('deploy gandalf main production\n');
+    await eventually('the question', () => text().includes('who approves?'), 60_000);
+    interrupts.emit('SIGINT');
+    await eventually('the answer', () => text().includes('cancelled: nothing was changed'), 60_000);
+    input.end('exit\n');
+    await shell;
+    expect(text()).not.toContain('[resolve] started');
+    expect(world.sim.store.list(typeOf('Deployment'), 'production').map((d) => d.metadata.name)).not.toContain('gandalf-web');
   });
 });
