@@ -7,6 +7,7 @@ import { ancestry, appsOf, isDnsLabel, type ConfigTree } from './config-tree.js'
 import { mergeLayers, pathKey, type Origins } from './merge.js';
 import { positionOf } from './positions.js';
 import { REQUIRED_AFTER_MERGE, type MergedConfig } from './schema.js';
+import { variablesSizeProblems } from './variables-size.js';
 
 export interface AppConfig {
   app: string;
@@ -106,7 +107,8 @@ export function checkMerged(config: AppConfig): ConfigProblem[] {
       message: `missing "${required.path.join('.')}" for app ${config.app}: set it in this ${required.where} or an ancestor's`,
     });
   }
-  return [...problems, ...scaleProblems(config, origins), ...clusterProblems(config, origins)];
+  const at = (path: string[], message: string) => problemAtValue(config, origins(), path, message);
+  return [...problems, ...scaleProblems(config, origins), ...clusterProblems(config, origins), ...variablesSizeProblems(config, at)];
 }
 
 /** Every app in every environment, merged and checked; problems are deduplicated. */

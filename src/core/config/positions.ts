@@ -35,6 +35,7 @@ function at(lines: LineCounter, offset: number): Position {
  * `owner` is any object that lives as long as `text` (used as a cache key).
  */
 export function positionOf(owner: object, text: string, path: readonly (string | number)[], onKey = false): Position {
+  if (text.length > LARGE_TEXT) return scanPosition(text, path);
   const { doc, lines } = locate(owner, text);
   let node: Node | null | undefined = doc.contents as Node | null;
   let best: Position = node?.range ? at(lines, node.range[0]) : { line: 1, col: 1 };
@@ -59,4 +60,36 @@ export function positionOf(owner: object, text: string, path: readonly (string |
     }
   }
   return best;
+}
+
+/** Above this, the `yaml` parser takes seconds to minutes (37 s for 50 MB): a line scan is used instead. */
+const LARGE_TEXT = 1024 * 1024;
+
+/**
+ * Best effort for very large files: follows block-style keys (`key:` on its own line, deeper
+ * keys indented more) and gives the line and column of the deepest key found.
+ */
+function scanPosition(text: string, path: readonly (string | number)[]): Position {
+  let from = 0;
+  let parentIndent = -1;
+  let found = -1;
+  for (const segment of path) {
+    const escaped = String(segment).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const key = new RegExp(`^( *)(["']?)${escaped}\\2 *:`, 'gm');
+    key.lastIndex = from;
+    let match: RegExpExecArray | null;
+    while ((match = key.exec(text)) !== null && (match[1] ?? '').length <= parentIndent);
+    if (match === null) break;
+    parentIndent = (match[1] ?? '').length;
+    found = match.index + parentIndent;
+    from = key.lastIndex;
+  }
+  if (found < 0) return { line: 1, col: 1 };
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < found; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, col: found - lineStart + 1 };
 }

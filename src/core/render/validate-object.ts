@@ -8,6 +8,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
+import { MAX_OBJECT_DATA_BYTES, sizeText } from '../config/variables-size.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import { modelTypeOf, unknownFields } from './unknown-fields.js';
 
@@ -60,6 +61,24 @@ export function validateObject(obj: Record<string, unknown>, template: string): 
   }
   checkFields(obj, template, what);
   if (obj['kind'] === 'Deployment') checkSelector(obj, template, what);
+  if (obj['kind'] === 'ConfigMap' || obj['kind'] === 'Secret') checkDataSize(obj, template, what);
+}
+
+/** The API server refuses more than 1 MiB of data (decoded, for a Secret): say it before applying. */
+function checkDataSize(obj: Record<string, unknown>, template: string, what: string): void {
+  const secret = obj['kind'] === 'Secret';
+  const utf8 = (v: string) => Buffer.byteLength(v, 'utf8');
+  const decoded = (v: string) => Buffer.from(v, 'base64').length;
+  const bytes = mapBytes(obj['data'], secret ? decoded : utf8) + mapBytes(obj['binaryData'], decoded) + mapBytes(obj['stringData'], utf8);
+  if (bytes <= MAX_OBJECT_DATA_BYTES) return;
+  fail(template, what, `data: ${sizeText(bytes)}, above the API server's limit of ${sizeText(MAX_OBJECT_DATA_BYTES)}`);
+}
+
+function mapBytes(map: unknown, size: (value: string) => number): number {
+  if (map === null || typeof map !== 'object') return 0;
+  let total = 0;
+  for (const value of Object.values(map)) if (typeof value === 'string') total += size(value);
+  return total;
 }
 
 /** As the API server's strict field validation: an unknown key would otherwise be dropped silently. */
