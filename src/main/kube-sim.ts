@@ -6,12 +6,12 @@ import { parseArgs } from 'node:util';
 import { startKubeSimulator } from '../adapters/kube/simulator/index.js';
 
 /** The cluster_name of the example nestor-config's dev environments (dev1, dev2, dev3). */
-const DEFAULT_CONTEXT = 'kapten_dev_eu-w1';
+const EXAMPLE_DEV_CONTEXT = 'kapten_dev_eu-w1';
 
 const USAGE = `usage: npm run kube-sim -- [options]
   --port N                 port to listen on (default 0: any free port)
   --context NAME           a kubeconfig context for the simulator, repeatable; name them as the
-                           environments' cluster_name (default ${DEFAULT_CONTEXT}, the example's dev clusters)
+                           environments' cluster_name (default ${EXAMPLE_DEV_CONTEXT}, the example's dev clusters)
   --kubeconfig-dir DIR     where to write the kubeconfig (default a new temporary folder)
   --crashing-image IMAGE   pods of this image crash (CrashLoopBackOff), repeatable: a whole
                            reference (registry/org/app:tag) or a tag (a commit sha); no other image fails
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     ...(values.verbose ? { log: (line: string) => console.log(line) } : {}),
   });
   const dir = values['kubeconfig-dir'] ?? mkdtempSync(join(tmpdir(), 'kube-sim-'));
-  const contexts = values.context && values.context.length > 0 ? values.context : [DEFAULT_CONTEXT];
+  const contexts = values.context && values.context.length > 0 ? values.context : [EXAMPLE_DEV_CONTEXT];
   const kubeconfigPath = await sim.writeKubeconfig(dir, contexts);
   console.log(`kube-sim listening on ${sim.url}`);
   console.log(`kubeconfig: ${kubeconfigPath}`);
