@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import type { KubeObject } from '../../../src/core/ports/cluster.js';
+import { appLockKey } from '../../../src/core/ports/locks.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { main } from '../../../src/main/cli.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
@@ -22,9 +23,11 @@ afterAll(() => cleanupFixtures());
 async function nestor(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
+  // A busy app is refused at once instead of after the usual wait.
+  const deps = { ...f.deps, tuning: { ...f.deps.tuning, lockWaitMs: 0 } };
   const io: CliIo = {
     out: (s) => void (out += s), err: (s) => void (err += s), env: { NESTOR_CONFIG: f.configDir }, cwd: f.configDir, user: 'tester',
-    releaseDeps: () => f.deps,
+    releaseDeps: () => deps,
   };
   const code = await main(argv, io);
   return { code, out, err };
@@ -82,5 +85,12 @@ describe('nestor exit codes', { timeout: 90_000 }, () => {
     const refused = await nestor('deploy', 'mary', 'feature-x', ns);
     expect(refused).toMatchObject({ code: 3, err: expect.stringContaining('kubectl') });
     expect(await nestor('deploy', 'mary', 'feature-x', ns, '--force-conflicts')).toMatchObject({ code: 0 });
+  });
+
+  it('3 when refused: the app is locked by another operation', async () => {
+    const taken = await f.deps.locks.acquire(appLockKey('mary', ns), { id: 'job-7', user: 'carol', operation: 'deploy mary@v1.0.0' }, 60_000);
+    expect(taken.held).toBe(true);
+    expect(await nestor('deploy', 'mary', 'feature-x', ns)).toMatchObject({ code: 3, err: expect.stringContaining('carol') });
+    expect(await f.history.list('mary', ns)).toHaveLength(0);
   });
 });
