@@ -132,6 +132,8 @@ export function openLineReader(options: LineReaderOptions): LineReader {
     },
     running: async (run) => {
       command = new AbortController();
+      // No prompt while it runs: a redrawn line (Ctrl-C clearing typed-ahead text) shows none.
+      if (terminal) rl.setPrompt('');
       try {
         return await run(command.signal);
       } finally {
