@@ -22,7 +22,9 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
+  const exited = child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve();
   child.kill('SIGTERM');
+  await exited;
   await rm(dir, { recursive: true, force: true });
 });
 
