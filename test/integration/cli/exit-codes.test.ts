@@ -35,8 +35,7 @@ async function nestor(...argv: string[]): Promise<{ code: number; out: string; e
 
 /** Pods of this commit's image crash from now on. */
 function crashing(sha: string): void {
-  // Both spellings of the simulator's option (a list of images, formerly a tag pattern).
-  Object.assign(f.sim.controllers.options, { crashingImages: [sha], failingImageTag: new RegExp(sha) });
+  f.sim.controllers.options.crashingImages = [sha];
 }
 
 describe('nestor exit codes', { timeout: 90_000 }, () => {
