@@ -4,7 +4,7 @@
 // SIGINT sent to the process (input from a pipe, `kill -INT`) does the same.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createInterface, type Completer, type Interface } from 'node:readline';
+import { createInterface, type AsyncCompleter, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 
 export interface LineReaderOptions {
@@ -56,10 +56,8 @@ function writeHistory(file: string, newestFirst: readonly string[]): void {
 export function openLineReader(options: LineReaderOptions): LineReader {
   const { terminal, say } = options;
   const complete = options.completer;
-  const completer: Completer | undefined = complete
-    ? ((line: string, callback: (error: Error | null, result: [string[], string]) => void) => {
-      complete(line).then((r) => callback(null, r), () => callback(null, [[], line]));
-    }) as unknown as Completer
+  const completer: AsyncCompleter | undefined = complete
+    ? (line, callback) => void complete(line).then((r) => callback(null, r), () => callback(null, [[], line]))
     : undefined;
   const rl: Interface = createInterface({
     input: options.input, terminal, prompt: '',
