@@ -61,11 +61,12 @@ export async function takeTurn(deps: TurnDeps, turn: Turn): Promise<LockHandle> 
   const key = jobLockKey(turn.job);
   let line: LinedUpJob[] | undefined;
   const lineOnce = async (): Promise<LinedUpJob[]> => (line ??= (await deps.line?.(turn.jobId).catch(() => undefined)) ?? []);
-  const holder = await deps.locks.current(key);
+  // Without a line to keep (no `line`), only the lock decides.
+  const holder = deps.line ? await deps.locks.current(key) : undefined;
   let blocker: Blocker | undefined;
   // The job's own leftover lock (a rerun after a crash) is taken at once; else older jobs of the
   // line still waiting go first, even when the lock is free or freed meanwhile.
-  if (holder?.id !== turn.jobId) {
+  if (deps.line && holder?.id !== turn.jobId) {
     const lined = await lineOnce();
     const mine = lined.findIndex((j) => j.jobId === turn.jobId);
     const waitingAhead = lined.slice(0, Math.max(mine, 0)).find((j) => j.state !== JobState.Active);
