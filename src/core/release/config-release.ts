@@ -16,22 +16,18 @@ import { Stage } from './events.js';
 import { liveSecretValues, namedSecrets, secretNameOf } from './live-secrets.js';
 import { whileLocked } from './locked.js';
 import { unrecordableSecrets } from './record-release.js';
-import { ReleaseOutcome, versionOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
+import { ReleaseOutcome, versionOf, type ConfigCommit, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
 import { configHash, runRelease } from './run-release.js';
 import { putSecretValues, removeSecretKeys, secretTargets, type UndoSecrets } from './secret-store.js';
 import { stage } from './stage.js';
 
+/** The outcomes of a config change: a release's (committed, then rolled back or failed included), and two of its own. */
 export const ConfigChangeOutcome = {
-  /** Committed and released. */
-  Released: 'released',
-  /** Committed; nothing runs yet, so it applies at the next deploy. */
-  Committed: 'committed',
-  /** Nothing to change: the file already says so and the running release has it. */
-  Unchanged: 'unchanged',
-  /** Committed, but its release failed and the cluster was rolled back to the previous release. */
-  RolledBack: 'rolled-back',
-  /** Committed, but its release failed and could not be rolled back. */
-  Failed: 'failed',
+  Released: ReleaseOutcome.Released,
+  Committed: ReleaseOutcome.Committed,
+  Unchanged: ReleaseOutcome.Unchanged,
+  RolledBack: ReleaseOutcome.RolledBack,
+  Failed: ReleaseOutcome.Failed,
 } as const;
 export type ConfigChangeOutcome = (typeof ConfigChangeOutcome)[keyof typeof ConfigChangeOutcome];
 
@@ -48,25 +44,13 @@ export interface ConfigChange {
   approvedBy?: string;
 }
 
-export interface ConfigChangeResult {
-  outcome: ConfigChangeOutcome;
-  app: string;
-  env: string;
-  /** One line (or two) for a user. */
-  message: string;
-  /** The app file in nestor-config. */
-  path: string;
-  /** The nestor-config commit; '' when the folder is not a git work tree. */
-  configCommit: string;
-  configChanged: boolean;
-  /** The release of the running version with the new config, when there was one. */
-  release?: ReleaseResult;
-}
+/**
+ * A deploy's result type: the release of the running version with the new config (when there was
+ * one) under the change's own message, and the nestor-config side in `configChange`.
+ */
+export type ConfigChangeResult = ReleaseResult & { outcome: ConfigChangeOutcome; configChange: ConfigCommit };
 
-interface Committed {
-  commit: string;
-  changed: boolean;
-}
+type Committed = Omit<ConfigCommit, 'path'>;
 
 const what = (c: ConfigChange): string => `${c.verb} ${c.app} in ${c.env}`;
 /** `committed (nestor-config 1a2b3c4)`, `saved (nestor-config folder, not a git work tree)`, `no change to the config`. */
@@ -130,7 +114,8 @@ async function commit(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChan
 }
 
 async function releaseCommitted(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange, prepared: PreparedChange, committed: Committed): Promise<ConfigChangeResult> {
-  const base = { app: change.app, env: change.env, path: prepared.path, configCommit: committed.commit, configChanged: committed.changed };
+  const configChange = { path: prepared.path, ...committed };
+  const base = { app: change.app, env: change.env, historyPending: false, changes: [], failures: [], diff: '', configChange };
   const head = `${what(change)}: ${change.summary}`;
   const { running } = prepared;
   if (!running) {
@@ -139,7 +124,7 @@ async function releaseCommitted(deps: ReleaseDeps, ctx: ReleaseContext, change: 
   const unchanged = !committed.changed && !prepared.plan.putSecrets && !(prepared.plan.removeSecretKeys ?? []).length
     && running.configHash === configHash(prepared.rendered.config, running.procfile, running.cronfile);
   if (unchanged) {
-    return { ...base, outcome: ConfigChangeOutcome.Unchanged, message: `${head}: already so, and released: nothing to do` };
+    return { ...base, sha: running.version.sha, ref: running.version.ref, outcome: ConfigChangeOutcome.Unchanged, message: `${head}: already so, and released: nothing to do` };
   }
   const loaded = await deps.config.load();
   const seen = loaded.tree.environments.get(change.env)?.apps.get(change.app)?.file.text;
@@ -160,7 +145,7 @@ async function releaseCommitted(deps: ReleaseDeps, ctx: ReleaseContext, change: 
       retryable: error.retryable, cause: error, detail: error.detail,
     });
   }
-  return { ...base, release, ...outcomeOf(change, prepared, committed, release) };
+  return { ...release, ...outcomeOf(change, prepared, committed, release), configChange };
 }
 
 function afterFailure(change: ConfigChange, prepared: PreparedChange): string {

@@ -65,6 +65,10 @@ export const ReleaseOutcome = {
   DryRun: 'dry-run',
   RolledBack: 'rolled-back',
   Failed: 'failed',
+  /** A config change committed to nestor-config; nothing runs yet, so it applies at the next deploy. */
+  Committed: 'committed',
+  /** A config change with nothing to do: the config already says so and the running release has it. */
+  Unchanged: 'unchanged',
 } as const;
 export type ReleaseOutcome = (typeof ReleaseOutcome)[keyof typeof ReleaseOutcome];
 
@@ -92,6 +96,17 @@ export interface ReleaseResult {
   config?: MergedConfig;
   /** What ran before: the latest release recorded before this job; null for a first release; absent when not known. */
   previous?: { sha: string; ref?: string } | null;
+  /** A scale or config change: its side in nestor-config. */
+  configChange?: ConfigCommit;
+}
+
+export interface ConfigCommit {
+  /** The app file in nestor-config. */
+  path: string;
+  /** The nestor-config commit; '' when the folder is not a git work tree (or nothing changed). */
+  commit: string;
+  /** False when the file already said so. */
+  changed: boolean;
 }
 
 /** The version a recorded release ran, as `ReleaseResult.previous` holds it. */

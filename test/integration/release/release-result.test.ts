@@ -31,8 +31,9 @@ describe('a release result', { timeout: 60_000 }, () => {
     expect(second.previous).toEqual({ sha: f.app.shas.first, ref: 'v1.0.0' });
 
     const scaled = await scale(f.deps, f.ctx(), { app: 'mary', env: ns, specs: ['web=1:2'] });
-    expect(scaled.release?.previous).toEqual({ sha: f.app.shas.feature, ref: 'feature-x' });
-    expect(scaled.release?.config?.scales?.['web']).toMatchObject({ minReplicas: 1, maxReplicas: 2 });
+    expect(scaled.previous).toEqual({ sha: f.app.shas.feature, ref: 'feature-x' });
+    expect(scaled).toMatchObject({ outcome: 'released', sha: f.app.shas.feature, configChange: { path: 'dev3/apps/mary.yaml', changed: true } });
+    expect(scaled.config?.scales?.['web']).toMatchObject({ minReplicas: 1, maxReplicas: 2 });
 
     const back = await rollback(f.deps, f.ctx(), { app: 'mary', env: ns });
     expect(back.previous).toEqual({ sha: f.app.shas.feature, ref: 'feature-x' });

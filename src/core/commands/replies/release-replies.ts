@@ -53,11 +53,13 @@ const TITLE: Readonly<Record<ReleaseResult['outcome'], (app: string, env: string
   'dry-run': (app, env) => `${app}: dry run for ${env}`,
   'rolled-back': (app, env) => `${app}: release to ${env} failed, rolled back`,
   failed: (app, env) => `${app}: release to ${env} failed`,
+  committed: (app, env) => `${app}: config of ${env} changed, to be released`,
+  unchanged: (app, env) => `${app}: nothing to change in ${env}`,
 };
 
 export function releaseAnnouncement(a: ReleaseAnnouncement): Message {
   const { result } = a;
-  const ok = result.outcome === 'released' || result.outcome === 'dry-run';
+  const ok = result.outcome !== 'failed' && result.outcome !== 'rolled-back';
   const version = versionField(a);
   const fields: Field[] = [
     { label: 'App', value: result.app },
