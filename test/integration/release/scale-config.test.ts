@@ -158,7 +158,7 @@ describe('config set and unset', () => {
     expect(await run('scale', 'mary', 'dev3', 'web=1:3')).toBe(0);
     expect(await run('config', 'unset', 'mary', 'dev3', 'GREETING')).toBe(0);
     expect(out.join('')).toContain('config unset mary in dev3: GREETING: committed');
-    expect(await run('scale', 'mary', 'dev3', 'web=0')).toBe(1);
+    expect(await run('scale', 'mary', 'dev3', 'web=0')).toBe(2);
   });
 });
 
