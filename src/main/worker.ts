@@ -22,7 +22,6 @@ import type { ReleaseContext, ReleaseDeps, ReleaseResult } from '../core/release
 import { rollback } from '../core/release/rollback.js';
 import { describeScale, scale } from '../core/release/scale.js';
 import type { Env, ProcessSettings } from './bot-settings.js';
-import { asReleaseResult } from './config-change-result.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { announcer, type Announcer } from './worker-announce.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
@@ -41,15 +40,15 @@ export function workerPipelines(deps: ReleaseDeps, announce: Announcer): Partial
     deploy: (ctx, input) => announced(ctx, deploy(deps, ctx, input), input.approvedBy),
     rollback: (ctx, input) => announced(ctx, rollback(deps, ctx, input), input.approvedBy),
     scale: async (ctx, input) => announced(
-      ctx, scale(deps, ctx, { app: input.app, env: input.env, specs: input.specs.map(describeScale), ...approval(input) }).then(asReleaseResult), input.approvedBy,
+      ctx, scale(deps, ctx, { app: input.app, env: input.env, specs: input.specs.map(describeScale), ...approval(input) }), input.approvedBy,
     ),
     configSet: async (ctx, input) => {
       // Secret values are never in job data; this worker takes clear values only (see job-schema.ts).
       if (input.secrets.length > 0) throw refuse('config-set jobs naming secrets are not supported by this worker yet: set secrets with the CLI');
       if (input.group !== undefined && input.group !== 'app') throw refuse(`config-set jobs for the "${input.group}" group are not supported yet`);
-      return announced(ctx, configSet(deps, ctx, { app: input.app, env: input.env, variables: input.values, ...approval(input) }).then(asReleaseResult), input.approvedBy);
+      return announced(ctx, configSet(deps, ctx, { app: input.app, env: input.env, variables: input.values, ...approval(input) }), input.approvedBy);
     },
-    configUnset: (ctx, input) => announced(ctx, configUnset(deps, ctx, input).then(asReleaseResult), input.approvedBy),
+    configUnset: (ctx, input) => announced(ctx, configUnset(deps, ctx, input), input.approvedBy),
   };
 }
 
