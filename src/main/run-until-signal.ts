@@ -1,5 +1,9 @@
 // The life of a `nestor bot` or `nestor worker` process: settings checked first (one line naming
-// every problem, exit 2 as for bad input), then the process runs until SIGTERM or SIGINT, then closes cleanly.
+// every problem, exit 2 as for bad input), then the process runs until SIGTERM or SIGINT, then
+// closes: it takes no new work and finishes what it has. Closing is bounded: past
+// NESTOR_STOP_SECONDS, or at a second signal, the process says what it leaves and exits 1 at once
+// (a job it was running is taken over by another worker once its hold on it lapses; see
+// NESTOR_JOB_LOCK_SECONDS).
 import type { Logger } from 'pino';
 import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
 import { ExitCode } from '../adapters/cli/exit-codes.js';
@@ -8,22 +12,60 @@ import { nestorLogger } from './logger.js';
 
 export interface Running {
   close(): Promise<void>;
+  /** Closing was cut short: say what is left (e.g. in Slack), within `ms`. Must not throw. */
+  abandon?(ms: number): Promise<void>;
 }
 
-export function nextSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const on = (signal: NodeJS.Signals) => {
-      process.off('SIGTERM', on);
-      process.off('SIGINT', on);
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/** Of the stop deadline, what is kept to say what was left when it passes. */
+const ABANDON_MS = 2_000;
+
+export interface PendingSignal {
+  readonly received: Promise<NodeJS.Signals>;
+  /** Stops listening (the signal's default action applies again). */
+  cancel(): void;
+}
+
+export function nextSignal(): PendingSignal {
+  let on: (signal: NodeJS.Signals) => void = () => undefined;
+  const cancel = (): void => {
+    for (const s of SIGNALS) process.off(s, on);
+  };
+  const received = new Promise<NodeJS.Signals>((resolve) => {
+    on = (signal) => {
+      cancel();
       resolve(signal);
     };
-    process.once('SIGTERM', on);
-    process.once('SIGINT', on);
+    for (const s of SIGNALS) process.once(s, on);
   });
+  return { received, cancel };
+}
+
+type Stop = { how: 'closed' } | { how: 'failed'; error: unknown } | { how: 'deadline' } | { how: 'signal'; signal: NodeJS.Signals };
+
+/** Closes `running`, unless the deadline passes or another signal comes first. */
+async function closeWithin(running: Running, ms: number): Promise<Stop> {
+  const again = nextSignal();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race<Stop>([
+      running.close().then((): Stop => ({ how: 'closed' }), (error: unknown): Stop => ({ how: 'failed', error })),
+      new Promise<Stop>((resolve) => (timer = setTimeout(() => resolve({ how: 'deadline' }), Math.max(0, ms - ABANDON_MS)))),
+      again.received.then((signal): Stop => ({ how: 'signal', signal })),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    again.cancel();
+  }
+}
+
+export interface RunOptions {
+  /** How the process ends when closing is cut short. Default `process.exit`. */
+  exit?: (code: number) => never;
 }
 
 export async function runUntilSignal(
-  role: Role, io: CliIo, start: (settings: ProcessSettings, logger: Logger) => Promise<Running>, stopping: string,
+  role: Role, io: CliIo, start: (settings: ProcessSettings, logger: Logger) => Promise<Running>, stopping: string, options: RunOptions = {},
 ): Promise<void> {
   const read = readSettings(role, io.env, io.cwd);
   if (!read.ok) {
@@ -32,7 +74,14 @@ export async function runUntilSignal(
   }
   const logger = nestorLogger(`nestor-${role}`);
   const running = await start(read.settings, logger);
-  const signal = await nextSignal();
-  logger.info({ signal }, stopping);
-  await running.close();
+  const signal = await nextSignal().received;
+  const { stopTimeoutMs } = read.settings;
+  logger.info({ signal, deadlineMs: stopTimeoutMs }, stopping);
+  const stop = await closeWithin(running, stopTimeoutMs);
+  if (stop.how === 'closed') return void logger.info({}, `${role} stopped`);
+  if (stop.how === 'failed') logger.error({ err: stop.error }, `${role} could not close cleanly`);
+  else if (stop.how === 'signal') logger.warn({ signal: stop.signal }, `second signal: ${role} exits now`);
+  else logger.warn({ deadlineMs: stopTimeoutMs }, `${role} did not stop within its deadline: exits now`);
+  if (stop.how === 'deadline') await running.abandon?.(ABANDON_MS);
+  (options.exit ?? process.exit)(ExitCode.Failed);
 }

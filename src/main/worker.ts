@@ -66,7 +66,13 @@ export function workerRunner(deps: ReleaseDeps, announce: Announcer, locks: Lock
 export interface WorkerProcess {
   worker: JobWorker;
   close(): Promise<void>;
+  /** Closing was cut short (Redis gone, a job longer than the stop deadline): the jobs still
+   * running say in Slack that another worker takes them over, within `ms`. */
+  abandon(ms: number): Promise<void>;
 }
+
+/** What a job's status message says when its worker stops before the job ends. */
+export const LEFT_FOR_ANOTHER_WORKER = 'this worker stopped before the job ended: another worker takes it over';
 
 export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: string, logger: Logger): WorkerProcess {
   const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
@@ -81,9 +87,19 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   });
   const announce = announcer(client, logger);
   const runner = { ...workerRunner(deps, announce, locks, sink, logger), line: (id: string) => queue.lineOf(id) };
-  const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error') });
+  const worker = startJobWorker({
+    connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error'),
+    tuning: { lockDuration: settings.jobLockMs, stalledInterval: settings.jobLockMs },
+  });
   return {
     worker,
+    abandon: async (ms) => {
+      sink.interrupt(LEFT_FOR_ANOTHER_WORKER);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([sink.flush(), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+      clearTimeout(timer);
+      sink.close();
+    },
     close: async () => {
       await worker.close();
       await Promise.all([sink.flush(), announce.settled()]);

@@ -80,6 +80,12 @@ export class JobNotifier {
     return this.status.busy || this.thread.busy;
   }
 
+  /** This process stops before the job ends: the status says so, and that it will go on elsewhere. */
+  interrupt(note: string): void {
+    if (this.ended) return;
+    this.show({ ...this.progress, waiting: note });
+  }
+
   hurry(): void {
     this.status.hurry();
     this.thread.hurry();

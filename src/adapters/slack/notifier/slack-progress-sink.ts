@@ -30,6 +30,8 @@ export type SlackProgressSink = ProgressSink & {
   flush(): Promise<void>;
   /** Stops every retry and wait at once (after a flush that took too long). */
   close(): void;
+  /** The process stops with jobs still running: each status message says `note`; then flush. */
+  interrupt(note: string): void;
 };
 
 /** Status messages of jobs that failed and will be retried, so a later attempt edits the same one. */
@@ -93,5 +95,9 @@ export function createSlackProgressSink(deps: SlackProgressSinkDeps): SlackProgr
     jobs.clear();
   };
 
-  return Object.assign(sink, { flush, close });
+  const interrupt = (note: string): void => {
+    for (const n of jobs.values()) n.interrupt(note);
+  };
+
+  return Object.assign(sink, { flush, close, interrupt });
 }
