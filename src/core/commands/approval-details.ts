@@ -78,7 +78,8 @@ export async function approvalDetails(deps: DetailDeps, job: Job, sha: string): 
     else if (running === undefined) details.notes.push(`nothing runs in ${job.env} yet: everything is new`);
     const origin = appConfig(loaded.tree, job.app, job.env).config.git?.origin;
     if (running && origin && running.sha !== sha) details.commits = await commitsBetween(deps.source, origin, job, running.sha, sha, details.notes);
-    const proposed = await proposedManifests(deps, loaded, job, running ?? undefined, sha, origin);
+    if (running === null) return details;
+    const proposed = await proposedManifests(deps, loaded, job, running, sha, origin);
     if (proposed === undefined) details.notes.push(`nothing runs in ${job.env} yet: the change is committed only`);
     else compare(details, proposed, running ? manifestsOf(running, new Map(), job.env) : []);
   } catch (error) {

@@ -106,4 +106,23 @@ describe('an approval request shows what is approved', () => {
     expect(cluster?.counts.update).toBe(0);
     expect(cluster?.counts.create).toBeGreaterThan(3);
   });
+
+  it('shows no object diff when the history cannot be read, and says so', async (ctx) => {
+    const world = await botWorld(ctx, f);
+    // The history's reads fail; the rest of it (and everything else) works.
+    world.services.history = Object.assign(Object.create(f.history) as typeof f.history, { get: () => Promise.reject(new Error('history remote down')) });
+    await world.send(signedSlashCommand(SECRET, { text: 'deploy mary feature-x production', user: BOB, triggerId: 'T.nohistory', responseUrl: world.slack.responseUrl('nohistory') }));
+    await world.response('nohistory', 'waiting for approval by alice or carol');
+    const stored = await world.services.approvals.get(requestKey('T0NESTOR', 'T.nohistory'));
+    expect(stored?.details).toMatchObject({ objects: [], config: [], notes: ['the release history could not be read: nothing to compare with'] });
+  });
+
+  it('notes the approvers in the config who name nobody in Slack', async (ctx) => {
+    const file = join(f.configDir, 'production/project.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('approvers: [alice, carol]', 'approvers: [alice, carol, zed]'));
+    const { posted, stored } = await ask(ctx, 'deploy mary feature-x production', 'T.zed');
+    expect(stored?.approvers).toEqual(['alice', 'carol']);
+    expect(stored?.details?.notes).toContain('approvers in the config who name nobody: @zed (not found in Slack)');
+    expect(posted).toContain('@zed (not found in Slack)');
+  });
 });

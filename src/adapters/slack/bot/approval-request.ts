@@ -7,7 +7,7 @@ import type { App } from '@slack/bolt';
 import { approvalDetails } from '../../../core/commands/approval-details.js';
 import { createApproval, describeState, type ApprovalRequest } from '../../../core/commands/approval.js';
 import type { Actor } from '../../../core/commands/authorize.js';
-import type { Person, Unresolved } from '../../../core/commands/people.js';
+import { describeUnresolved, type Person, type Unresolved } from '../../../core/commands/people.js';
 import { describeCommand, type MutatingCommand } from '../../../core/commands/command.js';
 import { approvalMessage, awaitingApproval, message } from '../../../core/commands/replies.js';
 import type { Job } from '../../../core/jobs/job-schema.js';
@@ -26,7 +26,7 @@ export interface ApprovalAsk {
   job: Job;
   requester: Actor;
   approvers: Person[];
-  /** Approvers in config who name nobody in Slack (logged by the caller). */
+  /** Approvers in config who name nobody in Slack (logged by the caller, noted in the message). */
   unresolved?: Unresolved[];
   expiresMinutes: number;
   /** Where the command was typed. */
@@ -37,6 +37,7 @@ export async function askApproval(services: BotServices, client: SlackClient, as
   const binding = await bindingOf(services, ask.job);
   // What the approvers approve, in words; what can't be computed is said in the message.
   const details = await approvalDetails(services, ask.job, binding.sha);
+  if (ask.unresolved?.length) details.notes.push(`approvers in the config who name nobody: ${describeUnresolved(ask.unresolved)}`);
   const request = createApproval({
     ...binding, id: ask.id, operation: describeCommand(ask.command),
     requester: ask.requester, approvers: ask.approvers, expiresMinutes: ask.expiresMinutes, details,
