@@ -66,14 +66,19 @@ export function runsNothing(objects: readonly KubeObject[]): boolean {
   return !objects.some((o) => WORKLOADS.has(o.kind));
 }
 
+/** Why applying this cluster's render is refused (it runs nothing), or undefined. */
+export function emptyRenderRefusal(prepared: PreparedCluster): string | undefined {
+  const { manifests, prune } = prepared;
+  if (!runsNothing(manifests.objects)) return undefined;
+  const pruned = prune.length > 0 ? `, which would prune ${prune.length} object${prune.length === 1 ? '' : 's'} of the app` : '';
+  return `the render of ${prepared.app} for ${manifests.cluster} runs nothing (no process, no cron: check the Procfile and Cronfile): refusing to apply it${pruned}`;
+}
+
 /** Applies with server-side apply, then prunes; a render that runs nothing is refused. */
 export async function applyCluster(prepared: PreparedCluster, options: { force: boolean; onEvent: ReleaseListener }): Promise<ApplyOutcome> {
   const { manifests, cluster } = prepared;
-  if (runsNothing(manifests.objects)) {
-    const pruned = prepared.prune.length > 0 ? `, which would prune ${prepared.prune.length} object${prepared.prune.length === 1 ? '' : 's'} of the app` : '';
-    throw new NestorError(ErrorCode.RenderFailed,
-      `the render of ${prepared.app} for ${manifests.cluster} runs nothing (no process, no cron: check the Procfile and Cronfile): refusing to apply it${pruned}`);
-  }
+  const refusal = emptyRenderRefusal(prepared);
+  if (refusal) throw new NestorError(ErrorCode.RenderFailed, refusal);
   const applied = await cluster.apply(manifests.objects, { fieldManager: FIELD_MANAGER, force: options.force });
   for (const a of applied) options.onEvent({ type: 'applied', cluster: manifests.cluster, object: describeRef(a.ref), result: a.result });
   const pruned: string[] = [];

@@ -2,6 +2,7 @@
 // release recorded (exactly as applied), and a fresh render of that release's version with the
 // current config. Pure: the caller reads the cluster, the history and the config.
 import type { KubeObject } from '../ports/cluster.js';
+import { runsNothing } from './cluster-steps.js';
 import { diffRelease, objectKey, type ReleaseDiff } from './diff.js';
 import { countChanges } from './events.js';
 
@@ -49,8 +50,8 @@ function driftOf(views: ClusterViews): ReleaseDiff {
 export function compareRelease(views: readonly ClusterViews[]): ClusterComparison[] {
   return views.map((v) => ({
     cluster: v.cluster,
-    // An empty render never prunes (see applyCluster): neither does the redeploy shown here.
-    redeploy: diffRelease(v.fresh, v.live, v.fresh.length === 0 ? [] : v.owned.filter(notIn(v.fresh))),
+    // A render that runs nothing is never applied (see applyCluster): the redeploy shown here prunes nothing either.
+    redeploy: diffRelease(v.fresh, v.live, runsNothing(v.fresh) ? [] : v.owned.filter(notIn(v.fresh))),
     drift: driftOf(v),
   }));
 }

@@ -11,7 +11,7 @@ import { renderConfiguredApp, toYaml, type ConfiguredManifests } from '../render
 import type { KubeObject } from '../render/types.js';
 import { cancelledRollout, checkNotCancelled } from './cancel.js';
 import { autoRollback } from './auto-rollback.js';
-import { applyCluster, failedRollouts, prepareCluster, waitForClusters, type PreparedCluster } from './cluster-steps.js';
+import { applyCluster, emptyRenderRefusal, failedRollouts, prepareCluster, waitForClusters, type PreparedCluster } from './cluster-steps.js';
 import { Stage, countChanges } from './events.js';
 import { liveSecretValues } from './live-secrets.js';
 import { recordRelease, secretKeysOf, unrecordableSecrets } from './record-release.js';
@@ -87,6 +87,7 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
   }, (all) => countChanges(all.flatMap((p) => p.diff.changes)));
   const result = { ...baseResult(input, merged.config), ...(image ? { image } : {}), changes: prepared.flatMap((p) => p.diff.changes), diff: prepared.map((p) => p.diff.text).join('') };
   if (input.dryRun) {
+    for (const refusal of prepared.map(emptyRenderRefusal)) if (refusal) ctx.onEvent({ type: 'warning', message: refusal });
     return { ...result, outcome: ReleaseOutcome.DryRun, message: `dry run of ${app}@${version.sha.slice(0, 7)} in ${env}: ${countChanges(result.changes)}` };
   }
   checkNotCancelled(ctx);

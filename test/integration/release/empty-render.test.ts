@@ -40,6 +40,7 @@ describe('a render that runs nothing', { timeout: 60_000 }, () => {
     expect(dry.changes.filter((c) => c.change === 'delete').map((c) => c.object).sort()).toEqual([
       'CronJob dev3/mary-purge', 'Deployment dev3/mary-web', 'HorizontalPodAutoscaler dev3/mary-web', 'Ingress dev3/mary', 'Service dev3/mary',
     ]);
+    expect(f.events).toContainEqual({ type: 'warning', message: expect.stringContaining('runs nothing (no process, no cron') });
     const writes = f.sim.faults.count({ method: 'PATCH' }) + f.sim.faults.count({ method: 'DELETE' });
 
     const error = await failure(deploy(f.deps, f.ctx(), { app: 'mary', ref: 'empty', env: ns }));

@@ -8,6 +8,7 @@ const configMap = (data: Record<string, string>, name = 'mary'): KubeObject =>
   ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'dev3', labels }, data });
 const secret = (value: string): KubeObject =>
   ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'mary-secrets', namespace: 'dev3' }, data: { DSN: Buffer.from(value).toString('base64') } });
+const web = (): KubeObject => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'mary-web', namespace: 'dev3', labels }, spec: {} });
 /** What the API server returns: the object plus server-set fields. */
 const served = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, uid: 'u-1', resourceVersion: '42' } });
 const liveOf = (...objects: KubeObject[]) => new Map(objects.map((o) => [objectKey(o), served(o)]));
@@ -39,10 +40,16 @@ describe('compareRelease', () => {
   it('shows objects deleted or added by hand, and what a redeploy would prune', () => {
     const recorded = [configMap({ A: '1' }), configMap({ B: '1' }, 'mary-extra')];
     const extra = served(configMap({}, 'mary-by-hand'));
-    const [c] = compareRelease([{ cluster: 'dev', recorded, fresh: [recorded[0]!], live: liveOf(recorded[0]!), owned: [served(recorded[0]!), extra] }]);
+    const [c] = compareRelease([{ cluster: 'dev', recorded, fresh: [recorded[0]!, web()], live: liveOf(recorded[0]!), owned: [served(recorded[0]!), extra] }]);
     expect(c!.drift.changes).toContainEqual({ object: 'ConfigMap dev3/mary-extra', change: 'create', fields: [] });
     expect(c!.drift.text).toContain('--- /dev/null\n+++ live/ConfigMap dev3/mary-by-hand\n(live only: not in the release)');
     expect(c!.redeploy.changes).toContainEqual({ object: 'ConfigMap dev3/mary-by-hand', change: 'delete', fields: [] });
+  });
+
+  it('never shows a prune for a fresh render that runs nothing (it would be refused)', () => {
+    const recorded = [configMap({ A: '1' }), web()];
+    const [c] = compareRelease([{ cluster: 'dev', recorded, fresh: [recorded[0]!], live: liveOf(...recorded), owned: recorded.map(served) }]);
+    expect(c!.redeploy.changes).toEqual([{ object: 'ConfigMap dev3/mary', change: 'unchanged', fields: [] }]);
   });
 
   it('never shows a prune for an empty fresh render', () => {
