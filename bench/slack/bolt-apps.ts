@@ -2,10 +2,10 @@
 // port with its WebClient pointed at the Slack API stand-in:
 // - bare: an App whose `/nestor` handler only acks;
 // - nestor: buildBoltApp over the services of `nestor bot` (main/bot.ts botServices: BullMQ and
-//   the approval store on Redis, the example nestor-config, git, a kubeconfig), with the queue
+//   the approval store on Redis, the example nestor-config, git; no cluster), with the queue
 //   under a name of its own so a shared REDIS_URL is left as it was found.
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,18 +58,8 @@ export function exampleConfigDir(): string {
   throw new Error('nestor-config not found above bench/');
 }
 
-/** A kubeconfig naming a cluster nobody listens on: the ack path never calls a cluster. */
-const KUBECONFIG = [
-  'apiVersion: v1', 'kind: Config', 'current-context: bench',
-  'clusters: [ { name: bench, cluster: { server: "https://127.0.0.1:9" } } ]',
-  'users: [ { name: bench, user: { token: bench } } ]',
-  'contexts: [ { name: bench, context: { cluster: bench, user: bench } } ]', '',
-].join('\n');
-
 export async function startNestorBolt(slackApiUrl: string, redisUrl: string): Promise<NestorApp> {
   const root = mkdtempSync(join(tmpdir(), 'nestor-bench-slack-'));
-  const kubeconfig = join(root, 'kubeconfig');
-  writeFileSync(kubeconfig, KUBECONFIG);
   // The logger of `nestor bot` at its level, into a sink: lines are serialised, not printed.
   let lines = 0;
   const warnings: string[] = [];
@@ -82,7 +72,7 @@ export async function startNestorBolt(slackApiUrl: string, redisUrl: string): Pr
     },
   });
   const logger = nestorLogger('nestor-bot', { destination: sink });
-  const settings = { signingSecret: SECRET, botToken: TOKEN, slackApiUrl, redisUrl, configDir: exampleConfigDir(), kubeconfig, port: 0 };
+  const settings = { signingSecret: SECRET, botToken: TOKEN, slackApiUrl, redisUrl, configDir: exampleConfigDir(), port: 0, stopTimeoutMs: 25_000, jobLockMs: 30_000 };
   const redis = producerRedis(redisUrl, logger);
   await redis.ping().catch(async () => {
     await new Promise((resolve) => redis.once('ready', resolve)); // enableOfflineQueue is off: wait for the connection
