@@ -41,7 +41,10 @@ function textSink(say: Say): ProgressSink {
   };
 }
 
-/** The announcement Slack would post, printed with its channel once the release returns. */
+/**
+ * The announcement Slack would post, with its channel. It is built while the job ends, so `say`
+ * here holds it back until the job's own message is printed (see runShellJob).
+ */
 function textAnnouncer(say: Say): Announcer {
   return announcerOf(async (deps, input) => {
     const announcement = await buildAnnouncement(deps, input);
@@ -59,7 +62,8 @@ export type ShellJobEnd = { ok: true; outcome: JobOutcome } | { ok: false; error
 
 /** Runs `job` to its end; its failure has been told already (the message says what went wrong). */
 export async function runShellJob(deps: ReleaseDeps, job: Job, say: Say, signal?: AbortSignal): Promise<ShellJobEnd> {
-  const announce = textAnnouncer(say);
+  const announcements: string[] = [];
+  const announce = textAnnouncer((text) => void announcements.push(text));
   const runner = workerRunner(deps, announce, deps.locks, textSink(say), QUIET);
   try {
     const outcome = await runJob({ ...runner, handlers: signal ? stoppable(runner.handlers, signal) : runner.handlers }, { jobId: `shell-${randomUUID().slice(0, 8)}`, data: job, attempt: 1, maxAttempts: 1, ...(signal ? { signal } : {}) });
@@ -68,6 +72,7 @@ export async function runShellJob(deps: ReleaseDeps, job: Job, say: Say, signal?
     return { ok: false, error }; // told by the sink
   } finally {
     await announce.settled();
+    for (const text of announcements) say(text);
   }
 }
 
