@@ -8,7 +8,7 @@ import { nestorLogger } from '../../../src/main/logger.js';
 import { runCli } from '../../support/cli-run.js';
 import { cleanupFixtures, tempDir } from '../../support/git-fixtures.js';
 import { redisUrl } from '../../support/redis.js';
-import { releaseFixture } from '../../support/release-fixture.js';
+import { CLUSTERS, releaseFixture } from '../../support/release-fixture.js';
 import { startSlackApiStandin } from '../../support/slack-api-standin.js';
 import { sendToSlackReceiver, sign, slashCommandBody } from '../../support/slack-signing.js';
 
@@ -57,7 +57,7 @@ describe('nestor bot settings', () => {
 });
 
 describe('nestor bot without a kubeconfig', () => {
-  it('starts, never reads KUBECONFIG, and answers status from the history (no replica counts: it has no cluster access)', async (ctx) => {
+  it('starts, never reads KUBECONFIG (even one that works), and answers status from the history without replica counts', async (ctx) => {
     const f = await releaseFixture();
     ctx.onTestFinished(() => f.close());
     await deploy(f.deps, f.ctx('alice'), { app: 'mary', ref: 'feature-x', env: 'dev3' });
@@ -65,11 +65,14 @@ describe('nestor bot without a kubeconfig', () => {
     ctx.onTestFinished(() => slack.stop());
     const env = {
       SLACK_SIGNING_SECRET: 'bot-secret', SLACK_BOT_TOKEN: 'xoxb-bot', REDIS_URL: redisUrl(), SLACK_API_URL: slack.apiUrl, PORT: '0',
-      NESTOR_CONFIG: f.configDir, NESTOR_HISTORY: f.historyRemote, NESTOR_STATE: tempDir('nestor-bot-state-'), KUBECONFIG: '/nonexistent/kubeconfig',
+      NESTOR_CONFIG: f.configDir, NESTOR_HISTORY: f.historyRemote, NESTOR_STATE: tempDir('nestor-bot-state-'),
+      // The simulator's: a bot reading it would show mary's replicas ready.
+      KUBECONFIG: await f.sim.writeKubeconfig(tempDir('nestor-bot-kube-'), CLUSTERS),
     };
     const read = readSettings('bot', env, f.configDir);
     if (!read.ok) throw new Error(read.line);
     expect(read.settings.kubeconfig).toBeUndefined();
+    expect(readSettings('bot', { ...env, KUBECONFIG: '/nonexistent/kubeconfig' }, f.configDir).ok).toBe(true);
     const bot = await startBot(read.settings, env, f.configDir, nestorLogger('nestor-bot-test', { level: 'silent' }));
     ctx.onTestFinished(() => bot.close());
 
