@@ -59,13 +59,8 @@ async function closeWithin(running: Running, ms: number): Promise<Stop> {
   }
 }
 
-export interface RunOptions {
-  /** How the process ends when closing is cut short. Default `process.exit`. */
-  exit?: (code: number) => never;
-}
-
 export async function runUntilSignal(
-  role: Role, io: CliIo, start: (settings: ProcessSettings, logger: Logger) => Promise<Running>, stopping: string, options: RunOptions = {},
+  role: Role, io: CliIo, start: (settings: ProcessSettings, logger: Logger) => Promise<Running>, stopping: string,
 ): Promise<void> {
   const read = readSettings(role, io.env, io.cwd);
   if (!read.ok) {
@@ -73,8 +68,13 @@ export async function runUntilSignal(
     throw new CliExit(ExitCode.BadInput);
   }
   const logger = nestorLogger(`nestor-${role}`);
-  const running = await start(read.settings, logger);
-  const signal = await nextSignal().received;
+  // Listening from before the start: a signal during it stops the process once it has started.
+  const first = nextSignal();
+  const running = await start(read.settings, logger).catch((error: unknown) => {
+    first.cancel();
+    throw error;
+  });
+  const signal = await first.received;
   const { stopTimeoutMs } = read.settings;
   logger.info({ signal, deadlineMs: stopTimeoutMs }, stopping);
   const stop = await closeWithin(running, stopTimeoutMs);
@@ -83,5 +83,6 @@ export async function runUntilSignal(
   else if (stop.how === 'signal') logger.warn({ signal: stop.signal }, `second signal: ${role} exits now`);
   else logger.warn({ deadlineMs: stopTimeoutMs }, `${role} did not stop within its deadline: exits now`);
   if (stop.how === 'deadline') await running.abandon?.(ABANDON_MS);
-  (options.exit ?? process.exit)(ExitCode.Failed);
+  // Whatever still holds the event loop (a hung request, Redis reconnecting) must not keep it up.
+  process.exit(ExitCode.Failed);
 }
