@@ -16,7 +16,8 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.app.json ./
 COPY src ./src
 # The application only: benches and their test helpers stay out of the image.
-RUN npx tsc -p tsconfig.app.json && npm prune --omit=dev
+# The test and demo kit (fakes, the Kubernetes API simulator, the demo world) stays out too.
+RUN npx tsc -p tsconfig.app.json && rm -rf dist/src/testkit dist/src/main/shell.js dist/src/main/kube-sim.js && npm prune --omit=dev
 
 FROM node:26-slim
 RUN apt-get update && apt-get install -y --no-install-recommends git openssh-client ca-certificates \

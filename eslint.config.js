@@ -19,10 +19,20 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
+    // The test and demo kit stays out of the production image: only its own composition roots use it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/testkit/**', 'src/core/**', 'src/main/shell.ts', 'src/main/kube-sim.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/testkit/**'], message: 'src/testkit (fakes, simulator, demo world) is not in the production image.' },
+      ] }],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['@slack/*', 'bullmq', 'ioredis', 'simple-git', 'octokit', 'node:child_process', 'node:http', 'node:https', 'node:net', '**/adapters/**', '**/main/**'],
+        { group: ['@slack/*', 'bullmq', 'ioredis', 'simple-git', 'octokit', 'node:child_process', 'node:http', 'node:https', 'node:net', '**/adapters/**', '**/main/**', '**/testkit/**'],
           message: 'src/core is pure: adapters and processes are injected through ports.' },
         // The Kubernetes client's generated models are plain data (field tables), no I/O.
         { regex: '^@kubernetes/client-node(?!/dist/gen/models/all\\.js$)',

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startKubeSimulator } from '../adapters/kube/simulator/index.js';
+import { startKubeSimulator } from '../testkit/kube-sim/index.js';
 
 /** The cluster_name of the example nestor-config's dev environments (dev1, dev2, dev3). */
 const EXAMPLE_DEV_CONTEXT = 'kapten_dev_eu-w1';

@@ -3,14 +3,25 @@
 // not load Bolt, BullMQ or the simulator.
 import type { Command } from 'commander';
 import type { CliIo } from '../adapters/cli/cli-context.js';
+import { ErrorCode, NestorError } from '../core/errors.js';
 import type { RunCommand } from './shell.js';
+
+/** The shell's demo world is in the test and demo kit, which the production image leaves out. */
+async function importDemoShell(): Promise<typeof import('./shell.js')> {
+  try {
+    return await import('./shell.js');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new NestorError(ErrorCode.BadInput, 'nestor shell runs a demo world that this installation does not carry (the production image leaves out src/testkit): run it from a source checkout with npm start');
+  }
+}
 
 export function registerShell(run: RunCommand) {
   return (program: Command, io: CliIo): void => {
     program
       .command('shell')
       .description('an interactive terminal running the same commands in a demo world: no Slack, no cluster needed')
-      .action(async () => (await import('./shell.js')).runDemoShell(io, run));
+      .action(async () => (await importDemoShell()).runDemoShell(io, run));
   };
 }
 

@@ -10,7 +10,7 @@ import type { CliIo } from '../adapters/cli/cli-context.js';
 import { commandTree } from '../adapters/cli/command-tree.js';
 import { configCompletionValues } from '../adapters/cli/completion-values.js';
 import { buildProgram } from '../adapters/cli/program.js';
-import { startDemoWorld, type DemoWorld } from '../adapters/shell/demo-world.js';
+import { startDemoWorld, type DemoWorld } from '../testkit/demo-world.js';
 import { openLineReader, type LineReaderOptions } from '../adapters/shell/line-reader.js';
 import { approveAtPrompt } from '../adapters/shell/shell-approval.js';
 import { shellCompleter } from '../adapters/shell/shell-completer.js';

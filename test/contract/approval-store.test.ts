@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryApprovalStore } from '../../src/adapters/memory/memory-approval-store.js';
+import { MemoryApprovalStore } from '../../src/testkit/fakes/memory/memory-approval-store.js';
 import { RedisApprovalStore } from '../../src/adapters/redis/redis-approval-store.js';
 import { redisClient, uniqueName } from '../support/redis.js';
 import { approvalStoreContract, request } from './approval-store.contract.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { MemoryClusterProvider } from '../../src/adapters/kube/fakes/memory-cluster.js';
-import type { KubeSimulator } from '../../src/adapters/kube/simulator/index.js';
+import { MemoryClusterProvider } from '../../src/testkit/fakes/kube/memory-cluster.js';
+import type { KubeSimulator } from '../../src/testkit/kube-sim/index.js';
 import { SIM_CONTEXT, startSimProvider } from '../support/kube-sim-provider.js';
 import type { KubeClusterProvider } from '../../src/adapters/kube/client/kube-cluster-provider.js';
 import { clusterContract, FAILING_IMAGE } from './cluster.contract.js';

@@ -1,7 +1,7 @@
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FakeConfigRepo, FakeConfigStore } from '../../src/adapters/git/fakes/fake-config-repo.js';
+import { FakeConfigRepo, FakeConfigStore } from '../../src/testkit/fakes/git/fake-config-repo.js';
 import { GitConfigRepo } from '../../src/adapters/git/git-config-repo.js';
 import { cleanupFixtures, git, makeSeededRemote, tempDir } from '../support/git-fixtures.js';
 import { CONFIG_SEED, configRepoContract, type ConfigWorld } from './config-repo.contract.js';

@@ -1,5 +1,5 @@
 import { afterAll } from 'vitest';
-import { MemoryJobQueue } from '../../src/adapters/memory/memory-job-queue.js';
+import { MemoryJobQueue } from '../../src/testkit/fakes/memory/memory-job-queue.js';
 import { BullmqJobQueue } from '../../src/adapters/queue/bullmq-queue.js';
 import { redisClient, uniqueName } from '../support/redis.js';
 import { jobQueueContract } from './job-queue.contract.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileLocks } from '../../src/adapters/fs/file-locks.js';
-import { MemoryLocks, MemoryLockStore } from '../../src/adapters/memory/memory-locks.js';
+import { MemoryLocks, MemoryLockStore } from '../../src/testkit/fakes/memory/memory-locks.js';
 import type { LockProcess } from '../../src/core/ports/locks.js';
 import { RedisLocks } from '../../src/adapters/redis/redis-locks.js';
 import { cleanupFixtures, tempDir } from '../support/git-fixtures.js';

@@ -1,7 +1,7 @@
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FakeHistoryRemote, FakeReleaseHistory } from '../../src/adapters/git/fakes/fake-release-history.js';
+import { FakeHistoryRemote, FakeReleaseHistory } from '../../src/testkit/fakes/git/fake-release-history.js';
 import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
 import type { ReleaseHistory } from '../../src/core/ports/release-history.js';
 import { cleanupFixtures, git, makeBareRepo, tempDir } from '../support/git-fixtures.js';

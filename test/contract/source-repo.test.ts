@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FakeSourceRepo } from '../../src/adapters/git/fakes/fake-source-repo.js';
+import { FakeSourceRepo } from '../../src/testkit/fakes/git/fake-source-repo.js';
 import { GitSourceRepo } from '../../src/adapters/git/git-source-repo.js';
 import { APP_SCENARIO, cleanupFixtures, commitFiles, makeAppRepo, tempDir } from '../support/git-fixtures.js';
 import { sourceRepoContract, type SourceRepoWorld } from './source-repo.contract.js';

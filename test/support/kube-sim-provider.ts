@@ -1,7 +1,7 @@
 // Starts a kube simulator and a KubeClusterProvider on it, for tests of the real adapter.
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClusterProvider, type KubeClusterProviderOptions } from '../../src/adapters/kube/client/kube-cluster-provider.js';
-import { startKubeSimulator, type KubeSimulator, type KubeSimulatorOptions } from '../../src/adapters/kube/simulator/index.js';
+import { startKubeSimulator, type KubeSimulator, type KubeSimulatorOptions } from '../../src/testkit/kube-sim/index.js';
 
 export const SIM_CONTEXT = 'kapten_dev_eu-w1';
 

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'vitest';
-import { startKubeSimulator, type KubeSimulator } from '../../src/adapters/kube/simulator/index.js';
+import { startKubeSimulator, type KubeSimulator } from '../../src/testkit/kube-sim/index.js';
 import { EXAMPLE_CONFIG_DIR } from './config-fixtures.js';
 import { eventually } from './eventually.js';
 import { git, makeAppRepo, makeBareRepo, tempDir, type AppRepoShas } from './git-fixtures.js';

@@ -9,8 +9,8 @@ import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js
 import { GitSourceRepo } from '../../src/adapters/git/git-source-repo.js';
 import { KubeClusterProvider } from '../../src/adapters/kube/client/kube-cluster-provider.js';
 import type { RetryPolicy } from '../../src/adapters/kube/client/retry.js';
-import { settlingClock, startKubeSimulator, type KubeSimulator } from '../../src/adapters/kube/simulator/index.js';
-import { MemoryLocks } from '../../src/adapters/memory/memory-locks.js';
+import { settlingClock, startKubeSimulator, type KubeSimulator } from '../../src/testkit/kube-sim/index.js';
+import { MemoryLocks } from '../../src/testkit/fakes/memory/memory-locks.js';
 import { systemClock } from '../../src/adapters/system/system-clock.js';
 import type { ReleaseEvent } from '../../src/core/release/events.js';
 import type { ReleaseContext, ReleaseDeps } from '../../src/core/release/release-deps.js';

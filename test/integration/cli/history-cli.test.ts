@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
-import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { main } from '../../../src/main/cli.js';
 import { runCli } from '../../support/cli-run.js';

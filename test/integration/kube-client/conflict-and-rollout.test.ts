@@ -1,7 +1,7 @@
 // Server-side apply conflicts with another field manager, and a failing rollout, against the
 // kube simulator (manual clock: controllers run when the injected sleep settles them).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeSimulator } from '../../../src/adapters/kube/simulator/index.js';
+import type { KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import type { Cluster } from '../../../src/core/ports/cluster.js';
 import { waitForRollout } from '../../../src/core/release/wait-for-rollout.js';

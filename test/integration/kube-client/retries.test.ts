@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KubeClusterProvider } from '../../../src/adapters/kube/client/kube-cluster-provider.js';
 import type { RetryInfo } from '../../../src/adapters/kube/client/retry.js';
-import type { KubeSimulator } from '../../../src/adapters/kube/simulator/index.js';
+import type { KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import type { Cluster } from '../../../src/core/ports/cluster.js';
 import { configMapObject, deploymentObject, namespaceObject } from '../../support/kube-objects.js';

@@ -5,7 +5,7 @@ import {
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startKubeSimulator, typeOf, writeKubeconfigFile, type KubeSimulator } from '../../../src/adapters/kube/simulator/index.js';
+import { startKubeSimulator, typeOf, writeKubeconfigFile, type KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
 import { configMap, deployment, namespace } from './manifests.js';
 
 let sim: KubeSimulator;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeSimulator, type KubeSimulator } from '../../../src/adapters/kube/simulator/index.js';
+import { startKubeSimulator, type KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
 
 let sim: KubeSimulator;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { load } from 'js-yaml';
-import { startKubeSimulator, writeKubeconfigFile, type KubeSimulator } from '../../../src/adapters/kube/simulator/index.js';
+import { startKubeSimulator, writeKubeconfigFile, type KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
 
 function findKubectl(): string | undefined {
   const candidates = ['/usr/bin/kubectl', ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'kubectl'))];

@@ -1,7 +1,7 @@
 // Secret stringData and the 1 MiB data limit of Secrets and ConfigMaps, over HTTP as the API
 // server does them (pkg/apis/core/v1 conversion, pkg/apis/core/validation).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKubeSimulator, type KubeSimulator } from '../../../src/adapters/kube/simulator/index.js';
+import { startKubeSimulator, type KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
 
 let sim: KubeSimulator;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 // applied it ends with nothing changed; while it waits for its rollout it is rolled back as a
 // failed rollout is; the lock is free afterwards either way.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
 import { deploy } from '../../../src/core/release/deploy.js';

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { rollback } from '../../../src/core/release/rollback.js';
-import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { cleanupFixtures, git } from '../../support/git-fixtures.js';
 import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
 

@@ -1,7 +1,7 @@
 // A render that runs nothing (every process and cron removed) must never reach the cluster: its
 // apply would prune every object of the app. Refused at the apply, with nothing changed.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
 import { deploy } from '../../../src/core/release/deploy.js';

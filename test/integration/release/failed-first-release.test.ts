@@ -1,7 +1,7 @@
 // A first release whose rollout fails has no earlier release to roll back to: what it created
 // is removed (as `helm install --atomic`), nothing is recorded, and the outcome says so.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';

@@ -3,7 +3,7 @@
 // history remote and a worker re-running a job. Each ends in a clear outcome with nothing lost.
 import { renameSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
 import { deploy } from '../../../src/core/release/deploy.js';

@@ -2,7 +2,7 @@
 // NESTOR_HISTORY_KEY it is refused before anything reaches the cluster (or nestor-config), so
 // the cluster never runs a release the history does not know.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
 import { configSet } from '../../../src/core/release/config-change.js';

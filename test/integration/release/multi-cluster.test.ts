@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { KubeClusterProvider } from '../../../src/adapters/kube/client/kube-cluster-provider.js';
-import { kubeconfigYaml, settlingClock, startKubeSimulator, typeOf, type KubeSimulator } from '../../../src/adapters/kube/simulator/index.js';
+import { kubeconfigYaml, settlingClock, startKubeSimulator, typeOf, type KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import type { ReleaseDeps } from '../../../src/core/release/release-deps.js';

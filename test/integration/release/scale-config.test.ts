@@ -4,7 +4,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import { main } from '../../../src/main/cli.js';
 import { ErrorCode } from '../../../src/core/errors.js';

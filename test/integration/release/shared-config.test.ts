@@ -4,7 +4,7 @@
 import { chmodSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { ErrorCode } from '../../../src/core/errors.js';
 import { configSet } from '../../../src/core/release/config-change.js';
 import { deploy } from '../../../src/core/release/deploy.js';

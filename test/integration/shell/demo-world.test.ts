@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoWorld, type DemoWorld } from '../../../src/adapters/shell/demo-world.js';
+import { startDemoWorld, type DemoWorld } from '../../../src/testkit/demo-world.js';
 import { EXAMPLE_CONFIG_DIR } from '../../support/config-fixtures.js';
 
 let world: DemoWorld;

@@ -4,7 +4,7 @@
 // and one announcement in Slack (the stand-in).
 import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { typeOf } from '../../../src/adapters/kube/simulator/index.js';
+import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { startJobWorker } from '../../../src/adapters/queue/bullmq-worker.js';
 import { RedisLocks } from '../../../src/adapters/redis/redis-locks.js';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';

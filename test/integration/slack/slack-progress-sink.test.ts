@@ -5,7 +5,7 @@ import { LogLevel, webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackProgressSink, NOTIFIER_CLIENT_OPTIONS, type SlackProgressSink } from '../../../src/adapters/slack/notifier/index.js';
 import { runJob } from '../../../src/core/jobs/run-job.js';
-import { MemoryLocks } from '../../../src/adapters/memory/memory-locks.js';
+import { MemoryLocks } from '../../../src/testkit/fakes/memory/memory-locks.js';
 import { RedisProgressMessages } from '../../../src/adapters/redis/redis-progress-messages.js';
 import { DeliveryReports, retried, statusSent } from '../../support/delivery-reports.js';
 import { handlersWith } from '../../support/job-fixtures.js';

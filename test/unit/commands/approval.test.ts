@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryApprovalStore } from '../../../src/adapters/memory/memory-approval-store.js';
+import { MemoryApprovalStore } from '../../../src/testkit/fakes/memory/memory-approval-store.js';
 import { approvalProblem, createApproval, decide, describeState, expire, voidIfChanged, type ApprovalRequest, type Decision } from '../../../src/core/commands/approval.js';
 import { decideStored, expireStored } from '../../../src/core/commands/approval-flow.js';
 import type { Actor } from '../../../src/core/commands/authorize.js';

@@ -1,7 +1,7 @@
 // One lock per job: the runner takes the app-env's lock once, and the pipeline runs within it;
 // a deferrable job's turn (deferred while busy, its line kept, its own leftover lock at once).
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MemoryLocks } from '../../../src/adapters/memory/memory-locks.js';
+import { MemoryLocks } from '../../../src/testkit/fakes/memory/memory-locks.js';
 import { isJobDeferred, JobDeferred, takeTurn, type TurnDeps } from '../../../src/core/jobs/job-turn.js';
 import { runJob } from '../../../src/core/jobs/run-job.js';
 import type { LinedUpJob } from '../../../src/core/ports/job-queue.js';

@@ -1,7 +1,7 @@
 // Job payloads and one attempt at a job, on the in-memory queue and locks.
 import { describe, expect, it } from 'vitest';
-import { MemoryJobQueue } from '../../../src/adapters/memory/memory-job-queue.js';
-import { MemoryLocks } from '../../../src/adapters/memory/memory-locks.js';
+import { MemoryJobQueue } from '../../../src/testkit/fakes/memory/memory-job-queue.js';
+import { MemoryLocks } from '../../../src/testkit/fakes/memory/memory-locks.js';
 import { approvedJob } from '../../../src/adapters/slack/bot/approval-binding.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { jobHandlers } from '../../../src/core/jobs/job-handlers.js';

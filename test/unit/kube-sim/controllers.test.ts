@@ -1,9 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { ObjectStore } from '../../../src/adapters/kube/simulator/store.js';
-import { SimulatedControllers } from '../../../src/adapters/kube/simulator/controllers/controllers.js';
-import type { ControllerOptions } from '../../../src/adapters/kube/simulator/controllers/context.js';
-import { typeOf } from '../../../src/adapters/kube/simulator/resource-types.js';
-import { getIn, type JsonObject, type KubeObject } from '../../../src/adapters/kube/simulator/object-util.js';
+import { ObjectStore } from '../../../src/testkit/kube-sim/store.js';
+import { SimulatedControllers } from '../../../src/testkit/kube-sim/controllers/controllers.js';
+import type { ControllerOptions } from '../../../src/testkit/kube-sim/controllers/context.js';
+import { typeOf } from '../../../src/testkit/kube-sim/resource-types.js';
+import { getIn, type JsonObject, type KubeObject } from '../../../src/testkit/kube-sim/object-util.js';
 
 const DEPLOYMENT = typeOf('Deployment');
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../../../src/adapters/kube/simulator/label-selector.js';
-import { ApiError } from '../../../src/adapters/kube/simulator/api-error.js';
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from '../../../src/testkit/kube-sim/label-selector.js';
+import { ApiError } from '../../../src/testkit/kube-sim/api-error.js';
 
 const web = { app: 'web', tier: 'front', env: 'prod' };
 const worker = { app: 'worker', env: 'staging' };

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { jsonMergePatch, jsonPatch, strategicMergePatch } from '../../../src/adapters/kube/simulator/merge-patch.js';
-import type { JsonObject } from '../../../src/adapters/kube/simulator/object-util.js';
+import { jsonMergePatch, jsonPatch, strategicMergePatch } from '../../../src/testkit/kube-sim/merge-patch.js';
+import type { JsonObject } from '../../../src/testkit/kube-sim/object-util.js';
 
 function podSpec(): JsonObject {
   return {

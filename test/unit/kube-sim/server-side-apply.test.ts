@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { serverSideApply } from '../../../src/adapters/kube/simulator/server-side-apply.js';
-import { recordUpdate, readManagedFields } from '../../../src/adapters/kube/simulator/managed-fields.js';
-import { ApiError } from '../../../src/adapters/kube/simulator/api-error.js';
-import type { JsonObject, KubeObject } from '../../../src/adapters/kube/simulator/object-util.js';
+import { serverSideApply } from '../../../src/testkit/kube-sim/server-side-apply.js';
+import { recordUpdate, readManagedFields } from '../../../src/testkit/kube-sim/managed-fields.js';
+import { ApiError } from '../../../src/testkit/kube-sim/api-error.js';
+import type { JsonObject, KubeObject } from '../../../src/testkit/kube-sim/object-util.js';
 
 const TIME = '2025-01-01T00:00:00Z';
 const CTX = { group: 'apps', plural: 'deployments' };

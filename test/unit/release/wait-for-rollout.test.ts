@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MemoryCluster } from '../../../src/adapters/kube/fakes/memory-cluster.js';
+import { MemoryCluster } from '../../../src/testkit/fakes/kube/memory-cluster.js';
 import { waitForRollout, type WaitForRolloutOptions } from '../../../src/core/release/wait-for-rollout.js';
 import { configMapObject, deploymentObject, namespaceObject, refTo } from '../../support/kube-objects.js';
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MemoryLocks } from '../../../src/adapters/memory/memory-locks.js';
+import { MemoryLocks } from '../../../src/testkit/fakes/memory/memory-locks.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { appLockKey, type HeldLock, type LockOwner } from '../../../src/core/ports/locks.js';
 import { waitingMessage, withLock, type LockScope, type WithLockOptions } from '../../../src/core/release/with-lock.js';

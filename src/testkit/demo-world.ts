@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfigFolder } from '../fs/config-folder.js';
-import { startKubeSimulator, type KubeSimulator } from '../kube/simulator/index.js';
+import { loadConfigFolder } from '../adapters/fs/config-folder.js';
+import { startKubeSimulator, type KubeSimulator } from './kube-sim/index.js';
 
 export interface DemoWorld {
   root: string;

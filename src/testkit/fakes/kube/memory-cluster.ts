@@ -9,8 +9,8 @@ import {
   type AppliedObject, type ApplyOptions, type Cluster, type ClusterProvider, type KubeEvent, type KubeObject,
   type ListQuery, type ObjectRef, type RolloutStatus,
 } from '../../../core/ports/cluster.js';
-import { conflictError, statusError, unavailableError, type ErrorContext, type FieldConflict } from '../client/cluster-errors.js';
-import { matchesLabels, parseLabelSelector } from '../simulator/label-selector.js';
+import { conflictError, statusError, unavailableError, type ErrorContext, type FieldConflict } from '../../../adapters/kube/client/cluster-errors.js';
+import { matchesLabels, parseLabelSelector } from '../../kube-sim/label-selector.js';
 import { FakeRollouts, type FakeRollout } from './fake-rollouts.js';
 import { applyFields, clone, leafPaths, pathKey, valueAt, type Path } from './field-ownership.js';
 

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import type { ConfigEdit, ConfigRepo, ConfigUpdateOptions, ConfigUpdateResult } from '../../../core/ports/config-repo.js';
-import { checkRelativePath } from '../paths.js';
+import { checkRelativePath } from '../../../adapters/git/paths.js';
 
 export interface FakeConfigCommit {
   commit: string;

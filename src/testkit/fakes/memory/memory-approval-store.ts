@@ -1,8 +1,8 @@
 // The in-memory ApprovalStore: the fake for tests and the store of the single-process shell.
 // Each call yields once before touching the map, so concurrent callers interleave as they
 // would against Redis.
-import { ApprovalState, type ApprovalRequest } from '../../core/commands/approval.js';
-import { DEFAULT_PENDING_LIMIT, FOLLOW_UP_LEASE_MS, followUpDueAt, type ApprovalStore, type CasResult, type PendingQuery, type UnsettledQuery } from '../../core/ports/approval-store.js';
+import { ApprovalState, type ApprovalRequest } from '../../../core/commands/approval.js';
+import { DEFAULT_PENDING_LIMIT, FOLLOW_UP_LEASE_MS, followUpDueAt, type ApprovalStore, type CasResult, type PendingQuery, type UnsettledQuery } from '../../../core/ports/approval-store.js';
 
 const copy = (r: ApprovalRequest): ApprovalRequest => structuredClone(r);
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -1,5 +1,5 @@
 /** The validation the simulator enforces: names, kinds matching the URL, deployment selectors, Secret and ConfigMap data. */
-import { modelTypeOf, unknownFields } from '../../../core/render/unknown-fields.js';
+import { modelTypeOf, unknownFields } from '../../core/render/unknown-fields.js';
 import { apiErrors, type StatusCause } from './api-error.js';
 import { dataCauses } from './object-data.js';
 import { getIn, isObject, stringMap, str, type KubeObject } from './object-util.js';

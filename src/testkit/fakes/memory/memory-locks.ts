@@ -5,7 +5,7 @@
 import {
   checkLockRequest, isKnownDead,
   type BrokenLock, type HeldLock, type LockAttempt, type LockHandle, type LockOwner, type LockProcess, type Locks,
-} from '../../core/ports/locks.js';
+} from '../../../core/ports/locks.js';
 
 interface Entry extends HeldLock {
   /** One per acquisition: a handle only renews or releases what it took itself. */

@@ -21,7 +21,7 @@ import {
   hasEncryptedSecrets,
   parseHistoryKey,
 } from '../../../core/release/secret-crypto.js';
-import * as layout from '../history-layout.js';
+import * as layout from '../../../adapters/git/history-layout.js';
 
 type Tree = Map<string, string>;
 

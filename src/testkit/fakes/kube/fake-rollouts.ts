@@ -1,7 +1,7 @@
 // Scripted rollouts for the in-memory cluster: per Deployment name or image pattern, progressing
 // for some polls and then available or failed (with the events a real cluster would show).
 import type { KubeEvent, KubeObject, ObjectRef, RolloutStatus } from '../../../core/ports/cluster.js';
-import { rolloutStatusOf } from '../client/rollout-status.js';
+import { rolloutStatusOf } from '../../../adapters/kube/client/rollout-status.js';
 
 export type FakeRollout =
   | { outcome: 'available'; afterPolls?: number }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import type { CommitSummary, ResolvedRef, SourceRepo } from '../../../core/ports/source-repo.js';
 import { isFullSha, isSha, quoteForMessage, validateRef } from '../../../core/release/ref.js';
-import { checkOrigin, checkRelativePath, displayOrigin } from '../paths.js';
+import { checkOrigin, checkRelativePath, displayOrigin } from '../../../adapters/git/paths.js';
 
 interface FakeCommit {
   sha: string;

@@ -1,14 +1,14 @@
 // In-memory JobQueue for unit tests of what enqueues (bot, CLI): same validation, idempotency
 // and lines as the BullMQ adapter. `runNext` runs the oldest waiting job through runJob, so a
 // test can drive a whole request in one process.
-import { ErrorCode, NestorError } from '../../core/errors.js';
-import { jobScope, type Job } from '../../core/jobs/job-schema.js';
-import { parseJob } from '../../core/jobs/parse-job.js';
-import { isRetryable, runJob, type JobRunnerDeps } from '../../core/jobs/run-job.js';
+import { ErrorCode, NestorError } from '../../../core/errors.js';
+import { jobScope, type Job } from '../../../core/jobs/job-schema.js';
+import { parseJob } from '../../../core/jobs/parse-job.js';
+import { isRetryable, runJob, type JobRunnerDeps } from '../../../core/jobs/run-job.js';
 import {
   JobState, enqueuedMessage, isIdempotencyKey,
   type EnqueueOptions, type Enqueued, type JobQueue, type JobStatus, type LinedUpJob,
-} from '../../core/ports/job-queue.js';
+} from '../../../core/ports/job-queue.js';
 
 export interface MemoryJobQueueOptions {
   /** Milliseconds since the epoch. Default Date.now. */
