@@ -1,14 +1,10 @@
 // Fields a Kubernetes kind does not have. kubernetes-models checks types, required fields and
 // formats but lets unknown keys through, as the API server does unless asked for strict field
 // validation; a misspelt key in a template (`replica: 3`) would then be dropped without a word.
-// The field tables are the Kubernetes client's generated models (its OpenAPI types).
-import * as models from '@kubernetes/client-node/dist/gen/models/all.js';
+// The field tables are the Kubernetes client's generated models (its OpenAPI types), copied at
+// build time into kube-fields.ts (importing the client itself takes over a second).
 import { closestWord } from '../text/did-you-mean.js';
-
-interface Attribute {
-  baseName: string;
-  type: string;
-}
+import { KUBE_FIELDS } from './kube-fields.js';
 
 type Shape =
   | { of: 'leaf' }
@@ -18,17 +14,16 @@ type Shape =
 
 const LEAF: Shape = { of: 'leaf' };
 const shapes = new Map<string, Shape>();
-const registry = models as unknown as Record<string, { getAttributeTypeMap?: () => Attribute[] } | undefined>;
 
 function shapeOf(type: string): Shape {
   let shape = shapes.get(type);
   if (shape) return shape;
   const list = /^Array<(.+)>$/.exec(type);
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
-  const attributes = registry[type]?.getAttributeTypeMap?.();
+  const fields = Object.hasOwn(KUBE_FIELDS, type) ? KUBE_FIELDS[type] : undefined;
   if (list?.[1]) shape = { of: 'list', item: list[1] };
   else if (map?.[1]) shape = { of: 'map', item: map[1] };
-  else if (attributes) shape = { of: 'object', fields: new Map(attributes.map((a) => [a.baseName, a.type])) };
+  else if (fields) shape = { of: 'object', fields: new Map(Object.entries(fields)) };
   else shape = LEAF;
   shapes.set(type, shape);
   return shape;
