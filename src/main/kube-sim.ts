@@ -16,6 +16,8 @@ const USAGE = `usage: npm run kube-sim -- [options]
   --crashing-image IMAGE   pods of this image crash (CrashLoopBackOff), repeatable: a whole
                            reference (registry/org/app:tag) or a tag (a commit sha); no other image fails
   --missing-image IMAGE    this image cannot be pulled (ImagePullBackOff), repeatable, matched the same way
+  --latency-ms N           every answer comes N ms after its request, on a timer, as from a real
+                           API server (default 0; a watch waits once, then streams)
   --verbose                print every request
   --help                   this text`;
 
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
       context: { type: 'string', multiple: true },
       'crashing-image': { type: 'string', multiple: true },
       'missing-image': { type: 'string', multiple: true },
+      'latency-ms': { type: 'string', default: '0' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -37,8 +40,11 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  const latencyMs = Number(values['latency-ms']);
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error(`--latency-ms must be a number of milliseconds, 0 or more, got "${values['latency-ms']}"`);
   const sim = await startKubeSimulator({
     port,
+    latencyMs,
     controllers: { crashingImages: values['crashing-image'] ?? [], missingImages: values['missing-image'] ?? [] },
     ...(values.verbose ? { log: (line: string) => console.log(line) } : {}),
   });
@@ -49,6 +55,7 @@ async function main(): Promise<void> {
   console.log(`kubeconfig: ${kubeconfigPath}`);
   console.log(`contexts: ${contexts.join(', ')} (current: ${contexts[0] ?? ''})`);
   const failing = [...(values['crashing-image'] ?? []).map((i) => `${i} (crashes)`), ...(values['missing-image'] ?? []).map((i) => `${i} (missing)`)];
+  if (latencyMs > 0) console.log(`latency: ${latencyMs} ms per request`);
   console.log(`failing images: ${failing.length > 0 ? failing.join(', ') : 'none'}`);
   console.log(`try: KUBECONFIG=${kubeconfigPath} kubectl get namespaces`);
   const stop = (): void => {

@@ -27,6 +27,12 @@ export interface KubeSimulatorOptions {
   clock?: 'real' | 'manual';
   /** Called with one line per request, e.g. for the CLI's verbose mode. */
   log?: (line: string) => void;
+  /**
+   * Milliseconds each request waits on a timer before it is answered, as a real API server's
+   * round trip (the event loop stays free meanwhile). A watch waits once, before its first byte;
+   * its events then stream as they happen. Default 0.
+   */
+  latencyMs?: number;
 }
 
 export interface KubeSimulator {
@@ -52,6 +58,33 @@ interface Parts {
   watches: Set<OpenWatch>;
   log?: (line: string) => void;
   closing: { value: boolean };
+  latency: Latency;
+}
+
+/** A timer per request; `close()` ends every wait at once. */
+class Latency {
+  private readonly waiting = new Map<NodeJS.Timeout, () => void>();
+
+  constructor(readonly ms: number) {}
+
+  wait(): Promise<void> {
+    if (this.ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(timer);
+        resolve();
+      }, this.ms);
+      this.waiting.set(timer, resolve);
+    });
+  }
+
+  close(): void {
+    for (const [timer, resolve] of this.waiting) {
+      clearTimeout(timer);
+      resolve();
+    }
+    this.waiting.clear();
+  }
 }
 
 async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -61,6 +94,8 @@ async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse): 
   const contentType = req.headers['content-type'] ?? 'application/json';
   parts.log?.(`${method} ${url.pathname}${url.search}`);
   const fault = parts.faults.intercept({ method, path: url.pathname, query: url.search, contentType });
+  await parts.latency.wait();
+  if (parts.closing.value) return void res.destroy();
   if (fault?.kind === 'fail') return sendJson(res, fault.status, fault.body);
   if (fault?.kind === 'hang') {
     await fault.released;
@@ -101,7 +136,8 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
   const faults = new FaultInjector();
   const controllers = new SimulatedControllers(store, options.controllers ?? {}, options.clock ?? 'real', now);
   const handlers = new ResourceHandlers({ store, now, allocateIp: createIpAllocator() });
-  const parts: Parts = { store, faults, handlers, watches: new Set(), closing: { value: false }, ...(options.log ? { log: options.log } : {}) };
+  const latency = new Latency(options.latencyMs ?? 0);
+  const parts: Parts = { store, faults, handlers, watches: new Set(), closing: { value: false }, latency, ...(options.log ? { log: options.log } : {}) };
   const server = createServer((req, res) => {
     handle(parts, req, res).catch((error: unknown) => sendError(res, error));
   });
@@ -121,6 +157,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
     close: async () => {
       parts.closing.value = true;
       controllers.close();
+      latency.close();
       faults.releaseHung();
       for (const watch of parts.watches) watch.close();
       server.closeAllConnections();

@@ -15,7 +15,7 @@ let output = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kube-sim-cli-'));
-  child = spawn(join('node_modules', '.bin', 'tsx'), ['src/main/kube-sim.ts', '--port', '0', '--kubeconfig-dir', dir, '--crashing-image', CRASHING], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(join('node_modules', '.bin', 'tsx'), ['src/main/kube-sim.ts', '--port', '0', '--kubeconfig-dir', dir, '--crashing-image', CRASHING, '--latency-ms', '5'], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
   child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
   await eventually('kube-sim to start', () => output.includes('try: '), 60_000);
@@ -52,6 +52,7 @@ describe('npm run kube-sim', () => {
     expect(config['current-context']).toBe('kapten_dev_eu-w1');
     expect(output).toContain('contexts: kapten_dev_eu-w1 (current: kapten_dev_eu-w1)');
     expect(output).toContain(`failing images: ${CRASHING} (crashes)`);
+    expect(output).toContain('latency: 5 ms per request');
   });
 
   it('fails only the image named by --crashing-image', async () => {
