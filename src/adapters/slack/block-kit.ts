@@ -1,19 +1,14 @@
 // Renders a neutral Message as Slack Block Kit. Every piece of text is escaped (&, <, >) so that
 // user content (a commit subject, a branch name) can never become a mention such as <!channel>
 // or a link; lengths are cut to Block Kit's limits.
+import type { ActionsBlock, Button as ButtonElement, ContextBlock, DividerBlock, HeaderBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 import { STEP_MARK, type Button, type Field, type Message, type Section, type Step, type Tone } from '../../core/commands/replies.js';
 
-export interface PlainText { type: 'plain_text'; text: string; emoji?: boolean }
-export interface MrkdwnText { type: 'mrkdwn'; text: string }
-export interface ButtonElement { type: 'button'; action_id: string; text: PlainText; value: string; style?: 'primary' | 'danger' }
+type TextSectionBlock = Omit<SectionBlock, 'text' | 'fields'> & { text: MrkdwnElement };
+type FieldsSectionBlock = Omit<SectionBlock, 'text' | 'fields'> & { fields: MrkdwnElement[] };
 
-export type Block =
-  | { type: 'header'; text: PlainText }
-  | { type: 'section'; text: MrkdwnText }
-  | { type: 'section'; fields: MrkdwnText[] }
-  | { type: 'actions'; block_id: string; elements: ButtonElement[] }
-  | { type: 'context'; elements: MrkdwnText[] }
-  | { type: 'divider' };
+/** The blocks Nestor writes: @slack/types' own, narrowed to the shapes built here. */
+export type Block = HeaderBlock | TextSectionBlock | FieldsSectionBlock | ActionsBlock | ContextBlock | DividerBlock;
 
 export interface SlackMessage {
   /** The notification and fallback text. */
@@ -41,7 +36,7 @@ export function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-const mrkdwn = (text: string, max: number = LIMIT.section): MrkdwnText => ({ type: 'mrkdwn', text: cut(text, max) });
+const mrkdwn = (text: string, max: number = LIMIT.section): MrkdwnElement => ({ type: 'mrkdwn', text: cut(text, max) });
 
 function fieldBlocks(fields: readonly Field[]): Block[] {
   const blocks: Block[] = [];
