@@ -5,12 +5,12 @@
 // Redis: REDIS_URL if set, else a redis-server started for the run.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { BullmqJobQueue } from '../src/adapters/queue/bullmq-queue.js';
 import { startJobWorker } from '../src/adapters/queue/bullmq-worker.js';
 import { RedisLocks } from '../src/adapters/redis/redis-locks.js';
+import { systemClock } from '../src/adapters/system/system-clock.js';
 import { jobHandlers } from '../src/core/jobs/job-handlers.js';
 import type { DeployJob } from '../src/core/jobs/job-schema.js';
 import { startRedis, type RedisServer } from '../test/support/redis-server.js';
@@ -67,8 +67,7 @@ async function nestorPipe(url: string): Promise<Pipe> {
   });
   const runner = {
     handlers, locks: new RedisLocks({ redis: connection, prefix: `${name}:lock:` }), progress: () => undefined,
-    lock: { ttlMs: 30_000, waitMs: 60_000, pollMs: 50 }, now: Date.now,
-    sleep: (t: number, signal: AbortSignal) => sleep(t, undefined, { signal }).catch(() => undefined),
+    lock: { ttlMs: 30_000, waitMs: 60_000, pollMs: 50 }, clock: systemClock,
   };
   const { worker } = startJobWorker({ connection, name, runner, concurrency: CONCURRENCY });
   const done = completions(worker);

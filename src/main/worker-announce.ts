@@ -21,7 +21,7 @@ export function announcerOf(deliver: Deliver, failed: (error: unknown, ctx: Rele
   const announce = async (deps: ReleaseDeps, ctx: ReleaseContext, started: number, result: ReleaseResult, approvedBy?: string): Promise<void> => {
     // The pipeline's own merge when it got that far; a result without one (a config change that only committed) reads it again.
     const config = result.config ?? appConfig((await deps.config.load()).tree, result.app, result.env).config;
-    await deliver(deps, { result, config, user: ctx.user, approvedBy, durationMs: Date.now() - started, jobId: ctx.jobId });
+    await deliver(deps, { result, config, user: ctx.user, approvedBy, durationMs: deps.wallClock.now() - started, jobId: ctx.jobId });
   };
   return {
     after: (deps, ctx, started, result, approvedBy) => {

@@ -2,7 +2,6 @@
 // (deploy, rollback, scale, config set/unset; datastore is refused until its runner exists),
 // Redis locks shared with every other worker, progress to Slack, and SIGTERM: take no new job,
 // finish the current ones, exit.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -33,7 +32,7 @@ const approval = (input: { approvedBy?: string }): { approvedBy?: string } => (i
 /** The pipelines a worker runs, bound to `deps`, each announced; datastore has none yet (refused at once). */
 export function workerPipelines(deps: ReleaseDeps, announce: Announcer): Partial<JobPipelines> {
   const announced = async (ctx: ReleaseContext, run: Promise<ReleaseResult>, approvedBy?: string): Promise<ReleaseResult> => {
-    const started = Date.now();
+    const started = deps.wallClock.now();
     return announce.after(deps, ctx, started, await run, approvedBy);
   };
   return {
@@ -57,8 +56,7 @@ export function workerRunner(deps: ReleaseDeps, announce: Announcer, locks: Lock
     handlers: jobHandlers(workerPipelines(deps, announce)), locks, progress,
     lock: { ttlMs: 60_000, waitMs: 30 * 60_000, pollMs: 1_000 },
     ...(position ? { position } : {}),
-    now: Date.now,
-    sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+    clock: deps.wallClock,
     onError: (error) => logger.warn({ err: error }, 'job runner error'),
   };
 }
@@ -95,9 +93,9 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
     worker,
     abandon: async (ms) => {
       sink.interrupt(LEFT_FOR_ANOTHER_WORKER);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([sink.flush(), new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-      clearTimeout(timer);
+      const flushed = new AbortController();
+      await Promise.race([sink.flush(), deps.wallClock.sleep(ms, flushed.signal)]);
+      flushed.abort();
       sink.close();
     },
     close: async () => {

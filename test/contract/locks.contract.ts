@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/core/errors.js';
 import type { HeldLock, LockAttempt, LockHandle, LockOwner, LockProcess, Locks } from '../../src/core/ports/locks.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../src/testkit/fakes/time/manual-clock.js';
 
 export interface LocksWorld {
   /**

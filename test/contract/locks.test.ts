@@ -9,7 +9,7 @@ import { MemoryLocks, MemoryLockStore } from '../../src/testkit/fakes/memory/mem
 import type { LockProcess } from '../../src/core/ports/locks.js';
 import { RedisLocks } from '../../src/adapters/redis/redis-locks.js';
 import { cleanupFixtures, tempDir } from '../support/git-fixtures.js';
-import { ManualClock } from '../support/manual-clock.js';
+import { ManualClock } from '../../src/testkit/fakes/time/manual-clock.js';
 import { redisClient, uniqueName } from '../support/redis.js';
 import { alice, bob, cli, held, locksContract, noProcess, type LocksWorld } from './locks.contract.js';
 

@@ -20,7 +20,7 @@ import type { BotServices } from '../../src/adapters/slack/bot/bot-services.js';
 import { policyFromConfig } from '../../src/core/commands/environment-policy.js';
 import { producerRedis } from '../../src/main/bot.js';
 import { nestorLogger } from '../../src/main/logger.js';
-import { ManualIntervals } from './manual-clock.js';
+import { ManualIntervals } from '../../src/testkit/fakes/time/manual-clock.js';
 import type { ReleaseFixture } from './release-fixture.js';
 import { redisUrl, uniqueName } from './redis.js';
 import { startSlackApiStandin, type RecordedCall, type SlackApiStandin, type StandinUser } from './slack-api-standin.js';

@@ -1,6 +1,6 @@
 // Jobs and worker wiring for queue tests: payload builders, a recording progress sink, and
 // runner deps over real time with short lock timings.
-import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock } from '../../src/adapters/system/system-clock.js';
 import type { JobHandlers } from '../../src/core/jobs/job-handlers.js';
 import type { DeployJob, Job, JobKind } from '../../src/core/jobs/job-schema.js';
 import type { JobRunnerDeps, JobUpdate } from '../../src/core/jobs/run-job.js';
@@ -43,7 +43,6 @@ export class RecordingSink {
 export function runnerDeps(locks: Locks, handlers: JobHandlers, sink: RecordingSink, lock = { ttlMs: 2_000, waitMs: 20_000, pollMs: 20 }): JobRunnerDeps {
   return {
     handlers, locks, progress: sink.sink, lock,
-    now: Date.now,
-    sleep: (ms, signal) => sleep(ms, undefined, { signal }).catch(() => undefined),
+    clock: systemClock,
   };
 }

@@ -4,8 +4,8 @@
 // Prints how many times it had to wait behind another holder.
 // Usage: node --import tsx lock-child.ts <dir> <key> <id> <log> <rounds> <peers>
 import { appendFile, readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { FileLocks } from '../../src/adapters/fs/file-locks.js';
+import { systemClock } from '../../src/adapters/system/system-clock.js';
 import { withLock } from '../../src/core/release/with-lock.js';
 
 const [dir = '', key = '', id = '', log = '', rounds = '1', peers = '1'] = process.argv.slice(2);
@@ -15,8 +15,7 @@ const options = {
   ttlMs: 10_000,
   waitMs: 20_000,
   pollMs: 1,
-  now: Date.now,
-  sleep: (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }),
+  clock: systemClock,
   onWaiting: () => void (waits += 1),
 };
 

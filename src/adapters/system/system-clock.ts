@@ -1,9 +1,19 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Clock } from '../../core/ports/clock.js';
 
+/** The machine's clock: real time, real waits. */
 export const systemClock: Clock = {
-  now: () => new Date(),
-  sleep: async (ms, signal) => {
-    await delay(ms, undefined, signal ? { signal } : undefined);
-  },
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
 };

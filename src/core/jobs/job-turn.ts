@@ -5,6 +5,7 @@
 // overall wait limit. Its line is kept as well as a lock allows: a job finding the lock free still
 // lets the older jobs of its line that wait for their turn go first.
 import { ErrorCode, NestorError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import { JobState, queuedBehindMessage, type LinedUpJob } from '../ports/job-queue.js';
 import { appLockKey, describeHolder, type HeldLock, type LockHandle, type LockOwner, type Locks } from '../ports/locks.js';
 import { jobScope, type Job } from './job-schema.js';
@@ -40,7 +41,7 @@ export interface TurnDeps {
   /** The unfinished jobs of the job's line, oldest first, the job included; undefined when unknown. */
   line?: (jobId: string) => Promise<LinedUpJob[] | undefined>;
   position?: (jobId: string) => Promise<number | undefined>;
-  now: () => number;
+  clock: Clock;
 }
 
 export interface Turn {
@@ -78,7 +79,7 @@ export async function takeTurn(deps: TurnDeps, turn: Turn): Promise<LockHandle> 
     if (attempt.held) return attempt;
     blocker = attempt.by;
   }
-  const now = deps.now();
+  const now = deps.clock.now();
   const since = turn.wait?.since ?? now;
   if (now - since >= deps.lock.waitMs) throw gaveUp(turn.job, blocker, deps.lock.waitMs);
   const position = deps.line ? placeIn(await lineOnce(), turn.jobId) : await deps.position?.(turn.jobId).catch(() => undefined);

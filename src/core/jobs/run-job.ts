@@ -3,6 +3,7 @@
 // defers it while busy, else it waits here, telling behind whom and the position), run the
 // handler of its kind within that lock, and report progress and the outcome to the injected sink.
 import { isNestorError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import type { JobOutcome } from '../ports/job-queue.js';
 import { queuedBehindMessage } from '../ports/job-queue.js';
 import type { LinedUpJob } from '../ports/job-queue.js';
@@ -49,8 +50,8 @@ export interface JobRunnerDeps {
    * finding the lock free lets the older ones waiting for it go first. Also gives the position.
    */
   line?: (jobId: string) => Promise<LinedUpJob[] | undefined>;
-  now: () => number;
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Waiting in place for a lock and renewing it: the clock the lock store expires by. */
+  clock: Clock;
   onError?: (error: unknown) => void;
 }
 
@@ -107,7 +108,7 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
   try {
     const owner = { id: jobId, user: job.user, operation: describeJob(job) };
     const options = {
-      ...deps.lock, now: deps.now, sleep: deps.sleep, onWaiting,
+      ...deps.lock, clock: deps.clock, onWaiting,
       ...(deps.onError ? { onError: deps.onError } : {}), ...(run.signal ? { signal: run.signal } : {}),
     };
     let started = false;

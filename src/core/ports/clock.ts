@@ -1,5 +1,9 @@
-// Port: time. Injected so that pipelines wait on a fake clock in tests.
+// Port: time, the one source of it. Every module that reads the time or waits takes a Clock, so
+// tests move time by hand (testkit/fakes/time/manual-clock.ts) or let the Kubernetes simulator
+// settle (testkit/kube-sim/settling-clock.ts) instead of waiting for real.
 export interface Clock {
-  now(): Date;
+  /** Milliseconds since the epoch: `new Date(clock.now())` for a date to print or store. */
+  now(): number;
+  /** Resolves after `ms`, or at once when `signal` aborts; never rejects (check the signal after). */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }

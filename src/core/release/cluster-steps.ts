@@ -1,6 +1,7 @@
 // The steps every release shares, per cluster: read what is live, diff, apply, prune, and wait
 // for the rollout. Deploy, rollback, scale and config changes all go through them.
 import { ErrorCode, NestorError, isNestorError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import { describeRef, refOf, type AppliedObject, type Cluster, type ClusterProvider, type KindRef, type KubeObject } from '../ports/cluster.js';
 import { ENVIRONMENT, MANAGED_BY } from '../render/labels.js';
 import type { ClusterManifests } from '../render/types.js';
@@ -131,8 +132,7 @@ export async function removeCreated(prepared: readonly PreparedCluster[], onEven
 }
 
 export interface RolloutWaitOptions {
-  now: () => number;
-  sleep: (ms: number) => Promise<void>;
+  clock: Clock;
   pollIntervalMs?: number;
   graceMs?: number;
   onEvent: ReleaseListener;
@@ -150,8 +150,7 @@ export async function waitForClusters(prepared: readonly PreparedCluster[], opti
     prepared.map(async ({ manifests, cluster }) => {
       const refs = manifests.objects.filter((o) => o.kind === 'Deployment').map(refOf);
       const outcomes = await waitForRollout(cluster, refs, {
-        now: options.now,
-        sleep: options.sleep,
+        clock: options.clock,
         ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
         ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
         ...(options.signal ? { signal: options.signal } : {}),

@@ -24,8 +24,7 @@ export function whileLocked<T>(deps: ReleaseDeps, ctx: ReleaseContext, app: stri
     waitMs: tuning.lockWaitMs,
     pollMs: tuning.lockPollMs,
     // Locks expire in real time in every store: waiting and renewing follow the wall clock.
-    now: () => deps.wallClock.now().getTime(),
-    sleep: (ms: number, signal: AbortSignal) => deps.wallClock.sleep(ms, signal),
+    clock: deps.wallClock,
     onWaiting: (by) => ctx.onEvent({ type: 'waiting', message: `${app} in ${env} is busy: waiting behind ${describeHolder(by)}` }),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   }, () => {

@@ -69,7 +69,7 @@ export async function restoreRelease(deps: ReleaseDeps, ctx: ReleaseContext, inp
   const tuning = tuningOf(deps);
   const rollouts = await stage(ctx.onEvent, Stage.Rollout, () =>
     waitForClusters(prepared, {
-      now: () => deps.clock.now().getTime(), sleep: (ms) => deps.clock.sleep(ms),
+      clock: deps.clock,
       pollIntervalMs: tuning.rolloutPollMs, graceMs: tuning.rolloutGraceMs, onEvent: ctx.onEvent,
     }), undefined, (r) => failedRollouts(r)[0]);
   const failures = failedRollouts(rollouts);
@@ -77,7 +77,7 @@ export async function restoreRelease(deps: ReleaseDeps, ctx: ReleaseContext, inp
     recordRelease(deps.history, ctx, {
       app, env, kind: 'rollback', manifestsByCluster: release.manifestsByCluster, message: input.message,
       record: {
-        ...recordOf(release), user: ctx.user, at: deps.clock.now().toISOString(), jobId: ctx.jobId, previous: release.commit,
+        ...recordOf(release), user: ctx.user, at: new Date(deps.clock.now()).toISOString(), jobId: ctx.jobId, previous: release.commit,
         ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}), trailers: { Reason: input.reason },
       },
     }),

@@ -105,7 +105,7 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
       record: {
         ref: version.ref, sha: version.sha, ...(image ? { image } : {}),
         configHash: configHash(rendered.config, input.procfile, input.cronfile),
-        user: ctx.user, at: deps.clock.now().toISOString(), jobId: ctx.jobId,
+        user: ctx.user, at: new Date(deps.clock.now()).toISOString(), jobId: ctx.jobId,
         ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
       },
       ...(input.message ? { message: input.message } : {}),
@@ -139,7 +139,7 @@ async function waitAll(deps: ReleaseDeps, ctx: ReleaseContext, prepared: Prepare
   return stage(ctx.onEvent, Stage.Rollout, async () => {
     try {
       const rollouts = await waitForClusters(prepared, {
-        now: () => deps.clock.now().getTime(), sleep: (ms) => deps.clock.sleep(ms, ctx.signal),
+        clock: deps.clock,
         pollIntervalMs: tuning.rolloutPollMs, graceMs: tuning.rolloutGraceMs, onEvent: ctx.onEvent,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });

@@ -5,12 +5,11 @@ import {
   describeRef, refOf,
   type Cluster, type DeploymentCondition, type KubeEvent, type ObjectRef, type RolloutStatus,
 } from '../ports/cluster.js';
+import type { Clock } from '../ports/clock.js';
 
 export interface WaitForRolloutOptions {
-  /** Milliseconds since some origin (injected clock). */
-  now: () => number;
-  /** Waits between polls (injected so tests need no real waiting). */
-  sleep: (ms: number) => Promise<void>;
+  /** Deadlines and the waits between polls (injected so tests need no real waiting). */
+  clock: Clock;
   /** Default 2000. */
   pollIntervalMs?: number;
   /** Added to each Deployment's progress deadline before Nestor gives up itself. Default 10000. */
@@ -46,7 +45,7 @@ const key = (ref: ObjectRef): string => `${ref.apiVersion}/${ref.kind}/${ref.nam
 
 /** Outcomes in the order of `refs` (Deployments only; other kinds have no rollout to wait for). */
 export async function waitForRollout(cluster: Cluster, refs: readonly ObjectRef[], options: WaitForRolloutOptions): Promise<RolloutOutcome[]> {
-  const start = options.now();
+  const start = options.clock.now();
   const watched = refs.filter((r) => r.kind === 'Deployment').map((ref): Watched => ({ ref }));
   const outcomes = new Map<string, RolloutOutcome>();
   let pending = watched;
@@ -57,17 +56,17 @@ export async function waitForRollout(cluster: Cluster, refs: readonly ObjectRef[
     pending = pending.filter((w) => !outcomes.has(key(w.ref)));
     const failed = [...outcomes.values()].find((o) => o.state === 'failed');
     if (failed) {
-      for (const w of pending) outcomes.set(key(w.ref), stopped(w, failed.ref, options.now() - start));
+      for (const w of pending) outcomes.set(key(w.ref), stopped(w, failed.ref, options.clock.now() - start));
       break;
     }
-    if (pending.length > 0) await options.sleep(options.pollIntervalMs ?? 2000);
+    if (pending.length > 0) await options.clock.sleep(options.pollIntervalMs ?? 2000, options.signal);
   }
   return watched.map((w) => outcomes.get(key(w.ref))).filter((o): o is RolloutOutcome => o !== undefined);
 }
 
 async function poll(cluster: Cluster, w: Watched, start: number, options: WaitForRolloutOptions): Promise<RolloutOutcome | undefined> {
   const status = await cluster.rolloutStatus(w.ref);
-  const now = options.now();
+  const now = options.clock.now();
   w.deadline ??= start + status.progressDeadlineSeconds * 1000 + (options.graceMs ?? 10_000);
   if (w.last?.state !== status.state || w.last.message !== status.message) options.onProgress?.(status);
   w.last = status;

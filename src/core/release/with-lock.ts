@@ -1,7 +1,8 @@
 // Runs one operation under the lock of its app and environment: waits behind the current
 // holder (telling who it is), keeps the lock alive while the operation runs, frees it after.
-// Time is injected (`now`, `sleep`), so tests drive it without real waiting.
+// Time is injected (a Clock), so tests drive it without real waiting.
 import { ErrorCode, NestorError } from '../errors.js';
+import type { Clock } from '../ports/clock.js';
 import { describeHolder, type HeldLock, type LockHandle, type LockOwner, type Locks } from '../ports/locks.js';
 
 export interface WithLockOptions {
@@ -14,10 +15,8 @@ export interface WithLockOptions {
   /** Between two renewals while the operation runs. Default ttlMs / 3. */
   heartbeatMs?: number;
 
-  /** Waits `ms`; must settle early (resolve or reject) once `signal` aborts. */
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Milliseconds since some origin. */
-  now: () => number;
+  /** Waiting behind a holder and between renewals: the clock the lock store expires by. */
+  clock: Clock;
   /** Called once per holder met while waiting, to tell the user what they wait behind. */
   onWaiting?: (by: HeldLock) => void;
   /** Failed renewals and releases (the lock then expires by itself), for logs. */
@@ -27,7 +26,7 @@ export interface WithLockOptions {
 }
 
 /** What holding a lock taken already needs. */
-export type HoldOptions = Pick<WithLockOptions, 'ttlMs' | 'heartbeatMs' | 'sleep' | 'now' | 'onError'>;
+export type HoldOptions = Pick<WithLockOptions, 'ttlMs' | 'heartbeatMs' | 'clock' | 'onError'>;
 
 /** What the operation sees of its lock. */
 export interface LockScope {
@@ -79,7 +78,7 @@ export async function holdLock<T>(
 }
 
 async function waitForLock(locks: Locks, key: string, owner: LockOwner, options: WithLockOptions): Promise<LockHandle> {
-  const deadline = options.now() + options.waitMs;
+  const deadline = options.clock.now() + options.waitMs;
   const signal = options.signal ?? new AbortController().signal;
   let told: string | undefined;
   for (;;) {
@@ -91,9 +90,9 @@ async function waitForLock(locks: Locks, key: string, owner: LockOwner, options:
       told = holder;
       options.onWaiting?.(attempt.by);
     }
-    const left = deadline - options.now();
+    const left = deadline - options.clock.now();
     if (left <= 0) throw busy(key, attempt.by, options.waitMs);
-    await options.sleep(Math.min(options.pollMs ?? DEFAULT_POLL_MS, left), signal);
+    await options.clock.sleep(Math.min(options.pollMs ?? DEFAULT_POLL_MS, left), signal);
   }
 }
 
@@ -108,10 +107,10 @@ function busy(key: string, by: HeldLock, waitedMs: number): NestorError {
 function startHeartbeat(handle: LockHandle, options: HoldOptions, lost: AbortController): { stop(): Promise<void> } {
   const stopper = new AbortController();
   const every = options.heartbeatMs ?? Math.max(1, Math.floor(options.ttlMs / 3));
-  let renewed = options.now();
+  let renewed = options.clock.now();
   const loop = async (): Promise<void> => {
     while (!stopper.signal.aborted) {
-      await options.sleep(every, stopper.signal).catch(() => undefined);
+      await options.clock.sleep(every, stopper.signal);
       if (stopper.signal.aborted) return;
       let held: boolean | undefined;
       try {
@@ -119,8 +118,8 @@ function startHeartbeat(handle: LockHandle, options: HoldOptions, lost: AbortCon
       } catch (e) {
         options.onError?.(e); // unknown: the lock may still be ours until a whole ttl has passed
       }
-      if (held) renewed = options.now();
-      if (held === false || options.now() - renewed >= options.ttlMs) {
+      if (held) renewed = options.clock.now();
+      if (held === false || options.clock.now() - renewed >= options.ttlMs) {
         lost.abort(new NestorError(ErrorCode.Locked, `lost the lock on ${handle.key} (it expired, was taken over, or was broken with nestor unlock); stopped`));
         return;
       }

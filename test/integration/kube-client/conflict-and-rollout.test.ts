@@ -1,9 +1,10 @@
 // Server-side apply conflicts with another field manager, and a failing rollout, against the
 // kube simulator (manual clock: controllers run when the injected sleep settles them).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
+import { settlingClock, type KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import type { Cluster } from '../../../src/core/ports/cluster.js';
+import type { Clock } from '../../../src/core/ports/clock.js';
 import { waitForRollout } from '../../../src/core/release/wait-for-rollout.js';
 import { deploymentObject, namespaceObject, refTo } from '../../support/kube-objects.js';
 import { SIM_CONTEXT, startSimProvider } from '../../support/kube-sim-provider.js';
@@ -62,10 +63,7 @@ describe('strict field validation', () => {
 });
 
 describe('waitForRollout on the simulator', () => {
-  function clock(): { now: () => number; sleep: (ms: number) => Promise<void> } {
-    let t = 0;
-    return { now: () => t, sleep: async (ms) => { t += ms; await sim.controllers.settle(); } };
-  }
+  const clock = (): { clock: Clock } => ({ clock: settlingClock(sim) });
 
   it('reports a failing image as failed with ProgressDeadlineExceeded, conditions and pod events', async () => {
     const bad = deploymentObject('rollouts', 'web', 'registry/org/mary:fail-1a2b3c4', { replicas: 2 });

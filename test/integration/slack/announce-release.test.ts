@@ -11,7 +11,7 @@ import { announceRelease, NOTIFIER_CLIENT_OPTIONS, type AnnounceInput } from '..
 import type { MergedConfig } from '../../../src/core/config/schema.js';
 import type { ReleaseResult } from '../../../src/core/release/release-deps.js';
 import { DeliveryReports } from '../../support/delivery-reports.js';
-import { ManualClock } from '../../support/manual-clock.js';
+import { ManualClock } from '../../../src/testkit/fakes/time/manual-clock.js';
 import { startSlackApiStandin, type RecordedCall, type SlackApiStandin } from '../../support/slack-api-standin.js';
 
 const GOLDEN = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/golden/slack');

@@ -13,7 +13,7 @@ import { APPROVE_ACTION, REJECT_ACTION } from '../../../src/core/commands/replie
 import { FOLLOW_UP_LEASE_MS } from '../../../src/core/ports/approval-store.js';
 import { botWorld, SECRET, type BotWorld } from '../../support/bot-world.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
-import { ManualIntervals } from '../../support/manual-clock.js';
+import { ManualIntervals } from '../../../src/testkit/fakes/time/manual-clock.js';
 import { redisClient } from '../../support/redis.js';
 import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
 import { signedBlockAction, signedSlashCommand } from '../../support/slack-signing.js';

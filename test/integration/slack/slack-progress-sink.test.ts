@@ -1,22 +1,21 @@
 // The Slack ProgressSink against the local Slack Web API stand-in through a real WebClient:
 // coalesced edits, 429 Retry-After, Slack down when the final state is due.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { LogLevel, webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackProgressSink, NOTIFIER_CLIENT_OPTIONS, type SlackProgressSink } from '../../../src/adapters/slack/notifier/index.js';
 import { runJob } from '../../../src/core/jobs/run-job.js';
 import { MemoryLocks } from '../../../src/testkit/fakes/memory/memory-locks.js';
+import { systemClock } from '../../../src/adapters/system/system-clock.js';
 import { RedisProgressMessages } from '../../../src/adapters/redis/redis-progress-messages.js';
 import { DeliveryReports, retried, statusSent } from '../../support/delivery-reports.js';
 import { handlersWith } from '../../support/job-fixtures.js';
-import { ManualClock } from '../../support/manual-clock.js';
+import { ManualClock } from '../../../src/testkit/fakes/time/manual-clock.js';
 import { redisClient, uniqueName } from '../../support/redis.js';
 import { startSlackApiStandin, type RecordedCall, type SlackApiStandin } from '../../support/slack-api-standin.js';
 import { TcpGate } from '../../support/tcp-gate.js';
 import { BURST, CHANNEL, FINAL_MESSAGE, jobUpdates } from './progress-events.js';
 
 const client = (apiUrl: string) => new webApi.WebClient('xoxb-test-token', { slackApiUrl: apiUrl, ...NOTIFIER_CLIENT_OPTIONS, logLevel: LogLevel.ERROR });
-const realSleep = (ms: number, signal: AbortSignal) => sleep(ms, undefined, { signal }).catch(() => undefined);
 const ok = (calls: RecordedCall[]) => calls.filter((c) => c.status === 200);
 const blocksOf = (c: RecordedCall) => JSON.stringify(c.args['blocks']);
 
@@ -167,7 +166,7 @@ describe('Slack progress sink: faults', () => {
         return { outcome: 'released', message: FINAL_MESSAGE };
       },
     });
-    const deps = { handlers: deploy, locks: new MemoryLocks(), progress: sink, lock: { ttlMs: 5_000, waitMs: 5_000, pollMs: 10 }, now: Date.now, sleep: realSleep };
+    const deps = { handlers: deploy, locks: new MemoryLocks(), progress: sink, lock: { ttlMs: 5_000, waitMs: 5_000, pollMs: 10 }, clock: systemClock };
     await runJob(deps, { jobId: '42', data: job.job, attempt: 1, maxAttempts: 1 });
     const jobDoneAt = Date.now();
     const limited = await reports.waitFor((r) => r.result === 'retry');

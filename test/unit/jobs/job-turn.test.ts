@@ -9,7 +9,7 @@ import { appLockKey, type Locks } from '../../../src/core/ports/locks.js';
 import { whileLocked } from '../../../src/core/release/locked.js';
 import type { ReleaseDeps } from '../../../src/core/release/release-deps.js';
 import { deployJob, done, handlersWith } from '../../support/job-fixtures.js';
-import { ManualClock } from '../../support/manual-clock.js';
+import { ManualClock } from '../../../src/testkit/fakes/time/manual-clock.js';
 
 const KEY = appLockKey('mary', 'dev3');
 const LOCK = { ttlMs: 30_000, waitMs: 60_000, pollMs: 1_000 };
@@ -35,14 +35,13 @@ beforeEach(() => {
 
 /** Just what whileLocked reads when it takes the lock itself (a CLI release). */
 function cliDeps(): ReleaseDeps {
-  const wallClock = { now: () => new Date(clock.now()), sleep: clock.sleep };
-  return { locks: counting, wallClock, tuning: { lockTtlMs: LOCK.ttlMs, lockWaitMs: LOCK.waitMs, lockPollMs: LOCK.pollMs } } as unknown as ReleaseDeps;
+  return { locks: counting, wallClock: clock, tuning: { lockTtlMs: LOCK.ttlMs, lockWaitMs: LOCK.waitMs, lockPollMs: LOCK.pollMs } } as unknown as ReleaseDeps;
 }
 
 const lined = (jobId: string, state: LinedUpJob['state'], user = 'bob'): LinedUpJob => ({ jobId, job: deployJob({ user }), state });
 
 function turnDeps(line: LinedUpJob[]): TurnDeps {
-  return { locks: counting, lock: LOCK, line: async () => line, now: clock.now };
+  return { locks: counting, lock: LOCK, line: async () => line, clock };
 }
 
 describe('one lock per app and environment', () => {
@@ -55,7 +54,7 @@ describe('one lock per app and environment', () => {
         return done();
       }),
     });
-    const runner = { handlers, locks: counting, progress: () => undefined, lock: LOCK, now: clock.now, sleep: clock.sleep };
+    const runner = { handlers, locks: counting, progress: () => undefined, lock: LOCK, clock };
     await runJob(runner, { jobId: 'job-1', data: deployJob(), attempt: 1, maxAttempts: 1 });
     expect(acquired).toEqual([`${KEY} job-1`]);
     expect(inside).toBe('job-1');
@@ -82,7 +81,7 @@ describe('a job waiting in place (the shell)', () => {
   it('stops waiting for its lock when its signal aborts: cancelled, nothing run, no lock left', async () => {
     await locks.acquire(KEY, carol, 600_000);
     let ran = false;
-    const runner = { handlers: handlersWith({ deploy: async () => ((ran = true), done()) }), locks, progress: () => undefined, lock: LOCK, now: clock.now, sleep: clock.sleep };
+    const runner = { handlers: handlersWith({ deploy: async () => ((ran = true), done()) }), locks, progress: () => undefined, lock: LOCK, clock };
     const stop = new AbortController();
     const running = runJob(runner, { jobId: 'shell-1', data: deployJob(), attempt: 1, maxAttempts: 1, signal: stop.signal }).catch((e: unknown) => e);
     await clock.advance(5_000);

@@ -8,7 +8,7 @@ let t: number;
 let sleeps: number[];
 
 function options(extra: Partial<WaitForRolloutOptions> = {}): WaitForRolloutOptions {
-  return { now: () => t, sleep: async (ms) => { sleeps.push(ms); t += ms; }, pollIntervalMs: 1000, ...extra };
+  return { clock: { now: () => t, sleep: async (ms) => { sleeps.push(ms); t += ms; } }, pollIntervalMs: 1000, ...extra };
 }
 
 const web = deploymentObject('dev3', 'mary-web', 'registry/org/mary:good', { progressDeadlineSeconds: 60 });
@@ -78,7 +78,7 @@ describe('waitForRollout', () => {
   it('stops when aborted', async () => {
     cluster.setRollout('mary-web', { outcome: 'progressing' });
     const controller = new AbortController();
-    const run = waitForRollout(cluster, [refTo(web)], options({ signal: controller.signal, sleep: async () => controller.abort() }));
+    const run = waitForRollout(cluster, [refTo(web)], options({ signal: controller.signal, clock: { now: () => 0, sleep: async () => controller.abort() } }));
     await expect(run).rejects.toThrow();
   });
 });

@@ -3,7 +3,7 @@ import { MemoryLocks } from '../../../src/testkit/fakes/memory/memory-locks.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { appLockKey, type HeldLock, type LockOwner } from '../../../src/core/ports/locks.js';
 import { waitingMessage, withLock, type LockScope, type WithLockOptions } from '../../../src/core/release/with-lock.js';
-import { ManualClock, settle } from '../../support/manual-clock.js';
+import { ManualClock, settle } from '../../../src/testkit/fakes/time/manual-clock.js';
 
 const alice: LockOwner = { id: 'job-1', user: 'alice', operation: 'deploy mary@feature-x' };
 const bob: LockOwner = { id: 'job-2', user: 'bob', operation: 'config set mary' };
@@ -15,7 +15,7 @@ let locks: MemoryLocks;
 let waiting: HeldLock[];
 
 function options(extra: Partial<WithLockOptions> = {}): WithLockOptions {
-  return { ttlMs: TTL, waitMs: 60_000, pollMs: 1000, sleep: clock.sleep, now: clock.now, onWaiting: (by) => waiting.push(by), ...extra };
+  return { ttlMs: TTL, waitMs: 60_000, pollMs: 1000, clock, onWaiting: (by) => waiting.push(by), ...extra };
 }
 
 /** An operation that runs until the test finishes it. */

@@ -1,5 +1,6 @@
-// A clock that moves only when a test says so: `now` and `sleep` to inject, `advance` to run
-// every timer that falls due, in order, letting what each one wakes up run before the next.
+// A clock that moves only when a test says so: the Clock to inject, `advance` to run every
+// timer that falls due, in order, letting what each one wakes up run before the next.
+import type { Clock } from '../../../core/ports/clock.js';
 
 interface Timer {
   at: number;
@@ -9,7 +10,7 @@ interface Timer {
 /** Lets every pending promise continuation (and a round of I/O callbacks) run. */
 export const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export class ManualClock {
+export class ManualClock implements Clock {
   private time: number;
   private timers: Timer[] = [];
 
@@ -19,7 +20,7 @@ export class ManualClock {
 
   readonly now = (): number => this.time;
 
-  /** Resolves once the clock has been advanced by `ms`, or at once when `signal` aborts. */
+  /** Resolves once the clock has been advanced by `ms`, or at once when `signal` aborts (never rejects). */
   readonly sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();
