@@ -4,6 +4,7 @@
 // - nestor: buildBoltApp over the services of `nestor bot` (main/bot.ts botServices: BullMQ and
 //   the approval store on Redis, the example nestor-config, git; no cluster), with the queue
 //   under a name of its own so a shared REDIS_URL is left as it was found.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -72,7 +73,9 @@ export async function startNestorBolt(slackApiUrl: string, redisUrl: string): Pr
     },
   });
   const logger = nestorLogger('nestor-bot', { destination: sink });
-  const settings = { signingSecret: SECRET, botToken: TOKEN, slackApiUrl, redisUrl, configDir: exampleConfigDir(), port: 0, stopTimeoutMs: 25_000, jobLockMs: 30_000 };
+  const history = join(root, 'history.git');
+  execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', history]);
+  const settings = { signingSecret: SECRET, botToken: TOKEN, slackApiUrl, redisUrl, configDir: exampleConfigDir(), history, port: 0, stopTimeoutMs: 25_000, jobLockMs: 30_000 };
   const redis = producerRedis(redisUrl, logger);
   await redis.ping().catch(async () => {
     await new Promise((resolve) => redis.once('ready', resolve)); // enableOfflineQueue is off: wait for the connection

@@ -15,7 +15,11 @@ export interface ProcessSettings {
   redisUrl: string;
   /** NESTOR_CONFIG: a repository URL as given, else an absolute path (a folder, or a bare repository). */
   configDir: string;
-  history?: string;
+  /**
+   * NESTOR_HISTORY, required: without it each process would keep a history of its own that no
+   * other sees (two workers, two histories; the bot's status reading a third).
+   */
+  history: string;
   /** The worker's clusters; the bot has no cluster access and never reads a kubeconfig. */
   kubeconfig?: string;
   port: number;
@@ -81,7 +85,7 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
   const redisUrl = take('REDIS_URL', true, url(['redis:', 'rediss:']));
   const config = take('NESTOR_CONFIG', true, (v) => (isRepositoryUrl(v) ? undefined : folder(at(v))));
   const configDir = config !== undefined && isRepositoryUrl(config) ? config : at(config ?? '.');
-  const history = take('NESTOR_HISTORY', false);
+  const history = take('NESTOR_HISTORY', true, (v) => (isRepositoryUrl(v) ? undefined : folder(at(v))));
   const kubeconfig = role === 'worker' ? workerKubeconfig(take, at) : undefined;
   const portText = take('PORT', false, port, '3000');
   const stopSeconds = take('NESTOR_STOP_SECONDS', false, seconds, '25');
@@ -93,12 +97,11 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
   return {
     ok: true,
     settings: {
-      signingSecret: signingSecret ?? '', botToken: botToken!, redisUrl: redisUrl!, configDir, port: Number(portText),
+      signingSecret: signingSecret ?? '', botToken: botToken!, redisUrl: redisUrl!, configDir, history: isRepositoryUrl(history!) ? history! : at(history!), port: Number(portText),
       stopTimeoutMs: Number(stopSeconds) * 1000, jobLockMs: Number(jobLockSeconds) * 1000,
       ...(kubeconfig ? { kubeconfig } : {}),
       ...(appToken ? { appToken } : {}),
       ...(slackApiUrl ? { slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/` } : {}),
-      ...(history ? { history } : {}),
     },
   };
 }

@@ -37,7 +37,7 @@ export function producerRedis(url: string, logger: Logger): Redis {
 
 export function botServices(settings: ProcessSettings, env: Env, cwd: string, redis: Redis, logger: Logger): BotServices {
   // No kubeconfig: the bot, which faces the internet, never holds cluster credentials (status from Slack shows no replica counts).
-  const runtime = runtimeSettings(cwd, env, { config: settings.configDir, ...(settings.history ? { history: settings.history } : {}) });
+  const runtime = runtimeSettings(cwd, env, { config: settings.configDir, history: settings.history });
   const deps = releaseDeps(runtime);
   const queue = new BullmqJobQueue({ connection: redis, onError: (error) => logger.debug({ err: String(error) }, 'queue error') });
   const slack = new webApi.WebClient(settings.botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {});

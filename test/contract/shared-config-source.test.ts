@@ -46,7 +46,7 @@ describe('which nestor-config a setting names', () => {
   it('lets nestor bot and nestor worker take a repository URL as NESTOR_CONFIG, cloned in their state folder', () => {
     const cwd = tempDir('nestor-bot-');
     const url = 'git@github.com:acme/nestor-config.git';
-    const env = { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'redis://127.0.0.1:6379', NESTOR_CONFIG: url };
+    const env = { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'redis://127.0.0.1:6379', NESTOR_CONFIG: url, NESTOR_HISTORY: 'git@github.com:acme/nestor-history.git' };
     const read = readSettings('bot', env, cwd);
     expect(read).toMatchObject({ ok: true, settings: { configDir: url } });
     if (!read.ok) return;

@@ -19,12 +19,12 @@ describe('nestor bot settings', () => {
     const cwd = tempDir('nestor-bot-');
     const run = await runCli(['bot'], { cwd, env: {} });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('nestor bot: missing SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, REDIS_URL, NESTOR_CONFIG\n');
+    expect(run.stderr).toBe('nestor bot: missing SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, REDIS_URL, NESTOR_CONFIG, NESTOR_HISTORY\n');
   });
 
   it('names invalid values without repeating them', async () => {
     const cwd = tempDir('nestor-bot-');
-    const env = { SLACK_SIGNING_SECRET: 's3cr3t', SLACK_BOT_TOKEN: 'xoxp-user-token', REDIS_URL: 'http://u:pw@x', NESTOR_CONFIG: cwd, KUBECONFIG: '/nope', PORT: 'eighty' };
+    const env = { SLACK_SIGNING_SECRET: 's3cr3t', SLACK_BOT_TOKEN: 'xoxp-user-token', REDIS_URL: 'http://u:pw@x', NESTOR_CONFIG: cwd, NESTOR_HISTORY: cwd, KUBECONFIG: '/nope', PORT: 'eighty' };
     const run = await runCli(['bot'], { cwd, env });
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
@@ -36,21 +36,31 @@ describe('nestor bot settings', () => {
 
   it('accepts a complete environment, SLACK_API_URL given a trailing slash', () => {
     const cwd = tempDir('nestor-bot-');
-    const env = { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'redis://127.0.0.1:6379', NESTOR_CONFIG: cwd, SLACK_API_URL: 'http://127.0.0.1:9/api', PORT: '0' };
+    const env = { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'redis://127.0.0.1:6379', NESTOR_CONFIG: cwd, NESTOR_HISTORY: '.', SLACK_API_URL: 'http://127.0.0.1:9/api', PORT: '0' };
     const read = readSettings('bot', env, cwd);
-    expect(read).toMatchObject({ ok: true, settings: { port: 0, slackApiUrl: 'http://127.0.0.1:9/api/', configDir: cwd } });
+    expect(read).toMatchObject({ ok: true, settings: { port: 0, slackApiUrl: 'http://127.0.0.1:9/api/', configDir: cwd, history: cwd } });
+  });
+
+  it('needs NESTOR_HISTORY for bot and worker, else each process keeps a history no other sees', () => {
+    const cwd = tempDir('nestor-bot-');
+    const env = { SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'redis://127.0.0.1:6379', NESTOR_CONFIG: cwd, KUBECONFIG: cwd };
+    expect(readSettings('bot', env, cwd)).toEqual({ ok: false, line: 'nestor bot: missing NESTOR_HISTORY' });
+    expect(readSettings('worker', env, cwd)).toEqual({ ok: false, line: 'nestor worker: missing NESTOR_HISTORY' });
+    expect(readSettings('worker', { ...env, NESTOR_HISTORY: 'nope' }, cwd)).toEqual({ ok: false, line: 'nestor worker: invalid NESTOR_HISTORY (no such folder, nor a repository URL)' });
+    const url = 'git@github.com:acme/nestor-history.git';
+    expect(readSettings('worker', { ...env, NESTOR_HISTORY: url }, cwd)).toMatchObject({ ok: true, settings: { history: url } });
   });
 
   it('exits 2 for `nestor worker` too, without asking for a signing secret', async () => {
     const cwd = tempDir('nestor-worker-');
     const run = await runCli(['worker'], { cwd, env: { KUBECONFIG: cwd } });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('nestor worker: missing SLACK_BOT_TOKEN, REDIS_URL, NESTOR_CONFIG\n');
+    expect(run.stderr).toBe('nestor worker: missing SLACK_BOT_TOKEN, REDIS_URL, NESTOR_CONFIG, NESTOR_HISTORY\n');
   });
 
   it('the worker needs its kubeconfig', async () => {
     const cwd = tempDir('nestor-worker-');
-    const run = await runCli(['worker'], { cwd, env: { SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'redis://127.0.0.1:6379', NESTOR_CONFIG: cwd, KUBECONFIG: '/nonexistent/kubeconfig' } });
+    const run = await runCli(['worker'], { cwd, env: { SLACK_BOT_TOKEN: 'xoxb-1', REDIS_URL: 'redis://127.0.0.1:6379', NESTOR_CONFIG: cwd, NESTOR_HISTORY: cwd, KUBECONFIG: '/nonexistent/kubeconfig' } });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('nestor worker: invalid KUBECONFIG (no such file)\n');
   });
