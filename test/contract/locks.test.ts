@@ -21,7 +21,7 @@ const recording = (as: LockProcess | undefined) => (as && as !== noProcess ? { p
 locksContract('memory', async () => {
   const clock = new ManualClock();
   const store = new MemoryLockStore();
-  return { clock, recorded: {}, open: (as) => new MemoryLocks({ store, now: clock.now, ...recording(as) }) } satisfies LocksWorld;
+  return { clock, recorded: {}, open: (as) => new MemoryLocks({ store, clock, ...recording(as) }) } satisfies LocksWorld;
 });
 
 // Always records its process: a test process on a host of its own by default.
@@ -29,7 +29,7 @@ locksContract('file', async () => {
   const clock = new ManualClock();
   const dir = join(tempDir('nestor-locks-'), 'locks');
   const me = cli('test-host', process.pid);
-  return { clock, recorded: { host: 'test-host', pid: process.pid }, open: (as) => new FileLocks({ dir, now: clock.now, process: as ?? me }) } satisfies LocksWorld;
+  return { clock, recorded: { host: 'test-host', pid: process.pid }, open: (as) => new FileLocks({ dir, clock, process: as ?? me }) } satisfies LocksWorld;
 });
 
 // Two connections to the shared redis-server, standing for two processes; a fresh prefix per world.
@@ -40,7 +40,7 @@ locksContract('redis', async () => {
   let turn = 0;
   return {
     clock, recorded: {},
-    open: (as) => new RedisLocks({ redis: redisPair[turn++ % 2]!, prefix, now: clock.now, ...recording(as) }),
+    open: (as) => new RedisLocks({ redis: redisPair[turn++ % 2]!, prefix, clock, ...recording(as) }),
   } satisfies LocksWorld;
 });
 

@@ -12,10 +12,12 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, NestorError } from '../../core/errors.js';
+import type { Clock } from '../../core/ports/clock.js';
 import {
   checkLockRequest, isKnownDead,
   type BrokenLock, type HeldLock, type LockAttempt, type LockHandle, type LockOwner, type LockProcess, type Locks,
 } from '../../core/ports/locks.js';
+import { systemClock } from '../system/system-clock.js';
 import { thisProcess } from '../system/this-process.js';
 
 interface Stored extends HeldLock {
@@ -26,8 +28,8 @@ interface Stored extends HeldLock {
 export interface FileLocksOptions {
   /** Folder holding one sub-folder per key; created when missing. */
   dir: string;
-  /** Milliseconds since the epoch. Default Date.now. */
-  now?: () => number;
+  /** Default: the system clock. */
+  clock?: Clock;
   /** The process taking the locks, recorded with them. Default: this one. */
   process?: LockProcess;
 }
@@ -79,12 +81,12 @@ async function generations(dir: string): Promise<number[]> {
 
 export class FileLocks implements Locks {
   private readonly dir: string;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly process: LockProcess;
 
   constructor(options: FileLocksOptions) {
     this.dir = options.dir;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.process = options.process ?? thisProcess();
   }
 
@@ -105,7 +107,7 @@ export class FileLocks implements Locks {
   async current(key: string): Promise<HeldLock | undefined> {
     checkLockRequest(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const latest = await this.latest(join(this.dir, key), this.now());
+      const latest = await this.latest(join(this.dir, key), this.clock.now());
       if (latest) return latest.live && view(latest.live);
     }
     throw this.tooBusy(key);
@@ -161,7 +163,7 @@ export class FileLocks implements Locks {
     const dir = join(this.dir, key);
     await mkdir(dir, { recursive: true });
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const now = this.now();
+      const now = this.clock.now();
       const latest = await this.latest(dir, now);
       if (!latest) continue;
       const decision = decide(latest.live, now);

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, NestorError } from '../../core/errors.js';
+import type { Clock } from '../../core/ports/clock.js';
 import type {
   FlushResult,
   Pin,
@@ -30,6 +31,7 @@ import {
   releaseJson,
   releaseMessage,
 } from './history-layout.js';
+import { systemClock } from '../system/system-clock.js';
 import { HistoryReader } from './history-reader.js';
 import { WorkClone, type PushOutcome, type WorkCloneOptions } from './work-clone.js';
 
@@ -44,14 +46,15 @@ export interface GitReleaseHistoryOptions extends WorkCloneOptions {
   key?: string;
   /** Push attempts (each after fetch + rebase) before a write is reported pending. Default 5. */
   maxPushAttempts?: number;
-  now?: () => Date;
+  /** When pins are made. Default: the system clock. */
+  clock?: Clock;
 }
 
 export class GitReleaseHistory implements ReleaseHistory {
   private readonly clone: WorkClone;
   private readonly key: Buffer | undefined;
   private readonly attempts: number;
-  private readonly now: () => Date;
+  private readonly clock: Clock;
   private readonly reader: HistoryReader;
   private fetchesStarted = 0;
   /** Whether the commits an earlier process left unpushed on this clone were checked (dropRecordedElsewhere). */
@@ -63,7 +66,7 @@ export class GitReleaseHistory implements ReleaseHistory {
     this.clone = new WorkClone(options);
     this.key = options.key === undefined ? undefined : parseHistoryKey(options.key);
     this.attempts = options.maxPushAttempts ?? 5;
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
     this.reader = new HistoryReader(this.clone.git, this.key);
   }
 
@@ -130,7 +133,7 @@ export class GitReleaseHistory implements ReleaseHistory {
       if (release === undefined) {
         throw new NestorError(ErrorCode.BadInput, `no release ${input.commit} of ${app} in ${env} to pin`);
       }
-      const pin: Pin = { ...input, commit: release.commit, at: this.now().toISOString() };
+      const pin: Pin = { ...input, commit: release.commit, at: new Date(this.clock.now()).toISOString() };
       await mkdir(join(this.clone.dir, dir), { recursive: true });
       await writeFile(join(this.clone.dir, dir, PIN_FILE), pinJson(pin));
       if (await this.clone.commit([dir], pinMessage(app, env, pin, input.by))) await this.publishOrPending();

@@ -8,6 +8,7 @@
 // Notes of locks broken by hand go to a list beside the lock (`<prefix>~broken:<key>`, 20 kept).
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { Clock } from '../../core/ports/clock.js';
 import {
   BROKEN_LOCK_KEEP_MS, checkLockRequest, isKnownDead,
   type BrokenLock, type HeldLock, type LockAttempt, type LockHandle, type LockOwner, type LockProcess, type Locks,
@@ -19,10 +20,10 @@ export interface RedisLocksOptions {
   /** Prepended to every key. Default `nestor:lock:`. */
   prefix?: string;
   /**
-   * Milliseconds since the epoch, for tests on a manual clock. Default: Redis's own TIME, one
-   * clock for every process whatever their skew.
+   * For tests on a manual clock. Default: Redis's own TIME, one clock for every process
+   * whatever their skew.
    */
-  now?: () => number;
+  clock?: Clock;
   /** The process taking the locks, recorded with them (a CLI). Default: none recorded. */
   process?: LockProcess;
 }
@@ -116,13 +117,13 @@ function brokenLock(json: string): BrokenLock | undefined {
 export class RedisLocks implements Locks {
   private readonly redis: Redis;
   private readonly prefix: string;
-  private readonly now: (() => number) | undefined;
+  private readonly clock: Clock | undefined;
   private readonly process: LockProcess | undefined;
 
   constructor(options: RedisLocksOptions) {
     this.redis = options.redis;
     this.prefix = options.prefix ?? 'nestor:lock:';
-    this.now = options.now;
+    this.clock = options.clock;
     this.process = options.process;
   }
 
@@ -167,7 +168,7 @@ export class RedisLocks implements Locks {
   }
 
   private time(): string {
-    return this.now ? String(Math.floor(this.now())) : '';
+    return this.clock ? String(Math.floor(this.clock.now())) : '';
   }
 
   private handle(key: string, token: string): LockHandle {

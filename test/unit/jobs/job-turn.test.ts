@@ -23,7 +23,7 @@ let counting: Locks;
 
 beforeEach(() => {
   clock = new ManualClock();
-  locks = new MemoryLocks({ now: clock.now });
+  locks = new MemoryLocks({ clock });
   acquired = [];
   counting = {
     acquire: (key, owner, ttl) => (acquired.push(`${key} ${owner.id}`), locks.acquire(key, owner, ttl)),

@@ -28,7 +28,7 @@ function gate(): { run: (scope: LockScope) => Promise<string>; finish: () => voi
 
 beforeEach(() => {
   clock = new ManualClock();
-  locks = new MemoryLocks({ now: clock.now });
+  locks = new MemoryLocks({ clock });
   waiting = [];
 });
 

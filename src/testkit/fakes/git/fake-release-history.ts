@@ -3,7 +3,9 @@
 // `remote.reachable = false` makes writes pending until `flushPending`.
 
 import { createHash } from 'node:crypto';
+import { systemClock } from '../../../adapters/system/system-clock.js';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
+import type { Clock } from '../../../core/ports/clock.js';
 import type {
   FlushResult,
   Pin,
@@ -45,13 +47,14 @@ interface PendingCommit {
 export interface FakeReleaseHistoryOptions {
   remote?: FakeHistoryRemote;
   key?: string;
-  now?: () => Date;
+  /** When pins are made. Default: the system clock. */
+  clock?: Clock;
 }
 
 export class FakeReleaseHistory implements ReleaseHistory {
   readonly remote: FakeHistoryRemote;
   private readonly key: Buffer | undefined;
-  private readonly now: () => Date;
+  private readonly clock: Clock;
   private pending: PendingCommit[] = [];
   /** Unpublished commits this instance was restarted with (see restarted()). */
   private inherited = new Set<string>();
@@ -62,7 +65,7 @@ export class FakeReleaseHistory implements ReleaseHistory {
     this.remote = options.remote ?? new FakeHistoryRemote();
     this.keyText = options.key;
     this.key = options.key === undefined ? undefined : parseHistoryKey(options.key);
-    this.now = options.now ?? (() => new Date());
+    this.clock = options.clock ?? systemClock;
   }
 
   async record(input: RecordInput): Promise<RecordResult> {
@@ -120,7 +123,7 @@ export class FakeReleaseHistory implements ReleaseHistory {
     if (!isSha(input.commit)) throw new NestorError(ErrorCode.BadInput, `invalid history commit ${quoteForMessage(input.commit)}`);
     const release = this.releases(dir).find((r) => r.commit.startsWith(input.commit));
     if (release === undefined) throw new NestorError(ErrorCode.BadInput, `no release ${input.commit} of ${app} in ${env} to pin`);
-    const pin: Pin = { ...input, commit: release.commit, at: this.now().toISOString() };
+    const pin: Pin = { ...input, commit: release.commit, at: new Date(this.clock.now()).toISOString() };
     this.commitChange(layout.pinMessage(app, env, pin, input.by), (tree) => tree.set(`${dir}/${layout.PIN_FILE}`, layout.pinJson(pin)));
     this.publish();
   }
@@ -146,7 +149,7 @@ export class FakeReleaseHistory implements ReleaseHistory {
 
   /** This writer after a restart on the same clone: its unpublished commits kept, nothing else. */
   restarted(): FakeReleaseHistory {
-    const next = new FakeReleaseHistory({ remote: this.remote, ...(this.keyText === undefined ? {} : { key: this.keyText }), now: this.now });
+    const next = new FakeReleaseHistory({ remote: this.remote, ...(this.keyText === undefined ? {} : { key: this.keyText }), clock: this.clock });
     next.pending = [...this.pending];
     next.inherited = new Set(this.pending.map((p) => p.id));
     return next;

@@ -1,7 +1,9 @@
 // In-memory JobQueue for unit tests of what enqueues (bot, CLI): same validation, idempotency
 // and lines as the BullMQ adapter. `runNext` runs the oldest waiting job through runJob, so a
 // test can drive a whole request in one process.
+import { systemClock } from '../../../adapters/system/system-clock.js';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
+import type { Clock } from '../../../core/ports/clock.js';
 import { jobScope, type Job } from '../../../core/jobs/job-schema.js';
 import { parseJob } from '../../../core/jobs/parse-job.js';
 import { isRetryable, runJob, type JobRunnerDeps } from '../../../core/jobs/run-job.js';
@@ -11,19 +13,19 @@ import {
 } from '../../../core/ports/job-queue.js';
 
 export interface MemoryJobQueueOptions {
-  /** Milliseconds since the epoch. Default Date.now. */
-  now?: () => number;
+  /** Default: the system clock. */
+  clock?: Clock;
   /** Attempts in all. Default 5. */
   attempts?: number;
 }
 
 export class MemoryJobQueue implements JobQueue {
   private readonly jobs = new Map<string, JobStatus>();
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly attempts: number;
 
   constructor(options: MemoryJobQueueOptions = {}) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.attempts = options.attempts ?? 5;
   }
 
@@ -35,7 +37,7 @@ export class MemoryJobQueue implements JobQueue {
     const valid = structuredClone(parseJob(job));
     const known = this.jobs.get(jobId);
     if (known) return { jobId, created: false, message: enqueuedMessage(jobId, false, known.state) };
-    this.jobs.set(jobId, { jobId, job: valid, state: JobState.Waiting, attempts: 0, enqueuedAt: new Date(this.now()).toISOString() });
+    this.jobs.set(jobId, { jobId, job: valid, state: JobState.Waiting, attempts: 0, enqueuedAt: new Date(this.clock.now()).toISOString() });
     return { jobId, created: true, message: enqueuedMessage(jobId, true) };
   }
 

@@ -2,6 +2,8 @@
 // store (Redis, a folder) that every "process" of a test talks to. Time comes from an injected
 // clock; `process`, when given, is recorded with each lock and judges other holders of its host
 // as a CLI's store does.
+import { systemClock } from '../../../adapters/system/system-clock.js';
+import type { Clock } from '../../../core/ports/clock.js';
 import {
   checkLockRequest, isKnownDead,
   type BrokenLock, type HeldLock, type LockAttempt, type LockHandle, type LockOwner, type LockProcess, type Locks,
@@ -22,8 +24,8 @@ export class MemoryLockStore {
 export interface MemoryLocksOptions {
   /** Default: a store of its own. */
   store?: MemoryLockStore;
-  /** Milliseconds since the epoch. Default Date.now. */
-  now?: () => number;
+  /** Default: the system clock. */
+  clock?: Clock;
   /** The process taking the locks, recorded with them. Default: none recorded. */
   process?: LockProcess;
 }
@@ -37,18 +39,18 @@ function view(entry: Entry): HeldLock {
 
 export class MemoryLocks implements Locks {
   private readonly store: MemoryLockStore;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly process: LockProcess | undefined;
 
   constructor(options: MemoryLocksOptions = {}) {
     this.store = options.store ?? new MemoryLockStore();
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.process = options.process;
   }
 
   async acquire(key: string, owner: LockOwner, ttlMs: number): Promise<LockAttempt> {
     checkLockRequest(key, ttlMs);
-    const now = this.now();
+    const now = this.clock.now();
     const live = this.live(key, now);
     if (live && live.id !== owner.id && !isKnownDead(live, this.process)) return { held: false, key, by: view(live) };
     const token = (this.store.tokens += 1);
@@ -61,13 +63,13 @@ export class MemoryLocks implements Locks {
 
   async current(key: string): Promise<HeldLock | undefined> {
     checkLockRequest(key);
-    const live = this.live(key, this.now());
+    const live = this.live(key, this.clock.now());
     return live && view(live);
   }
 
   async breakLock(key: string, holder: Pick<HeldLock, 'id' | 'since'>, by: string): Promise<BrokenLock | undefined> {
     checkLockRequest(key);
-    const now = this.now();
+    const now = this.clock.now();
     const live = this.live(key, now);
     if (!live || live.id !== holder.id || live.since !== holder.since) return undefined;
     this.store.entries.delete(key);
@@ -92,7 +94,7 @@ export class MemoryLocks implements Locks {
       key,
       renew: async (ttlMs) => {
         checkLockRequest(key, ttlMs);
-        const now = this.now();
+        const now = this.clock.now();
         const live = this.live(key, now);
         if (live?.token !== token) return false;
         live.expiresAt = iso(now + ttlMs);
