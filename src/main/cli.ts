@@ -3,25 +3,59 @@ import { createInterface } from 'node:readline/promises';
 import { CommanderError, type Command } from 'commander';
 import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
 import { exitCodeOfError } from '../adapters/cli/exit-codes.js';
-import { cliLocks } from './cli-locks.js';
-import { currentUser, releaseDeps, runtimeSettings } from './release-runtime.js';
+import type { CliLocks } from './cli-locks.js';
+import { currentUser } from './current-user.js';
 import { registerBot, registerShell, registerWorker } from './process-commands.js';
 import { registerCompletion } from './completion-command.js';
 import { buildProgram } from '../adapters/cli/program.js';
 import { ConfigError, formatProblem, isNestorError } from '../core/errors.js';
 
-/** The io of a real `nestor` process, and what to close once its command ends. */
-export function processIo(): CliIo & { close(): Promise<void> } {
-  const shared = cliLocks(process.env);
+/**
+ * Commands that never build release dependencies. Every other command gets the release runtime
+ * (the Kubernetes client, git, Redis: over a second to import) loaded before its action runs;
+ * these start without it.
+ */
+const WITHOUT_RUNTIME: ReadonlySet<string> = new Set(['render', 'validate', 'envs', 'config show', 'completion', 'shell', 'bot', 'worker']);
+
+/** `config show` for the command run by `nestor config show mary dev3`. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+interface Runtime {
+  runtime: typeof import('./release-runtime.js');
+  shared: CliLocks;
+}
+
+async function loadRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
+  const [runtime, shared] = await Promise.all([
+    import('./release-runtime.js'),
+    env.REDIS_URL ? import('./cli-locks.js').then(({ cliLocks }) => cliLocks(env)) : { locks: undefined, close: async () => undefined },
+  ]);
+  return { runtime, shared };
+}
+
+/** The io of a real `nestor` process, what to load before a command runs, and what to close once it ends. */
+export function processIo(): CliIo & { prepare(command: Command): Promise<void>; close(): Promise<void> } {
+  let loaded: Runtime | undefined;
   return {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),
     env: process.env,
     cwd: process.cwd(),
     user: currentUser(process.env),
-    releaseDeps: (options) => ({ ...releaseDeps(runtimeSettings(process.cwd(), process.env, options)), ...(shared.locks ? { locks: shared.locks } : {}) }),
+    releaseDeps: (options) => {
+      if (!loaded) throw new Error('release dependencies asked for by a command listed in WITHOUT_RUNTIME (src/main/cli.ts)');
+      const { runtime, shared } = loaded;
+      return { ...runtime.releaseDeps(runtime.runtimeSettings(process.cwd(), process.env, options)), ...(shared.locks ? { locks: shared.locks } : {}) };
+    },
     ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
-    close: () => shared.close(),
+    prepare: async (command) => {
+      if (!loaded && !WITHOUT_RUNTIME.has(commandPath(command))) loaded = await loadRuntime(process.env);
+    },
+    close: async () => loaded?.shared.close(),
   };
 }
 
@@ -56,6 +90,7 @@ export async function main(argv: readonly string[], given?: CliIo): Promise<numb
   const own = given ? undefined : processIo();
   const io = given ?? own!;
   const program = nestorProgram(io);
+  if (own) program.hook('preAction', (_program, command) => own.prepare(command));
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -2,7 +2,7 @@
 // (the CLI, the shell): real git, a kubeconfig, file locks under the state folder.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { FileLocks } from '../adapters/fs/file-locks.js';
 import { FolderConfigRepo } from '../adapters/fs/folder-config-repo.js';
@@ -76,9 +76,4 @@ export function releaseDeps(settings: RuntimeSettings): ReleaseDeps {
     environment: settings.environment,
     ...(settings.tuning ? { tuning: settings.tuning } : {}),
   };
-}
-
-/** Who is running the CLI: NESTOR_USER, else the login name. */
-export function currentUser(env: Readonly<Record<string, string | undefined>>): string {
-  return env.NESTOR_USER ?? env.USER ?? userInfo().username;
 }

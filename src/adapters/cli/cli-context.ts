@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { stateFolder } from '../fs/state-folder.js';
 import { CONFIG_CLONE_FOLDER, configLocation } from '../git/config-location.js';
-import { GitConfigRepo } from '../git/git-config-repo.js';
 import type { ReleaseDeps } from '../../core/release/release-deps.js';
 
 /** What a CLI command may touch: injected so that tests run the real program in-process. */
@@ -51,6 +50,8 @@ export async function configFolder(io: CliIo, command: Command): Promise<string>
   const location = configLocation(config ?? io.env.NESTOR_CONFIG ?? 'nestor-config', io.cwd);
   if (location.kind === 'folder') return location.dir;
   const workDir = join(stateFolder(io.cwd, io.env, state), CONFIG_CLONE_FOLDER);
+  // git only for a repository: a folder read in place starts without it.
+  const { GitConfigRepo } = await import('../git/git-config-repo.js');
   return new GitConfigRepo({ remote: location.remote, workDir }).checkout();
 }
 
