@@ -9,6 +9,8 @@ export const ErrorCode = {
   NotAuthorized: 'not_authorized',
   Conflict: 'conflict',
   ClusterUnavailable: 'cluster_unavailable',
+  /** Redis (locks, approvals, progress messages) unreachable, or not answering for now. */
+  StoreUnavailable: 'store_unavailable',
   GitFailed: 'git_failed',
   Locked: 'locked',
   RolloutFailed: 'rollout_failed',

@@ -30,6 +30,11 @@ export class TcpGate {
     this.held ??= [];
   }
 
+  /** How many chunks are held (sent by either side since `hold()`): a call has reached the gate. */
+  get holding(): number {
+    return this.held?.length ?? 0;
+  }
+
   /** Delivers what was held, in order, and lets bytes through again. */
   release(): void {
     const held = this.held ?? [];

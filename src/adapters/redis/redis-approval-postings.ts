@@ -3,6 +3,7 @@
 import type { Redis } from 'ioredis';
 import type { Job } from '../../core/jobs/job-schema.js';
 import type { ApprovalPosting, ApprovalPostings, MessageCopy } from '../slack/bot/approval-postings.js';
+import { redisCall } from './redis-call.js';
 
 export interface RedisApprovalPostingsOptions {
   redis: Redis;
@@ -23,16 +24,18 @@ export class RedisApprovalPostings implements ApprovalPostings {
   }
 
   async create(id: string, job: Job): Promise<boolean> {
-    return (await this.redis.set(`${this.prefix}${id}:job`, JSON.stringify(job), 'EX', this.ttl, 'NX')) === 'OK';
+    const json = JSON.stringify(job);
+    return (await redisCall(`keep the job of approval request ${id}`, () => this.redis.set(`${this.prefix}${id}:job`, json, 'EX', this.ttl, 'NX'))) === 'OK';
   }
 
   async addCopy(id: string, copy: MessageCopy): Promise<void> {
     const key = `${this.prefix}${id}:copies`;
-    await this.redis.multi().rpush(key, `${copy.channel} ${copy.ts}`).expire(key, this.ttl).exec();
+    await redisCall(`keep a message of approval request ${id}`, () => this.redis.multi().rpush(key, `${copy.channel} ${copy.ts}`).expire(key, this.ttl).exec());
   }
 
   async get(id: string): Promise<ApprovalPosting | undefined> {
-    const [job, copies] = await Promise.all([this.redis.get(`${this.prefix}${id}:job`), this.redis.lrange(`${this.prefix}${id}:copies`, 0, -1)]);
+    const [job, copies] = await redisCall(`read the postings of approval request ${id}`, () =>
+      Promise.all([this.redis.get(`${this.prefix}${id}:job`), this.redis.lrange(`${this.prefix}${id}:copies`, 0, -1)]));
     if (job === null) return undefined;
     return {
       job: JSON.parse(job) as Job,

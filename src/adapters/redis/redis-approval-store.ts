@@ -10,6 +10,7 @@
 import type { Redis } from 'ioredis';
 import { ApprovalState, type ApprovalRequest } from '../../core/commands/approval.js';
 import { DEFAULT_PENDING_LIMIT, FOLLOW_UP_LEASE_MS, followUpDueAt, type ApprovalStore, type CasResult, type PendingQuery, type UnsettledQuery } from '../../core/ports/approval-store.js';
+import { redisCall } from './redis-call.js';
 import { RedisScript } from './redis-script.js';
 
 export interface RedisApprovalStoreOptions {
@@ -91,18 +92,18 @@ export class RedisApprovalStore implements ApprovalStore {
 
   async create(request: ApprovalRequest): Promise<boolean> {
     const args = [JSON.stringify(request), String(request.version), this.ttl, pendingScore(request), request.id];
-    const created = await CREATE.run(this.redis, [this.key(request.id), this.pendingKey], args);
+    const created = await redisCall(`keep approval request ${request.id}`, () => CREATE.run(this.redis, [this.key(request.id), this.pendingKey], args));
     return created === 1;
   }
 
   async get(id: string): Promise<ApprovalRequest | undefined> {
-    return parse(await this.redis.hget(this.key(id), 'json'));
+    return parse(await redisCall(`read approval request ${id}`, () => this.redis.hget(this.key(id), 'json')));
   }
 
   async compareAndSet(id: string, expectedVersion: number, next: ApprovalRequest): Promise<CasResult> {
     const args = [String(expectedVersion), JSON.stringify(next), String(next.version), this.ttl, pendingScore(next), id, String(followUpDueAt(next))];
     const keys = [this.key(id), this.pendingKey, this.unsettledKey];
-    const [written, current] = (await CAS.run(this.redis, keys, args)) as [number, string | null | undefined];
+    const [written, current] = (await redisCall(`update approval request ${id}`, () => CAS.run(this.redis, keys, args))) as [number, string | null | undefined];
     return written === 1 ? { ok: true } : { ok: false, current: parse(current) };
   }
 
@@ -110,23 +111,25 @@ export class RedisApprovalStore implements ApprovalStore {
     const max = query.expiringBy === undefined ? '+inf' : String(query.expiringBy.getTime());
     const limit = Math.max(0, Math.floor(query.limit ?? DEFAULT_PENDING_LIMIT));
     if (limit === 0) return [];
-    const jsons = (await LIST_INDEXED.run(this.redis, [this.pendingKey], [max, limit, this.prefix])) as string[];
+    const jsons = (await redisCall('list pending approval requests', () => LIST_INDEXED.run(this.redis, [this.pendingKey], [max, limit, this.prefix]))) as string[];
     return jsons.map((json) => JSON.parse(json) as ApprovalRequest).filter((r) => r.state === ApprovalState.Pending);
   }
 
   async listUnsettled(query: UnsettledQuery): Promise<ApprovalRequest[]> {
     const limit = Math.max(0, Math.floor(query.limit ?? DEFAULT_PENDING_LIMIT));
     if (limit === 0) return [];
-    const jsons = (await LIST_INDEXED.run(this.redis, [this.unsettledKey], [String(query.dueBy.getTime()), limit, this.prefix])) as string[];
+    const args = [String(query.dueBy.getTime()), limit, this.prefix];
+    const jsons = (await redisCall('list decided approval requests', () => LIST_INDEXED.run(this.redis, [this.unsettledKey], args))) as string[];
     return jsons.map((json) => JSON.parse(json) as ApprovalRequest);
   }
 
   async claimFollowUp(id: string, now: Date): Promise<boolean> {
-    return (await CLAIM.run(this.redis, [this.unsettledKey], [id, String(now.getTime()), String(FOLLOW_UP_LEASE_MS)])) === 1;
+    const args = [id, String(now.getTime()), String(FOLLOW_UP_LEASE_MS)];
+    return (await redisCall(`claim the follow-up of approval request ${id}`, () => CLAIM.run(this.redis, [this.unsettledKey], args))) === 1;
   }
 
   async settle(id: string): Promise<void> {
-    await this.redis.zrem(this.unsettledKey, id);
+    await redisCall(`settle approval request ${id}`, () => this.redis.zrem(this.unsettledKey, id));
   }
 
   private key(id: string): string {

@@ -13,6 +13,7 @@ import {
   BROKEN_LOCK_KEEP_MS, checkLockRequest, isKnownDead,
   type BrokenLock, type HeldLock, type LockAttempt, type LockHandle, type LockOwner, type LockProcess, type Locks,
 } from '../../core/ports/locks.js';
+import { redisCall } from './redis-call.js';
 import { RedisScript } from './redis-script.js';
 
 export interface RedisLocksOptions {
@@ -134,7 +135,7 @@ export class RedisLocks implements Locks {
     let dead: string | undefined;
     for (;;) {
       const args = [this.time(), ttlMs, owner.id, owner.user, owner.operation, token, ...where, dead ?? ''];
-      const [taken, ...fields] = (await ACQUIRE.run(this.redis, [this.prefix + key], args)) as [number, ...string[]];
+      const [taken, ...fields] = (await redisCall(`take the lock ${key}`, () => ACQUIRE.run(this.redis, [this.prefix + key], args))) as [number, ...string[]];
       if (taken === 1) return this.handle(key, token);
       const by = heldLock(fields);
       // Once only: a holder found dead is replaced if it still holds the lock, else the new one is told.
@@ -145,20 +146,21 @@ export class RedisLocks implements Locks {
 
   async current(key: string): Promise<HeldLock | undefined> {
     checkLockRequest(key);
-    const fields = (await CURRENT.run(this.redis, [this.prefix + key], [this.time()])) as (string | null)[];
+    const fields = (await redisCall(`read the lock ${key}`, () => CURRENT.run(this.redis, [this.prefix + key], [this.time()]))) as (string | null)[];
     return fields.length === 0 ? undefined : heldLock(fields);
   }
 
   async breakLock(key: string, holder: Pick<HeldLock, 'id' | 'since'>, by: string): Promise<BrokenLock | undefined> {
     checkLockRequest(key);
     const since = String(Date.parse(holder.since));
-    const note = (await BREAK.run(this.redis, [this.prefix + key, this.notesKey(key)], [this.time(), holder.id, since, by, BROKEN_LOCK_KEEP_MS])) as string;
+    const args = [this.time(), holder.id, since, by, BROKEN_LOCK_KEEP_MS];
+    const note = (await redisCall(`break the lock ${key}`, () => BREAK.run(this.redis, [this.prefix + key, this.notesKey(key)], args))) as string;
     return note ? brokenLock(note) : undefined;
   }
 
   async lastBroken(key: string): Promise<BrokenLock | undefined> {
     checkLockRequest(key);
-    const note = await this.redis.lindex(this.notesKey(key), 0);
+    const note = await redisCall(`read the broken locks of ${key}`, () => this.redis.lindex(this.notesKey(key), 0));
     return note ? brokenLock(note) : undefined;
   }
 
@@ -178,10 +180,10 @@ export class RedisLocks implements Locks {
       key,
       renew: async (ttlMs) => {
         checkLockRequest(key, ttlMs);
-        return (await RENEW.run(this.redis, [redisKey], [this.time(), ttlMs, token])) === 1;
+        return (await redisCall(`renew the lock ${key}`, () => RENEW.run(this.redis, [redisKey], [this.time(), ttlMs, token]))) === 1;
       },
       release: async () => {
-        await RELEASE.run(this.redis, [redisKey], [token]);
+        await redisCall(`release the lock ${key}`, () => RELEASE.run(this.redis, [redisKey], [token]));
       },
     };
   }

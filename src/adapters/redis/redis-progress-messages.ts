@@ -2,6 +2,7 @@
 // are (a day by default), so any worker that runs the job can find the message to edit.
 import type { Redis } from 'ioredis';
 import type { ProgressMessage, ProgressMessages } from '../slack/notifier/progress-messages.js';
+import { redisCall } from './redis-call.js';
 
 export interface RedisProgressMessagesOptions {
   redis: Redis;
@@ -22,12 +23,12 @@ export class RedisProgressMessages implements ProgressMessages {
   }
 
   async find(jobId: string): Promise<ProgressMessage | undefined> {
-    const value = await this.redis.get(`${this.prefix}${jobId}`);
+    const value = await redisCall(`find the Slack message of job ${jobId}`, () => this.redis.get(`${this.prefix}${jobId}`));
     const [channel, ts] = value?.split(' ') ?? [];
     return channel && ts ? { channel, ts } : undefined;
   }
 
   async save(jobId: string, message: ProgressMessage): Promise<void> {
-    await this.redis.set(`${this.prefix}${jobId}`, `${message.channel} ${message.ts}`, 'EX', this.ttl);
+    await redisCall(`keep the Slack message of job ${jobId}`, () => this.redis.set(`${this.prefix}${jobId}`, `${message.channel} ${message.ts}`, 'EX', this.ttl));
   }
 }
