@@ -102,7 +102,7 @@ export class ResourceHandlers {
 
   private list(req: ResourceRequest): JsonReply {
     const { resource, namespace } = req.route;
-    const items = this.deps.store.list(resource, namespace).filter(this.selected(req));
+    const items = this.deps.store.list(resource, namespace, this.selected(req));
     const resourceVersion = String(this.deps.store.resourceVersion());
     if (wantsTable(req.accept)) return { status: 200, body: this.table(resource, items.map((o) => withTypeMeta(resource, o)), req) };
     return {
@@ -209,7 +209,7 @@ export class ResourceHandlers {
 
   private deleteCollection(req: ResourceRequest): JsonReply {
     const { resource, namespace } = req.route;
-    const items = this.deps.store.list(resource, namespace).filter(this.selected(req))
+    const items = this.deps.store.list(resource, namespace, this.selected(req))
       .map((obj) => this.deps.store.delete(resource, str(obj.metadata.namespace), str(obj.metadata.name) ?? '', { dryRun: isDryRun(req.query) }));
     return { status: 200, body: { kind: `${resource.kind}List`, apiVersion: groupVersion(resource), metadata: {}, items } };
   }

@@ -80,11 +80,16 @@ export class ObjectStore {
     return found;
   }
 
-  list(resource: ResourceType, namespace?: string): KubeObject[] {
+  /**
+   * Copies of the objects of a type (in a namespace), those `where` accepts. `where` sees the
+   * stored objects, before the copy: filtering first keeps a controller's lookup in a namespace
+   * of hundreds of objects from copying them all at every event.
+   */
+  list(resource: ResourceType, namespace?: string, where: (obj: Readonly<KubeObject>) => boolean = () => true): KubeObject[] {
     const prefix = `${resource.group}/${resource.plural}/${namespace ?? ''}`;
     const result: KubeObject[] = [];
     for (const [key, obj] of this.objects) {
-      if (namespace === undefined ? key.startsWith(`${resource.group}/${resource.plural}/`) : key.startsWith(`${prefix}/`)) {
+      if ((namespace === undefined ? key.startsWith(`${resource.group}/${resource.plural}/`) : key.startsWith(`${prefix}/`)) && where(obj)) {
         result.push(deepClone(obj));
       }
     }

@@ -51,7 +51,7 @@ export class DeploymentController {
     const template = getIn(deployment, ['spec', 'template']);
     const hash = shortHash(JSON.stringify(template), 10);
     const uid = deployment.metadata.uid;
-    const pods = this.ctx.store.list(POD, namespace).filter((p) => {
+    const pods = this.ctx.store.list(POD, namespace, (p) => {
       const owners = p.metadata.ownerReferences;
       return Array.isArray(owners) && owners.some((o) => isObject(o) && o.uid === uid);
     });

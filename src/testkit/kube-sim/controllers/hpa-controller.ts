@@ -24,9 +24,8 @@ export class HpaController {
     const namespace = str(event.object.metadata.namespace) ?? '';
     if (event.resource === HPA) this.schedule(namespace, metaName(event.object));
     if (event.resource !== DEPLOYMENT) return;
-    for (const hpa of this.ctx.store.list(HPA, namespace)) {
-      if (targetName(hpa) === metaName(event.object)) this.schedule(namespace, metaName(hpa));
-    }
+    const target = metaName(event.object);
+    for (const hpa of this.ctx.store.list(HPA, namespace, (h) => targetName(h) === target)) this.schedule(namespace, metaName(hpa));
   }
 
   private schedule(namespace: string, name: string): void {
