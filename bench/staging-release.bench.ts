@@ -1,9 +1,11 @@
 // `npm run bench` (or `node dist/bench/staging-release.bench.js`): a scheduled staging release
-// of 130 generated apps against the kube simulator, every app through the real deploy pipeline
-// (config read from a folder, render, diff, server-side apply over HTTP, rollout wait, history
-// commit and push to a real git repository), with parallelism bounded per cluster. Baselines
-// measured in the same run: the same release one app at a time, and the pure in-process render
-// of the same apps. Prints figures and ratios; asserts nothing.
+// of 130 generated apps against the kube simulator in its own process answering each request
+// after --latency-ms (a real API server's round trip), every app through the real deploy
+// pipeline (config read from a folder, render, diff, server-side apply over HTTP, rollout wait,
+// history commit and push to a real git repository), with parallelism bounded per cluster.
+// Baselines measured in the same run, rounds interleaved: the same release one app at a time,
+// the floor (the same manifests server-side applied straight over HTTP at the same parallelism,
+// no kubectl, no Nestor), and the pure in-process render. Prints figures, ratios and goals.
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { loadTemplateSet } from '../src/adapters/fs/templates.js';
@@ -11,8 +13,9 @@ import { loadConfigTree } from '../src/core/config/index.js';
 import { renderConfiguredApp } from '../src/core/render/index.js';
 import type { Stage } from '../src/core/release/events.js';
 import { generateConfig, type GeneratedConfig } from './generate-config.js';
-import { median } from './lib/measure.js';
+import { median, medianOf } from './lib/measure.js';
 import { count, ms, ratio, table, times, type Row } from './lib/report.js';
+import { rawApply, renderedObjects, type RawApplyRun } from './staging/raw-apply.js';
 import { releaseAll, type ReleaseRun } from './staging/release-all.js';
 import { ENV, openWorld } from './staging/world.js';
 
@@ -22,9 +25,14 @@ const { values: args } = parseArgs({
     parallelism: { type: 'string', default: '8' },
     // One app at a time costs as much per app as the parallel run: a fifth of the apps gives its rate.
     'baseline-apps': { type: 'string', default: '26' },
+    'latency-ms': { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
   },
 });
-const [APPS, PARALLELISM, BASELINE_APPS] = [args.apps, args.parallelism, args['baseline-apps']].map(Number) as [number, number, number];
+const [APPS, PARALLELISM, BASELINE_APPS, LATENCY_MS, ROUNDS] =
+  [args.apps, args.parallelism, args['baseline-apps'], args['latency-ms'], args.rounds].map(Number) as [number, number, number, number, number];
+const SPEED_UP_GOAL = 5;
+const FLOOR_GOAL = 1.5;
 
 function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -33,7 +41,7 @@ function percentile(values: readonly number[], p: number): number {
 }
 
 async function release(config: GeneratedConfig, apps: readonly string[], perCluster: number, run: string): Promise<ReleaseRun> {
-  const world = await openWorld(config);
+  const world = await openWorld(config, LATENCY_MS);
   try {
     return await releaseAll(world, apps, perCluster, run);
   } finally {
@@ -76,26 +84,44 @@ function rows(run: ReleaseRun): Row[] {
   ];
 }
 
+
 const config = generateConfig(APPS, 2);
-console.log(`staging release benchmark: ${APPS} apps in ${ENV} on one simulated cluster, Node ${process.version}`);
-console.log(`parallelism ${PARALLELISM} per cluster; baseline: ${BASELINE_APPS} apps one at a time, and the pure render\n`);
+console.log(`staging release benchmark: ${APPS} apps in ${ENV} on one simulated cluster (its own process, ${LATENCY_MS} ms per request), Node ${process.version}`);
+console.log(`parallelism ${PARALLELISM} per cluster; baselines: ${BASELINE_APPS} apps one at a time, raw server-side applies of the same manifests, the pure render; ${ROUNDS} rounds interleaved\n`);
 
 await release(generateConfig(4, 2), generateConfig(4, 2).apps, 2, 'warm-up');
-const parallel = await release(config, config.apps, PARALLELISM, 'parallel');
+const objects = await renderedObjects(config, config.apps);
 const baselineApps = config.apps.slice(0, BASELINE_APPS);
-const sequential = await release(config, baselineApps, 1, 'sequential');
+const rounds: { parallel: ReleaseRun; sequential: ReleaseRun; floor: RawApplyRun }[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  const parallel = await release(config, config.apps, PARALLELISM, `parallel-${round}`);
+  const floor = await rawApply(config, objects, PARALLELISM, LATENCY_MS);
+  const sequential = await release(config, baselineApps, 1, `sequential-${round}`);
+  rounds.push({ parallel, sequential, floor });
+  console.log(`  round ${round}: parallelism ${PARALLELISM} ${ms(parallel.totalMs)}, floor ${ms(floor.totalMs)}, one at a time (${BASELINE_APPS} apps) ${ms(sequential.totalMs)}`);
+}
 const renderMs = await pureRender(config);
 
-for (const run of [parallel, sequential]) {
+const medianRound = [...rounds].sort((a, b) => a.parallel.totalMs - b.parallel.totalMs)[Math.floor(rounds.length / 2)]!;
+for (const run of rounds.flatMap((r) => [r.parallel, r.sequential])) {
   const failed = run.apps.filter((a) => a.outcome !== 'released');
   for (const a of failed.slice(0, 3)) console.log(`  ${a.app}: ${a.outcome}${a.error ? `: ${a.error}` : ''}`);
 }
-console.log(table(`Staging release, ${PARALLELISM} at a time per cluster`, rows(parallel)));
-console.log(table(`Baseline: one app at a time (${sequential.apps.length} apps)`, rows(sequential)));
-const parallelRate = parallel.apps.length / parallel.totalMs;
-const sequentialRate = sequential.apps.length / sequential.totalMs;
-console.log(table('Ratios', [
-  [`apps/s, parallelism ${PARALLELISM} / parallelism 1`, times(parallelRate / sequentialRate), 'speed-up of bounded parallelism'],
+console.log('');
+console.log(table(`Staging release, ${PARALLELISM} at a time per cluster (median round)`, rows(medianRound.parallel)));
+console.log(table(`Baseline: one app at a time (${BASELINE_APPS} apps, median round)`, rows(medianRound.sequential)));
+const parallelAppMs = medianOf(rounds, (r) => r.parallel.totalMs / r.parallel.apps.length);
+const sequentialAppMs = medianOf(rounds, (r) => r.sequential.totalMs / r.sequential.apps.length);
+const floorAppMs = medianOf(rounds, (r) => r.floor.totalMs / APPS);
+const speedUp = sequentialAppMs / parallelAppMs;
+const overFloor = parallelAppMs / floorAppMs;
+const goal = (holds: boolean): string => (holds ? 'goal holds' : 'goal MISSED');
+console.log(table(`Ratios (medians of ${ROUNDS} rounds, ${LATENCY_MS} ms per request)`, [
+  [`release per app, parallelism ${PARALLELISM}`, ms(parallelAppMs), `${ratio(1000 / parallelAppMs)} apps/s`],
+  ['release per app, one at a time', ms(sequentialAppMs), `${ratio(1000 / sequentialAppMs)} apps/s`],
+  [`floor per app, parallelism ${PARALLELISM}`, ms(floorAppMs), `${medianRound.floor.objects} server-side applies straight over HTTP`],
+  [`speed-up, parallelism ${PARALLELISM} / 1`, times(speedUp), `${goal(speedUp >= SPEED_UP_GOAL)}: at least ${SPEED_UP_GOAL}×`],
+  [`release / floor, parallelism ${PARALLELISM}`, times(overFloor), `${goal(overFloor <= FLOOR_GOAL)}: at most ${FLOOR_GOAL}×`],
   ['pure render, all apps', ms(renderMs), `${ms(renderMs / APPS)} per app (config and templates loaded once)`],
-  ['release per app (total / apps) / pure render per app', times(parallel.totalMs / parallel.apps.length / (renderMs / APPS)), 'pipeline cost over rendering'],
+  ['release per app / pure render per app', times(parallelAppMs / (renderMs / APPS)), 'pipeline cost over rendering'],
 ]));
