@@ -3,6 +3,7 @@
 // lets the simulator's controllers settle instead of sleeping.
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { FolderConfigRepo } from '../../src/adapters/fs/folder-config-repo.js';
 import { FolderConfigSource } from '../../src/adapters/fs/folder-config-source.js';
 import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
@@ -74,4 +75,26 @@ export async function releaseFixture(options: ReleaseFixtureOptions = {}): Promi
     ctx: (user = 'alice', jobId = `job-${++jobs}`) => ({ user, jobId, onEvent: (e) => events.push(e) }),
     close: () => sim.close(),
   };
+}
+
+/**
+ * A fresh fixture for each test of the file or `describe` block that calls it:
+ * `const f = useReleaseFixture();`, then `f.deps` inside a test. Closed after each test.
+ */
+export function useReleaseFixture(options: ReleaseFixtureOptions = {}): ReleaseFixture {
+  let current: ReleaseFixture | undefined;
+  beforeEach(async () => {
+    current = await releaseFixture(options);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as ReleaseFixture, {
+    get: (_, key) => {
+      if (!current) throw new Error('the release fixture exists only while a test runs');
+      const value: unknown = Reflect.get(current, key);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current) : value;
+    },
+  });
 }

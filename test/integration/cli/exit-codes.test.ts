@@ -1,23 +1,16 @@
 // `nestor`'s exit codes, through the real program over a whole release setup (real git, kube
 // simulator): 0 done, 1 failed, 2 bad input, 3 refused, 4 rolled back.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import type { KubeObject } from '../../../src/core/ports/cluster.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { main } from '../../../src/main/cli.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 
 const ns = 'dev3';
-let f: ReleaseFixture;
-
-beforeEach(async () => {
-  f = await releaseFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 async function nestor(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -1,22 +1,15 @@
 // `--json` on the commands scripts read (render, status, history, diff): one JSON document on
 // stdout whose keys are always there, through the real program over a whole release setup.
 import { loadAll } from 'js-yaml';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { main } from '../../../src/main/cli.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 
 const ns = 'dev3';
-let f: ReleaseFixture;
-
-beforeEach(async () => {
-  f = await releaseFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 async function nestor(...argv: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -1,7 +1,7 @@
 // A release stopped on request (ReleaseContext.signal, Ctrl-C in the shell): before anything is
 // applied it ends with nothing changed; while it waits for its rollout it is rolled back as a
 // failed rollout is; the lock is free afterwards either way.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
@@ -10,15 +10,9 @@ import type { ReleaseEvent } from '../../../src/core/release/events.js';
 import type { ReleaseContext } from '../../../src/core/release/release-deps.js';
 import { scale } from '../../../src/core/release/scale.js';
 import { cleanupFixtures, git } from '../../support/git-fixtures.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 
-let f: ReleaseFixture;
-beforeEach(async () => {
-  f = await releaseFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 const ns = 'dev3';

@@ -1,17 +1,11 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { rollback } from '../../../src/core/release/rollback.js';
 import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { cleanupFixtures, git } from '../../support/git-fixtures.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 
-let f: ReleaseFixture;
-beforeEach(async () => {
-  f = await releaseFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 const ns = 'dev3';

@@ -1,21 +1,15 @@
 // A render that runs nothing (every process and cron removed) must never reach the cluster: its
 // apply would prune every object of the app. Refused at the apply, with nothing changed.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { cleanupFixtures, commitFiles, git } from '../../support/git-fixtures.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 
 const ns = 'dev3';
-let f: ReleaseFixture;
-beforeEach(async () => {
-  f = await releaseFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 const get = (kind: string, name: string) => f.sim.store.get(typeOf(kind), ns, name);

@@ -1,19 +1,13 @@
 // A first release whose rollout fails has no earlier release to roll back to: what it created
 // is removed (as `helm install --atomic`), nothing is recorded, and the outcome says so.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 
 const ns = 'dev3';
-let f: ReleaseFixture;
-beforeEach(async () => {
-  f = await releaseFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 const get = (kind: string, name: string, namespace: string | undefined = ns) => f.sim.store.get(typeOf(kind), namespace, name);

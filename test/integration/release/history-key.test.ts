@@ -1,7 +1,7 @@
 // A release holding Secret values needs the history key to be recorded: without
 // NESTOR_HISTORY_KEY it is refused before anything reaches the cluster (or nestor-config), so
 // the cluster never runs a release the history does not know.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
@@ -12,19 +12,13 @@ import { scale } from '../../../src/core/release/scale.js';
 import { SecretValues } from '../../../src/core/release/secret-input.js';
 import { GitReleaseHistory } from '../../../src/adapters/git/git-release-history.js';
 import { cleanupFixtures, git, tempDir } from '../../support/git-fixtures.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 
 const ns = 'dev3';
 const DSN = 'https://key:s3cr3t@sentry.example/42';
 const NO_KEY = 'no history key is set to record them encrypted: set NESTOR_HISTORY_KEY to 32 random bytes in base64 or hex (`openssl rand -base64 32`) where Nestor runs, then try again';
 
-let f: ReleaseFixture;
-beforeEach(async () => {
-  f = await releaseFixture({ historyKey: undefined });
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture({ historyKey: undefined });
 afterAll(() => cleanupFixtures());
 
 const failure = (promise: Promise<unknown>): Promise<NestorError> =>

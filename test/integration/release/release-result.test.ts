@@ -1,23 +1,17 @@
 // What a release result carries for what comes after it (the announcement): the app's config as
 // the job merged it, and the version that ran before, so nothing reloads the config or searches
 // the history again once the pipeline is done.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { announcerOf, type Deliver } from '../../../src/main/worker-announce.js';
 import type { AnnounceInput } from '../../../src/adapters/slack/notifier/index.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { rollback } from '../../../src/core/release/rollback.js';
 import { scale } from '../../../src/core/release/scale.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 
 const ns = 'dev3';
-let f: ReleaseFixture;
-beforeEach(async () => {
-  f = await releaseFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 describe('a release result', { timeout: 60_000 }, () => {

@@ -3,21 +3,15 @@
 // update and delete against the release recorded in the history (the bot has no cluster).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { botWorld, SECRET, type BotWorld } from '../../support/bot-world.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 import { signedSlashCommand } from '../../support/slack-signing.js';
 
-let f: ReleaseFixture;
-beforeEach(async () => {
-  f = await releaseFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 const BOB = { id: 'U0BOB', name: 'bob' };

@@ -3,7 +3,7 @@
 // "expired", and a later click is refused with nothing queued. Two bot processes sweeping at
 // once record one expiry and update each copy once. A decision whose follow-ups were not all
 // done (the bot died after recording it, Slack refused a copy) is finished by a later sweep.
-import { afterAll, afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import { RedisApprovalStore } from '../../../src/adapters/redis/redis-approval-store.js';
 import { startApprovalSweeper } from '../../../src/adapters/slack/bot/approval-sweep.js';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
@@ -15,16 +15,10 @@ import { botWorld, SECRET, type BotWorld } from '../../support/bot-world.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { ManualIntervals } from '../../../src/testkit/fakes/time/manual-clock.js';
 import { redisClient } from '../../support/redis.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 import { signedBlockAction, signedSlashCommand } from '../../support/slack-signing.js';
 
-let f: ReleaseFixture;
-beforeEach(async () => {
-  f = await releaseFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 const BOB = { id: 'U0BOB', name: 'bob' };

@@ -5,7 +5,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WebClient } from '@slack/web-api';
-import { afterAll, afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import { startJobWorker } from '../../../src/adapters/queue/bullmq-worker.js';
 import { RedisLocks } from '../../../src/adapters/redis/redis-locks.js';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
@@ -18,16 +18,10 @@ import { botWorld, SECRET, TOKEN, type BotWorld } from '../../support/bot-world.
 import { cleanupFixtures, git } from '../../support/git-fixtures.js';
 import { FAST } from '../../support/queue-world.js';
 import { redisClient, uniqueName } from '../../support/redis.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 import { signedBlockAction, signedSlashCommand } from '../../support/slack-signing.js';
 
-let f: ReleaseFixture;
-beforeEach(async () => {
-  f = await releaseFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 const BOB = { id: 'U0BOB', name: 'bob' };

@@ -3,7 +3,7 @@
 // git) → the Deployment runs the branch's sha → one history commit → the job's status message
 // and one announcement in Slack (the stand-in).
 import { WebClient } from '@slack/web-api';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { startJobWorker } from '../../../src/adapters/queue/bullmq-worker.js';
 import { RedisLocks } from '../../../src/adapters/redis/redis-locks.js';
@@ -15,16 +15,10 @@ import { botWorld, SECRET, TOKEN } from '../../support/bot-world.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { FAST } from '../../support/queue-world.js';
 import { redisClient, uniqueName } from '../../support/redis.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 import { signedSlashCommand } from '../../support/slack-signing.js';
 
-let f: ReleaseFixture;
-beforeEach(async () => {
-  f = await releaseFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 const imageOf = (name: string, ns: string) =>

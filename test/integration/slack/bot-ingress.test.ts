@@ -2,20 +2,14 @@
 // test redis-server, the release fixture's config.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
 import { botWorld, closedPort, SECRET } from '../../support/bot-world.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 import { asRetry, forged, signedSlashCommand, slashCommandBody, stale } from '../../support/slack-signing.js';
 
-let f: ReleaseFixture;
-beforeEach(async () => {
-  f = await releaseFixture();
-});
-afterEach(async () => {
-  await f.close();
-});
+const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 const deployDev3 = (world: { slack: { responseUrl(id: string): string } }, id: string, trigger = id) =>

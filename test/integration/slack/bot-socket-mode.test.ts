@@ -8,7 +8,7 @@ import { Writable } from 'node:stream';
 import type { App } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeEach, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import { BullmqJobQueue } from '../../../src/adapters/queue/bullmq-queue.js';
 import { RedisApprovalPostings } from '../../../src/adapters/redis/redis-approval-postings.js';
 import { RedisApprovalStore } from '../../../src/adapters/redis/redis-approval-store.js';
@@ -24,7 +24,7 @@ import { SECRET, TEST_USERS, TOKEN } from '../../support/bot-world.js';
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { redisUrl, uniqueName } from '../../support/redis.js';
-import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
+import { useReleaseFixture } from '../../support/release-fixture.js';
 import { startSlackApiStandin, type RecordedCall, type SlackApiStandin } from '../../support/slack-api-standin.js';
 import { blockActionsBody, slashCommandBody, type BlockActionInput, type SlashCommandInput } from '../../support/slack-signing.js';
 import { startSocketModeStandin, type Envelope, type SocketModeStandin } from '../../support/socket-mode-standin.js';
@@ -106,13 +106,7 @@ function handles(): Record<string, number> {
   return counts;
 }
 
-let fixture: ReleaseFixture;
-beforeEach(async () => {
-  fixture = await releaseFixture();
-});
-afterEach(async () => {
-  await fixture.close();
-});
+const fixture = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 describe('the bot in Socket Mode', () => {
