@@ -44,7 +44,7 @@ export function botServices(settings: ProcessSettings, env: Env, cwd: string, re
   return {
     queue, approvals: new RedisApprovalStore({ redis }), postings: new RedisApprovalPostings({ redis }),
     config: deps.config, source: deps.source, history: deps.history, environment: deps.environment,
-    policyOf: policyFromConfig(deps.config), now: () => new Date(), logger, queueReady: () => redis.status === 'ready',
+    policyOf: policyFromConfig(deps.config), clock: deps.wallClock, logger, queueReady: () => redis.status === 'ready',
     people: slackPeople(slack, {
       onError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'cannot read Slack members: access and approval by name refused'),
     }),

@@ -158,7 +158,7 @@ async function runChange(command: MutatingCommand, line: LineRun): Promise<void>
   const deps = io.releaseDeps({});
   const actor = { id: io.user, name: io.user, teams: [] };
   const say = (text: string) => io.out(text);
-  const approval = await approveAtPrompt({ deps, actor, ask, say: (l) => say(`${l}\n`), now: () => new Date() }, command);
+  const approval = await approveAtPrompt({ deps, actor, ask, say: (l) => say(`${l}\n`) }, command);
   if (!approval.go) return;
   const approvedBy = approval.approved?.by;
   if (command.kind === 'config-set' && command.secret) {

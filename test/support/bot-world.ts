@@ -13,11 +13,13 @@ import type { TestContext } from 'vitest';
 import { BullmqJobQueue } from '../../src/adapters/queue/bullmq-queue.js';
 import { RedisApprovalPostings } from '../../src/adapters/redis/redis-approval-postings.js';
 import { RedisApprovalStore } from '../../src/adapters/redis/redis-approval-store.js';
+import { systemClock } from '../../src/adapters/system/system-clock.js';
 import { buildBoltApp } from '../../src/adapters/slack/bolt-app.js';
 import { slackPeople } from '../../src/adapters/slack/slack-people.js';
 import { startApprovalSweeper } from '../../src/adapters/slack/bot/approval-sweep.js';
 import type { BotServices } from '../../src/adapters/slack/bot/bot-services.js';
 import { policyFromConfig } from '../../src/core/commands/environment-policy.js';
+import type { Clock } from '../../src/core/ports/clock.js';
 import { producerRedis } from '../../src/main/bot.js';
 import { nestorLogger } from '../../src/main/logger.js';
 import { ManualIntervals } from '../../src/testkit/fakes/time/manual-clock.js';
@@ -74,12 +76,14 @@ export async function botWorld(ctx: TestContext, fixture: ReleaseFixture, option
   const prefix = `${uniqueName('bot')}:`;
   const queue = new BullmqJobQueue({ connection: redis, name: uniqueName('queue'), backoffMs: 20, attempts: 2 });
   closers.push(() => queue.close());
+  // Approvals expire by a time the test moves (advance); nothing in the bot waits on it.
   let now = Date.now();
+  const clock: Clock = { now: () => now, sleep: systemClock.sleep };
   const { deps } = fixture;
   const services: BotServices = {
     queue, approvals: new RedisApprovalStore({ redis, prefix }), postings: new RedisApprovalPostings({ redis, prefix: `${prefix}posting:` }),
     config: deps.config, source: deps.source, history: deps.history, environment: deps.environment,
-    policyOf: policyFromConfig(deps.config), now: () => new Date(now), logger,
+    policyOf: policyFromConfig(deps.config), clock, logger,
     enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2_000, queueReady: () => redis.status === 'ready',
     people: slackPeople(new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } })),
   };

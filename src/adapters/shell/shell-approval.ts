@@ -18,7 +18,6 @@ export interface PromptApproval {
   actor: Actor;
   ask(question: string): Promise<string | undefined>;
   say(line: string): void;
-  now(): Date;
 }
 
 /** Bound as a Slack request would be: a deploy to the sha its ref resolves to, others to the running release. */
@@ -43,14 +42,14 @@ export async function approveAtPrompt(p: PromptApproval, command: Command): Prom
   const request = createApproval({
     ...binding, id: randomUUID(), operation: describeCommand(command), requester: { id: p.actor.id, name: p.actor.name },
     approvers: decision.approvers, expiresMinutes: decision.expiresMinutes,
-  }, p.now());
+  }, new Date(p.deps.wallClock.now()));
   p.say(`approval needed: ${request.operation} (${binding.sha.slice(0, 7)}) · approvers: ${request.approvers.join(', ')} · expires ${request.expiresAt}`);
   const answer = (await p.ask('who approves? (an approver types their name; empty to cancel) '))?.trim();
   if (!answer) {
     p.say('cancelled: nothing was changed');
     return { go: false };
   }
-  const result = decide(request, { action: 'approve', by: { id: answer, name: answer, teams: [] }, at: p.now(), current: await bind(p, command) });
+  const result = decide(request, { action: 'approve', by: { id: answer, name: answer, teams: [] }, at: new Date(p.deps.wallClock.now()), current: await bind(p, command) });
   if (!result.ok) {
     p.say(`refused: ${result.message}; nothing was changed`);
     return { go: false };

@@ -6,6 +6,8 @@
 // joined is found. When Slack can't be asked, a name resolves to nobody (access by name is
 // refused, never guessed) and an id still works.
 import type { webApi } from '@slack/bolt';
+import type { Clock } from '../../core/ports/clock.js';
+import { systemClock } from '../system/system-clock.js';
 import type { Lookup, PeopleDirectory } from '../../core/commands/people.js';
 
 export interface SlackPeopleOptions {
@@ -13,7 +15,8 @@ export interface SlackPeopleOptions {
   ttlMs?: number;
   /** The least time between two reads caused by names not found. Default 1 minute. */
   missRefreshMs?: number;
-  now?: () => number;
+  /** Default: the system clock. */
+  clock?: Clock;
   onError?: (error: unknown) => void;
 }
 
@@ -68,21 +71,21 @@ function find(directory: Directory, entry: string): Lookup {
 export function slackPeople(client: webApi.WebClient, options: SlackPeopleOptions = {}): PeopleDirectory {
   const ttl = options.ttlMs ?? 10 * 60_000;
   const missRefresh = options.missRefreshMs ?? 60_000;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
   let cached: { at: number; directory: Promise<Directory> } | undefined;
   const load = (): Promise<Directory> => {
     const loading = readMembers(client).then(index);
-    cached = { at: now(), directory: loading };
+    cached = { at: clock.now(), directory: loading };
     loading.catch(() => {
       if (cached?.directory === loading) cached = undefined;
     });
     return loading;
   };
-  const directory = (): Promise<Directory> => (!cached || now() - cached.at >= ttl ? load() : cached.directory);
+  const directory = (): Promise<Directory> => (!cached || clock.now() - cached.at >= ttl ? load() : cached.directory);
 
   const byName = async (entry: string): Promise<Lookup> => {
     const found = find(await directory(), entry);
-    if ('person' in found || !cached || now() - cached.at < missRefresh) return found;
+    if ('person' in found || !cached || clock.now() - cached.at < missRefresh) return found;
     return find(await load(), entry);
   };
   const idNames = new Map<string, { at: number; name: string }>();
@@ -90,10 +93,10 @@ export function slackPeople(client: webApi.WebClient, options: SlackPeopleOption
     const listed = cached && (await cached.directory.catch(() => undefined))?.byId.get(id);
     if (listed?.name) return listed.name;
     const known = idNames.get(id);
-    if (known && now() - known.at < ttl) return known.name;
+    if (known && clock.now() - known.at < ttl) return known.name;
     const answer = await client.users.info({ user: id });
     const name = (answer.user as Member | undefined)?.name ?? id;
-    idNames.set(id, { at: now(), name });
+    idNames.set(id, { at: clock.now(), name });
     return name;
   };
 

@@ -1,10 +1,13 @@
 // Teams named in `access.teams` are Slack user groups, by handle (`@security` → `security`).
 // The groups are read at most once per ttl and shared by every lookup in the meantime.
 import type { webApi } from '@slack/bolt';
+import type { Clock } from '../../core/ports/clock.js';
+import { systemClock } from '../system/system-clock.js';
 
 export interface SlackTeamsOptions {
   ttlMs?: number;
-  now?: () => number;
+  /** Default: the system clock. */
+  clock?: Clock;
   onError?: (error: unknown) => void;
 }
 
@@ -21,14 +24,14 @@ export type TeamsOf = (userId: string) => Promise<string[]>;
  */
 export function slackTeams(client: webApi.WebClient, options: SlackTeamsOptions = {}): TeamsOf {
   const ttl = options.ttlMs ?? 60_000;
-  const now = options.now ?? Date.now;
+  const clock = options.clock ?? systemClock;
   let cached: { at: number; groups: Promise<UserGroup[]> } | undefined;
   const groups = (): Promise<UserGroup[]> => {
-    if (!cached || now() - cached.at >= ttl) {
+    if (!cached || clock.now() - cached.at >= ttl) {
       const loading = client.usergroups
         .list({ include_users: true })
         .then((answer) => (answer.usergroups ?? []) as UserGroup[]);
-      cached = { at: now(), groups: loading };
+      cached = { at: clock.now(), groups: loading };
       loading.catch(() => {
         if (cached?.groups === loading) cached = undefined;
       });

@@ -127,7 +127,7 @@ describe('release announcements', () => {
     standin.rateLimit('chat.postMessage', 1, 2);
     const clock = new ManualClock();
     const reports = new DeliveryReports();
-    const posting = announceRelease({ slack: client(), source, history, timers: clock, observe: reports.observe }, input({ previousSha: shas.previous }));
+    const posting = announceRelease({ slack: client(), source, history, clock, observe: reports.observe }, input({ previousSha: shas.previous }));
     expect(await reports.waitFor((r) => r.result === 'retry')).toMatchObject({ lane: 'announcement', reason: 'rate-limited', retryInMs: 2_000 });
     await clock.advance(2_000);
     expect(await posting).toMatchObject({ channel: 'tech-release-dev' });

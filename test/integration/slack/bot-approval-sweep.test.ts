@@ -115,7 +115,7 @@ describe('the sweep of expired approval requests', () => {
     const stored = (await world.services.approvals.get(id))!;
     // What the dead bot did: the decision, and nothing after it.
     const carol = { ...CAROL, teams: [] };
-    const decided = await decideStored(world.services.approvals, id, { action: 'approve', by: carol, at: world.services.now(), current: stored });
+    const decided = await decideStored(world.services.approvals, id, { action: 'approve', by: carol, at: new Date(world.services.clock.now()), current: stored });
     expect(decided.ok).toBe(true);
 
     await world.sweepTimers.fire();

@@ -72,7 +72,7 @@ async function socketWorld(ctx: TestContext): Promise<SocketWorld> {
   const services: BotServices = {
     queue, approvals: new RedisApprovalStore({ redis, prefix }), postings: new RedisApprovalPostings({ redis, prefix: `${prefix}posting:` }),
     config: deps.config, source: deps.source, history: deps.history,
-    policyOf: policyFromConfig(deps.config), now: () => new Date(), logger, enqueueTimeoutMs: 2_000, queueReady: () => redis.status === 'ready',
+    policyOf: policyFromConfig(deps.config), clock: deps.wallClock, logger, enqueueTimeoutMs: 2_000, queueReady: () => redis.status === 'ready',
     people: slackPeople(new WebClient(TOKEN, { slackApiUrl: slack.apiUrl })),
   };
   const app = buildBoltApp({ signingSecret: SECRET, token: TOKEN, appToken: APP_TOKEN, clientOptions: { slackApiUrl: slack.apiUrl }, services });

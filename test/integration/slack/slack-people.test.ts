@@ -3,6 +3,7 @@
 import { webApi } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { slackPeople } from '../../../src/adapters/slack/slack-people.js';
+import { ManualClock } from '../../../src/testkit/fakes/time/manual-clock.js';
 import { startSlackApiStandin, type SlackApiStandin, type StandinUser } from '../../support/slack-api-standin.js';
 
 let standin: SlackApiStandin | undefined;
@@ -56,17 +57,17 @@ describe('people named in config, found in Slack', () => {
 
   it('reads the member list once per ttl, and again for a name it lacks (at most once a minute)', async () => {
     standin = await startSlackApiStandin({ users: { U0ALICE: { name: 'alice' } } });
-    let now = 0;
-    const people = slackPeople(clientOf(standin), { ttlMs: 600_000, missRefreshMs: 60_000, now: () => now });
+    const clock = new ManualClock(0);
+    const people = slackPeople(clientOf(standin), { ttlMs: 600_000, missRefreshMs: 60_000, clock });
     await Promise.all([people.lookup('alice'), people.lookup('alice')]);
     expect(standin.callsOf('users.list')).toHaveLength(1);
     standin.setUser('U0NEW', { name: 'newcomer' });
     expect(await people.lookup('newcomer')).toEqual({ missing: 'not found in Slack' });
     expect(standin.callsOf('users.list')).toHaveLength(1);
-    now = 60_000;
+    await clock.advance(60_000);
     expect(await people.lookup('newcomer')).toEqual({ person: { id: 'U0NEW', name: 'newcomer' } });
     expect(standin.callsOf('users.list')).toHaveLength(2);
-    now = 600_000 + 60_000;
+    await clock.advance(600_000);
     await people.lookup('alice');
     expect(standin.callsOf('users.list')).toHaveLength(3);
   });

@@ -46,7 +46,7 @@ function messages() {
 describe('Slack progress sink: one message per job, edited in place', () => {
   it('coalesces a burst of 50 events into a few edits, the last one showing the final state', async () => {
     const clock = new ManualClock();
-    sink = createSlackProgressSink({ slack: client(standin.apiUrl), timers: clock, random: () => 0.5, observe: reports.observe });
+    sink = createSlackProgressSink({ slack: client(standin.apiUrl), clock, random: () => 0.5, observe: reports.observe });
     const job = jobUpdates();
     sink(job.started);
     for (let i = 0; i < BURST.length; i += 10) {
@@ -79,7 +79,7 @@ describe('Slack progress sink: one message per job, edited in place', () => {
 
   it('edits at most once a second: a change waits for the pacing interval', async () => {
     const clock = new ManualClock();
-    sink = createSlackProgressSink({ slack: client(standin.apiUrl), timers: clock, random: () => 0.5, observe: reports.observe });
+    sink = createSlackProgressSink({ slack: client(standin.apiUrl), clock, random: () => 0.5, observe: reports.observe });
     const job = jobUpdates();
     sink(job.started);
     await reports.waitFor(statusSent);
@@ -185,7 +185,7 @@ describe('Slack progress sink: faults', () => {
   it('Slack down when the final state is due: retried with backoff until it is back, then delivered', async () => {
     const gate = await new TcpGate(Number(new URL(standin.apiUrl).port)).open();
     const clock = new ManualClock();
-    sink = createSlackProgressSink({ slack: client(`${gate.url}/api/`), timers: clock, random: () => 0.5, observe: reports.observe });
+    sink = createSlackProgressSink({ slack: client(`${gate.url}/api/`), clock, random: () => 0.5, observe: reports.observe });
     const job = jobUpdates();
     try {
       sink(job.started);
@@ -229,7 +229,7 @@ describe('Slack progress sink: faults', () => {
   it('Slack down for good: gives up after the bounded time, and flush() resolves', async () => {
     const gate = await new TcpGate(Number(new URL(standin.apiUrl).port)).open();
     const clock = new ManualClock();
-    sink = createSlackProgressSink({ slack: client(`${gate.url}/api/`), timers: clock, random: () => 0.5, observe: reports.observe, tuning: { giveUpAfterMs: 5 * 60_000 } });
+    sink = createSlackProgressSink({ slack: client(`${gate.url}/api/`), clock, random: () => 0.5, observe: reports.observe, tuning: { giveUpAfterMs: 5 * 60_000 } });
     const job = jobUpdates();
     sink(job.started);
     await reports.waitFor(statusSent);

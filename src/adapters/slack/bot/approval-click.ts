@@ -26,7 +26,7 @@ export async function onApprovalClick(services: BotServices, client: SlackClient
   const posting = await services.postings.get(click.id);
   if (!posting) return reply(approvalRefused('this approval request no longer exists'));
   const current = await bindingOf(services, posting.job);
-  const decided = await decideStored(services.approvals, click.id, { action: click.action, by: click.by, at: services.now(), current });
+  const decided = await decideStored(services.approvals, click.id, { action: click.action, by: click.by, at: new Date(services.clock.now()), current });
   if (!decided.ok) {
     log.warn({ code: decided.code }, 'approval click refused');
     return reply(approvalRefused(decided.message));

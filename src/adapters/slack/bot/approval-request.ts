@@ -41,7 +41,7 @@ export async function askApproval(services: BotServices, client: SlackClient, as
   const request = createApproval({
     ...binding, id: ask.id, operation: describeCommand(ask.command),
     requester: ask.requester, approvers: ask.approvers, expiresMinutes: ask.expiresMinutes, details,
-  }, services.now());
+  }, new Date(services.clock.now()));
   const created = (await services.postings.create(ask.id, ask.job)) && (await services.approvals.create(request));
   if (!created) {
     const existing = await services.approvals.get(ask.id);

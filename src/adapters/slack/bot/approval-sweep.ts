@@ -37,11 +37,11 @@ export interface SweepReport {
   settled: string[];
 }
 
-export type SweepServices = Pick<BotServices, 'approvals' | 'postings' | 'queue' | 'now' | 'logger' | 'enqueueTimeoutMs' | 'queueReady'>;
+export type SweepServices = Pick<BotServices, 'approvals' | 'postings' | 'queue' | 'clock' | 'logger' | 'enqueueTimeoutMs' | 'queueReady'>;
 
 /** One pass: expires what is due (updating its copies), then finishes follow-ups left undone. */
 export async function sweepExpiredApprovals(services: SweepServices, client: SlackClient, batch = DEFAULT_SWEEP_BATCH): Promise<SweepReport> {
-  const now = services.now();
+  const now = new Date(services.clock.now());
   const expired: string[] = [];
   for (const request of await services.approvals.listPending({ expiringBy: now, limit: batch })) {
     if (await expireOne(services, client, request, now)) expired.push(request.id);

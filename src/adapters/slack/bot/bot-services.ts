@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { EnvironmentPolicy } from '../../../core/commands/authorize.js';
 import type { PeopleDirectory } from '../../../core/commands/people.js';
 import type { ApprovalStore } from '../../../core/ports/approval-store.js';
+import type { Clock } from '../../../core/ports/clock.js';
 import type { ClusterProvider } from '../../../core/ports/cluster.js';
 import type { ConfigSource } from '../../../core/ports/config-source.js';
 import type { JobQueue } from '../../../core/ports/job-queue.js';
@@ -30,7 +31,8 @@ export interface BotServices {
   people: PeopleDirectory;
   /** The teams of a Slack user, for `access.teams`. Default: none. */
   teamsOf?(userId: string): Promise<string[]>;
-  now(): Date;
+  /** Approvals: when they are asked, decided and expire. */
+  clock: Clock;
   logger: Logger;
   /** Whether the queue's connection is up; when down, a command is told so at once instead of waiting. */
   queueReady?(): boolean;

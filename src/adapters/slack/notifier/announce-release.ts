@@ -13,7 +13,9 @@ import type { ReleaseResult } from '../../../core/release/release-deps.js';
 import { toBlockKit } from '../block-kit.js';
 import { callWithRetry } from './call-with-retry.js';
 import type { DeliveryObserver } from './delivery-report.js';
-import { DEFAULT_NOTIFIER_TUNING, realTimers, type NotifierTimers, type NotifierTuning } from './timers.js';
+import { systemClock } from '../../system/system-clock.js';
+import type { Clock } from '../../../core/ports/clock.js';
+import { DEFAULT_NOTIFIER_TUNING, type NotifierTuning } from './tuning.js';
 
 /** Commits read for the changelog; the message shows the newest and counts the rest. */
 export const CHANGELOG_LIMIT = 200;
@@ -24,7 +26,7 @@ export interface AnnounceDeps {
   slack: webApi.WebClient;
   source: SourceRepo;
   history: ReleaseHistory;
-  timers?: NotifierTimers;
+  clock?: Clock;
   tuning?: Partial<NotifierTuning>;
   random?: () => number;
   observe?: DeliveryObserver;
@@ -112,7 +114,7 @@ export async function announceRelease(deps: AnnounceDeps, input: AnnounceInput):
   if (announcement === undefined) return undefined;
   const { text, blocks } = toBlockKit(announcement.message);
   const retry = {
-    timers: deps.timers ?? realTimers,
+    clock: deps.clock ?? systemClock,
     tuning: { ...DEFAULT_NOTIFIER_TUNING, ...deps.tuning },
     random: deps.random ?? Math.random,
     observe: deps.observe ?? (() => undefined),

@@ -4,7 +4,7 @@
 // Callers never wait on it: `kick()` returns at once and the lane runs on its own.
 import type { DeliveryDeps } from './delivery-report.js';
 import { classifySlackError, type SlackFailure } from './slack-failure.js';
-import { backoffMs } from './timers.js';
+import { backoffMs } from './tuning.js';
 
 export interface LaneSource<S> {
   /** What to send now (the newest state, the next batch of lines); undefined when nothing. */
@@ -42,7 +42,7 @@ export class DeliveryLane<S> {
 
   /** The final state is pending: retries go on for `giveUpAfterMs` from now at least. */
   markFinal(): void {
-    this.finalAt ??= this.deps.timers.now();
+    this.finalAt ??= this.deps.clock.now();
   }
 
   /** Skip the pacing wait (not a Retry-After, not a backoff): for a flush at shutdown. */
@@ -75,7 +75,7 @@ export class DeliveryLane<S> {
         if (this.closed || snapshot === undefined) return;
         const wait = this.waitMs();
         if (wait > 0) {
-          await this.deps.timers.sleep(wait, this.wake.signal);
+          await this.deps.clock.sleep(wait, this.wake.signal);
           continue;
         }
         await this.attempt(snapshot);
@@ -87,7 +87,7 @@ export class DeliveryLane<S> {
   }
 
   private waitMs(): number {
-    const now = this.deps.timers.now();
+    const now = this.deps.clock.now();
     const throttle = this.hurried ? 0 : this.throttleUntil - now;
     return Math.max(0, this.blockedUntil - now, throttle);
   }
@@ -103,13 +103,13 @@ export class DeliveryLane<S> {
     this.source.settled(snapshot);
     this.failures = 0;
     this.streakStart = undefined;
-    this.throttleUntil = this.deps.timers.now() + this.deps.tuning.minIntervalMs;
+    this.throttleUntil = this.deps.clock.now() + this.deps.tuning.minIntervalMs;
     this.deps.observe({ jobId, lane, result: 'sent' });
   }
 
   private failed(snapshot: S, failure: SlackFailure): void {
-    const { jobId, lane, timers, tuning } = this.deps;
-    const now = timers.now();
+    const { jobId, lane, clock, tuning } = this.deps;
+    const now = clock.now();
     if (failure.kind === 'permanent') {
       this.source.settled(snapshot);
       this.throttleUntil = now + tuning.minIntervalMs;

@@ -1,6 +1,7 @@
 // What the notifier tells about its own deliveries: for logs (logDeliveries), metrics and tests.
 // Codes and ids only: never message text, never a token.
-import type { NotifierTimers, NotifierTuning } from './timers.js';
+import type { Clock } from '../../../core/ports/clock.js';
+import type { NotifierTuning } from './tuning.js';
 
 export type LaneName = 'status' | 'thread' | 'announcement';
 
@@ -17,7 +18,7 @@ export type DeliveryObserver = (report: DeliveryReport) => void;
 
 /** What every delivery to Slack (a lane of edits, a one-off announcement) runs with. */
 export interface DeliveryDeps {
-  timers: NotifierTimers;
+  clock: Clock;
   tuning: NotifierTuning;
   random: () => number;
   observe: DeliveryObserver;

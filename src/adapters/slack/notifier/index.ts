@@ -5,4 +5,4 @@ export { announceRelease, announcementChannel, buildAnnouncement, CHANGELOG_LIMI
 export type { ProgressMessage, ProgressMessages } from './progress-messages.js';
 export { logDeliveries, type DeliveryObserver, type DeliveryReport, type NotifierLogger } from './delivery-report.js';
 export { classifySlackError, NOTIFIER_CLIENT_OPTIONS, type SlackFailure } from './slack-failure.js';
-export { DEFAULT_NOTIFIER_TUNING, realTimers, type NotifierTimers, type NotifierTuning } from './timers.js';
+export { DEFAULT_NOTIFIER_TUNING, type NotifierTuning } from './tuning.js';

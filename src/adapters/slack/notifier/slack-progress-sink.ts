@@ -7,12 +7,14 @@ import type { JobUpdate, ProgressSink } from '../../../core/jobs/run-job.js';
 import type { DeliveryObserver } from './delivery-report.js';
 import { JobNotifier, type JobNotifierDeps } from './job-notifier.js';
 import type { ProgressMessages } from './progress-messages.js';
-import { DEFAULT_NOTIFIER_TUNING, realTimers, type NotifierTimers, type NotifierTuning } from './timers.js';
+import { systemClock } from '../../system/system-clock.js';
+import type { Clock } from '../../../core/ports/clock.js';
+import { DEFAULT_NOTIFIER_TUNING, type NotifierTuning } from './tuning.js';
 
 export interface SlackProgressSinkDeps {
   /** Built in main/, ideally with NOTIFIER_CLIENT_OPTIONS. */
   slack: webApi.WebClient;
-  timers?: NotifierTimers;
+  clock?: Clock;
   tuning?: Partial<NotifierTuning>;
   /** Deliveries, retries and give-ups, e.g. logDeliveries(logger). */
   observe?: DeliveryObserver;
@@ -40,7 +42,7 @@ const REMEMBERED_JOBS = 1_000;
 export function createSlackProgressSink(deps: SlackProgressSinkDeps): SlackProgressSink {
   const notifierDeps: JobNotifierDeps = {
     slack: deps.slack,
-    timers: deps.timers ?? realTimers,
+    clock: deps.clock ?? systemClock,
     tuning: { ...DEFAULT_NOTIFIER_TUNING, ...deps.tuning },
     random: deps.random ?? Math.random,
     observe: deps.observe ?? (() => undefined),

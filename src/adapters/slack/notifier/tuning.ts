@@ -1,28 +1,4 @@
-// Time for the notifier, injected so that tests move it by hand (test/support/manual-clock.ts
-// has this shape) and never wait for a real Retry-After or backoff.
-
-export interface NotifierTimers {
-  now(): number;
-  /** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const realTimers: NotifierTimers = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    }),
-};
+// How the notifier paces and retries its calls to Slack (its time is the injected Clock).
 
 /** How the notifier paces and retries its calls to Slack. */
 export interface NotifierTuning {
