@@ -1,0 +1,97 @@
+// The CLI as its users feel it: `nestor render <app> <env>` and `nestor envs` as whole processes
+// (start, load, validate, render, print, exit) against `helm template` of an equivalent chart,
+// a real helm v4 binary. Goals (issue 8): at most 1.5× helm's time and 2× its peak memory;
+// `nestor help` and a bad argument are shown too (they must stay instant). Rounds are
+// interleaved (helm, then each nestor command), after a warm-up round; figures are medians.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { parseAllDocuments } from 'yaml';
+import { helmBinary, helmVersion } from './cli/helm.js';
+import { writeChart } from './cli/helm-chart.js';
+import { measuresMemory, runProcess, type ProcessRun } from './cli/process-run.js';
+import { median } from './lib/measure.js';
+import { count, ms, table, times } from './lib/report.js';
+
+const { values: args } = parseArgs({
+  options: { rounds: { type: 'string', default: '5' }, app: { type: 'string', default: 'mary' }, env: { type: 'string', default: 'production' } },
+});
+const ROUNDS = Number(args.rounds);
+const [APP, ENV] = [args.app, args.env];
+const TIME_GOAL = 1.5;
+const MEMORY_GOAL = 2;
+
+// dist/bench/cli-start.bench.js → the repository: bin/nestor.js runs dist.
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const work = await mkdtemp(join(tmpdir(), 'nestor-cli-bench-'));
+const env = { PATH: process.env['PATH'], HOME: work, NESTOR_CONFIG: join(ROOT, 'nestor-config'), NESTOR_STATE: join(work, 'state'), NESTOR_USER: 'bench' };
+
+type Side = 'helm template' | `nestor ${string}`;
+const nestorCommands: Record<string, string[]> = {
+  [`nestor render ${APP} ${ENV}`]: ['render', APP, ENV],
+  'nestor envs': ['envs'],
+  'nestor help': ['help'],
+  'nestor deploy (bad arguments)': ['deploy'],
+};
+
+function objectsOf(yamlText: string): unknown[] {
+  const key = (o: unknown) => JSON.stringify([(o as { kind?: string }).kind, (o as { metadata?: { name?: string } }).metadata?.name]);
+  return parseAllDocuments(yamlText).map((d) => d.toJS() as unknown).filter((o) => o !== null).sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+try {
+  const helm = await helmBinary();
+  const nestor = (argv: string[]) => runProcess(process.execPath, [join(ROOT, 'bin', 'nestor.js'), ...argv], { cwd: ROOT, env });
+
+  // The chart is built from what the CLI prints, so both sides produce the same objects.
+  const rendered = await nestor(['render', APP, ENV]);
+  if (rendered.code !== 0) throw new Error(`nestor render ${APP} ${ENV} failed: ${rendered.stderr}`);
+  const objects = objectsOf(rendered.stdout);
+  const chart = await writeChart(work, APP, objects as Parameters<typeof writeChart>[2]);
+  const helmArgs = ['template', APP, chart];
+  const helmRun = () => runProcess(helm, helmArgs, { cwd: work, env });
+  const first = await helmRun();
+  if (first.code !== 0) throw new Error(`helm template failed: ${first.stderr}`);
+  const same = isDeepStrictEqual(objectsOf(first.stdout), objects);
+
+  const runs = new Map<Side, ProcessRun[]>();
+  const record = (side: Side, run: ProcessRun) => runs.set(side, [...(runs.get(side) ?? []), run]);
+  for (let round = 0; round <= ROUNDS; round++) {
+    const warmUp = round === 0;
+    const h = await helmRun();
+    if (!warmUp) record('helm template', h);
+    for (const [side, argv] of Object.entries(nestorCommands)) {
+      const run = await nestor(argv);
+      if (!warmUp) record(side as Side, run);
+    }
+  }
+
+  const msOf = (side: Side) => median((runs.get(side) ?? []).map((r) => r.ms));
+  const memOf = (side: Side) => median((runs.get(side) ?? []).map((r) => r.peakKiB));
+  const mem = (kib: number) => (Number.isFinite(kib) ? `${count(kib / 1024)} MiB` : 'not measured');
+  const list = (side: Side) => (runs.get(side) ?? []).map((r) => r.ms.toFixed(0)).join(', ');
+  console.log(`CLI start benchmark: whole processes, medians of ${ROUNDS} interleaved rounds after a warm-up; ${await helmVersion(helm, env)}, Node ${process.version}\n`);
+  console.log(`helm chart: ${objects.length} templates (one per object Nestor renders for ${APP} in ${ENV}), every value from values.yaml; same objects as Nestor: ${same ? 'yes' : 'NO'}\n`);
+  const sides: Side[] = ['helm template', ...(Object.keys(nestorCommands) as Side[])];
+  console.log(table('Per process', sides.map((side) => [side, ms(msOf(side)), `peak ${mem(memOf(side))}; runs: ${list(side)} ms`])));
+
+  const helmMs = msOf('helm template');
+  const helmMem = memOf('helm template');
+  const goals: { label: string; value: number; goal: number }[] = [];
+  for (const side of [`nestor render ${APP} ${ENV}`, 'nestor envs'] as Side[]) {
+    goals.push({ label: `${side} / helm template, time`, value: msOf(side) / helmMs, goal: TIME_GOAL });
+    if (measuresMemory) goals.push({ label: `${side} / helm template, peak memory`, value: memOf(side) / helmMem, goal: MEMORY_GOAL });
+  }
+  const holds = (g: { value: number; goal: number }) => g.value <= g.goal;
+  console.log(table('Goals (issue 8)', [
+    ...goals.map((g) => [g.label, times(g.value), `${holds(g) ? 'holds' : 'MISSED'}: at most ${g.goal}×`] as const),
+    ['nestor help / helm template, time', times(msOf('nestor help') / helmMs), 'shown: stays instant'],
+    ['nestor deploy (bad arguments) / helm template, time', times(msOf('nestor deploy (bad arguments)') / helmMs), 'shown: stays instant'],
+  ]));
+  if (!measuresMemory) console.log('peak memory: not measured (no /usr/bin/time)');
+  console.log(`goal met: ${goals.every(holds) && same ? 'yes' : 'no'}${measuresMemory ? '' : ' (time only)'}`);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
