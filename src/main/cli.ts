@@ -52,6 +52,7 @@ export function processIo(): CliIo & { prepare(command: Command): Promise<void>;
       return { ...runtime.releaseDeps(runtime.runtimeSettings(process.cwd(), process.env, options)), ...(shared.locks ? { locks: shared.locks } : {}) };
     },
     ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
+    interrupts: process,
     prepare: async (command) => {
       if (!loaded && !WITHOUT_RUNTIME.has(commandPath(command))) loaded = await loadRuntime(process.env);
     },

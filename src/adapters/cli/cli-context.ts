@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { stateFolder } from '../fs/state-folder.js';
 import { CONFIG_CLONE_FOLDER, configLocation } from '../git/config-location.js';
 import type { ReleaseDeps } from '../../core/release/release-deps.js';
+import type { Interrupts } from './interrupt.js';
 
 /** What a CLI command may touch: injected so that tests run the real program in-process. */
 export interface CliIo {
@@ -16,6 +17,8 @@ export interface CliIo {
   releaseDeps(options: RuntimeOptions): ReleaseDeps;
   /** Asks a yes/no question on the user's terminal; absent when there is none (stdin not a TTY). */
   confirm?(question: string): Promise<boolean>;
+  /** Ctrl-C (SIGINT) during a change stops it (see interrupt.ts); absent: the change cannot be stopped. */
+  interrupts?: Interrupts;
 }
 
 export interface RuntimeOptions {

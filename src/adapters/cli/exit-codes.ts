@@ -14,6 +14,8 @@ export const ExitCode = {
   Refused: 3,
   /** The rollout failed and the previous release was put back (and pinned). */
   RolledBack: 4,
+  /** Stopped by Ctrl-C before anything was applied (nothing changed), or quit at once by a second Ctrl-C: 128 + SIGINT. */
+  Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -27,6 +29,7 @@ const BY_ERROR_CODE: Partial<Record<ErrorCode, ExitCode>> = {
   [ErrorCode.NotAuthorized]: ExitCode.Refused,
   [ErrorCode.Locked]: ExitCode.Refused,
   [ErrorCode.Conflict]: ExitCode.Refused,
+  [ErrorCode.Cancelled]: ExitCode.Interrupted,
 };
 
 export function exitCodeOfError(error: unknown): ExitCode {

@@ -13,9 +13,10 @@ import { SecretValues } from '../../../core/release/secret-input.js';
 import { loadConfigFolder } from '../../fs/config-folder.js';
 import { ExitCode, exitCodeOfConfigChange } from '../exit-codes.js';
 import { CliExit, configFolder, releaseDepsFor, type CliIo } from '../cli-context.js';
+import { interruptible } from '../interrupt.js';
 
-function context(io: CliIo): ReleaseContext {
-  return { user: io.user, jobId: `cli-${randomUUID()}`, onEvent: (e) => io.out(`${describeEvent(e)}\n`) };
+function context(io: CliIo, signal?: AbortSignal): ReleaseContext {
+  return { user: io.user, jobId: `cli-${randomUUID()}`, onEvent: (e) => io.out(`${describeEvent(e)}\n`), ...(signal ? { signal } : {}) };
 }
 
 function finish(io: CliIo, result: ConfigChangeResult): void {
@@ -34,7 +35,8 @@ export function registerConfigChange(program: Command, io: CliIo): void {
     .description('set the replicas of processes, commit it to nestor-config and release it')
     .argument('<app>').argument('<env>').argument('<specs...>', '<process>=<min>[:<max>], e.g. web=3:9 worker=2')
     .action(async (app: string, env: string, specs: string[], _options, command: Command) => {
-      finish(io, await scale(releaseDepsFor(io, command), context(io), { app, env, specs }));
+      const deps = releaseDepsFor(io, command);
+      finish(io, await interruptible(io, (signal) => scale(deps, context(io, signal), { app, env, specs })));
     });
 
   const config = configCommand(program);
@@ -57,7 +59,8 @@ export function registerConfigChange(program: Command, io: CliIo): void {
     .action(async (app: string, env: string, assignments: string[], options: { secret?: boolean }, command: Command) => {
       const values = parseAssignments(assignments);
       const input = options.secret ? { app, env, secrets: SecretValues.of(values) } : { app, env, variables: values };
-      finish(io, await configSet(releaseDepsFor(io, command), context(io), input));
+      const deps = releaseDepsFor(io, command);
+      finish(io, await interruptible(io, (signal) => configSet(deps, context(io, signal), input)));
     });
 
   config
@@ -65,6 +68,7 @@ export function registerConfigChange(program: Command, io: CliIo): void {
     .description('remove variables or secrets (a commit to nestor-config), then release the running version')
     .argument('<app>').argument('<env>').argument('<keys...>')
     .action(async (app: string, env: string, keys: string[], _options, command: Command) => {
-      finish(io, await configUnset(releaseDepsFor(io, command), context(io), { app, env, keys }));
+      const deps = releaseDepsFor(io, command);
+      finish(io, await interruptible(io, (signal) => configUnset(deps, context(io, signal), { app, env, keys })));
     });
 }

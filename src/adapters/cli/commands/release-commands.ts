@@ -8,9 +8,10 @@ import { rollback } from '../../../core/release/rollback.js';
 import { checkAppAndEnv } from '../../../core/release/deploy.js';
 import { CliExit, releaseDepsFor, type CliIo } from '../cli-context.js';
 import { ExitCode, exitCodeOfRelease } from '../exit-codes.js';
+import { interruptible } from '../interrupt.js';
 
-function context(io: CliIo): ReleaseContext {
-  return { user: io.user, jobId: `cli-${randomUUID()}`, onEvent: (e) => io.out(`${describeEvent(e)}\n`) };
+function context(io: CliIo, signal?: AbortSignal): ReleaseContext {
+  return { user: io.user, jobId: `cli-${randomUUID()}`, onEvent: (e) => io.out(`${describeEvent(e)}\n`), ...(signal ? { signal } : {}) };
 }
 
 function finish(io: CliIo, result: ReleaseResult, showDiff: boolean): void {
@@ -28,7 +29,8 @@ export function registerRelease(program: Command, io: CliIo): void {
     .option('--dry-run', 'print the plan and the diff; change nothing')
     .option('--force-conflicts', 'take over fields another field manager owns')
     .action(async (app: string, ref: string, env: string, options: { dryRun?: boolean; forceConflicts?: boolean }, command: Command) => {
-      const result = await deploy(releaseDepsFor(io, command), context(io), { app, ref, env, ...options });
+      const deps = releaseDepsFor(io, command);
+      const result = await interruptible(io, (signal) => deploy(deps, context(io, signal), { app, ref, env, ...options }));
       finish(io, result, options.dryRun ?? false);
     });
 
@@ -37,7 +39,8 @@ export function registerRelease(program: Command, io: CliIo): void {
     .description('apply an earlier release again, exactly as it was, and pin the app there')
     .argument('<app>').argument('<env>').argument('[history-commit]', 'default: the release before the latest')
     .action(async (app: string, env: string, commit: string | undefined, _options, command: Command) => {
-      const result = await rollback(releaseDepsFor(io, command), context(io), { app, env, ...(commit ? { commit } : {}) });
+      const deps = releaseDepsFor(io, command);
+      const result = await interruptible(io, (signal) => rollback(deps, context(io, signal), { app, env, ...(commit ? { commit } : {}) }));
       finish(io, result, false);
     });
 
