@@ -39,8 +39,10 @@ function stateOf(state: string): JobState {
 
 export class BullmqJobQueue implements JobQueue {
   readonly queue: Queue<JobEnvelope, JobOutcome>;
+  private readonly redis: Redis;
 
   constructor(options: BullmqQueueOptions) {
+    this.redis = options.connection;
     const keep = { age: options.keepSeconds ?? 86_400 };
     this.queue = new Queue<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, {
       connection: options.connection,
@@ -64,9 +66,10 @@ export class BullmqJobQueue implements JobQueue {
     const valid = parseJob(job);
     const request = randomUUID();
     await this.queue.add(valid.kind, { v: 1, request, job: valid }, { jobId });
-    const stored = await BullJob.fromId<JobEnvelope, JobOutcome>(this.queue, jobId);
-    const created = stored?.data.request === request;
-    const state = created || !stored ? undefined : stateOf(await stored.getState());
+    // Only the stored data's own field, unparsed: a random request id appears in it only if this call stored it.
+    const stored = await this.redis.hget(this.queue.toKey(jobId), 'data');
+    const created = stored?.includes(request) === true;
+    const state = created || stored === null ? undefined : stateOf(await this.queue.getJobState(jobId));
     return { jobId, created, message: enqueuedMessage(jobId, created, state) };
   }
 

@@ -12,7 +12,8 @@ import { isJobDeferred, type JobWait } from '../../core/jobs/job-turn.js';
 import { isRetryable, runJob, type JobRunnerDeps } from '../../core/jobs/run-job.js';
 import type { JobOutcome } from '../../core/ports/job-queue.js';
 import { DEFAULT_QUEUE_NAME } from './bullmq-queue.js';
-import { unwrapJob, waitOf, type JobEnvelope } from './job-envelope.js';
+import { jobOf, unwrapJob, waitOf, type JobEnvelope } from './job-envelope.js';
+import { WaitingJobs } from './waiting-jobs.js';
 
 /** BullMQ timings, short in tests. */
 export type WorkerTuning = Pick<WorkerOptions, 'lockDuration' | 'stalledInterval' | 'maxStalledCount' | 'drainDelay' | 'runRetryDelay'>;
@@ -45,14 +46,27 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
   if (options.connection.options.maxRetriesPerRequest !== null) {
     throw new Error('the worker connection needs maxRetriesPerRequest: null');
   }
+  const waiting = new WaitingJobs(options.connection, options.prefix ?? 'bull', options.name ?? DEFAULT_QUEUE_NAME);
+  const runner: JobRunnerDeps = { othersWaiting: (job, jobId) => waiting.others(job, jobId), ...options.runner };
   const processor = async (bull: BullJob<JobEnvelope, JobOutcome>, token?: string): Promise<JobOutcome> => {
+    const jobId = bull.id ?? '';
+    const attempt = bull.attemptsMade + 1;
+    const maxAttempts = bull.opts.attempts ?? 1;
+    const wait = waitOf(bull.data);
+    const job = jobOf(bull.data);
+    // Only a job that went back to the queue before can be in its line's waiting set.
+    const leave = (): void => {
+      if (job && (wait || attempt > 1)) void waiting.remove(job, jobId).catch((error: unknown) => options.onError?.(error));
+    };
     try {
-      return await runJob(options.runner, {
-        jobId: bull.id ?? '', data: unwrapJob(bull.data),
-        attempt: bull.attemptsMade + 1, maxAttempts: bull.opts.attempts ?? 1,
-        deferrable: { ...withWait(waitOf(bull.data)) },
-      });
+      const outcome = await runJob(runner, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable: { ...withWait(wait) } });
+      leave();
+      return outcome;
     } catch (error) {
+      const retried = isRetryable(error) && attempt < maxAttempts;
+      // Marked waiting before it leaves the worker: a younger job of its line then lets it go first.
+      if (job && (isJobDeferred(error) || retried)) await waiting.add(job, jobId);
+      else leave();
       if (isJobDeferred(error)) {
         await bull.updateData({ ...bull.data, wait: error.wait });
         await bull.moveToDelayed(Date.now() + error.delayMs, token);

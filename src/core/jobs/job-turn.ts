@@ -41,6 +41,13 @@ export interface TurnDeps {
   /** The unfinished jobs of the job's line, oldest first, the job included; undefined when unknown. */
   line?: (jobId: string) => Promise<LinedUpJob[] | undefined>;
   position?: (jobId: string) => Promise<number | undefined>;
+  /**
+   * Whether another job of the job's line went back to its queue to wait (deferred, or backing
+   * off before a retry). False: nothing can be waiting ahead, so the line and the lock's holder
+   * are not read, and the job tries the lock at once (the line is read only if it is busy).
+   * Default: true.
+   */
+  othersWaiting?: (job: Job, jobId: string) => Promise<boolean>;
   clock: Clock;
 }
 
@@ -62,12 +69,13 @@ export async function takeTurn(deps: TurnDeps, turn: Turn): Promise<LockHandle> 
   const key = jobLockKey(turn.job);
   let line: LinedUpJob[] | undefined;
   const lineOnce = async (): Promise<LinedUpJob[]> => (line ??= (await deps.line?.(turn.jobId).catch(() => undefined)) ?? []);
-  // Without a line to keep (no `line`), only the lock decides.
-  const holder = deps.line ? await deps.locks.current(key) : undefined;
+  // Without a line to keep (no `line`, or nobody of it waiting), only the lock decides.
+  const keepLine = deps.line !== undefined && ((await deps.othersWaiting?.(turn.job, turn.jobId).catch(() => true)) ?? true);
+  const holder = keepLine ? await deps.locks.current(key) : undefined;
   let blocker: Blocker | undefined;
   // The job's own leftover lock (a rerun after a crash) is taken at once; else older jobs of the
   // line still waiting go first, even when the lock is free or freed meanwhile.
-  if (deps.line && holder?.id !== turn.jobId) {
+  if (keepLine && holder?.id !== turn.jobId) {
     const lined = await lineOnce();
     const mine = lined.findIndex((j) => j.jobId === turn.jobId);
     const waitingAhead = lined.slice(0, Math.max(mine, 0)).find((j) => j.state !== JobState.Active);

@@ -50,6 +50,8 @@ export interface JobRunnerDeps {
    * finding the lock free lets the older ones waiting for it go first. Also gives the position.
    */
   line?: (jobId: string) => Promise<LinedUpJob[] | undefined>;
+  /** Whether another job of the line waits in the queue for its turn (see TurnDeps): false spares reading the line. */
+  othersWaiting?: (job: Job, jobId: string) => Promise<boolean>;
   /** Waiting in place for a lock and renewing it: the clock the lock store expires by. */
   clock: Clock;
   onError?: (error: unknown) => void;

@@ -8,6 +8,7 @@ import { appLockKey, type LockAttempt, type LockHandle } from '../../../src/core
 import { eventually } from '../../support/eventually.js';
 import { deployJob, done, handlersWith } from '../../support/job-fixtures.js';
 import { queueWorld, type QueueWorld } from '../../support/queue-world.js';
+import { redisClient } from '../../support/redis.js';
 
 const finished = (world: QueueWorld, jobId: string) =>
   eventually(`job ${jobId} to finish`, async () => {
@@ -130,9 +131,14 @@ describe.concurrent('BullMQ job worker', () => {
       await eventually(`${id} to wait`, () => world.sink.waiting(id).length > 0);
     }
     expect(ids.map((id) => world.sink.waiting(id)[0])).toEqual(ids.map((_, i) => `queued behind job cli-1 by carol, position ${i + 1}`));
+    const redis = redisClient();
+    const waitingSet = `bull:${world.name}:nestor-waiting:dev3.mary`;
+    await eventually('the four to be marked waiting', async () => (await redis.scard(waitingSet)) === 4);
     await cli.release();
     for (const id of ids) expect(await finished(world, id)).toMatchObject({ state: 'completed' });
     expect(ran).toEqual(ids);
+    // The line's set of waiting jobs (which spares an uncontended job reading its line) is left empty.
+    await eventually('the waiting set to empty', async () => (await redis.scard(waitingSet)) === 0);
   });
 
   it('gives up after the overall wait limit with a final error naming the holder, not retried', async (ctx) => {

@@ -136,3 +136,42 @@ describe('takeTurn', () => {
     });
   });
 });
+
+describe('takeTurn with a queue that knows who waits in the line', () => {
+  const owner = { id: 'job-2', user: 'bob', operation: 'deploy mary@main' };
+  const turn = { job: deployJob({ user: 'bob' }), jobId: 'job-2', owner, wait: undefined, tell: () => undefined };
+
+  function countingDeps(line: LinedUpJob[], othersWaiting: boolean): { deps: TurnDeps; reads: string[] } {
+    const reads: string[] = [];
+    const deps: TurnDeps = {
+      locks: { ...counting, current: (key) => (reads.push('holder'), counting.current(key)) },
+      lock: LOCK, clock,
+      line: async () => (reads.push('line'), line),
+      othersWaiting: async () => othersWaiting,
+    };
+    return { deps, reads };
+  }
+
+  it('with nobody of its line waiting, takes the free lock without reading the line or the holder', async () => {
+    const { deps, reads } = countingDeps([lined('job-2', 'active')], false);
+    expect((await takeTurn(deps, turn)).held).toBe(true);
+    expect(reads).toEqual([]);
+    expect(acquired).toEqual([`${KEY} job-2`]);
+  });
+
+  it('with nobody waiting but the lock busy, reads the line once, for the position', async () => {
+    await locks.acquire(KEY, carol, 600_000);
+    const told: string[] = [];
+    const { deps, reads } = countingDeps([lined('job-1', 'active'), lined('job-2', 'active')], false);
+    await expect(takeTurn(deps, { ...turn, tell: (m) => told.push(m) })).rejects.toBeInstanceOf(JobDeferred);
+    expect(reads).toEqual(['line']);
+    expect(told).toEqual(['queued behind job cli-1 by carol, position 2']);
+  });
+
+  it('with another job of its line waiting, lets it go first though the lock is free', async () => {
+    const { deps, reads } = countingDeps([lined('job-1', 'delayed', 'alice'), lined('job-2', 'active')], true);
+    await expect(takeTurn(deps, turn)).rejects.toBeInstanceOf(JobDeferred);
+    expect(reads).toEqual(['holder', 'line']);
+    expect(acquired).toEqual([]);
+  });
+});

@@ -1,0 +1,30 @@
+// Which jobs of each app-env line went back to the queue to wait for their turn: deferred behind
+// a busy lock, or backing off before a retry. A Redis set per line beside the queue's keys
+// (`<prefix>:<queue>:nestor-waiting:<line>`), written only when a job goes back and cleared when
+// it ends, so a job whose line has nobody waiting takes its turn without reading the whole queue
+// (JobQueue.line reads every unfinished job). An entry left by a crashed worker only costs the
+// next job of that line one full read of its line.
+import type { Redis } from 'ioredis';
+import { jobScope, type Job } from '../../core/jobs/job-schema.js';
+
+export class WaitingJobs {
+  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly queueName: string) {}
+
+  private key(job: Job): string {
+    return `${this.prefix}:${this.queueName}:nestor-waiting:${jobScope(job).key}`;
+  }
+
+  async add(job: Job, jobId: string): Promise<void> {
+    await this.redis.sadd(this.key(job), jobId);
+  }
+
+  async remove(job: Job, jobId: string): Promise<void> {
+    await this.redis.srem(this.key(job), jobId);
+  }
+
+  /** Whether a job of `job`'s line other than `jobId` is waiting. */
+  async others(job: Job, jobId: string): Promise<boolean> {
+    const members = await this.redis.smembers(this.key(job));
+    return members.some((id) => id !== jobId);
+  }
+}
