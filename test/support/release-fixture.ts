@@ -12,6 +12,7 @@ import { KubeClusterProvider } from '../../src/adapters/kube/client/kube-cluster
 import type { RetryPolicy } from '../../src/adapters/kube/client/retry.js';
 import { settlingClock, startKubeSimulator, type KubeSimulator } from '../../src/testkit/kube-sim/index.js';
 import { MemoryLocks } from '../../src/testkit/fakes/memory/memory-locks.js';
+import { InstantClock } from '../../src/testkit/fakes/time/instant-clock.js';
 import { systemClock } from '../../src/adapters/system/system-clock.js';
 import type { ReleaseEvent } from '../../src/core/release/events.js';
 import type { ReleaseContext, ReleaseDeps } from '../../src/core/release/release-deps.js';
@@ -62,7 +63,7 @@ export async function releaseFixture(options: ReleaseFixtureOptions = {}): Promi
     config: new FolderConfigSource(configDir),
     configRepo: new FolderConfigRepo(configDir),
     source: new GitSourceRepo({ cacheDir: join(root, 'mirrors') }),
-    clusters: new KubeClusterProvider(simKubeConfig(sim, CLUSTERS), { retry: { sleep: async () => undefined, ...options.retry } }),
+    clusters: new KubeClusterProvider(simKubeConfig(sim, CLUSTERS), { retry: { clock: new InstantClock(), ...options.retry } }),
     history,
     locks: new MemoryLocks(),
     clock: settlingClock(sim),

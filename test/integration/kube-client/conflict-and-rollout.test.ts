@@ -5,6 +5,7 @@ import { settlingClock, type KubeSimulator } from '../../../src/testkit/kube-sim
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import type { Cluster } from '../../../src/core/ports/cluster.js';
 import type { Clock } from '../../../src/core/ports/clock.js';
+import { InstantClock } from '../../../src/testkit/fakes/time/instant-clock.js';
 import { waitForRollout } from '../../../src/core/release/wait-for-rollout.js';
 import { deploymentObject, namespaceObject, refTo } from '../../support/kube-objects.js';
 import { SIM_CONTEXT, startSimProvider } from '../../support/kube-sim-provider.js';
@@ -13,7 +14,7 @@ let sim: KubeSimulator;
 let cluster: Cluster;
 
 beforeAll(async () => {
-  const started = await startSimProvider({ clock: 'manual', controllers: { missingImages: ['registry/org/mary:fail-1a2b3c4'] } }, { retry: { sleep: async () => undefined } });
+  const started = await startSimProvider({ clock: 'manual', controllers: { missingImages: ['registry/org/mary:fail-1a2b3c4'] } }, { retry: { clock: new InstantClock() } });
   sim = started.sim;
   cluster = started.provider.cluster(SIM_CONTEXT);
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KubeClusterProvider } from '../../../src/adapters/kube/client/kube-cluster-provider.js';
 import type { RetryInfo } from '../../../src/adapters/kube/client/retry.js';
 import type { KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
+import { InstantClock } from '../../../src/testkit/fakes/time/instant-clock.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import type { Cluster } from '../../../src/core/ports/cluster.js';
 import { configMapObject, deploymentObject, namespaceObject } from '../../support/kube-objects.js';
@@ -13,12 +14,12 @@ import { SIM_CONTEXT, simKubeConfig, startSimProvider } from '../../support/kube
 let sim: KubeSimulator;
 let cluster: Cluster;
 const retries: RetryInfo[] = [];
-const sleeps: number[] = [];
+let clock = new InstantClock();
 let ns = 0;
 
 beforeAll(async () => {
   const started = await startSimProvider({ clock: 'manual' }, {
-    retry: { timeoutMs: 300, random: () => 0.5, sleep: async (ms) => void sleeps.push(ms), onRetry: (info) => void retries.push(info) },
+    retry: { timeoutMs: 300, random: () => 0.5, clock: { now: () => clock.now(), sleep: (ms) => clock.sleep(ms) }, onRetry: (info) => void retries.push(info) },
   });
   sim = started.sim;
   cluster = started.provider.cluster(SIM_CONTEXT);
@@ -31,7 +32,7 @@ afterAll(async () => {
 beforeEach(() => {
   sim.faults.reset();
   retries.length = 0;
-  sleeps.length = 0;
+  clock = new InstantClock();
   ns++;
 });
 
@@ -48,7 +49,7 @@ describe('retries of the kube client', () => {
     expect(applied.map((a) => a.result)).toEqual(['created', 'created']);
     expect(sim.faults.count({ method: 'PATCH' })).toBe(4);
     expect(retries.map((r) => r.attempt)).toEqual([1, 2]);
-    expect(sleeps).toEqual([125, 250]);
+    expect(clock.waits).toEqual([125, 250]);
     expect(retries[0]?.problem).toContain('HTTP 500');
   });
 
@@ -57,7 +58,7 @@ describe('retries of the kube client', () => {
     sim.faults.failNext(1, { status: 429, match: { method: 'PATCH' } });
     await cluster.apply([namespaceObject(`r${ns}`)], { fieldManager: 'nestor' });
     expect(retries.map((r) => r.problem.slice(0, 8))).toEqual(['HTTP 503', 'HTTP 429']);
-    expect(sleeps[1]).toBe(1000);
+    expect(clock.waits[1]).toBe(1000);
   });
 
   it('gives up after 4 attempts with ClusterUnavailable listing what was applied', async () => {
@@ -70,7 +71,7 @@ describe('retries of the kube client', () => {
     expect(err.message).toContain('after 4 attempts');
     expect(err.message).toContain(`already applied in this call: Namespace r${ns} (created), ConfigMap r${ns}/cfg (created)`);
     expect(sim.faults.count({ method: 'PATCH', pathIncludes: '/deployments/' })).toBe(4);
-    expect(sleeps.every((ms) => ms <= 5000)).toBe(true);
+    expect(clock.waits.every((ms) => ms <= 5000)).toBe(true);
   });
 
   it('abandons a hung request after its timeout and retries it', async () => {
@@ -112,7 +113,7 @@ describe('retries of the kube client', () => {
     const kubeConfig = simKubeConfig(gone.sim);
     await gone.sim.close();
     const attempts: RetryInfo[] = [];
-    const provider = new KubeClusterProvider(kubeConfig, { retry: { sleep: async () => undefined, onRetry: (i) => void attempts.push(i) } });
+    const provider = new KubeClusterProvider(kubeConfig, { retry: { clock: new InstantClock(), onRetry: (i) => void attempts.push(i) } });
     const err = await failure(provider.cluster(SIM_CONTEXT).list({ namespace: 'default', kinds: [{ apiVersion: 'v1', kind: 'ConfigMap' }], labelSelector: 'app=mary' }));
     expect(err.code).toBe(ErrorCode.ClusterUnavailable);
     expect(err.message).toContain('ECONNREFUSED');

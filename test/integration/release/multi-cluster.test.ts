@@ -7,6 +7,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { KubeClusterProvider } from '../../../src/adapters/kube/client/kube-cluster-provider.js';
 import { kubeconfigYaml, settlingClock, startKubeSimulator, typeOf, type KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
+import { InstantClock } from '../../../src/testkit/fakes/time/instant-clock.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import type { ReleaseDeps } from '../../../src/core/release/release-deps.js';
@@ -40,7 +41,7 @@ async function setup(usFailing: (fixture: ReleaseFixture) => string[] = () => []
   kubeConfig.loadFromString(kubeconfigYaml([...CLUSTERS.map((name) => ({ name, server: f.sim.url })), { name: US, server: us.url }]));
   deps = {
     ...f.deps,
-    clusters: new KubeClusterProvider(kubeConfig, { retry: { sleep: async () => undefined } }),
+    clusters: new KubeClusterProvider(kubeConfig, { retry: { clock: new InstantClock() } }),
     clock: settlingClock([f.sim, us]),
   };
 }

@@ -8,7 +8,7 @@ import { KubeCluster } from './kube-cluster.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
 export interface KubeClusterProviderOptions {
-  /** Overrides of the retry policy (attempts, delays, per-request timeout, sleep, random). */
+  /** Overrides of the retry policy (attempts, delays, per-request timeout, clock, random). */
   retry?: Partial<RetryPolicy>;
   /** How requests are sent for one context (default: HTTP(S) with the kubeconfig's credentials). */
   transport?: (kubeConfig: KubeConfig) => Transport;

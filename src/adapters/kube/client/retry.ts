@@ -1,6 +1,7 @@
 // Bounded retries of transient API failures: 429, 5xx and requests that got no answer (reset,
 // refused, timed out). Exponential backoff with full jitter; Retry-After is honoured (capped).
-import { setTimeout as delay } from 'node:timers/promises';
+import type { Clock } from '../../../core/ports/clock.js';
+import { systemClock } from '../../system/system-clock.js';
 import { NetworkError, type KubeRequest, type KubeResponse, type Transport } from './http-transport.js';
 
 export interface RetryInfo {
@@ -18,7 +19,8 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Per request: a request with no complete answer by then is abandoned and retried. */
   timeoutMs: number;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Waits between attempts. */
+  clock: Clock;
   /** In [0, 1). */
   random: () => number;
   onRetry?: (info: RetryInfo) => void;
@@ -29,7 +31,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 250,
   maxDelayMs: 5_000,
   timeoutMs: 15_000,
-  sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}),
+  clock: systemClock,
   random: Math.random,
 };
 
@@ -103,6 +105,8 @@ export async function sendWithRetry(transport: Transport, request: KubeRequest, 
     if (attempt >= policy.attempts) throw new RetriesExhausted(attempt, problem, lastStatus);
     const delayMs = backoffDelay(attempt, policy, wait);
     policy.onRetry?.({ attempt, delayMs, request: what, problem });
-    await policy.sleep(delayMs, request.signal);
+    await policy.clock.sleep(delayMs, request.signal);
+    // Stopped while waiting: as the transport does when stopped during a request.
+    request.signal?.throwIfAborted();
   }
 }
