@@ -169,6 +169,12 @@ try {
     ['max', ms(b.max), `${ms(n.max).padStart(9)}  ${times(n.max / b.max)}`],
     ['requests/s (median burst)', count(b.rate), `${count(n.rate).padStart(9)}  ${times(n.rate / b.rate)}`],
   ]));
+  const p99Ratio = n.p99 / b.p99;
+  const rateRatio = n.rate / b.rate;
+  console.log(table('slack ack goals', [
+    ['ack p99 at most 1.3× bare Bolt', times(p99Ratio), p99Ratio <= 1.3 ? 'holds' : 'DOES NOT HOLD'],
+    ['requests/s at least 0.8× bare Bolt', times(rateRatio), rateRatio >= 0.8 ? 'holds' : 'DOES NOT HOLD'],
+  ]));
   const jobsOk = checks.length === ROUNDS && checks.every((c) => c.added === BURST && c.present === BURST);
   const failed = tallies.bare.failed + tallies.nestor.failed;
   console.log(table('Nestor, after each measured burst', [
