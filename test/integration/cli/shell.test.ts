@@ -74,6 +74,10 @@ describe('nestor shell', () => {
     await runShell(Readable.from(lines.map((l) => `${l}\n`)), io, main, world);
     const out = text();
     expect(out).toMatch(/approval needed: deploy pricing@main to production \([0-9a-f]{7}\) · approvers: alice, carol/);
+    // What is approved, as the Slack request shows it.
+    expect(out).toMatch(/· expires [^\n]+\n {2}Running now: nothing yet\n {2}Config keys that change \(4\):\n {4}CACHE_TTL_SECONDS: added, 30\n/);
+    expect(out).toContain('  Objects (against the recorded release):\n    kapten_production_eu-w1: 5 to create, 0 to update, 0 to delete, 0 unchanged\n    + Namespace production\n');
+    expect(out).toMatch(/approval needed: scale pricing in production: web=2:4 \([0-9a-f]{7}\)[^\n]+\n {2}Running now: main \([0-9a-f]{7}\)\n {2}Objects \(against the recorded release\):\n {4}kapten_production_eu-w1: 0 to create, 1 to update, 0 to delete, 4 unchanged\n {4}~ HorizontalPodAutoscaler production\/pricing-web\n/);
     expect(out).toContain('refused: newcomer requested this and cannot approve it: another approver must; nothing was changed');
     expect(out).toContain('refused: mallory is not an approver for production (approvers: alice, carol); nothing was changed');
     expect(out).toContain('cancelled: nothing was changed');
