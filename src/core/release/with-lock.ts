@@ -104,6 +104,9 @@ function busy(key: string, by: HeldLock, waitedMs: number): NestorError {
   });
 }
 
+// A reason given, so that stopping (once per job) builds no DOMException with its stack.
+const HEARTBEAT_STOPPED = 'heartbeat stopped';
+
 function startHeartbeat(handle: LockHandle, options: HoldOptions, lost: AbortController): { stop(): Promise<void> } {
   const stopper = new AbortController();
   const every = options.heartbeatMs ?? Math.max(1, Math.floor(options.ttlMs / 3));
@@ -128,7 +131,7 @@ function startHeartbeat(handle: LockHandle, options: HoldOptions, lost: AbortCon
   const running = loop();
   return {
     stop: async () => {
-      stopper.abort();
+      stopper.abort(HEARTBEAT_STOPPED);
       await running;
     },
   };
