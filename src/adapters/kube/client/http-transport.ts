@@ -44,10 +44,39 @@ function networkError(err: unknown): NetworkError {
   return new NetworkError(`${code === 'ENETWORK' ? '' : `${code}: `}${message}`, code, { cause: err });
 }
 
+/**
+ * One keep-alive agent per transport, made again only when the TLS material changes (an exec
+ * plugin's new client certificate). @kubernetes/client-node makes a new agent per request,
+ * which costs a connection (and a TLS handshake) per request. Proxies keep the library's agent.
+ */
+function keepAliveAgents(): (options: https.RequestOptions, proxied: boolean) => void {
+  let current: { key: readonly unknown[]; agent: http.Agent } | undefined;
+  return (options, proxied) => {
+    if (proxied) return;
+    const tls = { ca: options.ca, cert: options.cert, key: options.key, pfx: options.pfx, passphrase: options.passphrase };
+    const key = [options.protocol, ...Object.values(tls), options.rejectUnauthorized, options.servername];
+    if (!current || current.key.some((v, i) => v !== key[i])) {
+      current?.agent.destroy();
+      const agent = options.protocol === 'http:'
+        ? new http.Agent({ keepAlive: true })
+        : new https.Agent({
+          keepAlive: true, ...tls,
+          ...(options.rejectUnauthorized === undefined ? {} : { rejectUnauthorized: options.rejectUnauthorized }),
+          ...(options.servername ? { servername: options.servername } : {}),
+        });
+      current = { key, agent };
+    }
+    (options.agent as http.Agent | undefined)?.destroy();
+    options.agent = current.agent;
+  };
+}
+
 /** A transport for the current context of `kubeConfig` (one KubeConfig per context). */
 export function kubeConfigTransport(kubeConfig: KubeConfig): Transport {
+  const reuseAgent = keepAliveAgents();
   return async (request, timeoutMs) => {
-    const server = kubeConfig.getCurrentCluster()?.server;
+    const cluster = kubeConfig.getCurrentCluster();
+    const server = cluster?.server;
     if (!server) throw new NetworkError('the kubeconfig context has no cluster server', 'ENOSERVER');
     const options: https.RequestOptions = {
       method: request.method,
@@ -58,6 +87,8 @@ export function kubeConfigTransport(kubeConfig: KubeConfig): Transport {
       },
     };
     await kubeConfig.applyToHTTPSOptions(options);
+    options.protocol = new URL(server).protocol;
+    reuseAgent(options, cluster.proxyUrl !== undefined);
     return send(urlOf(server, request), options, request, timeoutMs);
   };
 }
