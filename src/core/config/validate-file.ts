@@ -1,21 +1,17 @@
 // JSON Schema validation of one config file, turned into positioned, readable problems.
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+// The validators are ajv's code for schema.ts, generated at build time (config-validators.ts):
+// compiling the schemas took a quarter of a second at every start.
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { closest, distance } from 'fastest-levenshtein';
 import type { ConfigProblem } from '../errors.js';
 import type { ParsedFile } from './config-file.js';
+import * as generated from './config-validators.js';
 import { cronProblem } from './cron.js';
 import { positionOf } from './positions.js';
-import { AppFile, ProjectFile } from './schema.js';
 
 export type FileKind = 'project' | 'app';
 
-let validators: Record<FileKind, ValidateFunction> | undefined;
-
-function compile(): Record<FileKind, ValidateFunction> {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
-  ajv.addFormat('cron', { type: 'string', validate: (s: string) => cronProblem(s) === undefined });
-  return { project: ajv.compile(ProjectFile), app: ajv.compile(AppFile) };
-}
+const validators = generated as unknown as Record<FileKind, ValidateFunction>;
 
 function keyPathOf(instancePath: string): string[] {
   if (!instancePath) return [];
@@ -98,7 +94,6 @@ function collapseUnions(errors: ErrorObject[]): ErrorObject[] {
 }
 
 export function validateFile(parsed: ParsedFile, kind: FileKind): ConfigProblem[] {
-  validators ??= compile();
   const validate = validators[kind];
   if (validate(parsed.data)) return [];
   const problems: ConfigProblem[] = [];
