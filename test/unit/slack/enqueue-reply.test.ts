@@ -1,5 +1,6 @@
 // The enqueue of a slash command against a queue that answers late, held by hand: a slow answer
-// is told as slow (never "nothing was queued"), then what the queue finally did.
+// is told as slow (never "nothing was queued"), then what the queue finally did. The wait for
+// the queue's answer is on a clock whose waits end at once: the queue is late, whatever the load.
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { enqueueAndTell } from '../../../src/adapters/slack/bot/enqueue-reply.js';
@@ -8,6 +9,7 @@ import { parseCommandOrThrow } from '../../../src/core/commands/parse-command.js
 import type { Message } from '../../../src/core/commands/replies.js';
 import type { Job } from '../../../src/core/jobs/job-schema.js';
 import type { Enqueued, JobQueue } from '../../../src/core/ports/job-queue.js';
+import { InstantClock } from '../../../src/testkit/fakes/time/instant-clock.js';
 
 const command = parseCommandOrThrow('deploy mary feature-x dev3') as MutatingCommand;
 const job: Job = { kind: 'deploy', app: 'mary', env: 'dev3', ref: 'feature-x', trigger: 'user', user: 'alice', origin: { kind: 'cli' } };
@@ -35,7 +37,7 @@ describe('enqueue against a slow queue', () => {
   it('says the queue is slow, then that the job was not queued after all when the enqueue fails', async () => {
     const { queue, settle } = heldQueue();
     const r = replies();
-    const outcome = await enqueueAndTell({ queue, job, key: 'k-1', timeoutMs: 5, logger: pino({ level: 'silent' }) }, command, 'alice', r.reply);
+    const outcome = await enqueueAndTell({ queue, job, key: 'k-1', timeoutMs: 2_500, clock: new InstantClock(), logger: pino({ level: 'silent' }) }, command, 'alice', r.reply);
     expect(outcome).toEqual({ kind: 'slow' });
     expect(r.told.map((m) => m.summary)).toEqual(['deploy mary@feature-x to dev3: the job queue is slow to answer: you will be told here whether it takes the job (do not ask again until then)']);
     settle.reject(new Error('READONLY You can\'t write against a read only replica.'));
@@ -46,7 +48,7 @@ describe('enqueue against a slow queue', () => {
   it('says the job was queued after all when the enqueue lands', async () => {
     const { queue, settle } = heldQueue();
     const r = replies();
-    await enqueueAndTell({ queue, job, key: 'k-2', timeoutMs: 5, logger: pino({ level: 'silent' }) }, command, 'alice', r.reply);
+    await enqueueAndTell({ queue, job, key: 'k-2', timeoutMs: 2_500, clock: new InstantClock(), logger: pino({ level: 'silent' }) }, command, 'alice', r.reply);
     settle.resolve({ jobId: 'k-2', created: true, message: 'queued as job k-2' });
     await r.count(2);
     expect(r.told[1]).toMatchObject({ title: 'Queued after all', summary: 'the queue was slow but took it: queued as job k-2' });

@@ -34,7 +34,7 @@ export async function onApprovalClick(services: BotServices, client: SlackClient
   const request = decided.request;
   log.info({ state: request.state, app: request.app, env: request.env, sha: request.sha }, 'approval decided');
   const timeoutMs = services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;
-  const enqueue: Enqueue = (job, key) => enqueueInTime({ queue: services.queue, job, key, timeoutMs, logger: log, ...readiness(services) }, (late) => void reply(queuedReply(describeJob(job), late)));
+  const enqueue: Enqueue = (job, key) => enqueueInTime({ queue: services.queue, job, key, timeoutMs, clock: services.clock, logger: log, ...readiness(services) }, (late) => void reply(queuedReply(describeJob(job), late)));
   const { queued, settled } = await followUpDecision(services, client, request, posting, enqueue);
   if (!settled) log.warn('approval follow-ups incomplete; the sweep will finish them');
   if (!queued) return reply(message({ visibility: 'ephemeral', tone: 'info', title: request.operation, summary: `${request.operation}: rejected, nothing queued` }));

@@ -59,7 +59,7 @@ const logOf = (services: SweepServices, request: ApprovalRequest) => services.lo
 async function followUp(services: SweepServices, client: SlackClient, request: ApprovalRequest): Promise<boolean> {
   const log = logOf(services, request);
   const timeoutMs = services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;
-  const enqueue: Enqueue = (job, key) => enqueueInTime({ queue: services.queue, job, key, timeoutMs, logger: log, ...readiness(services) }, () => undefined);
+  const enqueue: Enqueue = (job, key) => enqueueInTime({ queue: services.queue, job, key, timeoutMs, clock: services.clock, logger: log, ...readiness(services) }, () => undefined);
   const posting = await services.postings.get(request.id);
   return (await followUpDecision(services, client, request, posting, enqueue)).settled;
 }

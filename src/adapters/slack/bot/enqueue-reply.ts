@@ -7,6 +7,7 @@
 import type { Command } from '../../../core/commands/command.js';
 import { acknowledgement, lateQueueOutcome, type QueueOutcome } from '../../../core/commands/replies.js';
 import type { Job } from '../../../core/jobs/job-schema.js';
+import type { Clock } from '../../../core/ports/clock.js';
 import type { Enqueued, JobQueue } from '../../../core/ports/job-queue.js';
 import type { Logger } from 'pino';
 import type { Reply } from './slack-reply.js';
@@ -18,6 +19,8 @@ export interface EnqueueRequest {
   job: Job;
   key: string;
   timeoutMs: number;
+  /** Times the wait for the queue's answer. */
+  clock: Clock;
   logger: Logger;
   /** False when the queue's connection is down: nothing is sent, and the user is told so at once. */
   ready?: () => boolean;
@@ -45,12 +48,10 @@ export async function enqueueInTime(request: EnqueueRequest, late: (outcome: Que
       return { kind: 'unavailable' };
     },
   );
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), request.timeoutMs);
-  });
+  const answered = new AbortController();
+  const deadline = request.clock.sleep(request.timeoutMs, answered.signal).then((): typeof TIMED_OUT => TIMED_OUT);
   const first = await Promise.race([work, deadline]);
-  clearTimeout(timer);
+  answered.abort();
   if (first !== TIMED_OUT) return first;
   logger.warn({ key, timeoutMs: request.timeoutMs }, 'enqueue timed out');
   void work.then((outcome) => {

@@ -42,6 +42,6 @@ export async function runSlashCommand(services: BotServices, client: SlackClient
     const ask = { id: key, command, job, requester: actor, approvers: decision.approvers, unresolved: decision.unresolved, expiresMinutes: decision.expiresMinutes, channel: request.channel };
     return askApproval({ ...services, logger: log }, client, ask, reply);
   }
-  const outcome = await enqueueAndTell({ queue: services.queue, job, key, timeoutMs: services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS, logger: log, ...readiness(services) }, command, user, reply);
+  const outcome = await enqueueAndTell({ queue: services.queue, job, key, timeoutMs: services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS, clock: services.clock, logger: log, ...readiness(services) }, command, user, reply);
   log.info({ outcome: outcome.kind, ...('jobId' in outcome ? { jobId: outcome.jobId } : {}) }, 'command handled');
 }
