@@ -27,8 +27,9 @@ function pinJson(pin: Pin | undefined) {
   return pin ? { commit: pin.commit, by: pin.by, at: pin.at, reason: pin.reason, approvedBy: pin.approvedBy ?? null } : null;
 }
 
-export function historyJson(app: string, env: string, releases: readonly ReleaseSummary[], pin: Pin | undefined) {
-  return { app, env, releases: releases.map(releaseJson), pin: pinJson(pin) };
+/** `env` null: the releases of every environment, each naming its own (`pin` is then null: see status). */
+export function historyJson(app: string, env: string | null, releases: readonly ReleaseSummary[], pin: Pin | undefined) {
+  return { app, env, releases: releases.map((r) => (env === null ? { ...releaseJson(r), env: r.env } : releaseJson(r))), pin: pinJson(pin) };
 }
 
 export function statusJson(app: string, statuses: readonly AppStatus[]) {

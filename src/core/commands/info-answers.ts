@@ -17,7 +17,7 @@ export function isInfo(command: Command): command is InfoCommand {
 const HISTORY_LIMIT = 10;
 
 /** The environments where the app has a file, or just `env` when given. */
-function envsOfApp(tree: ConfigTree, app: string, env: string | undefined): string[] {
+export function envsOfApp(tree: ConfigTree, app: string, env: string | undefined): string[] {
   if (env !== undefined) return [env];
   return [...tree.environments.keys()].filter((e) => appsOf(tree, e).includes(app)).sort();
 }

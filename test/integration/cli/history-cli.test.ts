@@ -84,6 +84,25 @@ describe('nestor history', { timeout: 90_000 }, () => {
     expect(pinned.out).toMatch(new RegExp(`pinned to ${short(first.commit!)} by carol since .*: bad feature\\n$`));
   });
 
+  it('without an environment, lists the releases of every environment of the app, as Slack answers it', async () => {
+    expect(await nestor('history', 'mary')).toMatchObject({ code: 0, out: 'no releases of mary\n' });
+    const first = await deploy(f.deps, f.ctx('alice'), { app: 'mary', ref: 'v1.0.0', env: 'dev1' });
+    const second = await deploy(f.deps, f.ctx('bob'), { app: 'mary', ref: 'feature-x', env: ns });
+    await f.history.pin('mary', ns, { commit: second.commit!, reason: 'hold', by: 'carol' });
+    const run = await nestor('history', 'mary');
+    expect(run).toMatchObject({ code: 0, err: '' });
+    const lines = run.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^COMMIT\s+ENV\s+WHEN \(UTC\)\s+KIND\s+VERSION\s+WHO\s+MESSAGE$/);
+    expect(lines[1]).toMatch(new RegExp(`^${short(second.commit!)}\\s+dev3\\s+.*\\s+bob\\s+deploy mary@`));
+    expect(lines[2]).toMatch(new RegExp(`^${short(first.commit!)}\\s+dev1\\s+.*\\s+alice\\s+deploy mary@`));
+    expect(lines[3]).toMatch(new RegExp(`^dev3: pinned to ${short(second.commit!)} by carol since .*: hold$`));
+    expect(lines).toHaveLength(4);
+    expect((await nestor('history', 'mary', '--limit', '1')).out.trimEnd().split('\n')[2]).toMatch(/^dev3: pinned/);
+    const json = JSON.parse((await nestor('history', 'mary', '--json')).out) as { env: null; releases: { env: string; commit: string }[]; pin: null };
+    expect(json).toMatchObject({ app: 'mary', env: null, pin: null });
+    expect(json.releases.map((r) => [r.env, r.commit])).toEqual([[ns, second.commit], ['dev1', first.commit]]);
+  });
+
   it('says when there is nothing, and refuses a bad limit or name', async () => {
     expect(await nestor('history', 'mary', ns)).toMatchObject({ code: 0, out: 'no releases of mary in dev3\n' });
     expect(await nestor('history', 'mary', ns, '--limit', 'ten')).toMatchObject({ code: 2, err: 'nestor: --limit expects a whole number from 1 to 1000, got "ten"\n' });

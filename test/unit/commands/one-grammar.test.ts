@@ -22,8 +22,9 @@ function paths(node: CommandNode, prefix = ''): [string, CommandNode][] {
   });
 }
 
-/** Where the names completion knows sit: `app env ref` or `-` for anything else. */
-const places = (node: CommandNode): string => node.args.map((a) => (argumentKind(a.name) === 'other' ? '-' : argumentKind(a.name))).join(' ');
+/** Where the names completion knows sit, `?` after an optional one: `app env? ref`, or `-` for anything else. */
+const places = (node: CommandNode): string =>
+  node.args.map((a) => (argumentKind(a.name) === 'other' ? '-' : `${argumentKind(a.name)}${a.required ? '' : '?'}`)).join(' ');
 
 describe('one grammar', () => {
   const cli = new Map(paths(commandTree(buildProgram(io))));
@@ -33,7 +34,11 @@ describe('one grammar', () => {
     expect(paths(chatTree()).map(([path]) => path).filter((path) => !cli.has(path))).toEqual(['datastore', 'datastore snapshot', 'datastore reset']);
   });
 
-  it.each(shared.map(([path, node]) => [path, node]))('%s: apps, environments and refs in the same places', (path, node) => {
+  it.each(shared.map(([path, node]) => [path, node]))('%s: apps, environments and refs in the same places, optional in both or neither', (path, node) => {
     expect(places(cli.get(path as string)!)).toBe(places(node as CommandNode));
+  });
+
+  it('history and status take an optional environment in both (all environments when omitted)', () => {
+    for (const verb of ['history', 'status']) expect(places(cli.get(verb)!)).toBe('app env?');
   });
 });

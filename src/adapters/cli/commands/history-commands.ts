@@ -2,16 +2,16 @@
 // answers it; `diff` compares live, a release and a fresh render of its version. All only read:
 // no lock, nothing applied, nothing recorded.
 import type { Command } from 'commander';
-import type { StatusCommand } from '../../../core/commands/command.js';
-import { appStatuses, infoAnswer } from '../../../core/commands/info-answers.js';
+import type { HistoryCommand, StatusCommand } from '../../../core/commands/command.js';
+import { appStatuses, envsOfApp, infoAnswer } from '../../../core/commands/info-answers.js';
 import { shortTime } from '../../../core/commands/replies/message.js';
 import { VERB_PARSERS } from '../../../core/commands/verb-parsers.js';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import type { Pin, ReleaseSummary } from '../../../core/ports/release-history.js';
 import { isClean, summarizeDiff } from '../../../core/release/compare.js';
-import { checkAppAndEnv } from '../../../core/release/deploy.js';
 import { describeEvent } from '../../../core/release/events.js';
 import { releaseDrift, type DriftReport } from '../../../core/release/release-drift.js';
+import type { ReleaseDeps } from '../../../core/release/release-deps.js';
 import { releaseDepsFor, type CliIo } from '../cli-context.js';
 import { diffJson, historyJson, jsonText, statusJson } from '../json-output.js';
 import { renderText } from '../text-render.js';
@@ -38,10 +38,11 @@ export function formatTable(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
-export function historyTable(releases: readonly ReleaseSummary[], pin: Pin | undefined): string {
+/** One environment's releases, or (`byEnv`) several environments' with an ENV column. */
+export function historyTable(releases: readonly ReleaseSummary[], pin: Pin | undefined, byEnv = false): string {
   const pinned = (r: ReleaseSummary) => (pin && r.commit.startsWith(pin.commit) ? '*' : '');
-  const rows = releases.map((r) => [`${r.commit.slice(0, 7)}${pinned(r)}`, shortTime(r.at), r.kind, versionOf(r), r.user, r.message]);
-  return formatTable([['COMMIT', 'WHEN (UTC)', 'KIND', 'VERSION', 'WHO', 'MESSAGE'], ...rows]);
+  const rows = releases.map((r) => [`${r.commit.slice(0, 7)}${pinned(r)}`, ...(byEnv ? [r.env] : []), shortTime(r.at), r.kind, versionOf(r), r.user, r.message]);
+  return formatTable([['COMMIT', ...(byEnv ? ['ENV'] : []), 'WHEN (UTC)', 'KIND', 'VERSION', 'WHO', 'MESSAGE'], ...rows]);
 }
 
 export function pinLine(pin: Pin): string {
@@ -62,20 +63,35 @@ export function driftText(report: DriftReport): string {
     + section(`drift: live against release ${release.commit.slice(0, 7)} (changes made outside Nestor)`, 'drift', 'live matches the release');
 }
 
+/** `nestor history <app>`: the newest releases of every environment with a file for the app, and each pin. */
+async function allEnvironments(deps: ReleaseDeps, app: string, limit: number, json: boolean): Promise<string> {
+  const envs = envsOfApp((await deps.config.load()).tree, app, undefined);
+  const [lists, pins] = await Promise.all([
+    Promise.all(envs.map((env) => deps.history.list(app, env, limit))),
+    Promise.all(envs.map((env) => deps.history.getPin(app, env))),
+  ]);
+  const releases = lists.flat().sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
+  if (json) return jsonText(historyJson(app, null, releases, undefined));
+  if (releases.length === 0) return `no releases of ${app}\n`;
+  const pinned = envs.flatMap((env, i) => (pins[i] ? [`${env}: ${pinLine(pins[i])}`] : []));
+  return historyTable(releases, undefined, true) + pinned.join('');
+}
+
 export function registerHistory(program: Command, io: CliIo): void {
   program
     .command('history')
-    .description('list the releases of an app in an environment, newest first')
-    .argument('<app>').argument('<env>')
+    .description('list the releases of an app, newest first, in an environment or in all of them (as Slack answers it)')
+    .argument('<app>').argument('[env]', 'default: every environment with a file for the app')
     .option('--limit <n>', 'how many releases to show (default 20)')
     .option('--json', 'print JSON: {app, env, releases: [...], pin}')
-    .action(async (app: string, env: string, options: { limit?: string; json?: boolean }, command: Command) => {
-      checkAppAndEnv(app, env);
+    .action(async (app: string, env: string | undefined, options: { limit?: string; json?: boolean }, command: Command) => {
+      const asked = VERB_PARSERS.history(env === undefined ? [app] : [app, env]) as HistoryCommand;
       const limit = parseLimit(options.limit);
-      const { history } = releaseDepsFor(io, command);
-      const [releases, pin] = await Promise.all([history.list(app, env, limit), history.getPin(app, env)]);
-      if (options.json) return io.out(jsonText(historyJson(app, env, releases, pin)));
-      io.out(releases.length === 0 ? `no releases of ${app} in ${env}\n` : historyTable(releases, pin));
+      const deps = releaseDepsFor(io, command);
+      if (asked.env === undefined) return io.out(await allEnvironments(deps, app, limit, options.json ?? false));
+      const [releases, pin] = await Promise.all([deps.history.list(app, asked.env, limit), deps.history.getPin(app, asked.env)]);
+      if (options.json) return io.out(jsonText(historyJson(app, asked.env, releases, pin)));
+      io.out(releases.length === 0 ? `no releases of ${app} in ${asked.env}\n` : historyTable(releases, pin));
       if (pin) io.out(pinLine(pin));
     });
 
