@@ -4,6 +4,7 @@
 // and release runtime (Slack, BullMQ, Redis, pino, git, the Kubernetes client) stay packages,
 // imported from node_modules only by the commands that use them (pino's worker threads and
 // BullMQ's optional native code could not be bundled anyway).
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import process from 'node:process';
 import { fileURLToPath, URL } from 'node:url';
@@ -11,6 +12,8 @@ import { fileURLToPath, URL } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = process.argv[2] ?? `${root}dist/cli`;
 
+// Chunk names carry content hashes: clear out those of earlier builds.
+rmSync(outdir, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: { entry: 'src/main/entry.ts' },
