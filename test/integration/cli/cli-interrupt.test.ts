@@ -2,17 +2,20 @@
 // kube simulator (on real time), real git and the file locks of its state folder: before the
 // apply nothing changes (exit 130); while the rollout is awaited it is rolled back as a failed
 // rollout is (exit 4); either way the lock is free afterwards. A second Ctrl-C quits at once.
+import { EventEmitter } from 'node:events';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
+import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import { FileLocks } from '../../../src/adapters/fs/file-locks.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
+import { main } from '../../../src/main/cli.js';
 import { startKubeSimulator, type KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
 import { runCli, spawnCli, type CliProcess } from '../../support/cli-run.js';
 import { EXAMPLE_CONFIG_DIR } from '../../support/config-fixtures.js';
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures, git, makeAppRepo, makeBareRepo, tempDir } from '../../support/git-fixtures.js';
-import { CLUSTERS, HISTORY_KEY } from '../../support/release-fixture.js';
+import { CLUSTERS, HISTORY_KEY, releaseFixture } from '../../support/release-fixture.js';
 
 afterAll(() => cleanupFixtures());
 
@@ -106,5 +109,28 @@ describe('Ctrl-C during nestor deploy', { timeout: 2 * SLOW }, () => {
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(130);
     expect(cli.stderr()).toContain('^C again: quitting now');
+  });
+});
+
+describe('Ctrl-C during nestor scale and config set (in-process, SIGINT from an emitter)', () => {
+  it.for([['scale', 'mary', 'dev3', 'web=2:4'], ['config', 'set', 'mary', 'dev3', 'LOG_LEVEL=debug']])('%s: before the commit, nothing committed, exit 130', async (argv, ctx) => {
+    const f = await releaseFixture();
+    ctx.onTestFinished(() => f.close());
+    const holder = await f.deps.locks.acquire(appLockKey('mary', 'dev3'), { id: 'other', user: 'carol', operation: 'deploy mary@main' }, 600_000);
+    if (!holder.held) throw new Error('not taken');
+    const before = git(f.configDir, 'rev-parse', 'HEAD');
+    let out = '';
+    let err = '';
+    const interrupts = Object.assign(new EventEmitter(), { exit: () => undefined });
+    const io: CliIo = {
+      out: (s) => void (out += s), err: (s) => void (err += s), env: {}, cwd: f.configDir, user: 'alice', releaseDeps: () => f.deps, interrupts,
+    };
+    const run = main(argv, io);
+    await eventually('the wait behind carol', () => out.includes('waiting behind deploy mary@main by carol'));
+    interrupts.emit('SIGINT');
+    expect(await run).toBe(130);
+    expect(err).toContain('nestor: cancelled before anything was applied: nothing changed');
+    expect(git(f.configDir, 'rev-parse', 'HEAD')).toBe(before);
+    expect(interrupts.listenerCount('SIGINT')).toBe(0);
   });
 });
