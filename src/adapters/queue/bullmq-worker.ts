@@ -5,7 +5,9 @@
 // Failures: NestorErrors marked retryable retry with the queue's exponential backoff; any other
 // error (bad input, refusals, and bugs: a TypeError) becomes UnrecoverableError and fails once.
 // A job whose app and environment is busy frees its slot: it is moved to the delayed set for a
-// while (no attempt counted, BullMQ's own DelayedError), its wait kept in its data.
+// while (no attempt counted, BullMQ's own DelayedError), its wait kept in its data. A job going
+// back to the queue (deferred, or to retry) is marked in its line's waiting set (waiting-jobs.ts)
+// until it ends: a job finding that set empty takes its turn without reading its line.
 import { DelayedError, UnrecoverableError, Worker, type Job as BullJob, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isJobDeferred, type JobWait } from '../../core/jobs/job-turn.js';
