@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
 import { ExitCode } from '../adapters/cli/exit-codes.js';
+import { systemClock } from '../adapters/system/system-clock.js';
 import { readSettings, type ProcessSettings, type Role } from './bot-settings.js';
 import { nestorLogger } from './logger.js';
 
@@ -46,15 +47,15 @@ type Stop = { how: 'closed' } | { how: 'failed'; error: unknown } | { how: 'dead
 /** Closes `running`, unless the deadline passes or another signal comes first. */
 async function closeWithin(running: Running, ms: number): Promise<Stop> {
   const again = nextSignal();
-  let timer: NodeJS.Timeout | undefined;
+  const stopped = new AbortController();
   try {
     return await Promise.race<Stop>([
       running.close().then((): Stop => ({ how: 'closed' }), (error: unknown): Stop => ({ how: 'failed', error })),
-      new Promise<Stop>((resolve) => (timer = setTimeout(() => resolve({ how: 'deadline' }), Math.max(0, ms - ABANDON_MS)))),
+      systemClock.sleep(Math.max(0, ms - ABANDON_MS), stopped.signal).then((): Stop => ({ how: 'deadline' })),
       again.received.then((signal): Stop => ({ how: 'signal', signal })),
     ]);
   } finally {
-    clearTimeout(timer);
+    stopped.abort();
     again.cancel();
   }
 }
