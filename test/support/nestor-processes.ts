@@ -4,13 +4,12 @@
 // a bare history repository and a state folder per process. Logs (pino JSON on stdout) are
 // parsed as they come; every process is SIGKILLed and everything stopped when the test ends.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'vitest';
 import { startKubeSimulator, type KubeSimulator } from '../../src/testkit/kube-sim/index.js';
-import { EXAMPLE_CONFIG_DIR } from './config-fixtures.js';
+import { exampleConfigRepo } from './config-fixtures.js';
 import { eventually } from './eventually.js';
-import { git, makeAppRepo, makeBareRepo, tempDir, type AppRepoShas } from './git-fixtures.js';
+import { makeAppRepo, makeBareRepo, tempDir, type AppRepoShas } from './git-fixtures.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 import { CLUSTERS, HISTORY_KEY } from './release-fixture.js';
 import { startSlackApiStandin, type SlackApiStandin } from './slack-api-standin.js';
@@ -62,13 +61,7 @@ export async function processWorld(ctx: TestContext): Promise<ProcessWorld> {
   closers.push(() => sim.close());
   const kubeconfig = await sim.writeKubeconfig(root, CLUSTERS);
   const app = makeAppRepo(root);
-  const configDir = join(root, 'nestor-config');
-  cpSync(EXAMPLE_CONFIG_DIR, configDir, { recursive: true });
-  const maryFile = join(configDir, 'production/apps/mary.yaml');
-  writeFileSync(maryFile, readFileSync(maryFile, 'utf8').replace('git@github.com:transcovo/mary.git', app.dir));
-  git(configDir, 'init', '--quiet', '--initial-branch=main');
-  git(configDir, 'add', '--all');
-  git(configDir, 'commit', '--quiet', '-m', 'seed');
+  const configDir = exampleConfigRepo(root, app.dir);
   const historyRemote = makeBareRepo(root);
   let started = 0;
   const start = (role: 'bot' | 'worker', env: Record<string, string> = {}): NestorProcess => {

@@ -1,7 +1,6 @@
 // A whole release setup on real parts: the example nestor-config in a temp folder pointing at a
 // real app git repository, a bare history repository, the kube simulator, and a clock that
 // lets the simulator's controllers settle instead of sleeping.
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { FolderConfigRepo } from '../../src/adapters/fs/folder-config-repo.js';
@@ -16,8 +15,8 @@ import { InstantClock } from '../../src/testkit/fakes/time/instant-clock.js';
 import { systemClock } from '../../src/adapters/system/system-clock.js';
 import type { ReleaseEvent } from '../../src/core/release/events.js';
 import type { ReleaseContext, ReleaseDeps } from '../../src/core/release/release-deps.js';
-import { EXAMPLE_CONFIG_DIR } from './config-fixtures.js';
-import { git, makeAppRepo, makeBareRepo, tempDir, type AppRepoShas } from './git-fixtures.js';
+import { exampleConfigRepo } from './config-fixtures.js';
+import { makeAppRepo, makeBareRepo, tempDir, type AppRepoShas } from './git-fixtures.js';
 import { simKubeConfig } from './kube-sim-provider.js';
 
 export const CLUSTERS = ['kapten_production_eu-w1', 'kapten_staging_eu-w1', 'kapten_shadow_eu-w1', 'kapten_dev_eu-w1'];
@@ -46,14 +45,7 @@ export async function releaseFixture(options: ReleaseFixtureOptions = {}): Promi
   const sim = await startKubeSimulator({ port: 0, clock: 'manual', controllers: { readyDelayMs: 0 } });
   const root = tempDir('nestor-release-');
   const app = makeAppRepo(root);
-  const configDir = join(root, 'nestor-config');
-  cpSync(EXAMPLE_CONFIG_DIR, configDir, { recursive: true });
-  const maryFile = join(configDir, 'production/apps/mary.yaml');
-  writeFileSync(maryFile, readFileSync(maryFile, 'utf8').replace('git@github.com:transcovo/mary.git', app.dir));
-  // nestor-config is a git work tree: `scale` and `config set` commit there as the user.
-  git(configDir, 'init', '--quiet', '--initial-branch=main');
-  git(configDir, 'add', '--all');
-  git(configDir, 'commit', '--quiet', '-m', 'seed');
+  const configDir = exampleConfigRepo(root, app.dir);
   const historyRemote = makeBareRepo(join(root));
   const key = 'historyKey' in options ? options.historyKey : HISTORY_KEY;
   const history = new GitReleaseHistory({ remote: historyRemote, workDir: join(root, 'history-work'), ...(key ? { key } : {}) });

@@ -3,7 +3,6 @@
 // apply nothing changes (exit 130); while the rollout is awaited it is rolled back as a failed
 // rollout is (exit 4); either way the lock is free afterwards. A second Ctrl-C quits at once.
 import { EventEmitter } from 'node:events';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
 import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
@@ -12,7 +11,7 @@ import { appLockKey } from '../../../src/core/ports/locks.js';
 import { main } from '../../../src/main/cli.js';
 import { startKubeSimulator, type KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
 import { runCli, spawnCli, type CliProcess } from '../../support/cli-run.js';
-import { EXAMPLE_CONFIG_DIR } from '../../support/config-fixtures.js';
+import { exampleConfigRepo } from '../../support/config-fixtures.js';
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures, git, makeAppRepo, makeBareRepo, tempDir } from '../../support/git-fixtures.js';
 import { CLUSTERS, HISTORY_KEY, releaseFixture } from '../../support/release-fixture.js';
@@ -37,13 +36,7 @@ async function world(ctx: TestContext): Promise<World> {
   });
   const root = tempDir('nestor-cli-interrupt-');
   const app = makeAppRepo(root);
-  const configDir = join(root, 'nestor-config');
-  cpSync(EXAMPLE_CONFIG_DIR, configDir, { recursive: true });
-  const maryFile = join(configDir, 'production/apps/mary.yaml');
-  writeFileSync(maryFile, readFileSync(maryFile, 'utf8').replace('git@github.com:transcovo/mary.git', app.dir));
-  git(configDir, 'init', '--quiet', '--initial-branch=main');
-  git(configDir, 'add', '--all');
-  git(configDir, 'commit', '--quiet', '-m', 'seed');
+  const configDir = exampleConfigRepo(root, app.dir);
   const state = join(root, 'state');
   const env = {
     NESTOR_CONFIG: configDir, NESTOR_HISTORY: makeBareRepo(root), NESTOR_HISTORY_KEY: HISTORY_KEY, NESTOR_STATE: state,
