@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { CliIo } from '../../src/adapters/cli/cli-context.js';
 import { main } from '../../src/main/cli.js';
+import type { ReleaseDeps } from '../../src/core/release/release-deps.js';
 import { releaseDeps, runtimeSettings } from '../../src/main/release-runtime.js';
 
 export interface CliRun {
@@ -12,7 +13,14 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: string[], options: { cwd: string; env?: Record<string, string | undefined> }): Promise<CliRun> {
+export interface CliRunOptions {
+  cwd: string;
+  env?: Record<string, string | undefined>;
+  /** The release dependencies every command gets, instead of those its flags and settings build. */
+  deps?: ReleaseDeps;
+}
+
+export async function runCli(argv: string[], options: CliRunOptions): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const env = { ...options.env };
@@ -22,10 +30,18 @@ export async function runCli(argv: string[], options: { cwd: string; env?: Recor
     env,
     cwd: options.cwd,
     user: env.NESTOR_USER ?? 'tester',
-    releaseDeps: (o) => releaseDeps(runtimeSettings(options.cwd, env, o)),
+    releaseDeps: (o) => options.deps ?? releaseDeps(runtimeSettings(options.cwd, env, o)),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
+}
+
+/** `nestor` in-process on given release deps, its output as `{ code, out, err }`. */
+export function cliOn(options: CliRunOptions | (() => CliRunOptions)) {
+  return async (...argv: string[]): Promise<{ code: number; out: string; err: string }> => {
+    const run = await runCli(argv, typeof options === 'function' ? options() : options);
+    return { code: run.code, out: run.stdout, err: run.stderr };
+  };
 }
 
 export interface CliProcess {

@@ -1,11 +1,10 @@
 // `nestor`'s exit codes, through the real program over a whole release setup (real git, kube
 // simulator): 0 done, 1 failed, 2 bad input, 3 refused, 4 rolled back.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import type { KubeObject } from '../../../src/core/ports/cluster.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
 import { deploy } from '../../../src/core/release/deploy.js';
-import { main } from '../../../src/main/cli.js';
+import { cliOn } from '../../support/cli-run.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
 
@@ -13,18 +12,8 @@ const ns = 'dev3';
 const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
-async function nestor(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  // A busy app is refused at once instead of after the usual wait.
-  const deps = { ...f.deps, tuning: { ...f.deps.tuning, lockWaitMs: 0 } };
-  const io: CliIo = {
-    out: (s) => void (out += s), err: (s) => void (err += s), env: { NESTOR_CONFIG: f.configDir }, cwd: f.configDir, user: 'tester',
-    releaseDeps: () => deps,
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+// A busy app is refused at once instead of after the usual wait.
+const nestor = cliOn(() => ({ cwd: f.configDir, env: { NESTOR_CONFIG: f.configDir }, deps: { ...f.deps, tuning: { ...f.deps.tuning, lockWaitMs: 0 } } }));
 
 /** Pods of this commit's image crash from now on. */
 function crashing(sha: string): void {

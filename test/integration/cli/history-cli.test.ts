@@ -3,11 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { deploy } from '../../../src/core/release/deploy.js';
-import { main } from '../../../src/main/cli.js';
-import { runCli } from '../../support/cli-run.js';
+import { cliOn, runCli } from '../../support/cli-run.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
 
@@ -27,15 +25,7 @@ afterEach(async () => {
 });
 afterAll(() => cleanupFixtures());
 
-async function nestor(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (s) => void (out += s), err: (s) => void (err += s), env: {}, cwd: f.configDir, user: 'tester', releaseDeps: () => f.deps,
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const nestor = cliOn(() => ({ cwd: f.configDir, env: {}, deps: f.deps }));
 
 const short = (sha: string) => sha.slice(0, 7);
 

@@ -2,9 +2,8 @@
 // stdout whose keys are always there, through the real program over a whole release setup.
 import { loadAll } from 'js-yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import { deploy } from '../../../src/core/release/deploy.js';
-import { main } from '../../../src/main/cli.js';
+import { cliOn } from '../../support/cli-run.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
 
@@ -12,16 +11,7 @@ const ns = 'dev3';
 const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
-async function nestor(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (s) => void (out += s), err: (s) => void (err += s), env: { NESTOR_CONFIG: f.configDir }, cwd: f.configDir, user: 'tester',
-    releaseDeps: () => f.deps,
-  };
-  const code = await main(argv, io);
-  return { code, out, err };
-}
+const nestor = cliOn(() => ({ cwd: f.configDir, env: { NESTOR_CONFIG: f.configDir }, deps: f.deps }));
 
 async function nestorJson(...argv: string[]): Promise<{ json: unknown; err: string }> {
   const { code, out, err } = await nestor(...argv, '--json');
