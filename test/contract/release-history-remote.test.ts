@@ -1,13 +1,13 @@
 // The git history's clone against its remote on real repositories: a push refused because another
 // writer pushed in between (fetch, rebase, push again, never force), and a clone whose setting
 // changed (NESTOR_HISTORY, --history) since an earlier process made it.
-import { chmodSync, existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GitConfigRepo } from '../../src/adapters/git/git-config-repo.js';
 import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
 import { ErrorCode } from '../../src/core/errors.js';
-import { cleanupFixtures, commitFiles, git, makeBareRepo, makeSeededRemote, tempDir } from '../support/git-fixtures.js';
+import { cleanupFixtures, commitFiles, git, makeBareRepo, makeSeededRemote, onNextCommit, pushFromHook, tempDir } from '../support/git-fixtures.js';
 import { release } from './release-history.contract.js';
 
 afterAll(cleanupFixtures);
@@ -35,18 +35,7 @@ describe('GitReleaseHistory publishing', () => {
     const other = join(parent, 'other');
     git(parent, 'clone', '--quiet', remote, other);
     const theirs = commitFiles(other, 'another writer', { 'dev4/john/release.json': '{}\n' });
-    const marker = join(parent, 'raced');
-    const hook = join(workDir, '.git', 'hooks', 'reference-transaction');
-    writeFileSync(hook, [
-      '#!/bin/sh',
-      '[ "$1" = committed ] || exit 0',
-      "grep -q ' refs/heads/main$' || exit 0",
-      `[ -e '${marker}' ] && exit 0`,
-      `touch '${marker}'`,
-      `env -u GIT_DIR -u GIT_INDEX_FILE -u GIT_WORK_TREE git -C '${other}' push --quiet origin HEAD:refs/heads/main`,
-      '',
-    ].join('\n'));
-    chmodSync(hook, 0o755);
+    const marker = onNextCommit(workDir, pushFromHook(other), join(parent, 'raced'));
 
     const result = await writer.record(release({ app: 'paul' }, { jobId: 'raced' }));
 

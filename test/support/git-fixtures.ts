@@ -3,7 +3,7 @@
 // explicit identity (the machine may have none).
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -94,4 +94,30 @@ export function makeSeededRemote(files: Record<string, string>, parent = tempDir
   commitFiles(seed, 'seed', files);
   git(seed, 'push', '--quiet', 'origin', 'HEAD:refs/heads/main');
   return remote;
+}
+
+/** The shell command that pushes `clone`'s HEAD to its origin's main, runnable from inside another repository's hook. */
+export function pushFromHook(clone: string): string {
+  return `env -u GIT_DIR -u GIT_INDEX_FILE -u GIT_WORK_TREE git -C '${clone}' push --quiet origin HEAD:refs/heads/main`;
+}
+
+let hooksWritten = 0;
+
+/**
+ * Runs the shell `command` the moment a commit lands on `main` in the work tree `repo` (once: a
+ * `reference-transaction` hook that leaves `marker` behind when it has run). Returns `marker`.
+ */
+export function onNextCommit(repo: string, command: string, marker = join(repo, '.git', 'hooks', `ran-${(hooksWritten += 1)}`)): string {
+  const hook = join(repo, '.git', 'hooks', 'reference-transaction');
+  writeFileSync(hook, [
+    '#!/bin/sh',
+    '[ "$1" = committed ] || exit 0',
+    "grep -q ' refs/heads/main$' || exit 0",
+    `[ -e '${marker}' ] && exit 0`,
+    `touch '${marker}'`,
+    command,
+    '',
+  ].join('\n'));
+  chmodSync(hook, 0o755);
+  return marker;
 }

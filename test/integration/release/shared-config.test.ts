@@ -11,7 +11,7 @@ import { deploy } from '../../../src/core/release/deploy.js';
 import type { ReleaseDeps } from '../../../src/core/release/release-deps.js';
 import { scale } from '../../../src/core/release/scale.js';
 import { releaseDeps, runtimeSettings } from '../../../src/main/release-runtime.js';
-import { cleanupFixtures, git, tempDir } from '../../support/git-fixtures.js';
+import { cleanupFixtures, git, onNextCommit, pushFromHook, tempDir } from '../../support/git-fixtures.js';
 import { releaseFixture, type ReleaseFixture } from '../../support/release-fixture.js';
 
 afterAll(() => cleanupFixtures());
@@ -33,22 +33,8 @@ describe('two workers on one shared nestor-config', () => {
     return { ...releaseDeps({ ...settings, clusters: f.deps.clusters, tuning: f.deps.tuning ?? {} }), clock: f.deps.clock };
   }
 
-  let hooks = 0;
   /** Runs `command` in `name`'s config clone the moment that worker commits there (once). */
-  function onNextLocalCommit(name: string, command: string): void {
-    const hook = join(clone(name), '.git', 'hooks', 'reference-transaction');
-    const marker = `${hook}.${(hooks += 1)}.done`;
-    writeFileSync(hook, [
-      '#!/bin/sh',
-      '[ "$1" = committed ] || exit 0',
-      "grep -q ' refs/heads/main$' || exit 0",
-      `[ -e '${marker}' ] && exit 0`,
-      `touch '${marker}'`,
-      command,
-      '',
-    ].join('\n'));
-    chmodSync(hook, 0o755);
-  }
+  const onNextLocalCommit = (name: string, command: string): void => void onNextCommit(clone(name), command);
 
   let a: ReleaseDeps;
   let b: ReleaseDeps;
@@ -93,7 +79,7 @@ describe('two workers on one shared nestor-config', () => {
     git(root, 'clone', '--quiet', remote, other);
     writeFileSync(join(other, MARY), remoteFile().replace(/\n*$/, '\n# a comment from elsewhere\n'));
     git(other, 'commit', '--quiet', '-am', 'elsewhere');
-    onNextLocalCommit('a', `env -u GIT_DIR -u GIT_INDEX_FILE -u GIT_WORK_TREE git -C '${other}' push --quiet origin HEAD:refs/heads/main`);
+    onNextLocalCommit('a', pushFromHook(other));
     const set = await configSet(a, f.ctx('alice'), { app: 'mary', env: 'dev3', variables: { FEATURE: 'on' } });
     expect(set.outcome).toBe('released');
     const text = remoteFile();
