@@ -76,7 +76,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
   connection.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
   const locks = new RedisLocks({ redis: connection });
-  const deps = { ...releaseDeps(runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, ...(settings.history ? { history: settings.history } : {}) })), locks };
+  const deps = { ...releaseDeps(runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history })), locks };
   const client = new WebClient(settings.botToken, { ...NOTIFIER_CLIENT_OPTIONS, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
   const queue = new BullmqJobQueue({ connection });
   const sink = createSlackProgressSink({
