@@ -16,13 +16,12 @@ export class FolderConfigSource implements ConfigSource {
 
   constructor(
     private readonly dir: string,
-    private readonly revision?: () => Promise<string | undefined>,
     private readonly fingerprintOf: (dir: string) => Promise<string> = folderFingerprint,
   ) {}
 
   async load(): Promise<LoadedConfig> {
     const fingerprint = await this.fingerprint();
-    if (this.cached?.fingerprint === fingerprint && !this.revision) return this.cached.loaded;
+    if (this.cached?.fingerprint === fingerprint) return this.cached.loaded;
     const loaded = this.loadNow();
     this.cached = { fingerprint, loaded };
     loaded.catch(() => {
@@ -49,7 +48,7 @@ export class FolderConfigSource implements ConfigSource {
   }
 
   private async loadNow(): Promise<LoadedConfig> {
-    const [tree, templates, revision] = await Promise.all([loadConfigFolder(this.dir), loadTemplateSet(this.dir), this.revision?.()]);
-    return { tree, templates, ...(revision ? { revision } : {}) };
+    const [tree, templates] = await Promise.all([loadConfigFolder(this.dir), loadTemplateSet(this.dir)]);
+    return { tree, templates };
   }
 }

@@ -34,7 +34,7 @@ describe('a folder config source under a burst of loads', () => {
     const dir = join(tempDir(), 'nestor-config');
     cpSync(EXAMPLE_CONFIG_DIR, dir, { recursive: true });
     let walks = 0;
-    const source = new FolderConfigSource(dir, undefined, (d) => ((walks += 1), folderFingerprint(d)));
+    const source = new FolderConfigSource(dir, (d) => ((walks += 1), folderFingerprint(d)));
     const burst = await Promise.all(Array.from({ length: 50 }, () => source.load()));
     expect(walks).toBeLessThanOrEqual(2);
     expect(new Set(burst).size).toBe(1);
