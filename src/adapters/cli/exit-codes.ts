@@ -1,7 +1,6 @@
 // The exit codes of `nestor`, one place for every command: what a script can tell apart.
 import { CommanderError } from 'commander';
 import { ErrorCode, isNestorError } from '../../core/errors.js';
-import { ConfigChangeOutcome } from '../../core/release/config-release.js';
 import { ReleaseOutcome, type ReleaseResult } from '../../core/release/release-deps.js';
 
 export const ExitCode = {
@@ -38,15 +37,13 @@ export function exitCodeOfError(error: unknown): ExitCode {
   return isNestorError(error) ? (BY_ERROR_CODE[error.code] ?? ExitCode.Failed) : ExitCode.Failed;
 }
 
-/** A manual rollback that worked is a success; an automatic one after a failed rollout is not. */
+/**
+ * Every release pipeline's result (deploy, rollback, scale, config set|unset). A manual rollback
+ * that worked is a success; an automatic one after a failed rollout is not; a config change
+ * committed but not released (nothing runs) or with nothing to do is a success.
+ */
 export function exitCodeOfRelease(result: Pick<ReleaseResult, 'outcome' | 'failures'>): ExitCode {
   if (result.outcome === ReleaseOutcome.RolledBack && result.failures.length > 0) return ExitCode.RolledBack;
   if (result.outcome === ReleaseOutcome.Failed || result.failures.length > 0) return ExitCode.Failed;
   return ExitCode.Ok;
-}
-
-/** `scale`, `config set|unset`: committed, then released or not. */
-export function exitCodeOfConfigChange(outcome: ConfigChangeOutcome): ExitCode {
-  if (outcome === ConfigChangeOutcome.RolledBack) return ExitCode.RolledBack;
-  return outcome === ConfigChangeOutcome.Failed ? ExitCode.Failed : ExitCode.Ok;
 }

@@ -6,10 +6,10 @@ import { addSecretNames, removeSecretNames, setVariables, unsetVariables, type A
 import { checkAssignment, checkVariableName } from '../config/edit-args.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import type { ChangePlan, PlanInput } from './config-change-steps.js';
-import { releaseConfigChange, type ConfigChangeResult } from './config-release.js';
+import { releaseConfigChange } from './config-release.js';
 import { checkAppAndEnv } from './deploy.js';
 import { namedSecrets } from './live-secrets.js';
-import type { ReleaseContext, ReleaseDeps } from './release-deps.js';
+import type { ReleaseContext, ReleaseDeps, ReleaseResult } from './release-deps.js';
 import type { SecretValues } from './secret-input.js';
 
 export interface ConfigSetInput {
@@ -70,7 +70,7 @@ function setPlan(app: string, env: string, variables: Record<string, string>, se
   };
 }
 
-export async function configSet(deps: ReleaseDeps, ctx: ReleaseContext, input: ConfigSetInput): Promise<ConfigChangeResult> {
+export async function configSet(deps: ReleaseDeps, ctx: ReleaseContext, input: ConfigSetInput): Promise<ReleaseResult> {
   const { app, env } = input;
   checkAppAndEnv(app, env);
   const variables = { ...(input.variables ?? {}) };
@@ -104,7 +104,7 @@ function unsetPlan(keys: readonly string[]) {
   };
 }
 
-export async function configUnset(deps: ReleaseDeps, ctx: ReleaseContext, input: ConfigUnsetInput): Promise<ConfigChangeResult> {
+export async function configUnset(deps: ReleaseDeps, ctx: ReleaseContext, input: ConfigUnsetInput): Promise<ReleaseResult> {
   const { app, env, keys } = input;
   checkAppAndEnv(app, env);
   if (keys.length === 0) throw bad('give at least one KEY to unset');

@@ -21,16 +21,6 @@ import { configHash, runRelease } from './run-release.js';
 import { putSecretValues, removeSecretKeys, secretTargets, type UndoSecrets } from './secret-store.js';
 import { stage } from './stage.js';
 
-/** The outcomes of a config change: a release's (committed, then rolled back or failed included), and two of its own. */
-export const ConfigChangeOutcome = {
-  Released: ReleaseOutcome.Released,
-  Committed: ReleaseOutcome.Committed,
-  Unchanged: ReleaseOutcome.Unchanged,
-  RolledBack: ReleaseOutcome.RolledBack,
-  Failed: ReleaseOutcome.Failed,
-} as const;
-export type ConfigChangeOutcome = (typeof ConfigChangeOutcome)[keyof typeof ConfigChangeOutcome];
-
 export interface ConfigChange {
   app: string;
   env: string;
@@ -44,12 +34,6 @@ export interface ConfigChange {
   approvedBy?: string;
 }
 
-/**
- * A deploy's result type: the release of the running version with the new config (when there was
- * one) under the change's own message, and the nestor-config side in `configChange`.
- */
-export type ConfigChangeResult = ReleaseResult & { outcome: ConfigChangeOutcome; configChange: ConfigCommit };
-
 type Committed = Omit<ConfigCommit, 'path'>;
 
 const what = (c: ConfigChange): string => `${c.verb} ${c.app} in ${c.env}`;
@@ -59,7 +43,7 @@ function commitLabel(c: Committed): string {
   return c.commit ? `committed (nestor-config ${c.commit.slice(0, 7)})` : 'saved (nestor-config folder, not a git work tree)';
 }
 
-export async function releaseConfigChange(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange): Promise<ConfigChangeResult> {
+export async function releaseConfigChange(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange): Promise<ReleaseResult> {
   checkAppAndEnv(change.app, change.env);
   return whileLocked(deps, ctx, change.app, change.env, `${change.verb} ${change.app}: ${change.summary}`, async () => {
     const prepared = await stage(ctx.onEvent, Stage.Resolve, () => prepareChange(deps, { ...change, what: what(change) }, change.plan),
@@ -73,11 +57,11 @@ export async function releaseConfigChange(deps: ReleaseDeps, ctx: ReleaseContext
     const committed = await commit(deps, ctx, change, prepared, undo);
     const result = await releaseCommitted(deps, ctx, change, prepared, committed);
     const removed = prepared.plan.removeSecretKeys ?? [];
-    if (removed.length > 0 && (result.outcome === ConfigChangeOutcome.Released || result.outcome === ConfigChangeOutcome.Committed)) {
+    if (removed.length > 0 && (result.outcome === ReleaseOutcome.Released || result.outcome === ReleaseOutcome.Committed)) {
       const left = await removeSecretKeys(deps.clusters, change.app, targets, removed, ctx.onEvent);
       if (left.length > 0) ctx.onEvent({ type: 'warning', message: `still in Secret ${change.app}-secrets (another field manager holds them): ${left.join(', ')}` });
     }
-    if (result.outcome === ConfigChangeOutcome.Released) for (const message of prepared.plan.warnings ?? []) ctx.onEvent({ type: 'warning', message });
+    if (result.outcome === ReleaseOutcome.Released) for (const message of prepared.plan.warnings ?? []) ctx.onEvent({ type: 'warning', message });
     return result;
   });
 }
@@ -113,18 +97,18 @@ async function commit(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChan
   }
 }
 
-async function releaseCommitted(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange, prepared: PreparedChange, committed: Committed): Promise<ConfigChangeResult> {
+async function releaseCommitted(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange, prepared: PreparedChange, committed: Committed): Promise<ReleaseResult> {
   const configChange = { path: prepared.path, ...committed };
   const base = { app: change.app, env: change.env, historyPending: false, changes: [], failures: [], diff: '', configChange };
   const head = `${what(change)}: ${change.summary}`;
   const { running } = prepared;
   if (!running) {
-    return { ...base, outcome: ConfigChangeOutcome.Committed, message: `${head}: ${commitLabel(committed)}; ${prepared.notRunning ?? 'nothing runs'}: it applies at the next deploy` };
+    return { ...base, outcome: ReleaseOutcome.Committed, message: `${head}: ${commitLabel(committed)}; ${prepared.notRunning ?? 'nothing runs'}: it applies at the next deploy` };
   }
   const unchanged = !committed.changed && !prepared.plan.putSecrets && !(prepared.plan.removeSecretKeys ?? []).length
     && running.configHash === configHash(prepared.rendered.config, running.procfile, running.cronfile);
   if (unchanged) {
-    return { ...base, sha: running.version.sha, ref: running.version.ref, outcome: ConfigChangeOutcome.Unchanged, message: `${head}: already so, and released: nothing to do` };
+    return { ...base, sha: running.version.sha, ref: running.version.ref, outcome: ReleaseOutcome.Unchanged, message: `${head}: already so, and released: nothing to do` };
   }
   const loaded = await deps.config.load();
   const seen = loaded.tree.environments.get(change.env)?.apps.get(change.app)?.file.text;
@@ -153,14 +137,14 @@ function afterFailure(change: ConfigChange, prepared: PreparedChange): string {
   return `The config change stays in nestor-config and applies at the next release (run the same command again to retry it now)${undo}`;
 }
 
-function outcomeOf(change: ConfigChange, prepared: PreparedChange, committed: Committed, release: ReleaseResult): Pick<ConfigChangeResult, 'outcome' | 'message'> {
+function outcomeOf(change: ConfigChange, prepared: PreparedChange, committed: Committed, release: ReleaseResult): Pick<ReleaseResult, 'outcome' | 'message'> {
   const head = `${what(change)}: ${change.summary}`;
   if (release.outcome === ReleaseOutcome.Released) {
-    return { outcome: ConfigChangeOutcome.Released, message: `${head}: ${commitLabel(committed)}; ${release.message}` };
+    return { outcome: ReleaseOutcome.Released, message: `${head}: ${commitLabel(committed)}; ${release.message}` };
   }
   const rolledBack = release.outcome === ReleaseOutcome.RolledBack;
   return {
-    outcome: rolledBack ? ConfigChangeOutcome.RolledBack : ConfigChangeOutcome.Failed,
+    outcome: rolledBack ? ReleaseOutcome.RolledBack : ReleaseOutcome.Failed,
     message: `${head}: ${commitLabel(committed)} but its release failed: ${release.message}. `
       + `${rolledBack ? 'The cluster runs the previous release again, without this change. ' : ''}${afterFailure(change, prepared)}`,
   };

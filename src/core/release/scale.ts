@@ -7,8 +7,8 @@ import { ErrorCode, NestorError } from '../errors.js';
 import type { ConfiguredManifests } from '../render/index.js';
 import type { ChangePlan, PlanInput } from './config-change-steps.js';
 import { checkAppAndEnv } from './deploy.js';
-import { releaseConfigChange, type ConfigChangeResult } from './config-release.js';
-import type { ReleaseContext, ReleaseDeps } from './release-deps.js';
+import { releaseConfigChange } from './config-release.js';
+import type { ReleaseContext, ReleaseDeps, ReleaseResult } from './release-deps.js';
 
 export interface ScaleInput {
   app: string;
@@ -46,7 +46,7 @@ function undoCommand(app: string, env: string, merged: MergedConfig, specs: read
   return before.every((b) => b !== undefined) ? `nestor scale ${app} ${env} ${before.join(' ')}` : undefined;
 }
 
-export async function scale(deps: ReleaseDeps, ctx: ReleaseContext, input: ScaleInput): Promise<ConfigChangeResult> {
+export async function scale(deps: ReleaseDeps, ctx: ReleaseContext, input: ScaleInput): Promise<ReleaseResult> {
   const { app, env } = input;
   checkAppAndEnv(app, env);
   const specs = parseScaleSpecs(input.specs);

@@ -53,6 +53,16 @@ describe('nestor exit codes', { timeout: 90_000 }, () => {
     expect(run).toMatchObject({ code: 1, out: expect.stringMatching(/rollout .*failed|failed its rollout/) });
   });
 
+  it('scale and config set end as a deploy does: 0 committed while nothing runs, 1 when the release failed (the change stays committed)', async () => {
+    expect(await nestor('scale', 'mary', ns, 'web=2:3')).toMatchObject({ code: 0, out: expect.stringContaining('it applies at the next deploy') });
+    await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'v1.0.0', env: ns });
+    // The running image crashes from now on: the change's rollout fails, and so does the way back.
+    crashing(f.app.shas.first);
+    const run = await nestor('config', 'set', 'mary', ns, 'FOO=rolls-pods');
+    expect(run).toMatchObject({ code: 1, out: expect.stringContaining('but its release failed') });
+    expect(run.out).toContain('The config change stays in nestor-config');
+  });
+
   it('3 when refused: fields another field manager owns, unless --force-conflicts', async () => {
     await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'v1.0.0', env: ns });
     const cluster = f.deps.clusters.cluster('kapten_dev_eu-w1');

@@ -4,25 +4,19 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { parseAssignments } from '../../../core/config/edit-args.js';
 import { configSet, configUnset } from '../../../core/release/config-change.js';
-import type { ConfigChangeResult } from '../../../core/release/config-release.js';
 import { configView, formatConfigView } from '../../../core/release/config-view.js';
 import { describeEvent } from '../../../core/release/events.js';
 import type { ReleaseContext } from '../../../core/release/release-deps.js';
 import { scale } from '../../../core/release/scale.js';
 import { SecretValues } from '../../../core/release/secret-input.js';
 import { loadConfigFolder } from '../../fs/config-folder.js';
-import { ExitCode, exitCodeOfConfigChange } from '../exit-codes.js';
+import { ExitCode } from '../exit-codes.js';
+import { finishRelease } from '../finish-release.js';
 import { CliExit, configFolder, releaseDepsFor, type CliIo } from '../cli-context.js';
 import { interruptible } from '../interrupt.js';
 
 function context(io: CliIo, signal?: AbortSignal): ReleaseContext {
   return { user: io.user, jobId: `cli-${randomUUID()}`, onEvent: (e) => io.out(`${describeEvent(e)}\n`), ...(signal ? { signal } : {}) };
-}
-
-function finish(io: CliIo, result: ConfigChangeResult): void {
-  io.out(`${result.message}\n`);
-  const code = exitCodeOfConfigChange(result.outcome);
-  if (code !== ExitCode.Ok) throw new CliExit(code);
 }
 
 function configCommand(program: Command): Command {
@@ -36,7 +30,7 @@ export function registerConfigChange(program: Command, io: CliIo): void {
     .argument('<app>').argument('<env>').argument('<specs...>', '<process>=<min>[:<max>], e.g. web=3:9 worker=2')
     .action(async (app: string, env: string, specs: string[], _options, command: Command) => {
       const deps = releaseDepsFor(io, command);
-      finish(io, await interruptible(io, (signal) => scale(deps, context(io, signal), { app, env, specs })));
+      finishRelease(io, await interruptible(io, (signal) => scale(deps, context(io, signal), { app, env, specs })));
     });
 
   const config = configCommand(program);
@@ -60,7 +54,7 @@ export function registerConfigChange(program: Command, io: CliIo): void {
       const values = parseAssignments(assignments);
       const input = options.secret ? { app, env, secrets: SecretValues.of(values) } : { app, env, variables: values };
       const deps = releaseDepsFor(io, command);
-      finish(io, await interruptible(io, (signal) => configSet(deps, context(io, signal), input)));
+      finishRelease(io, await interruptible(io, (signal) => configSet(deps, context(io, signal), input)));
     });
 
   config
@@ -69,6 +63,6 @@ export function registerConfigChange(program: Command, io: CliIo): void {
     .argument('<app>').argument('<env>').argument('<keys...>')
     .action(async (app: string, env: string, keys: string[], _options, command: Command) => {
       const deps = releaseDepsFor(io, command);
-      finish(io, await interruptible(io, (signal) => configUnset(deps, context(io, signal), { app, env, keys })));
+      finishRelease(io, await interruptible(io, (signal) => configUnset(deps, context(io, signal), { app, env, keys })));
     });
 }

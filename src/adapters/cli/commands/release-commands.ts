@@ -3,22 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { deploy } from '../../../core/release/deploy.js';
 import { describeEvent } from '../../../core/release/events.js';
-import type { ReleaseContext, ReleaseResult } from '../../../core/release/release-deps.js';
+import type { ReleaseContext } from '../../../core/release/release-deps.js';
 import { rollback } from '../../../core/release/rollback.js';
 import { checkAppAndEnv } from '../../../core/release/deploy.js';
-import { CliExit, releaseDepsFor, type CliIo } from '../cli-context.js';
-import { ExitCode, exitCodeOfRelease } from '../exit-codes.js';
+import { releaseDepsFor, type CliIo } from '../cli-context.js';
+import { finishRelease } from '../finish-release.js';
 import { interruptible } from '../interrupt.js';
 
 function context(io: CliIo, signal?: AbortSignal): ReleaseContext {
   return { user: io.user, jobId: `cli-${randomUUID()}`, onEvent: (e) => io.out(`${describeEvent(e)}\n`), ...(signal ? { signal } : {}) };
-}
-
-function finish(io: CliIo, result: ReleaseResult, showDiff: boolean): void {
-  if (showDiff && result.diff) io.out(result.diff);
-  io.out(`${result.message}\n`);
-  const code = exitCodeOfRelease(result);
-  if (code !== ExitCode.Ok) throw new CliExit(code);
 }
 
 export function registerRelease(program: Command, io: CliIo): void {
@@ -31,7 +24,7 @@ export function registerRelease(program: Command, io: CliIo): void {
     .action(async (app: string, ref: string, env: string, options: { dryRun?: boolean; forceConflicts?: boolean }, command: Command) => {
       const deps = releaseDepsFor(io, command);
       const result = await interruptible(io, (signal) => deploy(deps, context(io, signal), { app, ref, env, ...options }));
-      finish(io, result, options.dryRun ?? false);
+      finishRelease(io, result, options.dryRun ?? false);
     });
 
   program
@@ -41,7 +34,7 @@ export function registerRelease(program: Command, io: CliIo): void {
     .action(async (app: string, env: string, commit: string | undefined, _options, command: Command) => {
       const deps = releaseDepsFor(io, command);
       const result = await interruptible(io, (signal) => rollback(deps, context(io, signal), { app, env, ...(commit ? { commit } : {}) }));
-      finish(io, result, false);
+      finishRelease(io, result);
     });
 
   program

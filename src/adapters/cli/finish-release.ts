@@ -1,0 +1,12 @@
+// The end of every command that runs a release pipeline (deploy, rollback, scale, config set|unset).
+import type { ReleaseResult } from '../../core/release/release-deps.js';
+import { CliExit, type CliIo } from './cli-context.js';
+import { ExitCode, exitCodeOfRelease } from './exit-codes.js';
+
+/** Prints the result (its diff first when asked) and ends with its exit code. */
+export function finishRelease(io: CliIo, result: ReleaseResult, showDiff = false): void {
+  if (showDiff && result.diff) io.out(result.diff);
+  io.out(`${result.message}\n`);
+  const code = exitCodeOfRelease(result);
+  if (code !== ExitCode.Ok) throw new CliExit(code);
+}
