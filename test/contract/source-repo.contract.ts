@@ -84,6 +84,22 @@ export function sourceRepoContract(name: string, makeWorld: () => Promise<Source
       }
     });
 
+    it('resolves a branch on the origin itself, moved or not, and names an unknown one', async () => {
+      const world = await makeWorld();
+      expect(await world.repo.resolveRemote(world.origin, 'feature-x')).toEqual({ ref: 'feature-x', sha: world.shas.feature, kind: 'branch' });
+      expect((await world.repo.resolveRemote(world.origin, 'main')).sha).toBe(world.shas.second);
+      const newer = await world.pushToMain('third', { 'README.md': 'hello\n' });
+      expect(await world.repo.resolveRemote(world.origin, 'main')).toEqual({ ref: 'main', sha: newer, kind: 'branch' });
+      for (const branch of ['nope', 'v1.0.0']) {
+        const error = await failure(world.repo.resolveRemote(world.origin, branch));
+        expect(error.code).toBe(ErrorCode.BadInput);
+        expect(error.message).toBe(`no branch, tag or commit named ${branch} in ${world.origin}`);
+      }
+      expect((await failure(world.repo.resolveRemote(world.origin, '$(id)'))).code).toBe(ErrorCode.BadInput);
+      const unreachable = await failure(world.repo.resolveRemote(world.unreachableOrigin, 'main'));
+      expect([unreachable.code, unreachable.retryable]).toEqual([ErrorCode.GitFailed, true]);
+    });
+
     it('reports an unreachable origin as retryable', async () => {
       const { repo, unreachableOrigin } = await makeWorld();
       const error = await failure(repo.resolve(unreachableOrigin, 'main'));

@@ -39,6 +39,14 @@ export class GitSourceRepo implements SourceRepo {
     });
   }
 
+  async resolveRemote(origin: string, branch: string): Promise<ResolvedRef> {
+    validateRef(branch);
+    checkOrigin(origin);
+    const sha = await this.mirrors.remoteRef(origin, `refs/heads/${branch}`);
+    if (!sha) throw notFound(branch, origin);
+    return { ref: branch, sha, kind: 'branch' };
+  }
+
   async readFile(origin: string, sha: string, path: string): Promise<string | undefined> {
     checkSha(sha);
     checkRelativePath(path);

@@ -47,6 +47,19 @@ export class MirrorCache {
     }
   }
 
+  /** The sha of `ref` (a full ref name such as `refs/heads/main`) at the origin, by `git ls-remote`; undefined when it has none. */
+  async remoteRef(origin: string, ref: string): Promise<string | undefined> {
+    await mkdir(this.cacheDir, { recursive: true });
+    let out: string;
+    try {
+      out = await openGit(this.cacheDir, this.gitOptions).raw(['ls-remote', '--', origin, ref]);
+    } catch (cause) {
+      throw unreachable(origin, cause);
+    }
+    const line = out.split('\n').map((l) => l.split('\t')).find(([, name]) => name === ref);
+    return line?.[0];
+  }
+
   private pathFor(origin: string): string {
     const hash = createHash('sha256').update(origin).digest('hex').slice(0, 16);
     const slug = basename(origin.replace(/[/:]+$/, '')).replace(/\.git$/, '').replace(/[^A-Za-z0-9_-]/g, '_');

@@ -25,6 +25,13 @@ export interface SourceRepo {
    * origin cannot be reached.
    */
   resolve(origin: string, ref: string): Promise<ResolvedRef>;
+  /**
+   * The commit a branch points at on the origin now, asked of the origin itself (`git
+   * ls-remote`): no clone, no fetch. What a scheduled release pays for an app that did not move.
+   * Errors as `resolve`: BadInput for an invalid or unknown branch, GitFailed (retryable) when
+   * the origin cannot be reached.
+   */
+  resolveRemote(origin: string, branch: string): Promise<ResolvedRef>;
   /** A file's text at a commit (e.g. `Procfile`, `Cronfile`); undefined when the commit has no such file. */
   readFile(origin: string, sha: string, path: string): Promise<string | undefined>;
   /** Commits reachable from `to` and not from `from` (all of `to`'s history when `from` is undefined), newest first. */

@@ -66,6 +66,13 @@ export class FakeSourceRepo implements SourceRepo {
     return { ref, sha: matches[0], kind: 'sha' };
   }
 
+  async resolveRemote(origin: string, branch: string): Promise<ResolvedRef> {
+    validateRef(branch);
+    const sha = this.reach(origin).branches.get(branch);
+    if (sha === undefined) throw notFound(branch, origin);
+    return { ref: branch, sha, kind: 'branch' };
+  }
+
   async readFile(origin: string, sha: string, path: string): Promise<string | undefined> {
     checkRelativePath(path);
     return this.commitAt(origin, sha).files.get(path);
