@@ -10,7 +10,7 @@ import { AppFile, ProjectFile } from '../src/core/config/schema.js';
 /** The same options validate-file.ts used to compile with at start. */
 export function configValidatorsSource(): string {
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: false, code: { source: true, esm: true, formats: _`formats` } });
-  ajv.addFormat('cron', CONFIG_FORMATS.cron);
+  for (const [name, format] of Object.entries(CONFIG_FORMATS)) ajv.addFormat(name, format);
   ajv.addSchema(ProjectFile, 'project').addSchema(AppFile, 'app');
   // Even as an ES module, the code require()s ajv's small runtime helpers (ucs2length).
   const code = standalone.default(ajv, { project: 'project', app: 'app' });

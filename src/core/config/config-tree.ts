@@ -3,6 +3,7 @@
 import { closest } from 'fastest-levenshtein';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import type { ConfigFile, ParsedFile } from './config-file.js';
+import { scheduleProblems } from './environment-schedules.js';
 import { parseFile } from './parse-file.js';
 import { positionOf } from './positions.js';
 import { DNS1123_LABEL, DNS1123_MAX } from './schema.js';
@@ -146,7 +147,9 @@ export function loadConfigTree(files: readonly ConfigFile[]): ConfigTree {
     const parent = typeof project.data.parent === 'string' ? project.data.parent : undefined;
     environments.set(name, { name, parent, project, apps: apps.get(name) ?? new Map() });
   }
-  problems.push(...parentProblems(environments));
+  const parents = parentProblems(environments);
+  // Schedules merge along the parents: only once they form a tree.
+  problems.push(...parents, ...(parents.length === 0 ? scheduleProblems({ environments, templates }) : []));
   if (problems.length > 0) throw new ConfigError(sortProblems(problems));
   return { environments, templates };
 }

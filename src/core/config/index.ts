@@ -8,3 +8,5 @@ export { cronProblem } from './cron.js';
 export * from './schema.js';
 export { showConfig, showEnvironmentTree } from './show.js';
 export { withClusterPrecedence } from './cluster-settings.js';
+export { allSchedules, schedulesOf, DEFAULT_TIME_ZONE, type EnvironmentSchedule } from './environment-schedules.js';
+export { timeZoneProblem } from './time-zone.js';

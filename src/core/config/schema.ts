@@ -127,6 +127,35 @@ export const TrackedRelease = Type.Object(
   strict,
 );
 
+/**
+ * What a schedule runs. One line per kind: the handler of each is registered by the worker
+ * (src/core/schedules/schedule-handlers.ts).
+ */
+export const SCHEDULE_KINDS = [
+  'staging-release',
+  'version-sync',
+  'config-sync',
+  'report',
+] as const;
+export const ScheduleKind = Type.Union(SCHEDULE_KINDS.map((kind) => Type.Literal(kind)), {
+  description: `a schedule kind: ${SCHEDULE_KINDS.join(', ')}`,
+});
+/** A schedule's name: the key under `schedules:`, part of its BullMQ scheduler id. */
+export const SCHEDULE_NAME = DNS1123_LABEL;
+/**
+ * Every key is optional in one file so that a child environment can change one (its `cron`,
+ * say) and inherit the rest; `kind` and `cron` are required once merged (config-tree.ts).
+ */
+export const Schedule = Type.Object(
+  {
+    kind: Type.Optional(ScheduleKind),
+    cron: Type.Optional(Type.String({ format: 'cron', description: 'a five-field cron expression' })),
+    time_zone: Type.Optional(Type.String({ format: 'time-zone', description: 'an IANA time zone such as Europe/Paris' })),
+    channel: Type.Optional(Type.String({ minLength: 1, description: 'a Slack channel' })),
+  },
+  strict,
+);
+
 export const ProjectFile = Type.Object(
   {
     project: Type.Optional(dnsName('the project name')),
@@ -151,6 +180,7 @@ export const ProjectFile = Type.Object(
     templateVars: Type.Optional(TemplateVars),
     ingress: Type.Optional(Ingress),
     release: Type.Optional(Type.Union([TrackedRelease, Type.Null()])),
+    schedules: Type.Optional(keyedBy(SCHEDULE_NAME, 'a schedule name (lowercase letters, digits and -)', Type.Union([Schedule, Type.Null()]))),
     slack: Type.Optional(
       Type.Object(
         {
@@ -205,6 +235,8 @@ export type ResourcesConfig = Static<typeof Resources>;
 export type VariablesConfig = Static<typeof Variables>;
 export type TemplateVarsConfig = Static<typeof TemplateVars>;
 export type CronConfig = Static<typeof CronSpec>;
+export type ScheduleConfig = Static<typeof Schedule>;
+export type ScheduleKindName = (typeof SCHEDULE_KINDS)[number];
 export type TrackedReleaseConfig = Static<typeof TrackedRelease>;
 
 /** What the merge of every layer gives for one app in one environment. */

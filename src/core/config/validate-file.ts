@@ -8,6 +8,7 @@ import type { ParsedFile } from './config-file.js';
 import * as generated from './config-validators.js';
 import { cronProblem } from './cron.js';
 import { positionOf } from './positions.js';
+import { timeZoneProblem } from './time-zone.js';
 
 export type FileKind = 'project' | 'app';
 
@@ -34,6 +35,13 @@ function suggestion(unknown: string, candidates: string[]): string {
   const best = closest(unknown, candidates);
   const limit = Math.max(2, Math.floor(unknown.length / 3));
   return distance(unknown.toLowerCase(), best.toLowerCase()) <= limit ? ` (did you mean "${best}"?)` : '';
+}
+
+/** "Did you mean" for a string that is none of a union of constants (a schedule kind, say). */
+function constSuggestion(error: ErrorObject): string {
+  const branches = (error.parentSchema as { anyOf?: { const?: unknown }[] } | undefined)?.anyOf;
+  if (error.keyword !== 'anyOf' || typeof error.data !== 'string' || !branches?.every((b) => typeof b.const === 'string')) return '';
+  return suggestion(error.data, branches.map((b) => String(b.const)));
 }
 
 interface Explained {
@@ -64,12 +72,13 @@ function explain(error: ErrorObject): Explained | undefined {
       if (params.format === 'cron') {
         return { path, onKey: false, message: `invalid cron expression ${describeValue(error.data)}: ${cronProblem(String(error.data))}` };
       }
+      if (params.format === 'time-zone') return { path, onKey: false, message: timeZoneProblem(String(error.data)) ?? 'invalid time zone' };
       break;
     case 'type':
       return { path, onKey: false, message: `${expected ?? `expected ${String(params.type)}`}, got ${describeValue(error.data)}` };
   }
   const detail = expected ?? error.message ?? 'invalid value';
-  return { path, onKey: false, message: `${detail}, got ${describeValue(error.data)}` };
+  return { path, onKey: false, message: `${detail}, got ${describeValue(error.data)}${constSuggestion(error)}` };
 }
 
 /**
@@ -82,10 +91,11 @@ function collapseUnions(errors: ErrorObject[]): ErrorObject[] {
     const inside = errors.filter(
       (e) => e !== union && e.schemaPath.startsWith(`${union.schemaPath}/`) && e.instancePath.startsWith(union.instancePath),
     );
-    const deeper = inside.filter((e) => e.instancePath !== union.instancePath);
+    // A map's own key errors (an unknown or missing key) also mean its branch was reached.
+    const deeper = inside.filter((e) => e.instancePath !== union.instancePath || e.keyword === 'additionalProperties' || e.keyword === 'required');
     if (deeper.length > 0) {
       dropped.add(union);
-      inside.filter((e) => e.instancePath === union.instancePath).forEach((e) => dropped.add(e));
+      inside.filter((e) => e.instancePath === union.instancePath && !deeper.includes(e)).forEach((e) => dropped.add(e));
     } else {
       inside.forEach((e) => dropped.add(e));
     }
