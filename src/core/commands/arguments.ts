@@ -4,21 +4,20 @@
 import { isDnsLabel } from '../config/config-tree.js';
 import { isNestorError } from '../errors.js';
 import { isSha, quoteForMessage, refProblem } from '../release/ref.js';
-import type { Verb } from './command.js';
-import { usageLine } from './help.js';
+import { usageText, type CommandPath } from './help.js';
 import { CommandSyntaxError } from './syntax-error.js';
 
-export function syntaxError(verb: Verb, message: string): CommandSyntaxError {
-  return new CommandSyntaxError(message, { verb, usage: usageLine(verb) });
+export function syntaxError(path: CommandPath, message: string): CommandSyntaxError {
+  return new CommandSyntaxError(message, { verb: path[0], usage: usageText(path) });
 }
 
-/** Runs `fn`; a NestorError it throws (bad input from a shared checker) gets the verb's usage. */
-export function withUsage<T>(verb: Verb, fn: () => T): T {
+/** Runs `fn`; a NestorError it throws (bad input from a shared checker) gets the command's usage. */
+export function withUsage<T>(path: CommandPath, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
     if (e instanceof CommandSyntaxError || !isNestorError(e)) throw e;
-    throw syntaxError(verb, e.userMessage);
+    throw syntaxError(path, e.userMessage);
   }
 }
 
@@ -28,7 +27,7 @@ export interface SplitArgs {
 }
 
 /** Separates `--flag` words from the others; a flag not in `allowed` is refused. */
-export function splitOptions(verb: Verb, words: readonly string[], allowed: readonly string[] = [], label: string = verb): SplitArgs {
+export function splitOptions(path: CommandPath, words: readonly string[], allowed: readonly string[] = []): SplitArgs {
   const positional: string[] = [];
   const flags = new Set<string>();
   for (const word of words) {
@@ -38,7 +37,7 @@ export function splitOptions(verb: Verb, words: readonly string[], allowed: read
       flags.add(word);
     } else {
       const name = quoteForMessage(word.split('=')[0] ?? word, 40);
-      throw syntaxError(verb, `unknown option ${name} for ${label}${allowed.length ? ` (only ${allowed.join(', ')})` : ''}`);
+      throw syntaxError(path, `unknown option ${name} for ${path.join(' ')}${allowed.length ? ` (only ${allowed.join(', ')})` : ''}`);
     }
   }
   return { positional, flags };
@@ -47,29 +46,29 @@ export function splitOptions(verb: Verb, words: readonly string[], allowed: read
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Refuses fewer than `min` or more than `max` positional arguments. */
-export function expectCount(verb: Verb, args: readonly string[], min: number, max: number, label: string = verb): void {
+export function expectCount(path: CommandPath, args: readonly string[], min: number, max: number): void {
   if (args.length >= min && args.length <= max) return;
   const wanted = min === max ? plural(min, 'argument') : max === Infinity ? `at least ${plural(min, 'argument')}` : `${min} to ${max} arguments`;
-  throw syntaxError(verb, `${label} takes ${wanted}, got ${args.length}`);
+  throw syntaxError(path, `${path.join(' ')} takes ${wanted}, got ${args.length}`);
 }
 
 /** An app, environment or datastore name: a DNS-1123 label (so never `../x`, `a/b` or `X`). */
-export function dnsName(verb: Verb, what: string, value: string): string {
+export function dnsName(path: CommandPath, what: string, value: string): string {
   if (!isDnsLabel(value)) {
-    throw syntaxError(verb, `invalid ${what} name ${quoteForMessage(value)}: expected a DNS-1123 label (lowercase letters, digits and -, at most 63)`);
+    throw syntaxError(path, `invalid ${what} name ${quoteForMessage(value)}: expected a DNS-1123 label (lowercase letters, digits and -, at most 63)`);
   }
   return value;
 }
 
-export function gitRef(verb: Verb, value: string): string {
+export function gitRef(path: CommandPath, value: string): string {
   const problem = refProblem(value);
-  if (problem !== undefined) throw syntaxError(verb, `invalid ref ${quoteForMessage(value)}: ${problem}`);
+  if (problem !== undefined) throw syntaxError(path, `invalid ref ${quoteForMessage(value)}: ${problem}`);
   return value;
 }
 
-export function historyCommit(verb: Verb, value: string): string {
+export function historyCommit(path: CommandPath, value: string): string {
   if (!isSha(value)) {
-    throw syntaxError(verb, `invalid history commit ${quoteForMessage(value)}: expected a commit sha (7 to 40 lowercase hex digits)`);
+    throw syntaxError(path, `invalid history commit ${quoteForMessage(value)}: expected a commit sha (7 to 40 lowercase hex digits)`);
   }
   return value;
 }

@@ -1,8 +1,8 @@
 // The commands a user can type, as a tree of words (commands, options, arguments), whatever
 // grammar describes them: the CLI's commander program (adapters/cli/command-tree.ts) and the
-// chat grammar's usage lines (below). Completion (complete-words.ts) walks it.
-import { VERBS, type Verb } from './command.js';
-import { VERB_HELP } from './help.js';
+// chat grammar's table (below). Completion (complete-words.ts) walks it.
+import { VERBS } from './command.js';
+import { GRAMMAR, type GrammarNode } from './grammar.js';
 
 export interface OptionNode {
   /** `--dry-run` (or `-c` when an option has no long form). */
@@ -25,43 +25,27 @@ export interface CommandNode {
   args: ArgumentNode[];
 }
 
-/** What an argument's values are, read from its name in either grammar. */
+/** What completion offers for an argument, read from its name (the grammar table and the CLI's own commands name them alike). */
 export type ArgumentKind = 'app' | 'env' | 'ref' | 'command' | 'other';
 
-const KINDS: Readonly<Record<string, ArgumentKind>> = {
-  app: 'app', env: 'env', ref: 'ref', 'branch|tag|sha': 'ref', command: 'command',
-};
+const KINDS: Readonly<Record<string, ArgumentKind>> = { app: 'app', env: 'env', ref: 'ref', command: 'command' };
 
 export function argumentKind(name: string): ArgumentKind {
   return KINDS[name] ?? 'other';
 }
 
-/**
- * A chat verb's tree, read from its usage line (`config get|set|unset <app> <env> [KEY[=VALUE]
- * ...] [--secret]`): `a|b` words are subcommands, `<x>` and `[<x>]` arguments, `...` makes the
- * argument before it variadic, `[--flag]` an option.
- */
-export function usageNode(verb: Verb): CommandNode {
-  const [name = verb, ...words] = VERB_HELP[verb].usage.split(' ');
-  const node: CommandNode = { name, subcommands: [], options: [], args: [] };
-  let actions: string[] = [];
-  for (const word of words) {
-    const flag = /^\[?(--[a-z-]+)\]?$/.exec(word);
-    if (flag) node.options.push({ flag: flag[1]!, takesValue: false });
-    else if (word.includes('...')) {
-      const last = node.args.at(-1);
-      if (last) last.variadic = true;
-    } else if (/^[a-z]+(\|[a-z]+)+$/.test(word) && node.args.length === 0) actions = word.split('|');
-    else node.args.push({ name: word.replace(/^\[?<?|>?\]?$/g, ''), required: !word.startsWith('['), variadic: false });
-  }
-  if (actions.length === 0) return node;
-  const action = (a: string): CommandNode => ({ name: a, subcommands: [], options: node.options, args: node.args });
-  return { name, subcommands: actions.map(action), options: [], args: [] };
+function grammarTree(node: GrammarNode): CommandNode {
+  return {
+    name: node.name,
+    subcommands: (node.actions ?? []).map(grammarTree),
+    options: node.options.map((o) => ({ flag: o.flag, takesValue: false })),
+    args: node.args.map((a) => ({ name: a.name, required: a.required, variadic: a.variadic ?? false })),
+  };
 }
 
 /** Every verb of the chat grammar, under a root named `nestor`. */
 export function chatTree(): CommandNode {
-  return { name: 'nestor', subcommands: VERBS.map(usageNode), options: [], args: [] };
+  return { name: 'nestor', subcommands: VERBS.map((verb) => grammarTree(GRAMMAR[verb])), options: [], args: [] };
 }
 
 /** `a` with what only `b` has: commands and options by name, recursively; `a`'s arguments win. */

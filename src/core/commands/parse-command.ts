@@ -6,7 +6,7 @@ import { closestWord } from '../text/did-you-mean.js';
 import { COMMAND_PREFIX, helpText, isVerb } from './help.js';
 import { CommandSyntaxError } from './syntax-error.js';
 import { tokenize } from './tokenize.js';
-import { VERB_PARSERS } from './verb-parsers.js';
+import { parseVerb } from './verb-parsers.js';
 
 export type ParseResult = { ok: true; command: Command } | { ok: false; error: CommandSyntaxError };
 
@@ -26,7 +26,7 @@ function parseWords(words: readonly string[]): Command {
   if (verbWord === undefined) return { kind: 'help' };
   const verb = verbWord.toLowerCase();
   if (!isVerb(verb)) throw unknownVerb(verbWord);
-  return VERB_PARSERS[verb](words.slice(start + 1));
+  return parseVerb(verb, words.slice(start + 1));
 }
 
 /** Throws CommandSyntaxError (BadInput, so never retried) on bad input. */

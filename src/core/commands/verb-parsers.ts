@@ -1,140 +1,132 @@
-// One parser per verb, dispatched through a map. Each takes the words after the verb and returns
-// a typed command or throws CommandSyntaxError.
+// The words after the verb into a typed command, by the grammar table: the action word, the
+// options, the argument count and each argument's kind are checked generically; a builder per
+// command then makes the typed command. Every failure is a CommandSyntaxError.
 import { checkVariableName, parseAssignments, parseScaleSpecs } from '../config/edit-args.js';
 import { quoteForMessage } from '../release/ref.js';
-import {
-  ConfigAction,
-  DatastoreAction,
-  type Command,
-  type ConfigGetCommand,
-  type ConfigSetCommand,
-  type ConfigUnsetCommand,
-  type Verb,
-} from './command.js';
-import { dnsName, expectCount, gitRef, historyCommit, splitOptions, syntaxError, withUsage } from './arguments.js';
 import { closestWord } from '../text/did-you-mean.js';
-import { isVerb } from './help.js';
+import { dnsName, expectCount, gitRef, historyCommit, splitOptions, syntaxError, withUsage } from './arguments.js';
+import { DatastoreAction, VERBS, type Command, type CommandKind, type Verb } from './command.js';
+import { argumentCounts, GRAMMAR, type ArgumentSpec, type GrammarNode } from './grammar.js';
+import { isVerb, type CommandPath } from './help.js';
 
-export type VerbParser = (words: readonly string[]) => Command;
-
-const SECRET_FLAG = '--secret';
-
-function parseDeploy(words: readonly string[]): Command {
-  const { positional } = splitOptions('deploy', words);
-  expectCount('deploy', positional, 3, 3);
-  const [app, ref, env] = positional as [string, string, string];
-  return { kind: 'deploy', app: dnsName('deploy', 'app', app), ref: gitRef('deploy', ref), env: dnsName('deploy', 'environment', env) };
+/** What the table checked: the path taken, each argument by name, the flags given. */
+interface Parsed {
+  path: CommandPath;
+  values: ReadonlyMap<string, string | string[]>;
+  flags: ReadonlySet<string>;
 }
 
-function parseRollback(words: readonly string[]): Command {
-  const { positional } = splitOptions('rollback', words);
-  expectCount('rollback', positional, 2, 3);
-  const [app, env, commit] = positional as [string, string, string | undefined];
-  return {
-    kind: 'rollback',
-    app: dnsName('rollback', 'app', app),
-    env: dnsName('rollback', 'environment', env),
-    ...(commit === undefined ? {} : { commit: historyCommit('rollback', commit) }),
-  };
-}
+const one = (p: Parsed, name: string): string => p.values.get(name) as string;
+const maybe = (p: Parsed, name: string): string | undefined => p.values.get(name) as string | undefined;
+const many = (p: Parsed, name: string): string[] => (p.values.get(name) as string[] | undefined) ?? [];
 
-function parseScale(words: readonly string[]): Command {
-  const { positional } = splitOptions('scale', words);
-  expectCount('scale', positional, 3, Infinity);
-  const [app, env, ...specs] = positional as [string, string, ...string[]];
-  return {
-    kind: 'scale',
-    app: dnsName('scale', 'app', app),
-    env: dnsName('scale', 'environment', env),
-    scales: withUsage('scale', () => parseScaleSpecs(specs)),
-  };
+const DNS_WHAT: Partial<Record<ArgumentSpec['kind'], string>> = { app: 'app', env: 'environment', datastore: 'datastore' };
+
+function checked(path: CommandPath, spec: ArgumentSpec, value: string, position: number): string {
+  const what = DNS_WHAT[spec.kind];
+  if (what !== undefined) return dnsName(path, what, value);
+  switch (spec.kind) {
+    case 'ref':
+      return gitRef(path, value);
+    case 'history-commit':
+      return historyCommit(path, value);
+    case 'variable':
+      if (value.includes('=')) throw syntaxError(path, `${path.join(' ')} takes variable names, not KEY=VALUE (argument ${position})`);
+      withUsage(path, () => checkVariableName(value));
+      return value;
+    default:
+      return value;
+  }
 }
 
 /** An action word (`set`, `reset`, ...) of a verb that has several, with "did you mean". */
-function action<T extends string>(verb: Verb, word: string | undefined, actions: readonly T[]): T {
-  const found = actions.find((a) => a === word);
-  if (found !== undefined) return found;
-  if (word === undefined) throw syntaxError(verb, `${verb} needs an action: ${actions.join(', ')}`);
-  const guess = closestWord(word, actions);
-  const hint = guess ? `; did you mean "${verb} ${guess}"?` : ` (expected ${actions.join(', ')})`;
-  throw syntaxError(verb, `unknown ${verb} action ${quoteForMessage(word, 40)}${hint}`);
+function action(path: CommandPath, node: GrammarNode, word: string | undefined): GrammarNode {
+  const actions = node.actions ?? [];
+  const found = actions.find((a) => a.name === word);
+  if (found) return found;
+  const names = actions.map((a) => a.name);
+  const label = path.join(' ');
+  if (word === undefined) throw syntaxError(path, `${label} needs an action: ${names.join(', ')}`);
+  const guess = closestWord(word, names);
+  const hint = guess ? `; did you mean "${label} ${guess}"?` : ` (expected ${names.join(', ')})`;
+  throw syntaxError(path, `unknown ${label} action ${quoteForMessage(word, 40)}${hint}`);
 }
 
-function uniqueKeys(keys: readonly string[]): string[] {
-  const seen = new Set<string>();
-  for (const key of keys) {
-    withUsage('config', () => checkVariableName(key));
-    if (seen.has(key)) throw syntaxError('config', `${key} is given twice`);
-    seen.add(key);
+function parseNode(path: CommandPath, node: GrammarNode, words: readonly string[]): Parsed {
+  if (node.actions) {
+    const picked = action(path, node, words[0]);
+    return parseNode([...path, picked.name], picked, words.slice(1));
   }
-  return [...keys];
+  const { positional, flags } = splitOptions(path, words, node.options.map((o) => o.flag));
+  const { min, max } = argumentCounts(node);
+  expectCount(path, positional, min, max);
+  const values = new Map<string, string | string[]>();
+  node.args.forEach((spec, i) => {
+    if (spec.variadic) values.set(spec.name, positional.slice(i).map((word, j) => checked(path, spec, word, i + j + 1)));
+    else if (positional[i] !== undefined) values.set(spec.name, checked(path, spec, positional[i], i + 1));
+  });
+  return { path, values, flags };
 }
 
-function parseConfig(words: readonly string[]): ConfigGetCommand | ConfigSetCommand | ConfigUnsetCommand {
-  const verb = action('config', words[0], Object.values(ConfigAction));
-  const label = `config ${verb}`;
-  const { positional, flags } = splitOptions('config', words.slice(1), verb === 'set' ? [SECRET_FLAG] : [], label);
-  expectCount('config', positional, verb === 'get' ? 2 : 3, Infinity, label);
-  const [appWord, envWord, ...rest] = positional as [string, string, ...string[]];
-  const app = dnsName('config', 'app', appWord);
-  const env = dnsName('config', 'environment', envWord);
-  if (verb === 'set') {
-    const values = withUsage('config', () => parseAssignments(rest));
-    return { kind: 'config-set', app, env, values, secret: flags.has(SECRET_FLAG) };
-  }
-  const withValue = rest.find((k) => k.includes('='));
-  if (withValue !== undefined) {
-    throw syntaxError('config', `${label} takes variable names, not KEY=VALUE (argument ${positional.indexOf(withValue) + 1})`);
-  }
-  return { kind: verb === 'get' ? 'config-get' : 'config-unset', app, env, keys: uniqueKeys(rest) };
+function uniqueKeys(p: Parsed): string[] {
+  const keys = many(p, 'keys');
+  const twice = keys.find((key, i) => keys.indexOf(key) !== i);
+  if (twice !== undefined) throw syntaxError(p.path, `${twice} is given twice`);
+  return keys;
 }
 
-function parseDatastore(words: readonly string[]): Command {
-  const verb = action('datastore', words[0], Object.values(DatastoreAction));
-  const { positional } = splitOptions('datastore', words.slice(1), [], `datastore ${verb}`);
-  expectCount('datastore', positional, 1, 2, `datastore ${verb}`);
-  const [env, datastore] = positional as [string, string | undefined];
-  return {
-    kind: 'datastore',
-    action: verb,
-    env: dnsName('datastore', 'environment', env),
-    ...(datastore === undefined ? {} : { datastore: dnsName('datastore', 'datastore', datastore) }),
-  };
-}
-
-function appAndMaybeEnv(verb: 'status' | 'history') {
-  return (words: readonly string[]): Command => {
-    const { positional } = splitOptions(verb, words);
-    expectCount(verb, positional, 1, 2);
-    const [app, env] = positional as [string, string | undefined];
-    return { kind: verb, app: dnsName(verb, 'app', app), ...(env === undefined ? {} : { env: dnsName(verb, 'environment', env) }) };
-  };
-}
-
-function parseEnvs(words: readonly string[]): Command {
-  expectCount('envs', splitOptions('envs', words).positional, 0, 0);
-  return { kind: 'envs' };
-}
-
-function parseHelp(words: readonly string[]): Command {
-  const { positional } = splitOptions('help', words);
-  expectCount('help', positional, 0, 1);
-  const topic = positional[0];
+function helpTopic(p: Parsed): Command {
+  const topic = maybe(p, 'command');
   if (topic === undefined) return { kind: 'help' };
   const lower = topic.toLowerCase();
   if (isVerb(lower)) return { kind: 'help', topic: lower };
-  const guess = closestWord(lower, Object.keys(VERB_PARSERS) as Verb[]);
-  throw syntaxError('help', `no command ${quoteForMessage(topic, 40)}${guess ? `; did you mean "help ${guess}"?` : ''}`);
+  const guess = closestWord(lower, VERBS);
+  throw syntaxError(p.path, `no command ${quoteForMessage(topic, 40)}${guess ? `; did you mean "help ${guess}"?` : ''}`);
 }
 
-export const VERB_PARSERS: Readonly<Record<Verb, VerbParser>> = {
-  deploy: parseDeploy,
-  rollback: parseRollback,
-  scale: parseScale,
-  config: parseConfig,
-  datastore: parseDatastore,
+const datastore = (action: DatastoreAction) => (p: Parsed): Command => {
+  const name = maybe(p, 'datastore');
+  return { kind: 'datastore', action, env: one(p, 'env'), ...(name === undefined ? {} : { datastore: name }) };
+};
+
+const appAndMaybeEnv = (kind: 'status' | 'history') => (p: Parsed): Command => {
+  const env = maybe(p, 'env');
+  return { kind, app: one(p, 'app'), ...(env === undefined ? {} : { env }) };
+};
+
+/** One builder per leaf of the grammar, keyed by its words. */
+export const COMMAND_BUILDERS: Readonly<Record<string, (p: Parsed) => Command>> = {
+  deploy: (p) => ({ kind: 'deploy', app: one(p, 'app'), ref: one(p, 'ref'), env: one(p, 'env') }),
+  rollback: (p) => {
+    const commit = maybe(p, 'history-commit');
+    return { kind: 'rollback', app: one(p, 'app'), env: one(p, 'env'), ...(commit === undefined ? {} : { commit }) };
+  },
+  scale: (p) => ({ kind: 'scale', app: one(p, 'app'), env: one(p, 'env'), scales: withUsage(p.path, () => parseScaleSpecs(many(p, 'specs'))) }),
+  'config get': (p) => ({ kind: 'config-get', app: one(p, 'app'), env: one(p, 'env'), keys: uniqueKeys(p) }),
+  'config set': (p) => ({
+    kind: 'config-set', app: one(p, 'app'), env: one(p, 'env'),
+    values: withUsage(p.path, () => parseAssignments(many(p, 'assignments'))), secret: p.flags.has('--secret'),
+  }),
+  'config unset': (p) => ({ kind: 'config-unset', app: one(p, 'app'), env: one(p, 'env'), keys: uniqueKeys(p) }),
+  'datastore snapshot': datastore(DatastoreAction.Snapshot),
+  'datastore reset': datastore(DatastoreAction.Reset),
   status: appAndMaybeEnv('status'),
   history: appAndMaybeEnv('history'),
-  envs: parseEnvs,
-  help: parseHelp,
+  envs: () => ({ kind: 'envs' }),
+  help: helpTopic,
 };
+
+/** The words after a verb (`mary feature-x dev3` for deploy) into a typed command. */
+export function parseVerb(verb: Verb, words: readonly string[]): Command {
+  const parsed = parseNode([verb], GRAMMAR[verb], words);
+  const build = COMMAND_BUILDERS[parsed.path.join(' ')];
+  if (!build) throw new Error(`no builder for "${parsed.path.join(' ')}" in the grammar table`);
+  return build(parsed);
+}
+
+/** A command of a known kind from its words (the CLI, whose commander program the table also made). */
+export function parseAs<K extends CommandKind>(kind: K, verb: Verb, words: readonly string[]): Extract<Command, { kind: K }> {
+  const command = parseVerb(verb, words);
+  if (command.kind !== kind) throw new Error(`"${verb} ${words.join(' ')}" is a ${command.kind} command, not ${kind}`);
+  return command as Extract<Command, { kind: K }>;
+}

@@ -5,7 +5,7 @@ import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import { commandTree } from '../../../src/adapters/cli/command-tree.js';
 import { configCompletionValues } from '../../../src/adapters/cli/completion-values.js';
 import { buildProgram } from '../../../src/adapters/cli/program.js';
-import { chatTree, mergeTrees, usageNode } from '../../../src/core/commands/command-tree.js';
+import { chatTree, mergeTrees, type CommandNode } from '../../../src/core/commands/command-tree.js';
 import { completeWords, type CompletionValues } from '../../../src/core/commands/complete-words.js';
 import { EXAMPLE_CONFIG_DIR } from '../../support/config-fixtures.js';
 import { cleanupFixtures, makeAppRepo, tempDir } from '../../support/git-fixtures.js';
@@ -60,14 +60,16 @@ describe('completion over the commander program', () => {
   });
 });
 
-describe('the chat grammar as a tree, from its usage lines', () => {
-  it('reads actions, arguments, variadic arguments and flags', () => {
-    expect(usageNode('deploy').args.map((a) => a.name)).toEqual(['app', 'branch|tag|sha', 'env']);
-    const config = usageNode('config');
+describe('the chat grammar as a tree, from its table', () => {
+  const verb = (name: string): CommandNode => chatTree().subcommands.find((s) => s.name === name)!;
+
+  it('has actions, arguments, variadic arguments and flags', () => {
+    expect(verb('deploy').args.map((a) => a.name)).toEqual(['app', 'ref', 'env']);
+    const config = verb('config');
     expect(config.subcommands.map((s) => s.name)).toEqual(['get', 'set', 'unset']);
     expect(config.subcommands[1]?.options).toEqual([{ flag: '--secret', takesValue: false }]);
-    expect(usageNode('scale').args.at(-1)).toMatchObject({ variadic: true });
-    expect(usageNode('rollback').args[2]).toMatchObject({ name: 'history-commit', required: false });
+    expect(verb('scale').args.at(-1)).toMatchObject({ variadic: true });
+    expect(verb('rollback').args[2]).toMatchObject({ name: 'history-commit', required: false });
   });
 
   it('merged with the CLI: chat-only verbs join, shared ones keep both sets of words', async () => {

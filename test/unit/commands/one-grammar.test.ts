@@ -1,11 +1,14 @@
-// The chat grammar (parse-command, help) and the CLI's commander program describe the verbs they
-// share twice; completion and the shell read both. They must name the same things in the same
-// places: an app, an environment or a ref moved in one and not the other fails here.
+// Slack and the CLI share one grammar table: the CLI's commands for the chat verbs are made from
+// it, and their actions read the words back through the chat parser. Completion and the shell
+// read both trees; here they must agree word for word.
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import { commandTree } from '../../../src/adapters/cli/command-tree.js';
 import { buildProgram } from '../../../src/adapters/cli/program.js';
-import { argumentKind, chatTree, type CommandNode } from '../../../src/core/commands/command-tree.js';
+import { chatTree, type CommandNode } from '../../../src/core/commands/command-tree.js';
+import { GRAMMAR } from '../../../src/core/commands/grammar.js';
+import { COMMAND_BUILDERS } from '../../../src/core/commands/verb-parsers.js';
+import { main } from '../../../src/main/cli.js';
 
 const io: CliIo = {
   out: () => undefined, err: () => undefined, env: {}, cwd: '/', user: 'tester',
@@ -22,23 +25,45 @@ function paths(node: CommandNode, prefix = ''): [string, CommandNode][] {
   });
 }
 
-/** Where the names completion knows sit, `?` after an optional one: `app env? ref`, or `-` for anything else. */
-const places = (node: CommandNode): string =>
-  node.args.map((a) => (argumentKind(a.name) === 'other' ? '-' : `${argumentKind(a.name)}${a.required ? '' : '?'}`)).join(' ');
+const leaves = (node: CommandNode): string[] => paths(node).filter(([, n]) => n.subcommands.length === 0).map(([p]) => p);
 
 describe('one grammar', () => {
   const cli = new Map(paths(commandTree(buildProgram(io))));
-  const shared = paths(chatTree()).filter(([path]) => cli.has(path));
+  const chat = paths(chatTree());
 
-  it('the CLI has every chat verb but datastore (not available yet)', () => {
-    expect(paths(chatTree()).map(([path]) => path).filter((path) => !cli.has(path))).toEqual(['datastore', 'datastore snapshot', 'datastore reset']);
+  it('every leaf of the table has a builder, and every builder a leaf', () => {
+    expect(leaves(chatTree()).sort()).toEqual(Object.keys(COMMAND_BUILDERS).sort());
   });
 
-  it.each(shared.map(([path, node]) => [path, node]))('%s: apps, environments and refs in the same places, optional in both or neither', (path, node) => {
-    expect(places(cli.get(path as string)!)).toBe(places(node as CommandNode));
+  it('the CLI has every chat command but datastore (not available yet)', () => {
+    expect(chat.map(([path]) => path).filter((path) => !cli.has(path))).toEqual(['datastore', 'datastore snapshot', 'datastore reset']);
   });
 
-  it('history and status take an optional environment in both (all environments when omitted)', () => {
-    for (const verb of ['history', 'status']) expect(places(cli.get(verb)!)).toBe('app env?');
+  it.each(chat.filter(([path]) => cli.has(path)))('%s: the same arguments, and the chat options among the CLI options', (path, node) => {
+    const mine = cli.get(path)!;
+    expect(mine.args).toEqual(node.args);
+    expect(mine.options).toEqual(expect.arrayContaining(node.options));
+  });
+
+  it('the CLI describes each shared command with the summary of the table', () => {
+    const program = buildProgram(io);
+    for (const verb of ['deploy', 'rollback', 'scale', 'status', 'history', 'envs'] as const) {
+      expect(program.commands.find((c) => c.name() === verb)?.description()).toBe(GRAMMAR[verb].summary);
+    }
+  });
+});
+
+describe('the CLI checks its words with the chat parser', () => {
+  it.each([
+    [['deploy', 'Mary', 'main', 'dev3'], 'invalid app name "Mary"'],
+    [['rollback', 'mary', 'dev3', 'HEAD~1'], 'invalid history commit "HEAD~1"'],
+    [['scale', 'mary', 'dev3', 'web=3', 'web=4'], 'web is scaled twice'],
+    [['config', 'unset', 'mary', 'dev3', 'A=1'], 'config unset takes variable names, not KEY=VALUE (argument 3)'],
+    [['config', 'get', 'mary', 'dev3', 'A', 'A'], 'A is given twice'],
+  ])('nestor %j: exit 2, one line, nothing runs', async (args, message) => {
+    let err = '';
+    const code = await main(args, { ...io, err: (s) => void (err += s), releaseDeps: () => expect.fail('nothing may run') });
+    expect(code).toBe(2);
+    expect(err).toContain(message);
   });
 });

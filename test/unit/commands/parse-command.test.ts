@@ -72,9 +72,9 @@ describe('parseCommand: bad input, one line naming what is wrong', () => {
     ['deploy mary main dev3 extra', 'deploy takes 3 arguments, got 4', '/nestor deploy <app> <branch|tag|sha> <env>'],
     ['rollback mary', 'rollback takes 2 to 3 arguments, got 1', '/nestor rollback <app> <env> [<history-commit>]'],
     ['scale mary dev3', 'scale takes at least 3 arguments, got 2', '/nestor scale <app> <env> <process>=<min>[:<max>] ...'],
-    ['config set mary dev3', 'config set takes at least 3 arguments, got 2', '/nestor config get|set|unset <app> <env> [KEY[=VALUE] ...] [--secret]'],
-    ['config', 'config needs an action: get, set, unset', '/nestor config get|set|unset <app> <env> [KEY[=VALUE] ...] [--secret]'],
-    ['datastore reset', 'datastore reset takes 1 to 2 arguments, got 0', '/nestor datastore snapshot|reset <env> [<datastore>]'],
+    ['config set mary dev3', 'config set takes at least 3 arguments, got 2', '/nestor config set <app> <env> KEY=VALUE ... [--secret]'],
+    ['config', 'config needs an action: get, set, unset', ['/nestor config get <app> <env> [KEY ...]', '/nestor config set <app> <env> KEY=VALUE ... [--secret]', '/nestor config unset <app> <env> KEY ...'].join('\n')],
+    ['datastore reset', 'datastore reset takes 1 to 2 arguments, got 0', '/nestor datastore reset <env> [<datastore>]'],
     ['envs now', 'envs takes 0 arguments, got 1', '/nestor envs'],
     ['status', 'status takes 1 to 2 arguments, got 0', '/nestor status <app> [<env>]'],
   ])('%s → usage', (text, message, usage) => {

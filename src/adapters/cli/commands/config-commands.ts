@@ -2,20 +2,17 @@ import type { Command } from 'commander';
 import { appConfig, showConfig, showEnvironmentTree } from '../../../core/config/index.js';
 import { loadConfigFolder } from '../../fs/config-folder.js';
 import { configFolder, line, type CliIo } from '../cli-context.js';
+import { grammarCommand, onParsed } from '../grammar-commands.js';
 
 export function registerEnvs(program: Command, io: CliIo): void {
-  program
-    .command('envs')
-    .description('list environments as a tree under their parents')
-    .action(async (_options, command: Command) => {
-      const tree = await loadConfigFolder(await configFolder(io, command));
-      io.out(showEnvironmentTree(tree));
-    });
+  grammarCommand(program, ['envs']).action(onParsed('envs', async (_envs, _options, command) => {
+    const tree = await loadConfigFolder(await configFolder(io, command));
+    io.out(showEnvironmentTree(tree));
+  }));
 }
 
 export function registerConfig(program: Command, io: CliIo): void {
-  const config = program.command('config').description('show, get, set and unset the configuration of an app');
-  config
+  grammarCommand(program, ['config'])
     .command('show')
     .description('print the merged configuration of an app in an environment')
     .argument('<app>')

@@ -2,10 +2,8 @@
 // answers it; `diff` compares live, a release and a fresh render of its version. All only read:
 // no lock, nothing applied, nothing recorded.
 import type { Command } from 'commander';
-import type { HistoryCommand, StatusCommand } from '../../../core/commands/command.js';
 import { appStatuses, envsOfApp, infoAnswer } from '../../../core/commands/info-answers.js';
 import { shortTime } from '../../../core/commands/replies/message.js';
-import { VERB_PARSERS } from '../../../core/commands/verb-parsers.js';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import type { Pin, ReleaseSummary } from '../../../core/ports/release-history.js';
 import { isClean, summarizeDiff } from '../../../core/release/compare.js';
@@ -13,6 +11,7 @@ import { describeEvent } from '../../../core/release/events.js';
 import { releaseDrift, type DriftReport } from '../../../core/release/release-drift.js';
 import type { ReleaseDeps } from '../../../core/release/release-deps.js';
 import { releaseDepsFor, type CliIo } from '../cli-context.js';
+import { grammarCommand, onParsed } from '../grammar-commands.js';
 import { diffJson, historyJson, jsonText, statusJson } from '../json-output.js';
 import { renderText } from '../text-render.js';
 
@@ -78,34 +77,26 @@ async function allEnvironments(deps: ReleaseDeps, app: string, limit: number, js
 }
 
 export function registerHistory(program: Command, io: CliIo): void {
-  program
-    .command('history')
-    .description('list the releases of an app, newest first, in an environment or in all of them (as Slack answers it)')
-    .argument('<app>').argument('[env]', 'default: every environment with a file for the app')
+  grammarCommand(program, ['history'])
     .option('--limit <n>', 'how many releases to show (default 20)')
     .option('--json', 'print JSON: {app, env, releases: [...], pin}')
-    .action(async (app: string, env: string | undefined, options: { limit?: string; json?: boolean }, command: Command) => {
-      const asked = VERB_PARSERS.history(env === undefined ? [app] : [app, env]) as HistoryCommand;
+    .action(onParsed('history', async ({ app, env }, options: { limit?: string; json?: boolean }, command) => {
       const limit = parseLimit(options.limit);
       const deps = releaseDepsFor(io, command);
-      if (asked.env === undefined) return io.out(await allEnvironments(deps, app, limit, options.json ?? false));
-      const [releases, pin] = await Promise.all([deps.history.list(app, asked.env, limit), deps.history.getPin(app, asked.env)]);
-      if (options.json) return io.out(jsonText(historyJson(app, asked.env, releases, pin)));
-      io.out(releases.length === 0 ? `no releases of ${app} in ${asked.env}\n` : historyTable(releases, pin));
+      if (env === undefined) return io.out(await allEnvironments(deps, app, limit, options.json ?? false));
+      const [releases, pin] = await Promise.all([deps.history.list(app, env, limit), deps.history.getPin(app, env)]);
+      if (options.json) return io.out(jsonText(historyJson(app, env, releases, pin)));
+      io.out(releases.length === 0 ? `no releases of ${app} in ${env}\n` : historyTable(releases, pin));
       if (pin) io.out(pinLine(pin));
-    });
+    }));
 
-  program
-    .command('status')
-    .description('what runs where: version, replicas ready, last release and pin, per environment (as Slack answers it)')
-    .argument('<app>').argument('[env]', 'default: every environment with a file for the app')
+  grammarCommand(program, ['status'])
     .option('--json', 'print JSON: {app, environments: [...]}')
-    .action(async (app: string, env: string | undefined, options: { json?: boolean }, command: Command) => {
-      const status = VERB_PARSERS.status(env === undefined ? [app] : [app, env]) as StatusCommand;
+    .action(onParsed('status', async (status, options: { json?: boolean }, command) => {
       const deps = releaseDepsFor(io, command);
       if (options.json) return io.out(jsonText(statusJson(status.app, await appStatuses(deps, status.app, status.env))));
       io.out(renderText(await infoAnswer(deps, status)));
-    });
+    }));
 
   program
     .command('diff')

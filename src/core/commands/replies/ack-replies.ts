@@ -2,7 +2,7 @@
 // queue being down, refused, unreadable. Wording as in ports/job-queue.ts (enqueuedMessage,
 // queuedBehindMessage); the job id of a waiting job is in the context line.
 import { describeCommand, type Command } from '../command.js';
-import { usageLine } from '../help.js';
+import { usageText } from '../help.js';
 import type { CommandSyntaxError } from '../syntax-error.js';
 import { message, type Message } from './message.js';
 
@@ -76,7 +76,7 @@ export function syntaxErrorReply(error: CommandSyntaxError): Message {
   const sections = error.help
     ? [{ lines: error.help.split('\n'), monospace: true }]
     : error.verb
-      ? [{ title: 'Usage', lines: [error.usage ?? usageLine(error.verb)], monospace: true }]
+      ? [{ title: 'Usage', lines: (error.usage ?? usageText([error.verb])).split('\n'), monospace: true }]
       : [];
   return message({ visibility: 'ephemeral', tone: 'warning', title: 'Cannot read that command', summary: error.userMessage, sections });
 }

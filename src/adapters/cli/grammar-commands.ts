@@ -1,0 +1,65 @@
+// The CLI commands of the verbs Slack also has, made from the grammar table: the same words,
+// arguments, options and summaries, and the same checks, because the action reads its words
+// back through the chat parser before it runs.
+import type { Command as CommanderCommand } from 'commander';
+import type { Command, CommandKind } from '../../core/commands/command.js';
+import { grammarNode, type ArgumentSpec } from '../../core/commands/grammar.js';
+import { isVerb, type CommandPath } from '../../core/commands/help.js';
+import { parseAs } from '../../core/commands/verb-parsers.js';
+
+function argumentSyntax(arg: ArgumentSpec): string {
+  const name = `${arg.name}${arg.variadic ? '...' : ''}`;
+  return arg.required ? `<${name}>` : `[${name}]`;
+}
+
+/** The commander command of a grammar path, created (with its parents) from the table unless another register did first. */
+export function grammarCommand(program: CommanderCommand, path: CommandPath): CommanderCommand {
+  let parent = program;
+  path.forEach((name, i) => {
+    const existing = parent.commands.find((c) => c.name() === name);
+    if (existing) {
+      parent = existing;
+      return;
+    }
+    const node = grammarNode(path.slice(0, i + 1));
+    if (!node) throw new Error(`"${path.slice(0, i + 1).join(' ')}" is not in the grammar table`);
+    const command = parent.command(name).description(node.summary);
+    if (!node.actions) {
+      for (const arg of node.args) command.argument(argumentSyntax(arg), arg.description ?? '');
+      for (const option of node.options) command.option(option.flag, option.description);
+    }
+    parent = command;
+  });
+  return parent;
+}
+
+/** `config set` for the commander command of `nestor config set`. */
+function pathOf(command: CommanderCommand): CommandPath {
+  const names: string[] = [];
+  for (let at: CommanderCommand | null = command; at?.parent; at = at.parent) names.unshift(at.name());
+  const [verb, ...rest] = names;
+  if (verb === undefined || !isVerb(verb)) throw new Error(`"${names.join(' ')}" is not a grammar command`);
+  return [verb, ...rest];
+}
+
+/** The words after the verb, as the chat parser reads them: actions, arguments, the grammar's flags given. */
+function chatWords(command: CommanderCommand, path: CommandPath): string[] {
+  const args = command.processedArgs.flatMap((a: unknown) => (a === undefined ? [] : Array.isArray(a) ? (a as string[]) : [String(a)]));
+  const flags = (grammarNode(path)?.options ?? []).filter((o) => {
+    const option = command.options.find((c) => c.long === o.flag);
+    return option !== undefined && command.getOptionValue(option.attributeName()) === true;
+  });
+  return [...path.slice(1), ...args, ...flags.map((o) => o.flag)];
+}
+
+/** A commander action that runs `run` with the typed command the chat parser makes of the same words. */
+export function onParsed<K extends CommandKind, O = Record<string, unknown>>(
+  kind: K,
+  run: (parsed: Extract<Command, { kind: K }>, options: O, command: CommanderCommand) => Promise<void> | void,
+): (...args: unknown[]) => Promise<void> {
+  return async (...args) => {
+    const command = args.at(-1) as CommanderCommand;
+    const path = pathOf(command);
+    await run(parseAs(kind, path[0], chatWords(command, path)), command.opts() as O, command);
+  };
+}
