@@ -4,7 +4,7 @@ import { closest } from 'fastest-levenshtein';
 import { ConfigError, ErrorCode, NestorError, type ConfigProblem } from '../errors.js';
 import { isPlainObject, type ParsedFile } from './config-file.js';
 import { ancestry, appsOf, isDnsLabel, type ConfigTree } from './config-tree.js';
-import { mergeLayers, pathKey, type Origins } from './merge.js';
+import { mergeLayers, mergeOnto, pathKey, type Origins } from './merge.js';
 import { positionOf } from './positions.js';
 import { REQUIRED_AFTER_MERGE, type MergedConfig } from './schema.js';
 import { variablesSizeProblems } from './variables-size.js';
@@ -47,6 +47,35 @@ export function layersOf(tree: ConfigTree, app: string, env: string): ParsedFile
 export function appConfig(tree: ConfigTree, app: string, env: string): AppConfig {
   const layers = layersOf(tree, app, env);
   return { app, env, layers, config: mergeLayers(layers) as MergedConfig };
+}
+
+/**
+ * An app's config split at its own file in `env` (its last layer, when it has one): the other
+ * layers merged once, so that a config change merges its current and its edited file on top of
+ * them instead of merging the whole tree for each.
+ */
+export interface AppConfigBase {
+  app: string;
+  env: string;
+  /** `<env>/apps/<app>.yaml` as loaded; undefined when the environment has no file for the app. */
+  own: ParsedFile | undefined;
+  /** Every other layer, lowest precedence first. */
+  others: ParsedFile[];
+  /** Their merge: what every other layer gives the app. */
+  inherited: Record<string, unknown>;
+}
+
+export function appConfigBase(tree: ConfigTree, app: string, env: string): AppConfigBase {
+  const layers = layersOf(tree, app, env);
+  const own = tree.environments.get(env)?.apps.get(app);
+  const others = layers.filter((layer) => layer !== own);
+  return { app, env, own, others, inherited: mergeLayers(others) };
+}
+
+/** The app's config with `own` as its file in the environment (undefined: none), merged onto the base. */
+export function appConfigWith(base: AppConfigBase, own: ParsedFile | undefined): AppConfig {
+  const top = own ? [own] : [];
+  return { app: base.app, env: base.env, layers: [...base.others, ...top], config: mergeOnto(base.inherited, top) as MergedConfig };
 }
 
 /** Where every merged value came from (recomputed: the hot path merges without it). */

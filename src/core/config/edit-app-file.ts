@@ -3,12 +3,11 @@
 // exactly; the result schema-valid or refused. Pure: the caller reads and commits the file.
 import { isMap, isScalar, isSeq, type Document } from 'yaml';
 import { ErrorCode, NestorError } from '../errors.js';
-import { layersOf } from './app-config.js';
+import { appConfigBase } from './app-config.js';
 import { ensureMap, deletePruning, openAppFile, setScalar, writeAppFile, type Path } from './app-file-document.js';
 import { isPlainObject } from './config-file.js';
 import type { ConfigTree } from './config-tree.js';
 import { checkAssignment, checkVariableName, type ScaleSpec } from './edit-args.js';
-import { mergeLayers } from './merge.js';
 import type { MergedConfig } from './schema.js';
 
 export { parseAssignments, parseScaleSpecs, type ScaleSpec } from './edit-args.js';
@@ -24,8 +23,7 @@ type Expected = Array<{ path: Path; value: unknown }>;
 
 /** The merge of every layer of `app` in `env` except `<env>/apps/<app>.yaml` itself. */
 export function inheritedConfig(tree: ConfigTree, app: string, env: string): Partial<MergedConfig> {
-  const own = tree.environments.get(env)?.apps.get(app);
-  return mergeLayers(layersOf(tree, app, env).filter((layer) => layer !== own)) as Partial<MergedConfig>;
+  return appConfigBase(tree, app, env).inherited as Partial<MergedConfig>;
 }
 
 const pathOf = (context: AppFileContext): string => context.path ?? 'apps/<app>.yaml';

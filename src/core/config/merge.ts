@@ -60,6 +60,13 @@ export function mergeLayers(layers: readonly ParsedFile[], origins?: Origins): R
   return merged;
 }
 
+/** `base`, a merge's result (left as is), with more layers merged on top: the same as merging all the layers again. */
+export function mergeOnto(base: Record<string, unknown>, layers: readonly ParsedFile[]): Record<string, unknown> {
+  const merged = clone(base) as Record<string, unknown>;
+  for (const layer of layers) mergeInto(merged, layer.data, layer, [], undefined);
+  return merged;
+}
+
 /**
  * Entries of the map `key` whose last word, across the layers, is `null`: the merge deletes
  * them, but an environment that switches a process off must also override a Procfile.

@@ -1,8 +1,9 @@
 // The steps before a config change is committed: find the running version, edit the app file,
 // and render the edited config exactly as the release will, so that a change that would not
-// render is refused before anything is written anywhere.
-import { appConfig, loadConfigTree, type ConfigFile, type ConfigTree, type MergedConfig } from '../config/index.js';
-import { inheritedConfig } from '../config/edit-app-file.js';
+// render is refused before anything is written anywhere. The config is loaded once per job and
+// the app's other layers merged once: the current and the edited app file are merged on top.
+import { ancestry, loadConfigTree, type AppConfig, type ConfigTree, type MergedConfig } from '../config/index.js';
+import { appConfigBase, appConfigWith, type AppConfigBase } from '../config/app-config.js';
 import { ErrorCode, NestorError, isNestorError } from '../errors.js';
 import type { ConfigAuthor } from '../ports/config-repo.js';
 import type { LoadedConfig } from '../ports/config-source.js';
@@ -43,6 +44,13 @@ export interface PlanInput {
   path: string;
 }
 
+/** The config a change releases: the tree with the app file's new text, the app's merge and its render (without secret values). */
+export interface ChangedConfig {
+  loaded: LoadedConfig;
+  merged: AppConfig;
+  rendered: ConfiguredManifests;
+}
+
 export interface PreparedChange {
   path: string;
   plan: ChangePlan;
@@ -52,8 +60,11 @@ export interface PreparedChange {
   /** The file before and after the change. */
   current: string | undefined;
   next: string | undefined;
-  /** The render of the changed config, as the release will do it (without secret values). */
-  rendered: ConfiguredManifests;
+  /** The config as the job loaded it, and the app's other layers merged once (for every version of its file). */
+  loaded: LoadedConfig;
+  base: AppConfigBase;
+  /** The changed config, checked: what the release releases (unless another writer changes the file meanwhile). */
+  changed: ChangedConfig;
 }
 
 export const appFilePath = (app: string, env: string): string => `${env}/apps/${app}.yaml`;
@@ -63,17 +74,18 @@ export function authorOf(user: string): ConfigAuthor {
   return /^[^@\s<>]+@[^@\s<>]+$/.test(user) ? { name: user, email: user } : { name: user, email: `${user.replace(/[^A-Za-z0-9._-]/g, '_')}@users.nestor.invalid` };
 }
 
-/** The tree with one file replaced (or added), loaded and validated again. */
+const APP_FILE = /^([^/]+)\/apps\/([^/]+)\.ya?ml$/;
+
+/** The tree with one app file (`<env>/apps/<app>.yaml`) replaced or added: that file parsed and checked as a load does, the rest as loaded. */
 export function treeWithFile(tree: ConfigTree, path: string, text: string | undefined): ConfigTree {
   if (text === undefined) return tree;
-  const files = new Map<string, ConfigFile>();
-  for (const node of tree.environments.values()) {
-    files.set(node.project.file.path, node.project.file);
-    for (const app of node.apps.values()) files.set(app.file.path, app.file);
-  }
-  for (const template of tree.templates.values()) files.set(template.path, template);
-  files.set(path, { path, text });
-  return loadConfigTree([...files.values()]);
+  const [, env = '', app = ''] = APP_FILE.exec(path) ?? [];
+  const node = tree.environments.get(env);
+  if (!node) throw new NestorError(ErrorCode.ConfigNotFound, `${path} is not the file of an app in an environment of nestor-config`);
+  // With its environment's project files, so that it loads as it would in the whole tree.
+  const alone = loadConfigTree([...ancestry(tree, env).map((n) => n.project.file), { path, text }]);
+  const file = alone.environments.get(env)!.apps.get(app)!;
+  return { environments: new Map(tree.environments).set(env, { ...node, apps: new Map(node.apps).set(app, file) }), templates: tree.templates };
 }
 
 /** A version that is only used to check that the config renders, when nothing runs yet. */
@@ -96,35 +108,45 @@ export async function runningVersion(deps: ReleaseDeps, merged: MergedConfig, ap
   };
 }
 
-/** Renders the app with the app file's new text in place; refusals say nothing was changed. */
-export function renderWithFile(
-  deps: ReleaseDeps, loaded: LoadedConfig, target: { app: string; env: string; path: string; what: string }, text: string | undefined, running: RunningVersion | undefined,
-): ConfiguredManifests {
+/**
+ * The app's config with the app file's new text in place (undefined: as loaded), merged onto the
+ * base and rendered as the release will render it; refusals say nothing was changed.
+ */
+export function configWithFile(
+  deps: ReleaseDeps, prepared: Pick<PreparedChange, 'loaded' | 'base' | 'path' | 'running'>, target: { what: string }, text: string | undefined,
+): ChangedConfig {
+  const { loaded, base, path, running } = prepared;
+  const { app, env } = base;
   try {
-    return renderConfiguredApp({
-      tree: treeWithFile(loaded.tree, target.path, text), templates: loaded.templates, app: target.app, env: target.env,
-      environment: deps.environment, version: running?.version ?? NO_VERSION,
+    const tree = treeWithFile(loaded.tree, path, text);
+    const merged = appConfigWith(base, text === undefined ? base.own : tree.environments.get(env)?.apps.get(app));
+    const rendered = renderConfiguredApp({
+      tree, templates: loaded.templates, app, env, merged, environment: deps.environment, version: running?.version ?? NO_VERSION,
       ...(running?.procfile === undefined ? {} : { procfile: running.procfile }),
       ...(running?.cronfile === undefined ? {} : { cronfile: running.cronfile }),
     });
+    return { loaded: { tree, templates: loaded.templates }, merged, rendered };
   } catch (error) {
     if (!isNestorError(error)) throw error;
     throw new NestorError(error.code, `${target.what} refused, nothing was committed or applied: ${error.userMessage}`, { cause: error, detail: error.detail });
   }
 }
 
+/** Loads the config once and merges the app's other layers once; the current and the changed file go on top. */
 export async function prepareChange(
   deps: ReleaseDeps, target: { app: string; env: string; what: string }, plan: (input: PlanInput) => ChangePlan,
-): Promise<PreparedChange & { loaded: LoadedConfig }> {
+): Promise<PreparedChange> {
   const { app, env } = target;
   const loaded = await deps.config.load();
-  const merged = appConfig(loaded.tree, app, env).config;
+  const base = appConfigBase(loaded.tree, app, env);
+  const merged = appConfigWith(base, base.own).config;
   const path = appFilePath(app, env);
-  const changePlan = plan({ merged, inherited: inheritedConfig(loaded.tree, app, env), path });
+  const changePlan = plan({ merged, inherited: base.inherited as Partial<MergedConfig>, path });
   const { running, notRunning } = await runningVersion(deps, merged, app, env);
   const current = await deps.configRepo.readFile(path);
   const next = changePlan.edit(current);
-  const rendered = renderWithFile(deps, loaded, { ...target, path }, next, running);
-  changePlan.check?.(rendered);
-  return { loaded, path, plan: changePlan, current, next, rendered, ...(running ? { running } : {}), ...(notRunning ? { notRunning } : {}) };
+  const found = { loaded, base, path, ...(running ? { running } : {}) };
+  const changed = configWithFile(deps, found, target, next);
+  changePlan.check?.(changed.rendered);
+  return { ...found, plan: changePlan, current, next, changed, ...(notRunning ? { notRunning } : {}) };
 }

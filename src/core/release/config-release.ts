@@ -1,7 +1,8 @@
 // A config change is a release (12-factor): under the app's lock, check that the changed config
 // renders, write secret values to the cluster, commit the app file to nestor-config as the
-// user, then release the running version with the new config. What a user is told when a step
-// fails:
+// user, then release the running version with the new config: the config the job loaded with the
+// app file as committed (merged once, see prepareChange), not read again. What a user is told
+// when a step fails:
 // - the change doesn't parse or render: "refused, nothing was committed or applied";
 // - the commit fails: "not committed" (secret values written just before are put back);
 // - the release fails after the commit: the commit stays (it is the config of record and
@@ -10,8 +11,7 @@
 import { ErrorCode, NestorError, isNestorError } from '../errors.js';
 import { checkNotCancelled } from './cancel.js';
 import { checkAppAndEnv } from './deploy.js';
-import type { LoadedConfig } from '../ports/config-source.js';
-import { type ChangePlan, type PlanInput, type PreparedChange, authorOf, prepareChange, renderWithFile } from './config-change-steps.js';
+import { type ChangePlan, type ChangedConfig, type PlanInput, type PreparedChange, authorOf, configWithFile, prepareChange } from './config-change-steps.js';
 import { Stage } from './events.js';
 import { liveSecretValues, namedSecrets, secretNameOf } from './live-secrets.js';
 import { whileLocked } from './locked.js';
@@ -50,12 +50,12 @@ export async function releaseConfigChange(deps: ReleaseDeps, ctx: ReleaseContext
       (p) => (p.running ? `the change renders with ${change.app}@${p.running.version.sha.slice(0, 7)}` : `the change renders; ${p.notRunning ?? ''}`));
     checkNotCancelled(ctx);
     await refuseUnrecordableSecrets(deps, change, prepared);
-    const targets = secretTargets(prepared.rendered, change.app, prepared.running !== undefined);
+    const targets = secretTargets(prepared.changed.rendered, change.app, prepared.running !== undefined);
     const undo = prepared.plan.putSecrets
       ? await putSecretValues(deps.clusters, change.app, targets, prepared.plan.putSecrets, ctx.onEvent)
       : undefined;
-    const committed = await commit(deps, ctx, change, prepared, undo);
-    const result = await releaseCommitted(deps, ctx, change, prepared, committed);
+    const { committed, config } = await commit(deps, ctx, change, prepared, undo);
+    const result = await releaseCommitted(deps, ctx, change, prepared, committed, config);
     const removed = prepared.plan.removeSecretKeys ?? [];
     if (removed.length > 0 && (result.outcome === ReleaseOutcome.Released || result.outcome === ReleaseOutcome.Committed)) {
       const left = await removeSecretKeys(deps.clusters, change.app, targets, removed, ctx.onEvent);
@@ -70,25 +70,33 @@ export async function releaseConfigChange(deps: ReleaseDeps, ctx: ReleaseContext
 async function refuseUnrecordableSecrets(deps: ReleaseDeps, change: ConfigChange, prepared: PreparedChange): Promise<void> {
   const { app, env } = change;
   if (!prepared.running || deps.history.canRecordSecrets()) return;
-  const named = namedSecrets(prepared.rendered.config);
+  const named = namedSecrets(prepared.changed.rendered.config);
   // Without values for all of them, the release renders no Secret (see liveSecretValues).
-  const withValues = prepared.plan.putSecrets !== undefined || (await liveSecretValues(deps.clusters, prepared.rendered.config, app, env, () => undefined)) !== undefined;
+  const withValues = prepared.plan.putSecrets !== undefined || (await liveSecretValues(deps.clusters, prepared.changed.rendered.config, app, env, () => undefined)) !== undefined;
   const reason = withValues ? unrecordableSecrets(deps.history, app, env, named.length > 0 ? [`${secretNameOf(app)}: ${named.join(', ')}`] : []) : undefined;
   if (reason) throw new NestorError(ErrorCode.MissingEnvironmentValue, `${what(change)} refused, nothing was committed or applied: ${reason}`);
 }
 
-async function commit(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange, prepared: PreparedChange & { loaded: LoadedConfig }, undo: UndoSecrets | undefined): Promise<Committed> {
-  const { app, env } = change;
-  if (prepared.next === prepared.current) return { commit: '', changed: false };
+/** Commits the change; with the config it committed (another writer's edit of the file included). */
+async function commit(
+  deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange, prepared: PreparedChange, undo: UndoSecrets | undefined,
+): Promise<{ committed: Committed; config: ChangedConfig }> {
+  if (prepared.next === prepared.current) return { committed: { commit: '', changed: false }, config: prepared.changed };
+  let config = prepared.changed;
   const edit = (text: string | undefined): string => {
-    if (text === prepared.current) return prepared.next ?? '';
+    if (text === prepared.current) {
+      config = prepared.changed;
+      return prepared.next ?? '';
+    }
     // Another writer changed the file since it was checked: edit and check their version.
     const next = prepared.plan.edit(text) ?? text ?? '';
-    renderWithFile(deps, prepared.loaded, { app, env, path: prepared.path, what: what(change) }, next, prepared.running);
+    config = configWithFile(deps, prepared, { what: what(change) }, next);
+    prepared.plan.check?.(config.rendered);
     return next;
   };
   try {
-    return await deps.configRepo.update(prepared.path, edit, { author: authorOf(ctx.user), message: `${what(change)}: ${change.summary} (by ${ctx.user})` });
+    const committed = await deps.configRepo.update(prepared.path, edit, { author: authorOf(ctx.user), message: `${what(change)}: ${change.summary} (by ${ctx.user})` });
+    return { committed, config };
   } catch (error) {
     const restored = undo ? await undo().then(() => true, () => false) : undefined;
     if (!isNestorError(error)) throw error;
@@ -97,27 +105,26 @@ async function commit(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChan
   }
 }
 
-async function releaseCommitted(deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange, prepared: PreparedChange, committed: Committed): Promise<ReleaseResult> {
+async function releaseCommitted(
+  deps: ReleaseDeps, ctx: ReleaseContext, change: ConfigChange, prepared: PreparedChange, committed: Committed, config: ChangedConfig,
+): Promise<ReleaseResult> {
   const configChange = { path: prepared.path, ...committed };
-  const base = { app: change.app, env: change.env, historyPending: false, changes: [], failures: [], diff: '', configChange };
+  const base = { app: change.app, env: change.env, historyPending: false, changes: [], failures: [], diff: '', config: config.merged.config, configChange };
   const head = `${what(change)}: ${change.summary}`;
   const { running } = prepared;
   if (!running) {
     return { ...base, outcome: ReleaseOutcome.Committed, message: `${head}: ${commitLabel(committed)}; ${prepared.notRunning ?? 'nothing runs'}: it applies at the next deploy` };
   }
   const unchanged = !committed.changed && !prepared.plan.putSecrets && !(prepared.plan.removeSecretKeys ?? []).length
-    && running.configHash === configHash(prepared.rendered.config, running.procfile, running.cronfile);
+    && running.configHash === configHash(config.rendered.config, running.procfile, running.cronfile);
   if (unchanged) {
     return { ...base, sha: running.version.sha, ref: running.version.ref, outcome: ReleaseOutcome.Unchanged, message: `${head}: already so, and released: nothing to do` };
   }
-  const loaded = await deps.config.load();
-  const seen = loaded.tree.environments.get(change.env)?.apps.get(change.app)?.file.text;
-  if (seen !== prepared.next) ctx.onEvent({ type: 'warning', message: `the config read back for the release is not the one just committed to ${prepared.path} (another change since?)` });
   const sha = running.version.sha.slice(0, 7);
   let release: ReleaseResult;
   try {
     release = await runRelease(deps, ctx, {
-      app: change.app, env: change.env, kind: change.kind, loaded, version: running.version, previous: versionOf(running.version),
+      app: change.app, env: change.env, kind: change.kind, loaded: config.loaded, merged: config.merged, version: running.version, previous: versionOf(running.version),
       ...(running.procfile === undefined ? {} : { procfile: running.procfile }),
       ...(running.cronfile === undefined ? {} : { cronfile: running.cronfile }),
       message: `${change.verb} ${change.app}@${sha} in ${change.env}: ${change.summary} by ${ctx.user}`,
