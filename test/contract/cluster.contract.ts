@@ -72,6 +72,18 @@ export function clusterContract(name: string, makeFixture: () => Promise<Cluster
       expect((await cluster.get(ref(configMap(ns, 'mary-env', {}))))?.['data']).toEqual({ A: '2' });
     });
 
+    it('tells created, configured and unchanged against what the caller read just before the apply', async () => {
+      await cluster.apply([namespace(ns)], { fieldManager: 'nestor' });
+      const applyAfterReading = async (obj: KubeObject): Promise<string[]> => {
+        const live = await cluster.get(ref(obj));
+        return (await cluster.apply([obj], { fieldManager: 'nestor', before: () => live })).map((a) => a.result);
+      };
+      expect(await applyAfterReading(configMap(ns, 'read', { A: '1' }))).toEqual(['created']);
+      expect(await applyAfterReading(configMap(ns, 'read', { A: '1' }))).toEqual(['unchanged']);
+      expect(await applyAfterReading(configMap(ns, 'read', { A: '2' }))).toEqual(['configured']);
+      expect((await cluster.get(ref(configMap(ns, 'read', {}))))?.['data']).toEqual({ A: '2' });
+    });
+
     it('changes nothing on a dry run', async () => {
       await cluster.apply([namespace(ns)], { fieldManager: 'nestor' });
       const applied = await cluster.apply([configMap(ns, 'dry', { A: '1' })], { fieldManager: 'nestor', dryRun: true });

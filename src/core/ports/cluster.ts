@@ -45,6 +45,12 @@ export interface ApplyOptions {
   /** Ask the server what would happen (dryRun=All): nothing is changed. */
   dryRun?: boolean;
   signal?: AbortSignal;
+  /**
+   * Each object as the caller read it just before (a release's diff read; undefined: absent).
+   * Given, the apply tells created, configured or unchanged against it instead of reading each
+   * object again before its apply.
+   */
+  before?: (obj: KubeObject) => KubeObject | undefined;
 }
 
 export interface ListQuery {

@@ -80,7 +80,9 @@ export async function applyCluster(prepared: PreparedCluster, options: { force: 
   const { manifests, cluster } = prepared;
   const refusal = emptyRenderRefusal(prepared);
   if (refusal) throw new NestorError(ErrorCode.RenderFailed, refusal);
-  const applied = await cluster.apply(manifests.objects, { fieldManager: FIELD_MANAGER, force: options.force });
+  // The diff read each object just now: the apply need not read it again.
+  const before = (o: KubeObject): KubeObject | undefined => prepared.live.get(objectKey(o));
+  const applied = await cluster.apply(manifests.objects, { fieldManager: FIELD_MANAGER, force: options.force, before });
   for (const a of applied) options.onEvent({ type: 'applied', cluster: manifests.cluster, object: describeRef(a.ref), result: a.result });
   const pruned: string[] = [];
   for (const object of prepared.prune) {

@@ -9,7 +9,7 @@ import {
 } from '../../../core/ports/cluster.js';
 import { statusError, unavailableError, type ErrorContext } from './cluster-errors.js';
 import { Discovery } from './discovery.js';
-import type { KubeRequest, Transport } from './http-transport.js';
+import type { KubeRequest, KubeResponse, Transport } from './http-transport.js';
 import { eventsOf, itemsOf, parseObject } from './kube-json.js';
 import { RetriesExhausted, sendWithRetry, type RetryPolicy } from './retry.js';
 import { rolloutStatusOf } from './rollout-status.js';
@@ -122,17 +122,19 @@ export class KubeCluster implements Cluster {
   private async applyOne(obj: KubeObject, ref: ObjectRef, options: ApplyOptions): Promise<AppliedObject> {
     const path = await this.path(ref);
     const signal = options.signal;
-    const beforeBody = await this.request({ method: 'GET', path, ...(signal ? { signal } : {}) }, true);
+    const read = options.before;
+    const beforeBody = read ? undefined : await this.request({ method: 'GET', path, ...(signal ? { signal } : {}) }, true);
     // Strict: an unknown field is refused by the server rather than dropped without a word.
     const query: Record<string, string> = { fieldManager: options.fieldManager, fieldValidation: 'Strict' };
     if (options.force) query['force'] = 'true';
     if (options.dryRun) query['dryRun'] = 'All';
-    const afterBody = await this.request({
+    const response = await this.respond({
       method: 'PATCH', path, query, body: JSON.stringify(forApply(obj)), contentType: APPLY_CONTENT_TYPE, ...(signal ? { signal } : {}),
     });
-    if (beforeBody === undefined) return { ref, result: ApplyResult.Created };
-    const before = parseObject(beforeBody, ref);
-    const after = parseObject(afterBody ?? '{}', ref);
+    const before = read ? read(obj) : beforeBody === undefined ? undefined : parseObject(beforeBody, ref);
+    // The server answers an apply that made the object with 201 Created.
+    if (before === undefined || response.status === 201) return { ref, result: ApplyResult.Created };
+    const after = parseObject(response.body, ref);
     return { ref, result: isDeepStrictEqual(content(before), content(after)) ? ApplyResult.Unchanged : ApplyResult.Configured };
   }
 
@@ -150,8 +152,17 @@ export class KubeCluster implements Cluster {
   /** The body of a 2xx answer; undefined for a 404 when `absentOk`; else throws HttpFailure. */
   private async request(request: KubeRequest, absentOk = false): Promise<string | undefined> {
     const response = await sendWithRetry(this.options.transport, request, this.options.retry);
-    if (response.status >= 200 && response.status < 300) return response.body;
     if (response.status === 404 && absentOk) return undefined;
+    return this.success(response).body;
+  }
+
+  /** A 2xx answer; else throws HttpFailure. */
+  private async respond(request: KubeRequest): Promise<KubeResponse> {
+    return this.success(await sendWithRetry(this.options.transport, request, this.options.retry));
+  }
+
+  private success(response: KubeResponse): KubeResponse {
+    if (response.status >= 200 && response.status < 300) return response;
     throw new HttpFailure(response.status, response.body);
   }
 
