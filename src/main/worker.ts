@@ -1,7 +1,7 @@
 // Composition root of `nestor worker`: BullMQ jobs run through the real release pipelines
 // (deploy, rollback, scale, config set/unset; datastore is refused until its runner exists),
-// Redis locks shared with every other worker, progress to Slack, and SIGTERM: take no new job,
-// finish the current ones, exit.
+// Redis locks shared with every other worker, progress to Slack, the schedules of the config
+// (worker-schedules.ts), and SIGTERM: take no new job, finish the current ones, exit.
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -23,6 +23,7 @@ import { describeScale, scale } from '../core/release/scale.js';
 import type { Env, ProcessSettings } from './bot-settings.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { announcer, type Announcer } from './worker-announce.js';
+import { startWorkerSchedules } from './worker-schedules.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
 
 const refuse = (message: string): NestorError => new NestorError(ErrorCode.BadInput, message);
@@ -85,13 +86,14 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   });
   const announce = announcer(client, logger);
   const runner = { ...workerRunner(deps, announce, locks, sink, logger), line: (id: string) => queue.lineOf(id) };
-  const worker = startJobWorker({
-    connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error'),
-    tuning: { lockDuration: settings.jobLockMs, stalledInterval: settings.jobLockMs },
-  });
+  const tuning = { lockDuration: settings.jobLockMs, stalledInterval: settings.jobLockMs };
+  const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error'), tuning });
+  // The kinds' handlers plug in here as their pipelines come (staging release, syncs, report).
+  const schedules = startWorkerSchedules({ connection, config: deps.config, clock: deps.wallClock, logger, tuning });
   return {
     worker,
     abandon: async (ms) => {
+      schedules.abort();
       sink.interrupt(LEFT_FOR_ANOTHER_WORKER);
       const flushed = new AbortController();
       await Promise.race([sink.flush(), deps.wallClock.sleep(ms, flushed.signal)]);
@@ -99,7 +101,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
       sink.close();
     },
     close: async () => {
-      await worker.close();
+      await Promise.all([worker.close(), schedules.close()]);
       await Promise.all([sink.flush(), announce.settled()]);
       await queue.close();
       connection.disconnect();
