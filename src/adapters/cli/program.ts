@@ -4,6 +4,7 @@ import { registerConfigChange } from './commands/config-change-commands.js';
 import { registerConfig, registerEnvs } from './commands/config-commands.js';
 import { registerHistory } from './commands/history-commands.js';
 import { registerRender } from './commands/render.js';
+import { registerStagingRelease } from './commands/staging-release-command.js';
 import { registerSchedules } from './commands/schedule-commands.js';
 import { registerRelease } from './commands/release-commands.js';
 import { registerUnlock } from './commands/unlock.js';
@@ -11,7 +12,7 @@ import { registerValidate } from './commands/validate.js';
 
 export type Register = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock, registerSchedules];
+const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock, registerSchedules, registerStagingRelease];
 
 export function buildProgram(io: CliIo, extra: readonly Register[] = []): Command {
   const program = new Command('nestor')
