@@ -1,6 +1,7 @@
 // One job loads the config once and merges the app's layers once: a deploy merges the tree; a
 // scale or config change merges the app's other layers once and puts its app file on top, as it
-// is and as edited, then carries that merge through render, apply, record and announcement.
+// is and as edited, then carries that merge through render, apply, record and announcement
+// (release-result.test.ts: announced without reloading the config).
 // Counted by wrapping the real merge functions and the real config source.
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { ParsedFile } from '../../../src/core/config/config-file.js';
@@ -10,8 +11,6 @@ import { configSet } from '../../../src/core/release/config-change.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import type { ReleaseDeps } from '../../../src/core/release/release-deps.js';
 import { scale } from '../../../src/core/release/scale.js';
-import type { AnnounceInput } from '../../../src/adapters/slack/notifier/index.js';
-import { announcerOf, type Deliver } from '../../../src/main/worker-announce.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
 
@@ -63,18 +62,5 @@ describe('one job, one merge', { timeout: 60_000 }, () => {
   it('a scale of an app that runs nothing yet loads and merges as much, and commits', async () => {
     const run = await counted((deps) => scale(deps, f.ctx(), { app: 'mary', env: ns, specs: ['web=2:3'] }));
     expect(run).toMatchObject({ result: { outcome: 'committed' }, loads: 1, treeMerges: 1, fileMerges: 2 });
-  });
-
-  it('a scale is announced with the merge it released, the config not read again', async () => {
-    await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'v1.0.0', env: ns });
-    const result = await scale(f.deps, f.ctx(), { app: 'mary', env: ns, specs: ['web=2:3'] });
-    const delivered: AnnounceInput[] = [];
-    const deliver: Deliver = async (_deps, input) => void delivered.push(input);
-    const failed: unknown[] = [];
-    const announce = announcerOf(deliver, (error) => failed.push(error));
-    announce.after({ ...f.deps, config: { load: () => Promise.reject(new Error('the config was read again')) } }, f.ctx(), Date.now(), result);
-    await announce.settled();
-    expect(failed).toEqual([]);
-    expect(delivered[0]?.config.scales?.['web']).toMatchObject({ minReplicas: 2, maxReplicas: 3 });
   });
 });

@@ -34,8 +34,9 @@ describe('a release result', { timeout: 60_000 }, () => {
     expect(back.config?.slack?.channels?.info).toBe('tech-release-dev');
   });
 
-  it('is announced without reloading the config', async () => {
-    const result = await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'v1.0.0', env: ns });
+  it.for(['deploy', 'scale'] as const)('of a %s is announced without reloading the config', async (kind) => {
+    const deployed = await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'v1.0.0', env: ns });
+    const result = kind === 'deploy' ? deployed : await scale(f.deps, f.ctx(), { app: 'mary', env: ns, specs: ['web=1:2'] });
     const delivered: AnnounceInput[] = [];
     const deliver: Deliver = async (_deps, input) => void delivered.push(input);
     const failed: unknown[] = [];
@@ -45,5 +46,6 @@ describe('a release result', { timeout: 60_000 }, () => {
     await announce.settled();
     expect(failed).toEqual([]);
     expect(delivered[0]?.config.slack?.channels?.info).toBe('tech-release-dev');
+    if (kind === 'scale') expect(delivered[0]?.config.scales?.['web']).toMatchObject({ minReplicas: 1, maxReplicas: 2 });
   });
 });

@@ -73,11 +73,12 @@ describe('two workers on one shared nestor-config', () => {
     expect(git(remote, 'log', '-2', '--format=%an', 'main').trim().split('\n').sort()).toEqual(['alice', 'bob']);
   });
 
-  it('re-applies an edit on a change another worker pushed between its fetch and its push', async () => {
-    // The moment worker a commits locally, worker b's scale of the same file lands first.
+  it('re-applies an edit on a change another worker pushed between its fetch and its push, and releases both', async () => {
+    // The moment worker a commits locally, another writer's scale of the same file lands first.
     const other = join(root, 'other');
     git(root, 'clone', '--quiet', remote, other);
-    writeFileSync(join(other, MARY), remoteFile().replace(/\n*$/, '\n# a comment from elsewhere\n'));
+    expect(remoteFile()).toContain('maxReplicas: 4');
+    writeFileSync(join(other, MARY), remoteFile().replace('maxReplicas: 4', 'maxReplicas: 5').replace(/\n*$/, '\n# a comment from elsewhere\n'));
     git(other, 'commit', '--quiet', '-am', 'elsewhere');
     onNextLocalCommit('a', pushFromHook(other));
     const set = await configSet(a, f.ctx('alice'), { app: 'mary', env: 'dev3', variables: { FEATURE: 'on' } });
@@ -86,6 +87,9 @@ describe('two workers on one shared nestor-config', () => {
     expect(text).toContain('# a comment from elsewhere');
     expect(text).toMatch(/FEATURE: "?on"?/);
     expect(git(remote, 'log', '-2', '--format=%s', 'main').trim().split('\n')).toEqual(['config set mary in dev3: FEATURE (by alice)', 'elsewhere']);
+    // Released as committed: the other writer's scale with this change.
+    expect(set.config?.variables?.['app']?.['FEATURE']).toBe('on');
+    expect(hpa()).toMatchObject({ minReplicas: 2, maxReplicas: 5 });
   });
 
   it('fails a change whose push the remote refuses, leaving the clone and the remote as they were', async () => {
