@@ -1,11 +1,6 @@
 // scale, config get|set|unset: thin wrappers over the release pipelines, their commands made
 // from the grammar table (config-commands.ts adds `config show`).
 import type { Command } from 'commander';
-import { configSet, configUnset } from '../../../core/release/config-change.js';
-import { configView, formatConfigView } from '../../../core/release/config-view.js';
-import { describeScale, scale } from '../../../core/release/scale.js';
-import { SecretValues } from '../../../core/release/secret-input.js';
-import { loadConfigFolder } from '../../fs/config-folder.js';
 import { ExitCode } from '../exit-codes.js';
 import { cliReleaseContext as context, finishRelease } from '../finish-release.js';
 import { grammarCommand, onParsed } from '../grammar-commands.js';
@@ -15,12 +10,13 @@ import { interruptible } from '../interrupt.js';
 export function registerConfigChange(program: Command, io: CliIo): void {
   grammarCommand(program, ['scale'])
     .action(onParsed('scale', async ({ app, env, scales }, _options, command) => {
-      const deps = releaseDepsFor(io, command);
+      const [{ describeScale, scale }, deps] = [await import('../../../core/release/scale.js'), releaseDepsFor(io, command)];
       finishRelease(io, await interruptible(io, (signal) => scale(deps, context(io, signal), { app, env, specs: scales.map(describeScale) })));
     }));
 
   grammarCommand(program, ['config', 'get'])
     .action(onParsed('config-get', async ({ app, env, keys }, _options, command) => {
+      const [{ configView, formatConfigView }, { loadConfigFolder }] = await Promise.all([import('../../../core/release/config-view.js'), import('../../fs/config-folder.js')]);
       const view = configView(await loadConfigFolder(await configFolder(io, command)), app, env, keys);
       io.out(formatConfigView(view));
       for (const key of view.missing) io.err(`${key} is not set for ${app} in ${env}\n`);
@@ -29,6 +25,7 @@ export function registerConfigChange(program: Command, io: CliIo): void {
 
   grammarCommand(program, ['config', 'set'])
     .action(onParsed('config-set', async ({ app, env, values, secret }, _options, command) => {
+      const [{ configSet }, { SecretValues }] = await Promise.all([import('../../../core/release/config-change.js'), import('../../../core/release/secret-input.js')]);
       const input = secret ? { app, env, secrets: SecretValues.of(values) } : { app, env, variables: values };
       const deps = releaseDepsFor(io, command);
       finishRelease(io, await interruptible(io, (signal) => configSet(deps, context(io, signal), input)));
@@ -36,7 +33,7 @@ export function registerConfigChange(program: Command, io: CliIo): void {
 
   grammarCommand(program, ['config', 'unset'])
     .action(onParsed('config-unset', async ({ app, env, keys }, _options, command) => {
-      const deps = releaseDepsFor(io, command);
+      const [{ configUnset }, deps] = [await import('../../../core/release/config-change.js'), releaseDepsFor(io, command)];
       finishRelease(io, await interruptible(io, (signal) => configUnset(deps, context(io, signal), { app, env, keys })));
     }));
 }

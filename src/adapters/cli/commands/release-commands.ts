@@ -1,8 +1,5 @@
 // deploy, rollback, unpin: the release pipelines run in-process, progress printed line by line.
 import type { Command } from 'commander';
-import { deploy } from '../../../core/release/deploy.js';
-import { rollback } from '../../../core/release/rollback.js';
-import { checkAppAndEnv } from '../../../core/release/deploy.js';
 import { releaseDepsFor, type CliIo } from '../cli-context.js';
 import { cliReleaseContext as context, finishRelease } from '../finish-release.js';
 import { grammarCommand, onParsed } from '../grammar-commands.js';
@@ -13,14 +10,14 @@ export function registerRelease(program: Command, io: CliIo): void {
     .option('--dry-run', 'print the plan and the diff; change nothing')
     .option('--force-conflicts', 'take over fields another field manager owns')
     .action(onParsed('deploy', async ({ app, ref, env }, options: { dryRun?: boolean; forceConflicts?: boolean }, command) => {
-      const deps = releaseDepsFor(io, command);
+      const [{ deploy }, deps] = [await import('../../../core/release/deploy.js'), releaseDepsFor(io, command)];
       const result = await interruptible(io, (signal) => deploy(deps, context(io, signal), { app, ref, env, ...options }));
       finishRelease(io, result, options.dryRun ?? false);
     }));
 
   grammarCommand(program, ['rollback'])
     .action(onParsed('rollback', async ({ app, env, commit }, _options, command) => {
-      const deps = releaseDepsFor(io, command);
+      const [{ rollback }, deps] = [await import('../../../core/release/rollback.js'), releaseDepsFor(io, command)];
       const result = await interruptible(io, (signal) => rollback(deps, context(io, signal), { app, env, ...(commit ? { commit } : {}) }));
       finishRelease(io, result);
     }));
@@ -30,7 +27,7 @@ export function registerRelease(program: Command, io: CliIo): void {
     .description('let scheduled promotions deploy an app again after a rollback')
     .argument('<app>').argument('<env>')
     .action(async (app: string, env: string, _options, command: Command) => {
-      checkAppAndEnv(app, env);
+      (await import('../../../core/release/deploy.js')).checkAppAndEnv(app, env);
       const deps = releaseDepsFor(io, command);
       const pin = await deps.history.getPin(app, env);
       if (!pin) {

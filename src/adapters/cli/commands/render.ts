@@ -1,9 +1,7 @@
+// Every command file loads what its action needs when it runs, so that `nestor --help`, a typo
+// and the other commands never pay for it.
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { renderConfiguredApp, toYaml } from '../../../core/render/index.js';
-import { loadConfigFolder } from '../../fs/config-folder.js';
-import { loadTemplateSet } from '../../fs/templates.js';
-import { jsonText, renderJson } from '../json-output.js';
 import { configFolder, type CliIo } from '../cli-context.js';
 
 interface RenderOptions {
@@ -24,6 +22,9 @@ export function registerRender(program: Command, io: CliIo): void {
     .option('--cronfile <file>', 'scheduled jobs from this Cronfile instead of the config')
     .option('--json', 'print a JSON list of the objects instead: [{cluster, context, apiVersion, kind, namespace, name}]')
     .action(async (app: string, env: string, options: RenderOptions, command: Command) => {
+      const [{ renderConfiguredApp, toYaml }, { loadConfigFolder }, { loadTemplateSet }, { jsonText, renderJson }] = await Promise.all([
+        import('../../../core/render/index.js'), import('../../fs/config-folder.js'), import('../../fs/templates.js'), import('../json-output.js'),
+      ]);
       const dir = await configFolder(io, command);
       const [tree, templates] = await Promise.all([loadConfigFolder(dir), loadTemplateSet(dir)]);
       const read = (file?: string) => (file === undefined ? undefined : readFile(file, 'utf8'));

@@ -1,20 +1,28 @@
 // `nestor schedules [--json]` lists the config's schedules with their next firing and last run;
 // `nestor schedule run <env>/<name>` fires one now on the workers' queue (the same job as a
-// scheduled firing: same run record, same report). Both need the workers' Redis (REDIS_URL).
+// scheduled firing: same run record, same report). Both use the workers' Redis (REDIS_URL);
+// the shell gives its in-process scheduler instead (CliIo.schedules).
 import type { Command } from 'commander';
-import { Redis } from 'ioredis';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
-import { lastRunText, listSchedules, runScheduleNow, type ScheduleListing } from '../../../core/schedules/schedule-listing.js';
-import { FolderConfigSource } from '../../fs/folder-config-source.js';
-import { BullmqScheduleQueue } from '../../schedules/bullmq-schedule-queue.js';
-import { RedisScheduleRuns } from '../../schedules/redis-schedule-runs.js';
+import type { ScheduleListing, ScheduleDeps } from '../../../core/schedules/schedule-listing.js';
 import { configFolder, type CliIo } from '../cli-context.js';
 import { jsonText } from '../json-output.js';
-import { formatTable } from './history-commands.js';
+import { formatTable } from '../text-table.js';
 
-async function withSchedules<T>(io: CliIo, command: Command, use: (deps: { config: FolderConfigSource; queue: BullmqScheduleQueue; runs: RedisScheduleRuns }) => Promise<T>): Promise<T> {
+async function withSchedules<T>(io: CliIo, command: Command, use: (deps: ScheduleDeps) => Promise<T>): Promise<T> {
+  if (io.schedules) {
+    const backend = await io.schedules();
+    try {
+      return await use(backend);
+    } finally {
+      await backend.close();
+    }
+  }
   const url = io.env.REDIS_URL;
   if (!url) throw new NestorError(ErrorCode.BadInput, 'schedules live in the workers\' Redis: set REDIS_URL');
+  const [{ Redis }, { FolderConfigSource }, { BullmqScheduleQueue }, { RedisScheduleRuns }] = await Promise.all([
+    import('ioredis'), import('../../fs/folder-config-source.js'), import('../../schedules/bullmq-schedule-queue.js'), import('../../schedules/redis-schedule-runs.js'),
+  ]);
   const config = new FolderConfigSource(await configFolder(io, command));
   // A CLI fails fast when Redis is unreachable rather than retrying for ever.
   const redis = new Redis(url, { maxRetriesPerRequest: 1, retryStrategy: (times) => (times > 3 ? null : 200) });
@@ -37,7 +45,7 @@ function schedulesJson(entries: readonly ScheduleListing[]) {
   }));
 }
 
-function schedulesTable(entries: readonly ScheduleListing[]): string {
+function schedulesTable(entries: readonly ScheduleListing[], lastRunText: (run: Pick<ScheduleListing, 'last' | 'skipped'>) => string): string {
   if (entries.length === 0) return 'no schedules in the config (see `schedules:` in project.yaml)\n';
   const rows = entries.map(({ schedule: s, next, scheduled, ...run }) => [
     `${s.env}/${s.name}`, s.kind, s.cron, s.timeZone, `${time(next)}${scheduled ? '' : ' (not on the queue yet)'}`, lastRunText(run),
@@ -51,8 +59,9 @@ export function registerSchedules(program: Command, io: CliIo): void {
     .description('list the schedules of the config: next firing and last run of each (needs REDIS_URL)')
     .option('--json', 'print JSON: [{id, env, name, kind, cron, timeZone, channel, next, scheduled, last, skipped}]')
     .action(async (options: { json?: boolean }, command: Command) => {
+      const { lastRunText, listSchedules } = await import('../../../core/schedules/schedule-listing.js');
       const entries = await withSchedules(io, command, (deps) => listSchedules(deps, new Date()));
-      io.out(options.json ? jsonText(schedulesJson(entries)) : schedulesTable(entries));
+      io.out(options.json ? jsonText(schedulesJson(entries)) : schedulesTable(entries, lastRunText));
     });
   program
     .command('schedule')
@@ -61,6 +70,7 @@ export function registerSchedules(program: Command, io: CliIo): void {
     .description('fire a schedule now on the workers (the same job as its scheduled firings; skipped if a run of it goes on)')
     .argument('<schedule>', '<env>/<name>, or a name only one environment has')
     .action(async (ref: string, _options: unknown, command: Command) => {
+      const { runScheduleNow } = await import('../../../core/schedules/schedule-listing.js');
       const fired = await withSchedules(io, command, (deps) => runScheduleNow(deps, ref, io.user));
       io.out(`fired ${fired.schedule.env}/${fired.schedule.name} (${fired.schedule.kind}) as job ${fired.firingId}: a worker runs it; \`nestor schedules\` shows how it went\n`);
     });

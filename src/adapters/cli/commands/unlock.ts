@@ -7,7 +7,6 @@
 import type { Command } from 'commander';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import { appLockKey, describeHolderFully, type BrokenLock } from '../../../core/ports/locks.js';
-import { checkAppAndEnv } from '../../../core/release/deploy.js';
 import { CliExit, releaseDepsFor, type CliIo } from '../cli-context.js';
 
 function brokenLine(note: BrokenLock): string {
@@ -26,7 +25,7 @@ export function registerUnlock(program: Command, io: CliIo): void {
     .argument('<app>').argument('<env>')
     .option('--yes', 'break it without asking (for scripts)')
     .action(async (app: string, env: string, options: { yes?: boolean }, command: Command) => {
-      checkAppAndEnv(app, env);
+      (await import('../../../core/release/deploy.js')).checkAppAndEnv(app, env);
       const { locks } = releaseDepsFor(io, command);
       const key = appLockKey(app, env);
       const holder = await locks.current(key);

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../../core/errors.js';
-import { validateAll } from '../../../core/render/index.js';
-import { readConfigFolder } from '../../fs/config-folder.js';
-import { loadTemplateSet } from '../../fs/templates.js';
 import { configFolder, type CliIo } from '../cli-context.js';
 
 export function registerValidate(program: Command, io: CliIo): void {
@@ -10,6 +7,9 @@ export function registerValidate(program: Command, io: CliIo): void {
     .command('validate')
     .description('check every app in every environment: config files, merge, templates and manifests')
     .action(async (_options, command: Command) => {
+      const [{ validateAll }, { readConfigFolder }, { loadTemplateSet }] = await Promise.all([
+        import('../../../core/render/index.js'), import('../../fs/config-folder.js'), import('../../fs/templates.js'),
+      ]);
       const dir = await configFolder(io, command);
       const [files, templates] = await Promise.all([readConfigFolder(dir), loadTemplateSet(dir)]);
       const report = validateAll(files, templates, io.env);
