@@ -1,65 +1,11 @@
 // What a tracked release says in the environment's channel: ONE summary message per run (the
 // counts first, then the failed, released and skipped apps, the unchanged ones by name) and the
-// per-app details as replies in its thread. Built to fit Slack for 130 apps and more: a section
-// stays under Slack's 3,000 characters per text (long lists end with "… and N more"), a message
-// under its 50 blocks (the thread is split into as many replies as needed).
-import { formatDuration, message, shortSha, shortTime, Tone, type Message, type Section } from '../commands/replies/message.js';
+// per-app details as replies in its thread, built to fit Slack for 130 apps and more (message-limits.ts).
+import { formatDuration, message, shortSha, shortTime, Tone, type Section } from '../commands/replies/message.js';
+import { chunkLines, fitLines, SECTION_BUDGET, threadReplies, type ThreadedMessages } from './message-limits.js';
 import { SkipReason, TrackedOutcome, type TrackedApp, type TrackedRelease } from './tracked-release.js';
 
-/** Characters per section, below Slack's 3,000 with room for the title and the mrkdwn of the renderer. */
-export const SECTION_BUDGET = 2_800;
-/** Sections per thread reply, below Slack's 50 blocks with room for the header, summary and context. */
-export const SECTIONS_PER_REPLY = 40;
-
-export interface TrackedReleaseMessages {
-  summary: Message;
-  /** Replies in the summary's thread, in order. */
-  thread: Message[];
-}
-
-/** How long `text` is once escaped for Slack (`&` → `&amp;`, `<` and `>` → `&lt;` and `&gt;`). */
-function slackLength(text: string): number {
-  let extra = 0;
-  for (const ch of text) if (ch === '&') extra += 4;
-  else if (ch === '<' || ch === '>') extra += 3;
-  return text.length + extra;
-}
-
-/** `lines` as long as they fit the budget (each followed by `separator`), then `… and N more`. */
-function fitLines(lines: readonly string[], budget = SECTION_BUDGET, separator = '\n'): string[] {
-  const out: string[] = [];
-  let used = 0;
-  for (const [i, line] of lines.entries()) {
-    const more = `… and ${lines.length - i} more`;
-    const cost = slackLength(line) + separator.length;
-    const rest = lines.length - i - 1;
-    // The last line needs no room for a "more" line after it.
-    if (used + cost + (rest > 0 ? more.length : 0) > budget) return [...out, more];
-    out.push(line);
-    used += cost;
-  }
-  return out;
-}
-
-/** `lines` cut into chunks that each fit a section. */
-function chunkLines(lines: readonly string[], budget = SECTION_BUDGET): string[][] {
-  const chunks: string[][] = [];
-  let current: string[] = [];
-  let used = 0;
-  for (const line of lines) {
-    const shown = slackLength(line) + 1 > budget ? `${line.slice(0, budget / 2)}…` : line;
-    const cost = slackLength(shown) + 1;
-    if (used + cost > budget && current.length > 0) {
-      chunks.push(current);
-      current = [];
-      used = 0;
-    }
-    current.push(shown);
-    used += cost;
-  }
-  if (current.length > 0) chunks.push(current);
-  return chunks;
-}
+export type TrackedReleaseMessages = ThreadedMessages;
 
 const COUNTED: readonly TrackedOutcome[] = [TrackedOutcome.Failed, TrackedOutcome.Released, TrackedOutcome.Moved, TrackedOutcome.Skipped, TrackedOutcome.Unchanged];
 const LABEL: Readonly<Record<TrackedOutcome, string>> = { failed: 'Failed', released: 'Released', moved: 'Would be released', skipped: 'Skipped', unchanged: 'Unchanged' };
@@ -153,13 +99,6 @@ export function trackedReleaseMessages(run: TrackedRelease, meta: { runId: strin
   const noteworthy = run.apps.filter((a) => a.outcome !== TrackedOutcome.Unchanged);
   const lines = [...noteworthy.flatMap(details), ...byOutcome(run, TrackedOutcome.Unchanged).map((a) => `Unchanged: ${a.app} ${version(a)}`)];
   const sections: Section[] = chunkLines(lines).map((chunk) => ({ lines: chunk }));
-  const replies: Section[][] = [];
-  for (let i = 0; i < sections.length; i += SECTIONS_PER_REPLY) replies.push(sections.slice(i, i + SECTIONS_PER_REPLY));
-  const thread = replies.map((chunk, i, all) => message({
-    tone: Tone.Info,
-    title: `${title}: details${all.length > 1 ? ` (${i + 1}/${all.length})` : ''}`,
-    summary: `${run.env}: per-app details of run ${meta.runId}`,
-    sections: chunk,
-  }));
+  const thread = threadReplies(sections, `${title}: details`, `${run.env}: per-app details of run ${meta.runId}`);
   return { summary, thread };
 }
