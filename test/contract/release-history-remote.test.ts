@@ -1,7 +1,7 @@
 // The git history's clone against its remote on real repositories: a push refused because another
 // writer pushed in between (fetch, rebase, push again, never force), and a clone whose setting
 // changed (NESTOR_HISTORY, --history) since an earlier process made it.
-import { existsSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { GitConfigRepo } from '../../src/adapters/git/git-config-repo.js';
@@ -45,6 +45,29 @@ describe('GitReleaseHistory publishing', () => {
     expect(git(remote, 'rev-parse', `${result.commit}^`).trim()).toBe(theirs);
     expect(subjects(remote)).toEqual(['deploy paul@1a2b3c4 (feature-x) to dev3 by alice', 'another writer', 'deploy mary@1a2b3c4 (feature-x) to dev3 by alice']);
     expect(git(remote, 'rev-list', '--merges', 'main').trim()).toBe('');
+  });
+});
+
+describe('GitReleaseHistory group commit', () => {
+  it('commits a burst of records each on its own, in order per app and environment, and publishes them in one push', async () => {
+    const parent = tempDir();
+    const remote = makeBareRepo(parent);
+    const pushes = join(parent, 'pushes');
+    writeFileSync(join(remote, 'hooks', 'post-receive'), `#!/bin/sh\necho push >> '${pushes}'\n`, { mode: 0o755 });
+    const writer = new GitReleaseHistory({ remote, workDir: join(parent, 'work') });
+    const asked = [['mary', 'm1'], ['john', 'j1'], ['mary', 'm2'], ['paul', 'p1'], ['john', 'j2'], ['mary', 'm3'], ['mary', 'm2']] as const;
+
+    const results = await Promise.all(asked.map(([app, jobId], i) => writer.record(release({ app }, { jobId, at: `2025-01-02T03:04:0${i}.000Z` }))));
+
+    expect(readFileSync(pushes, 'utf8')).toBe('push\n');
+    expect(results.map((r) => r.created)).toEqual([true, true, true, true, true, true, false]);
+    expect(results[6]?.commit).toBe(results[2]?.commit);
+    expect(new Set(results.map((r) => r.commit)).size).toBe(6);
+    expect(git(remote, 'rev-list', '--reverse', 'main').trim().split('\n')).toEqual(results.slice(0, 6).map((r) => r.commit));
+    const reader = new GitReleaseHistory({ remote, workDir: join(parent, 'reader') });
+    expect((await reader.list('mary', 'dev3')).map((r) => r.jobId)).toEqual(['m3', 'm2', 'm1']);
+    expect((await reader.list('john', 'dev3')).map((r) => r.jobId)).toEqual(['j2', 'j1']);
+    expect((await reader.get('mary', 'dev3'))?.record.at).toBe('2025-01-02T03:04:05.000Z');
   });
 });
 

@@ -18,10 +18,11 @@ export interface GitProcessOptions {
 }
 
 /**
- * A simple-git instance rooted at `baseDir`. Note for callers: simple-git waits 50 ms after a
- * process that printed nothing, so prefer commands that print (`--verbose`, `--porcelain`).
+ * A simple-git instance rooted at `baseDir`, writing `stdin` to each git it runs when given.
+ * Note for callers: simple-git waits 50 ms after a process that printed nothing, so prefer
+ * commands that print (`--verbose`, `--porcelain`).
  */
-export function openGit(baseDir: string, options: GitProcessOptions = {}): SimpleGit {
+export function openGit(baseDir: string, options: GitProcessOptions = {}, stdin?: string): SimpleGit {
   const identity = options.identity ?? NESTOR_IDENTITY;
   return simpleGit({
     baseDir,
@@ -40,6 +41,7 @@ export function openGit(baseDir: string, options: GitProcessOptions = {}): Simpl
     // Only our own constant GIT_SSH_COMMAND below (BatchMode: ssh never prompts); user input
     // never reaches git options.
     unsafe: { allowUnsafeSshCommand: true },
+    ...(stdin === undefined ? {} : { input: () => stdin }),
   }).env(gitEnvironment());
 }
 

@@ -1,9 +1,10 @@
 // ReleaseHistory on a git repository shared by every Nestor process. Each process keeps a
-// working clone; a write is a local commit, then fetch → rebase → push (bounded, never forced).
+// working clone; a write is a local commit, then fetch → rebase → push (bounded, never forced);
+// records asked at once share one git process for their commits and one push (group commit).
 // A commit that cannot be pushed stays local and is reported as HistoryPending.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports/clock.js';
@@ -26,12 +27,12 @@ import {
   PIN_FILE,
   pinJson,
   pinMessage,
-  RELEASE_FILE,
   releaseDir,
   releaseJson,
   releaseMessage,
 } from './history-layout.js';
 import { systemClock } from '../system/system-clock.js';
+import { neverReleased, stageRecords, type QueuedRecord } from './history-batch.js';
 import { HistoryReader } from './history-reader.js';
 import { WorkClone, type PushOutcome, type WorkCloneOptions } from './work-clone.js';
 
@@ -59,8 +60,10 @@ export class GitReleaseHistory implements ReleaseHistory {
   private fetchesStarted = 0;
   /** Whether the commits an earlier process left unpushed on this clone were checked (dropRecordedElsewhere). */
   private inheritedChecked = false;
-  /** The shared push queued and not yet started, that a new local commit can join. */
-  private nextPublish: Promise<void> | undefined;
+  /** Records asked for and not yet in a batch. */
+  private queued: QueuedRecord[] = [];
+  /** The batch queued on the clone and not yet started, that a new record joins. */
+  private nextBatch: Promise<void> | undefined;
 
   constructor(options: GitReleaseHistoryOptions) {
     this.clone = new WorkClone(options);
@@ -70,29 +73,24 @@ export class GitReleaseHistory implements ReleaseHistory {
     this.reader = new HistoryReader(this.clone.git, this.key);
   }
 
+  /**
+   * Records are written in batches (group commit): those asked while the clone is busy go
+   * together in the next batch, each its own commit, all made by one git process and published
+   * by one push. Each caller learns the outcome of its own record; a push that fails reports
+   * every record it carried as pending.
+   */
   async record(input: RecordInput): Promise<RecordResult> {
     checkRecordInput(input);
-    const dir = releaseDir(input.app, input.env);
     const files = Object.entries(input.manifestsByCluster).map(
       ([cluster, text]) => [clusterFile(cluster), encryptManifestSecrets(text, this.key)] as const,
     );
-    const jobId = input.record.jobId;
-    const local = await this.fresh(async (): Promise<RecordResult | 'committed'> => {
-      const existing = jobId === undefined || this.neverReleased(dir) ? undefined : await this.reader.findJob(dir, jobId);
-      if (existing !== undefined) return { commit: await this.publishJob(dir, jobId ?? ''), created: false };
-      await this.writeRelease(dir, new Map(files), releaseJson(input));
-      if (!(await this.clone.commit([dir], releaseMessage(input)))) {
-        const latest = await this.reader.releases(dir, 1);
-        return { commit: latest[0]?.commit ?? '', created: false };
-      }
-      if (jobId !== undefined) return 'committed';
-      await this.publishOrPending();
-      return { commit: (await this.clone.heads()).local ?? '', created: true };
+    return new Promise((resolve, reject) => {
+      this.queued.push({
+        dir: releaseDir(input.app, input.env), files: new Map(files), record: releaseJson(input), message: releaseMessage(input),
+        jobId: input.record.jobId, seen: this.fetchesStarted, resolve, reject,
+      });
+      this.nextBatch ??= this.clone.exclusive(() => this.recordQueued()).catch((error: unknown) => this.settleQueued(error));
     });
-    if (local !== 'committed' || jobId === undefined) return local as RecordResult;
-    // Found by its job id: the shared publish may have rebased it, and pushed others' commits too.
-    await this.publishShared();
-    return { commit: await this.clone.exclusive(async () => (await this.reader.findJob(dir, jobId)) ?? ''), created: true };
   }
 
   canRecordSecrets(): boolean {
@@ -101,7 +99,7 @@ export class GitReleaseHistory implements ReleaseHistory {
 
   async list(app: string, env: string, limit = 20): Promise<ReleaseSummary[]> {
     const dir = releaseDir(app, env);
-    return this.fresh(async () => (this.neverReleased(dir) ? [] : this.reader.releases(dir, limit)));
+    return this.fresh(async () => (neverReleased(this.clone, dir) ? [] : this.reader.releases(dir, limit)));
   }
 
   async get(app: string, env: string, commit?: string): Promise<Release | undefined> {
@@ -110,7 +108,7 @@ export class GitReleaseHistory implements ReleaseHistory {
       throw new NestorError(ErrorCode.BadInput, `invalid history commit ${quoteForMessage(commit)}`);
     }
     return this.fresh(async () => {
-      if (commit === undefined && this.neverReleased(dir)) return undefined;
+      if (commit === undefined && neverReleased(this.clone, dir)) return undefined;
       const summary = await this.reader.release(dir, commit);
       return summary && this.reader.read(dir, summary);
     });
@@ -119,7 +117,7 @@ export class GitReleaseHistory implements ReleaseHistory {
   async previous(app: string, env: string): Promise<Release | undefined> {
     const dir = releaseDir(app, env);
     return this.fresh(async () => {
-      if (this.neverReleased(dir)) return undefined;
+      if (neverReleased(this.clone, dir)) return undefined;
       const [, before] = await this.reader.releases(dir, 2);
       return before && this.reader.read(dir, before);
     });
@@ -209,25 +207,52 @@ export class GitReleaseHistory implements ReleaseHistory {
     if (dropped.size > 0) await this.clone.replayOnRemote(mine.filter((c) => !dropped.has(c)));
   }
 
-  /** The job's commit after publishing it (a rebase may have changed its id). */
-  private async publishJob(dir: string, jobId: string): Promise<string> {
-    if ((await this.clone.aheadCount()) > 0) await this.publishOrPending();
-    return (await this.reader.findJob(dir, jobId)) ?? '';
+  /** Runs on the clone: takes every queued record and settles each. */
+  private async recordQueued(): Promise<void> {
+    this.nextBatch = undefined;
+    const batch = this.queued.splice(0);
+    try {
+      const outcomes = await this.writeBatch(batch);
+      batch.forEach((entry, i) => {
+        const outcome = outcomes[i];
+        if (outcome && 'commit' in outcome) entry.resolve(outcome);
+        else entry.reject(outcome?.error);
+      });
+    } catch (error) {
+      for (const entry of batch) entry.reject(error);
+    }
   }
 
-  /**
-   * Publishes the local commits in a push that starts after this call (group commit): records
-   * committed while a push is queued share it, so a burst of releases costs a few pushes, not
-   * one each. A push that fails reports every record that shared it as pending.
-   */
-  private publishShared(): Promise<void> {
-    if (this.nextPublish) return this.nextPublish;
-    const run: Promise<void> = this.clone.exclusive(async () => {
-      if (this.nextPublish === run) this.nextPublish = undefined;
-      if ((await this.clone.aheadCount()) > 0) await this.publishOrPending();
-    });
-    this.nextPublish = run;
-    return run;
+  /** The clone could not be opened: every queued record fails with its error. */
+  private settleQueued(error: unknown): void {
+    this.nextBatch = undefined;
+    for (const entry of this.queued.splice(0)) entry.reject(error);
+  }
+
+  /** Commits the batch's records in order after a fresh enough fetch, publishes them, and tells each its outcome. */
+  private async writeBatch(batch: readonly QueuedRecord[]): Promise<(RecordResult | { error: unknown })[]> {
+    // A fetch begun after the latest record was asked is as fresh as one of its own.
+    if (batch.some((entry) => entry.seen === this.fetchesStarted)) await this.sync();
+    const { plans, commits } = await stageRecords(this.clone, this.reader, batch);
+    const rewrites = this.clone.rewrites;
+    let failure: { error: unknown } | undefined;
+    if (commits.length > 0 || (plans.some((p) => p.kind === 'recorded') && (await this.clone.aheadCount()) > 0)) {
+      await this.publishOrPending().catch((error: unknown) => {
+        failure = { error };
+      });
+    }
+    // A rebase while publishing gave the commits new ids: they are still the newest, in order.
+    const ids = this.clone.rewrites === rewrites ? commits
+      : (await this.clone.git.raw(['rev-list', '--reverse', `--max-count=${commits.length}`, 'HEAD', '--'])).split('\n').filter(Boolean);
+    const outcomes: (RecordResult | { error: unknown })[] = [];
+    for (const [i, plan] of plans.entries()) {
+      const { dir, jobId } = batch[i]!;
+      if (plan.kind === 'unchanged') outcomes.push({ commit: (await this.reader.releases(dir, 1))[0]?.commit ?? '', created: false });
+      else if (failure) outcomes.push(failure);
+      else if (plan.kind === 'commit') outcomes.push({ commit: ids[plan.index] ?? '', created: true });
+      else outcomes.push({ commit: (await this.reader.findJob(dir, jobId ?? '')) ?? '', created: false });
+    }
+    return outcomes;
   }
 
   private async publishOrPending(): Promise<void> {
@@ -241,22 +266,4 @@ export class GitReleaseHistory implements ReleaseHistory {
     );
   }
 
-  /**
-   * True when the clone (as synced) has no release of `dir`: release.json is never removed once
-   * written. Saves a git log that would print nothing (simple-git waits 50 ms on those).
-   */
-  private neverReleased(dir: string): boolean {
-    return !existsSync(join(this.clone.dir, dir, RELEASE_FILE));
-  }
-
-  /** Writes the cluster files and release.json, removing clusters no longer present. */
-  private async writeRelease(dir: string, files: Map<string, string>, record: string): Promise<void> {
-    const abs = join(this.clone.dir, dir);
-    await mkdir(abs, { recursive: true });
-    for (const name of await readdir(abs)) {
-      if (name.endsWith('.yaml') && !files.has(name)) await rm(join(abs, name));
-    }
-    for (const [name, text] of files) await writeFile(join(abs, name), text);
-    await writeFile(join(abs, RELEASE_FILE), record);
-  }
 }

@@ -9,7 +9,8 @@ import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { ErrorCode, NestorError } from '../../core/errors.js';
-import { gitFailureText, openGit, tryRaw, type GitProcessOptions } from './git-process.js';
+import { fastImportStream, type ImportedCommit } from './fast-import.js';
+import { gitFailureText, NESTOR_IDENTITY, openGit, tryRaw, type GitProcessOptions } from './git-process.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { checkOrigin, displayOrigin } from './paths.js';
 
@@ -30,10 +31,16 @@ export class WorkClone {
   readonly dir: string;
   readonly branch: string;
   private readonly remote: string;
+  private readonly options: WorkCloneOptions;
   private readonly mutex = new KeyedMutex();
   private opened = false;
+  /** The branch moved by fast-import and the index not yet with it (see importCommits). */
+  private indexBehind = false;
+  /** How many times local commits may have been rewritten (rebased or replayed): their ids may have changed. */
+  rewrites = 0;
 
   constructor(options: WorkCloneOptions) {
+    this.options = options;
     this.remote = checkOrigin(options.remote);
     this.dir = options.workDir;
     this.branch = options.branch ?? 'main';
@@ -80,6 +87,8 @@ export class WorkClone {
       await this.git.raw(['reset', '--hard', `origin/${this.branch}`]);
       return true;
     }
+    await this.catchUpIndex();
+    this.rewrites += 1;
     // With `merge=binary` (see open), `-X theirs` resolves a file changed on both sides by
     // taking the replayed (newer, local) commit's whole file: never a mix of two releases.
     if ((await tryRaw(this.git, ['rebase', '--strategy-option=theirs', `origin/${this.branch}`])) !== undefined) return true;
@@ -128,6 +137,7 @@ export class WorkClone {
    */
   async replayOnRemote(keep: readonly string[]): Promise<boolean> {
     const { local } = await this.heads();
+    this.rewrites += 1;
     await this.git.raw(['reset', '--hard', `origin/${this.branch}`]);
     for (const commit of keep) {
       if ((await tryRaw(this.git, ['cherry-pick', '--keep-redundant-commits', '--strategy-option=theirs', commit])) !== undefined) continue;
@@ -140,6 +150,7 @@ export class WorkClone {
 
   /** Stages everything under `paths` and commits; false when nothing changed. */
   async commit(paths: string[], message: string, author?: string): Promise<boolean> {
+    await this.catchUpIndex();
     await this.git.raw(['add', '--all', '--verbose', '--', ...paths]);
     const authorArgs = author === undefined ? [] : [`--author=${author}`];
     try {
@@ -149,6 +160,37 @@ export class WorkClone {
       throw error;
     }
     return true;
+  }
+
+  /**
+   * Commits on the local branch, in order, in one `git fast-import` (a burst of releases costs
+   * one git process, not an add and a commit each). The work tree must already hold the files;
+   * the index catches up with the new head only before an operation that reads it (commit,
+   * rebase), which a release's publish rarely needs. Returns the new commits, oldest first.
+   */
+  async importCommits(commits: readonly ImportedCommit[]): Promise<string[]> {
+    if (commits.length === 0) return [];
+    const { local } = await this.heads();
+    const identity = this.options.identity ?? NESTOR_IDENTITY;
+    const stream = fastImportStream(this.branch, commits, local, identity, Math.floor(Date.now() / 1000));
+    const marks = await openGit(this.dir, this.options, stream).raw(['fast-import', '--quiet']);
+    this.indexBehind = true;
+    return marks.split('\n').filter(Boolean);
+  }
+
+  /** Drops uncommitted changes and new files (commits are kept). */
+  async cleanWorkTree(): Promise<void> {
+    const { local } = await this.heads();
+    if (local !== undefined) await this.git.raw(['reset', '--hard', 'HEAD']);
+    this.indexBehind = false;
+    await this.git.raw(['clean', '-d', '--force', '--quiet']);
+  }
+
+  /** The index from the work tree, which holds what fast-import committed plus the change at hand. */
+  private async catchUpIndex(): Promise<void> {
+    if (!this.indexBehind) return;
+    await this.git.raw(['add', '--all', '--verbose', '--', '.']);
+    this.indexBehind = false;
   }
 
   /** One push attempt of the local branch; never forced. */
@@ -218,9 +260,7 @@ export class WorkClone {
     if (existsSync(join(this.dir, '.git', 'rebase-merge')) || existsSync(join(this.dir, '.git', 'rebase-apply'))) {
       await tryRaw(this.git, ['rebase', '--abort']);
     }
-    const { local } = await this.heads();
-    if (local !== undefined) await this.git.raw(['reset', '--hard', 'HEAD']);
-    await this.git.raw(['clean', '-d', '--force', '--quiet']);
+    await this.cleanWorkTree();
   }
 }
 
