@@ -28,6 +28,7 @@ import { describeEvent, type ReleaseEvent } from '../core/release/events.js';
 import { SecretValues } from '../core/release/secret-input.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
 import { runShellJob, stopNote } from './shell-jobs.js';
+import { shellSchedules } from '../testkit/demo-schedules.js';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../nestor-config', import.meta.url).href.replace('/dist/', '/'));
 
@@ -46,10 +47,10 @@ function welcome(world: DemoWorld): string {
   ].join('\n');
 }
 
-/** The io of commands typed in the shell: the demo world's config, state and cluster. */
+/** The io of commands typed in the shell: the demo world's config, state, cluster and scheduler. */
 export function worldIo(io: CliIo, world: DemoWorld): CliIo {
   const env = { ...io.env, NESTOR_CONFIG: world.configDir, NESTOR_STATE: world.stateDir, KUBECONFIG: world.kubeconfig };
-  return { ...io, env, releaseDeps: (options) => releaseDeps(runtimeSettings(io.cwd, env, options)) };
+  return { ...io, env, releaseDeps: (options) => releaseDeps(runtimeSettings(io.cwd, env, options)), schedules: async () => shellSchedules(world) };
 }
 
 export interface ShellOptions {

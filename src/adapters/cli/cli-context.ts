@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { stateFolder } from '../fs/state-folder.js';
 import { CONFIG_CLONE_FOLDER, configLocation } from '../git/config-location.js';
 import type { ReleaseDeps } from '../../core/release/release-deps.js';
+import type { ScheduleDeps } from '../../core/schedules/schedule-listing.js';
 import type { Interrupts } from './interrupt.js';
 
 /** What a CLI command may touch: injected so that tests run the real program in-process. */
@@ -19,6 +20,12 @@ export interface CliIo {
   confirm?(question: string): Promise<boolean>;
   /** Ctrl-C (SIGINT) during a change stops it (see interrupt.ts); absent: the change cannot be stopped. */
   interrupts?: Interrupts;
+  /** The scheduler of `nestor schedules` and `schedule run`; absent: the workers' (REDIS_URL). The shell's runs in-process. */
+  schedules?(): Promise<ScheduleBackend>;
+}
+
+export interface ScheduleBackend extends ScheduleDeps {
+  close(): Promise<void>;
 }
 
 export interface RuntimeOptions {

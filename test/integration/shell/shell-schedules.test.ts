@@ -1,0 +1,37 @@
+// `schedule run` in `nestor shell`: a firing of the demo world's schedules runs at once on an
+// in-process scheduler (no Redis, no worker), recorded as a worker records it.
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
+import { main } from '../../../src/main/cli.js';
+import { EXAMPLE_CONFIG, runShell } from '../../../src/main/shell.js';
+import { shellSchedules } from '../../../src/testkit/demo-schedules.js';
+import { startDemoWorld, type DemoWorld } from '../../../src/testkit/demo-world.js';
+
+let world: DemoWorld;
+beforeAll(async () => {
+  world = await startDemoWorld(EXAMPLE_CONFIG);
+});
+afterAll(async () => {
+  await world.close();
+});
+
+describe('the shell and the schedules', () => {
+  it('fires a schedule in this process; its run is recorded and its next firing known', async () => {
+    let text = '';
+    const io: CliIo = {
+      out: (s) => void (text += s), err: (s) => void (text += s), env: {}, cwd: world.root, user: 'newcomer',
+      releaseDeps: () => {
+        throw new Error('the shell must use its world');
+      },
+    };
+    await runShell(Readable.from(['schedule run dev3/report', 'schedule run report', 'exit'].map((l) => `${l}\n`)), io, main, world);
+    expect(text).toContain('fired dev3/report (report) as job now-dev3-report-1');
+    expect(text).toContain('nestor: schedule "report" is in several environments: say which (dev1/report, dev2/report, dev3/report)');
+    const { runs, queue } = await shellSchedules(world);
+    expect((await runs.records(['nestor:dev3:report'])).get('nestor:dev3:report')).toMatchObject({
+      last: { firingId: 'now-dev3-report-1', trigger: 'now', by: 'newcomer', status: 'failed', error: 'schedules of kind report are not available yet' },
+    });
+    expect([...(await queue.nextFirings()).keys()]).toContain('nestor:staging:staging-release');
+  });
+});
