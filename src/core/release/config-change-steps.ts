@@ -91,7 +91,7 @@ export function treeWithFile(tree: ConfigTree, path: string, text: string | unde
 /** A version that is only used to check that the config renders, when nothing runs yet. */
 const NO_VERSION: ResolvedRef = { ref: 'config-check', sha: '0'.repeat(40), kind: RefKind.Sha };
 
-export async function runningVersion(deps: ReleaseDeps, merged: MergedConfig, app: string, env: string): Promise<{ running?: RunningVersion; notRunning?: string }> {
+export async function runningVersion(deps: Pick<ReleaseDeps, 'history' | 'source'>, merged: MergedConfig, app: string, env: string): Promise<{ running?: RunningVersion; notRunning?: string }> {
   const last = await deps.history.get(app, env);
   if (!last) return { notRunning: `${app} has no release in ${env} yet` };
   if (merged.is_enabled === false) return { notRunning: `${app} is disabled in ${env} (is_enabled: false)` };

@@ -8,5 +8,5 @@ export { parseCronfile, type CronEntry } from './cronfile.js';
 export { TemplateSet, createTemplateSet } from './template-set.js';
 export { GLOBAL_APP, MANAGED_BY, ENVIRONMENT, RELEASE } from './labels.js';
 export type { ClusterManifests, KubeObject, TemplateFile, TemplateOrigin } from './types.js';
-export { renderConfiguredApp, type ConfiguredRender, type ConfiguredManifests } from './render-configured-app.js';
+export { configuredConfig, renderConfiguredApp, type ConfiguredRender, type ConfiguredManifests } from './render-configured-app.js';
 export { validateAll, type ValidationReport } from './validate-all.js';

@@ -30,14 +30,18 @@ export interface ConfiguredManifests {
   config: ReturnType<typeof withClusterPrecedence>;
 }
 
-export function renderConfiguredApp(req: ConfiguredRender): ConfiguredManifests {
-  const merged = req.merged ?? appConfig(req.tree, req.app, req.env);
+/** The config a release renders from (and hashes): references resolved, cluster precedence applied. No render. */
+export function configuredConfig(merged: AppConfig, environment: Environment): ConfiguredManifests['config'] {
   assertValid(merged);
-  const resolved = { ...merged, config: resolveReferences(merged, req.environment) };
+  const resolved = { ...merged, config: resolveReferences(merged, environment) };
   const precedence = withClusterPrecedence(resolved);
   // Keep the nulls that switch a process or a cron off, so they also override the repository's files.
   const off = (key: 'processes' | 'crons') => Object.fromEntries(switchedOff(merged.layers, key).map((name) => [name, null]));
-  const config = { ...precedence, processes: { ...precedence.processes, ...off('processes') }, crons: { ...precedence.crons, ...off('crons') } };
+  return { ...precedence, processes: { ...precedence.processes, ...off('processes') }, crons: { ...precedence.crons, ...off('crons') } };
+}
+
+export function renderConfiguredApp(req: ConfiguredRender): ConfiguredManifests {
+  const config = configuredConfig(req.merged ?? appConfig(req.tree, req.app, req.env), req.environment);
   const release = req.release ?? req.version.sha.slice(0, 7);
   const apps = renderApp({
     app: req.app, env: req.env, config, version: req.version, templates: req.templates, release,
