@@ -35,7 +35,8 @@ describe('reconciling the queue with the config', () => {
     expect(await reconciler.check()).toEqual({ added: [], moved: ['nestor:dev:nightly'], removed: ['nestor:production:sync'], kept: ['nestor:production:nightly'] });
     const next = await world.queue.nextFirings();
     expect([...next.keys()].sort()).toEqual(['nestor:dev:nightly', 'nestor:production:nightly']);
-    expect(next.get('nestor:dev:nightly')!.getTime() - nextBefore.getTime()).toBe(3_600_000);
+    const parisTime = (d: Date) => d.toLocaleTimeString('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+    expect([parisTime(nextBefore), parisTime(next.get('nestor:dev:nightly')!)]).toEqual(['09:00', '10:00']);
     expect((await world.queue.queue.getDelayed()).map((j) => j.id?.replace(/:\d+$/, '')).sort()).toEqual(['repeat:nestor:dev:nightly', 'repeat:nestor:production:nightly']);
   });
 });
