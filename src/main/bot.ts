@@ -11,6 +11,8 @@ import type { CliIo } from '../adapters/cli/cli-context.js';
 import { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
 import { RedisApprovalPostings } from '../adapters/redis/redis-approval-postings.js';
 import { RedisApprovalStore } from '../adapters/redis/redis-approval-store.js';
+import { BullmqScheduleQueue } from '../adapters/schedules/bullmq-schedule-queue.js';
+import { RedisScheduleRuns } from '../adapters/schedules/redis-schedule-runs.js';
 import { slackPeople } from '../adapters/slack/slack-people.js';
 import { slackTeams } from '../adapters/slack/slack-teams.js';
 import { buildBoltApp } from '../adapters/slack/bolt-app.js';
@@ -40,11 +42,12 @@ export function botServices(settings: ProcessSettings, env: Env, cwd: string, re
   const runtime = runtimeSettings(cwd, env, { config: settings.configDir, history: settings.history });
   const deps = releaseDeps(runtime);
   const queue = new BullmqJobQueue({ connection: redis, onError: (error) => logger.debug({ err: String(error) }, 'queue error') });
+  const schedules = { queue: new BullmqScheduleQueue({ connection: redis, onError: (error) => logger.debug({ err: String(error) }, 'schedule queue error') }), runs: new RedisScheduleRuns(redis) };
   const slack = new webApi.WebClient(settings.botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {});
   return {
     queue, approvals: new RedisApprovalStore({ redis }), postings: new RedisApprovalPostings({ redis }),
     config: deps.config, source: deps.source, history: deps.history, environment: deps.environment,
-    policyOf: policyFromConfig(deps.config), clock: deps.wallClock, logger, queueReady: () => redis.status === 'ready',
+    schedules, policyOf: policyFromConfig(deps.config), clock: deps.wallClock, logger, queueReady: () => redis.status === 'ready',
     people: slackPeople(slack, {
       onError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'cannot read Slack members: access and approval by name refused'),
     }),
@@ -78,6 +81,7 @@ export async function startBot(settings: ProcessSettings, env: Env, cwd: string,
       await sweeper.stop();
       await app.stop();
       await (services.queue as BullmqJobQueue).close();
+      await (services.schedules?.queue as BullmqScheduleQueue | undefined)?.close();
       redis.disconnect();
     },
   };

@@ -13,6 +13,8 @@ import type { TestContext } from 'vitest';
 import { BullmqJobQueue } from '../../src/adapters/queue/bullmq-queue.js';
 import { RedisApprovalPostings } from '../../src/adapters/redis/redis-approval-postings.js';
 import { RedisApprovalStore } from '../../src/adapters/redis/redis-approval-store.js';
+import { BullmqScheduleQueue } from '../../src/adapters/schedules/bullmq-schedule-queue.js';
+import { RedisScheduleRuns } from '../../src/adapters/schedules/redis-schedule-runs.js';
 import { systemClock } from '../../src/adapters/system/system-clock.js';
 import { buildBoltApp } from '../../src/adapters/slack/bolt-app.js';
 import { slackPeople } from '../../src/adapters/slack/slack-people.js';
@@ -76,6 +78,8 @@ export async function botWorld(ctx: TestContext, fixture: ReleaseFixture, option
   const prefix = `${uniqueName('bot')}:`;
   const queue = new BullmqJobQueue({ connection: redis, name: uniqueName('queue'), backoffMs: 20, attempts: 2 });
   closers.push(() => queue.close());
+  const schedules = { queue: new BullmqScheduleQueue({ connection: redis, name: uniqueName('schedules') }), runs: new RedisScheduleRuns(redis, `${prefix}runs:`) };
+  closers.push(() => schedules.queue.close());
   // Approvals expire by a time the test moves (advance); nothing in the bot waits on it.
   let now = Date.now();
   const clock: Clock = { now: () => now, sleep: systemClock.sleep };
@@ -83,7 +87,7 @@ export async function botWorld(ctx: TestContext, fixture: ReleaseFixture, option
   const services: BotServices = {
     queue, approvals: new RedisApprovalStore({ redis, prefix }), postings: new RedisApprovalPostings({ redis, prefix: `${prefix}posting:` }),
     config: deps.config, source: deps.source, history: deps.history, environment: deps.environment,
-    policyOf: policyFromConfig(deps.config), clock, logger,
+    policyOf: policyFromConfig(deps.config), clock, logger, schedules,
     enqueueTimeoutMs: options.enqueueTimeoutMs ?? 2_000, queueReady: () => redis.status === 'ready',
     people: slackPeople(new WebClient(TOKEN, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } })),
   };

@@ -11,6 +11,7 @@ export const Verb = {
   Status: 'status',
   History: 'history',
   Envs: 'envs',
+  Schedules: 'schedules',
   Help: 'help',
 } as const;
 export type Verb = (typeof Verb)[keyof typeof Verb];
@@ -33,6 +34,7 @@ export interface DatastoreCommand { kind: 'datastore'; action: DatastoreAction; 
 export interface StatusCommand { kind: 'status'; app: string; env?: string }
 export interface HistoryCommand { kind: 'history'; app: string; env?: string }
 export interface EnvsCommand { kind: 'envs' }
+export interface SchedulesCommand { kind: 'schedules' }
 export interface HelpCommand { kind: 'help'; topic?: Verb }
 
 export type Command =
@@ -46,6 +48,7 @@ export type Command =
   | StatusCommand
   | HistoryCommand
   | EnvsCommand
+  | SchedulesCommand
   | HelpCommand;
 
 export type CommandKind = Command['kind'];
@@ -84,7 +87,8 @@ export function describeCommand(command: Command): string {
     case 'history':
       return `${command.kind} ${command.app}${command.env ? ` ${command.env}` : ''}`;
     case 'envs':
-      return 'envs';
+    case 'schedules':
+      return command.kind;
     case 'help':
       return `help${command.topic ? ` ${command.topic}` : ''}`;
   }

@@ -93,6 +93,11 @@ const TABLE: Readonly<Record<Verb, VerbEntry>> = {
     examples: ['history mary', 'history mary production'],
   },
   envs: { summary: 'list environments under their parents', args: [], examples: ['envs'] },
+  schedules: {
+    summary: 'the schedules of the config (staging release, syncs, reports): next firing and last run of each',
+    args: [],
+    examples: ['schedules'],
+  },
   help: {
     summary: 'this help, or the help of one command',
     args: [{ name: 'command', kind: 'command', required: false }],

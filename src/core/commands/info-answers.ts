@@ -1,17 +1,21 @@
-// `help`, `envs`, `history` and `status` answered at once, without a job: from the config, the
-// release history and the clusters. A cluster that cannot be read (or none given) leaves its replicas out.
+// `help`, `envs`, `history`, `status` and `schedules` answered at once, without a job: from the
+// config, the release history, the clusters and the scheduler's queue and run records. A cluster
+// that cannot be read (or none given) leaves its replicas out.
 import type { Command } from './command.js';
-import { envsReply, helpReply, historyReply, statusReply, type HistoryEntry, type Message, type StatusRow } from './replies.js';
+import { envsReply, helpReply, historyReply, schedulesReply, schedulesUnavailableReply, statusReply, type HistoryEntry, type Message, type StatusRow } from './replies.js';
 import { appConfig, appsOf, type ConfigTree } from '../config/index.js';
 import type { ClusterProvider } from '../ports/cluster.js';
 import type { Pin, ReleaseHistory, ReleaseSummary } from '../ports/release-history.js';
 import type { ConfigSource } from '../ports/config-source.js';
+import type { ScheduleDeps } from '../schedules/schedule-listing.js';
+import { listSchedules } from '../schedules/schedule-listing.js';
 import { environmentPolicy } from './environment-policy.js';
 
-export type InfoCommand = Extract<Command, { kind: 'help' | 'envs' | 'status' | 'history' }>;
+const INFO_KINDS = ['help', 'envs', 'status', 'history', 'schedules'] as const;
+export type InfoCommand = Extract<Command, { kind: (typeof INFO_KINDS)[number] }>;
 
 export function isInfo(command: Command): command is InfoCommand {
-  return command.kind === 'help' || command.kind === 'envs' || command.kind === 'status' || command.kind === 'history';
+  return (INFO_KINDS as readonly string[]).includes(command.kind);
 }
 
 const HISTORY_LIMIT = 10;
@@ -28,10 +32,18 @@ export interface InfoServices {
   history: ReleaseHistory;
   /** For `status`: replicas ready per environment; without it, status shows none. */
   clusters?: ClusterProvider;
+  /** For `schedules`: the workers' schedule queue and run records. */
+  schedules?: Omit<ScheduleDeps, 'config'>;
+  /** For `schedules`: the next firings are computed from now. */
+  now?: () => Date;
 }
 
 export async function infoAnswer(services: InfoServices, command: InfoCommand): Promise<Message> {
   if (command.kind === 'help') return helpReply(command.topic);
+  if (command.kind === 'schedules') {
+    if (!services.schedules) return schedulesUnavailableReply();
+    return schedulesReply(await listSchedules({ config: services.config, ...services.schedules }, services.now?.() ?? new Date()));
+  }
   const { tree } = await services.config.load();
   if (command.kind === 'envs') {
     return envsReply([...tree.environments.values()].map((node) => {

@@ -6,3 +6,4 @@ export * from './replies/progress.js';
 export * from './replies/release-replies.js';
 export * from './replies/approval-replies.js';
 export * from './replies/info-replies.js';
+export * from './replies/schedule-replies.js';

@@ -113,6 +113,7 @@ export const COMMAND_BUILDERS: Readonly<Record<string, (p: Parsed) => Command>> 
   status: appAndMaybeEnv('status'),
   history: appAndMaybeEnv('history'),
   envs: () => ({ kind: 'envs' }),
+  schedules: () => ({ kind: 'schedules' }),
   help: helpTopic,
 };
 

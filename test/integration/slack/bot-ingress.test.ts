@@ -102,4 +102,13 @@ describe('slash commands into the bot', () => {
     await world.response('history', 'no releases of mary in dev3');
     expect(await world.queue.queue.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(0);
   });
+
+  it('answers schedules from the config and the run records, without a job', async (ctx) => {
+    const world = await botWorld(ctx, f);
+    await world.send(signedSlashCommand(SECRET, { text: 'schedules', triggerId: 'T8.schedules', responseUrl: world.slack.responseUrl('schedules') }));
+    const answer = JSON.stringify((await world.response('schedules', 'Schedules')).args);
+    expect(answer).toContain('staging-release');
+    expect(answer).toContain('never ran');
+    expect(await world.queue.queue.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(0);
+  });
 });

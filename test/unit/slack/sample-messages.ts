@@ -11,6 +11,7 @@ import {
   configValues,
   lateQueueOutcome,
   envsReply,
+  schedulesReply,
   finishProgress,
   helpReply,
   historyReply,
@@ -141,5 +142,17 @@ export const SAMPLES: Record<string, Message> = {
     { name: 'production', approval: true, restricted: true },
     { name: 'staging', parent: 'production', approval: false, restricted: false },
     { name: 'dev3', parent: 'staging', approval: false, restricted: false },
+  ]),
+  schedules: schedulesReply([
+    {
+      id: 'nestor:staging:staging-release', schedule: { env: 'staging', name: 'staging-release', kind: 'staging-release', cron: '*/30 * * * *', timeZone: 'UTC' },
+      next: new Date('2024-05-01T09:30:00Z'), scheduled: true, skipped: 1,
+      last: { firingId: 'f1', trigger: 'schedule', firedAt: '2024-05-01T09:00:00Z', startedAt: '2024-05-01T09:00:01Z', finishedAt: '2024-05-01T09:04:00Z', status: 'succeeded', outcome: { counts: { released: 2, unchanged: 128 }, text: '2 released, 128 unchanged' }, skippedBefore: 0 },
+    },
+    {
+      id: 'nestor:dev3:report', schedule: { env: 'dev3', name: 'report', kind: 'report', cron: '0 9 * * 1-5', timeZone: 'Europe/Paris' },
+      next: new Date('2024-05-02T07:00:00Z'), scheduled: false, skipped: 0,
+      last: { firingId: 'f2', trigger: 'now', by: 'alice', firedAt: '2024-05-01T08:00:00Z', startedAt: '2024-05-01T08:00:00Z', finishedAt: '2024-05-01T08:00:09Z', status: 'failed', error: 'cluster eu-1 unreachable', skippedBefore: 0 },
+    },
   ]),
 };

@@ -9,6 +9,7 @@ import type { ClusterProvider } from '../../../core/ports/cluster.js';
 import type { ConfigSource } from '../../../core/ports/config-source.js';
 import type { JobQueue } from '../../../core/ports/job-queue.js';
 import type { ReleaseHistory } from '../../../core/ports/release-history.js';
+import type { ScheduleQueue, ScheduleRuns } from '../../../core/ports/schedules.js';
 import type { SourceRepo } from '../../../core/ports/source-repo.js';
 import type { ApprovalPostings } from './approval-postings.js';
 
@@ -23,6 +24,8 @@ export interface BotServices {
   history: ReleaseHistory;
   /** For `status`: replicas ready per environment. `nestor bot` has none (no cluster credentials), so it shows none. */
   clusters?: ClusterProvider;
+  /** For `schedules`: the workers' schedule queue (next firings) and run records. */
+  schedules?: { queue: ScheduleQueue; runs: ScheduleRuns };
   /** Who may act on an environment (its merged `access` and `approval`). */
   policyOf(env: string): Promise<EnvironmentPolicy>;
   /** For `$NAME` values when an approval request renders what it would release. Default: none. */
