@@ -102,3 +102,18 @@ describe('FileLocks', () => {
     expect(new Set(lines)).toEqual(new Set(['enter one', 'exit one', 'enter two', 'exit two']));
   });
 });
+
+describe('RedisLocks.acquireUnlessWaiting', () => {
+  it('takes the lock unless the set of waiting jobs holds another job than the owner, in one script', async () => {
+    const [redis] = redisPair;
+    const locks = new RedisLocks({ redis, prefix: `${uniqueName('locks')}:` });
+    const waiting = uniqueName('waiting');
+    await redis.sadd(waiting, alice.id);
+    const mine = held((await locks.acquireUnlessWaiting('dev3.mary', alice, 60_000, waiting))!);
+    expect(await locks.acquireUnlessWaiting('dev3.mary', bob, 60_000, uniqueName('none'))).toMatchObject({ held: false, by: { id: alice.id } });
+    await mine.release();
+    await redis.sadd(waiting, bob.id);
+    expect(await locks.acquireUnlessWaiting('dev3.mary', alice, 60_000, waiting)).toBeUndefined();
+    expect(await locks.current('dev3.mary')).toBeUndefined();
+  });
+});

@@ -7,12 +7,14 @@
 // A job whose app and environment is busy frees its slot: it is moved to the delayed set for a
 // while (no attempt counted, BullMQ's own DelayedError), its wait kept in its data. A job going
 // back to the queue (deferred, or to retry) is marked in its line's waiting set (waiting-jobs.ts)
-// until it ends: a job finding that set empty takes its turn without reading its line.
+// until it ends: a job finding that set empty takes its turn without reading its line. On Redis
+// locks, the check and the lock are one script (one round trip for the job's turn).
 import { DelayedError, UnrecoverableError, Worker, type Job as BullJob, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { isJobDeferred, type JobWait } from '../../core/jobs/job-turn.js';
+import { isJobDeferred, jobLockKey, type JobWait } from '../../core/jobs/job-turn.js';
 import { isRetryable, runJob, type JobRunnerDeps } from '../../core/jobs/run-job.js';
 import type { JobOutcome } from '../../core/ports/job-queue.js';
+import { RedisLocks } from '../redis/redis-locks.js';
 import { DEFAULT_QUEUE_NAME } from './bullmq-queue.js';
 import { jobOf, unwrapJob, waitOf, type JobEnvelope } from './job-envelope.js';
 import { WaitingJobs } from './waiting-jobs.js';
@@ -49,7 +51,11 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
     throw new Error('the worker connection needs maxRetriesPerRequest: null');
   }
   const waiting = new WaitingJobs(options.connection, options.prefix ?? 'bull', options.name ?? DEFAULT_QUEUE_NAME);
-  const runner: JobRunnerDeps = { othersWaiting: (job, jobId) => waiting.others(job, jobId), ...options.runner };
+  const { locks } = options.runner;
+  const tryUnlessWaiting: JobRunnerDeps['tryUnlessWaiting'] = locks instanceof RedisLocks
+    ? (job, _jobId, owner, ttlMs) => locks.acquireUnlessWaiting(jobLockKey(job), owner, ttlMs, waiting.keyOf(job))
+    : async (job, jobId, owner, ttlMs) => ((await waiting.others(job, jobId)) ? undefined : locks.acquire(jobLockKey(job), owner, ttlMs));
+  const runner: JobRunnerDeps = { tryUnlessWaiting, ...options.runner };
   const processor = async (bull: BullJob<JobEnvelope, JobOutcome>, token?: string): Promise<JobOutcome> => {
     const jobId = bull.id ?? '';
     const attempt = bull.attemptsMade + 1;

@@ -10,21 +10,22 @@ import { jobScope, type Job } from '../../core/jobs/job-schema.js';
 export class WaitingJobs {
   constructor(private readonly redis: Redis, private readonly prefix: string, private readonly queueName: string) {}
 
-  private key(job: Job): string {
+  /** The Redis key of `job`'s line's set. */
+  keyOf(job: Job): string {
     return `${this.prefix}:${this.queueName}:nestor-waiting:${jobScope(job).key}`;
   }
 
   async add(job: Job, jobId: string): Promise<void> {
-    await this.redis.sadd(this.key(job), jobId);
+    await this.redis.sadd(this.keyOf(job), jobId);
   }
 
   async remove(job: Job, jobId: string): Promise<void> {
-    await this.redis.srem(this.key(job), jobId);
+    await this.redis.srem(this.keyOf(job), jobId);
   }
 
   /** Whether a job of `job`'s line other than `jobId` is waiting. */
   async others(job: Job, jobId: string): Promise<boolean> {
-    const members = await this.redis.smembers(this.key(job));
+    const members = await this.redis.smembers(this.keyOf(job));
     return members.some((id) => id !== jobId);
   }
 }

@@ -6,6 +6,8 @@
 // kept); renew and release compare the handle's token. Host and pid are recorded only when the
 // process is given (a CLI): workers' pids say nothing across containers sharing a host name.
 // Notes of locks broken by hand go to a list beside the lock (`<prefix>~broken:<key>`, 20 kept).
+// A queue's worker takes a job's lock in the same script as it checks that no other job of the
+// line waits for it (acquireUnlessWaiting): one round trip on the path every job takes.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../core/ports/clock.js';
@@ -42,9 +44,15 @@ end
 
 const FIELDS = `'id', 'user', 'operation', 'since', 'expiresAt', 'host', 'pid'`;
 
-// KEYS[1] lock; ARGV: now, ttl, id, user, operation, token, host, pid, token of a dead holder
-// -> {1} taken, or {0, id, user, operation, since, expiresAt, host, pid, token}
+// KEYS[1] lock, KEYS[2] (optional) a set of jobs waiting for it; ARGV: now, ttl, id, user,
+// operation, token, host, pid, token of a dead holder -> {1} taken, {2} not tried (a member of
+// KEYS[2] other than id waits), or {0, id, user, operation, since, expiresAt, host, pid, token}
 const ACQUIRE = new RedisScript(`${NOW}
+if KEYS[2] then
+  for _, waiting in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+    if waiting ~= ARGV[3] then return {2} end
+  end
+end
 local ttl = tonumber(ARGV[2])
 local e = live(KEYS[1])
 if e and e[1] ~= ARGV[3] and (ARGV[9] == '' or e[3] ~= ARGV[9]) then
@@ -129,14 +137,28 @@ export class RedisLocks implements Locks {
   }
 
   async acquire(key: string, owner: LockOwner, ttlMs: number): Promise<LockAttempt> {
+    return (await this.take(key, owner, ttlMs, []))!;
+  }
+
+  /**
+   * acquire, unless the Redis set `waitingKey` (full key, no prefix added) holds a member other
+   * than `owner.id`: undefined then, and the lock is not tried.
+   */
+  acquireUnlessWaiting(key: string, owner: LockOwner, ttlMs: number, waitingKey: string): Promise<LockAttempt | undefined> {
+    return this.take(key, owner, ttlMs, [waitingKey]);
+  }
+
+  private async take(key: string, owner: LockOwner, ttlMs: number, waitingKey: readonly string[]): Promise<LockAttempt | undefined> {
     checkLockRequest(key, ttlMs);
     const token = randomUUID();
     const where = [this.process?.host ?? '', this.process?.pid ?? ''];
     let dead: string | undefined;
     for (;;) {
       const args = [this.time(), ttlMs, owner.id, owner.user, owner.operation, token, ...where, dead ?? ''];
-      const [taken, ...fields] = (await redisCall(`take the lock ${key}`, () => ACQUIRE.run(this.redis, [this.prefix + key], args))) as [number, ...string[]];
+      const keys = [this.prefix + key, ...waitingKey];
+      const [taken, ...fields] = (await redisCall(`take the lock ${key}`, () => ACQUIRE.run(this.redis, keys, args))) as [number, ...string[]];
       if (taken === 1) return this.handle(key, token);
+      if (taken === 2) return undefined;
       const by = heldLock(fields);
       // Once only: a holder found dead is replaced if it still holds the lock, else the new one is told.
       if (dead !== undefined || !isKnownDead(by, this.process)) return { held: false, key, by };

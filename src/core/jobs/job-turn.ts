@@ -7,7 +7,7 @@
 import { ErrorCode, NestorError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import { JobState, queuedBehindMessage, type LinedUpJob } from '../ports/job-queue.js';
-import { appLockKey, describeHolder, type HeldLock, type LockHandle, type LockOwner, type Locks } from '../ports/locks.js';
+import { appLockKey, describeHolder, type HeldLock, type LockAttempt, type LockHandle, type LockOwner, type Locks } from '../ports/locks.js';
 import { jobScope, type Job } from './job-schema.js';
 
 /** What a deferred job carries to its next turn (kept with the job by its queue). */
@@ -42,12 +42,12 @@ export interface TurnDeps {
   line?: (jobId: string) => Promise<LinedUpJob[] | undefined>;
   position?: (jobId: string) => Promise<number | undefined>;
   /**
-   * Whether another job of the job's line went back to its queue to wait (deferred, or backing
-   * off before a retry). False: nothing can be waiting ahead, so the line and the lock's holder
-   * are not read, and the job tries the lock at once (the line is read only if it is busy).
-   * Default: true.
+   * The job's first try at its lock, unless another job of its line went back to its queue to
+   * wait (deferred, or backing off before a retry): then undefined, nothing tried, and the lock's
+   * holder and the line are read. With nobody waiting nothing can be ahead, so only the lock
+   * decides (the line is read only if it is busy). Without it, a job with a line reads it first.
    */
-  othersWaiting?: (job: Job, jobId: string) => Promise<boolean>;
+  tryUnlessWaiting?: (job: Job, jobId: string, owner: LockOwner, ttlMs: number) => Promise<LockAttempt | undefined>;
   clock: Clock;
 }
 
@@ -69,21 +69,13 @@ export async function takeTurn(deps: TurnDeps, turn: Turn): Promise<LockHandle> 
   const key = jobLockKey(turn.job);
   let line: LinedUpJob[] | undefined;
   const lineOnce = async (): Promise<LinedUpJob[]> => (line ??= (await deps.line?.(turn.jobId).catch(() => undefined)) ?? []);
+  const take = (): Promise<LockAttempt> => deps.locks.acquire(key, turn.owner, deps.lock.ttlMs);
   // Without a line to keep (no `line`, or nobody of it waiting), only the lock decides.
-  const keepLine = deps.line !== undefined && ((await deps.othersWaiting?.(turn.job, turn.jobId).catch(() => true)) ?? true);
-  const holder = keepLine ? await deps.locks.current(key) : undefined;
-  let blocker: Blocker | undefined;
-  // The job's own leftover lock (a rerun after a crash) is taken at once; else older jobs of the
-  // line still waiting go first, even when the lock is free or freed meanwhile.
-  if (keepLine && holder?.id !== turn.jobId) {
-    const lined = await lineOnce();
-    const mine = lined.findIndex((j) => j.jobId === turn.jobId);
-    const waitingAhead = lined.slice(0, Math.max(mine, 0)).find((j) => j.state !== JobState.Active);
-    if (waitingAhead) blocker = holder ?? { id: waitingAhead.jobId, user: waitingAhead.job.user };
-  }
+  let attempt = deps.line === undefined ? await take() : await deps.tryUnlessWaiting?.(turn.job, turn.jobId, turn.owner, deps.lock.ttlMs);
+  let blocker = attempt === undefined ? await waitingAhead(deps, turn, key, lineOnce) : undefined;
   if (blocker === undefined) {
     // Also when held: free by now, or its holder known dead.
-    const attempt = await deps.locks.acquire(key, turn.owner, deps.lock.ttlMs);
+    attempt ??= await take();
     if (attempt.held) return attempt;
     blocker = attempt.by;
   }
@@ -94,6 +86,19 @@ export async function takeTurn(deps: TurnDeps, turn: Turn): Promise<LockHandle> 
   const told = queuedBehindMessage(blocker, position);
   if (told !== turn.wait?.told) turn.tell(told);
   throw new JobDeferred(deps.lock.pollMs, { since, told });
+}
+
+/**
+ * Who the job lets go first: nobody when the lock is its own leftover (a rerun after a crash),
+ * else the lock's holder or the oldest job of its line waiting ahead, even when the lock is free.
+ */
+async function waitingAhead(deps: TurnDeps, turn: Turn, key: string, lineOnce: () => Promise<LinedUpJob[]>): Promise<Blocker | undefined> {
+  const holder = await deps.locks.current(key);
+  if (holder?.id === turn.jobId) return undefined;
+  const lined = await lineOnce();
+  const mine = lined.findIndex((j) => j.jobId === turn.jobId);
+  const ahead = lined.slice(0, Math.max(mine, 0)).find((j) => j.state !== JobState.Active);
+  return ahead ? (holder ?? { id: ahead.jobId, user: ahead.job.user }) : undefined;
 }
 
 /** 1 for the first of the line. */

@@ -14,7 +14,7 @@ import { cancelledError } from '../release/cancel.js';
 import { holdLock, withLock, type LockScope } from '../release/with-lock.js';
 import { dispatch, type JobHandlers } from './job-handlers.js';
 import { describeJob, type Job } from './job-schema.js';
-import { isJobDeferred, jobLockKey, takeTurn, type JobWait } from './job-turn.js';
+import { isJobDeferred, jobLockKey, takeTurn, type JobWait, type TurnDeps } from './job-turn.js';
 import { parseJob } from './parse-job.js';
 
 export type JobUpdate = { jobId: string; job: Job; attempt: number } & (
@@ -50,8 +50,8 @@ export interface JobRunnerDeps {
    * finding the lock free lets the older ones waiting for it go first. Also gives the position.
    */
   line?: (jobId: string) => Promise<LinedUpJob[] | undefined>;
-  /** Whether another job of the line waits in the queue for its turn (see TurnDeps): false spares reading the line. */
-  othersWaiting?: (job: Job, jobId: string) => Promise<boolean>;
+  /** The first try at the lock unless another job of the line waits in the queue for its turn (see TurnDeps). */
+  tryUnlessWaiting?: TurnDeps['tryUnlessWaiting'];
   /** Waiting in place for a lock and renewing it: the clock the lock store expires by. */
   clock: Clock;
   onError?: (error: unknown) => void;

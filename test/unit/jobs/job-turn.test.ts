@@ -147,7 +147,7 @@ describe('takeTurn with a queue that knows who waits in the line', () => {
       locks: { ...counting, current: (key) => (reads.push('holder'), counting.current(key)) },
       lock: LOCK, clock,
       line: async () => (reads.push('line'), line),
-      othersWaiting: async () => othersWaiting,
+      tryUnlessWaiting: async (_job, _jobId, owner, ttlMs) => (othersWaiting ? undefined : counting.acquire(KEY, owner, ttlMs)),
     };
     return { deps, reads };
   }
