@@ -8,7 +8,8 @@
 // bursts per app alternate (the order flips each round); the percentiles are over all of them.
 // Before the next burst Nestor's post-ack work (the enqueue, the reply to response_url) is let
 // finish, and the jobs are counted: each burst must leave exactly BURST new jobs, one per trigger id.
-// Everything is on loopback: the Slack Web API and the response URLs are a local stand-in.
+// Everything is on loopback: the Slack Web API and the response URLs are a local stand-in, run in
+// a worker thread of its own (bench/slack/standin-thread.ts), off the measured apps' event loop.
 // Redis: REDIS_URL if set, else a redis-server started for the run.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -16,12 +17,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { requestKey } from '../src/adapters/slack/bot/job-of-command.js';
 import { startRedis, type RedisServer } from '../test/support/redis-server.js';
-import { startSlackApiStandin, type SlackApiStandin } from '../test/support/slack-api-standin.js';
 import { signedSlashCommand } from '../test/support/slack-signing.js';
 import { count, ms, table, times } from './lib/report.js';
 import { median } from './lib/measure.js';
 import { SECRET, startBareBolt, startNestorBolt, type NestorApp, type RunningApp } from './slack/bolt-apps.js';
 import type { BurstRequest, BurstResult, ClientMessage } from './slack/burst-client.js';
+import type { ReplyCount, StandinMessage, StandinReady } from './slack/standin-thread.js';
 
 const BURST = 200;
 const SOCKETS = 50;
@@ -62,22 +63,60 @@ function startClient(): Client {
   };
 }
 
+interface Standin extends StandinReady {
+  responseUrl(id: string): string;
+  count(prefix: string): Promise<ReplyCount>;
+  stop(): Promise<void>;
+}
+
+async function startStandin(): Promise<Standin> {
+  const worker = new Worker(new URL('./slack/standin-thread.js', import.meta.url));
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  const next = <T>(): Promise<T> => new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (answer: T) => (worker.off('error', reject), resolve(answer)));
+  });
+  const ready = await next<StandinReady>();
+  let asking = Promise.resolve<unknown>(undefined);
+  return {
+    ...ready,
+    responseUrl: (id) => ready.responseUrlBase + encodeURIComponent(id),
+    // One question at a time: answers come back in order.
+    count: (prefix) => {
+      const answer = asking.then(() => {
+        const counted = next<ReplyCount>();
+        worker.postMessage({ kind: 'count', prefix } satisfies StandinMessage);
+        return counted;
+      });
+      asking = answer.catch(() => undefined);
+      return answer;
+    },
+    stop: async () => {
+      worker.postMessage({ kind: 'stop' } satisfies StandinMessage);
+      const forced = setTimeout(() => void worker.terminate(), 5_000);
+      await exited;
+      clearTimeout(forced);
+    },
+  };
+}
+
 const run = randomUUID().slice(0, 8);
 
 /** The burst's requests, signed now; `tag-i` names each one's trigger id and response URL. */
-function burstRequests(slack: SlackApiStandin, tag: string): { requests: BurstRequest[]; triggers: string[] } {
+function burstRequests(slack: Standin, tag: string): { requests: BurstRequest[]; triggers: string[] } {
   const triggers = Array.from({ length: BURST }, (_, i) => `${run}.${tag}.${i}`);
   const requests = triggers.map((triggerId, i) => signedSlashCommand(SECRET, { text: TEXT, triggerId, responseUrl: slack.responseUrl(`${tag}-${i}`) }));
   return { requests, triggers };
 }
 
 /** Waits (bounded) until every request of the burst `tag` got its reply at response_url. */
-async function drained(slack: SlackApiStandin, tag: string): Promise<number> {
+async function drained(slack: Standin, tag: string): Promise<ReplyCount> {
   const deadline = performance.now() + DRAIN_TIMEOUT_MS;
-  const prefix = `${tag}-`;
-  const replies = () => slack.callsOf('response_url').filter((c) => String(c.args['id']).startsWith(prefix)).length;
-  while (replies() < BURST && performance.now() < deadline) await sleep(10);
-  return replies();
+  for (;;) {
+    const counted = await slack.count(`${tag}-`);
+    if (counted.replies >= BURST || performance.now() >= deadline) return counted;
+    await sleep(10);
+  }
 }
 
 async function jobsInQueue(nestor: NestorApp): Promise<number> {
@@ -98,7 +137,7 @@ interface JobCheck {
   unavailable: number;
 }
 
-async function fire(client: Client, slack: SlackApiStandin, label: Label, app: RunningApp, tag: string, tally: Tally | undefined, nestor: NestorApp): Promise<JobCheck | undefined> {
+async function fire(client: Client, slack: Standin, label: Label, app: RunningApp, tag: string, tally: Tally | undefined, nestor: NestorApp): Promise<JobCheck | undefined> {
   const { requests, triggers } = burstRequests(slack, tag);
   const before = label === 'nestor' ? await jobsInQueue(nestor) : 0;
   const result = await client.burst(app.url, requests);
@@ -109,9 +148,8 @@ async function fire(client: Client, slack: SlackApiStandin, label: Label, app: R
     tally.errors.push(...result.errors);
   }
   if (label !== 'nestor') return undefined;
-  const replies = await drained(slack, tag);
+  const { replies, unavailable } = await drained(slack, tag);
   const present = (await Promise.all(triggers.map((t) => nestor.queue.queue.getJob(requestKey(TEAM, t))))).filter(Boolean).length;
-  const unavailable = slack.callsOf('response_url').filter((c) => String(c.args['id']).startsWith(`${tag}-`) && JSON.stringify(c.args).includes('unavailable')).length;
   return { added: (await jobsInQueue(nestor)) - before, present, replies, unavailable };
 }
 
@@ -137,7 +175,7 @@ let server: RedisServer | undefined;
 const stops: (() => Promise<unknown>)[] = [];
 try {
   const redisUrl = process.env.REDIS_URL ?? (server = await startRedis()).url;
-  const slack = await startSlackApiStandin();
+  const slack = await startStandin();
   stops.push(() => slack.stop());
   const bare = await startBareBolt(slack.apiUrl);
   stops.push(() => bare.stop());
