@@ -107,8 +107,8 @@ function summarySections(report: SyncReport): Section[] {
   return sections;
 }
 
-/** An app in the thread: what runs, then a line per thing to look at. */
-function details(a: AppReport): string[] {
+/** An app in the thread: what runs, then a line (indented) per thing to look at. */
+export function appDetails(a: AppReport): string[] {
   const released = a.release ? ` · ${shortTime(a.release.at)} by ${a.release.user}` : '';
   const marks = CONCERNS.filter((c) => c !== Concern.Failed && HAS[c](a)).map((c) => COUNTED[c]);
   const lines = [`${a.app} ${version(a)}${released}${a.disabled ? ' · disabled' : ''}${marks.length ? ` · ${marks.join(', ')}` : ''}`];
@@ -121,7 +121,7 @@ function details(a: AppReport): string[] {
 }
 
 function threadSections(report: SyncReport): Section[] {
-  return report.environments.flatMap((e) => chunkLines(e.apps.flatMap(details)).map((lines, i): Section => (
+  return report.environments.flatMap((e) => chunkLines(e.apps.flatMap(appDetails)).map((lines, i): Section => (
     i === 0 ? { title: `${e.env}: ${countsLine(e.apps)}`, lines } : { lines }
   )));
 }
