@@ -2,9 +2,10 @@
 // environment follows the branch the environment tracks (`release.tracks` in project.yaml,
 // master by default). An app whose branch moved since its recorded release is deployed by the
 // same pipeline as a person's deploy (auto-rollback and pin on a failed rollout included); an app
-// that did not move costs one remote lookup, no clone and no render. Each app is compared by sha
-// with the release history, so a run stopped half-way (a worker killed) is completed by the next
-// one and no app is released twice.
+// that did not move costs one remote lookup and one history read, no clone and no render; one
+// whose branch moved while it is pinned is skipped, with who pinned it and why. Each app is
+// compared by sha with the release history, so a run stopped half-way (a worker killed) is
+// completed by the next one and no app is released twice.
 import { closest } from 'fastest-levenshtein';
 import { ancestry, appConfig, appsOf, isDnsLabel, mergeLayers, type ConfigTree, type ProjectFileConfig } from '../config/index.js';
 import { ErrorCode, NestorError, isNestorError } from '../errors.js';
@@ -130,11 +131,16 @@ export async function releaseTracked(deps: ReleaseDeps, ctx: ReleaseContext, inp
     deps: { ...deps, tuning: { ...deps.tuning, lockWaitMs: 0 } }, ctx, input, tree, branch: settings.branch,
     clusters: new Slots(parallelism), lookups: new Slots(LOOKUPS_AT_ONCE),
   };
-  const apps = await Promise.all(appsOf(tree, input.env).map(async (app) => {
-    const tracked = await trackApp(run, app).catch((error: unknown) => failed(app, error));
+  const report = (tracked: TrackedApp): TrackedApp => {
     input.onApp?.(tracked);
     return tracked;
-  }));
+  };
+  // Every app is looked at before any is released: the history reads of the unchanged apps then
+  // share one fetch of the history instead of queueing behind the releases' commits and pushes.
+  const looked = await Promise.all(appsOf(tree, input.env).map((app) => lookAt(run, app).catch((error: unknown) => failed(app, error))));
+  const apps = await Promise.all(looked.map(async (a) => report(
+    'head' in a ? await run.clusters.run(a.clusters, () => release(run, a)).catch((error: unknown) => failed(a.app, error)) : a,
+  )));
   return {
     env: input.env, branch: settings.branch, parallelism, dryRun: input.dryRun ?? false,
     ...(settings.channel ? { channel: settings.channel } : {}),
@@ -142,26 +148,35 @@ export async function releaseTracked(deps: ReleaseDeps, ctx: ReleaseContext, inp
   };
 }
 
-async function trackApp(run: Run, app: string): Promise<TrackedApp> {
+/** An app whose branch moved: what its release needs. */
+interface Moved {
+  app: string;
+  clusters: string[];
+  latest: ReleaseSummary | undefined;
+  head: ResolvedRef;
+}
+
+/** What an app's outcome is without releasing it, or that it moved. */
+async function lookAt(run: Run, app: string): Promise<TrackedApp | Moved> {
   const { deps, input: { env } } = run;
   const { config } = appConfig(run.tree, app, env);
   if (config.is_enabled === false) return { app, outcome: TrackedOutcome.Skipped, skip: { reason: SkipReason.Disabled }, message: `${app} is disabled in ${env} (is_enabled: false)` };
   const origin = config.git?.origin;
   if (!origin) return { app, outcome: TrackedOutcome.Failed, message: `${app} has no git.origin in its config: nowhere to follow ${run.branch} from` };
-  const [pin, [latest]] = await Promise.all([deps.history.getPin(app, env), deps.history.list(app, env, 1)]);
+  const head = await run.lookups.run(['lookup'], () => deps.source.resolveRemote(origin, run.branch));
+  // The history is read one operation at a time: an unchanged app costs it one read, not two.
+  const [latest] = await deps.history.list(app, env, 1);
   const recorded = latest ? { sha: latest.sha, previous: latest.sha } : {};
+  if (latest?.sha === head.sha) return { app, outcome: TrackedOutcome.Unchanged, ...recorded, message: `${app} runs ${run.branch} at ${short(head.sha)} already` };
+  const pin = await deps.history.getPin(app, env);
   if (pin) {
     return { app, outcome: TrackedOutcome.Skipped, ...recorded, skip: { reason: SkipReason.Pinned, by: pin.by, why: pin.reason, at: pin.at }, message: `${app} is pinned in ${env} by ${pin.by}: ${pin.reason}` };
   }
-  const head = await run.lookups.run(['lookup'], () => deps.source.resolveRemote(origin, run.branch));
-  if (latest?.sha === head.sha) return { app, outcome: TrackedOutcome.Unchanged, ...recorded, message: `${app} runs ${run.branch} at ${short(head.sha)} already` };
-  const moved = { app, sha: head.sha, ...(latest ? { previous: latest.sha } : {}) };
-  if (run.input.dryRun) return { ...moved, outcome: TrackedOutcome.Moved, message: `${app} would move ${movement(latest, head)}` };
-  const clusters = (config.deployments?.kubernetes ?? []).map((c) => c.cluster_name);
-  return run.clusters.run(clusters, () => release(run, app, latest, head));
+  if (run.input.dryRun) return { app, outcome: TrackedOutcome.Moved, sha: head.sha, ...(latest ? { previous: latest.sha } : {}), message: `${app} would move ${movement(latest, head)}` };
+  return { app, clusters: (config.deployments?.kubernetes ?? []).map((c) => c.cluster_name), latest, head };
 }
 
-async function release(run: Run, app: string, latest: ReleaseSummary | undefined, head: ResolvedRef): Promise<TrackedApp> {
+async function release(run: Run, { app, latest, head }: Moved): Promise<TrackedApp> {
   const { deps, ctx, input } = run;
   const previous = latest ? { previous: latest.sha } : {};
   if (ctx.signal?.aborted) return { app, outcome: TrackedOutcome.Skipped, ...previous, skip: { reason: SkipReason.Stopped }, message: `${app} was not released: the run was stopped` };
