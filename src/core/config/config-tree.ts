@@ -4,6 +4,7 @@ import { closest } from 'fastest-levenshtein';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import type { ConfigFile, ParsedFile } from './config-file.js';
 import { scheduleProblems } from './environment-schedules.js';
+import { syncProblems } from './sync-settings.js';
 import { parseFile } from './parse-file.js';
 import { positionOf } from './positions.js';
 import { DNS1123_LABEL, DNS1123_MAX } from './schema.js';
@@ -148,8 +149,8 @@ export function loadConfigTree(files: readonly ConfigFile[]): ConfigTree {
     environments.set(name, { name, parent, project, apps: apps.get(name) ?? new Map() });
   }
   const parents = parentProblems(environments);
-  // Schedules merge along the parents: only once they form a tree.
-  problems.push(...parents, ...(parents.length === 0 ? scheduleProblems({ environments, templates }) : []));
+  // Schedules and syncs merge along the parents: only once they form a tree.
+  problems.push(...parents, ...(parents.length === 0 ? [...scheduleProblems({ environments, templates }), ...syncProblems({ environments, templates })] : []));
   if (problems.length > 0) throw new ConfigError(sortProblems(problems));
   return { environments, templates };
 }

@@ -118,11 +118,22 @@ export const Access = Type.Object(
   strict,
 );
 
-/** The release of the environment's tracked branch (`nestor release-tracked`, the staging release schedule). */
+/** Version sync (`nestor sync versions`, the version-sync schedule): the apps move to the versions another environment runs. */
+export const VersionSync = Type.Object(
+  {
+    from: Type.Optional(dnsName('the environment whose versions the apps follow (default: staging)')),
+    hold_hours: Type.Optional(Type.Integer({ minimum: 0, maximum: 8760, description: "a whole number of hours, how long a person's deploy holds the app at its version (default: 24)" })),
+  },
+  strict,
+);
+
+/** The release of the environment's tracked branch (`nestor release-tracked`, the staging release schedule), and the syncs it opts in to. */
 export const TrackedRelease = Type.Object(
   {
     tracks: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$', maxLength: 200, description: 'the branch every app of the environment follows (default: master)' })),
     parallelism: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'apps released at once per cluster (default: 4)' })),
+    version_sync: Type.Optional(Type.Union([VersionSync, Type.Null()])),
+    config_sync: Type.Optional(Type.Boolean({ description: 're-release the running version when the merged config changed since its release (`nestor sync config`)' })),
   },
   strict,
 );
@@ -238,6 +249,7 @@ export type CronConfig = Static<typeof CronSpec>;
 export type ScheduleConfig = Static<typeof Schedule>;
 export type ScheduleKindName = (typeof SCHEDULE_KINDS)[number];
 export type TrackedReleaseConfig = Static<typeof TrackedRelease>;
+export type VersionSyncConfig = Static<typeof VersionSync>;
 
 /** What the merge of every layer gives for one app in one environment. */
 export type MergedConfig = ProjectFileConfig & AppFileConfig;

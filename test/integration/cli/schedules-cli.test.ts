@@ -35,7 +35,7 @@ describe('nestor schedules', () => {
     expect(listed.code).toBe(0);
     const entries = JSON.parse(listed.out) as { id: string; next: string | null; scheduled: boolean; last: unknown }[];
     expect(entries.map((e) => e.id)).toContain('nestor:staging:staging-release');
-    expect(entries).toHaveLength(7);
+    expect(entries).toHaveLength(10);
     expect(entries.every((e) => e.next !== null && !e.scheduled && e.last === null)).toBe(true);
 
     const unknown = await nestor()('schedule', 'run', 'staging/staging-relase', '--config', EXAMPLE_CONFIG_DIR);

@@ -11,7 +11,7 @@ import { eventually } from '../../support/eventually.js';
 import { scheduleWorld } from '../../support/schedule-world.js';
 
 const NIGHTLY = 'nightly: { kind: report, cron: "0 9 * * *", time_zone: Europe/Paris }';
-const SYNC = 'sync: { kind: config-sync, cron: "*/30 * * * *" }';
+const SYNC = 'sync: { kind: report, cron: "*/30 * * * *" }';
 const done: ScheduleOutcome = { counts: { apps: 1 }, text: 'done' };
 
 describe('reconciling the queue with the config', () => {

@@ -21,10 +21,13 @@ describe('schedules in project.yaml', () => {
     expect(byEnv).toEqual([
       'dev1/config-sync config-sync "15 * * * *" UTC #tech-release-dev',
       'dev1/report report "0 9 * * 1-5" Europe/Paris #tech-release-dev',
+      'dev1/version-sync version-sync "45 * * * *" UTC #tech-release-dev',
       'dev2/config-sync config-sync "15 * * * *" UTC #tech-release-dev',
       'dev2/report report "0 9 * * 1-5" Europe/Paris #tech-release-dev',
+      'dev2/version-sync version-sync "45 * * * *" UTC #tech-release-dev',
       'dev3/config-sync config-sync "15 * * * *" UTC #tech-release-dev',
       'dev3/report report "0 9 * * 1-5" Europe/Paris #tech-release-dev',
+      'dev3/version-sync version-sync "45 * * * *" UTC #tech-release-dev',
       'staging/staging-release staging-release "*/30 * * * *" UTC #tech-release-staging',
     ]);
     expect(desiredSchedulers(tree).map((d) => d.id)).toContain('nestor:staging:staging-release');
@@ -48,7 +51,7 @@ describe('schedules in project.yaml', () => {
         'schedules:',
         '  release: { kind: stagin-release, cron: "*/30 * * *" }',
         '  report: { kind: report, cron: "0 9 * * *", time_zone: Europe/Pari }',
-        '  Sync: { kind: config-sync, cron: "0 * * * *", chanel: x }',
+        '  Sync: { kind: report, cron: "0 * * * *", chanel: x }',
         '  half: { time_zone: UTC }',
       ],
     });
@@ -57,7 +60,7 @@ describe('schedules in project.yaml', () => {
       'production/project.yaml:9:42: schedules.release.cron: invalid cron expression "*/30 * * *": expected five fields (minute hour day month weekday), got 4',
       'production/project.yaml:10:57: schedules.report.time_zone: unknown time zone "Europe/Pari" (did you mean "Europe/Paris"?): expected an IANA name such as Europe/Paris or UTC',
       'production/project.yaml:11:3: schedules.Sync: invalid name "Sync": expected a schedule name (lowercase letters, digits and -)',
-      'production/project.yaml:11:49: schedules.Sync.chanel: unknown key "chanel" (did you mean "channel"?)',
+      'production/project.yaml:11:44: schedules.Sync.chanel: unknown key "chanel" (did you mean "channel"?)',
       'production/project.yaml:12:3: schedules.half: schedule "half" has no kind nor cron (set it here or in an ancestor\'s project.yaml)',
     ]);
   });
