@@ -11,6 +11,7 @@ import { APPROVE_ACTION, helpReply, message, REJECT_ACTION, syntaxErrorReply, ty
 import { onApprovalClick } from './bot/approval-click.js';
 import type { BotServices } from './bot/bot-services.js';
 import { boltLogger } from './bot/bolt-logger.js';
+import { postToResponseUrl } from './bot/response-url.js';
 import { slackReply, type Reply } from './bot/slack-reply.js';
 import { runSlashCommand } from './bot/slash-command.js';
 import { slashCommandText } from './slack-text.js';
@@ -34,10 +35,10 @@ export function errorMessage(error: unknown, logger: Logger): Message {
   return message({ visibility: 'ephemeral', tone: 'failure', title: 'Internal error', summary: 'Nestor failed to handle this; nothing was queued. The error is in its logs.' });
 }
 
-function replier(respond: SlackCommandMiddlewareArgs['respond'], logger: Logger): Reply {
+function replier(responseUrl: string, logger: Logger): Reply {
   return async (m) => {
     try {
-      await respond(slackReply(m));
+      await postToResponseUrl(responseUrl, slackReply(m));
     } catch (error) {
       logger.warn({ err: error }, 'reply to response_url failed');
     }
@@ -56,12 +57,12 @@ export function buildBoltApp(parts: BoltParts): App {
 }
 
 async function onCommand(services: BotServices, args: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
-  const { ack, command, respond, client } = args;
+  const { ack, command, client } = args;
   const parsed = parseCommand(slashCommandText(command.text));
   if (!parsed.ok) return ack(slackReply(syntaxErrorReply(parsed.error)));
   if (parsed.command.kind === 'help') return ack(slackReply(helpReply(parsed.command.topic)));
   await ack();
-  const reply = replier(respond, services.logger);
+  const reply = replier(command.response_url, services.logger);
   const request = { team: command.team_id, channel: command.channel_id, user: { id: command.user_id, name: command.user_name }, triggerId: command.trigger_id };
   try {
     await runSlashCommand(services, client, request, parsed.command, reply);
