@@ -1,32 +1,41 @@
-// What a tracked release says in the environment's channel: ONE summary message per run (the
-// counts first, then the failed, released and skipped apps, the unchanged ones by name) and the
-// per-app details as replies in its thread, built to fit Slack for 130 apps and more (message-limits.ts).
+// What a run over an environment's apps (the tracked release, version sync, config sync) says in
+// the environment's channel: ONE summary message per run (the counts first, then the failed,
+// released and skipped apps, the unchanged ones by name) and the per-app details as replies in
+// its thread, built to fit Slack for 130 apps and more (message-limits.ts).
 import { formatDuration, message, shortSha, shortTime, Tone, type Section } from '../commands/replies/message.js';
 import { chunkLines, fitLines, SECTION_BUDGET, threadReplies, type ThreadedMessages } from './message-limits.js';
-import { SkipReason, TrackedOutcome, type TrackedApp, type TrackedRelease } from './tracked-release.js';
+import { SkipReason, TrackedOutcome, type FleetRun, type TrackedApp } from './fleet-run.js';
+import type { TrackedRelease } from './tracked-release.js';
 
 export type TrackedReleaseMessages = ThreadedMessages;
 
 const COUNTED: readonly TrackedOutcome[] = [TrackedOutcome.Failed, TrackedOutcome.Released, TrackedOutcome.Moved, TrackedOutcome.Skipped, TrackedOutcome.Unchanged];
 const LABEL: Readonly<Record<TrackedOutcome, string>> = { failed: 'Failed', released: 'Released', moved: 'Would be released', skipped: 'Skipped', unchanged: 'Unchanged' };
 
-export function countsOf(run: TrackedRelease): Record<TrackedOutcome, number> {
+type Apps = Pick<FleetRun, 'apps'>;
+
+export function countsOf(run: Apps): Record<TrackedOutcome, number> {
   const counts = { failed: 0, released: 0, moved: 0, skipped: 0, unchanged: 0 };
   for (const a of run.apps) counts[a.outcome] += 1;
   return counts;
 }
 
 /** `2 released, 126 unchanged, 1 skipped, 1 failed` (outcomes that happened, in a fixed order). */
-export function countsLine(run: TrackedRelease): string {
+export function countsLine(run: Apps): string {
   const counts = countsOf(run);
   const parts = COUNTED.filter((o) => counts[o] > 0 || o === TrackedOutcome.Unchanged).map((o) => `${counts[o]} ${LABEL[o].toLowerCase()}`);
   return `${run.apps.length} apps: ${parts.join(', ')}`;
 }
 
+/** A tracked release as the fleet messages tell it. */
+export const trackedFleetRun = (run: TrackedRelease): FleetRun => ({ ...run, title: `${run.env} follows ${run.branch}` });
+
 /** What a schedule's run records (the scheduler's ScheduleOutcome): the counts and the counts line. */
-export function trackedReleaseOutcome(run: TrackedRelease): { counts: Record<TrackedOutcome, number>; text: string } {
-  return { counts: countsOf(run), text: `${run.env} follows ${run.branch}: ${countsLine(run)}` };
+export function fleetOutcome(run: FleetRun): { counts: Record<TrackedOutcome, number>; text: string } {
+  return { counts: countsOf(run), text: `${run.title}: ${countsLine(run)}` };
 }
+
+export const trackedReleaseOutcome = (run: TrackedRelease): ReturnType<typeof fleetOutcome> => fleetOutcome(trackedFleetRun(run));
 
 function skipText(a: TrackedApp): string {
   const skip = a.skip;
@@ -34,6 +43,8 @@ function skipText(a: TrackedApp): string {
   if (skip.reason === SkipReason.Pinned) return `pinned by ${skip.by ?? '?'}${skip.at ? ` on ${shortTime(skip.at)}` : ''}: ${skip.why ?? ''}`;
   if (skip.reason === SkipReason.Busy) return `busy: ${a.message}`;
   if (skip.reason === SkipReason.Disabled) return 'disabled (is_enabled: false)';
+  if (skip.reason === SkipReason.Held) return `held until ${skip.until ? shortTime(skip.until) : '?'}: ${skip.why ?? 'deployed'} by ${skip.by ?? '?'}${skip.at ? ` on ${shortTime(skip.at)}` : ''}`;
+  if (skip.reason === SkipReason.NotReleased) return a.message;
   return 'not started: the run was stopped';
 }
 
@@ -49,7 +60,7 @@ function entry(a: TrackedApp): string {
 
 /** The details of an app in the thread: the entry, then what the release said. */
 function details(a: TrackedApp): string[] {
-  const lines = [`${LABEL[a.outcome]}: ${entry(a)}`];
+  const lines = [`${LABEL[a.outcome]}: ${entry(a)}`, ...(a.details ?? []).map((line) => `  ${line}`)];
   const result = a.result;
   if (!result) return lines;
   if (a.outcome === TrackedOutcome.Released) lines.push(`  ${result.message}`);
@@ -60,11 +71,11 @@ function details(a: TrackedApp): string[] {
   return lines;
 }
 
-function byOutcome(run: TrackedRelease, outcome: TrackedOutcome): TrackedApp[] {
+function byOutcome(run: Apps, outcome: TrackedOutcome): TrackedApp[] {
   return run.apps.filter((a) => a.outcome === outcome);
 }
 
-function summarySections(run: TrackedRelease): Section[] {
+function summarySections(run: Apps): Section[] {
   const sections: Section[] = [];
   for (const outcome of [TrackedOutcome.Failed, TrackedOutcome.Released, TrackedOutcome.Moved, TrackedOutcome.Skipped]) {
     const apps = byOutcome(run, outcome);
@@ -79,19 +90,21 @@ function summarySections(run: TrackedRelease): Section[] {
   return sections;
 }
 
-function tone(run: TrackedRelease): Tone {
+function tone(run: Apps): Tone {
   const counts = countsOf(run);
   if (counts.failed > 0) return Tone.Warning;
   return counts.released > 0 ? Tone.Success : Tone.Info;
 }
 
-export function trackedReleaseMessages(run: TrackedRelease, meta: { runId: string; by: string }): TrackedReleaseMessages {
-  const title = `${run.dryRun ? 'Dry run: ' : ''}${run.env} follows ${run.branch}`;
+export const trackedReleaseMessages = (run: TrackedRelease, meta: { runId: string; by: string }): TrackedReleaseMessages => fleetMessages(trackedFleetRun(run), meta);
+
+export function fleetMessages(run: FleetRun, meta: { runId: string; by: string }): ThreadedMessages {
+  const title = `${run.dryRun ? 'Dry run: ' : ''}${run.title}`;
   const counts = countsOf(run);
   const summary = message({
     tone: tone(run),
     title,
-    summary: trackedReleaseOutcome(run).text,
+    summary: fleetOutcome(run).text,
     fields: COUNTED.filter((o) => o !== TrackedOutcome.Moved || run.dryRun).map((o) => ({ label: LABEL[o], value: String(counts[o]) })),
     sections: summarySections(run),
     context: [`run ${meta.runId}`, `by ${meta.by}`, `${run.parallelism} at a time per cluster`, formatDuration(run.durationMs), 'details in the thread'],
