@@ -29,7 +29,7 @@ function commit(dir: string, subject: string, files: Record<string, string>): st
   return git(dir, 'rev-parse', 'HEAD');
 }
 
-/** main: a first and a second commit; feature-x: a change; broken: an image that never starts. */
+/** main (and master, which staging tracks): a first and a second commit; feature-x: a change; broken: an image that never starts. */
 function makeAppRepo(root: string, app: string, processes: Record<string, string>): { dir: string; broken: string } {
   const dir = join(root, 'apps', app);
   mkdirSync(dir, { recursive: true });
@@ -37,6 +37,7 @@ function makeAppRepo(root: string, app: string, processes: Record<string, string
   const procfile = (extra = '') => Object.entries(processes).map(([p, cmd]) => `${p}: ${cmd}${p === 'web' ? extra : ''}`).join('\n') + '\n';
   commit(dir, `${app}: first version`, { Procfile: procfile(), 'README.md': `# ${app}\n` });
   commit(dir, `${app}: faster start-up`, { 'README.md': `# ${app}\n\nStarts faster.\n` });
+  git(dir, 'branch', 'master');
   git(dir, 'checkout', '--quiet', '-b', 'feature-x');
   commit(dir, `${app}: feature x`, { Procfile: procfile(' --feature-x'), 'FEATURES.md': 'x\n' });
   git(dir, 'checkout', '--quiet', '-b', 'broken', 'main');
