@@ -23,7 +23,7 @@ import { describeScale, scale } from '../core/release/scale.js';
 import type { Env, ProcessSettings } from './bot-settings.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { reportHandler } from './report-schedule.js';
-import { stagingReleaseHandler } from './staging-release-schedule.js';
+import { fleetScheduleHandlers } from './fleet-schedules.js';
 import { announcer, type Announcer } from './worker-announce.js';
 import { startWorkerSchedules } from './worker-schedules.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
@@ -90,8 +90,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   const runner = { ...workerRunner(deps, announce, locks, sink, logger), line: (id: string) => queue.lineOf(id) };
   const tuning = { lockDuration: settings.jobLockMs, stalledInterval: settings.jobLockMs };
   const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error'), tuning });
-  // The kinds' handlers plug in here as their pipelines come (syncs, report).
-  const handlers = { 'staging-release': stagingReleaseHandler(deps, announce, client, logger), report: reportHandler(deps, connection, client, logger) };
+  const handlers = { ...fleetScheduleHandlers(deps, announce, client, logger), report: reportHandler(deps, connection, client, logger) };
   const schedules = startWorkerSchedules({ connection, config: deps.config, clock: deps.wallClock, logger, tuning, handlers });
   return {
     worker,
