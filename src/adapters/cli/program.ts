@@ -5,6 +5,7 @@ import { registerConfig, registerEnvs } from './commands/config-commands.js';
 import { registerHistory } from './commands/history-commands.js';
 import { registerRender } from './commands/render.js';
 import { registerStagingRelease } from './commands/staging-release-command.js';
+import { registerSync } from './commands/sync-commands.js';
 import { registerSchedules } from './commands/schedule-commands.js';
 import { registerRelease } from './commands/release-commands.js';
 import { registerReport } from './commands/report-command.js';
@@ -13,7 +14,7 @@ import { registerValidate } from './commands/validate.js';
 
 export type Register = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock, registerSchedules, registerStagingRelease, registerReport];
+const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock, registerSchedules, registerStagingRelease, registerReport, registerSync];
 
 export function buildProgram(io: CliIo, extra: readonly Register[] = []): Command {
   const program = new Command('nestor')
