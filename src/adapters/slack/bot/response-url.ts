@@ -15,11 +15,23 @@ const transports: Record<string, { send: Send; agent: HttpAgent }> = {
 };
 
 /** Resolves once Slack answered 2xx; rejects on any other status, a network error or no answer in 10 s. */
-export function postToResponseUrl(responseUrl: string, body: object): Promise<void> {
+export async function postToResponseUrl(responseUrl: string, body: object): Promise<void> {
   const url = new URL(responseUrl);
   const transport = transports[url.protocol];
-  if (!transport) return Promise.reject(new Error(`response_url is not http(s): ${url.protocol}`));
+  if (!transport) throw new Error(`response_url is not http(s): ${url.protocol}`);
   const payload = Buffer.from(JSON.stringify(body));
+  try {
+    await post(transport, url, payload);
+  } catch (error) {
+    // A kept-alive socket the server closed meanwhile: the request never reached it (Node's own advice: send again).
+    if (!(error instanceof StaleSocket)) throw error;
+    await post(transport, url, payload);
+  }
+}
+
+class StaleSocket extends Error {}
+
+function post(transport: { send: Send; agent: HttpAgent }, url: URL, payload: Buffer): Promise<void> {
   const headers = { 'content-type': 'application/json', 'content-length': payload.length };
   return new Promise((resolve, reject) => {
     const request = transport.send(url, { method: 'POST', agent: transport.agent, headers }, (res) => {
@@ -32,7 +44,9 @@ export function postToResponseUrl(responseUrl: string, body: object): Promise<vo
       });
     });
     request.setTimeout(TIMEOUT_MS, () => request.destroy(new Error(`no answer from the response_url within ${TIMEOUT_MS / 1000} s`)));
-    request.once('error', reject);
+    request.once('error', (error: NodeJS.ErrnoException) => {
+      reject(request.reusedSocket && error.code === 'ECONNRESET' ? new StaleSocket(error.message) : error);
+    });
     request.end(payload);
   });
 }
