@@ -4,8 +4,9 @@
 // config it was merged from, so the change is told as the keys that differ between the recorded
 // manifests and a render of the running version with the current config: variables by name,
 // other fields as `Kind/name path`. Secret objects are left out (their values never show); a
-// secret added or removed shows in the containers' env.
-import { appConfig, type AppConfig } from '../config/index.js';
+// secret added or removed shows in the containers' env; a variable read from Nestor's
+// environment (`$NAME`) shows masked, as it may be a credential.
+import { appConfig, ENV_REFERENCE, SECRET_MASK, type AppConfig } from '../config/index.js';
 import type { LoadedConfig } from '../ports/config-source.js';
 import type { KubeObject } from '../ports/cluster.js';
 import { configuredConfig, renderConfiguredApp } from '../render/index.js';
@@ -75,7 +76,8 @@ async function changedKeys(
   const recorded = manifestsOf(release, new Map(), env);
   const clusters = [...new Set([...recorded.map((c) => c.cluster), ...now.map((c) => c.cluster)])];
   const prefix = (cluster: string): string => (clusters.length > 1 ? `${cluster}: ` : '');
-  return clusters.flatMap((cluster) => diffKeys(
+  const masked = referencedVariables(merged);
+  return clusters.flatMap((cluster) => diffKeys(masked,
     keysOf(recorded.find((c) => c.cluster === cluster)?.objects ?? [], prefix(cluster)),
     keysOf(now.find((c) => c.cluster === cluster)?.objects ?? [], prefix(cluster)),
   )).sort((a, b) => a.key.localeCompare(b.key));
@@ -123,31 +125,41 @@ function nameOf(item: unknown): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-const shown = (value: string): string => (value.length > LONGEST_VALUE ? `${value.slice(0, LONGEST_VALUE - 1)}…` : value);
+const cut = (value: string): string => (value.length > LONGEST_VALUE ? `${value.slice(0, LONGEST_VALUE - 1)}…` : value);
 
 /** An object added or removed is one change, not one per field. */
-function diffKeys(before: Map<string, Map<string, string>>, after: Map<string, Map<string, string>>): ConfigKeyChange[] {
+/** Variables whose value is read from Nestor's environment (`$NAME`). */
+function referencedVariables(merged: AppConfig): Set<string> {
+  const names = new Set<string>();
+  for (const vars of Object.values(merged.config.variables ?? {})) {
+    for (const [key, raw] of Object.entries(vars ?? {})) if (typeof raw === 'string' && ENV_REFERENCE.test(raw)) names.add(key);
+  }
+  return names;
+}
+
+function diffKeys(masked: ReadonlySet<string>, before: Map<string, Map<string, string>>, after: Map<string, Map<string, string>>): ConfigKeyChange[] {
   const changes: ConfigKeyChange[] = [];
   for (const [object, fields] of before) {
     const next = after.get(object);
-    if (next || isVariables(object)) changes.push(...diffFields(object, fields, next ?? new Map()));
+    if (next || isVariables(object)) changes.push(...diffFields(object, fields, next ?? new Map(), masked));
     else changes.push({ key: object, change: KeyChange.Removed });
   }
   for (const [object, fields] of after) {
-    if (isVariables(object) && !before.has(object)) changes.push(...diffFields(object, new Map(), fields));
+    if (isVariables(object) && !before.has(object)) changes.push(...diffFields(object, new Map(), fields, masked));
     else if (!before.has(object)) changes.push({ key: object, change: KeyChange.Added });
   }
   return changes;
 }
 
-function diffFields(object: string, before: Map<string, string>, after: Map<string, string>): ConfigKeyChange[] {
+function diffFields(object: string, before: Map<string, string>, after: Map<string, string>, masked: ReadonlySet<string>): ConfigKeyChange[] {
   const key = (path: string): string => (isVariables(object) ? `${object.slice(0, -VARIABLES.length)}${path}` : `${object} ${path}`);
+  const shown = (path: string, value: string): string => (isVariables(object) && masked.has(path) ? SECRET_MASK : cut(value));
   const changes: ConfigKeyChange[] = [];
   for (const [path, value] of before) {
     const next = after.get(path);
-    if (next === undefined) changes.push({ key: key(path), change: KeyChange.Removed, before: shown(value) });
-    else if (next !== value) changes.push({ key: key(path), change: KeyChange.Changed, before: shown(value), after: shown(next) });
+    if (next === undefined) changes.push({ key: key(path), change: KeyChange.Removed, before: shown(path, value) });
+    else if (next !== value) changes.push({ key: key(path), change: KeyChange.Changed, before: shown(path, value), after: shown(path, next) });
   }
-  for (const [path, value] of after) if (!before.has(path)) changes.push({ key: key(path), change: KeyChange.Added, after: shown(value) });
+  for (const [path, value] of after) if (!before.has(path)) changes.push({ key: key(path), change: KeyChange.Added, after: shown(path, value) });
   return changes;
 }

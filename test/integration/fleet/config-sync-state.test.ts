@@ -35,6 +35,11 @@ describe('configOutOfSync', { timeout: 60_000 }, () => {
       key: 'Deployment/mary-web spec.template.spec.containers[web].resources.limits.memory', change: 'changed', before: '200Mi', after: '300Mi',
     });
     expect(state.changes.map((c) => c.key).filter((k) => k.includes('config-hash'))).toEqual([]);
+    // A value read from Nestor's environment may be a credential: it shows masked.
+    editProject('staging', 'FEATURE_FLAGS: "on",', 'FEATURE_FLAGS: "on", DATABASE_URL: $DB_URL,');
+    const withUrl = await configOutOfSync({ ...f.deps, environment: { DB_URL: 'postgres://app:s3cret@db/app' } }, 'mary', 'dev3');
+    expect(withUrl.changes).toContainEqual({ key: 'DATABASE_URL', change: 'added', after: '********' });
+    expect(JSON.stringify(withUrl.changes)).not.toContain('s3cret');
     // Staging's own release is not concerned by dev3's change alone, nor counted without a release.
     expect(await configOutOfSync(f.deps, 'mary', 'staging')).toMatchObject({ outOfSync: false });
   });
