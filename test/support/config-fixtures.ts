@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readConfigFolder } from '../../src/adapters/fs/config-folder.js';
 import type { ConfigFile } from '../../src/core/config/index.js';
+import { ConfigError, formatProblem } from '../../src/core/errors.js';
 import { git } from './git-fixtures.js';
 
 export const EXAMPLE_CONFIG_DIR = fileURLToPath(new URL('../../nestor-config', import.meta.url));
@@ -41,3 +42,14 @@ export const BASE_PROJECT = [
   '  kubernetes:',
   '    - cluster_name: prod',
 ];
+
+/** The problems of the ConfigError `run` throws, formatted (`file:line:col: key: message`); fails when it throws none. */
+export function problemsOf(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map(formatProblem);
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}

@@ -12,8 +12,8 @@ import type { ReleaseSummary } from '../ports/release-history.js';
 import type { ResolvedRef } from '../ports/source-repo.js';
 import { deploy } from '../release/deploy.js';
 import { validateRef } from '../release/ref.js';
-import type { ReleaseContext, ReleaseDeps, ReleaseResult } from '../release/release-deps.js';
-import { clustersOf, fleetSettings, pinnedApp, runOverApps, SkipReason, TrackedOutcome, type Due, type FleetSettings, type TrackedApp } from './fleet-run.js';
+import type { ReleaseContext, ReleaseDeps } from '../release/release-deps.js';
+import { clustersOf, fleetSettings, pinnedApp, runOverApps, SkipReason, TrackedOutcome, type Due, type FleetSettings, type SyncInput, type TrackedApp } from './fleet-run.js';
 import { Slots } from './slots.js';
 
 export const DEFAULT_TRACKED_BRANCH = 'master';
@@ -22,16 +22,9 @@ const LOOKUPS_AT_ONCE = 8;
 
 export { SkipReason, TrackedOutcome, type Skip, type TrackedApp } from './fleet-run.js';
 
-export interface TrackedReleaseInput {
-  env: string;
-  /** Apps released at once per cluster; default the environment's `release.parallelism`. */
-  parallelism?: number;
-  /** Look only: lists what moved, releases nothing. */
-  dryRun?: boolean;
+export interface TrackedReleaseInput extends Omit<SyncInput, 'afterRelease'> {
   /** After each deploy (released, rolled back or failed): where the release announcement goes. */
-  afterDeploy?: (result: ReleaseResult, ctx: ReleaseContext, startedMs: number) => void;
-  /** As soon as an app's outcome is known (progress). */
-  onApp?: (app: TrackedApp) => void;
+  afterDeploy?: SyncInput['afterRelease'];
 }
 
 export interface TrackedRelease {

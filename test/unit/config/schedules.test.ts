@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { allSchedules, loadConfigTree } from '../../../src/core/config/index.js';
-import { ConfigError, formatProblem } from '../../../src/core/errors.js';
 import { desiredSchedulers } from '../../../src/core/schedules/desired-schedulers.js';
-import { BASE_PROJECT, exampleConfigFiles, files } from '../../support/config-fixtures.js';
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { BASE_PROJECT, exampleConfigFiles, files, problemsOf } from '../../support/config-fixtures.js';
 
 describe('schedules in project.yaml', () => {
   it('are inherited, changed key by key and turned off with null (the example config)', async () => {

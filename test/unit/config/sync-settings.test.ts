@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfigTree } from '../../../src/core/config/index.js';
 import { syncSettings } from '../../../src/core/config/sync-settings.js';
-import { ConfigError, formatProblem } from '../../../src/core/errors.js';
-import { BASE_PROJECT, exampleConfigFiles, files } from '../../support/config-fixtures.js';
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map(formatProblem);
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { BASE_PROJECT, exampleConfigFiles, files, problemsOf } from '../../support/config-fixtures.js';
 
 const child = (env: string, ...lines: string[]) => ({ [`${env}/project.yaml`]: [`env: ${env}`, 'parent: production', ...lines] });
 
