@@ -7,7 +7,7 @@
 import { isNestorError } from '../errors.js';
 import { refOf, type ClusterProvider, type KindRef, type KubeObject } from '../ports/cluster.js';
 import type { Release } from '../ports/release-history.js';
-import { ENVIRONMENT, MANAGED_BY } from '../render/labels.js';
+import { ENVIRONMENT, GLOBAL_APP, MANAGED_BY } from '../render/labels.js';
 import { PRUNABLE_KINDS } from '../release/cluster-steps.js';
 import { compareRelease } from '../release/compare.js';
 import { objectKey } from '../release/diff.js';
@@ -80,8 +80,7 @@ export async function appDrift(live: LiveObjects, release: Release, contexts: Re
   const sides = manifestsOf(release, contexts, release.env);
   const clusters = await Promise.all(sides.map(async (side): Promise<ClusterDrift> => {
     try {
-      // Encrypted values (no history key) cannot be compared: left out rather than shown as changed.
-      const recorded = release.secretsEncrypted ? side.objects.filter((o) => o.kind !== 'Secret') : side.objects;
+      const recorded = side.objects.filter((o) => ownDrift(o, release));
       const listed = await live.listed(side.context, side.namespace);
       const found = await Promise.all(recorded.map(async (o) => listed.get(objectKey(o)) ?? live.get(side.context, o)));
       const current = new Map<string, KubeObject>();
@@ -100,6 +99,17 @@ export async function appDrift(live: LiveObjects, release: Release, contexts: Re
     }
   }));
   return { state: worst(clusters.map((c) => c.state)), clusters };
+}
+
+/**
+ * Objects whose drift is the app's own. The environment's objects (its Namespace, its global
+ * ingress) are applied by every app's release, each with its own release label: the last one
+ * applied wins, so they would show as edited for every other app. Encrypted Secret values (no
+ * history key) cannot be compared: left out rather than shown as changed.
+ */
+function ownDrift(o: KubeObject, release: Release): boolean {
+  if (o.kind === 'Namespace' || o.metadata.labels?.['app'] === GLOBAL_APP) return false;
+  return !(release.secretsEncrypted && o.kind === 'Secret');
 }
 
 /** Drifted anywhere is drifted; else unknown anywhere is unknown. */

@@ -19,7 +19,7 @@ import { Slots } from './slots.js';
 
 /** Releases of an app searched for its last failure. */
 export const FAILURE_LOOKBACK = 20;
-/** Apps looked at once (history and source reads), whatever the environments. */
+/** Apps whose drift and config are looked at once (cluster and source reads), whatever the environments. */
 const APPS_AT_ONCE = 16;
 
 export type SyncReportDeps = Pick<ReleaseDeps, 'config' | 'source' | 'clusters' | 'history' | 'environment' | 'wallClock'> & {
@@ -102,7 +102,7 @@ async function envReport(shared: Shared, env: string): Promise<EnvReport> {
   const { deps, loaded } = shared;
   const live = new LiveObjects(deps.clusters, env, shared.clusterReads);
   const [apps, skippedFirings] = await Promise.all([
-    Promise.all(appsOf(loaded.tree, env).map((app) => shared.apps.run(['apps'], () => appReport(shared, live, app, env)))),
+    Promise.all(appsOf(loaded.tree, env).map((app) => appReport(shared, live, app, env))),
     skippedFiringsOf(deps, schedulesOf(loaded.tree, env)),
   ]);
   const channel = releaseChannel(loaded.tree, env);
@@ -113,14 +113,14 @@ async function appReport(shared: Shared, live: LiveObjects, app: string, env: st
   const { deps, loaded } = shared;
   try {
     const merged = appConfig(loaded.tree, app, env).config;
-    const [releases, pin] = await Promise.all([deps.history.list(app, env, FAILURE_LOOKBACK), deps.history.getPin(app, env)]);
+    // Not bounded: the history runs its reads one after the other on its clone, and reads asked
+    // together share one fetch; asked a few at a time, each would wait for a fetch of its own.
+    const [releases, pin, release] = await Promise.all([deps.history.list(app, env, FAILURE_LOOKBACK), deps.history.getPin(app, env), deps.history.get(app, env)]);
     const summary = releases[0];
     const base: AppReport = { app, disabled: merged.is_enabled === false, ...(pin ? { pin } : {}) };
-    if (!summary) return base;
-    const release = await deps.history.get(app, env);
-    if (!release) return { ...base, release: summary };
+    if (!summary || !release) return { ...base, ...(summary ? { release: summary } : {}) };
     const contexts = new Map((merged.deployments?.kubernetes ?? []).map((c) => [c.cluster_name, c.context ?? c.cluster_name]));
-    const [drift, config] = await Promise.all([appDrift(live, release, contexts), configState(deps, loaded, app, env)]);
+    const [drift, config] = await shared.apps.run(['apps'], () => Promise.all([appDrift(live, release, contexts), configState(deps, loaded, app, env)]));
     const lastFailure = lastFailureOf(releases, release);
     return { ...base, release: summary, ...(lastFailure ? { lastFailure } : {}), drift, config };
   } catch (error) {

@@ -39,13 +39,17 @@ const appOf = (report: SyncReport, app: string): AppReport => {
 
 describe('sync report', { timeout: 120_000 }, () => {
   it('shows what runs, then the drift planted with kubectl and a config change of staging inherited by dev3', async () => {
+    // Two apps: each release applies the environment's Namespace with its own release label, which is no drift of either.
+    writeFileSync(join(f.configDir, 'dev3/apps/pricing.yaml'), `git: { origin: ${f.app.dir} }\n`);
     await deploy(f.deps, f.ctx('alice'), { app: 'mary', env: ENV, ref: 'main' });
+    await deploy(f.deps, f.ctx('carol'), { app: 'pricing', env: ENV, ref: 'main' });
     const before = await syncReport(f.deps, { env: ENV });
     expect(before.environments.map((e) => e.env)).toEqual([ENV]);
     expect(appOf(before, 'mary')).toMatchObject({
       release: { sha: f.app.shas.second, ref: 'main', user: 'alice' },
       drift: { state: 'clean' }, config: { state: 'in-sync' },
     });
+    expect(appOf(before, 'pricing')).toMatchObject({ release: { user: 'carol' }, drift: { state: 'clean' } });
     expect(appOf(before, 'gandalf')).toEqual({ app: 'gandalf', disabled: false });
 
     await kubectl('patch', 'deployment', 'mary-web', '-n', ENV, '--type=merge', '-p', '{"spec":{"replicas":4}}');
@@ -63,7 +67,7 @@ describe('sync report', { timeout: 120_000 }, () => {
     expect(mary.config?.changes).toContainEqual({ key: 'LOG_FORMAT', change: 'added', after: 'json' });
 
     const { summary } = syncReportMessages(after, { by: 'tester' });
-    expect(summary.summary).toBe('dev3: 3 apps: 1 drifted, 1 config out of sync (2 never released)');
+    expect(summary.summary).toBe('dev3: 3 apps: 1 drifted, 2 config out of sync (1 never released)');
     expect(summary.sections.find((s) => s.title === 'Drifted (1)')?.lines).toEqual(['mary: deleted Service dev3/mary, edited Deployment dev3/mary-web (spec.replicas)']);
   });
 
