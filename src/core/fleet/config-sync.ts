@@ -42,7 +42,8 @@ export async function syncConfig(deps: ReleaseDeps, ctx: ReleaseContext, input: 
     if (config.is_enabled === false) return { app, outcome: TrackedOutcome.Skipped, skip: { reason: SkipReason.Disabled }, message: `${app} is disabled in ${env} (is_enabled: false)` };
     const state = await configOutOfSync(deps, app, env, { loaded });
     const running = state.running;
-    if (!running) return { app, outcome: TrackedOutcome.Skipped, skip: { reason: SkipReason.NotReleased }, message: state.notRunning ?? `${app} has no release in ${env}` };
+    // Nothing runs: nothing to release again (its first deploy takes the config as it is).
+    if (!running) return { app, outcome: TrackedOutcome.Unchanged, message: state.notRunning ?? `${app} has no release in ${env}` };
     const recorded = { sha: running.version.sha, previous: running.version.sha };
     if (!state.outOfSync) return { app, outcome: TrackedOutcome.Unchanged, ...recorded, message: `${app}'s config in ${env} is as released` };
     const details = state.changes.map(changeLine);

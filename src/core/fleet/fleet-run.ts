@@ -32,8 +32,6 @@ export const SkipReason = {
   Stopped: 'stopped',
   /** Version sync: a person deployed a branch here recently. */
   Held: 'held',
-  /** Nothing to follow or to release again: no release here, or none in the source environment. */
-  NotReleased: 'not-released',
 } as const;
 export type SkipReason = (typeof SkipReason)[keyof typeof SkipReason];
 

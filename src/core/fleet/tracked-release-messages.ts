@@ -44,7 +44,6 @@ function skipText(a: TrackedApp): string {
   if (skip.reason === SkipReason.Busy) return `busy: ${a.message}`;
   if (skip.reason === SkipReason.Disabled) return 'disabled (is_enabled: false)';
   if (skip.reason === SkipReason.Held) return `held until ${skip.until ? shortTime(skip.until) : '?'}: ${skip.why ?? 'deployed'} by ${skip.by ?? '?'}${skip.at ? ` on ${shortTime(skip.at)}` : ''}`;
-  if (skip.reason === SkipReason.NotReleased) return a.message;
   return 'not started: the run was stopped';
 }
 

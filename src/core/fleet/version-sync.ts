@@ -39,7 +39,7 @@ export async function syncVersions(deps: ReleaseDeps, ctx: ReleaseContext, input
     const [[source], here] = await Promise.all([deps.history.list(app, sync.from, 1), deps.history.list(app, env, HISTORY_DEPTH)]);
     const latest = here[0];
     const recorded = latest ? { sha: latest.sha, previous: latest.sha } : {};
-    if (!source) return { app, outcome: TrackedOutcome.Skipped, ...recorded, skip: { reason: SkipReason.NotReleased }, message: `${app} has no release in ${sync.from} to follow` };
+    if (!source) return { app, outcome: TrackedOutcome.Unchanged, ...recorded, message: `${app} has no release in ${sync.from} to follow` };
     if (latest?.sha === source.sha) return { app, outcome: TrackedOutcome.Unchanged, ...recorded, message: `${app} runs ${sync.from}'s ${short(source.sha)} already` };
     const pin = await deps.history.getPin(app, env);
     if (pin) return pinnedApp(app, env, pin, recorded);
