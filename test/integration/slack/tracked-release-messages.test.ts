@@ -3,13 +3,14 @@
 // counts first, within Slack's block and text limits, every app named in the thread.
 import { LogLevel, webApi } from '@slack/bolt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toBlockKit, type SlackMessage } from '../../../src/adapters/slack/block-kit.js';
+import { toBlockKit } from '../../../src/adapters/slack/block-kit.js';
 import { NOTIFIER_CLIENT_OPTIONS } from '../../../src/adapters/slack/notifier/index.js';
 import { postTrackedRelease } from '../../../src/adapters/slack/notifier/post-tracked-release.js';
 import { trackedReleaseMessages } from '../../../src/core/fleet/tracked-release-messages.js';
 import type { TrackedApp, TrackedRelease } from '../../../src/core/fleet/tracked-release.js';
 import type { ReleaseResult } from '../../../src/core/release/release-deps.js';
 import { startSlackApiStandin, type SlackApiStandin } from '../../support/slack-api-standin.js';
+import { sectionTexts, withinLimits } from '../../support/slack-limits.js';
 
 const sha = (n: number) => n.toString(16).padStart(40, 'a');
 
@@ -30,19 +31,6 @@ function app(i: number): TrackedApp {
 
 function run(apps: number): TrackedRelease {
   return { env: 'staging', branch: 'master', parallelism: 4, dryRun: false, channel: 'tech-release-staging', apps: Array.from({ length: apps }, (_, i) => app(i)), durationMs: 95_000 };
-}
-
-function sectionTexts(m: SlackMessage): string[] {
-  return m.blocks.flatMap((b) => (b.type === 'section' && 'text' in b ? [b.text.text] : []));
-}
-
-function withinLimits(m: SlackMessage): void {
-  expect(m.blocks.length).toBeLessThanOrEqual(50);
-  for (const text of sectionTexts(m)) {
-    expect(text.length).toBeLessThanOrEqual(3000);
-    // Cut by our own "… and N more", never by the renderer's blind cut.
-    expect(text.endsWith('…') && !/and \d+ more$/.test(text)).toBe(false);
-  }
 }
 
 describe('tracked release messages', () => {

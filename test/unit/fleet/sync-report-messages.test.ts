@@ -2,9 +2,10 @@
 // summary, counts first, within Slack's 50 blocks and 3,000 characters per section text; every
 // app of every environment in the thread, itself split into replies within the same limits.
 import { describe, expect, it } from 'vitest';
-import { toBlockKit, type SlackMessage } from '../../../src/adapters/slack/block-kit.js';
+import { toBlockKit } from '../../../src/adapters/slack/block-kit.js';
 import type { AppReport, EnvReport, SyncReport } from '../../../src/core/fleet/sync-report.js';
 import { syncReportMessages, syncReportOutcome } from '../../../src/core/fleet/sync-report-messages.js';
+import { sectionTexts, withinLimits } from '../../support/slack-limits.js';
 
 const sha = (n: number) => n.toString(16).padStart(40, 'b');
 const clean = (cluster: string) => ({ state: 'clean' as const, clusters: [{ cluster, state: 'clean' as const, changes: [] }] });
@@ -29,19 +30,6 @@ function env(n: number): EnvReport {
 }
 
 const report = (envs: number): SyncReport => ({ at: '2026-12-02T09:00:00.000Z', environments: Array.from({ length: envs }, (_, i) => env(i)), durationMs: 42_000 });
-
-function sectionTexts(m: SlackMessage): string[] {
-  return m.blocks.flatMap((b) => (b.type === 'section' && 'text' in b ? [b.text.text] : []));
-}
-
-function withinLimits(m: SlackMessage): void {
-  expect(m.blocks.length).toBeLessThanOrEqual(50);
-  for (const text of sectionTexts(m)) {
-    expect(text.length).toBeLessThanOrEqual(3000);
-    // Cut by the builder's own "… and N more", never by the renderer's blind cut.
-    expect(text.endsWith('…') && !/and \d+ more$/.test(text)).toBe(false);
-  }
-}
 
 describe('sync report messages', () => {
   it('25 environments × 130 apps: one summary, counts first, every app of every environment in the thread', () => {
