@@ -7,6 +7,7 @@ import type { CliLocks } from './cli-locks.js';
 import { currentUser } from './current-user.js';
 import { registerBot, registerShell, registerWorker } from './process-commands.js';
 import { registerCompletion } from './completion-command.js';
+import { checkGrammarWords } from '../adapters/cli/grammar-commands.js';
 import { buildProgram } from '../adapters/cli/program.js';
 import { ConfigError, formatProblem, isNestorError } from '../core/errors.js';
 
@@ -54,6 +55,7 @@ export function processIo(): CliIo & { prepare(command: Command): Promise<void>;
     ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
     interrupts: process,
     prepare: async (command) => {
+      checkGrammarWords(command);
       if (!loaded && !WITHOUT_RUNTIME.has(commandPath(command))) loaded = await loadRuntime(process.env);
     },
     close: async () => loaded?.shared.close(),

@@ -5,7 +5,7 @@ import type { Command as CommanderCommand } from 'commander';
 import type { Command, CommandKind } from '../../core/commands/command.js';
 import { grammarNode, type ArgumentSpec } from '../../core/commands/grammar.js';
 import { isVerb, type CommandPath } from '../../core/commands/help.js';
-import { parseAs } from '../../core/commands/verb-parsers.js';
+import { parseAs, parseVerb } from '../../core/commands/verb-parsers.js';
 
 function argumentSyntax(arg: ArgumentSpec): string {
   const name = `${arg.name}${arg.variadic ? '...' : ''}`;
@@ -33,13 +33,28 @@ export function grammarCommand(program: CommanderCommand, path: CommandPath): Co
   return parent;
 }
 
-/** `config set` for the commander command of `nestor config set`. */
-function pathOf(command: CommanderCommand): CommandPath {
+function namesOf(command: CommanderCommand): string[] {
   const names: string[] = [];
   for (let at: CommanderCommand | null = command; at?.parent; at = at.parent) names.unshift(at.name());
-  const [verb, ...rest] = names;
-  if (verb === undefined || !isVerb(verb)) throw new Error(`"${names.join(' ')}" is not a grammar command`);
+  return names;
+}
+
+/** `config set` for the commander command of `nestor config set`. */
+function pathOf(command: CommanderCommand): CommandPath {
+  const [verb, ...rest] = namesOf(command);
+  if (verb === undefined || !isVerb(verb)) throw new Error(`"${namesOf(command).join(' ')}" is not a grammar command`);
   return [verb, ...rest];
+}
+
+/**
+ * Checks the words of a command the table made, as its action will (a CommandSyntaxError when
+ * they are wrong); does nothing for the CLI's own commands. Run before loading what the action
+ * needs, so that a typo is answered at once.
+ */
+export function checkGrammarWords(command: CommanderCommand): void {
+  const [verb, ...rest] = namesOf(command);
+  if (verb === undefined || !isVerb(verb) || grammarNode([verb, ...rest]) === undefined) return;
+  parseVerb(verb, chatWords(command, [verb, ...rest]));
 }
 
 /** The words after the verb, as the chat parser reads them: actions, arguments, the grammar's flags given. */

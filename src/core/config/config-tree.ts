@@ -7,7 +7,7 @@ import { scheduleProblems } from './environment-schedules.js';
 import { syncProblems } from './sync-settings.js';
 import { parseFile } from './parse-file.js';
 import { positionOf } from './positions.js';
-import { DNS1123_LABEL, DNS1123_MAX } from './schema.js';
+import { isDnsLabel } from './schema.js';
 import { validateFile } from './validate-file.js';
 
 export interface EnvironmentNode {
@@ -23,10 +23,7 @@ export interface ConfigTree {
   templates: Map<string, ConfigFile>;
 }
 
-const dns = new RegExp(DNS1123_LABEL);
-export function isDnsLabel(name: string): boolean {
-  return name.length <= DNS1123_MAX && dns.test(name);
-}
+export { isDnsLabel };
 
 type Placed = { kind: 'project'; env: string } | { kind: 'app'; env: string; app: string } | { kind: 'template'; name: string } | { kind: 'ignored' } | { kind: 'unexpected'; why: string };
 

@@ -5,6 +5,11 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 /** DNS-1123 label: what Kubernetes accepts as a namespace or object name. */
 export const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
 export const DNS1123_MAX = 63;
+const dnsLabel = new RegExp(DNS1123_LABEL);
+/** A name that ends up in file paths, git and the cluster: lowercase letters, digits and -, at most 63. */
+export function isDnsLabel(name: string): boolean {
+  return name.length <= DNS1123_MAX && dnsLabel.test(name);
+}
 /** An environment variable name. */
 export const ENV_KEY = '^[A-Za-z_][A-Za-z0-9_]*$';
 /** A Kubernetes resource quantity: `250Mi`, `0.2`, `100m`, `1G`, `1e3`. */

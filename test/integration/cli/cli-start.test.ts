@@ -20,6 +20,8 @@ interface Run {
   stderr: string;
   /** The npm packages the process loaded. */
   packages: Set<string>;
+  /** The files of src/ it loaded, relative to src/. */
+  sources: Set<string>;
 }
 
 function nestor(args: string[]): Run {
@@ -31,11 +33,14 @@ function nestor(args: string[]): Run {
     env: { PATH: process.env.PATH, HOME: dir, NESTOR_CONFIG: EXAMPLE_CONFIG_DIR, NESTOR_STATE: join(dir, 'state'), NESTOR_USER: 'tester', NESTOR_RECORD_LOADS: record },
   });
   const packages = new Set<string>();
+  const sources = new Set<string>();
   for (const line of readFileSync(record, 'utf8').split('\n')) {
     const found = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
     if (found?.[1]) packages.add(found[1]);
+    const source = /\/src\/(.+\.ts)$/.exec(line);
+    if (source?.[1] && !line.includes('node_modules')) sources.add(source[1]);
   }
-  return { status: child.status, stdout: child.stdout, stderr: child.stderr, packages };
+  return { status: child.status, stdout: child.stdout, stderr: child.stderr, packages, sources };
 }
 
 const heavyIn = (run: Run): string[] => HEAVY.filter((name) => run.packages.has(name));
@@ -57,6 +62,15 @@ describe('what a nestor command loads', () => {
     for (const [name, run] of Object.entries(runs)) expect(heavyIn(run), name).toEqual([]);
     expect(runs.envs.stdout).toContain('production');
     expect(runs.deploy.status).toBe(2);
+  });
+
+  it('help and a bad argument load neither the config checks nor the renderer nor a pipeline', () => {
+    for (const args of [['--help'], ['deploy', 'Mary', 'main', 'dev3'], ['config', 'sett']]) {
+      const run = nestor(args);
+      const loaded = [...run.sources].filter((f) => /^core\/(config\/config-validators|render\/|release\/(deploy|scale|config-change))/.test(f));
+      expect(loaded, args.join(' ')).toEqual([]);
+      for (const name of ['ajv', 'kubernetes-models', 'handlebars', 'cron-parser']) expect(run.packages.has(name), `${args.join(' ')}: ${name}`).toBe(false);
+    }
   });
 
   it('a command that reads the history gets the release runtime', () => {

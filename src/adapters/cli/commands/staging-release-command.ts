@@ -3,8 +3,7 @@
 // releases under way finish (a second Ctrl-C quits at once).
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
-import { countsLine } from '../../../core/fleet/tracked-release-messages.js';
-import { releaseTracked, TrackedOutcome, type TrackedApp } from '../../../core/fleet/tracked-release.js';
+import type { TrackedApp } from '../../../core/fleet/tracked-release.js';
 import { CliExit, releaseDepsFor, type CliIo } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 
@@ -41,6 +40,9 @@ export function registerStagingRelease(program: Command, io: CliIo): void {
     .option('--parallelism <n>', 'apps released at once per cluster (default: release.parallelism, then 4)', parallelism)
     .option('--dry-run', 'list the apps whose branch moved; release nothing')
     .action(async (env: string, options: { parallelism?: number; dryRun?: boolean }, command: Command) => {
+      const [{ countsLine }, { releaseTracked, TrackedOutcome }] = await Promise.all([
+        import('../../../core/fleet/tracked-release-messages.js'), import('../../../core/fleet/tracked-release.js'),
+      ]);
       const deps = releaseDepsFor(io, command);
       const stop = stopOnInterrupt(io);
       const ctx = { user: io.user, jobId: `cli-${randomUUID()}`, onEvent: () => undefined, ...(stop.signal ? { signal: stop.signal } : {}) };
