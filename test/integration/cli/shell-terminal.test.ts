@@ -42,7 +42,7 @@ describe('nestor shell on a terminal', () => {
       let mark = screen().length;
       type(`deploy ma${KEYS.tab}`);
       await after(mark, 'deploy mary ');
-      type(`ma${KEYS.tab}`);
+      type(`mai${KEYS.tab}`); // main, not master
       await after(mark, 'deploy mary main ');
       type(`d${KEYS.tab}`);
       await after(mark, 'deploy mary main dev');
