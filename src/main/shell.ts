@@ -174,10 +174,11 @@ async function runChange(command: MutatingCommand, line: LineRun): Promise<void>
   if (note) say(`${note}\n`);
 }
 
-/** `status`, `history`, `envs` and `help`: the answers Slack gives, as text. */
+/** `status`, `history`, `envs`, `schedules` and `help`: the answers Slack gives, as text. */
 async function answerInfo(command: InfoCommand, io: CliIo): Promise<void> {
   try {
-    io.out(renderText(await infoAnswer(io.releaseDeps({}), command)));
+    const schedules = command.kind === 'schedules' ? await io.schedules?.() : undefined;
+    io.out(renderText(await infoAnswer({ ...io.releaseDeps({}), ...(schedules ? { schedules } : {}) }, command)));
     if (command.kind === 'help' && command.topic === undefined) io.out(`${SHELL_ONLY_HELP}\n`);
   } catch (e) {
     io.err(`nestor: ${isNestorError(e) ? e.userMessage : (e as Error).message}\n`);

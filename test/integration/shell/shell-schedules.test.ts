@@ -25,7 +25,7 @@ describe('the shell and the schedules', () => {
         throw new Error('the shell must use its world');
       },
     };
-    await runShell(Readable.from(['schedule run dev3/report', 'schedule run report', 'exit'].map((l) => `${l}\n`)), io, main, world);
+    await runShell(Readable.from(['schedule run dev3/report', 'schedule run report', 'schedules', 'exit'].map((l) => `${l}\n`)), io, main, world);
     expect(text).toContain('fired dev3/report (report) as job now-dev3-report-1');
     expect(text).toContain('nestor: schedule "report" is in several environments: say which (dev1/report, dev2/report, dev3/report)');
     const { runs, queue } = await shellSchedules(world);
@@ -33,5 +33,8 @@ describe('the shell and the schedules', () => {
       last: { firingId: 'now-dev3-report-1', trigger: 'now', by: 'newcomer', status: 'failed', error: 'schedules of kind report are not available yet' },
     });
     expect([...(await queue.nextFirings()).keys()]).toContain('nestor:staging:staging-release');
+    // `schedules` answers as Slack does, from the same in-process scheduler.
+    expect(text).toContain('staging-release (staging-release, */30 * * * *): next');
+    expect(text).toMatch(/report \(report, [^)]*\): next [^;]*; last run failed at [^(]*\(schedules of kind report are not available yet\), run by newcomer/);
   });
 });
