@@ -16,7 +16,7 @@ import { ConfigError, formatProblem, isNestorError } from '../core/errors.js';
  * (the Kubernetes client, git, Redis: over a second to import) loaded before its action runs;
  * these start without it.
  */
-const WITHOUT_RUNTIME: ReadonlySet<string> = new Set(['render', 'validate', 'envs', 'config show', 'completion', 'shell', 'bot', 'worker']);
+const WITHOUT_RUNTIME: ReadonlySet<string> = new Set(['render', 'validate', 'envs', 'config show', 'schedules', 'schedule run', 'completion', 'shell', 'bot', 'worker']);
 
 /** `config show` for the command run by `nestor config show mary dev3`. */
 function commandPath(command: Command): string {

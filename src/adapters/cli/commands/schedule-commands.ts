@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import type { ScheduleListing, ScheduleDeps } from '../../../core/schedules/schedule-listing.js';
 import { configFolder, type CliIo } from '../cli-context.js';
+import { grammarCommand, onParsed } from '../grammar-commands.js';
 import { jsonText } from '../json-output.js';
 import { formatTable } from '../text-table.js';
 
@@ -54,15 +55,13 @@ function schedulesTable(entries: readonly ScheduleListing[], lastRunText: (run: 
 }
 
 export function registerSchedules(program: Command, io: CliIo): void {
-  program
-    .command('schedules')
-    .description('list the schedules of the config: next firing and last run of each (needs REDIS_URL)')
+  grammarCommand(program, ['schedules'])
     .option('--json', 'print JSON: [{id, env, name, kind, cron, timeZone, channel, next, scheduled, last, skipped}]')
-    .action(async (options: { json?: boolean }, command: Command) => {
+    .action(onParsed('schedules', async (_schedules, options: { json?: boolean }, command) => {
       const { lastRunText, listSchedules } = await import('../../../core/schedules/schedule-listing.js');
       const entries = await withSchedules(io, command, (deps) => listSchedules(deps, new Date()));
       io.out(options.json ? jsonText(schedulesJson(entries)) : schedulesTable(entries, lastRunText));
-    });
+    }));
   program
     .command('schedule')
     .description('act on one schedule')
