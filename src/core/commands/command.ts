@@ -12,6 +12,7 @@ export const Verb = {
   History: 'history',
   Envs: 'envs',
   Schedules: 'schedules',
+  Report: 'report',
   Help: 'help',
 } as const;
 export type Verb = (typeof Verb)[keyof typeof Verb];
@@ -35,6 +36,7 @@ export interface StatusCommand { kind: 'status'; app: string; env?: string }
 export interface HistoryCommand { kind: 'history'; app: string; env?: string }
 export interface EnvsCommand { kind: 'envs' }
 export interface SchedulesCommand { kind: 'schedules' }
+export interface ReportCommand { kind: 'report'; env?: string }
 export interface HelpCommand { kind: 'help'; topic?: Verb }
 
 export type Command =
@@ -49,6 +51,7 @@ export type Command =
   | HistoryCommand
   | EnvsCommand
   | SchedulesCommand
+  | ReportCommand
   | HelpCommand;
 
 export type CommandKind = Command['kind'];
@@ -89,6 +92,8 @@ export function describeCommand(command: Command): string {
     case 'envs':
     case 'schedules':
       return command.kind;
+    case 'report':
+      return `report${command.env ? ` ${command.env}` : ''}`;
     case 'help':
       return `help${command.topic ? ` ${command.topic}` : ''}`;
   }

@@ -93,6 +93,11 @@ const TABLE: Readonly<Record<Verb, VerbEntry>> = {
     examples: ['history mary', 'history mary production'],
   },
   envs: { summary: 'list environments under their parents', args: [], examples: ['envs'] },
+  report: {
+    summary: "what runs where: each app's version, release, pin and last failure, whether its live objects drifted and whether its config is out of sync",
+    args: [{ name: 'env', kind: 'env', required: false, description: 'one environment (default: every environment)' }],
+    examples: ['report staging', 'report'],
+  },
   schedules: {
     summary: 'the schedules of the config (staging release, syncs, reports): next firing and last run of each',
     args: [],

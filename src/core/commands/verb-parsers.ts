@@ -114,6 +114,10 @@ export const COMMAND_BUILDERS: Readonly<Record<string, (p: Parsed) => Command>> 
   history: appAndMaybeEnv('history'),
   envs: () => ({ kind: 'envs' }),
   schedules: () => ({ kind: 'schedules' }),
+  report: (p) => {
+    const env = maybe(p, 'env');
+    return { kind: 'report', ...(env === undefined ? {} : { env }) };
+  },
   help: helpTopic,
 };
 

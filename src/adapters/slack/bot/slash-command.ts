@@ -4,7 +4,7 @@
 // idempotency key and tell the requester what became of it.
 import { authorize, resolvePolicy, unresolvedOf, type Actor } from '../../../core/commands/authorize.js';
 import { describeUnresolved } from '../../../core/commands/people.js';
-import { commandEnv, isMutating, type Command } from '../../../core/commands/command.js';
+import { commandEnv, describeCommand, isMutating, type Command } from '../../../core/commands/command.js';
 import { refusal } from '../../../core/commands/replies.js';
 import { parseJob } from '../../../core/jobs/parse-job.js';
 import { askApproval, type SlackClient } from './approval-request.js';
@@ -23,7 +23,7 @@ export interface SlashRequest {
 
 export async function runSlashCommand(services: BotServices, client: SlackClient, request: SlashRequest, command: Command, reply: Reply): Promise<void> {
   if (isInfo(command)) return reply(await infoAnswer(services, command));
-  if (!isMutating(command)) return reply(refusal('`config get` is not available from Slack yet: use `nestor config get` in a terminal', command));
+  if (!isMutating(command)) return reply(refusal(`\`${command.kind.replace('-', ' ')}\` is not available from Slack yet: use \`nestor ${describeCommand(command)}\` in a terminal`, command));
   const env = commandEnv(command) ?? '';
   const user = jobUser(request.user);
   const log = services.logger.child({ user, env, ...('app' in command ? { app: command.app } : {}) });
