@@ -3,33 +3,42 @@
 // in-process, as the schedules of those kinds run them on the workers.
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-context.js';
-import { parallelismOption, runFleetCommand } from '../fleet-run-cli.js';
+import { parallelismOption, runFleetCommand, type FleetPipeline } from '../fleet-run-cli.js';
 
-interface SyncOptions {
-  parallelism?: number;
-  dryRun?: boolean;
+interface SyncCommand {
+  name: string;
+  description: string;
+  dryRun: string;
+  /** Loaded when the action runs. */
+  pipeline: () => Promise<FleetPipeline>;
 }
+
+const SYNCS: readonly SyncCommand[] = [
+  {
+    name: 'versions',
+    description: 'move every app to the version the source environment runs (release.version_sync.from, default staging); pinned apps and apps a person deployed a branch of less than hold_hours ago stay',
+    dryRun: 'list the apps that would move, the held and the pinned ones; release nothing',
+    pipeline: async () => (await import('../../../core/fleet/version-sync.js')).syncVersions,
+  },
+  {
+    name: 'config',
+    description: 'release the running version of every app whose merged config changed since its last release again, with the current config; pinned apps stay',
+    dryRun: 'list the apps whose config changed, with the keys that differ; release nothing',
+    pipeline: async () => (await import('../../../core/fleet/config-sync.js')).syncConfig,
+  },
+];
 
 export function registerSync(program: Command, io: CliIo): void {
   const sync = program.command('sync').description("bring an environment's apps in line with its source environment's versions, or with its current config");
-  sync
-    .command('versions')
-    .description("move every app to the version the source environment runs (release.version_sync.from, default staging); pinned apps and apps a person deployed a branch of less than hold_hours ago stay")
-    .argument('<env>')
-    .option('--parallelism <n>', 'apps released at once per cluster (default: release.parallelism, then 4)', parallelismOption)
-    .option('--dry-run', 'list the apps that would move, the held and the pinned ones; release nothing')
-    .action(async (env: string, options: SyncOptions, command: Command) => {
-      const { syncVersions } = await import('../../../core/fleet/version-sync.js');
-      await runFleetCommand(io, command, syncVersions, { env, ...options });
-    });
-  sync
-    .command('config')
-    .description('release the running version of every app whose merged config changed since its last release again, with the current config; pinned apps stay')
-    .argument('<env>')
-    .option('--parallelism <n>', 'apps released at once per cluster (default: release.parallelism, then 4)', parallelismOption)
-    .option('--dry-run', 'list the apps whose config changed, with the keys that differ; release nothing')
-    .action(async (env: string, options: SyncOptions, command: Command) => {
-      const { syncConfig } = await import('../../../core/fleet/config-sync.js');
-      await runFleetCommand(io, command, syncConfig, { env, ...options });
-    });
+  for (const s of SYNCS) {
+    sync
+      .command(s.name)
+      .description(s.description)
+      .argument('<env>')
+      .option('--parallelism <n>', 'apps released at once per cluster (default: release.parallelism, then 4)', parallelismOption)
+      .option('--dry-run', s.dryRun)
+      .action(async (env: string, options: { parallelism?: number; dryRun?: boolean }, command: Command) => {
+        await runFleetCommand(io, command, await s.pipeline(), { env, ...options });
+      });
+  }
 }
