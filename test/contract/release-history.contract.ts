@@ -223,6 +223,35 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       expect(retried.created).toBe(false);
     });
 
+    it('reads where every app of an environment stands at once, as the reads per app do', async () => {
+      const world = await makeWorld();
+      const history = world.open();
+      const old = await history.record(release({ app: 'ann' }));
+      await history.pin('ann', 'dev3', { commit: old.commit, reason: 'bad image', by: 'alice' });
+      await history.record(release({ app: 'mary', env: 'staging' }));
+      const first = await history.record(release({ app: 'john' }, { jobId: 'j0' }));
+      // More releases since ann's than a first short read of the history looks at.
+      for (let i = 1; i <= 12; i++) await history.record(release({ app: 'john' }, { jobId: `j${i}`, sha: SHA_B }));
+      await history.record(release({ app: 'john', kind: 'rollback' }, { jobId: 'back', previous: first.commit }));
+      const reader = world.open();
+      const apps = ['ann', 'john', 'zoe'];
+      const perApp = new Map(await Promise.all(apps.map(async (app) => {
+        const [latest] = await reader.list(app, 'dev3', 1);
+        const pin = await reader.getPin(app, 'dev3');
+        return [app, { ...(latest ? { latest } : {}), ...(pin ? { pin } : {}) }] as const;
+      })));
+      const heads = await reader.headsOf('dev3', apps);
+      expect(heads).toEqual(perApp);
+      expect(heads.get('ann')).toMatchObject({ latest: { commit: old.commit }, pin: { commit: old.commit, by: 'alice' } });
+      expect(heads.get('john')).toEqual({ latest: expect.objectContaining({ kind: 'rollback', jobId: 'back' }) });
+      expect(heads.get('zoe')).toEqual({});
+      expect(await reader.headsOf('dev3')).toEqual(new Map([...perApp].filter(([app]) => app !== 'zoe')));
+      expect([...(await reader.headsOf('staging')).keys()]).toEqual(['mary']);
+      expect(await reader.headsOf('dev4')).toEqual(new Map());
+      expect((await failure(reader.headsOf('../dev3'))).code).toBe(ErrorCode.BadInput);
+      expect((await failure(reader.headsOf('dev3', ['a/b']))).code).toBe(ErrorCode.BadInput);
+    });
+
     it('refuses bad names and commits with one clear line', async () => {
       const history = (await makeWorld()).open();
       for (const app of ['../../x', 'a/b', 'Mary', 'x'.repeat(64)]) {

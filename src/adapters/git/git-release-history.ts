@@ -4,11 +4,12 @@
 // A commit that cannot be pushed stays local and is reported as HistoryPending.
 
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type {
+  AppHistoryHead,
   FlushResult,
   Pin,
   PinInput,
@@ -31,6 +32,7 @@ import {
   releaseJson,
   releaseMessage,
 } from './history-layout.js';
+import { checkName } from './paths.js';
 import { systemClock } from '../system/system-clock.js';
 import { neverReleased, stageRecords, type QueuedRecord } from './history-batch.js';
 import { HistoryReader } from './history-reader.js';
@@ -150,9 +152,25 @@ export class GitReleaseHistory implements ReleaseHistory {
 
   async getPin(app: string, env: string): Promise<Pin | undefined> {
     const dir = releaseDir(app, env);
+    return this.fresh(async () => this.pinIn(dir));
+  }
+
+  /** One git process for the latest releases (two when some app was last released long ago); pins from the work tree. */
+  async headsOf(env: string, apps?: readonly string[]): Promise<Map<string, AppHistoryHead>> {
+    checkName('environment', env);
+    apps?.forEach((app) => releaseDir(app, env));
     return this.fresh(async () => {
-      const file = join(this.clone.dir, dir, PIN_FILE);
-      return existsSync(file) ? parsePinJson(await readFile(file, 'utf8')) : undefined;
+      const names = apps ?? (await this.appsIn(env));
+      const dirs = names.map((app) => releaseDir(app, env));
+      const latest = await this.reader.latestOfEach(dirs.filter((dir) => !neverReleased(this.clone, dir)));
+      const pins = await Promise.all(dirs.map((dir) => this.pinIn(dir)));
+      return new Map(names.map((app, i): [string, AppHistoryHead] => {
+        const head: AppHistoryHead = {};
+        const release = latest.get(dirs[i] ?? '');
+        if (release) head.latest = release;
+        if (pins[i]) head.pin = pins[i];
+        return [app, head];
+      }));
     });
   }
 
@@ -177,6 +195,17 @@ export class GitReleaseHistory implements ReleaseHistory {
       if (this.fetchesStarted === seen) await this.sync();
       return fn();
     });
+  }
+
+  private async pinIn(dir: string): Promise<Pin | undefined> {
+    const file = join(this.clone.dir, dir, PIN_FILE);
+    return existsSync(file) ? parsePinJson(await readFile(file, 'utf8')) : undefined;
+  }
+
+  /** The apps with a folder in the environment's folder of the work tree (released or pinned once). */
+  private async appsIn(env: string): Promise<string[]> {
+    const entries = await readdir(join(this.clone.dir, env), { withFileTypes: true }).catch(() => []);
+    return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   }
 
   /** Brings in other writers' commits; tolerates an unreachable remote (reads stay local). */

@@ -10,6 +10,8 @@ import { parseReleaseJson, RELEASE_FILE, summaryFromMessage } from './history-la
 const LOG_FORMAT = '--format=%H%x1f%B%x1e';
 /** How many of an app's latest releases are searched for a rerun job's commit. */
 const JOB_LOOKBACK = 50;
+/** Releases read per app before the apps not found yet are looked for further back. */
+const LATEST_LOOKAHEAD = 3;
 
 export class HistoryReader {
   constructor(
@@ -19,8 +21,33 @@ export class HistoryReader {
 
   /** Releases of `dir` reachable from `rev` (HEAD), newest first. */
   async releases(dir: string, limit: number, rev = 'HEAD', extra: string[] = []): Promise<ReleaseSummary[]> {
-    const args = ['log', `--max-count=${Math.max(1, Math.floor(limit))}`, LOG_FORMAT, ...extra, rev, '--'];
-    const out = await tryRaw(this.git, [...args, `${dir}/${RELEASE_FILE}`]);
+    return this.releasesOfAll([dir], [`--max-count=${Math.max(1, Math.floor(limit))}`, ...extra], rev);
+  }
+
+  /**
+   * The latest release of each of `dirs` (those never released have none). Most were released
+   * among the last few releases of them all, which one short log finds; the others are looked
+   * for by one more log of their files only, so the whole history is not printed.
+   */
+  async latestOfEach(dirs: readonly string[]): Promise<Map<string, ReleaseSummary>> {
+    const found = new Map<string, ReleaseSummary>();
+    const wanted = new Set(dirs);
+    const take = (releases: ReleaseSummary[]): void => {
+      for (const release of releases) {
+        const dir = `${release.env}/${release.app}`;
+        if (!found.has(dir) && wanted.has(dir)) found.set(dir, release);
+      }
+    };
+    if (dirs.length === 0) return found;
+    take(await this.releasesOfAll(dirs, [`--max-count=${dirs.length * LATEST_LOOKAHEAD}`]));
+    const missing = dirs.filter((dir) => !found.has(dir));
+    if (missing.length > 0) take(await this.releasesOfAll(missing, []));
+    return found;
+  }
+
+  /** Releases of any of `dirs`, newest first. */
+  private async releasesOfAll(dirs: readonly string[], extra: string[], rev = 'HEAD'): Promise<ReleaseSummary[]> {
+    const out = await tryRaw(this.git, ['log', ...extra, LOG_FORMAT, rev, '--', ...dirs.map((dir) => `${dir}/${RELEASE_FILE}`)]);
     return parseLog(out ?? '');
   }
 

@@ -79,6 +79,12 @@ export interface Pin extends PinInput {
   at: string;
 }
 
+/** Where an app stands in an environment's history: its latest release and its pin, when it has them. */
+export interface AppHistoryHead {
+  latest?: ReleaseSummary;
+  pin?: Pin;
+}
+
 export interface FlushResult {
   /** Local commits published by this flush. */
   pushed: number;
@@ -109,6 +115,12 @@ export interface ReleaseHistory {
   /** `approvedBy`: who approved the change that lifts the pin (an approved deploy). */
   unpin(app: string, env: string, by: string, approvedBy?: string): Promise<void>;
   getPin(app: string, env: string): Promise<Pin | undefined>;
+  /**
+   * The latest release and pin of each of `apps` (default: every app the environment's history
+   * holds) in one read, as `list(app, env, 1)[0]` and `getPin` would give them, by app name; an
+   * app never released nor pinned has an empty entry. A fleet run reads this once, not per app.
+   */
+  headsOf(env: string, apps?: readonly string[]): Promise<Map<string, AppHistoryHead>>;
   /** Publishes commits that could not be pushed before; throws HistoryPending if still impossible. */
   flushPending(): Promise<FlushResult>;
 }

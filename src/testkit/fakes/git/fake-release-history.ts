@@ -7,6 +7,7 @@ import { systemClock } from '../../../adapters/system/system-clock.js';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import type { Clock } from '../../../core/ports/clock.js';
 import type {
+  AppHistoryHead,
   FlushResult,
   Pin,
   PinInput,
@@ -138,6 +139,21 @@ export class FakeReleaseHistory implements ReleaseHistory {
   async getPin(app: string, env: string): Promise<Pin | undefined> {
     const text = this.latestTree().get(`${layout.releaseDir(app, env)}/${layout.PIN_FILE}`);
     return text === undefined ? undefined : layout.parsePinJson(text);
+  }
+
+  async headsOf(env: string, apps?: readonly string[]): Promise<Map<string, AppHistoryHead>> {
+    layout.releaseDir('app', env);
+    const names = apps ?? [...new Set([...this.latestTree().keys()].flatMap((path) => {
+      const [first, app] = path.split('/');
+      return first === env && app !== undefined ? [app] : [];
+    }))].sort();
+    const heads = new Map<string, AppHistoryHead>();
+    for (const app of names) {
+      const [latest] = await this.list(app, env, 1);
+      const pin = await this.getPin(app, env);
+      heads.set(app, { ...(latest ? { latest } : {}), ...(pin ? { pin } : {}) });
+    }
+    return heads;
   }
 
   async flushPending(): Promise<FlushResult> {
