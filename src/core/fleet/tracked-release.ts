@@ -2,13 +2,13 @@
 // environment follows the branch the environment tracks (`release.tracks` in project.yaml,
 // master by default). An app whose branch moved since its recorded release is deployed by the
 // same pipeline as a person's deploy (auto-rollback and pin on a failed rollout included); an app
-// that did not move costs one remote lookup and one history read, no clone and no render; one
-// whose branch moved while it is pinned is skipped, with who pinned it and why. Each app is
-// compared by sha with the release history, so a run stopped half-way (a worker killed) is
-// completed by the next one and no app is released twice.
+// that did not move costs one remote lookup, no clone and no render (the history is read once for
+// all the apps, pins included); one whose branch moved while it is pinned is skipped, with who
+// pinned it and why. Each app is compared by sha with the release history, so a run stopped
+// half-way (a worker killed) is completed by the next one and no app is released twice.
 import { appConfig, appsOf, type ConfigTree } from '../config/index.js';
 import { mergedProject } from '../config/sync-settings.js';
-import type { ReleaseSummary } from '../ports/release-history.js';
+import type { AppHistoryHead, ReleaseSummary } from '../ports/release-history.js';
 import type { ResolvedRef } from '../ports/source-repo.js';
 import { deploy } from '../release/deploy.js';
 import { validateRef } from '../release/ref.js';
@@ -55,6 +55,8 @@ interface Run {
   tree: ConfigTree;
   branch: string;
   lookups: Slots;
+  /** Every app's latest release and pin, read once for the run. */
+  heads: Promise<Map<string, AppHistoryHead>>;
 }
 
 export async function releaseTracked(deps: ReleaseDeps, ctx: ReleaseContext, input: TrackedReleaseInput): Promise<TrackedRelease> {
@@ -62,8 +64,12 @@ export async function releaseTracked(deps: ReleaseDeps, ctx: ReleaseContext, inp
   const { tree } = await deps.config.load();
   const settings = trackedSettings(tree, input.env);
   const parallelism = input.parallelism ?? settings.parallelism;
-  const run: Run = { deps, input, tree, branch: settings.branch, lookups: new Slots(LOOKUPS_AT_ONCE) };
-  const apps = await runOverApps(deps, ctx, appsOf(tree, input.env), (app) => lookAt(run, app), {
+  const names = appsOf(tree, input.env);
+  // Read while the branches are looked up; a failed read fails each app, as a read per app would.
+  const heads = deps.history.headsOf(input.env, names);
+  heads.catch(() => undefined);
+  const run: Run = { deps, input, tree, branch: settings.branch, lookups: new Slots(LOOKUPS_AT_ONCE), heads };
+  const apps = await runOverApps(deps, ctx, names, (app) => lookAt(run, app), {
     parallelism, ...(input.onApp ? { onApp: input.onApp } : {}), ...(input.afterDeploy ? { afterRelease: input.afterDeploy } : {}),
   });
   return {
@@ -81,11 +87,9 @@ async function lookAt(run: Run, app: string): Promise<TrackedApp | Due> {
   const origin = config.git?.origin;
   if (!origin) return { app, outcome: TrackedOutcome.Failed, message: `${app} has no git.origin in its config: nowhere to follow ${run.branch} from` };
   const head = await run.lookups.run(['lookup'], () => deps.source.resolveRemote(origin, run.branch));
-  // The history is read one operation at a time: an unchanged app costs it one read, not two.
-  const [latest] = await deps.history.list(app, env, 1);
+  const { latest, pin } = (await run.heads).get(app) ?? {};
   const recorded = latest ? { sha: latest.sha, previous: latest.sha } : {};
   if (latest?.sha === head.sha) return { app, outcome: TrackedOutcome.Unchanged, ...recorded, message: `${app} runs ${run.branch} at ${short(head.sha)} already` };
-  const pin = await deps.history.getPin(app, env);
   if (pin) return pinnedApp(app, env, pin, recorded);
   const previous = latest ? { previous: latest.sha } : {};
   if (run.input.dryRun) return { app, outcome: TrackedOutcome.Moved, sha: head.sha, ...previous, message: `${app} would move ${movement(latest, head)}` };
