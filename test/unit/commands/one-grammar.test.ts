@@ -47,7 +47,7 @@ describe('one grammar', () => {
 
   it('the CLI describes each shared command with the summary of the table', () => {
     const program = buildProgram(io);
-    for (const verb of ['deploy', 'rollback', 'scale', 'status', 'history', 'envs', 'schedules'] as const) {
+    for (const verb of ['deploy', 'rollback', 'scale', 'status', 'history', 'envs', 'schedules', 'report'] as const) {
       expect(program.commands.find((c) => c.name() === verb)?.description()).toBe(GRAMMAR[verb].summary);
     }
   });
