@@ -35,6 +35,6 @@ describe('the shell and the schedules', () => {
     expect([...(await queue.nextFirings()).keys()]).toContain('nestor:staging:staging-release');
     // `schedules` answers as Slack does, from the same in-process scheduler.
     expect(text).toContain('staging-release (staging-release, */30 * * * *): next');
-    expect(text).toMatch(/report \(report, [^)]*\): next [^;]*; last run failed at [^(]*\(schedules of kind report are not available yet\), run by newcomer/);
+    expect(text).toMatch(/report \(report, [^)]*\): next [^;]*; last run: failed at [^(]*\(schedules of kind report are not available yet\), run by newcomer/);
   });
 });

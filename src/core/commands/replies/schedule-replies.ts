@@ -8,7 +8,7 @@ const MAX_SECTIONS = 40;
 function scheduleLine(entry: ScheduleListing): string {
   const { schedule: s, next, scheduled } = entry;
   const when = next ? `next ${shortTime(next.toISOString())} UTC${scheduled ? '' : ' (once a worker has it)'}` : 'no next firing';
-  return `${s.name} (${s.kind}, ${s.cron}${s.timeZone === 'UTC' ? '' : ` ${s.timeZone}`}): ${when}; last run ${lastRunText(entry)}`;
+  return `${s.name} (${s.kind}, ${s.cron}${s.timeZone === 'UTC' ? '' : ` ${s.timeZone}`}): ${when}; last run: ${lastRunText(entry)}`;
 }
 
 export function schedulesReply(entries: readonly ScheduleListing[]): Message {
