@@ -2,7 +2,7 @@
 // real app git repository, a bare history repository, the kube simulator, and a clock that
 // lets the simulator's controllers settle instead of sleeping.
 import { join } from 'node:path';
-import { afterEach, beforeEach } from 'vitest';
+import { perTest } from './per-test.js';
 import { FolderConfigRepo } from '../../src/adapters/fs/folder-config-repo.js';
 import { FolderConfigSource } from '../../src/adapters/fs/folder-config-source.js';
 import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
@@ -75,19 +75,5 @@ export async function releaseFixture(options: ReleaseFixtureOptions = {}): Promi
  * `const f = useReleaseFixture();`, then `f.deps` inside a test. Closed after each test.
  */
 export function useReleaseFixture(options: ReleaseFixtureOptions = {}): ReleaseFixture {
-  let current: ReleaseFixture | undefined;
-  beforeEach(async () => {
-    current = await releaseFixture(options);
-  });
-  afterEach(async () => {
-    await current?.close();
-    current = undefined;
-  });
-  return new Proxy({} as ReleaseFixture, {
-    get: (_, key) => {
-      if (!current) throw new Error('the release fixture exists only while a test runs');
-      const value: unknown = Reflect.get(current, key);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(current) : value;
-    },
-  });
+  return perTest('the release fixture', () => releaseFixture(options), (f) => f.close());
 }

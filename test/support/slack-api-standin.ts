@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { perTest } from './per-test.js';
 
 export interface RecordedCall {
   method: string;
@@ -243,4 +244,9 @@ export class SlackApiStandin {
 
 export async function startSlackApiStandin(options: StandinOptions = {}): Promise<SlackApiStandin> {
   return new SlackApiStandin(options).start();
+}
+
+/** A fresh stand-in for each test of the file or `describe` block that calls it, stopped after each. */
+export function useSlackApiStandin(options: StandinOptions = {}): SlackApiStandin {
+  return perTest('the Slack API stand-in', () => startSlackApiStandin(options), (standin) => standin.stop());
 }

@@ -4,7 +4,7 @@
 // app in its thread, posted through a real WebClient to the Slack Web API stand-in.
 import { LogLevel, webApi } from '@slack/bolt';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { NOTIFIER_CLIENT_OPTIONS } from '../../../src/adapters/slack/notifier/index.js';
 import { RedisScheduleRuns } from '../../../src/adapters/schedules/redis-schedule-runs.js';
 import type { EnvironmentSchedule } from '../../../src/core/config/environment-schedules.js';
@@ -14,7 +14,7 @@ import { reportHandler } from '../../../src/main/report-schedule.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { redisClient, uniqueName } from '../../support/redis.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
-import { startSlackApiStandin, type SlackApiStandin } from '../../support/slack-api-standin.js';
+import { useSlackApiStandin } from '../../support/slack-api-standin.js';
 
 const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
@@ -22,13 +22,7 @@ afterAll(() => cleanupFixtures());
 const schedule = (name: string, kind: EnvironmentSchedule['kind']): EnvironmentSchedule => ({ env: 'dev3', name, kind, cron: '0 9 * * 1-5', timeZone: 'UTC' });
 
 describe('the report schedule in the worker', { timeout: 60_000 }, () => {
-  let standin: SlackApiStandin;
-  beforeEach(async () => {
-    standin = await startSlackApiStandin();
-  });
-  afterEach(async () => {
-    await standin.stop();
-  });
+  const standin = useSlackApiStandin();
 
   it('posts one summary, counts first, with the skipped firings, and every app in its thread', async () => {
     await deploy(f.deps, f.ctx('alice'), { app: 'mary', env: 'dev3', ref: 'main' });

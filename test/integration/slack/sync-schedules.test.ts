@@ -6,7 +6,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LogLevel, webApi } from '@slack/bolt';
 import { pino } from 'pino';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { NOTIFIER_CLIENT_OPTIONS } from '../../../src/adapters/slack/notifier/index.js';
 import type { EnvironmentSchedule } from '../../../src/core/config/environment-schedules.js';
 import { deploy } from '../../../src/core/release/deploy.js';
@@ -14,19 +14,13 @@ import { fleetScheduleHandlers } from '../../../src/main/fleet-schedules.js';
 import { announcerOf } from '../../../src/main/worker-announce.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
-import { startSlackApiStandin, type SlackApiStandin } from '../../support/slack-api-standin.js';
+import { useSlackApiStandin } from '../../support/slack-api-standin.js';
 
 const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
 
 describe('the config-sync schedule in the worker', { timeout: 60_000 }, () => {
-  let standin: SlackApiStandin;
-  beforeEach(async () => {
-    standin = await startSlackApiStandin();
-  });
-  afterEach(async () => {
-    await standin.stop();
-  });
+  const standin = useSlackApiStandin();
 
   it('releases the app whose config changed, announces it, and posts one summary with the changed keys in its thread', async () => {
     for (const app of ['gandalf', 'pricing']) writeFileSync(join(f.configDir, 'staging', 'apps', `${app}.yaml`), 'is_enabled: false\n');

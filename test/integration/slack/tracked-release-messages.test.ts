@@ -2,14 +2,14 @@
 // Kit and posted through a real WebClient to the Slack Web API stand-in: one summary message,
 // counts first, within Slack's block and text limits, every app named in the thread.
 import { LogLevel, webApi } from '@slack/bolt';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toBlockKit } from '../../../src/adapters/slack/block-kit.js';
 import { NOTIFIER_CLIENT_OPTIONS } from '../../../src/adapters/slack/notifier/index.js';
 import { postTrackedRelease } from '../../../src/adapters/slack/notifier/post-tracked-release.js';
 import { trackedReleaseMessages } from '../../../src/core/fleet/tracked-release-messages.js';
 import type { TrackedApp, TrackedRelease } from '../../../src/core/fleet/tracked-release.js';
 import type { ReleaseResult } from '../../../src/core/release/release-deps.js';
-import { startSlackApiStandin, type SlackApiStandin } from '../../support/slack-api-standin.js';
+import { useSlackApiStandin } from '../../support/slack-api-standin.js';
 import { sectionTexts, withinLimits } from '../../support/slack-limits.js';
 
 const sha = (n: number) => n.toString(16).padStart(40, 'a');
@@ -59,13 +59,7 @@ describe('tracked release messages', () => {
 });
 
 describe('postTrackedRelease', () => {
-  let standin: SlackApiStandin;
-  beforeEach(async () => {
-    standin = await startSlackApiStandin();
-  });
-  afterEach(async () => {
-    await standin.stop();
-  });
+  const standin = useSlackApiStandin();
 
   it('posts the summary in the channel and the details in its thread', async () => {
     const slack = new webApi.WebClient('xoxb-test-token', { slackApiUrl: standin.apiUrl, ...NOTIFIER_CLIENT_OPTIONS, logLevel: LogLevel.ERROR });
