@@ -12,7 +12,7 @@ import type { Pin, Release, ReleaseHistory, ReleaseSummary } from '../ports/rele
 import type { ScheduleRuns } from '../ports/schedules.js';
 import type { ReleaseDeps } from '../release/release-deps.js';
 import { schedulerId } from '../schedules/desired-schedulers.js';
-import { lastRunText } from '../schedules/schedule-listing.js';
+import { lastRunText } from '../schedules/last-run-text.js';
 import { configOutOfSync, type ConfigKeyChange } from './config-sync-state.js';
 import { appDrift, errorText, LiveObjects, READS_AT_ONCE, type AppDrift } from './live-drift.js';
 import { Slots } from './slots.js';

@@ -4,6 +4,7 @@
 // the shell gives its in-process scheduler instead (CliIo.schedules).
 import type { Command } from 'commander';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
+import { lastRunText } from '../../../core/schedules/last-run-text.js';
 import type { ScheduleListing, ScheduleDeps } from '../../../core/schedules/schedule-listing.js';
 import { configFolder, type CliIo } from '../cli-context.js';
 import { grammarCommand, onParsed } from '../grammar-commands.js';
@@ -46,7 +47,7 @@ function schedulesJson(entries: readonly ScheduleListing[]) {
   }));
 }
 
-function schedulesTable(entries: readonly ScheduleListing[], lastRunText: (run: Pick<ScheduleListing, 'last' | 'skipped'>) => string): string {
+function schedulesTable(entries: readonly ScheduleListing[]): string {
   if (entries.length === 0) return 'no schedules in the config (see `schedules:` in project.yaml)\n';
   const rows = entries.map(({ schedule: s, next, scheduled, ...run }) => [
     `${s.env}/${s.name}`, s.kind, s.cron, s.timeZone, `${time(next)}${scheduled ? '' : ' (not on the queue yet)'}`, lastRunText(run),
@@ -58,9 +59,9 @@ export function registerSchedules(program: Command, io: CliIo): void {
   grammarCommand(program, ['schedules'])
     .option('--json', 'print JSON: [{id, env, name, kind, cron, timeZone, channel, next, scheduled, last, skipped}]')
     .action(onParsed('schedules', async (_schedules, options: { json?: boolean }, command) => {
-      const { lastRunText, listSchedules } = await import('../../../core/schedules/schedule-listing.js');
+      const { listSchedules } = await import('../../../core/schedules/schedule-listing.js');
       const entries = await withSchedules(io, command, (deps) => listSchedules(deps, new Date()));
-      io.out(options.json ? jsonText(schedulesJson(entries)) : schedulesTable(entries, lastRunText));
+      io.out(options.json ? jsonText(schedulesJson(entries)) : schedulesTable(entries));
     }));
   program
     .command('schedule')

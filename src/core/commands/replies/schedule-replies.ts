@@ -1,5 +1,6 @@
 // The answer to `schedules`: per environment, each schedule with its next firing and last run.
-import { lastRunText, type ScheduleListing } from '../../schedules/schedule-listing.js';
+import { lastRunText } from '../../schedules/last-run-text.js';
+import type { ScheduleListing } from '../../schedules/schedule-listing.js';
 import { message, shortTime, type Message, type Section } from './message.js';
 
 /** Slack allows 50 blocks a message; the header, summary and the note take a few. */
