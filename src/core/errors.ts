@@ -12,6 +12,12 @@ export const ErrorCode = {
   /** Redis (locks, approvals, progress messages) unreachable, or not answering for now. */
   StoreUnavailable: 'store_unavailable',
   GitFailed: 'git_failed',
+  /** An OCI registry unreachable or failing (5xx); retryable. */
+  RegistryUnavailable: 'registry_unavailable',
+  /** The image of a release is not in the registry and cannot be built, or its build failed. */
+  ImageUnavailable: 'image_unavailable',
+  /** A datastore's dump or restore failed, or the datastore (or its snapshot) could not be reached. */
+  DatastoreFailed: 'datastore_failed',
   Locked: 'locked',
   RolloutFailed: 'rollout_failed',
   HistoryPending: 'history_pending',
