@@ -5,6 +5,7 @@
 // Passwords travel as SecretText, which prints and serialises as `[secret]`: a target can be
 // logged or put in an error's detail without leaking one. Drivers hand a password to their
 // child processes through the environment (PGPASSWORD, REDISCLI_AUTH), never argv or a file.
+import { ErrorCode, NestorError } from '../errors.js';
 import type { JobRequest } from '../render/render-job.js';
 
 export const DatastoreKind = { PostgreSQL: 'postgresql', Redis: 'redis', KubernetesJob: 'kubernetes-job' } as const;
@@ -48,6 +49,24 @@ export class SecretText {
 export interface PostgresConnection {
   url: string;
   password?: SecretText;
+}
+
+/**
+ * A connection URL as a setting or Secret gives it (`postgresql://app:pw@db:5432/main`), split
+ * into the URL without its password and the password as SecretText. The URL must parse; the
+ * message of a bad one never repeats it (it may hold the password).
+ */
+export function connectionOf(url: string): { url: string; password?: SecretText } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new NestorError(ErrorCode.BadInput, 'a datastore connection is not a URL (scheme://user@host:port/name)');
+  }
+  if (parsed.password === '') return { url: parsed.href };
+  const password = SecretText.of(decodeURIComponent(parsed.password));
+  parsed.password = '';
+  return { url: parsed.href, password };
 }
 
 /** `redis://[<user>@]<host>:<port>[/<db index>]` (db 0 by default), the password apart as for PostgreSQL. */
