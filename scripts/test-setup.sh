@@ -9,6 +9,7 @@ set -euo pipefail
 REQUIRED=(
   "git git"
   "redis-server redis-server"
+  "docker-registry docker-registry"
 )
 
 missing_packages() {

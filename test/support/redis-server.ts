@@ -56,7 +56,8 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   };
 }
 
-function freePort(): Promise<number> {
+/** A port of 127.0.0.1 free now (for a server the test starts). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
