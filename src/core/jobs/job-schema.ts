@@ -91,6 +91,18 @@ export const DatastoreJob = Type.Object({
   ...common,
 }, strict);
 
+/** CI says a commit of an app passed its tests on a branch: the branch workflow takes it from there. */
+export const CiSuccessJob = Type.Object({
+  kind: Type.Literal('ci-success'),
+  app: dnsName('an app name (DNS-1123 label)'),
+  branch: Type.String({ format: 'git-ref', minLength: 1, maxLength: 200, description: 'the branch CI tested, such as master' }),
+  sha: Type.String({ pattern: '^[0-9a-f]{40}$', description: 'the full commit sha CI tested' }),
+  source: Type.Union([Type.Literal('api'), Type.Literal('github'), Type.Literal('cli')], { description: 'api, github or cli' }),
+  /** The delivery id of the CI system or GitHub webhook, when it gives one. */
+  deliveryId: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9._:-]{1,128}$', description: 'a delivery id such as a GitHub X-GitHub-Delivery' })),
+  ...common,
+}, strict);
+
 /** Every job schema by kind: the handler map of a worker has exactly these keys. */
 export const JobSchemas = {
   deploy: DeployJob,
@@ -99,6 +111,7 @@ export const JobSchemas = {
   'config-set': ConfigSetJob,
   'config-unset': ConfigUnsetJob,
   datastore: DatastoreJob,
+  'ci-success': CiSuccessJob,
 } as const;
 
 export const JobKind = Object.freeze(Object.keys(JobSchemas)) as readonly (keyof typeof JobSchemas)[];
@@ -106,16 +119,24 @@ export type JobKind = keyof typeof JobSchemas;
 export type JobOf<K extends JobKind> = Static<(typeof JobSchemas)[K]>;
 export type Job = { [K in JobKind]: JobOf<K> }[JobKind];
 export type JobOrigin = Static<typeof JobOrigin>;
+/** A job run in one environment: every kind but the branch workflow's, which moves an app's branches. */
+export type EnvJob = Exclude<Job, { kind: 'ci-success' }>;
 export type DeployJob = JobOf<'deploy'>;
 export type RollbackJob = JobOf<'rollback'>;
 export type ScaleJob = JobOf<'scale'>;
 export type ConfigSetJob = JobOf<'config-set'>;
 export type ConfigUnsetJob = JobOf<'config-unset'>;
 export type DatastoreJob = JobOf<'datastore'>;
+export type CiSuccessJob = JobOf<'ci-success'>;
 
-/** What a job serialises on: its app in its environment, or an environment's datastores. */
-export function jobScope(job: Job): { env: string; app?: string; key: string } {
+/**
+ * What a job serialises on: its app in its environment, an environment's datastores, or an app's
+ * branch workflow (`ci.<app>`: two CI successes of one app push its branches one after the
+ * other; deploys of the app in its environments do not wait for it, they read a branch's sha).
+ */
+export function jobScope(job: Job): { env?: string; app?: string; key: string } {
   if (job.kind === 'datastore') return { env: job.env, key: `${job.env}:datastore` };
+  if (job.kind === 'ci-success') return { app: job.app, key: `ci.${job.app}` };
   return { env: job.env, app: job.app, key: `${job.env}.${job.app}` };
 }
 
@@ -128,6 +149,7 @@ export function describeJob(job: Job): string {
     'config-set': (j) => `config set ${j.app} ${j.env} ${[...Object.keys(j.values), ...j.secrets].join(' ')}`,
     'config-unset': (j) => `config unset ${j.app} ${j.env} ${j.keys.join(' ')}`,
     datastore: (j) => `datastore ${j.action} ${j.env}${j.datastore ? ` ${j.datastore}` : ''}`,
+    'ci-success': (j) => `CI success of ${j.app}@${j.branch} (${j.sha.slice(0, 7)})`,
   };
   return (describe[job.kind] as (j: Job) => string)(job);
 }

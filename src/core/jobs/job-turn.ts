@@ -30,9 +30,9 @@ export function isJobDeferred(error: unknown): error is JobDeferred {
   return error instanceof JobDeferred;
 }
 
-/** The lock of a job: its app's in its environment (`dev3.mary`), or an environment's datastores. */
+/** The lock of a job: its app's in its environment (`dev3.mary`), an environment's datastores, or an app's branch workflow. */
 export function jobLockKey(job: Job): string {
-  return job.kind === 'datastore' ? jobScope(job).key : appLockKey(job.app, job.env);
+  return job.kind === 'datastore' || job.kind === 'ci-success' ? jobScope(job).key : appLockKey(job.app, job.env);
 }
 
 export interface TurnDeps {
@@ -108,7 +108,7 @@ function placeIn(line: readonly LinedUpJob[], jobId: string): number | undefined
 }
 
 function gaveUp(job: Job, by: Blocker, waitMs: number): NestorError {
-  const scope = job.kind === 'datastore' ? `the datastores of ${job.env}` : `${job.app} in ${job.env}`;
+  const scope = job.kind === 'datastore' ? `the datastores of ${job.env}` : job.kind === 'ci-success' ? `the branch workflow of ${job.app}` : `${job.app} in ${job.env}`;
   const behind = 'since' in by ? describeHolder(by) : `job ${by.id} by ${by.user}, queued ahead`;
   const minutes = Math.round(waitMs / 60_000);
   const waited = minutes >= 1 ? `${minutes} min` : `${Math.round(waitMs / 1000)} s`;

@@ -5,13 +5,13 @@ import { MemoryLocks } from '../../../src/testkit/fakes/memory/memory-locks.js';
 import { approvedJob } from '../../../src/adapters/slack/bot/approval-binding.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { jobHandlers } from '../../../src/core/jobs/job-handlers.js';
-import type { Job } from '../../../src/core/jobs/job-schema.js';
+import { describeJob, jobScope, type EnvJob, type Job } from '../../../src/core/jobs/job-schema.js';
 import { parseJob } from '../../../src/core/jobs/parse-job.js';
 import type { ReleaseResult } from '../../../src/core/release/release-deps.js';
 import { deployJob, done, handlersWith, RecordingSink, runnerDeps } from '../../support/job-fixtures.js';
 
 const cli = { kind: 'cli' } as const;
-const valid: Job[] = [
+const valid: EnvJob[] = [
   deployJob({ approvedBy: 'U0BOB', dryRun: true, forceConflicts: false }),
   { kind: 'rollback', app: 'mary', env: 'production', commit: 'abc1234', user: 'alice', origin: { kind: 'slack', channel: 'C1', threadTs: '1714557600.000100' } },
   { kind: 'scale', app: 'mary', env: 'dev3', specs: [{ process: 'web', min: 2, max: 4 }], user: 'alice', origin: cli },
@@ -48,6 +48,22 @@ describe('parseJob', () => {
       expect(() => parseJob(data)).toThrow(message);
       expect(() => parseJob(data)).toThrow(expect.objectContaining({ code: ErrorCode.BadInput }));
     }
+  });
+});
+
+describe('ci-success jobs', () => {
+  const ci: Job = { kind: 'ci-success', app: 'mary', branch: 'master', sha: 'a'.repeat(40), source: 'api', deliveryId: 'd-1', user: 'ci', origin: cli };
+
+  it('are valid payloads, serialised per app whatever the environment, and told by branch and short sha', () => {
+    expect(parseJob(structuredClone(ci))).toEqual(ci);
+    expect(jobScope(ci)).toEqual({ app: 'mary', key: 'ci.mary' });
+    expect(describeJob(ci)).toBe('CI success of mary@master (aaaaaaa)');
+  });
+
+  it('refuse a short sha, a bad branch and an approver', () => {
+    expect(() => parseJob({ ...ci, sha: 'abc1234' })).toThrow('invalid ci-success job: sha:');
+    expect(() => parseJob({ ...ci, branch: 'a..b' })).toThrow('invalid ci-success job: branch:');
+    expect(() => parseJob({ ...ci, approvedBy: 'carol' })).toThrow('invalid ci-success job: unknown field "approvedBy"');
   });
 });
 

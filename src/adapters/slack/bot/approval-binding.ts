@@ -25,6 +25,7 @@ function hashOf(value: unknown): string {
 export async function bindingOf(deps: BindingDeps, job: Job): Promise<ApprovalBinding> {
   const { tree } = await deps.config.load();
   if (job.kind === 'datastore') return { app: '', env: job.env, sha: NONE, configHash: hashOf(job) };
+  if (job.kind === 'ci-success') throw new NestorError(ErrorCode.BadInput, `a CI success of ${job.app} asks no approval: it moves branches, not an environment`);
   const { config } = appConfig(tree, job.app, job.env);
   const configHash = hashOf(config);
   if (job.kind === 'deploy') {
@@ -48,5 +49,6 @@ async function rollbackTarget(history: ReleaseHistory, app: string, env: string,
 export function approvedJob(job: Job, binding: ApprovalBinding, approvedBy: string): Job {
   // The ref stays (history shows the branch); the deploy refuses if it no longer points at the sha.
   if (job.kind === 'deploy') return { ...job, sha: binding.sha, approvedBy };
+  if (job.kind === 'ci-success') return job;
   return { ...job, approvedBy };
 }
