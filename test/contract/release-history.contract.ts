@@ -135,6 +135,19 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       expect(error.code).toBe(ErrorCode.BadInput);
     });
 
+    it('ends a hold in a commit that every writer reads back with the heads, the latest end replacing the one before', async () => {
+      const world = await makeWorld();
+      const [one, two] = [world.open(), world.open()];
+      await one.record(release());
+      expect((await two.headsOf('dev3')).get('mary')?.holdEnded).toBeUndefined();
+      await one.endHold('mary', 'dev3', { by: 'bob', at: '2025-01-03T00:00:00.000Z' });
+      expect((await two.headsOf('dev3', ['mary'])).get('mary')?.holdEnded).toEqual({ by: 'bob', at: '2025-01-03T00:00:00.000Z' });
+      await two.endHold('mary', 'dev3', { by: 'carol', at: '2025-01-04T00:00:00.000Z' });
+      expect((await one.headsOf('dev3')).get('mary')?.holdEnded?.by).toBe('carol');
+      expect(await world.dumpRemote()).toContain('end the hold of mary in dev3 by carol');
+      expect((await one.list('mary', 'dev3')).map((r) => r.kind)).toEqual(['deploy']);
+    });
+
     it('names who approved a pin and an unpin in their commits', async () => {
       const world = await makeWorld();
       const history = world.open();

@@ -11,6 +11,7 @@ import type { Clock } from '../../core/ports/clock.js';
 import type {
   AppHistoryHead,
   FlushResult,
+  HoldEnd,
   Pin,
   PinInput,
   RecordInput,
@@ -24,6 +25,10 @@ import { encryptManifestSecrets, parseHistoryKey } from '../../core/release/secr
 import {
   checkRecordInput,
   clusterFile,
+  HOLD_END_FILE,
+  holdEndJson,
+  holdEndMessage,
+  parseHoldEndJson,
   parsePinJson,
   PIN_FILE,
   pinJson,
@@ -155,7 +160,16 @@ export class GitReleaseHistory implements ReleaseHistory {
     return this.fresh(async () => this.pinIn(dir));
   }
 
-  /** One git process for the latest releases (two when some app was last released long ago); pins from the work tree. */
+  async endHold(app: string, env: string, end: HoldEnd): Promise<void> {
+    const dir = releaseDir(app, env);
+    return this.fresh(async () => {
+      await mkdir(join(this.clone.dir, dir), { recursive: true });
+      await writeFile(join(this.clone.dir, dir, HOLD_END_FILE), holdEndJson(end));
+      if (await this.clone.commit([dir], holdEndMessage(app, env, end))) await this.publishOrPending();
+    });
+  }
+
+  /** One git process for the latest releases (two when some app was last released long ago); pins and hold ends from the work tree. */
   async headsOf(env: string, apps?: readonly string[]): Promise<Map<string, AppHistoryHead>> {
     checkName('environment', env);
     apps?.forEach((app) => releaseDir(app, env));
@@ -163,12 +177,13 @@ export class GitReleaseHistory implements ReleaseHistory {
       const names = apps ?? (await this.appsIn(env));
       const dirs = names.map((app) => releaseDir(app, env));
       const latest = await this.reader.latestOfEach(dirs.filter((dir) => !neverReleased(this.clone, dir)));
-      const pins = await Promise.all(dirs.map((dir) => this.pinIn(dir)));
+      const [pins, holdEnds] = await Promise.all([Promise.all(dirs.map((dir) => this.pinIn(dir))), Promise.all(dirs.map((dir) => this.holdEndIn(dir)))]);
       return new Map(names.map((app, i): [string, AppHistoryHead] => {
         const head: AppHistoryHead = {};
         const release = latest.get(dirs[i] ?? '');
         if (release) head.latest = release;
         if (pins[i]) head.pin = pins[i];
+        if (holdEnds[i]) head.holdEnded = holdEnds[i];
         return [app, head];
       }));
     });
@@ -200,6 +215,11 @@ export class GitReleaseHistory implements ReleaseHistory {
   private async pinIn(dir: string): Promise<Pin | undefined> {
     const file = join(this.clone.dir, dir, PIN_FILE);
     return existsSync(file) ? parsePinJson(await readFile(file, 'utf8')) : undefined;
+  }
+
+  private async holdEndIn(dir: string): Promise<HoldEnd | undefined> {
+    const file = join(this.clone.dir, dir, HOLD_END_FILE);
+    return existsSync(file) ? parseHoldEndJson(await readFile(file, 'utf8')) : undefined;
   }
 
   /** The apps with a folder in the environment's folder of the work tree (released or pinned once). */

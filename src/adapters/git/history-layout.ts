@@ -3,12 +3,14 @@
 // messages whose last paragraph holds `Key: value` trailers that `list` reads back.
 
 import { ErrorCode, NestorError } from '../../core/errors.js';
-import type { Pin, RecordInput, ReleaseKind, ReleaseRecord, ReleaseSummary } from '../../core/ports/release-history.js';
+import type { HoldEnd, Pin, RecordInput, ReleaseKind, ReleaseRecord, ReleaseSummary } from '../../core/ports/release-history.js';
 import { ReleaseKind as Kinds } from '../../core/ports/release-history.js';
 import { checkClusterName, checkName, oneLine } from './paths.js';
 
 export const RELEASE_FILE = 'release.json';
 export const PIN_FILE = 'pin.json';
+/** `nestor unpin` of a held app (HoldEnd): kept beside the pin, replaced by the next one. */
+export const HOLD_END_FILE = 'hold-end.json';
 const TRAILER_KEY = /^[A-Za-z][A-Za-z0-9-]{0,40}$/;
 const KINDS = new Set<string>(Object.values(Kinds));
 
@@ -56,6 +58,15 @@ export function pinMessage(app: string, env: string, pin: Pin | undefined, by: s
     ['Nestor-Env', env],
     ['Nestor-User', by],
     ['Approved-By', approvedBy],
+  ]);
+}
+
+export function holdEndMessage(app: string, env: string, end: HoldEnd): string {
+  return composeMessage(`end the hold of ${app} in ${env} by ${end.by}`, [
+    ['Nestor-Kind', 'end-hold'],
+    ['Nestor-App', app],
+    ['Nestor-Env', env],
+    ['Nestor-User', end.by],
   ]);
 }
 
@@ -121,6 +132,14 @@ export function pinJson(pin: Pin): string {
 
 export function parsePinJson(text: string): Pin {
   return JSON.parse(text) as Pin;
+}
+
+export function holdEndJson(end: HoldEnd): string {
+  return `${JSON.stringify(end, null, 2)}\n`;
+}
+
+export function parseHoldEndJson(text: string): HoldEnd {
+  return JSON.parse(text) as HoldEnd;
 }
 
 /** Checks the parts of a record that end up in paths and messages. */

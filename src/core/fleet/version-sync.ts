@@ -2,11 +2,12 @@
 // environment that opts in (`release.version_sync`) moves to the version its source environment
 // runs (staging by default), by a deploy of that commit (the same pipeline as a person's deploy).
 // Not moved: a pinned app, and an app a person deployed a branch of here less than `hold_hours`
-// ago (their deploy is on purpose: it holds the app until then). Both are listed with who and why.
+// ago (their deploy is on purpose: it holds the app until then, or until `nestor unpin`). Both are
+// listed with who and why.
 import { appConfig, appsOf } from '../config/index.js';
 import { syncSettings, type VersionSyncSettings } from '../config/sync-settings.js';
 import { ErrorCode, NestorError } from '../errors.js';
-import type { ReleaseSummary } from '../ports/release-history.js';
+import type { HoldEnd, ReleaseSummary } from '../ports/release-history.js';
 import { deploy } from '../release/deploy.js';
 import type { ReleaseContext, ReleaseDeps } from '../release/release-deps.js';
 import { clustersOf, fleetSettings, pinnedApp, runOverApps, SkipReason, TrackedOutcome, type Due, type FleetRun, type SyncInput, type TrackedApp } from './fleet-run.js';
@@ -33,18 +34,20 @@ export async function syncVersions(deps: ReleaseDeps, ctx: ReleaseContext, input
   const settings = fleetSettings(tree, env, 'a version sync');
   const sync = versionSyncOf(env, syncSettings(tree, env));
   const parallelism = input.parallelism ?? settings.parallelism;
+  const names = appsOf(tree, env);
+  // Where every app stands in both environments, read once; an app's own releases only when it would move.
+  const [sources, heads] = await Promise.all([deps.history.headsOf(sync.from, names), deps.history.headsOf(env, names)]);
   const look = async (app: string): Promise<TrackedApp | Due> => {
     const { config } = appConfig(tree, app, env);
     if (config.is_enabled === false) return { app, outcome: TrackedOutcome.Skipped, skip: { reason: SkipReason.Disabled }, message: `${app} is disabled in ${env} (is_enabled: false)` };
-    const [[source], here] = await Promise.all([deps.history.list(app, sync.from, 1), deps.history.list(app, env, HISTORY_DEPTH)]);
-    const latest = here[0];
+    const source = sources.get(app)?.latest;
+    const { latest, pin, holdEnded } = heads.get(app) ?? {};
     const recorded = latest ? { sha: latest.sha, previous: latest.sha } : {};
     if (!source) return { app, outcome: TrackedOutcome.Unchanged, ...recorded, message: `${app} has no release in ${sync.from} to follow` };
     if (latest?.sha === source.sha) return { app, outcome: TrackedOutcome.Unchanged, ...recorded, message: `${app} runs ${sync.from}'s ${short(source.sha)} already` };
-    const pin = await deps.history.getPin(app, env);
     if (pin) return pinnedApp(app, env, pin, recorded);
     // Against the clock that dated the releases.
-    const held = holdOf(here, sync.holdHours, deps.clock.now());
+    const held = latest && holdOf(await deps.history.list(app, env, HISTORY_DEPTH), sync.holdHours, deps.clock.now(), holdEnded);
     if (held) {
       return {
         app, outcome: TrackedOutcome.Skipped, ...recorded,
@@ -59,7 +62,7 @@ export async function syncVersions(deps: ReleaseDeps, ctx: ReleaseContext, input
       release: (fleetDeps, appCtx) => deploy(fleetDeps, appCtx, { app, env, ref: source.sha, trigger: 'schedule' }),
     };
   };
-  const apps = await runOverApps(deps, ctx, appsOf(tree, env), look, {
+  const apps = await runOverApps(deps, ctx, names, look, {
     parallelism, ...(input.onApp ? { onApp: input.onApp } : {}), ...(input.afterRelease ? { afterRelease: input.afterRelease } : {}),
   });
   return {
@@ -68,12 +71,27 @@ export async function syncVersions(deps: ReleaseDeps, ctx: ReleaseContext, input
   };
 }
 
-/** The person's deploy that decides the running version (behind config changes and scales), while it holds. */
-function holdOf(releases: readonly ReleaseSummary[], holdHours: number, nowMs: number): (ReleaseSummary & { until: string }) | undefined {
+export type Hold = ReleaseSummary & { until: string };
+
+/**
+ * The person's deploy that decides the running version (behind config changes and scales), while
+ * it holds: for `hold_hours` after it, unless `nestor unpin` ended the hold since it was made.
+ */
+function holdOf(releases: readonly ReleaseSummary[], holdHours: number, nowMs: number, ended: HoldEnd | undefined): Hold | undefined {
   const decisive = releases.find((r) => !RE_RELEASES.has(r.kind));
   if (!decisive || !isPersonsDeploy(decisive)) return undefined;
+  if (ended && Date.parse(ended.at) >= Date.parse(decisive.at)) return undefined;
   const until = Date.parse(decisive.at) + holdHours * 3_600_000;
   return until > nowMs ? { ...decisive, until: new Date(until).toISOString() } : undefined;
+}
+
+/** What holds the app from the version sync of its environment now; none where the environment follows no other's versions. */
+export async function holdNow(deps: Pick<ReleaseDeps, 'config' | 'history' | 'clock'>, app: string, env: string): Promise<Hold | undefined> {
+  const { tree } = await deps.config.load();
+  const sync = syncSettings(tree, env).versionSync;
+  if (!sync) return undefined;
+  const [releases, heads] = await Promise.all([deps.history.list(app, env, HISTORY_DEPTH), deps.history.headsOf(env, [app])]);
+  return holdOf(releases, sync.holdHours, deps.clock.now(), heads.get(app)?.holdEnded);
 }
 
 const short = (sha: string): string => sha.slice(0, 7);

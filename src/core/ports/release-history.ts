@@ -79,10 +79,21 @@ export interface Pin extends PinInput {
   at: string;
 }
 
-/** Where an app stands in an environment's history: its latest release and its pin, when it has them. */
+/**
+ * `nestor unpin` of an app a person's deploy held: version sync no longer counts deploys made
+ * up to `at` as holding it (a deploy after it holds again).
+ */
+export interface HoldEnd {
+  by: string;
+  /** ISO-8601. */
+  at: string;
+}
+
+/** Where an app stands in an environment's history: its latest release, its pin and the end of its last hold, when it has them. */
 export interface AppHistoryHead {
   latest?: ReleaseSummary;
   pin?: Pin;
+  holdEnded?: HoldEnd;
 }
 
 export interface FlushResult {
@@ -116,7 +127,12 @@ export interface ReleaseHistory {
   unpin(app: string, env: string, by: string, approvedBy?: string): Promise<void>;
   getPin(app: string, env: string): Promise<Pin | undefined>;
   /**
-   * The latest release and pin of each of `apps` (default: every app the environment's history
+   * Ends the hold of the deploys made up to `end.at` (see HoldEnd; dated by the clock that dates
+   * releases), recorded as a commit; headsOf gives it back.
+   */
+  endHold(app: string, env: string, end: HoldEnd): Promise<void>;
+  /**
+   * The latest release, pin and hold end of each of `apps` (default: every app the environment's history
    * holds) in one read, as `list(app, env, 1)[0]` and `getPin` would give them, by app name; an
    * app never released nor pinned has an empty entry. A fleet run reads this once, not per app.
    */

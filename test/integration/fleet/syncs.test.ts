@@ -9,8 +9,11 @@ import type { FleetRun } from '../../../src/core/fleet/fleet-run.js';
 import { fleetMessages } from '../../../src/core/fleet/tracked-release-messages.js';
 import { syncVersions } from '../../../src/core/fleet/version-sync.js';
 import { deploy } from '../../../src/core/release/deploy.js';
+import { GitReleaseHistory } from '../../../src/adapters/git/git-release-history.js';
+import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
+import { main } from '../../../src/main/cli.js';
 import { cleanupFixtures, commitFiles, makeAppRepo, tempDir } from '../../support/git-fixtures.js';
-import { useReleaseFixture } from '../../support/release-fixture.js';
+import { HISTORY_KEY, useReleaseFixture } from '../../support/release-fixture.js';
 
 const f = useReleaseFixture();
 afterAll(() => cleanupFixtures());
@@ -75,6 +78,33 @@ describe('version sync', { timeout: 180_000 }, () => {
     const next = await syncVersions(f.deps, ctx('sync-2'), { env: 'dev3' });
     expect(outcomes(next)).toEqual({ gandalf: 'unchanged', mary: 'released', pricing: 'skipped' });
     expect(await latest('mary', 'dev3')).toMatchObject({ sha: f.app.shas.second });
+  });
+});
+
+describe('nestor unpin', { timeout: 180_000 }, () => {
+  it("ends the hold of a person's deploy for every process: the next version sync moves the app, and a later deploy holds it again", async () => {
+    syncWorld();
+    for (const app of APPS) await deploy(f.deps, f.ctx('nestor'), { app, env: 'staging', ref: 'main' });
+    await deploy(f.deps, f.ctx('alice'), { app: 'mary', env: 'dev3', ref: 'feature-x' });
+    expect(outcomes(await syncVersions(f.deps, ctx('sync-1'), { env: 'dev3' })).mary).toBe('skipped');
+
+    // Another process: a clone of the history of its own.
+    const other = new GitReleaseHistory({ remote: f.historyRemote, workDir: join(tempDir('nestor-unpin-'), 'history'), key: HISTORY_KEY });
+    const out: string[] = [];
+    const io: CliIo = { out: (s) => void out.push(s), err: (s) => void out.push(s), env: {}, cwd: f.configDir, user: 'dave', releaseDeps: () => ({ ...f.deps, history: other }) };
+    expect(await main(['--config', f.configDir, 'unpin', 'mary', 'dev3'], io)).toBe(0);
+    expect(out.join('')).toMatch(/^mary no longer held in dev3 \(alice deployed feature-x at \S+, held until \S+\): the version sync moves it again\n$/);
+    out.length = 0;
+    expect(await main(['--config', f.configDir, 'unpin', 'mary', 'dev3'], io)).toBe(0);
+    expect(out.join('')).toBe('mary is neither pinned nor held in dev3\n');
+
+    const next = await syncVersions(f.deps, ctx('sync-2'), { env: 'dev3' });
+    expect(outcomes(next)).toMatchObject({ mary: 'released' });
+    expect(await latest('mary', 'dev3')).toMatchObject({ sha: f.app.shas.second, user: 'schedule:sync' });
+
+    await f.deps.clock.sleep(60_000);
+    await deploy(f.deps, f.ctx('alice'), { app: 'mary', env: 'dev3', ref: 'feature-x' });
+    expect(outcomes(await syncVersions(f.deps, ctx('sync-3'), { env: 'dev3' })).mary).toBe('skipped');
   });
 });
 

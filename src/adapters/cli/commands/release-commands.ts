@@ -24,17 +24,24 @@ export function registerRelease(program: Command, io: CliIo): void {
 
   program
     .command('unpin')
-    .description('let scheduled promotions deploy an app again after a rollback')
+    .description('let scheduled promotions deploy an app again: lifts its pin (after a rollback) and ends the hold of a person\'s deploy on the version sync')
     .argument('<app>').argument('<env>')
     .action(async (app: string, env: string, _options, command: Command) => {
       (await import('../../../core/release/deploy.js')).checkAppAndEnv(app, env);
       const deps = releaseDepsFor(io, command);
-      const pin = await deps.history.getPin(app, env);
-      if (!pin) {
-        io.out(`${app} is not pinned in ${env}\n`);
+      const { holdNow } = await import('../../../core/fleet/version-sync.js');
+      const [pin, hold] = await Promise.all([deps.history.getPin(app, env), holdNow(deps, app, env)]);
+      if (!pin && !hold) {
+        io.out(`${app} is neither pinned nor held in ${env}\n`);
         return;
       }
-      await deps.history.unpin(app, env, io.user);
-      io.out(`${app} unpinned in ${env} (was pinned by ${pin.by}: ${pin.reason})\n`);
+      if (pin) {
+        await deps.history.unpin(app, env, io.user);
+        io.out(`${app} unpinned in ${env} (was pinned by ${pin.by}: ${pin.reason})\n`);
+      }
+      if (hold) {
+        await deps.history.endHold(app, env, { by: io.user, at: new Date(deps.clock.now()).toISOString() });
+        io.out(`${app} no longer held in ${env} (${hold.user} deployed ${hold.ref ?? hold.sha.slice(0, 7)} at ${hold.at}, held until ${hold.until}): the version sync moves it again\n`);
+      }
     });
 }

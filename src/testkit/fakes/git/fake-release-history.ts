@@ -9,6 +9,7 @@ import type { Clock } from '../../../core/ports/clock.js';
 import type {
   AppHistoryHead,
   FlushResult,
+  HoldEnd,
   Pin,
   PinInput,
   RecordInput,
@@ -141,6 +142,12 @@ export class FakeReleaseHistory implements ReleaseHistory {
     return text === undefined ? undefined : layout.parsePinJson(text);
   }
 
+  async endHold(app: string, env: string, end: HoldEnd): Promise<void> {
+    const dir = layout.releaseDir(app, env);
+    this.commitChange(layout.holdEndMessage(app, env, end), (tree) => tree.set(`${dir}/${layout.HOLD_END_FILE}`, layout.holdEndJson(end)));
+    this.publish();
+  }
+
   async headsOf(env: string, apps?: readonly string[]): Promise<Map<string, AppHistoryHead>> {
     layout.releaseDir('app', env);
     const names = apps ?? [...new Set([...this.latestTree().keys()].flatMap((path) => {
@@ -151,7 +158,8 @@ export class FakeReleaseHistory implements ReleaseHistory {
     for (const app of names) {
       const [latest] = await this.list(app, env, 1);
       const pin = await this.getPin(app, env);
-      heads.set(app, { ...(latest ? { latest } : {}), ...(pin ? { pin } : {}) });
+      const holdEnd = this.latestTree().get(`${layout.releaseDir(app, env)}/${layout.HOLD_END_FILE}`);
+      heads.set(app, { ...(latest ? { latest } : {}), ...(pin ? { pin } : {}), ...(holdEnd === undefined ? {} : { holdEnded: layout.parseHoldEndJson(holdEnd) }) });
     }
     return heads;
   }
