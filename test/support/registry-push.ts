@@ -16,7 +16,7 @@ const digestOf = (body: Buffer) => `sha256:${createHash('sha256').update(body).d
 
 export async function pushImage(target: PushTarget): Promise<string> {
   const auth: Record<string, string> = target.credentials
-    ? { authorization: `Basic ${Buffer.from(`${target.credentials.username}:${target.credentials.password}`).toString('base64')}` }
+    ? { authorization: `Basic ${Buffer.from(`${target.credentials.username}:${target.credentials.password.reveal()}`).toString('base64')}` }
     : {};
   const upload = async (body: Buffer): Promise<{ digest: string; size: number }> => {
     const start = await fetch(`${target.url}/v2/${target.repository}/blobs/uploads/`, { method: 'POST', headers: auth });

@@ -5,13 +5,15 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SecretText } from '../../src/core/ports/datastores.js';
+import type { RegistryCredentials } from '../../src/core/ports/image-registry.js';
 import { eventually } from './eventually.js';
 import { freePort } from './redis-server.js';
 
 export const MISSING_REGISTRY = 'docker-registry not found on PATH: install it with `apt-get install docker-registry`';
 
 /** The user the `htpasswd` option lets in; the bcrypt hash below is of this password (cost 4). */
-export const REGISTRY_USER = { username: 'ci-robot', password: 'registry-test-password' } as const;
+export const REGISTRY_USER: RegistryCredentials = { username: 'ci-robot', password: SecretText.of('registry-test-password') };
 const HTPASSWD = `${REGISTRY_USER.username}:$2b$04$uegYS.h7nfP03xbhu8yfv.BR6kMWG/T57WHkA8ysheKzPVi.yFIEK\n`;
 
 export interface RegistryServer {

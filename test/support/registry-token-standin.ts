@@ -18,7 +18,7 @@ export interface TokenRegistryStandin {
 export async function startTokenRegistry(upstream: string, credentials: RegistryCredentials): Promise<TokenRegistryStandin> {
   const tokens = new Set<string>();
   const tokenRequests: URLSearchParams[] = [];
-  const expected = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  const expected = `Basic ${Buffer.from(`${credentials.username}:${credentials.password.reveal()}`).toString('base64')}`;
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://standin');
     const host = req.headers.host ?? '';

@@ -20,7 +20,7 @@ export interface OciRegistryOptions {
 }
 
 function basic(credentials: RegistryCredentials): string {
-  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password.reveal()}`).toString('base64')}`;
 }
 
 export class OciRegistry implements ImageRegistry {

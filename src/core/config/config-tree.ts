@@ -4,6 +4,7 @@ import { closest } from 'fastest-levenshtein';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import type { ConfigFile, ParsedFile } from './config-file.js';
 import { scheduleProblems } from './environment-schedules.js';
+import { datastoreProblems } from './datastore-settings.js';
 import { syncProblems } from './sync-settings.js';
 import { parseFile } from './parse-file.js';
 import { positionOf } from './positions.js';
@@ -147,7 +148,7 @@ export function loadConfigTree(files: readonly ConfigFile[]): ConfigTree {
   }
   const parents = parentProblems(environments);
   // Schedules and syncs merge along the parents: only once they form a tree.
-  problems.push(...parents, ...(parents.length === 0 ? [...scheduleProblems({ environments, templates }), ...syncProblems({ environments, templates })] : []));
+  problems.push(...parents, ...(parents.length === 0 ? [...scheduleProblems({ environments, templates }), ...syncProblems({ environments, templates }), ...datastoreProblems({ environments, templates })] : []));
   if (problems.length > 0) throw new ConfigError(sortProblems(problems));
   return { environments, templates };
 }

@@ -143,6 +143,62 @@ export const TrackedRelease = Type.Object(
   strict,
 );
 
+/** A Kubernetes Secret key holding a datastore's connection (its URL, password included), in the environment's namespace. */
+export const SecretReference = Type.Object(
+  {
+    secret: dnsName('a Secret in the environment\'s namespace'),
+    key: Type.String({ pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253, description: 'a key of the Secret' }),
+  },
+  strict,
+);
+
+/** The drivers a datastore can have (src/core/ports/datastores.ts). */
+export const DATASTORE_KINDS = ['postgresql', 'redis', 'kubernetes-job'] as const;
+export const DatastoreKind = Type.Union(DATASTORE_KINDS.map((kind) => Type.Literal(kind)), {
+  description: `a datastore kind: ${DATASTORE_KINDS.join(', ')}`,
+});
+
+/**
+ * A database of an environment that Nestor snapshots and resets. Every key is optional in one
+ * file (a child environment changes its `connection`, say); `kind` and `connection` (`job` and
+ * `app` for a kubernetes-job) are required once merged (datastore-settings.ts). `connection` is
+ * checked there too: a setting (`$NAME`) or a Secret, never a literal that could carry a password.
+ */
+export const Datastore = Type.Object(
+  {
+    kind: Type.Optional(DatastoreKind),
+    connection: Type.Optional(Type.Union([Type.String({ minLength: 1 }), SecretReference], {
+      description: 'a setting ($NAME) or a Secret reference { secret, key }',
+    })),
+    source: Type.Optional(dnsName('the environment its snapshots come from (default: its own)')),
+    reset: Type.Optional(Type.Union([Type.Literal('allowed'), Type.Literal('forbidden')], { description: 'allowed or forbidden' })),
+    allow_in_production: Type.Optional(Type.Boolean({ description: 'a reset where the environment needs approval (then only approved)' })),
+    reset_nightly: Type.Optional(Type.Boolean({ description: 'reset by the datastore-nightly schedule of its source environment' })),
+    scale_down: Type.Optional(Type.Boolean({ description: "scale the app's pods to 0 and back around a reset" })),
+    app: Type.Optional(dnsName('the app whose lock a reset takes (default: the app of its file)')),
+    job: Type.Optional(Type.Object(
+      {
+        image: Type.Optional(Type.String({ minLength: 1, description: 'the image of the Kubernetes Job' })),
+        snapshot_command: Type.Optional(Type.String({ minLength: 1, description: 'the shell command that takes a snapshot' })),
+        restore_command: Type.Optional(Type.String({ minLength: 1, description: 'the shell command that restores one' })),
+        deadline_seconds: Type.Optional(Type.Integer({ minimum: 60, maximum: 86400 })),
+      },
+      strict,
+    )),
+  },
+  strict,
+);
+const Datastores = keyedBy(DNS1123_LABEL, 'a datastore name (lowercase letters, digits and -)', Type.Union([Datastore, Type.Null()]));
+
+/** Where snapshots are kept and how many per environment and datastore. */
+export const DatastoreSnapshots = Type.Object(
+  {
+    folder: Type.Optional(Type.String({ minLength: 1, description: 'a folder (relative: to the state folder)' })),
+    keep: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'snapshots kept per environment and datastore (default: 7)' })),
+  },
+  strict,
+);
+
 /**
  * What a schedule runs. One line per kind: the handler of each is registered by the worker
  * (src/core/schedules/schedule-handlers.ts).
@@ -152,6 +208,7 @@ export const SCHEDULE_KINDS = [
   'version-sync',
   'config-sync',
   'report',
+  'datastore-nightly',
 ] as const;
 export const ScheduleKind = Type.Union(SCHEDULE_KINDS.map((kind) => Type.Literal(kind)), {
   description: `a schedule kind: ${SCHEDULE_KINDS.join(', ')}`,
@@ -196,6 +253,8 @@ export const ProjectFile = Type.Object(
     templateVars: Type.Optional(TemplateVars),
     ingress: Type.Optional(Ingress),
     release: Type.Optional(Type.Union([TrackedRelease, Type.Null()])),
+    datastores: Type.Optional(Datastores),
+    datastore_snapshots: Type.Optional(DatastoreSnapshots),
     schedules: Type.Optional(keyedBy(SCHEDULE_NAME, 'a schedule name (lowercase letters, digits and -)', Type.Union([Schedule, Type.Null()]))),
     slack: Type.Optional(
       Type.Object(
@@ -239,6 +298,7 @@ export const AppFile = Type.Object(
     secrets: Type.Optional(Type.Array(Type.String({ pattern: ENV_KEY }))),
     templateVars: Type.Optional(TemplateVars),
     ingress: Type.Optional(Ingress),
+    datastores: Type.Optional(Datastores),
   },
   strict,
 );
@@ -255,6 +315,8 @@ export type ScheduleConfig = Static<typeof Schedule>;
 export type ScheduleKindName = (typeof SCHEDULE_KINDS)[number];
 export type TrackedReleaseConfig = Static<typeof TrackedRelease>;
 export type VersionSyncConfig = Static<typeof VersionSync>;
+export type DatastoreConfig = Static<typeof Datastore>;
+export type DatastoreKindName = (typeof DATASTORE_KINDS)[number];
 
 /** What the merge of every layer gives for one app in one environment. */
 export type MergedConfig = ProjectFileConfig & AppFileConfig;

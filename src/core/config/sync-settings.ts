@@ -46,16 +46,20 @@ const OPT_IN: Partial<Record<ScheduleKindName, { key: 'version_sync' | 'config_s
   'config-sync': { key: 'config_sync', example: 'config_sync: true' },
 };
 
-/** The last file of the environment's ancestry (the environment's own first) whose data has `path`. */
-function declaring(tree: ConfigTree, env: string, path: readonly string[]): ParsedFile | undefined {
-  return ancestry(tree, env).map((n) => n.project).reverse().find((p) => {
+/** The last of `files` (lowest precedence first) whose data has `path`. */
+export function lastDeclaring(files: readonly ParsedFile[], path: readonly string[]): ParsedFile | undefined {
+  return [...files].reverse().find((p) => {
     let node: unknown = p.data;
     for (const key of path) node = isPlainObject(node) ? node[key] : undefined;
     return node !== undefined;
   });
 }
 
-function problemAt(file: ParsedFile, path: string[], message: string): ConfigProblem {
+/** The last project.yaml of the environment's ancestry (the environment's own first) whose data has `path`. */
+const declaring = (tree: ConfigTree, env: string, path: readonly string[]): ParsedFile | undefined =>
+  lastDeclaring(ancestry(tree, env).map((n) => n.project), path);
+
+export function problemAt(file: ParsedFile, path: string[], message: string): ConfigProblem {
   return { file: file.file.path, ...positionOf(file, file.file.text, path, true), keyPath: path.join('.'), message };
 }
 

@@ -17,6 +17,8 @@ export interface ImageBuildOptions {
   onProgress?: (line: string) => void;
   /** Stops waiting for the build (the build itself goes on for whoever else waits on it). */
   signal?: AbortSignal;
+  /** The environment whose project.yaml names the registries, the build and the cluster it runs on (default: the builder's own). */
+  env?: string;
 }
 
 export interface ImageBuilds {

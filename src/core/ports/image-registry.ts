@@ -1,10 +1,11 @@
 // Port: an OCI registry (the distribution API), asked whether an image exists. Credentials come
 // with each reference, resolved by the caller from Nestor's environment or a Kubernetes Secret:
-// never from git, never logged.
+// never from git, never logged (the password is a SecretText).
+import type { SecretText } from './datastores.js';
 
 export interface RegistryCredentials {
   username: string;
-  password: string;
+  password: SecretText;
 }
 
 /** `<registry>/<repository>:<tag>`, e.g. `docker.com/kapten/mary:<sha>`. */

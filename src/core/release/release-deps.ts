@@ -5,6 +5,8 @@ import type { Clock } from '../ports/clock.js';
 import type { ClusterProvider } from '../ports/cluster.js';
 import type { ConfigRepo } from '../ports/config-repo.js';
 import type { ConfigSource } from '../ports/config-source.js';
+import type { ImageBuilds } from '../ports/image-builds.js';
+import type { ImageRegistry } from '../ports/image-registry.js';
 import type { Locks } from '../ports/locks.js';
 import type { ReleaseHistory } from '../ports/release-history.js';
 import type { SourceRepo } from '../ports/source-repo.js';
@@ -38,6 +40,10 @@ export interface ReleaseDeps {
   wallClock: Clock;
   /** Nestor's own process environment, for `$NAME` config values. */
   environment: Environment;
+  /** Checks the images of a release before anything is applied; absent: they are named, not checked. */
+  registry?: ImageRegistry;
+  /** Builds a missing image when `docker.build` is configured; absent: a missing image fails the release. */
+  builds?: ImageBuilds;
   tuning?: Partial<ReleaseTuning>;
 }
 

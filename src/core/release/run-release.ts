@@ -11,6 +11,7 @@ import { renderConfiguredApp, toYaml, type ConfiguredManifests } from '../render
 import type { KubeObject } from '../render/types.js';
 import { cancelledRollout, checkNotCancelled } from './cancel.js';
 import { autoRollback } from './auto-rollback.js';
+import { imageStage } from './image-stage.js';
 import { applyCluster, emptyRenderRefusal, failedRollouts, prepareCluster, waitForClusters, type PreparedCluster } from './cluster-steps.js';
 import { Stage, countChanges } from './events.js';
 import { liveSecretValues } from './live-secrets.js';
@@ -78,8 +79,7 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
   const rendered = await renderStage(deps, ctx, input, merged);
   const images = imagesOf(rendered.clusters.flatMap((c) => c.objects));
   const image = images[0];
-  // Nestor has no registry access yet: the stage names what will be pulled, and says it is unchecked.
-  if (images.length > 0) ctx.onEvent({ type: 'stage', stage: Stage.Image, status: 'skipped', message: `${images.join(', ')} (not checked against the registry)` });
+  await imageStage(deps, ctx, { app, env, sha: version.sha, config: merged.config, pulled: images, ...(input.dryRun ? { dryRun: true } : {}) });
   const prepared = await stage(ctx.onEvent, Stage.Diff, async () => {
     const all = await Promise.all(rendered.clusters.map((m) => prepareCluster(deps.clusters, m, app, env)));
     for (const p of all) ctx.onEvent({ type: 'diff', cluster: p.manifests.cluster, changes: p.diff.changes, text: p.diff.text });

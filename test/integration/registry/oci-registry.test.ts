@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OciRegistry } from '../../../src/adapters/registry/oci-registry.js';
 import { ErrorCode } from '../../../src/core/errors.js';
+import { SecretText } from '../../../src/core/ports/datastores.js';
 import { pushImage } from '../../support/registry-push.js';
 import { REGISTRY_USER, startRegistry, type RegistryServer } from '../../support/registry-server.js';
 import { startTokenRegistry, type TokenRegistryStandin } from '../../support/registry-token-standin.js';
@@ -55,7 +56,7 @@ describe('OciRegistry with credentials', () => {
 
   it('refuses with one line naming the registry and never the password', async () => {
     const ref = { registry: server.host, repository: 'kapten/mary', tag: SHA, insecure: true };
-    const wrong = registry.exists({ ...ref, credentials: { username: 'ci-robot', password: 'not-the-password' } });
+    const wrong = registry.exists({ ...ref, credentials: { username: 'ci-robot', password: SecretText.of('not-the-password') } });
     await expect(wrong).rejects.toMatchObject({ code: ErrorCode.NotAuthorized, message: `registry ${server.host} refused access to ${server.host}/kapten/mary:${SHA}: HTTP 401 with the configured credentials` });
     await expect(registry.exists(ref)).rejects.toThrow('it asks for a user name and password, and none is configured');
   });
@@ -66,7 +67,7 @@ describe('OciRegistry with credentials', () => {
     expect(await registry.exists({ ...ref, tag: 'c'.repeat(40) })).toBe(false);
     expect(tokens.tokenRequests.at(-1)?.get('scope')).toBe('repository:kapten/mary:pull');
     expect(tokens.tokenRequests.at(-1)?.get('service')).toBe('standin-registry');
-    await expect(registry.exists({ ...ref, credentials: { username: 'ci-robot', password: 'nope' } }))
+    await expect(registry.exists({ ...ref, credentials: { username: 'ci-robot', password: SecretText.of('nope') } }))
       .rejects.toThrow(`registry ${tokens.host} refused access to ${tokens.host}/kapten/mary:${SHA}: its token service refused the configured credentials`);
   });
 });

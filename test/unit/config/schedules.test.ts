@@ -45,7 +45,7 @@ describe('schedules in project.yaml', () => {
       ],
     });
     expect(problemsOf(() => loadConfigTree(tree))).toEqual([
-      'production/project.yaml:9:20: schedules.release.kind: expected a schedule kind: staging-release, version-sync, config-sync, report, got "stagin-release" (did you mean "staging-release"?)',
+      'production/project.yaml:9:20: schedules.release.kind: expected a schedule kind: staging-release, version-sync, config-sync, report, datastore-nightly, got "stagin-release" (did you mean "staging-release"?)',
       'production/project.yaml:9:42: schedules.release.cron: invalid cron expression "*/30 * * *": expected five fields (minute hour day month weekday), got 4',
       'production/project.yaml:10:57: schedules.report.time_zone: unknown time zone "Europe/Pari" (did you mean "Europe/Paris"?): expected an IANA name such as Europe/Paris or UTC',
       'production/project.yaml:11:3: schedules.Sync: invalid name "Sync": expected a schedule name (lowercase letters, digits and -)',
