@@ -109,7 +109,33 @@ export const ClusterDeployment = Type.Object(
   strict,
 );
 
-export const Registry = Type.Object({ id: Type.String({ minLength: 1 }), organization: Type.String({ minLength: 1 }) }, strict);
+/**
+ * One registry's organization: images are `<host>/<organization>/<app>:<sha>`. Nestor checks them
+ * with `username` and `password` (a `$NAME` of its environment, never the password itself) or
+ * the `kubernetes.io/dockerconfigjson` Secret `credentials_secret` of the environment's
+ * namespace, which a build also pushes with.
+ */
+export const Registry = Type.Object(
+  {
+    id: Type.String({ minLength: 1 }),
+    organization: Type.String({ minLength: 1 }),
+    username: Type.Optional(Type.String({ minLength: 1, description: 'the user Nestor checks images as (or a $NAME)' })),
+    password: Type.Optional(Type.String({ pattern: '^\\$[A-Z_][A-Z0-9_]*$', description: "a $NAME of Nestor's environment holding the password, never the password itself" })),
+    credentials_secret: Type.Optional(dnsName("a kubernetes.io/dockerconfigjson Secret in the environment's namespace")),
+    insecure: Type.Optional(Type.Boolean({ description: 'plain HTTP (a registry on a private network)' })),
+  },
+  strict,
+);
+
+/** Images built by Nestor: a Kubernetes Job running a daemonless builder on the app's repository. */
+export const ImageBuild = Type.Object(
+  {
+    variables: Type.Optional(stringMap()),
+    builder: Type.Optional(Type.String({ minLength: 1, description: 'the builder image (default: the kaniko executor)' })),
+    dockerfile: Type.Optional(Type.String({ minLength: 1, description: "the Dockerfile's path in the app's repository (default: Dockerfile)" })),
+  },
+  strict,
+);
 
 export const Approval = Type.Object(
   {
@@ -240,7 +266,7 @@ export const ProjectFile = Type.Object(
     docker: Type.Optional(
       Type.Object(
         {
-          build: Type.Optional(Type.Object({ variables: Type.Optional(stringMap()) }, strict)),
+          build: Type.Optional(Type.Union([ImageBuild, Type.Null()])),
           registries: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Type.Array(Registry, { minItems: 1 }))),
         },
         strict,
