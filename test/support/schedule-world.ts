@@ -10,7 +10,7 @@ import { systemClock } from '../../src/adapters/system/system-clock.js';
 import { allSchedules, loadConfigTree } from '../../src/core/config/index.js';
 import type { ConfigSource, LoadedConfig } from '../../src/core/ports/config-source.js';
 import type { DesiredScheduler } from '../../src/core/ports/schedules.js';
-import { createTemplateSet } from '../../src/core/render/template-set.js';
+import { createTemplateSet } from '../../src/core/render/template-compiler.js';
 import { scheduleHandlers, type ScheduleHandlers } from '../../src/core/schedules/schedule-handlers.js';
 import { BASE_PROJECT, files } from './config-fixtures.js';
 import { FAST } from './queue-world.js';

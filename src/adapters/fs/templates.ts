@@ -5,7 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { distance } from 'fastest-levenshtein';
 import { ErrorCode, NestorError } from '../../core/errors.js';
-import { createTemplateSet, type TemplateSet } from '../../core/render/template-set.js';
+import { precompiledTemplate } from '../../core/render/safe-template.js';
+import { TemplateSet } from '../../core/render/template-set.js';
 import type { TemplateFile, TemplateOrigin } from '../../core/render/types.js';
 
 const TEMPLATE_FILE = /^[a-z0-9][-a-z0-9.]*\.(ya?ml|conf)$/;
@@ -43,6 +44,10 @@ export async function loadTemplateSet(configDir?: string, builtinDir = builtinTe
   const overrideDir = configDir === undefined ? undefined : resolve(configDir, 'templates');
   const overrides = overrideDir && existsSync(overrideDir) ? await readTemplateDir(overrideDir, 'override') : [];
   checkNearMisses(builtins.map((b) => b.name), overrides);
+  const files = [...builtins, ...overrides];
+  if (files.every((f) => precompiledTemplate(f))) return new TemplateSet(files, (f) => precompiledTemplate(f)!);
+  // An override or an edited built-in: Handlebars' compiler, loaded only then.
+  const { createTemplateSet } = await import('../../core/render/template-compiler.js');
   return createTemplateSet(builtins, overrides);
 }
 

@@ -5,7 +5,7 @@ export { renderJob, type JobRequest } from './render-job.js';
 export { toYaml } from './to-yaml.js';
 export { parseProcfile } from './procfile.js';
 export { parseCronfile, type CronEntry } from './cronfile.js';
-export { TemplateSet, createTemplateSet } from './template-set.js';
+export { TemplateSet } from './template-set.js';
 export { GLOBAL_APP, MANAGED_BY, ENVIRONMENT, RELEASE } from './labels.js';
 export type { ClusterManifests, KubeObject, TemplateFile, TemplateOrigin } from './types.js';
 export { configuredConfig, renderConfiguredApp, type ConfiguredRender, type ConfiguredManifests } from './render-configured-app.js';

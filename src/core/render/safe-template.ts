@@ -1,21 +1,38 @@
-// Handlebars templates made injection-safe: every `{{expr}}` is rewritten into a helper call that
-// emits an opaque token instead of the value, so the YAML structure is fixed before any value is in.
-import Handlebars from 'handlebars';
+// Handlebars templates made injection-safe: every `{{expr}}` is compiled into a call of
+// VALUE_HELPER (template-compiler.ts), which emits an opaque token instead of the value, so the
+// YAML structure is fixed before any value is in. This side runs compiled templates on the
+// Handlebars runtime alone: the built-in templates are compiled at build time
+// (precompiled-templates.ts), so a process loads the compiler only for a template that differs.
+import { createHash } from 'node:crypto';
+import type FullHandlebars from 'handlebars';
+import runtime from 'handlebars/runtime.js';
 import { ErrorCode, NestorError } from '../errors.js';
-import { checkTemplate, syntaxError, type PartialUse } from './template-check.js';
-import { registerSite, tokenFor, type ValueTable } from './tokens.js';
+import { PRECOMPILED } from './precompiled-templates.js';
+import type { PartialUse } from './template-check.js';
+import { tokenFor, type ValueTable } from './tokens.js';
+import type { TemplateFile } from './types.js';
 
-type Program = hbs.AST.Program;
-type Statement = hbs.AST.Statement;
-type Mustache = hbs.AST.MustacheStatement;
-type HandlebarsEnv = typeof Handlebars;
+type HandlebarsEnv = typeof FullHandlebars;
+/** Handlebars without its compiler (the API of `handlebars` less compile, precompile and parse). */
+export const HandlebarsRuntime = runtime as unknown as HandlebarsEnv;
 
 export const VALUE_HELPER = 'nestorValue__';
 
+export type TemplateFn = Handlebars.TemplateDelegate;
+
+/** A template as Handlebars' compiler leaves it (what `Handlebars.precompile` writes), with the partials it names. */
+export interface PrecompiledTemplate {
+  spec: TemplateSpecification;
+  partials: readonly PartialUse[];
+}
+
+/** Compiles one file of a set; `label` names it in errors. */
+export type TemplateCompiler = (file: TemplateFile, label: string) => PrecompiledTemplate;
+
 /** A Handlebars environment of one TemplateSet, with the token helper. */
 export function createEnv(): HandlebarsEnv {
-  const env = Handlebars.create();
-  env.registerHelper(VALUE_HELPER, (value: unknown, site: number, options: Handlebars.HelperOptions) => {
+  const env = HandlebarsRuntime.create();
+  env.registerHelper(VALUE_HELPER, (value: unknown, site: string, options: Handlebars.HelperOptions) => {
     const table = (options.data as { nestorValues?: ValueTable }).nestorValues;
     if (!table) throw new NestorError(ErrorCode.Internal, 'template rendered without a value table');
     return tokenFor(table, value, site);
@@ -23,59 +40,13 @@ export function createEnv(): HandlebarsEnv {
   return env;
 }
 
-export type TemplateFn = Handlebars.TemplateDelegate;
-
-/** A compiled template and the partials it names (checked once the whole set is known). */
-export interface Compiled<F> {
-  fn: F;
-  partials: PartialUse[];
+/** What a precompiled template is keyed by: the text it was compiled from. */
+export function templateHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
-/** Parse, check and compile once; errors name the file and line. */
-export function compileSafe(env: HandlebarsEnv, text: string, file: string): Compiled<TemplateFn> {
-  const program = parse(text, file);
-  const partials = checkTemplate(program, file);
-  transformProgram(program, file);
-  return { fn: env.compile(program, { noEscape: true, knownHelpers: { [VALUE_HELPER]: true } }), partials };
-}
-
-/** For plain-text templates (nginx.conf): values must already be validated names. */
-export function compilePlain(env: HandlebarsEnv, text: string, file: string): Compiled<(context: unknown) => string> {
-  const program = parse(text, file);
-  const partials = checkTemplate(program, file);
-  return { fn: env.compile(program, { noEscape: true, strict: true }), partials };
-}
-
-function parse(text: string, file: string): Program {
-  try {
-    return Handlebars.parse(text);
-  } catch (e) {
-    throw syntaxError(file, e);
-  }
-}
-
-function transformProgram(program: Program | undefined, file: string): void {
-  if (!program) return;
-  program.body = program.body.map((s) => transformStatement(s, file));
-}
-
-function transformStatement(s: Statement, file: string): Statement {
-  const node = s as Statement & { type: string; program?: Program; inverse?: Program };
-  if (node.type === 'MustacheStatement') return wrapMustache(s as Mustache, file);
-  transformProgram(node.program, file);
-  transformProgram(node.inverse, file);
-  return s;
-}
-
-function wrapMustache(m: Mustache, file: string): Mustache {
-  const id = registerSite({ file, line: m.loc.start.line });
-  const site: hbs.AST.NumberLiteral = { type: 'NumberLiteral', value: id, original: id, loc: m.loc };
-  const hasArgs = m.params.length > 0 || (m.hash?.pairs.length ?? 0) > 0;
-  const inner: hbs.AST.Expression = hasArgs
-    ? ({ type: 'SubExpression', path: m.path, params: m.params, hash: m.hash, loc: m.loc } as hbs.AST.SubExpression)
-    : m.path;
-  const helper: hbs.AST.PathExpression = {
-    type: 'PathExpression', data: false, depth: 0, parts: [VALUE_HELPER], original: VALUE_HELPER, loc: m.loc,
-  };
-  return { ...m, path: helper, params: [inner, site], hash: undefined as unknown as hbs.AST.Hash, escaped: false };
+/** The build's compiled form of a built-in template, when `file` has the very text it was compiled from. */
+export function precompiledTemplate(file: TemplateFile): PrecompiledTemplate | undefined {
+  const built = Object.hasOwn(PRECOMPILED, file.name) ? PRECOMPILED[file.name] : undefined;
+  return built && built.sha256 === templateHash(file.text) ? built : undefined;
 }

@@ -1,7 +1,7 @@
 // Template mistakes found when a template is loaded, each as `<file> line N: what`, instead of the
 // Handlebars runtime's internals ("Cannot read properties of undefined (reading 'call')") at render.
-import Handlebars from 'handlebars';
 import { ErrorCode, NestorError } from '../errors.js';
+import { HandlebarsRuntime } from './safe-template.js';
 
 type Node = hbs.AST.Node;
 type Program = hbs.AST.Program;
@@ -123,7 +123,7 @@ export function runtimeError(file: string, e: unknown): NestorError {
   const first = (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
   const notDefined = /^"([^"]*)" not defined in .* - (\d+):\d+$/.exec(first);
   if (notDefined) return templateError(file, Number(notDefined[2]), `"${notDefined[1]}" is not defined`);
-  const line = e instanceof Handlebars.Exception ? (e as { lineNumber?: number }).lineNumber : undefined;
+  const line = e instanceof HandlebarsRuntime.Exception ? (e as { lineNumber?: number }).lineNumber : undefined;
   const where = line === undefined ? file : `${file} line ${line}`;
   return new NestorError(ErrorCode.RenderFailed, `${where}: template failed: ${first}`, { cause: e, detail: { template: file } });
 }

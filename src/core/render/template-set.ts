@@ -1,7 +1,7 @@
 // A set of templates (built-ins plus overrides by file name), compiled once and reused by renders.
 import { ErrorCode, NestorError } from '../errors.js';
 import { closest } from 'fastest-levenshtein';
-import { compilePlain, compileSafe, createEnv, type TemplateFn } from './safe-template.js';
+import { createEnv, type TemplateCompiler, type TemplateFn } from './safe-template.js';
 import { runtimeError, templateError, type PartialUse } from './template-check.js';
 import { fillTokens, type ValueTable } from './tokens.js';
 import type { TemplateFile } from './types.js';
@@ -25,24 +25,28 @@ export class TemplateSet {
   private readonly yamlTemplates = new Map<string, CompiledYaml>();
   private readonly textTemplates = new Map<string, (context: unknown) => string>();
 
-  /** Later files replace earlier ones of the same name (overrides after built-ins). */
-  constructor(files: readonly TemplateFile[]) {
+  /**
+   * Later files replace earlier ones of the same name (overrides after built-ins). `compile` is
+   * `precompiledTemplate` when every file was compiled at build time, else `compileTemplate`
+   * (template-compiler.ts, which loads Handlebars' compiler).
+   */
+  constructor(files: readonly TemplateFile[], compile: TemplateCompiler) {
     const byName = new Map<string, TemplateFile>();
     for (const f of files) byName.set(f.name, f);
     this.files = byName;
     const env = createEnv();
-    const uses: { label: string; partials: PartialUse[] }[] = [];
+    const uses: { label: string; partials: readonly PartialUse[] }[] = [];
+    const labelOf = (name: string): string => this.label(name);
     for (const f of byName.values()) {
       const label = templateLabel(f);
+      const { spec, partials } = compile(f, label);
+      const fn = env.template(spec);
+      uses.push({ label, partials });
       if (!isYaml(f.name)) {
-        const { fn, partials } = compilePlain(env, f.text, label);
         this.textTemplates.set(f.name, fn);
-        uses.push({ label, partials });
         continue;
       }
-      const { fn, partials } = compileSafe(env, f.text, label);
-      this.yamlTemplates.set(f.name, { fn, skeletons: new SkeletonCache(label) });
-      uses.push({ label, partials });
+      this.yamlTemplates.set(f.name, { fn, skeletons: new SkeletonCache(label, labelOf) });
       // Any YAML template can be included as a partial: `{{> anti-affinity-node}}`.
       env.registerPartial(partialName(f.name), fn);
     }
@@ -113,9 +117,4 @@ function missing(name: string): NestorError {
 
 function isObject(d: unknown): d is Record<string, unknown> {
   return d !== null && typeof d === 'object' && !Array.isArray(d);
-}
-
-/** Built-ins first, then overrides: an override replaces the built-in of the same file name. */
-export function createTemplateSet(builtins: readonly TemplateFile[], overrides: readonly TemplateFile[] = []): TemplateSet {
-  return new TemplateSet([...builtins, ...overrides]);
 }

@@ -8,31 +8,28 @@ export const TOKEN_PREFIX = `nstv${randomBytes(8).toString('hex')}_`;
 const TOKEN_ALL = new RegExp(`${TOKEN_PREFIX}(\\d+)_`, 'g');
 const TOKEN_EXACT = new RegExp(`^${TOKEN_PREFIX}(\\d+)_$`);
 
-/** Where a mustache is in a template file, to report YAML errors at the template's line. */
-export interface TokenSite {
-  file: string;
-  line: number;
+/**
+ * Where a mustache is: `<template name>:<line>`, written into the compiled template as its
+ * helper's argument (so a template precompiled at build time carries its own sites). Used to
+ * report YAML errors at the template's line.
+ */
+export function siteKey(template: string, line: number): string {
+  return `${template}:${line}`;
 }
 
-const sites: TokenSite[] = [];
-
-/** Remember where a mustache is; the id goes into its helper call. Bounded by template count. */
-export function registerSite(site: TokenSite): number {
-  sites.push(site);
-  return sites.length - 1;
-}
-
-export function siteOf(id: number): TokenSite | undefined {
-  return sites[id];
+export function siteOf(key: string | undefined): { template: string; line: number } | undefined {
+  const at = key?.lastIndexOf(':') ?? -1;
+  if (key === undefined || at < 0) return undefined;
+  return { template: key.slice(0, at), line: Number(key.slice(at + 1)) };
 }
 
 /** The values of one render, in token order. */
 export interface ValueTable {
   values: unknown[];
-  sites: number[];
+  sites: string[];
 }
 
-export function tokenFor(table: ValueTable, value: unknown, site: number): string {
+export function tokenFor(table: ValueTable, value: unknown, site: string): string {
   table.values.push(value);
   table.sites.push(site);
   return `${TOKEN_PREFIX}${table.values.length - 1}_`;

@@ -9,25 +9,26 @@ const MAX_CACHED = 512;
 export class SkeletonCache {
   private readonly byText = new Map<string, unknown[]>();
 
-  constructor(private readonly label: string) {}
+  /** `labelOf` names a template (this one or a partial) in errors. */
+  constructor(private readonly label: string, private readonly labelOf: (template: string) => string) {}
 
   parse(text: string, table: ValueTable): unknown[] {
     const hit = this.byText.get(text);
     if (hit) return hit;
-    const docs = parseDocuments(text, table, this.label);
+    const docs = parseDocuments(text, table, this.label, this.labelOf);
     if (this.byText.size >= MAX_CACHED) this.byText.clear();
     this.byText.set(text, docs);
     return docs;
   }
 }
 
-function parseDocuments(text: string, table: ValueTable, label: string): unknown[] {
+function parseDocuments(text: string, table: ValueTable, label: string, labelOf: (template: string) => string): unknown[] {
   try {
     // CORE_SCHEMA: no timestamps, no `<<` merge keys, no custom tags; plain YAML 1.2 scalars.
     return yaml.loadAll(text, undefined, { schema: yaml.CORE_SCHEMA }).filter((d) => d !== null && d !== undefined);
   } catch (e) {
     if (!(e instanceof yaml.YAMLException)) throw e;
-    const where = templateLine(text, e.mark.position, table) ?? { file: label, line: e.mark.line + 1 };
+    const where = templateLine(text, e.mark.position, table, labelOf) ?? { file: label, line: e.mark.line + 1 };
     throw new NestorError(ErrorCode.RenderFailed, `${where.file} line ${where.line}: YAML syntax error: ${e.reason}`, {
       cause: e,
     });
@@ -35,12 +36,12 @@ function parseDocuments(text: string, table: ValueTable, label: string): unknown
 }
 
 /** The template file and line of an error offset in rendered text: from the nearest token before it. */
-function templateLine(text: string, position: number, table: ValueTable): { file: string; line: number } | undefined {
+function templateLine(text: string, position: number, table: ValueTable, labelOf: (template: string) => string): { file: string; line: number } | undefined {
   const before = tokenOffsets(text).filter((t) => t.offset <= position);
   const last = before[before.length - 1];
   if (!last) return undefined;
-  const site = siteOf(table.sites[last.index] ?? -1);
+  const site = siteOf(table.sites[last.index]);
   if (!site) return undefined;
   const between = text.slice(last.offset, position);
-  return { file: site.file, line: site.line + (between.match(/\n/g)?.length ?? 0) };
+  return { file: labelOf(site.template), line: site.line + (between.match(/\n/g)?.length ?? 0) };
 }

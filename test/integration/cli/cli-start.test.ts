@@ -55,6 +55,8 @@ describe('what a nestor command loads', () => {
     expect(run.packages.has('ajv')).toBe(true);
     expect(run.packages.has('kubernetes-models')).toBe(true);
     expect(heavyIn(run)).toEqual([]);
+    // The built-in templates come compiled from the build: Handlebars' compiler stays out.
+    expect(run.sources.has('core/render/template-compiler.ts')).toBe(false);
   });
 
   it('envs, help and a bad argument load none of it either', () => {

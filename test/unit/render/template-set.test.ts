@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTemplateSet } from '../../../src/core/render/template-set.js';
+import { createTemplateSet } from '../../../src/core/render/template-compiler.js';
 
 const set = (text: string, extra: { name: string; text: string }[] = []) =>
   createTemplateSet([{ name: 't.yaml', text, origin: 'built-in' }, ...extra.map((f) => ({ ...f, origin: 'built-in' as const }))]);
