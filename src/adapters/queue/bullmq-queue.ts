@@ -12,6 +12,7 @@ import {
   type EnqueueOptions, type Enqueued, type JobOutcome, type JobQueue, type JobStatus, type LinedUpJob,
 } from '../../core/ports/job-queue.js';
 import { jobOf, type JobEnvelope } from './job-envelope.js';
+import { stepsOf } from './job-steps.js';
 
 export interface BullmqQueueOptions {
   connection: Redis;
@@ -110,6 +111,7 @@ export class BullmqJobQueue implements JobQueue {
       enqueuedAt: new Date(bull.timestamp).toISOString(),
       ...(state === JobState.Completed && bull.returnvalue ? { result: bull.returnvalue } : {}),
       ...(bull.failedReason ? { error: bull.failedReason } : {}),
+      steps: stepsOf(bull.progress),
     };
   }
 

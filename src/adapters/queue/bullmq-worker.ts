@@ -17,6 +17,7 @@ import type { JobOutcome } from '../../core/ports/job-queue.js';
 import { RedisLocks } from '../redis/redis-locks.js';
 import { DEFAULT_QUEUE_NAME } from './bullmq-queue.js';
 import { jobOf, unwrapJob, waitOf, type JobEnvelope } from './job-envelope.js';
+import { stepsAfter, stepsOf } from './job-steps.js';
 import { WaitingJobs } from './waiting-jobs.js';
 
 /** BullMQ timings, short in tests. */
@@ -66,8 +67,15 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
     const leave = (): void => {
       if (job && (wait || attempt > 1)) void waiting.remove(job, jobId).catch((error: unknown) => options.onError?.(error));
     };
+    // Each stage event is kept as the job's progress too, for those who read the job.
+    let steps = stepsOf(bull.progress);
+    const progress: JobRunnerDeps['progress'] = (update) => {
+      runner.progress(update);
+      const next = stepsAfter(steps, update);
+      if (next) void bull.updateProgress({ steps: (steps = next) }).catch((error: unknown) => options.onError?.(error));
+    };
     try {
-      const outcome = await runJob(runner, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable: { ...withWait(wait) } });
+      const outcome = await runJob({ ...runner, progress }, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable: { ...withWait(wait) } });
       leave();
       return outcome;
     } catch (error) {

@@ -46,6 +46,14 @@ export interface LinedUpJob {
   state: JobState;
 }
 
+/** A stage of a job (resolve, render, apply, rollout...) as its worker last reported it. */
+export interface JobStep {
+  stage: string;
+  /** started, finished, failed or skipped. */
+  status: string;
+  message?: string;
+}
+
 export interface JobStatus {
   jobId: string;
   job: Job;
@@ -57,6 +65,8 @@ export interface JobStatus {
   result?: JobOutcome;
   /** The user's line of the last failure. */
   error?: string;
+  /** Its stages so far, in the order they began (empty before it starts, or from a queue that keeps none). */
+  steps?: JobStep[];
 }
 
 export interface JobQueue {
