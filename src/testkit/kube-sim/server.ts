@@ -10,6 +10,7 @@ import { FaultInjector } from './faults.js';
 import { readBody, sendJson } from './http-io.js';
 import { kubeconfigYaml, writeKubeconfigFile } from './kubeconfig.js';
 import { ResourceHandlers } from './resource-handlers.js';
+import { servePodLog } from './pod-logs.js';
 import { routeResource } from './router.js';
 import { ObjectStore } from './store.js';
 import { isWatch, serveWatch, type OpenWatch } from './watch.js';
@@ -53,6 +54,7 @@ export const DEFAULT_CONTEXT = 'kube-sim';
 
 interface Parts {
   store: ObjectStore;
+  controllers: ControllersHandle;
   faults: FaultInjector;
   handlers: ResourceHandlers;
   watches: Set<OpenWatch>;
@@ -104,6 +106,7 @@ async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse): 
   const accept = req.headers.accept;
   const discovery = discoveryReply(url.pathname, accept, req.headers.host ?? '127.0.0.1');
   if (discovery) return sendJson(res, discovery.status, discovery.body, discovery.contentType);
+  if (servePodLog(parts, method, url, res)) return;
   const route = routeResource(url.pathname);
   if (!route) throw apiErrors.pathNotFound();
   if (method === 'GET' && route.name === undefined && isWatch(url.searchParams)) {
@@ -137,7 +140,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
   const controllers = new SimulatedControllers(store, options.controllers ?? {}, options.clock ?? 'real', now);
   const handlers = new ResourceHandlers({ store, now, allocateIp: createIpAllocator() });
   const latency = new Latency(options.latencyMs ?? 0);
-  const parts: Parts = { store, faults, handlers, watches: new Set(), closing: { value: false }, latency, ...(options.log ? { log: options.log } : {}) };
+  const parts: Parts = { store, controllers, faults, handlers, watches: new Set(), closing: { value: false }, latency, ...(options.log ? { log: options.log } : {}) };
   const server = createServer((req, res) => {
     handle(parts, req, res).catch((error: unknown) => sendError(res, error));
   });

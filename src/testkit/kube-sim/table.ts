@@ -60,6 +60,14 @@ function jobStatus(obj: KubeObject): string {
   return done ? (done.type === 'Complete' ? 'Complete' : 'Failed') : 'Running';
 }
 
+/** From its start to its completion, or to now while it runs (a failed Job: to its last condition). */
+function jobDuration(obj: KubeObject, now: Date): string {
+  const start = str(getIn(obj, ['status', 'startTime']));
+  if (!start) return '';
+  const ended = str(getIn(obj, ['status', 'completionTime'])) ?? list(getIn(obj, ['status', 'conditions'])).map((c) => str(c.lastTransitionTime)).find((t) => t !== undefined);
+  return shortDuration((ended ? Date.parse(ended) : now.getTime()) - Date.parse(start));
+}
+
 /** `cpu: <unknown>/75%`: the simulator has no metrics, so the current value is unknown, as on a cluster without metrics-server. */
 function hpaTargets(obj: KubeObject): string {
   const targets = list(getIn(obj, ['spec', 'metrics'])).map((m) => {
@@ -85,7 +93,8 @@ const COLUMNS: Record<string, readonly Column[]> = {
     ['Up-to-date', (o) => num(getIn(o, ['status', 'updatedReplicas'])) ?? 0],
     ['Available', (o) => num(getIn(o, ['status', 'availableReplicas'])) ?? 0], AGE],
   Job: [NAME, ['Status', jobStatus],
-    ['Completions', (o) => `${num(getIn(o, ['status', 'succeeded'])) ?? 0}/${num(getIn(o, ['spec', 'completions'])) ?? 1}`], AGE],
+    ['Completions', (o) => `${num(getIn(o, ['status', 'succeeded'])) ?? 0}/${num(getIn(o, ['spec', 'completions'])) ?? 1}`],
+    ['Duration', jobDuration], AGE],
   CronJob: [NAME, ['Schedule', text(['spec', 'schedule'])], ['Suspend', text(['spec', 'suspend'], 'False')],
     ['Active', count(['status', 'active'])], AGE],
   HorizontalPodAutoscaler: [NAME, ['Reference', (o) => `${String(getIn(o, ['spec', 'scaleTargetRef', 'kind']))}/${String(getIn(o, ['spec', 'scaleTargetRef', 'name']))}`],

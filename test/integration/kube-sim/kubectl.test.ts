@@ -116,6 +116,36 @@ describe.runIf(hasKubectl)('kube simulator with the real kubectl', () => {
     expect(replicas.stdout).toBe('5');
   });
 
+  it('runs Jobs to completion or failure as the test says, and serves their logs to kubectl logs', async () => {
+    sim.controllers.options.jobRunner = (job) => job.metadata.name === 'build-ok'
+      ? { succeeded: true, log: 'INFO building\nINFO pushed registry.example/kapten/mary:1a2b3c4\n' }
+      : { succeeded: false, log: 'INFO building\nerror building image: parsing dockerfile: no such file\n' };
+    const job = (name: string) => `apiVersion: batch/v1
+kind: Job
+metadata: { name: ${name}, namespace: jobs }
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [ { name: build, image: gcr.io/kaniko-project/executor:v1.23.2, args: [--no-push] } ]
+`;
+    const file = await manifest('jobs.yaml', `apiVersion: v1\nkind: Namespace\nmetadata: { name: jobs }\n---\n${job('build-ok')}---\n${job('build-ko')}`);
+    expect(await kubectl(['apply', '--server-side', '-f', file])).toMatchObject({ code: 0 });
+    const waited = await kubectl(['wait', '--for=condition=complete', 'job/build-ok', '-n', 'jobs', '--timeout=15s']);
+    expect(waited).toMatchObject({ code: 0, stdout: 'job.batch/build-ok condition met\n' });
+    const failed = await kubectl(['wait', '--for=condition=failed', 'job/build-ko', '-n', 'jobs', '--timeout=15s']);
+    expect(failed).toMatchObject({ code: 0, stdout: 'job.batch/build-ko condition met\n' });
+    const table = await kubectl(['get', 'jobs', '-n', 'jobs']);
+    expect(table.stdout).toMatch(/^NAME\s+STATUS\s+COMPLETIONS\s+DURATION\s+AGE\n/);
+    expect(table.stdout).toMatch(/\nbuild-ko\s+Failed\s+0\/1\s/);
+    expect(table.stdout).toMatch(/\nbuild-ok\s+Complete\s+1\/1\s/);
+    expect(await kubectl(['logs', 'job/build-ok', '-n', 'jobs'])).toMatchObject({ code: 0, stdout: 'INFO building\nINFO pushed registry.example/kapten/mary:1a2b3c4\n' });
+    expect(await kubectl(['logs', 'job/build-ko', '-n', 'jobs', '--tail=1'])).toMatchObject({ code: 0, stdout: 'error building image: parsing dockerfile: no such file\n' });
+    const missing = await kubectl(['logs', 'pod/nobody', '-n', 'jobs']);
+    expect(missing.stderr).toContain('pods "nobody" not found');
+  });
+
   it('fails rollout status on a bad image with the progress deadline', async () => {
     const file = await manifest('bad.yaml', app('bad', 'registry.example/kapten/mary:bad-image', 1));
     expect((await kubectl(['apply', '--server-side', '-f', file])).code).toBe(0);

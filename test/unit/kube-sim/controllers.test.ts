@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { eventually } from '../../support/eventually.js';
 import { ObjectStore } from '../../../src/testkit/kube-sim/store.js';
 import { SimulatedControllers } from '../../../src/testkit/kube-sim/controllers/controllers.js';
 import type { ControllerOptions } from '../../../src/testkit/kube-sim/controllers/context.js';
@@ -107,6 +108,39 @@ describe('simulated deployment controller (manual clock)', () => {
     expect(conditions(store.get(typeOf('Job'), 'demo', 'ok')).Complete).toBe('True/CompletionsReached');
     expect(store.get(typeOf('Job'), 'demo', 'ko')?.status).toMatchObject({ failed: 3 });
     expect(conditions(store.get(typeOf('Job'), 'demo', 'ko')).Failed).toBe('True/BackoffLimitExceeded');
+  });
+
+  it("ends a Job's pod as the test's jobRunner says, keeping its log, and labels the pod for the Job's selector", async () => {
+    const { store, controllers } = setup({
+      jobRunner: async (job) => {
+        if (job.metadata.name === 'build') return { succeeded: true, log: 'pushed\n' };
+        if (job.metadata.name === 'broken') return { succeeded: false, log: 'step 1\nerror: no Dockerfile\n' };
+        if (job.metadata.name === 'throws') throw new Error('hook failed');
+        return undefined;
+      },
+    });
+    const job = (name: string): KubeObject => ({
+      apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace: 'demo' },
+      spec: { backoffLimit: 0, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'kaniko:1' }] } } },
+    });
+    for (const name of ['build', 'broken', 'throws', 'plain']) store.create(typeOf('Job'), job(name));
+    await controllers.settle();
+    await eventually('every Job to end', () => store.list(typeOf('Job'), 'demo').every((j) => j.status?.['active'] === 0));
+    const podOf = (name: string) => store.list(typeOf('Pod'), 'demo').find((p) => p.metadata.labels?.['job-name'] === name)!;
+    const ended = (name: string) => conditions(store.get(typeOf('Job'), 'demo', name));
+    expect(ended('build').Complete).toBe('True/CompletionsReached');
+    expect(ended('plain').Complete).toBe('True/CompletionsReached');
+    expect(ended('broken').Failed).toBe('True/BackoffLimitExceeded');
+    expect(store.get(typeOf('Job'), 'demo', 'broken')?.status).toMatchObject({ failed: 1, active: 0 });
+    expect(ended('throws').Failed).toBe('True/BackoffLimitExceeded');
+    expect(controllers.podLog('demo', podOf('build').metadata.name)).toBe('pushed\n');
+    expect(controllers.podLog('demo', podOf('broken').metadata.name)).toBe('step 1\nerror: no Dockerfile\n');
+    expect(controllers.podLog('demo', podOf('throws').metadata.name)).toBe('hook failed');
+    expect(podOf('broken').status?.['phase']).toBe('Failed');
+    const build = store.get(typeOf('Job'), 'demo', 'build')!;
+    const selector = (build.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+    expect(selector).toEqual({ 'batch.kubernetes.io/controller-uid': build.metadata.uid });
+    expect(podOf('build').metadata.labels).toMatchObject(selector);
   });
 
   it('deleting the deployment deletes its pods', async () => {

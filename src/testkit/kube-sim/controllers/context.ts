@@ -18,7 +18,21 @@ export interface ControllerOptions {
   crashingImages: string[];
   /** Images the registry does not have (ImagePullBackOff; a Job with one fails), matched the same way. Default none. */
   missingImages: string[];
+  /**
+   * How a Job's pod ends, asked when it would finish (after `readyDelayMs`): a test does the
+   * Job's work here (pushes the image a build Job builds), or makes it fail with a log. Undefined,
+   * or answering undefined: the pod succeeds with an empty log, unless an image is marked
+   * crashing or missing. A hook that throws fails the pod, its message as the log.
+   */
+  jobRunner?: JobRunner;
 }
+
+/** What a Job's pod did: its exit, and what it printed (served as the pod's log). */
+export interface JobRun {
+  succeeded: boolean;
+  log?: string;
+}
+export type JobRunner = (job: KubeObject) => JobRun | undefined | Promise<JobRun | undefined>;
 
 export const DEFAULT_CONTROLLER_OPTIONS: ControllerOptions = {
   readyDelayMs: 50,
@@ -33,6 +47,8 @@ export function listsImage(entries: readonly string[], image: string): boolean {
 }
 
 export class ControllerContext {
+  /** What pods printed, by `<namespace>/<pod>`: the logs the API serves. */
+  readonly podLogs = new Map<string, string>();
   private counter = 0;
   private ipCounter = 0;
 

@@ -14,10 +14,13 @@ export interface ControllersHandle {
   advance(ms: number): Promise<void>;
   /** Number of pending controller tasks. */
   readonly pending: number;
+  /** What a pod printed (a Job's pod: what its `jobRunner` said); undefined when there is no such pod log. */
+  podLog(namespace: string, pod: string): string | undefined;
 }
 
 export class SimulatedControllers implements ControllersHandle {
   private readonly scheduler: TaskScheduler;
+  private readonly ctx: ControllerContext;
   private readonly unsubscribe: () => void;
   readonly options: ControllerOptions;
 
@@ -25,6 +28,7 @@ export class SimulatedControllers implements ControllersHandle {
     this.options = { ...DEFAULT_CONTROLLER_OPTIONS, ...options };
     this.scheduler = new TaskScheduler(clock);
     const ctx = new ControllerContext(store, this.scheduler, this.options, now);
+    this.ctx = ctx;
     const deployments = new DeploymentController(ctx);
     const jobs = new JobController(ctx);
     const autoscalers = new HpaController(ctx);
@@ -37,6 +41,10 @@ export class SimulatedControllers implements ControllersHandle {
 
   get pending(): number {
     return this.scheduler.pending;
+  }
+
+  podLog(namespace: string, pod: string): string | undefined {
+    return this.ctx.podLogs.get(`${namespace}/${pod}`);
   }
 
   async settle(): Promise<void> {

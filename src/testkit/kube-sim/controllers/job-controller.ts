@@ -1,8 +1,12 @@
-/** Simulated Job controller: one pod per completion; the Job completes, or fails when one of its images is marked crashing or missing. */
+/**
+ * Simulated Job controller: one pod (labelled with the Job's name and uid, which the Job's
+ * selector matches, as the API server defaults it); the Job completes, or fails when one of its
+ * images is marked crashing or missing, or as the test's `jobRunner` says, with the log it gives.
+ */
 import { typeOf } from '../resource-types.js';
 import { getIn, isObject, metaName, num, str, type JsonObject, type KubeObject } from '../object-util.js';
 import type { StoreEvent } from '../store.js';
-import type { ControllerContext } from './context.js';
+import type { ControllerContext, JobRun } from './context.js';
 import { containersOf, finishedStatus, newPod } from './pods.js';
 
 const JOB = typeOf('Job');
@@ -26,11 +30,14 @@ export class JobController {
     const job = this.ctx.store.get(JOB, namespace, name);
     const template = getIn(job, ['spec', 'template']);
     if (!job || !isObject(template)) return;
+    const uid = str(job.metadata.uid) ?? '';
     const pod = this.ctx.store.create(POD, newPod({
       name: `${name}-${this.ctx.suffix()}`, namespace, template, owner: job, now: this.ctx.now(),
-      extraLabels: { 'job-name': name, 'batch.kubernetes.io/job-name': name, 'controller-uid': str(job.metadata.uid) ?? '' },
+      extraLabels: { 'job-name': name, 'batch.kubernetes.io/job-name': name, 'controller-uid': uid, 'batch.kubernetes.io/controller-uid': uid },
     }));
-    this.ctx.store.update(JOB, { ...job, status: { startTime: this.ctx.now(), active: 1, ready: 0 } });
+    const spec = isObject(job.spec) ? job.spec : {};
+    const selector = spec.selector ?? { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+    this.ctx.store.update(JOB, { ...job, spec: { ...spec, selector }, status: { startTime: this.ctx.now(), active: 1, ready: 0 } });
     this.ctx.scheduler.schedule(`job/${namespace}/${name}/finish`, this.ctx.options.readyDelayMs, () => this.finish(namespace, name, pod));
   }
 
@@ -39,26 +46,39 @@ export class JobController {
     return images.some((image) => this.ctx.imageFailure(image) !== undefined);
   }
 
+  /** Without a `jobRunner`, at once: the images' marks decide. With one, when its answer comes. */
   private finish(namespace: string, name: string, pod: KubeObject): void {
     const job = this.ctx.store.get(JOB, namespace, name);
     if (!job) return;
-    const succeeded = !this.failing(job);
+    const runner = this.ctx.options.jobRunner;
+    const fallback = { succeeded: !this.failing(job) };
+    if (!runner) return this.complete(namespace, name, pod, fallback);
+    void Promise.resolve().then(() => runner(job)).then(
+      (run) => this.complete(namespace, name, pod, run ?? fallback),
+      (error: unknown) => this.complete(namespace, name, pod, { succeeded: false, log: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  private complete(namespace: string, name: string, pod: KubeObject, { succeeded, log }: JobRun): void {
+    const job = this.ctx.store.get(JOB, namespace, name);
+    if (!job) return;
+    this.ctx.podLogs.set(`${namespace}/${metaName(pod)}`, log ?? '');
     const now = this.ctx.now();
     const livePod = this.ctx.store.get(POD, namespace, metaName(pod));
     if (livePod) this.ctx.store.update(POD, { ...livePod, status: finishedStatus(livePod.spec ?? {}, now, succeeded) });
     const completions = num(getIn(job, ['spec', 'completions'])) ?? 1;
     const backoffLimit = num(getIn(job, ['spec', 'backoffLimit'])) ?? 6;
-    const started = str(getIn(job, ['status', 'startTime'])) ?? now;
+    const startTime = str(getIn(job, ['status', 'startTime'])) ?? now;
     const status: JsonObject = succeeded
       ? {
-        startTime: started, completionTime: now, succeeded: completions, active: 0, ready: 0,
+        startTime, completionTime: now, succeeded: completions, active: 0, ready: 0,
         conditions: [
           condition('SuccessCriteriaMet', 'CompletionsReached', 'Reached expected number of succeeded pods', now),
           condition('Complete', 'CompletionsReached', 'Reached expected number of succeeded pods', now),
         ],
       }
       : {
-        startTime: started, failed: backoffLimit + 1, active: 0, ready: 0,
+        startTime, failed: backoffLimit + 1, active: 0, ready: 0,
         conditions: [
           condition('FailureTarget', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', now),
           condition('Failed', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', now),
