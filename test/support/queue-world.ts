@@ -1,5 +1,6 @@
 // A BullMQ queue and its workers on the shared redis-server, with a unique queue name and lock
 // prefix per test; everything is closed after the test.
+import type { RedisOptions } from 'ioredis';
 import type { TestContext } from 'vitest';
 import { BullmqJobQueue } from '../../src/adapters/queue/bullmq-queue.js';
 import { startJobWorker, type JobWorker, type WorkerTuning } from '../../src/adapters/queue/bullmq-worker.js';
@@ -20,8 +21,16 @@ export interface QueueWorld {
   startWorker(handlers: JobHandlers, concurrency?: number, lock?: JobLockTuning): JobWorker;
 }
 
+export interface QueueWorldOptions {
+  url?: string;
+  backoffMs?: number;
+  attempts?: number;
+  /** Options of the workers' Redis connections, besides `maxRetriesPerRequest: null`. */
+  workerRedis?: RedisOptions;
+}
+
 /** Closed when the test `ctx` finishes (per test, so it works in concurrent suites). */
-export function queueWorld(ctx: TestContext, options: { url?: string; backoffMs?: number; attempts?: number } = {}): QueueWorld {
+export function queueWorld(ctx: TestContext, options: QueueWorldOptions = {}): QueueWorld {
   const closers: (() => Promise<void>)[] = [];
   ctx.onTestFinished(async () => {
     for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
@@ -35,7 +44,7 @@ export function queueWorld(ctx: TestContext, options: { url?: string; backoffMs?
   const locks = new RedisLocks({ redis: producer, prefix: lockPrefix });
   const sink = new RecordingSink();
   const startWorker = (handlers: JobHandlers, concurrency = 2, lock?: JobLockTuning): JobWorker => {
-    const connection = redisClient({ maxRetriesPerRequest: null }, url);
+    const connection = redisClient({ ...options.workerRedis, maxRetriesPerRequest: null }, url);
     const runner = { ...runnerDeps(new RedisLocks({ redis: connection, prefix: lockPrefix }), handlers, sink, lock), line: (id: string) => queue.lineOf(id) };
     const worker = startJobWorker({ connection, name, runner, concurrency, tuning: FAST });
     closers.push(() => worker.close());

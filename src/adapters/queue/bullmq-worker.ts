@@ -16,6 +16,7 @@ import { isRetryable, runJob, type JobRunnerDeps } from '../../core/jobs/run-job
 import type { JobOutcome } from '../../core/ports/job-queue.js';
 import { RedisLocks } from '../redis/redis-locks.js';
 import { DEFAULT_QUEUE_NAME } from './bullmq-queue.js';
+import { promptCloser } from './close-worker.js';
 import { jobOf, unwrapJob, waitOf, type JobEnvelope } from './job-envelope.js';
 import { stepsAfter, stepsOf } from './job-steps.js';
 import { WaitingJobs } from './waiting-jobs.js';
@@ -100,7 +101,7 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
   });
   // An 'error' event without a listener would crash the process; Redis outages are retried.
   worker.on('error', (error) => options.onError?.(error));
-  return { worker, close: () => worker.close() };
+  return { worker, close: promptCloser(worker) };
 }
 
 /** Closes `worker` on the first of `signals` (finishing its current jobs), then calls `done`. */

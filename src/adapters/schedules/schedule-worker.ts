@@ -5,6 +5,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { runFiring, type Firing, type FiringDeps, type FiringResult } from '../../core/schedules/schedule-firing.js';
 import type { WorkerTuning } from '../queue/bullmq-worker.js';
+import { promptCloser } from '../queue/close-worker.js';
 import { SCHEDULES_QUEUE, type FiringJobData } from './bullmq-schedule-queue.js';
 
 export interface ScheduleWorkerOptions {
@@ -53,5 +54,5 @@ export function startScheduleWorker(options: ScheduleWorkerOptions): ScheduleWor
     ...options.tuning,
   });
   worker.on('error', (error) => options.onError?.(error));
-  return { worker, close: () => worker.close(), abort: () => stopping.abort() };
+  return { worker, close: promptCloser(worker), abort: () => stopping.abort() };
 }

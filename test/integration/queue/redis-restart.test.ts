@@ -1,5 +1,6 @@
 // Redis restarted (its own server, append-only file) while one job runs and two wait: none is
-// lost, and all three run once Redis is back.
+// lost, and all three run once Redis is back. A worker closing just after a restart, while its
+// connections still wait to reconnect, closes at once.
 import { afterAll, expect, it } from 'vitest';
 import type { JobOutcome } from '../../../src/core/ports/job-queue.js';
 import { eventually } from '../../support/eventually.js';
@@ -35,4 +36,18 @@ it('keeps waiting and active jobs across a Redis restart, and runs them', async 
     await eventually(`${id} to complete`, async () => (await world.queue.get(id))?.state === 'completed', 15_000);
   }
   expect(ran).toEqual(['r-1', 'r-2', 'r-3']);
+});
+
+it('closes at once while its blocking connection waits to reconnect, as just after a Redis restart', async (ctx) => {
+  // A long reconnect delay: the connection surely still waits when the worker closes.
+  const world = queueWorld(ctx, { url: server.url, workerRedis: { retryStrategy: () => 60_000 } });
+  const worker = world.startWorker(handlersWith(), 1);
+  await world.queue.enqueue(deployJob(), { idempotencyKey: 'c-1' });
+  await eventually('c-1 to complete', async () => (await world.queue.get('c-1'))?.state === 'completed');
+  const blocking = await worker.worker.getBackend().blockingClient;
+  blocking?.disconnect(true);
+  await eventually('the blocking connection to wait to reconnect', () => blocking?.status === 'reconnecting');
+
+  await worker.close();
+  expect(blocking?.status).toBe('end');
 });
