@@ -4,6 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isRepositoryUrl } from '../adapters/git/config-location.js';
+import { parseApiTokens, type ApiToken } from '../adapters/http/api-tokens.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -31,6 +32,17 @@ export interface ProcessSettings {
    * another worker takes it over.
    */
   jobLockMs: number;
+  /** The HTTP API: `nestor api`, or the bot when NESTOR_API_PORT is set. */
+  api?: ApiSettings;
+}
+
+export interface ApiSettings {
+  /** NESTOR_API_TOKENS. */
+  tokens: ApiToken[];
+  /** PORT for `nestor api`; NESTOR_API_PORT beside the bot. */
+  port: number;
+  /** NESTOR_GITHUB_WEBHOOK_SECRET: without it, POST /api/v1/github is refused. */
+  githubWebhookSecret?: string;
 }
 
 export type SettingsResult = { ok: true; settings: ProcessSettings } | { ok: false; line: string };
@@ -50,8 +62,8 @@ const folder: Check = (v) => (existsSync(v) && statSync(v).isDirectory() ? undef
 const file: Check = (v) => (existsSync(v) ? undefined : 'no such file');
 const seconds: Check = (v) => (/^\d{1,6}$/.test(v) && Number(v) > 0 ? undefined : 'expected a whole number of seconds, at least 1');
 
-/** Which settings the process needs: the worker has no Slack signing secret nor port, the bot no kubeconfig. */
-export type Role = 'bot' | 'worker';
+/** Which settings the process needs: the worker has no Slack signing secret nor port, the bot and the API no kubeconfig. */
+export type Role = 'bot' | 'worker' | 'api';
 
 type Take = (name: string, required: boolean, check?: Check, fallback?: string) => string | undefined;
 
@@ -90,6 +102,7 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
   const portText = take('PORT', false, port, '3000');
   const stopSeconds = take('NESTOR_STOP_SECONDS', false, seconds, '25');
   const jobLockSeconds = take('NESTOR_JOB_LOCK_SECONDS', false, seconds, '30');
+  const api = apiSettings(role, take, at, portText);
   if (missing.length || invalid.length) {
     const parts = [missing.length ? `missing ${missing.join(', ')}` : '', invalid.length ? `invalid ${invalid.join(', ')}` : ''].filter(Boolean);
     return { ok: false, line: `nestor ${role}: ${parts.join('; ')}` };
@@ -100,8 +113,24 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
       signingSecret: signingSecret ?? '', botToken: botToken!, redisUrl: redisUrl!, configDir, history: isRepositoryUrl(history!) ? history! : at(history!), port: Number(portText),
       stopTimeoutMs: Number(stopSeconds) * 1000, jobLockMs: Number(jobLockSeconds) * 1000,
       ...(kubeconfig ? { kubeconfig } : {}),
+      ...(api ? { api } : {}),
       ...(appToken ? { appToken } : {}),
       ...(slackApiUrl ? { slackApiUrl: slackApiUrl.endsWith('/') ? slackApiUrl : `${slackApiUrl}/` } : {}),
     },
   };
+}
+
+/** `nestor api` always serves the API, on PORT; the bot too when NESTOR_API_PORT is set. */
+function apiSettings(role: Role, take: Take, at: (p: string) => string, portText: string | undefined): ApiSettings | undefined {
+  const apiPort = role === 'bot' ? take('NESTOR_API_PORT', false, port) : portText;
+  if (role === 'worker' || apiPort === undefined) return undefined;
+  let tokens: ApiToken[] = [];
+  take('NESTOR_API_TOKENS', true, (v) => {
+    const parsed = parseApiTokens(v, at);
+    if ('problem' in parsed) return parsed.problem;
+    tokens = parsed.tokens;
+    return undefined;
+  });
+  const githubWebhookSecret = take('NESTOR_GITHUB_WEBHOOK_SECRET', false);
+  return { tokens, port: Number(apiPort), ...(githubWebhookSecret ? { githubWebhookSecret } : {}) };
 }

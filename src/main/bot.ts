@@ -1,7 +1,7 @@
 // Composition root of `nestor bot`: the Bolt app over real parts (BullMQ on Redis, Redis
 // approval store, the nestor-config folder, git; no cluster access), HTTP at
 // /slack/events on PORT, or Socket Mode when SLACK_APP_TOKEN is set, and the sweep that expires
-// approval requests nobody decided (stopped on close).
+// approval requests nobody decided (stopped on close); the HTTP API too when NESTOR_API_PORT is set.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webApi, type App } from '@slack/bolt';
@@ -27,6 +27,8 @@ export interface BotProcess {
   app: App;
   /** The HTTP port listened on; undefined in Socket Mode. */
   port?: number;
+  /** The HTTP API's port, when NESTOR_API_PORT is set. */
+  apiPort?: number;
   close(): Promise<void>;
 }
 
@@ -74,10 +76,13 @@ export async function startBot(settings: ProcessSettings, env: Env, cwd: string,
   const port = settings.appToken ? undefined : ((started as Server).address() as AddressInfo).port;
   // Expired approval requests lose their buttons in Slack even when nobody clicks.
   const sweeper = startApprovalSweeper(services, app.client, options.sweep);
-  logger.info({ port, socketMode: Boolean(settings.appToken) }, 'bot started');
+  // The HTTP API in this process too, over the same services (its own module: Fastify loads only then).
+  const api = settings.api ? await (await import('./api.js')).serveApi(services, app.client, settings.api, redis, logger) : undefined;
+  logger.info({ port, socketMode: Boolean(settings.appToken), ...(api ? { apiPort: api.port } : {}) }, 'bot started');
   return {
-    app, ...(port === undefined ? {} : { port }),
+    app, ...(port === undefined ? {} : { port }), ...(api ? { apiPort: api.port } : {}),
     close: async () => {
+      await api?.close();
       await sweeper.stop();
       await app.stop();
       await (services.queue as BullmqJobQueue).close();

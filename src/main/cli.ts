@@ -5,7 +5,7 @@ import { CliExit, type CliIo } from '../adapters/cli/cli-context.js';
 import { exitCodeOfError } from '../adapters/cli/exit-codes.js';
 import type { CliLocks } from './cli-locks.js';
 import { currentUser } from './current-user.js';
-import { registerBot, registerShell, registerWorker } from './process-commands.js';
+import { registerApi, registerBot, registerShell, registerWorker } from './process-commands.js';
 import { registerCompletion } from './completion-command.js';
 import { checkGrammarWords } from '../adapters/cli/grammar-commands.js';
 import { buildProgram } from '../adapters/cli/program.js';
@@ -16,7 +16,7 @@ import { ConfigError, formatProblem, isNestorError } from '../core/errors.js';
  * (the Kubernetes client, git, Redis: over a second to import) loaded before its action runs;
  * these start without it.
  */
-const WITHOUT_RUNTIME: ReadonlySet<string> = new Set(['render', 'validate', 'envs', 'config show', 'schedules', 'schedule run', 'completion', 'shell', 'bot', 'worker']);
+const WITHOUT_RUNTIME: ReadonlySet<string> = new Set(['render', 'validate', 'envs', 'config show', 'schedules', 'schedule run', 'completion', 'shell', 'bot', 'worker', 'api']);
 
 /** `config show` for the command run by `nestor config show mary dev3`. */
 function commandPath(command: Command): string {
@@ -83,9 +83,9 @@ function report(error: unknown, io: CliIo, debug: boolean): void {
   if (debug && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
 }
 
-/** The whole program: the CLI's commands and those that run a process (shell, bot, worker) or print a script. */
+/** The whole program: the CLI's commands and those that run a process (shell, bot, worker, api) or print a script. */
 export function nestorProgram(io: CliIo): Command {
-  return buildProgram(io, [registerShell(main), registerBot, registerWorker, registerCompletion]);
+  return buildProgram(io, [registerShell(main), registerBot, registerWorker, registerApi, registerCompletion]);
 }
 
 /** Runs the CLI; returns the process exit code (see exit-codes.ts). */

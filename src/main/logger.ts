@@ -8,6 +8,7 @@ export const REDACTED_PATHS = [
   'SLACK_BOT_TOKEN', '*.SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', '*.SLACK_APP_TOKEN',
   'authorization', '*.authorization', 'headers.authorization', '*.headers.authorization',
   'headers["x-slack-signature"]', '*.headers["x-slack-signature"]',
+  'headers["x-hub-signature-256"]', '*.headers["x-hub-signature-256"]', 'githubWebhookSecret', '*.githubWebhookSecret', 'tokens', '*.tokens',
   'values', '*.values', 'secret', '*.secret', 'secretValues', '*.secretValues',
   'password', '*.password', 'REDIS_URL', '*.REDIS_URL', 'redisUrl', '*.redisUrl',
 ];

@@ -1,4 +1,4 @@
-// The commands that run a whole process (bot, worker, shell). Their composition roots are
+// The commands that run a whole process (bot, worker, api, shell). Their composition roots are
 // imported only when one of them runs, so that `nestor render` and the other short commands do
 // not load Bolt, BullMQ or the simulator.
 import type { Command } from 'commander';
@@ -37,4 +37,11 @@ export function registerWorker(program: Command, io: CliIo): void {
     .command('worker')
     .description('run queued jobs (deploy, rollback, scale, config) from Redis; SIGTERM finishes the current ones')
     .action(async () => (await import('./worker.js')).runWorker(io));
+}
+
+export function registerApi(program: Command, io: CliIo): void {
+  program
+    .command('api')
+    .description('run the HTTP API for CI and scripts on $PORT (tokens in $NESTOR_API_TOKENS; GitHub webhooks with $NESTOR_GITHUB_WEBHOOK_SECRET)')
+    .action(async () => (await import('./api.js')).runApi(io));
 }

@@ -88,6 +88,7 @@ export class SlackApiStandin {
       'chat.postMessage': (args) => this.posted(args),
       'chat.update': (args) => ({ channel: args['channel'], ts: args['ts'], text: args['text'] ?? '', message: { text: args['text'] ?? '' } }),
       'chat.postEphemeral': () => ({ message_ts: this.nextTs() }),
+      'chat.getPermalink': (args) => ({ channel: args['channel'], permalink: `https://nestor-test.slack.com/archives/${String(args['channel'])}/p${String(args['message_ts']).replace('.', '')}` }),
       'users.info': (args) => this.userInfo(String(args['user'] ?? '')),
       'users.list': (args) => this.userList(Number(args['limit'] ?? 0) || 100, String(args['cursor'] ?? '')),
       'usergroups.list': () => ({

@@ -17,8 +17,10 @@ function compile(): Record<JobKind, ValidateFunction> {
 
 const bad = (message: string): NestorError => new NestorError(ErrorCode.BadInput, message);
 
-function explain(error: ErrorObject): string {
-  const at = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : '';
+/** One line naming the field of a schema error (from ajv with `verbose`), never its value: `root.app: expected ...`. */
+export function explainSchemaError(error: ErrorObject, root = ''): string {
+  const path = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : '';
+  const at = [root, path].filter(Boolean).join('.');
   const schema = (error.parentSchema ?? {}) as { description?: string };
   const params = error.params as Record<string, unknown>;
   const field = (name: string) => (at ? `${at}.${name}` : name);
@@ -41,7 +43,7 @@ export function parseJob(data: unknown): Job {
   if (!validate(data)) {
     // A union reports each branch's literal mismatch first: the union's own error says more.
     const first = validate.errors?.find((e) => e.keyword !== 'const') ?? validate.errors?.[0];
-    throw bad(`invalid ${kind} job: ${first ? explain(first) : 'does not match its schema'}`);
+    throw bad(`invalid ${kind} job: ${first ? explainSchemaError(first) : 'does not match its schema'}`);
   }
   const job = data as Job;
   checkSemantics(job);

@@ -1,0 +1,51 @@
+// Every error of the API as one JSON line, `{"error": "..."}`: a schema error names the field
+// (`body.app: expected an app name (DNS-1123 label)`), a NestorError gets the status of its code,
+// anything else is a 500 whose detail stays in the log.
+import type { ErrorObject } from 'ajv';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { ErrorCode, isNestorError } from '../../core/errors.js';
+import { explainSchemaError } from '../../core/jobs/parse-job.js';
+
+export interface ApiErrorBody {
+  error: string;
+}
+
+const STATUS_OF_CODE: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.BadInput]: 400,
+  [ErrorCode.ConfigInvalid]: 422,
+  [ErrorCode.ConfigNotFound]: 404,
+  [ErrorCode.NotAuthorized]: 403,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.Locked]: 409,
+  [ErrorCode.StoreUnavailable]: 503,
+  [ErrorCode.GitFailed]: 502,
+};
+
+/** The first schema error of a request part (`body`, `querystring`, `params`, `headers`), as one line. */
+export function schemaErrorFormatter(errors: readonly unknown[], part: string): Error {
+  const list = errors as ErrorObject[];
+  // A union reports each branch's literal mismatch first: the union's own error says more.
+  const first = list.find((e) => e.keyword !== 'const') ?? list[0];
+  return new Error(first ? explainSchemaError(first, part) : `${part}: does not match its schema`);
+}
+
+const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ').trim();
+
+export function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {
+  return reply.code(status).send({ error: oneLine(message) } satisfies ApiErrorBody);
+}
+
+export function handleErrors(server: FastifyInstance): void {
+  server.setErrorHandler((error: FastifyError, request, reply) => {
+    if (isNestorError(error)) {
+      const status = STATUS_OF_CODE[error.code] ?? (error.retryable ? 503 : 500);
+      if (status >= 500) request.log.warn({ err: error, code: error.code }, 'request failed');
+      return sendError(reply, status, error.userMessage);
+    }
+    // Fastify's own: a schema error, a body that is not JSON, too large, of the wrong type.
+    if (error.statusCode !== undefined && error.statusCode < 500) return sendError(reply, error.statusCode, error.message);
+    request.log.error({ err: error }, 'request failed');
+    return sendError(reply, 500, 'internal error: see the API log');
+  });
+  server.setNotFoundHandler((request, reply) => sendError(reply, 404, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`));
+}
