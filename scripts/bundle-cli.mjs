@@ -1,7 +1,7 @@
 // Bundles the `nestor` command line into dist/cli/ (or the folder given as argument), which
 // bin/nestor.js runs: one file per command family instead of a thousand modules to resolve and
 // read at every start. What `render`, `validate`, `envs` and `help` use is inlined; the process
-// and release runtime (Slack, BullMQ, Redis, pino, git, the Kubernetes client) stay packages,
+// and release runtime (Slack, BullMQ, Redis, pino, git, the Kubernetes client, Fastify) stay packages,
 // imported from node_modules only by the commands that use them (pino's worker threads and
 // BullMQ's optional native code could not be bundled anyway).
 import { rmSync } from 'node:fs';
@@ -25,7 +25,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-  external: ['@kubernetes/client-node', '@slack/*', 'bullmq', 'ioredis', 'pino', 'pino-*', 'simple-git', 'octokit', '@octokit/*'],
+  external: ['@kubernetes/client-node', '@slack/*', 'bullmq', 'ioredis', 'pino', 'pino-*', 'simple-git', 'octokit', '@octokit/*', 'fastify', '@fastify/*'],
   // CommonJS packages inlined in an ES module still call require() for Node's own modules.
   banner: { js: "import { createRequire as __nestorRequire } from 'node:module'; const require = __nestorRequire(import.meta.url);" },
 });
