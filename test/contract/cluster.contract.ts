@@ -104,6 +104,13 @@ export function clusterContract(name: string, makeFixture: () => Promise<Cluster
       expect(await cluster.get(ref(configMap(ns, 'nope', {})))).toBeUndefined();
     });
 
+    it("reads a pod's log, or undefined when there is no such pod", async () => {
+      const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'one-off', namespace: ns }, spec: { containers: [{ name: 'main', image: 'busybox:1' }] } };
+      await cluster.apply([namespace(ns), pod], { fieldManager: 'nestor' });
+      expect(await cluster.podLog(ns, 'one-off', { tailLines: 5 })).toBe('');
+      expect(await cluster.podLog(ns, 'nobody')).toBeUndefined();
+    });
+
     it('lists by kinds and label selector in one namespace', async () => {
       const other = `${ns}-other`;
       await cluster.apply([

@@ -122,6 +122,11 @@ export interface Cluster {
   rolloutStatus(ref: ObjectRef): Promise<RolloutStatus>;
   /** Events about `involved`, oldest first. */
   events(namespace: string, involved: ObjectRef): Promise<KubeEvent[]>;
+  /**
+   * What a pod printed (its only container's log), the last `tailLines` lines when given;
+   * undefined when there is no such pod. Errors as `get`.
+   */
+  podLog(namespace: string, pod: string, options?: { tailLines?: number }): Promise<string | undefined>;
 }
 
 export interface ClusterProvider {

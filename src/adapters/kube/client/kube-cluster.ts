@@ -119,6 +119,14 @@ export class KubeCluster implements Cluster {
     });
   }
 
+  async podLog(namespace: string, pod: string, options: { tailLines?: number } = {}): Promise<string | undefined> {
+    const ref = { apiVersion: 'v1', kind: 'Pod', namespace, name: pod };
+    return this.guard({ cluster: this.name, operation: 'read the log of', ref }, () => this.request({
+      method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
+      ...(options.tailLines === undefined ? {} : { query: { tailLines: String(options.tailLines) } }),
+    }, true));
+  }
+
   private async applyOne(obj: KubeObject, ref: ObjectRef, options: ApplyOptions): Promise<AppliedObject> {
     const path = await this.path(ref);
     const signal = options.signal;

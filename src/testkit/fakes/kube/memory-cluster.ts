@@ -16,7 +16,7 @@ import { applyFields, clone, leafPaths, pathKey, valueAt, type Path } from './fi
 
 export type { FakeRollout } from './fake-rollouts.js';
 
-export type ClusterOperation = 'apply' | 'get' | 'list' | 'delete' | 'rolloutStatus' | 'events';
+export type ClusterOperation = 'apply' | 'get' | 'list' | 'delete' | 'rolloutStatus' | 'events' | 'podLog';
 
 export interface FakeFault {
   op?: ClusterOperation;
@@ -35,6 +35,8 @@ export class MemoryCluster implements Cluster {
   private readonly objects = new Map<string, KubeObject>();
   private readonly owners = new Map<string, Map<string, Set<string>>>();
   private readonly recorded: KubeEvent[] = [];
+  /** What pods printed, by `<namespace>/<pod>` (a test sets them: the fake runs no pods). */
+  readonly podLogs = new Map<string, string>();
   private readonly faults: FakeFault[] = [];
   private version = 1;
   readonly rollouts: FakeRollouts;
@@ -120,6 +122,16 @@ export class MemoryCluster implements Cluster {
     this.enter('events', { cluster: this.name, operation: 'list events of', ref: involved });
     return this.recorded.filter((e) => e.involved.namespace === namespace && e.involved.kind === involved.kind && e.involved.name === involved.name)
       .map((e) => ({ ...e, involved: { ...e.involved } }));
+  }
+
+  async podLog(namespace: string, pod: string, options: { tailLines?: number } = {}): Promise<string | undefined> {
+    const ref = { apiVersion: 'v1', kind: 'Pod', namespace, name: pod };
+    this.enter('podLog', { cluster: this.name, operation: 'read the log of', ref });
+    const text = this.podLogs.get(`${namespace}/${pod}`) ?? (this.objects.has(keyOf(ref)) ? '' : undefined);
+    if (text === undefined || options.tailLines === undefined) return text;
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    return lines.slice(Math.max(0, lines.length - options.tailLines)).map((l) => `${l}\n`).join('');
   }
 
   private applyOne(obj: KubeObject, ref: ObjectRef, options: ApplyOptions, ctx: ErrorContext): ApplyResult {
