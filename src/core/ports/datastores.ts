@@ -187,6 +187,14 @@ export interface SnapshotStore {
   prune(env: string, datastore: string, keep: number): Promise<SnapshotInfo[]>;
 }
 
+const SNAPSHOT_ID = /^([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\/([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\/(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z)$/;
+
+/** The parts of a snapshot id; undefined when `id` is not one (so never a path out of the store). */
+export function parseSnapshotId(id: string): { env: string; datastore: string; stamp: string } | undefined {
+  const match = SNAPSHOT_ID.exec(id);
+  return match ? { env: match[1]!, datastore: match[2]!, stamp: match[3]! } : undefined;
+}
+
 /** The snapshot id of a UTC time: `<env>/<datastore>/2026-12-02T03-00-00.000Z` (no colons: a file name). */
 export function snapshotId(env: string, datastore: string, at: Date): string {
   return `${env}/${datastore}/${at.toISOString().replaceAll(':', '-')}`;

@@ -1,0 +1,141 @@
+// Snapshots in a folder: `<root>/<env>/<datastore>/<UTC time>.<ext>`, and beside each its
+// manifest `<UTC time>.meta.json` (what SnapshotInfo says, plus the data file's name). A snapshot
+// is written under a hidden `.partial` name, renamed when complete, and listed once its manifest
+// is there: a snapshot killed midway is never listed, and the next prune removes what it left.
+// An object store (an `s3://` URL) would be another adapter of the same port, handing drivers a
+// local file downloaded before a restore and uploading the one a snapshot wrote.
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isDnsLabel } from '../../core/config/schema.js';
+import { ErrorCode, NestorError } from '../../core/errors.js';
+import type { Clock } from '../../core/ports/clock.js';
+import {
+  DatastoreKind, parseSnapshotId, snapshotId, type NewSnapshot, type SnapshotInfo, type SnapshotStore,
+} from '../../core/ports/datastores.js';
+
+const MANIFEST = '.meta.json';
+const PARTIAL = '.partial';
+const EXTENSION = /^[a-z0-9][a-z0-9.-]{0,30}$/;
+const KINDS: ReadonlySet<string> = new Set(Object.values(DatastoreKind));
+
+interface Manifest extends SnapshotInfo {
+  /** The data file, beside the manifest. */
+  file: string;
+}
+
+export class FolderSnapshotStore implements SnapshotStore {
+  constructor(private readonly root: string, private readonly clock: Pick<Clock, 'now'>) {}
+
+  async put(snapshot: NewSnapshot, write: (file: string, id: string) => Promise<void>): Promise<SnapshotInfo> {
+    const folder = this.folderOf(snapshot.env, snapshot.datastore);
+    if (!EXTENSION.test(snapshot.extension)) throw new NestorError(ErrorCode.BadInput, `invalid snapshot extension "${snapshot.extension}"`);
+    const createdAt = new Date(this.clock.now());
+    const id = snapshotId(snapshot.env, snapshot.datastore, createdAt);
+    const stamp = parseSnapshotId(id)!.stamp;
+    const file = `${stamp}.${snapshot.extension}`;
+    const partial = join(folder, `.${file}${PARTIAL}`);
+    await mkdir(folder, { recursive: true });
+    try {
+      await write(partial, id);
+      await rename(partial, join(folder, file));
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+    const { size } = await stat(join(folder, file));
+    const manifest: Manifest = {
+      id, env: snapshot.env, datastore: snapshot.datastore, kind: snapshot.kind, createdAt: createdAt.toISOString(), bytes: size,
+      ...(snapshot.jobId === undefined ? {} : { jobId: snapshot.jobId }), file,
+    };
+    await writeFile(join(folder, `.${stamp}${MANIFEST}${PARTIAL}`), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
+    await rename(join(folder, `.${stamp}${MANIFEST}${PARTIAL}`), join(folder, `${stamp}${MANIFEST}`));
+    return infoOf(manifest);
+  }
+
+  async list(env: string, datastore: string): Promise<SnapshotInfo[]> {
+    return (await this.manifests(env, datastore)).map(infoOf);
+  }
+
+  async get(id: string): Promise<SnapshotInfo | undefined> {
+    const manifest = await this.manifest(id);
+    return manifest && infoOf(manifest);
+  }
+
+  async read<T>(id: string, read: (file: string, info: SnapshotInfo) => Promise<T>): Promise<T> {
+    const manifest = await this.manifest(id);
+    if (!manifest) throw new NestorError(ErrorCode.DatastoreFailed, `no snapshot ${id} in ${this.root}`);
+    return read(join(this.folderOf(manifest.env, manifest.datastore), manifest.file), infoOf(manifest));
+  }
+
+  async prune(env: string, datastore: string, keep: number): Promise<SnapshotInfo[]> {
+    if (!(Number.isInteger(keep) && keep >= 1)) throw new NestorError(ErrorCode.BadInput, `invalid snapshot retention ${keep}: keep at least 1`);
+    const folder = this.folderOf(env, datastore);
+    const manifests = await this.manifests(env, datastore);
+    const dropped = manifests.slice(keep);
+    for (const m of dropped) {
+      await rm(join(folder, `${parseSnapshotId(m.id)!.stamp}${MANIFEST}`), { force: true });
+      await rm(join(folder, m.file), { force: true });
+    }
+    await this.removeLeftovers(folder, manifests.slice(0, keep));
+    return dropped.map(infoOf);
+  }
+
+  /** Data files no kept manifest names, and partial files of snapshots older than the oldest kept one. */
+  private async removeLeftovers(folder: string, kept: readonly Manifest[]): Promise<void> {
+    const named = new Set(kept.flatMap((m) => [m.file, `${parseSnapshotId(m.id)!.stamp}${MANIFEST}`]));
+    const oldest = kept.at(-1)?.createdAt.replaceAll(':', '-') ?? '';
+    for (const name of await readdir(folder).catch(() => [] as string[])) {
+      const partial = name.startsWith('.') && name.endsWith(PARTIAL);
+      // A partial file newer than the oldest kept snapshot may be a snapshot being taken now.
+      const stale = partial ? name.slice(1) < oldest : !named.has(name);
+      if (stale) await rm(join(folder, name), { force: true });
+    }
+  }
+
+  private async manifests(env: string, datastore: string): Promise<Manifest[]> {
+    const folder = this.folderOf(env, datastore);
+    const names = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return [] as string[];
+      throw error;
+    });
+    const ids = names.filter((n) => n.endsWith(MANIFEST) && !n.startsWith('.')).map((n) => `${env}/${datastore}/${n.slice(0, -MANIFEST.length)}`);
+    const manifests = await Promise.all(ids.map((id) => this.manifest(id)));
+    return manifests.filter((m): m is Manifest => m !== undefined).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  }
+
+  private async manifest(id: string): Promise<Manifest | undefined> {
+    const parts = parseSnapshotId(id);
+    if (!parts) throw new NestorError(ErrorCode.BadInput, `invalid snapshot id "${id}": expected <env>/<datastore>/<UTC time> such as staging/main-db/2026-12-02T03-00-00.000Z`);
+    const path = join(this.folderOf(parts.env, parts.datastore), `${parts.stamp}${MANIFEST}`);
+    const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (text === undefined) return undefined;
+    const manifest = parseJson(text);
+    if (!manifest || manifest.id !== id || !KINDS.has(manifest.kind) || typeof manifest.file !== 'string' || manifest.file.includes('/')) {
+      throw new NestorError(ErrorCode.DatastoreFailed, `the manifest of snapshot ${id} (${path}) is not one Nestor wrote`);
+    }
+    return manifest;
+  }
+
+  private folderOf(env: string, datastore: string): string {
+    for (const [what, name] of [['environment', env], ['datastore', datastore]] as const) {
+      if (!isDnsLabel(name)) throw new NestorError(ErrorCode.BadInput, `invalid ${what} name "${name}": expected a DNS-1123 label`);
+    }
+    return join(this.root, env, datastore);
+  }
+}
+
+function parseJson(text: string): Manifest | undefined {
+  try {
+    return JSON.parse(text) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+function infoOf(manifest: Manifest): SnapshotInfo {
+  const { file: _file, ...info } = manifest;
+  return info;
+}
