@@ -10,12 +10,19 @@ REQUIRED=(
   "git git"
   "redis-server redis-server"
   "docker-registry docker-registry"
+  "initdb postgresql"
 )
+
+# Whether a program is there: on PATH, or where Debian keeps PostgreSQL's server programs.
+found() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  compgen -G "/usr/lib/postgresql/*/bin/$1" >/dev/null
+}
 
 missing_packages() {
   local entry
   for entry in "${REQUIRED[@]}"; do
-    command -v "${entry%% *}" >/dev/null 2>&1 || printf '%s ' "${entry#* }"
+    found "${entry%% *}" || printf '%s ' "${entry#* }"
   done
 }
 

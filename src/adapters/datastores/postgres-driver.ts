@@ -1,0 +1,142 @@
+// PostgreSQL driver: pg_dump's custom format for snapshots; a restore goes into a NEW database
+// beside the target, and only a complete restore replaces the target, by two renames in one
+// transaction (after ending the target's sessions). A restore that fails, is aborted or killed
+// midway leaves the target untouched; its half-restored database is dropped then, or by the
+// next restore. The connection reaches psql/pg_dump/pg_restore through PG* variables of the
+// child's environment only (argv holds no host, user, database or password).
+//
+// What a reset does not carry over: the target's database-level settings (ALTER DATABASE ...
+// SET) and grants; objects are restored owned by the connecting user (--no-owner,
+// --no-privileges), since roles differ between environments.
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { ErrorCode, NestorError } from '../../core/errors.js';
+import type { DatastoreDriver, DatastoreTarget, DriverRunOptions, PostgresTarget } from '../../core/ports/datastores.js';
+import { runProgram } from './run-program.js';
+
+export interface PostgresDriverOptions {
+  /** Folder of psql, pg_dump and pg_restore; default: found on PATH. */
+  binDir?: string;
+  /** Database connected to for CREATE, DROP and RENAME of the target: default `postgres`. */
+  maintenanceDatabase?: string;
+}
+
+interface Connection {
+  env: Record<string, string>;
+  database: string;
+  secrets: string[];
+  where: string;
+}
+
+const MAX_IDENTIFIER = 63;
+
+export function postgresDriver(options: PostgresDriverOptions = {}): DatastoreDriver {
+  const program = (name: string) => (options.binDir ? `${options.binDir}/${name}` : name);
+  const maintenance = options.maintenanceDatabase ?? 'postgres';
+
+  const psql = (c: Connection, database: string, sql: string, vars: Record<string, string>, signal?: AbortSignal) => {
+    const args = ['-X', '-q', '-tA', '-v', 'ON_ERROR_STOP=1', ...Object.entries(vars).flatMap(([k, v]) => ['-v', `${k}=${v}`]), '-f', '-'];
+    return runProgram(program('psql'), args, { env: { ...c.env, PGDATABASE: database }, input: sql, what: `psql on ${c.where}`, secrets: c.secrets, signal });
+  };
+
+  return {
+    kind: 'postgresql',
+    extension: 'pgdump',
+
+    async size(target, runOptions) {
+      const c = connectionOf(target);
+      const out = await psql(c, c.database, 'SELECT pg_database_size(current_database());', {}, runOptions?.signal);
+      return Number(out.trim());
+    },
+
+    async snapshot(target, file, runOptions) {
+      const c = connectionOf(target);
+      await runProgram(program('pg_dump'), ['--format=custom', '--compress=6', `--file=${file}`], {
+        env: c.env, what: `pg_dump of ${c.where}`, secrets: c.secrets, signal: runOptions.signal,
+      });
+    },
+
+    async restore(target, file, runOptions) {
+      const c = connectionOf(target);
+      await stat(file).catch(() => {
+        throw new NestorError(ErrorCode.DatastoreFailed, `the snapshot ${runOptions.snapshotId} to restore into ${c.where} is missing`);
+      });
+      const names = { target: c.database, fresh: beside(c.database, 'nestor_new'), old: beside(c.database, 'nestor_old') };
+      const run = (sql: string) => psql(c, maintenance, sql, names, runOptions.signal);
+      // What a killed restore left behind: its half-restored database, or the target it replaced.
+      await run(`DROP DATABASE IF EXISTS :"fresh" WITH (FORCE);\nDROP DATABASE IF EXISTS :"old" WITH (FORCE);\nCREATE DATABASE :"fresh" TEMPLATE template0;`);
+      try {
+        await restoreInto(c, names.fresh, file, runOptions);
+        await run(swapSql(await run(`SELECT count(*) FROM pg_database WHERE datname = :'target';`)));
+      } catch (error) {
+        await psql(c, maintenance, 'DROP DATABASE IF EXISTS :"fresh" WITH (FORCE);', names).catch(() => undefined);
+        throw error;
+      }
+      await run('DROP DATABASE IF EXISTS :"old" WITH (FORCE);');
+    },
+  };
+
+  function restoreInto(c: Connection, database: string, file: string, runOptions: DriverRunOptions): Promise<string> {
+    // From standard input: the snapshot is read once, in order (a file, a pipe or a download alike).
+    const args = ['--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${database}`];
+    return runProgram(program('pg_restore'), args, {
+      env: { ...c.env, PGDATABASE: database }, input: { file }, what: `pg_restore into ${c.where}`, secrets: c.secrets, signal: runOptions.signal,
+    });
+  }
+}
+
+/**
+ * Both renames in one transaction: either the target is the restored database, or it is as it
+ * was. RENAME waits (up to 5 s) for the terminated sessions to end; a session that connects in
+ * between fails the swap, which leaves the target as it was.
+ */
+function swapSql(targetCount: string): string {
+  const exists = targetCount.trim() !== '0';
+  return [
+    'BEGIN;',
+    ...(exists ? [
+      `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :'target' AND pid <> pg_backend_pid();`,
+      'ALTER DATABASE :"target" RENAME TO :"old";',
+    ] : []),
+    'ALTER DATABASE :"fresh" RENAME TO :"target";',
+    'COMMIT;',
+  ].join('\n');
+}
+
+/** `<database>_<suffix>`, cut (with a hash of the name) to PostgreSQL's 63 bytes. */
+function beside(database: string, suffix: string): string {
+  const name = `${database}_${suffix}`;
+  if (Buffer.byteLength(name) <= MAX_IDENTIFIER) return name;
+  const hash = createHash('sha256').update(database).digest('hex').slice(0, 8);
+  return `${database.slice(0, MAX_IDENTIFIER - suffix.length - hash.length - 2)}_${hash}_${suffix}`;
+}
+
+function connectionOf(target: DatastoreTarget): Connection {
+  if (target.kind !== 'postgresql') throw new NestorError(ErrorCode.Internal, `the postgresql driver was given a ${target.kind} datastore`);
+  return parse(target);
+}
+
+function parse(target: PostgresTarget): Connection {
+  const where = `${target.env}/${target.name}`;
+  const bad = (why: string) => new NestorError(ErrorCode.BadInput, `the connection of datastore ${where} ${why}`);
+  let url: URL;
+  try {
+    url = new URL(target.connection.url);
+  } catch {
+    throw bad('is not a URL (postgresql://user@host:port/database)');
+  }
+  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') throw bad(`has scheme ${url.protocol} (expected postgresql:)`);
+  if (url.password !== '') throw bad('holds a password in its URL (give it apart, as a Secret)');
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (database === '' || database.includes('/')) throw bad('names no database (postgresql://user@host:port/database)');
+  const password = target.connection.password?.reveal();
+  const env: Record<string, string> = { PGDATABASE: database, PGAPPNAME: 'nestor', PGCONNECT_TIMEOUT: '10' };
+  const host = url.searchParams.get('host') ?? decodeURIComponent(url.hostname);
+  if (host) env.PGHOST = host;
+  if (url.port) env.PGPORT = url.port;
+  if (url.username) env.PGUSER = decodeURIComponent(url.username);
+  const sslmode = url.searchParams.get('sslmode');
+  if (sslmode) env.PGSSLMODE = sslmode;
+  if (password !== undefined) env.PGPASSWORD = password;
+  return { env, database, secrets: password ? [password] : [], where };
+}
