@@ -1,4 +1,4 @@
-// `nestor bot` and `nestor worker` as real processes, set up by their environment only: a
+// `nestor bot`, `nestor worker` and `nestor api` as real processes, set up by their environment only: a
 // redis-server of the test's own (so it can stop it), the Slack API stand-in, the kube
 // simulator on real time, a copy of the example nestor-config pointing at a real app repository,
 // a bare history repository and a state folder per process. Logs (pino JSON on stdout) are
@@ -41,7 +41,7 @@ export interface ProcessWorld {
   historyRemote: string;
   app: { dir: string; shas: AppRepoShas };
   /** Starts `nestor <role>` with the world's settings, and `env` on top. */
-  start(role: 'bot' | 'worker', env?: Record<string, string>): NestorProcess;
+  start(role: 'bot' | 'worker' | 'api', env?: Record<string, string>): NestorProcess;
 }
 
 export async function processWorld(ctx: TestContext): Promise<ProcessWorld> {
@@ -64,7 +64,7 @@ export async function processWorld(ctx: TestContext): Promise<ProcessWorld> {
   const configDir = exampleConfigRepo(root, app.dir);
   const historyRemote = makeBareRepo(root);
   let started = 0;
-  const start = (role: 'bot' | 'worker', env: Record<string, string> = {}): NestorProcess => {
+  const start = (role: 'bot' | 'worker' | 'api', env: Record<string, string> = {}): NestorProcess => {
     started += 1;
     const settings = {
       PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root,

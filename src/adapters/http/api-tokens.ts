@@ -17,8 +17,8 @@ const ALL_ENVIRONMENTS = '*';
 export const ApiTokenSchema = Type.Object({
   name: Type.String({ pattern: '^[A-Za-z0-9._-]{1,64}$', description: 'a name such as ci-main (letters, digits, ".", "_", "-")' }),
   token: Type.String({ minLength: 16, maxLength: 512, description: 'the secret itself, at least 16 characters' }),
-  environments: Type.Array(Type.String({ pattern: '^(\\*|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$' }), { minItems: 1, description: 'environment names, or "*" for all' }),
-  actions: Type.Array(Type.Union([Type.Literal('deploy'), Type.Literal('ci'), Type.Literal('read')]), { minItems: 1, uniqueItems: true, description: 'deploy, ci or read' }),
+  environments: Type.Array(Type.String({ pattern: '^(\\*|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)$', description: 'an environment name, or "*" for all' }), { minItems: 1, description: 'a list of environment names, or "*" for all' }),
+  actions: Type.Array(Type.Union([Type.Literal('deploy'), Type.Literal('ci'), Type.Literal('read')], { description: 'deploy, ci or read' }), { minItems: 1, uniqueItems: true, description: 'a list of deploy, ci or read' }),
   /** The Slack user (id or name) the token acts for: its access and approval rules apply, as for chat. */
   user: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'a Slack user id or name' })),
 }, { additionalProperties: false });
