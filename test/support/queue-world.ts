@@ -27,6 +27,8 @@ export interface QueueWorldOptions {
   attempts?: number;
   /** Options of the workers' Redis connections, besides `maxRetriesPerRequest: null`. */
   workerRedis?: RedisOptions;
+  /** The workers' BullMQ timings, over FAST. */
+  tuning?: WorkerTuning;
 }
 
 /** Closed when the test `ctx` finishes (per test, so it works in concurrent suites). */
@@ -46,7 +48,7 @@ export function queueWorld(ctx: TestContext, options: QueueWorldOptions = {}): Q
   const startWorker = (handlers: JobHandlers, concurrency = 2, lock?: JobLockTuning): JobWorker => {
     const connection = redisClient({ ...options.workerRedis, maxRetriesPerRequest: null }, url);
     const runner = { ...runnerDeps(new RedisLocks({ redis: connection, prefix: lockPrefix }), handlers, sink, lock), line: (id: string) => queue.lineOf(id) };
-    const worker = startJobWorker({ connection, name, runner, concurrency, tuning: FAST });
+    const worker = startJobWorker({ connection, name, runner, concurrency, tuning: { ...FAST, ...options.tuning } });
     closers.push(() => worker.close());
     return worker;
   };
