@@ -12,6 +12,14 @@ import { fileURLToPath, URL } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = process.argv[2] ?? `${root}dist/cli`;
 
+/** `ajv-i18n` itself (not its subpaths) is the shim that holds its English messages only. */
+const englishOnly = {
+  name: 'ajv-i18n-english',
+  setup(b) {
+    b.onResolve({ filter: /^ajv-i18n$/ }, () => ({ path: fileURLToPath(new URL('bundle-shims/ajv-i18n-en.mjs', import.meta.url)) }));
+  },
+};
+
 // Chunk names carry content hashes: clear out those of earlier builds.
 rmSync(outdir, { recursive: true, force: true });
 await build({
@@ -25,6 +33,7 @@ await build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
+  plugins: [englishOnly],
   external: ['@kubernetes/client-node', '@slack/*', 'bullmq', 'ioredis', 'pino', 'pino-*', 'simple-git', 'octokit', '@octokit/*', 'fastify', '@fastify/*'],
   // CommonJS packages inlined in an ES module still call require() for Node's own modules.
   banner: { js: "import { createRequire as __nestorRequire } from 'node:module'; const require = __nestorRequire(import.meta.url);" },

@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { loadConfigTree, type ConfigFile, type ConfigTree } from '../../core/config/index.js';
+import type { ConfigFile } from '../../core/config/config-file.js';
+import { loadConfigTree, type ConfigTree } from '../../core/config/config-tree.js';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 
 async function walk(dir: string): Promise<string[]> {

@@ -1,6 +1,13 @@
 // Where a key path sits in a YAML text. Only called when something must be reported, so the
-// slower position-aware `yaml` parser stays out of the hot path (js-yaml parses for merging).
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+// slower position-aware `yaml` parser stays out of the hot path (js-yaml parses for merging),
+// and out of the process until then: it is required on first use (loading it cost every CLI
+// start about a tenth of its time).
+import { createRequire } from 'node:module';
+import type { LineCounter, Node, parseDocument } from 'yaml';
+
+type Yaml = typeof import('yaml');
+let loaded: Yaml | undefined;
+const yaml = (): Yaml => (loaded ??= createRequire(import.meta.url)('yaml') as Yaml);
 
 export interface Position {
   line: number;
@@ -17,6 +24,7 @@ const cache = new WeakMap<object, Located>();
 function locate(owner: object, text: string): Located {
   let found = cache.get(owner);
   if (!found) {
+    const { LineCounter, parseDocument } = yaml();
     const lines = new LineCounter();
     found = { doc: parseDocument(text, { lineCounter: lines, uniqueKeys: false }), lines };
     cache.set(owner, found);
@@ -37,6 +45,7 @@ function at(lines: LineCounter, offset: number): Position {
 export function positionOf(owner: object, text: string, path: readonly (string | number)[], onKey = false): Position {
   if (text.length > LARGE_TEXT) return scanPosition(text, path);
   const { doc, lines } = locate(owner, text);
+  const { isMap, isScalar, isSeq } = yaml();
   let node: Node | null | undefined = doc.contents as Node | null;
   let best: Position = node?.range ? at(lines, node.range[0]) : { line: 1, col: 1 };
   for (let i = 0; i < path.length; i++) {

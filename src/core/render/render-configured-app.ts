@@ -1,6 +1,11 @@
 // From a loaded config tree to the manifests of one app in one environment: merge, check,
 // resolve `$NAME`, apply cluster precedence, render the app and its namespace.
-import { appConfig, assertValid, resolveReferences, switchedOff, withClusterPrecedence, type AppConfig, type ConfigTree, type Environment } from '../config/index.js';
+// The config's modules one by one, not its index: that would load the `yaml` package (show.ts) into every render.
+import { appConfig, assertValid, type AppConfig } from '../config/app-config.js';
+import { withClusterPrecedence } from '../config/cluster-settings.js';
+import type { ConfigTree } from '../config/config-tree.js';
+import { switchedOff } from '../config/merge.js';
+import { resolveReferences, type Environment } from '../config/resolve-references.js';
 import { renderApp } from './render-app.js';
 import { namespaceManifests } from './namespace-cache.js';
 import type { TemplateSet } from './template-set.js';

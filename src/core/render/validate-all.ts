@@ -1,6 +1,9 @@
 // `nestor validate`: every file, every app in every environment merged, rendered and checked
 // against the Kubernetes schemas; all problems at once.
-import { appsOf, checkMerged, appConfig, loadConfigTree, validateTree, type ConfigFile, type Environment } from '../config/index.js';
+import { appConfig, checkMerged, validateTree } from '../config/app-config.js';
+import type { ConfigFile } from '../config/config-file.js';
+import { appsOf, loadConfigTree } from '../config/config-tree.js';
+import type { Environment } from '../config/resolve-references.js';
 import { ConfigError, isNestorError, type ConfigProblem } from '../errors.js';
 import { renderConfiguredApp } from './render-configured-app.js';
 import type { TemplateSet } from './template-set.js';
