@@ -1,7 +1,7 @@
 // Composition root of `nestor worker`: BullMQ jobs run through the real release pipelines
-// (deploy, rollback, scale, config set/unset; datastore is refused until its runner exists),
-// Redis locks shared with every other worker, progress to Slack, the schedules of the config
-// (worker-schedules.ts), and SIGTERM: take no new job, finish the current ones, exit.
+// (deploy, rollback, scale, config set/unset; datastore is refused until its runner exists), the
+// report of `/nestor report`, Redis locks shared with every other worker, progress to Slack, the
+// schedules of the config (worker-schedules.ts), and SIGTERM: take no new job, finish the current ones, exit.
 import { WebClient } from '@slack/web-api';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -22,7 +22,7 @@ import { rollback } from '../core/release/rollback.js';
 import { describeScale, scale } from '../core/release/scale.js';
 import type { Env, ProcessSettings } from './bot-settings.js';
 import { runUntilSignal } from './run-until-signal.js';
-import { reportHandler } from './report-schedule.js';
+import { reportHandler, reportJobPipeline } from './report-schedule.js';
 import { fleetScheduleHandlers } from './fleet-schedules.js';
 import { announcer, type Announcer } from './worker-announce.js';
 import { startWorkerSchedules } from './worker-schedules.js';
@@ -54,9 +54,11 @@ export function workerPipelines(deps: ReleaseDeps, announce: Announcer): Partial
   };
 }
 
-export function workerRunner(deps: ReleaseDeps, announce: Announcer, locks: Locks, progress: ProgressSink, logger: Logger, position?: (jobId: string) => Promise<number | undefined>): JobRunnerDeps {
+export function workerRunner(
+  deps: ReleaseDeps, announce: Announcer, locks: Locks, progress: ProgressSink, logger: Logger, more: Partial<JobPipelines> = {}, position?: (jobId: string) => Promise<number | undefined>,
+): JobRunnerDeps {
   return {
-    handlers: jobHandlers(workerPipelines(deps, announce)), locks, progress,
+    handlers: jobHandlers({ ...workerPipelines(deps, announce), ...more }), locks, progress,
     lock: { ttlMs: 60_000, waitMs: 30 * 60_000, pollMs: 1_000 },
     ...(position ? { position } : {}),
     clock: deps.wallClock,
@@ -87,7 +89,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
     observe: logDeliveries(logger), onError: (error) => logger.error({ err: error }, 'progress sink error'),
   });
   const announce = announcer(client, logger);
-  const runner = { ...workerRunner(deps, announce, locks, sink, logger), line: (id: string) => queue.lineOf(id) };
+  const runner = { ...workerRunner(deps, announce, locks, sink, logger, { report: reportJobPipeline(deps, connection, client, logger) }), line: (id: string) => queue.lineOf(id) };
   const tuning = { lockDuration: settings.jobLockMs, stalledInterval: settings.jobLockMs };
   const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error'), tuning });
   const handlers = { ...fleetScheduleHandlers(deps, announce, client, logger), report: reportHandler(deps, connection, client, logger) };

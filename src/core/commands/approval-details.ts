@@ -61,13 +61,13 @@ export interface DetailDeps {
   environment?: Environment;
 }
 
-type AppJob = Exclude<Job, { kind: 'datastore' | 'ci-success' }>;
+type AppJob = Exclude<Job, { kind: 'datastore' | 'ci-success' | 'report' }>;
 
 const reason = (error: unknown): string => (isNestorError(error) ? error.userMessage : error instanceof Error ? error.message : String(error));
 
 export async function approvalDetails(deps: DetailDeps, job: Job, sha: string): Promise<ApprovalDetails> {
   const details: ApprovalDetails = { config: [], configTotal: 0, objects: [], notes: [] };
-  if (job.kind === 'datastore' || job.kind === 'ci-success') return details;
+  if (job.kind === 'datastore' || job.kind === 'ci-success' || job.kind === 'report') return details;
   try {
     const loaded = await deps.config.load();
     const running = await deps.history.get(job.app, job.env).catch(() => {

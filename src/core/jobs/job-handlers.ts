@@ -6,7 +6,7 @@ import type { JobOutcome } from '../ports/job-queue.js';
 import type { DeployInput } from '../release/deploy.js';
 import type { ReleaseContext, ReleaseResult } from '../release/release-deps.js';
 import type { RollbackInput } from '../release/rollback.js';
-import type { CiSuccessJob, ConfigSetJob, ConfigUnsetJob, DatastoreJob, JobKind, JobOf, ScaleJob } from './job-schema.js';
+import type { CiSuccessJob, ConfigSetJob, ConfigUnsetJob, DatastoreJob, JobKind, JobOf, ReportJob, ScaleJob } from './job-schema.js';
 
 type Input<J> = Omit<J, 'kind' | 'user' | 'origin'>;
 
@@ -19,6 +19,8 @@ export interface JobPipelines {
   datastore(ctx: ReleaseContext, input: Input<DatastoreJob>): Promise<JobOutcome>;
   /** The branch workflow of a CI success: tag, image build, branch moves. */
   ciSuccess(ctx: ReleaseContext, input: Input<CiSuccessJob>): Promise<JobOutcome>;
+  /** The sync report, posted where the job was asked from (its origin, hence the whole job). */
+  report(ctx: ReleaseContext, job: ReportJob): Promise<JobOutcome>;
 }
 
 export type JobHandler<K extends JobKind> = (ctx: ReleaseContext, job: JobOf<K>) => Promise<JobOutcome>;
@@ -58,6 +60,7 @@ export function jobHandlers(pipelines: Partial<JobPipelines>): JobHandlers {
     'config-unset': p.configUnset ? (ctx, job) => run(p.configUnset!(ctx, inputOf(job))) : missing('config-unset'),
     datastore: p.datastore ? (ctx, job) => run(p.datastore!(ctx, inputOf(job))) : missing('datastore'),
     'ci-success': p.ciSuccess ? (ctx, job) => run(p.ciSuccess!(ctx, inputOf(job))) : missing('ci-success'),
+    report: p.report ? (ctx, job) => run(p.report!(ctx, job)) : missing('report'),
   };
 }
 

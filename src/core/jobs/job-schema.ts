@@ -103,6 +103,17 @@ export const CiSuccessJob = Type.Object({
   ...common,
 }, strict);
 
+/**
+ * `/nestor report [<env>]`: the sync report of one environment or all, posted to the requester's
+ * conversation. It only reads (no approval, no access check), but the drift needs cluster
+ * credentials, which only workers hold.
+ */
+export const ReportJob = Type.Object({
+  kind: Type.Literal('report'),
+  env: Type.Optional(dnsName('an environment name (DNS-1123 label)')),
+  ...common,
+}, strict);
+
 /** Every job schema by kind: the handler map of a worker has exactly these keys. */
 export const JobSchemas = {
   deploy: DeployJob,
@@ -112,6 +123,7 @@ export const JobSchemas = {
   'config-unset': ConfigUnsetJob,
   datastore: DatastoreJob,
   'ci-success': CiSuccessJob,
+  report: ReportJob,
 } as const;
 
 export const JobKind = Object.freeze(Object.keys(JobSchemas)) as readonly (keyof typeof JobSchemas)[];
@@ -119,8 +131,8 @@ export type JobKind = keyof typeof JobSchemas;
 export type JobOf<K extends JobKind> = Static<(typeof JobSchemas)[K]>;
 export type Job = { [K in JobKind]: JobOf<K> }[JobKind];
 export type JobOrigin = Static<typeof JobOrigin>;
-/** A job run in one environment: every kind but the branch workflow's, which moves an app's branches. */
-export type EnvJob = Exclude<Job, { kind: 'ci-success' }>;
+/** A job run in one environment: every kind but the branch workflow's, which moves an app's branches, and the report, which may read them all. */
+export type EnvJob = Exclude<Job, { kind: 'ci-success' | 'report' }>;
 export type DeployJob = JobOf<'deploy'>;
 export type RollbackJob = JobOf<'rollback'>;
 export type ScaleJob = JobOf<'scale'>;
@@ -128,15 +140,18 @@ export type ConfigSetJob = JobOf<'config-set'>;
 export type ConfigUnsetJob = JobOf<'config-unset'>;
 export type DatastoreJob = JobOf<'datastore'>;
 export type CiSuccessJob = JobOf<'ci-success'>;
+export type ReportJob = JobOf<'report'>;
 
 /**
  * What a job serialises on: its app in its environment, an environment's datastores, or an app's
  * branch workflow (`ci.<app>`: two CI successes of one app push its branches one after the
- * other; deploys of the app in its environments do not wait for it, they read a branch's sha).
+ * other; deploys of the app in its environments do not wait for it, they read a branch's sha),
+ * or the report of an environment (`report:<env>`) or of all (`report`), one at a time.
  */
 export function jobScope(job: Job): { env?: string; app?: string; key: string } {
   if (job.kind === 'datastore') return { env: job.env, key: `${job.env}:datastore` };
   if (job.kind === 'ci-success') return { app: job.app, key: `ci.${job.app}` };
+  if (job.kind === 'report') return job.env ? { env: job.env, key: `report:${job.env}` } : { key: 'report' };
   return { env: job.env, app: job.app, key: `${job.env}.${job.app}` };
 }
 
@@ -150,6 +165,7 @@ export function describeJob(job: Job): string {
     'config-unset': (j) => `config unset ${j.app} ${j.env} ${j.keys.join(' ')}`,
     datastore: (j) => `datastore ${j.action} ${j.env}${j.datastore ? ` ${j.datastore}` : ''}`,
     'ci-success': (j) => `CI success of ${j.app}@${j.branch} (${j.sha.slice(0, 7)})`,
+    report: (j) => `report${j.env ? ` ${j.env}` : ''}`,
   };
   return (describe[job.kind] as (j: Job) => string)(job);
 }

@@ -30,9 +30,17 @@ export function isJobDeferred(error: unknown): error is JobDeferred {
   return error instanceof JobDeferred;
 }
 
-/** The lock of a job: its app's in its environment (`dev3.mary`), an environment's datastores, or an app's branch workflow. */
+/** The lock of a job: its app's in its environment (`dev3.mary`), an environment's datastores, an app's branch workflow, or a report's. */
 export function jobLockKey(job: Job): string {
-  return job.kind === 'datastore' || job.kind === 'ci-success' ? jobScope(job).key : appLockKey(job.app, job.env);
+  return job.kind === 'datastore' || job.kind === 'ci-success' || job.kind === 'report' ? jobScope(job).key : appLockKey(job.app, job.env);
+}
+
+/** What a busy job waits for, for people. */
+function scopeText(job: Job): string {
+  if (job.kind === 'datastore') return `the datastores of ${job.env}`;
+  if (job.kind === 'ci-success') return `the branch workflow of ${job.app}`;
+  if (job.kind === 'report') return `the report of ${job.env ?? 'every environment'}`;
+  return `${job.app} in ${job.env}`;
 }
 
 export interface TurnDeps {
@@ -108,7 +116,7 @@ function placeIn(line: readonly LinedUpJob[], jobId: string): number | undefined
 }
 
 function gaveUp(job: Job, by: Blocker, waitMs: number): NestorError {
-  const scope = job.kind === 'datastore' ? `the datastores of ${job.env}` : job.kind === 'ci-success' ? `the branch workflow of ${job.app}` : `${job.app} in ${job.env}`;
+  const scope = scopeText(job);
   const behind = 'since' in by ? describeHolder(by) : `job ${by.id} by ${by.user}, queued ahead`;
   const minutes = Math.round(waitMs / 60_000);
   const waited = minutes >= 1 ? `${minutes} min` : `${Math.round(waitMs / 1000)} s`;

@@ -109,8 +109,9 @@ describe('slash commands into the bot', () => {
     const answer = JSON.stringify((await world.response('schedules', 'Schedules')).args);
     expect(answer).toContain('staging-release');
     expect(answer).toContain('never ran');
-    await world.send(signedSlashCommand(SECRET, { text: 'report staging', triggerId: 'T8.report', responseUrl: world.slack.responseUrl('report') }));
-    await world.response('report', '`report` is not available from Slack yet: use `nestor report staging` in a terminal');
+    // A reading command the bot cannot answer (it holds no cluster credentials) says where it can be.
+    await world.send(signedSlashCommand(SECRET, { text: 'config get mary staging', triggerId: 'T8.config', responseUrl: world.slack.responseUrl('config') }));
+    await world.response('config', '`config get` is not available from Slack yet: use `nestor config get mary staging` in a terminal');
     expect(await world.queue.queue.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(0);
   });
 });

@@ -1,12 +1,15 @@
-// What `/nestor ...` does once acknowledged: answer reading commands directly; for a change,
-// authorize against the environment's config (a refusal says why, nothing is queued), then
-// either ask for approval (environments with `approval`) or enqueue under the Slack request's
-// idempotency key and tell the requester what became of it.
+// What `/nestor ...` does once acknowledged: answer reading commands directly; queue the report
+// (it reads clusters, which only workers may); for a change, authorize against the environment's
+// config (a refusal says why, nothing is queued), then either ask for approval (environments with
+// `approval`) or enqueue. A job is queued under the Slack request's idempotency key, and the
+// requester is told what became of it.
 import { authorize, resolvePolicy, unresolvedOf, type Actor } from '../../../core/commands/authorize.js';
 import { describeUnresolved } from '../../../core/commands/people.js';
-import { commandEnv, describeCommand, isMutating, type Command } from '../../../core/commands/command.js';
+import { commandEnv, describeCommand, isMutating, type Command, type ReportCommand } from '../../../core/commands/command.js';
 import { refusal } from '../../../core/commands/replies.js';
+import type { Job } from '../../../core/jobs/job-schema.js';
 import { parseJob } from '../../../core/jobs/parse-job.js';
+import type { Logger } from 'pino';
 import { askApproval, type SlackClient } from './approval-request.js';
 import type { BotServices } from './bot-services.js';
 import { DEFAULT_ENQUEUE_TIMEOUT_MS, enqueueAndTell, readiness } from './enqueue-reply.js';
@@ -23,6 +26,7 @@ export interface SlashRequest {
 
 export async function runSlashCommand(services: BotServices, client: SlackClient, request: SlashRequest, command: Command, reply: Reply): Promise<void> {
   if (isInfo(command)) return reply(await infoAnswer(services, command));
+  if (command.kind === 'report') return queueReport(services, request, command, reply);
   if (!isMutating(command)) return reply(refusal(`\`${command.kind.replace('-', ' ')}\` is not available from Slack yet: use \`nestor ${describeCommand(command)}\` in a terminal`, command));
   const env = commandEnv(command) ?? '';
   const user = jobUser(request.user);
@@ -42,6 +46,21 @@ export async function runSlashCommand(services: BotServices, client: SlackClient
     const ask = { id: key, command, job, requester: actor, approvers: decision.approvers, unresolved: decision.unresolved, expiresMinutes: decision.expiresMinutes, channel: request.channel };
     return askApproval({ ...services, logger: log }, client, ask, reply);
   }
+  await queueJob(services, { job, key, command, user, log }, reply);
+}
+
+/** Anyone may ask for a report: it only reads. Its environment must exist; nothing else is checked here. */
+async function queueReport(services: BotServices, request: SlashRequest, command: ReportCommand, reply: Reply): Promise<void> {
+  const { env } = command;
+  if (env !== undefined) await services.policyOf(env);
+  const user = jobUser(request.user);
+  const job = parseJob({ kind: 'report', ...(env === undefined ? {} : { env }), user, origin: { kind: 'slack', team: request.team, channel: request.channel } });
+  const log = services.logger.child({ user, ...(env === undefined ? {} : { env }) });
+  await queueJob(services, { job, key: requestKey(request.team, request.triggerId), command, user, log }, reply);
+}
+
+async function queueJob(services: BotServices, queued: { job: Job; key: string; command: Command; user: string; log: Logger }, reply: Reply): Promise<void> {
+  const { job, key, command, user, log } = queued;
   const outcome = await enqueueAndTell({ queue: services.queue, job, key, timeoutMs: services.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS, clock: services.clock, logger: log, ...readiness(services) }, command, user, reply);
   log.info({ outcome: outcome.kind, ...('jobId' in outcome ? { jobId: outcome.jobId } : {}) }, 'command handled');
 }
