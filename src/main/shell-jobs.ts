@@ -7,11 +7,11 @@ import { pino } from 'pino';
 import { renderText } from '../adapters/cli/text-render.js';
 import { buildAnnouncement } from '../adapters/slack/notifier/index.js';
 import { FAILED_OUTCOMES } from '../adapters/slack/notifier/thread-details.js';
-import { finishProgress, progressMessage, startProgress, threadLine, type JobProgress } from '../core/commands/replies.js';
+import { finishProgress, progressMessage, startJobProgress, threadLine, type JobProgress } from '../core/commands/replies.js';
 import { applyEvent } from '../core/commands/replies/progress.js';
 import { ErrorCode, isNestorError } from '../core/errors.js';
 import type { JobHandlers } from '../core/jobs/job-handlers.js';
-import { describeJob, type Job } from '../core/jobs/job-schema.js';
+import type { Job } from '../core/jobs/job-schema.js';
 import { runJob, type JobUpdate, type ProgressSink } from '../core/jobs/run-job.js';
 import type { JobOutcome } from '../core/ports/job-queue.js';
 import type { ReleaseDeps } from '../core/release/release-deps.js';
@@ -32,7 +32,7 @@ function textSink(say: Say): ProgressSink {
     say(renderText(progressMessage(progress)));
   };
   return (update: JobUpdate) => {
-    if (update.type === 'started') progress = startProgress(update.jobId, describeJob(update.job), update.job.user);
+    if (update.type === 'started') progress = startJobProgress(update.jobId, update.job);
     else if (update.type === 'event') {
       if (progress) progress = applyEvent(progress, update.event);
       say(`${threadLine(update.event)}\n`);

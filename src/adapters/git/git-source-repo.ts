@@ -63,15 +63,7 @@ export class GitSourceRepo implements SourceRepo {
     checkOrigin(origin);
     return this.mutex.run(origin, async () => {
       const mirror = await this.ensureCommits(origin, shas);
-      const range = from === undefined ? to : `${from}..${to}`;
-      const out = await mirror.git.raw(['log', `--max-count=${Math.max(1, Math.floor(limit))}`, '--format=%H%x1f%an%x1f%s', range, '--']);
-      return out
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => {
-          const [sha = '', author = '', subject = ''] = line.split('\x1f');
-          return { sha, author, subject };
-        });
+      return logCommits(mirror.git, from === undefined ? to : `${from}..${to}`, limit);
     });
   }
 
@@ -85,6 +77,18 @@ export class GitSourceRepo implements SourceRepo {
     }
     return mirror;
   }
+}
+
+/** The commits of a `git log` range, newest first, at most `limit`. */
+export async function logCommits(git: SimpleGit, range: string, limit: number): Promise<CommitSummary[]> {
+  const out = await git.raw(['log', `--max-count=${Math.max(1, Math.floor(limit))}`, '--format=%H%x1f%an%x1f%s', range, '--']);
+  return out
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const [sha = '', author = '', subject = ''] = line.split('\x1f');
+      return { sha, author, subject };
+    });
 }
 
 async function lookup(git: SimpleGit, ref: string): Promise<{ sha: string; kind: RefKind } | undefined> {

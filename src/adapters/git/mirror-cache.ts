@@ -49,15 +49,19 @@ export class MirrorCache {
 
   /** The sha of `ref` (a full ref name such as `refs/heads/main`) at the origin, by `git ls-remote`; undefined when it has none. */
   async remoteRef(origin: string, ref: string): Promise<string | undefined> {
+    return (await this.remoteRefs(origin, [ref])).find(([, name]) => name === ref)?.[0];
+  }
+
+  /** [sha, ref name] of the origin's refs matching `args` (`--tags`, a ref name), by `git ls-remote`. */
+  async remoteRefs(origin: string, args: string[]): Promise<[string, string][]> {
     await mkdir(this.cacheDir, { recursive: true });
     let out: string;
     try {
-      out = await openGit(this.cacheDir, this.gitOptions).raw(['ls-remote', '--', origin, ref]);
+      out = await openGit(this.cacheDir, this.gitOptions).raw(['ls-remote', ...args.filter((a) => a.startsWith('--')), '--', origin, ...args.filter((a) => !a.startsWith('--'))]);
     } catch (cause) {
       throw unreachable(origin, cause);
     }
-    const line = out.split('\n').map((l) => l.split('\t')).find(([, name]) => name === ref);
-    return line?.[0];
+    return out.split('\n').filter((line) => line !== '').map((line) => line.split('\t') as [string, string]);
   }
 
   private pathFor(origin: string): string {

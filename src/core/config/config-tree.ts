@@ -6,6 +6,7 @@ import type { ConfigFile, ParsedFile } from './config-file.js';
 import { scheduleProblems } from './environment-schedules.js';
 import { datastoreProblems } from './datastore-settings.js';
 import { syncProblems } from './sync-settings.js';
+import { workflowProblems } from './workflow-settings.js';
 import { parseFile } from './parse-file.js';
 import { positionOf } from './positions.js';
 import { isDnsLabel } from './schema.js';
@@ -149,6 +150,7 @@ export function loadConfigTree(files: readonly ConfigFile[]): ConfigTree {
   const parents = parentProblems(environments);
   // Schedules and syncs merge along the parents: only once they form a tree.
   problems.push(...parents, ...(parents.length === 0 ? [...scheduleProblems({ environments, templates }), ...syncProblems({ environments, templates }), ...datastoreProblems({ environments, templates })] : []));
+  if (parents.length === 0) problems.push(...workflowProblems({ environments, templates }));
   if (problems.length > 0) throw new ConfigError(sortProblems(problems));
   return { environments, templates };
 }

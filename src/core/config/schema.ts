@@ -149,6 +149,21 @@ export const Access = Type.Object(
   strict,
 );
 
+/** A branch name as `release.tracks` and the branch workflow write it. */
+export const BRANCH_NAME = '^[A-Za-z0-9][A-Za-z0-9._/-]*$';
+const branchName = (description: string) => Type.String({ pattern: BRANCH_NAME, maxLength: 200, description });
+
+/** What a CI success on one branch does (`workflow.<branch>`), in order: tag, build, move. */
+export const WorkflowStep = Type.Object(
+  {
+    tag: Type.Optional(Type.Boolean({ description: 'tag the commit ci-<yyyymmdd>-<short sha> (default: false)' })),
+    build: Type.Optional(Type.Boolean({ description: "build the commit's image (default: false)" })),
+    moves: Type.Optional(Type.Array(branchName('a branch moved to the commit'), { uniqueItems: true, maxItems: 20 })),
+    rebase: Type.Optional(Type.Boolean({ description: 'rebase a moved branch that has commits of its own onto the commit (default: false: stop and report)' })),
+  },
+  strict,
+);
+
 /** Version sync (`nestor sync versions`, the version-sync schedule): the apps move to the versions another environment runs. */
 export const VersionSync = Type.Object(
   {
@@ -161,7 +176,7 @@ export const VersionSync = Type.Object(
 /** The release of the environment's tracked branch (`nestor release-tracked`, the staging release schedule), and the syncs it opts in to. */
 export const TrackedRelease = Type.Object(
   {
-    tracks: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$', maxLength: 200, description: 'the branch every app of the environment follows (default: master)' })),
+    tracks: Type.Optional(branchName('the branch every app of the environment follows (default: master)')),
     parallelism: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'apps released at once per cluster (default: 4)' })),
     version_sync: Type.Optional(Type.Union([VersionSync, Type.Null()])),
     config_sync: Type.Optional(Type.Boolean({ description: 're-release the running version when the merged config changed since its release (`nestor sync config`)' })),
@@ -279,6 +294,7 @@ export const ProjectFile = Type.Object(
     templateVars: Type.Optional(TemplateVars),
     ingress: Type.Optional(Ingress),
     release: Type.Optional(Type.Union([TrackedRelease, Type.Null()])),
+    workflow: Type.Optional(Type.Union([keyedBy(BRANCH_NAME, 'a branch name such as master', Type.Union([WorkflowStep, Type.Null()])), Type.Null()])),
     datastores: Type.Optional(Datastores),
     datastore_snapshots: Type.Optional(DatastoreSnapshots),
     schedules: Type.Optional(keyedBy(SCHEDULE_NAME, 'a schedule name (lowercase letters, digits and -)', Type.Union([Schedule, Type.Null()]))),
@@ -338,6 +354,7 @@ export type VariablesConfig = Static<typeof Variables>;
 export type TemplateVarsConfig = Static<typeof TemplateVars>;
 export type CronConfig = Static<typeof CronSpec>;
 export type ScheduleConfig = Static<typeof Schedule>;
+export type WorkflowStepConfig = Static<typeof WorkflowStep>;
 export type ScheduleKindName = (typeof SCHEDULE_KINDS)[number];
 export type TrackedReleaseConfig = Static<typeof TrackedRelease>;
 export type VersionSyncConfig = Static<typeof VersionSync>;

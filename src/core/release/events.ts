@@ -13,6 +13,14 @@ export const Stage = {
   Rollout: 'rollout',
   Rollback: 'rollback',
   History: 'history',
+  /** The branch workflow of a CI success: the commit's tag, then the branches moved to it. */
+  Tag: 'tag',
+  Branches: 'branches',
+  /** A datastore job: its snapshot (taken, or picked for a reset), the app's pods scaled down and back, the restore. */
+  Snapshot: 'snapshot',
+  ScaleDown: 'scale-down',
+  Restore: 'restore',
+  ScaleUp: 'scale-up',
 } as const;
 export type Stage = (typeof Stage)[keyof typeof Stage];
 

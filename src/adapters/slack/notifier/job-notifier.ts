@@ -3,8 +3,8 @@
 // saved in the shared store) and then edited in place, and detail lines
 // batched into replies in its thread. Each of the two goes through its own DeliveryLane.
 import type { webApi } from '@slack/bolt';
-import { applyEvent, finishProgress, progressMessage, startProgress, type JobProgress } from '../../../core/commands/replies.js';
-import { describeJob, type Job, type JobOrigin } from '../../../core/jobs/job-schema.js';
+import { applyEvent, finishProgress, progressMessage, startJobProgress, type JobProgress } from '../../../core/commands/replies.js';
+import type { Job, JobOrigin } from '../../../core/jobs/job-schema.js';
 import type { JobUpdate } from '../../../core/jobs/run-job.js';
 import type { JobOutcome } from '../../../core/ports/job-queue.js';
 import type { ReleaseEvent } from '../../../core/release/events.js';
@@ -48,7 +48,7 @@ export class JobNotifier {
 
   constructor(private readonly origin: SlackJobOrigin, private readonly jobId: string, private readonly job: Job, private readonly deps: JobNotifierDeps, resumeTs?: string) {
     this.ts = origin.ts ?? resumeTs;
-    this.progress = startProgress(jobId, describeJob(job), job.user);
+    this.progress = startJobProgress(jobId, job);
     this.status = new DeliveryLane(this.statusSource(), { ...deps, jobId, lane: 'status' });
     this.thread = new DeliveryLane(this.threadSource(), { ...deps, jobId, lane: 'thread' });
   }
@@ -104,7 +104,7 @@ export class JobNotifier {
   private started(attempt: number): void {
     if (attempt > 1) {
       this.final = false;
-      this.progress = startProgress(this.jobId, describeJob(this.job), this.job.user);
+      this.progress = startJobProgress(this.jobId, this.job);
       this.detail([`attempt ${attempt} started`]);
     }
     this.show(this.progress);

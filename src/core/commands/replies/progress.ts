@@ -3,10 +3,16 @@
 // also one thread line (describeEvent).
 import { countChanges, describeEvent, Stage, type ReleaseEvent, type StageStatus } from '../../release/events.js';
 import type { ReleaseResult } from '../../release/release-deps.js';
+import { describeJob, type Job } from '../../jobs/job-schema.js';
 import { message, StepState, type Message, type Step } from './message.js';
 
 /** The stages every release shows, in order; prune and rollback appear when they happen. */
 export const PROGRESS_STAGES = [Stage.Resolve, Stage.Image, Stage.Render, Stage.Diff, Stage.Apply, Stage.Rollout, Stage.History] as const;
+/** The stages of a CI success taken through the branch workflow. */
+export const WORKFLOW_STAGES = [Stage.Tag, Stage.Image, Stage.Branches] as const;
+/** The stages of a datastore job: a snapshot, or a reset (the snapshot it restores, the app's pods scaled down and back around it). */
+export const SNAPSHOT_STAGES = [Stage.Snapshot] as const;
+export const RESET_STAGES = [Stage.Snapshot, Stage.ScaleDown, Stage.Restore, Stage.ScaleUp] as const;
 const OPTIONAL_STAGES: readonly Stage[] = [Stage.Prune, Stage.Rollback];
 
 export interface JobProgress {
@@ -22,8 +28,19 @@ export interface JobProgress {
   outcome?: { ok: boolean; message: string };
 }
 
-export function startProgress(jobId: string, operation: string, user: string): JobProgress {
-  return { jobId, operation, user, steps: PROGRESS_STAGES.map((name) => ({ name, state: StepState.Waiting })), warnings: [], diffs: {}, applied: 0 };
+export function startProgress(jobId: string, operation: string, user: string, stages: readonly Stage[] = PROGRESS_STAGES): JobProgress {
+  return { jobId, operation, user, steps: stages.map((name) => ({ name, state: StepState.Waiting })), warnings: [], diffs: {}, applied: 0 };
+}
+
+/** The progress of a queued job before its first event: a release's stages, or the branch workflow's. */
+export function startJobProgress(jobId: string, job: Job): JobProgress {
+  return startProgress(jobId, describeJob(job), job.user, stagesOf(job));
+}
+
+function stagesOf(job: Job): readonly Stage[] {
+  if (job.kind === 'ci-success') return WORKFLOW_STAGES;
+  if (job.kind === 'datastore') return job.action === 'snapshot' ? SNAPSHOT_STAGES : RESET_STAGES;
+  return PROGRESS_STAGES;
 }
 
 const STATE_OF: Readonly<Record<StageStatus, StepState>> = { started: 'running', finished: 'done', failed: 'failed', skipped: 'skipped' };
