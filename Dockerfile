@@ -20,7 +20,8 @@ COPY src ./src
 RUN npx tsc -p tsconfig.app.json && rm -rf dist/src/testkit dist/src/main/shell.js dist/src/main/kube-sim.js && npm prune --omit=dev
 
 FROM node:26-slim
-RUN apt-get update && apt-get install -y --no-install-recommends git openssh-client ca-certificates \
+# postgresql-client: pg_dump, pg_restore and psql of the postgresql datastores.
+RUN apt-get update && apt-get install -y --no-install-recommends git openssh-client ca-certificates postgresql-client \
   && rm -rf /var/lib/apt/lists/* \
   && useradd --create-home --uid 10001 nestor
 WORKDIR /app
