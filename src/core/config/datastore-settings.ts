@@ -60,16 +60,17 @@ interface Declared {
 
 const datastoresIn = (file: ParsedFile): Record<string, unknown> => (isPlainObject(file.data.datastores) ? file.data.datastores : {});
 
-/** Every datastore of the environment as merged, complete or not: project.yaml files first, then each app's files. */
+/**
+ * Every datastore of the environment as merged, complete or not. The closer environment wins:
+ * layers go from the root down, each environment's project.yaml then its app files, so that
+ * `dev3/project.yaml` can give dev3 its own connection for a datastore `production/apps/mary.yaml`
+ * declares.
+ */
 function declaredIn(tree: ConfigTree, env: string): Map<string, Declared> {
-  const chain = ancestry(tree, env);
-  const layers: { file: ParsedFile; app?: string }[] = [
-    ...chain.map((node) => ({ file: node.project })),
-    ...appsOf(tree, env).flatMap((app) => chain.flatMap((node) => {
-      const file = node.apps.get(app);
-      return file ? [{ file, app }] : [];
-    })),
-  ];
+  const layers: { file: ParsedFile; app?: string }[] = ancestry(tree, env).flatMap((node) => [
+    { file: node.project },
+    ...[...node.apps].sort(([a], [b]) => a.localeCompare(b)).map(([app, file]) => ({ file, app })),
+  ]);
   const merged = mergeLayers(layers.map(({ file }) => ({ file: file.file, data: { datastores: datastoresIn(file) } })));
   const out = new Map<string, Declared>();
   for (const [name, config] of Object.entries(isPlainObject(merged.datastores) ? merged.datastores : {})) {

@@ -31,6 +31,8 @@ export const JobOrigin = Type.Union([SlackOrigin, CliOrigin], { description: 'a 
 const common = { user, origin: JobOrigin } as const;
 /** Who approved the change, when its environment asks for approval: the history commit names them. */
 const approvedBy = Type.Optional(user);
+/** `<env>/<datastore>/<UTC time>` (see core/ports/datastores.ts). */
+const SNAPSHOT_ID = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9]*[a-z0-9])?/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}-[0-9]{2}-[0-9]{2}\\.[0-9]{3}Z$';
 const appEnv = { app: dnsName('an app name (DNS-1123 label)'), env: dnsName('an environment name (DNS-1123 label)') } as const;
 
 export const DeployJob = Type.Object({
@@ -87,6 +89,8 @@ export const DatastoreJob = Type.Object({
   env: dnsName('an environment name (DNS-1123 label)'),
   datastore: Type.Optional(dnsName('a datastore name (DNS-1123 label)')),
   action: Type.Union([Type.Literal('snapshot'), Type.Literal('reset')], { description: 'snapshot or reset' }),
+  /** The snapshot a reset restores (default: the latest of the datastore's source environment). */
+  from: Type.Optional(Type.String({ pattern: SNAPSHOT_ID, maxLength: 160, description: 'a snapshot id such as staging/main/2026-12-02T03-00-00.000Z' })),
   approvedBy,
   ...common,
 }, strict);
@@ -163,7 +167,7 @@ export function describeJob(job: Job): string {
     scale: (j) => `scale ${j.app} in ${j.env}: ${j.specs.map((s) => `${s.process}=${s.min}:${s.max}`).join(' ')}`,
     'config-set': (j) => `config set ${j.app} ${j.env} ${[...Object.keys(j.values), ...j.secrets].join(' ')}`,
     'config-unset': (j) => `config unset ${j.app} ${j.env} ${j.keys.join(' ')}`,
-    datastore: (j) => `datastore ${j.action} ${j.env}${j.datastore ? ` ${j.datastore}` : ''}`,
+    datastore: (j) => `datastore ${j.action} ${j.env}${j.datastore ? ` ${j.datastore}` : ''}${j.from ? ` --from ${j.from}` : ''}`,
     'ci-success': (j) => `CI success of ${j.app}@${j.branch} (${j.sha.slice(0, 7)})`,
     report: (j) => `report${j.env ? ` ${j.env}` : ''}`,
   };

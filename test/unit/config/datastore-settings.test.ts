@@ -6,21 +6,21 @@ import { BASE_PROJECT, files, problemsOf } from '../../support/config-fixtures.j
 const child = (env: string, parent: string, ...lines: string[]) => ({ [`${env}/project.yaml`]: [`env: ${env}`, `parent: ${parent}`, ...lines] });
 
 describe('datastores:', () => {
-  it('are inherited from project.yaml and app files (an app file owns its datastores), a child changing one key', () => {
+  it('are inherited from project.yaml and app files (an app file owns its datastores), a child changing one key, the closer environment winning', () => {
     const tree = loadConfigTree(files({
       'production/project.yaml': [...BASE_PROJECT, 'datastores:', '  cache: { kind: redis, connection: $PROD_CACHE_URL, reset: forbidden }', 'datastore_snapshots: { keep: 3 }'],
       'production/apps/mary.yaml': ['datastores:', '  main: { kind: postgresql, connection: { secret: mary-db, key: url }, source: staging, scale_down: true }'],
-      ...child('staging', 'production', 'datastores:', '  cache: { connection: $STAGING_CACHE_URL, reset: allowed }',
+      ...child('staging', 'production', 'datastores:', '  cache: { connection: $STAGING_CACHE_URL, reset: allowed }', '  main: { connection: $STAGING_MAIN }',
         'schedules:', '  nightly: { kind: datastore-nightly, cron: "0 3 * * *" }'),
       ...child('dev3', 'staging', 'datastores:', '  main: { reset_nightly: true }', '  cache: null', 'schedules:', '  nightly: null'),
     }));
     expect(datastoresOf(tree, 'dev3')).toEqual([{
-      env: 'dev3', name: 'main', kind: 'postgresql', connection: { secret: 'mary-db', key: 'url' }, source: 'staging',
+      env: 'dev3', name: 'main', kind: 'postgresql', connection: { setting: 'STAGING_MAIN' }, source: 'staging',
       resetAllowed: true, allowInProduction: false, resetNightly: true, scaleDown: true, app: 'mary',
     }]);
     expect(datastoresOf(tree, 'staging').map((d) => [d.name, d.connection, d.resetAllowed])).toEqual([
       ['cache', { setting: 'STAGING_CACHE_URL' }, true],
-      ['main', { secret: 'mary-db', key: 'url' }, true],
+      ['main', { setting: 'STAGING_MAIN' }, true],
     ]);
     expect(datastoresOf(tree, 'production').find((d) => d.name === 'cache')?.resetAllowed).toBe(false);
     expect(nightlyResets(tree, 'staging').map((d) => `${d.env}/${d.name}`)).toEqual(['dev3/main']);
