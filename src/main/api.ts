@@ -10,13 +10,11 @@ import type { Logger } from 'pino';
 import type { CliIo } from '../adapters/cli/cli-context.js';
 import { buildApiServer } from '../adapters/http/api-server.js';
 import { tokenAuthority } from '../adapters/http/api-tokens.js';
-import type { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
 import { RedisDeliveryIds } from '../adapters/redis/redis-delivery-ids.js';
-import type { BullmqScheduleQueue } from '../adapters/schedules/bullmq-schedule-queue.js';
 import type { SlackClient } from '../adapters/slack/bot/approval-request.js';
 import type { BotServices } from '../adapters/slack/bot/bot-services.js';
 import type { ApiSettings, Env, ProcessSettings } from './bot-settings.js';
-import { botServices, producerRedis } from './bot.js';
+import { botServices, closeBotServices, producerRedis } from './bot.js';
 import { runUntilSignal } from './run-until-signal.js';
 
 export interface ApiServer {
@@ -46,9 +44,7 @@ export async function startApi(settings: ProcessSettings, env: Env, cwd: string,
     port: server.port,
     close: async () => {
       await server.close();
-      await (services.queue as BullmqJobQueue).close();
-      await (services.schedules?.queue as BullmqScheduleQueue | undefined)?.close();
-      redis.disconnect();
+      await closeBotServices(services, redis);
     },
   };
 }

@@ -85,11 +85,16 @@ export async function startBot(settings: ProcessSettings, env: Env, cwd: string,
       await api?.close();
       await sweeper.stop();
       await app.stop();
-      await (services.queue as BullmqJobQueue).close();
-      await (services.schedules?.queue as BullmqScheduleQueue | undefined)?.close();
-      redis.disconnect();
+      await closeBotServices(services, redis);
     },
   };
+}
+
+/** Closes what botServices opened on `redis`, then `redis`. */
+export async function closeBotServices(services: BotServices, redis: Redis): Promise<void> {
+  await (services.queue as BullmqJobQueue).close();
+  await (services.schedules?.queue as BullmqScheduleQueue | undefined)?.close();
+  redis.disconnect();
 }
 
 /** `nestor bot`: runs until SIGTERM or SIGINT. */

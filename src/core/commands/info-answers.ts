@@ -45,16 +45,19 @@ export async function infoAnswer(services: InfoServices, command: InfoCommand): 
     return schedulesReply(await listSchedules({ config: services.config, ...services.schedules }, services.now?.() ?? new Date()));
   }
   const { tree } = await services.config.load();
-  if (command.kind === 'envs') {
-    return envsReply([...tree.environments.values()].map((node) => {
-      const policy = environmentPolicy(tree, node.name);
-      return { name: node.name, ...(node.parent ? { parent: node.parent } : {}), approval: Boolean(policy.approval), restricted: Boolean(policy.access) };
-    }));
-  }
+  if (command.kind === 'envs') return envsReply(environmentRows(tree));
   if (command.kind === 'history') {
     return historyReply(command.app, command.env, await historyEntries(services.history, command.app, envsOfApp(tree, command.app, command.env)));
   }
   return statusReply(command.app, (await statusesIn(services, tree, command.app, command.env)).map(statusRow));
+}
+
+/** Each environment: its parent, whether changes there need approval, whether its access is restricted. */
+export function environmentRows(tree: ConfigTree): { name: string; parent?: string; approval: boolean; restricted: boolean }[] {
+  return [...tree.environments.values()].map((node) => {
+    const policy = environmentPolicy(tree, node.name);
+    return { name: node.name, ...(node.parent ? { parent: node.parent } : {}), approval: Boolean(policy.approval), restricted: Boolean(policy.access) };
+  });
 }
 
 async function historyEntries(history: ReleaseHistory, app: string, envs: readonly string[]): Promise<HistoryEntry[]> {

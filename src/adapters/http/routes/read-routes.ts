@@ -3,8 +3,8 @@
 // token's scope are refused when named, and left out of listings.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { envsOfApp } from '../../../core/commands/info-answers.js';
-import { environmentPolicy, unknownEnvironment } from '../../../core/commands/environment-policy.js';
+import { environmentRows, envsOfApp } from '../../../core/commands/info-answers.js';
+import { unknownEnvironment } from '../../../core/commands/environment-policy.js';
 import { appsOf } from '../../../core/config/index.js';
 import { DeployJob, describeJob, jobScope } from '../../../core/jobs/job-schema.js';
 import { allowed, mayRead } from '../api-auth.js';
@@ -82,14 +82,12 @@ export function readRoutes(server: FastifyInstance, services: ApiServices): void
   }, async (request, reply) => {
     if (!allowed(request, reply)) return reply;
     const { tree } = await services.config.load();
-    const names = [...tree.environments.keys()].filter((e) => mayRead(request, e)).sort();
-    const environments = await Promise.all(names.map(async (name) => {
-      const node = tree.environments.get(name)!;
-      const policy = environmentPolicy(tree, name);
-      const apps = appsOf(tree, name);
-      const heads = await services.history.headsOf(name, apps);
+    const rows = environmentRows(tree).filter((row) => mayRead(request, row.name)).sort((a, b) => a.name.localeCompare(b.name));
+    const environments = await Promise.all(rows.map(async (row) => {
+      const apps = appsOf(tree, row.name);
+      const heads = await services.history.headsOf(row.name, apps);
       return {
-        name, ...(node.parent ? { parent: node.parent } : {}), approval: Boolean(policy.approval), restricted: Boolean(policy.access),
+        ...row,
         apps: apps.map((a) => {
           const { latest, pin } = heads.get(a) ?? {};
           return {
