@@ -107,6 +107,11 @@ export function appLockKey(app: string, env: string): string {
   return `${env}.${app}`;
 }
 
+/** The lock of an app's branch workflow (CI successes): `ci:<app>`, which no app-env key can be (environments have no colon). */
+export function ciLockKey(app: string): string {
+  return `ci:${app}`;
+}
+
 /** `deploy mary@feature-x by alice since 2024-05-01T10:00:00.000Z`. */
 export function describeHolder(by: HeldLock): string {
   return `${by.operation} by ${by.user} since ${by.since}`;

@@ -8,7 +8,13 @@ import { withLock } from './with-lock.js';
 
 /** Runs `fn` holding the lock of the app in the environment; waiting behind another is told. */
 export function whileLocked<T>(deps: ReleaseDeps, ctx: ReleaseContext, app: string, env: string, operation: string, fn: () => Promise<T>): Promise<T> {
-  const key = appLockKey(app, env);
+  return whileKeyLocked(deps, ctx, appLockKey(app, env), `${app} in ${env}`, operation, fn);
+}
+
+/** Runs `fn` holding the lock `key` (`busy`: what it guards, for "waiting behind" lines), unless the job's runner holds it already. */
+export function whileKeyLocked<T>(
+  deps: Pick<ReleaseDeps, 'locks' | 'wallClock' | 'tuning'>, ctx: ReleaseContext, key: string, busy: string, operation: string, fn: () => Promise<T>,
+): Promise<T> {
   if (ctx.lock?.key === key) {
     const held = ctx.lock;
     return Promise.resolve().then(() => {
@@ -25,7 +31,7 @@ export function whileLocked<T>(deps: ReleaseDeps, ctx: ReleaseContext, app: stri
     pollMs: tuning.lockPollMs,
     // Locks expire in real time in every store: waiting and renewing follow the wall clock.
     clock: deps.wallClock,
-    onWaiting: (by) => ctx.onEvent({ type: 'waiting', message: `${app} in ${env} is busy: waiting behind ${describeHolder(by)}` }),
+    onWaiting: (by) => ctx.onEvent({ type: 'waiting', message: `${busy} is busy: waiting behind ${describeHolder(by)}` }),
     ...(ctx.signal ? { signal: ctx.signal } : {}),
   }, () => {
     started = true;

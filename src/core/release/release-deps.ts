@@ -120,7 +120,7 @@ export function versionOf(release: { sha: string; ref?: string | undefined }): {
   return { sha: release.sha, ...(release.ref ? { ref: release.ref } : {}) };
 }
 
-export function tuningOf(deps: ReleaseDeps): ReleaseTuning {
+export function tuningOf(deps: Pick<ReleaseDeps, 'tuning'>): ReleaseTuning {
   return { ...DEFAULT_TUNING, ...deps.tuning };
 }
 

@@ -8,20 +8,20 @@ import { workflowOf, type WorkflowStep } from '../config/workflow-settings.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import type { AppBranches, BranchMove } from '../ports/app-branches.js';
 import type { CiDeliveries, CiDelivery } from '../ports/ci-deliveries.js';
-import type { Clock } from '../ports/clock.js';
-import type { ConfigSource } from '../ports/config-source.js';
-import { NO_IMAGE_BUILDS, type ImageBuildOutcome, type ImageBuilds } from '../ports/image-builds.js';
+import { NO_IMAGE_BUILDS, type ImageBuildOutcome } from '../ports/image-builds.js';
+import { ciLockKey } from '../ports/locks.js';
 import { Stage } from '../release/events.js';
-import type { ReleaseContext } from '../release/release-deps.js';
+import { whileKeyLocked } from '../release/locked.js';
+import type { ReleaseContext, ReleaseDeps } from '../release/release-deps.js';
 import type { CiSuccessJob } from '../jobs/job-schema.js';
 
-export interface CiSuccessDeps {
-  config: ConfigSource;
+/** `builds` absent: no builder configured (NO_IMAGE_BUILDS). */
+export type CiSuccessDeps = Pick<ReleaseDeps, 'config' | 'locks' | 'wallClock' | 'tuning' | 'builds'> & WorkflowPorts;
+
+/** What the branch workflow needs beside a release's dependencies. */
+export interface WorkflowPorts {
   branches: AppBranches;
   deliveries: CiDeliveries;
-  /** Absent: no builder configured (NO_IMAGE_BUILDS). */
-  builds?: ImageBuilds;
-  wallClock: Clock;
 }
 
 export type CiSuccessInput = Omit<CiSuccessJob, 'kind' | 'user' | 'origin'>;
@@ -69,7 +69,13 @@ export function appOrigin(tree: ConfigTree, app: string): string {
   return origin;
 }
 
-export async function ciSuccess(deps: CiSuccessDeps, ctx: ReleaseContext, input: CiSuccessInput): Promise<CiSuccessResult> {
+/** Within the app's workflow lock (`ci:<app>`): the job's runner holds it already, the CLI takes it here. */
+export function ciSuccess(deps: CiSuccessDeps, ctx: ReleaseContext, input: CiSuccessInput): Promise<CiSuccessResult> {
+  const operation = `CI success of ${input.app}@${input.branch} (${input.sha.slice(0, 7)})`;
+  return whileKeyLocked(deps, ctx, ciLockKey(input.app), `the branch workflow of ${input.app}`, operation, () => run(deps, ctx, input));
+}
+
+async function run(deps: CiSuccessDeps, ctx: ReleaseContext, input: CiSuccessInput): Promise<CiSuccessResult> {
   const { app, branch, sha } = input;
   const base = { app, branch, sha, moves: [] as BranchMove[] };
   const earlier = await deps.deliveries.find(app, branch, sha);

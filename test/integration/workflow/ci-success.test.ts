@@ -9,6 +9,7 @@ import { createTemplateSet } from '../../../src/core/render/template-compiler.js
 import type { ImageBuilds } from '../../../src/core/ports/image-builds.js';
 import { ciSuccess, CiOutcome, type CiSuccessDeps } from '../../../src/core/workflow/ci-success.js';
 import { MemoryCiDeliveries } from '../../../src/testkit/fakes/memory/memory-ci-deliveries.js';
+import { MemoryLocks } from '../../../src/testkit/fakes/memory/memory-locks.js';
 import { ManualClock } from '../../../src/testkit/fakes/time/manual-clock.js';
 import { BASE_PROJECT, files } from '../../support/config-fixtures.js';
 import { cleanupFixtures, commitFiles, git, makeBareRepo, tempDir } from '../../support/git-fixtures.js';
@@ -45,6 +46,7 @@ function world(workflow: string[] = []): World {
     config: { load: async () => ({ tree, templates: createTemplateSet([]) }) },
     branches: new GitAppBranches({ cacheDir: `${root}/cache` }),
     deliveries: new MemoryCiDeliveries(),
+    locks: new MemoryLocks(),
     builds: imageBuilds,
     wallClock: new ManualClock(Date.parse('2026-12-02T07:00:00Z')),
   };

@@ -56,7 +56,7 @@ describe('ci-success jobs', () => {
 
   it('are valid payloads, serialised per app whatever the environment, and told by branch and short sha', () => {
     expect(parseJob(structuredClone(ci))).toEqual(ci);
-    expect(jobScope(ci)).toEqual({ app: 'mary', key: 'ci.mary' });
+    expect(jobScope(ci)).toEqual({ app: 'mary', key: 'ci:mary' });
     expect(describeJob(ci)).toBe('CI success of mary@master (aaaaaaa)');
   });
 
