@@ -1,6 +1,7 @@
 // GitHub webhooks through the API: a signed, successful workflow_run or check_suite on a branch
-// queues the app's CI success (source github); a forged or missing signature is a 401 and a
-// replayed delivery id a 409, queueing nothing; what is not a CI success is received and ignored.
+// of an app's repository queues the app's CI success (source github); a forged or missing
+// signature is a 401 and a replayed delivery id a 409, queueing nothing; what is not a CI success
+// is received and ignored.
 import { afterAll, describe, expect, it } from 'vitest';
 import { apiWorld, type ApiWorld } from '../../support/api-world.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
@@ -34,6 +35,14 @@ describe('GitHub webhooks', () => {
     const answer = await world.github('check_suite', 'delivery-2', { action: 'completed', check_suite: { conclusion: 'success', head_branch: 'greenlight', head_sha: SHA }, repository: { name: 'mary' } });
     expect(answer.statusCode).toBe(202);
     expect((await world.queue.get(answer.json<{ jobId: string }>().jobId))?.job).toMatchObject({ branch: 'greenlight', source: 'github' });
+  });
+
+  it('finds the app by its git origin in nestor-config, whatever the repository is named', async (ctx) => {
+    const world = await apiWorld(ctx, f);
+    const payload = { ...workflowRun(), repository: { name: 'gandalf-service', full_name: 'Transcovo/gandalf' } };
+    const answer = await world.github('workflow_run', 'delivery-origin', payload);
+    expect(answer.statusCode).toBe(202);
+    expect((await world.queue.get(answer.json<{ jobId: string }>().jobId))?.job).toMatchObject({ app: 'gandalf', source: 'github' });
   });
 
   it('refuses a forged or missing signature with 401; nothing queued, and the delivery id is not spent', async (ctx) => {

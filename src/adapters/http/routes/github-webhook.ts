@@ -1,10 +1,12 @@
 // POST /api/v1/github: GitHub's webhook, signed with the secret of NESTOR_GITHUB_WEBHOOK_SECRET
 // (checked by @octokit/webhooks over the body as received: a forged or missing signature is a
-// 401). A completed, successful `workflow_run` or `check_suite` on a branch of a repository named
-// like an app is that app's CI success (as POST /api/v1/ci/success, source github). A delivery id
-// seen before is refused (409), whichever API process saw it: a replay queues nothing.
+// 401). A completed, successful `workflow_run` or `check_suite` on a branch of an app's
+// repository (its `git.origin`, else the app named like the repository) is that app's CI success
+// (as POST /api/v1/ci/success, source github). A delivery id seen before is refused (409),
+// whichever API process saw it: a replay queues nothing.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ConfigTree } from '../../../core/config/index.js';
 import { isNestorError } from '../../../core/errors.js';
 import { sendError } from '../api-errors.js';
 import { Accepted, ErrorBody, enqueueFromApi } from '../api-jobs.js';
@@ -22,16 +24,34 @@ interface RunOnBranch {
   action?: string;
   workflow_run?: { conclusion?: string | null; head_branch?: string | null; head_sha?: string };
   check_suite?: { conclusion?: string | null; head_branch?: string | null; head_sha?: string };
-  repository?: { name?: string };
+  repository?: { name?: string; full_name?: string };
+}
+
+/** `owner/name` of a git URL (`git@github.com:acme/mary.git`, `https://github.com/acme/mary`), lower case. */
+function repositoryPath(origin: string): string {
+  return origin.replace(/\.git$/, '').replace(/\/+$/, '').split(/[/:]/).slice(-2).join('/').toLowerCase();
+}
+
+/** The app whose `git.origin` is the repository, in any environment's app file; else the app named like the repository. */
+export function appOfRepository(tree: ConfigTree, repository: { name: string; full_name?: string }): string {
+  const wanted = repository.full_name?.toLowerCase();
+  for (const node of wanted ? tree.environments.values() : []) {
+    for (const [app, file] of node.apps) {
+      const origin = (file.data['git'] as { origin?: unknown } | undefined)?.origin;
+      if (typeof origin === 'string' && repositoryPath(origin) === wanted) return app;
+    }
+  }
+  return repository.name;
 }
 
 /** The CI success an event tells, or why it tells none. */
-function successOf(event: string, payload: RunOnBranch): CiSuccess | string {
+function successOf(tree: ConfigTree, event: string, payload: RunOnBranch): CiSuccess | string {
   const run = event === 'workflow_run' ? payload.workflow_run : event === 'check_suite' ? payload.check_suite : undefined;
   if (!run) return `${event} events are not CI results`;
   if (payload.action !== 'completed' || run.conclusion !== 'success') return `${event} not completed with success`;
   if (!run.head_branch || !run.head_sha || !payload.repository?.name) return `${event} without a branch`;
-  return { app: payload.repository.name, branch: run.head_branch, sha: run.head_sha };
+  const { name, full_name } = payload.repository;
+  return { app: appOfRepository(tree, { name, ...(full_name ? { full_name } : {}) }), branch: run.head_branch, sha: run.head_sha };
 }
 
 export function githubWebhookRoute(server: FastifyInstance, services: ApiServices): void {
@@ -63,10 +83,11 @@ async function receive(services: ApiServices, headers: Record<string, string>, b
   } catch {
     return sendError(reply, 400, 'body: not valid JSON');
   }
-  const success = successOf(event, payload);
+  const { tree } = await services.config.load();
+  const success = successOf(tree, event, payload);
   if (typeof success === 'string') return reply.code(200).send({ ignored: success });
   try {
-    checkKnownApp((await services.config.load()).tree, success.app);
+    checkKnownApp(tree, success.app);
   } catch (error) {
     if (isNestorError(error)) return reply.code(200).send({ ignored: error.userMessage });
     throw error;
