@@ -4,7 +4,10 @@
 // Slack, as the chat deploy), jobs, releases and environments read, the OpenAPI document built
 // from the routes' schemas, and no token in any log line.
 import { afterAll, describe, expect, it } from 'vitest';
+import { APPROVE_ACTION } from '../../../src/core/commands/replies.js';
 import { deploy } from '../../../src/core/release/deploy.js';
+import { SECRET } from '../../support/bot-world.js';
+import { signedBlockAction } from '../../support/slack-signing.js';
 import { apiWorld, TOKENS, type ApiWorld } from '../../support/api-world.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
@@ -95,18 +98,24 @@ describe('nestor api: changes', () => {
     expect(status?.job).toMatchObject({ kind: 'deploy', app: 'mary', env: 'dev3', ref: 'feature-x', trigger: 'user', user: 'dev3-deployer' });
   });
 
-  it('asks for approval in Slack where the environment wants it: 202 with the request and its link, nothing queued', async (ctx) => {
+  it('asks for approval in Slack where the environment wants it: 202 with the request, its link and the job an approval queues; nothing queued until then', async (ctx) => {
     const world = await apiWorld(ctx, f);
     const answer = await world.call('alice-ci', { method: 'POST', url: '/api/v1/deploys', payload: { app: 'mary', ref: 'feature-x', env: 'production' }, headers: { 'idempotency-key': 'release-7' } });
     expect(answer.statusCode).toBe(202);
-    const { approval } = answer.json<{ approval: { id: string; messages: { channel: string; ts: string; permalink: string }[] } }>();
-    expect(approval).toMatchObject({ id: 'api-alice-ci-release-7', state: 'pending', approvers: ['alice', 'carol'], expiresMinutes: 60 });
+    const { approval } = answer.json<{ approval: { id: string; jobId: string; messages: { channel: string; ts: string; permalink: string }[] } }>();
+    expect(approval).toMatchObject({ id: 'api-alice-ci-release-7', state: 'pending', approvers: ['alice', 'carol'], expiresMinutes: 60, jobId: 'api-alice-ci-release-7.approved' });
     expect(approval.messages).toHaveLength(1);
     expect(approval.messages[0]).toMatchObject({ channel: 'tech-release-prod' });
     expect(approval.messages[0]!.permalink).toBe(`https://nestor-test.slack.com/archives/tech-release-prod/p${approval.messages[0]!.ts.replace('.', '')}`);
     // The request is alice's: as in Slack, she cannot approve it herself.
     expect(await world.services.approvals.get(approval.id)).toMatchObject({ state: 'pending', sha: f.app.shas.feature, requester: { id: 'U0ALICE', name: 'alice' } });
     expect(await queued(world)).toBe(0);
+    expect((await world.call('ci-main', { method: 'GET', url: `/api/v1/jobs/${approval.jobId}` })).statusCode).toBe(404);
+    // Carol approves in Slack, as any request: the job the API named is queued.
+    await world.send(signedBlockAction(SECRET, { actionId: APPROVE_ACTION, value: approval.id, user: { id: 'U0CAROL', name: 'carol' }, responseUrl: world.slack.responseUrl('carol') }));
+    await world.response('carol', 'approved');
+    const job = await world.call('ci-main', { method: 'GET', url: `/api/v1/jobs/${approval.jobId}` });
+    expect([job.statusCode, job.json()]).toMatchObject([200, { kind: 'deploy', app: 'mary', env: 'production', user: 'alice', state: 'waiting' }]);
   });
 
   it('asks approval for a token that acts for no one: the token itself is the requester', async (ctx) => {

@@ -11,6 +11,7 @@ import { describeUnresolved } from '../../../core/commands/people.js';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import { DeployJob } from '../../../core/jobs/job-schema.js';
 import { parseJob } from '../../../core/jobs/parse-job.js';
+import { approvedJobKey } from '../../slack/bot/approval-follow-up.js';
 import { askApproval } from '../../slack/bot/approval-request.js';
 import { jobOfCommand, jobUser } from '../../slack/bot/job-of-command.js';
 import { allowed } from '../api-auth.js';
@@ -28,6 +29,7 @@ const ApprovalAsked = Type.Object({
     state: Type.String({ description: 'pending, or what became of a request asked before under the same key' }),
     approvers: Type.Array(Type.String()),
     expiresMinutes: Type.Number(),
+    jobId: Type.String({ description: 'the job queued once someone approves (GET /api/v1/jobs/{id}: 404 until then)' }),
     messages: Type.Array(Type.Object({ channel: Type.String(), ts: Type.String(), permalink: Type.Optional(Type.String()) }), { description: 'where Slack shows it' }),
   }),
 }, { description: 'waiting for approval in Slack: nothing queued' });
@@ -79,7 +81,7 @@ export function deploysRoute(server: FastifyInstance, services: ApiServices): vo
       const [stored, posting] = await Promise.all([services.approvals.get(key), services.postings.get(key)]);
       const messages = await Promise.all((posting?.copies ?? []).map(async (c) => ({ ...c, ...withPermalink(await permalink(services, c.channel, c.ts)) })));
       return reply.code(202).send({
-        approval: { id: key, state: stored?.state ?? 'pending', approvers: decision.approvers.map((p) => p.name), expiresMinutes: decision.expiresMinutes, messages },
+        approval: { id: key, state: stored?.state ?? 'pending', approvers: decision.approvers.map((p) => p.name), expiresMinutes: decision.expiresMinutes, jobId: approvedJobKey(key), messages },
       });
     }
     const queued = await enqueueFromApi(services, job, key);
