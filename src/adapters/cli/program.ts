@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { CliIo } from './cli-context.js';
+import { registerCi } from './commands/ci-command.js';
 import { registerConfigChange } from './commands/config-change-commands.js';
 import { registerConfig, registerEnvs } from './commands/config-commands.js';
 import { registerHistory } from './commands/history-commands.js';
@@ -14,7 +15,7 @@ import { registerValidate } from './commands/validate.js';
 
 export type Register = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock, registerSchedules, registerStagingRelease, registerReport, registerSync];
+const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock, registerSchedules, registerStagingRelease, registerReport, registerSync, registerCi];
 
 export function buildProgram(io: CliIo, extra: readonly Register[] = []): Command {
   const program = new Command('nestor')

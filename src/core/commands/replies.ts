@@ -7,3 +7,4 @@ export * from './replies/release-replies.js';
 export * from './replies/approval-replies.js';
 export * from './replies/info-replies.js';
 export * from './replies/schedule-replies.js';
+export * from './replies/workflow-replies.js';

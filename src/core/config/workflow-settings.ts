@@ -63,3 +63,9 @@ export function workflowProblems(tree: ConfigTree): ConfigProblem[] {
   }
   return problems;
 }
+
+/** Where CI successes are announced: the root environment's `slack.channels`, `error` for a failure (else `info`). */
+export function workflowChannel(tree: ConfigTree, failed: boolean): string | undefined {
+  const channels = rootsOf(tree).map((node) => (node.project.data as ProjectFileConfig).slack?.channels).find((c) => c !== undefined);
+  return failed ? (channels?.error ?? channels?.info) : channels?.info;
+}

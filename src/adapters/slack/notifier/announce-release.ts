@@ -112,13 +112,18 @@ export async function buildAnnouncement(deps: Pick<AnnounceDeps, 'source' | 'his
 export async function announceRelease(deps: AnnounceDeps, input: AnnounceInput): Promise<Announced | undefined> {
   const announcement = await buildAnnouncement(deps, input);
   if (announcement === undefined) return undefined;
+  return postAnnouncement(deps, announcement, input.jobId ?? `${input.result.env}.${input.result.app}`);
+}
+
+/** Posts an announcement built already (a release's, a CI success's), retrying as announceRelease does. */
+export async function postAnnouncement(deps: Omit<AnnounceDeps, 'source' | 'history'>, announcement: Announcement, jobId: string): Promise<Announced> {
   const { text, blocks } = toBlockKit(announcement.message);
   const retry = {
     clock: deps.clock ?? systemClock,
     tuning: { ...DEFAULT_NOTIFIER_TUNING, ...deps.tuning },
     random: deps.random ?? Math.random,
     observe: deps.observe ?? (() => undefined),
-    jobId: input.jobId ?? `${input.result.env}.${input.result.app}`,
+    jobId,
     lane: 'announcement' as const,
   };
   const post = () => deps.slack.chat.postMessage({ channel: announcement.channel, text, blocks, unfurl_links: false, unfurl_media: false });
