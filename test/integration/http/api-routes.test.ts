@@ -3,6 +3,8 @@
 // bodies refused naming the field, CI successes and deploys queued (or asked for approval in
 // Slack, as the chat deploy), jobs, releases and environments read, the OpenAPI document built
 // from the routes' schemas, and no token in any log line.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { APPROVE_ACTION } from '../../../src/core/commands/replies.js';
 import { deploy } from '../../../src/core/release/deploy.js';
@@ -116,6 +118,17 @@ describe('nestor api: changes', () => {
     await world.response('carol', 'approved');
     const job = await world.call('ci-main', { method: 'GET', url: `/api/v1/jobs/${approval.jobId}` });
     expect([job.statusCode, job.json()]).toMatchObject([200, { kind: 'deploy', app: 'mary', env: 'production', user: 'alice', state: 'waiting' }]);
+  });
+
+  it('applies the environment\'s access to the token\'s user, as in Slack: refused before anything is queued', async (ctx) => {
+    const world = await apiWorld(ctx, f);
+    const project = join(f.configDir, 'staging/project.yaml');
+    writeFileSync(project, `${readFileSync(project, 'utf8')}access: { users: [bob] }\n`);
+    const alice = await world.call('alice-ci', { method: 'POST', url: '/api/v1/deploys', payload: { app: 'mary', ref: 'main', env: 'staging' } });
+    expect([alice.statusCode, alice.json()]).toEqual([403, { error: 'alice may not change staging: only @bob' }]);
+    const token = await world.call('ci-main', { method: 'POST', url: '/api/v1/deploys', payload: { app: 'mary', ref: 'main', env: 'staging' } });
+    expect([token.statusCode, token.json()]).toEqual([403, { error: 'ci-main may not change staging: only @bob' }]);
+    expect(await queued(world)).toBe(0);
   });
 
   it('asks approval for a token that acts for no one: the token itself is the requester', async (ctx) => {
