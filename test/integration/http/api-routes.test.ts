@@ -92,6 +92,13 @@ describe('nestor api: changes', () => {
     expect(await queued(world)).toBe(1);
   });
 
+  it('answers 503 at once when the queue is unreachable: nothing queued', async (ctx) => {
+    const world = await apiWorld(ctx, f);
+    world.redis.disconnect();
+    const answer = await ciSuccess(world, 'ci-main', { app: 'mary', branch: 'master', sha: SHA });
+    expect([answer.statusCode, answer.json()]).toEqual([503, { error: 'the job queue is unavailable: nothing was queued' }]);
+  });
+
   it('queues a deploy where no approval is asked, as the chat deploy', async (ctx) => {
     const world = await apiWorld(ctx, f);
     const answer = await world.call('dev3-deployer', { method: 'POST', url: '/api/v1/deploys', payload: { app: 'mary', ref: 'feature-x', env: 'dev3' } });
