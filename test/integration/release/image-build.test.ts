@@ -6,10 +6,10 @@ import { OciRegistry } from '../../../src/adapters/registry/oci-registry.js';
 import { RedisLocks } from '../../../src/adapters/redis/redis-locks.js';
 import { ErrorCode } from '../../../src/core/errors.js';
 import { JobImageBuilds } from '../../../src/core/images/job-image-builds.js';
-import type { KubeObject } from '../../../src/core/ports/cluster.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import type { ReleaseDeps } from '../../../src/core/release/release-deps.js';
-import { typeOf } from '../../../src/testkit/kube-sim/index.js';
+import { typeOf, type KubeObject } from '../../../src/testkit/kube-sim/index.js';
+import { getIn } from '../../../src/testkit/kube-sim/object-util.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { redisClient, uniqueName } from '../../support/redis.js';
 import { useTestRegistry } from '../../support/registry-config.js';
@@ -41,7 +41,7 @@ function worker(prefix: string): ReleaseDeps {
 }
 
 const args = (job: KubeObject): string[] => (job.spec as { template: { spec: { containers: { args: string[] }[] } } }).template.spec.containers[0]?.args ?? [];
-const buildJobs = () => ['dev2', 'dev3'].flatMap((ns) => f.sim.store.list(typeOf('Job'), ns)).filter((j) => j.metadata.labels?.['process'] === 'build');
+const buildJobs = () => ['dev2', 'dev3'].flatMap((ns) => f.sim.store.list(typeOf('Job'), ns)).filter((j) => getIn(j, ['metadata', 'labels', 'process']) === 'build');
 
 describe('a deploy of a commit without its image', () => {
   it('waits for one build Job, whose completion pushes the image, shared by two deploys at once', async () => {
@@ -62,22 +62,24 @@ describe('a deploy of a commit without its image', () => {
     const jobs = buildJobs();
     expect(jobs).toHaveLength(1);
     const job = jobs[0]!;
+    const name = String(job.metadata.name);
+    const namespace = String(job.metadata.namespace);
     expect(args(job)).toEqual([
       expect.stringMatching(new RegExp(`^--context=git://.*#HEAD#${sha}$`)), '--dockerfile=Dockerfile',
       `--destination=${registry.host}/kapten/mary:${sha}`, `--insecure-registry=${registry.host}`, '--build-arg=NPM_TOKEN',
     ]);
     const container = (job.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template.spec.containers[0]!;
     expect(container['image']).toBe('gcr.io/kaniko-project/executor:v1.23.2');
-    expect(container['env']).toEqual([{ name: 'NPM_TOKEN', valueFrom: { secretKeyRef: { name: job.metadata.name, key: 'NPM_TOKEN' } } }]);
-    const secret = f.sim.store.get(typeOf('Secret'), job.metadata.namespace, job.metadata.name);
+    expect(container['env']).toEqual([{ name: 'NPM_TOKEN', valueFrom: { secretKeyRef: { name, key: 'NPM_TOKEN' } } }]);
+    const secret = f.sim.store.get(typeOf('Secret'), namespace, name);
     expect(Buffer.from(String((secret?.['data'] as Record<string, string>)['NPM_TOKEN']), 'base64').toString()).toBe(NPM_TOKEN);
     expect(JSON.stringify(job)).not.toContain(NPM_TOKEN);
     expect(JSON.stringify(f.events)).not.toContain(NPM_TOKEN);
     const lines = f.events.flatMap((e) => (e.type === 'stage' && e.stage === 'image' && e.message ? [e.message] : []));
     const short = `mary@${sha.slice(0, 7)}`;
-    expect(lines).toContain(`building the image of ${short} (job ${job.metadata.name})`);
-    expect(lines).toContain(`waiting for the image build of ${short} (job ${job.metadata.name}, started by another request)`);
-    expect(lines).toContain(`image build of ${short}: job ${job.metadata.namespace}/${job.metadata.name} complete`);
+    expect(lines).toContain(`building the image of ${short} (job ${name})`);
+    expect(lines).toContain(`waiting for the image build of ${short} (job ${name}, started by another request)`);
+    expect(lines).toContain(`image build of ${short}: job ${namespace}/${name} complete`);
     expect(lines.filter((l) => l === `built ${short}: ${registry.host}/kapten/mary:${sha}`)).toHaveLength(2);
     expect(await one.registry!.exists({ registry: registry.host, repository: 'kapten/mary', tag: sha, insecure: true })).toBe(true);
   });
