@@ -14,8 +14,8 @@ export interface DemoWorld {
   stateDir: string;
   kubeconfig: string;
   sim: KubeSimulator;
-  /** Apps with their branches, for the welcome text. */
-  apps: { name: string; branches: string[] }[];
+  /** Apps with their branches and master's commit (for `ci success`), for the welcome text. */
+  apps: { name: string; branches: string[]; master: string }[];
   close(): Promise<void>;
 }
 
@@ -30,20 +30,20 @@ function commit(dir: string, subject: string, files: Record<string, string>): st
 }
 
 /** main (and master, which staging tracks): a first and a second commit; feature-x: a change; broken: an image that never starts. */
-function makeAppRepo(root: string, app: string, processes: Record<string, string>): { dir: string; broken: string } {
+function makeAppRepo(root: string, app: string, processes: Record<string, string>): { dir: string; broken: string; master: string } {
   const dir = join(root, 'apps', app);
   mkdirSync(dir, { recursive: true });
   git(dir, 'init', '--quiet');
   const procfile = (extra = '') => Object.entries(processes).map(([p, cmd]) => `${p}: ${cmd}${p === 'web' ? extra : ''}`).join('\n') + '\n';
   commit(dir, `${app}: first version`, { Procfile: procfile(), 'README.md': `# ${app}\n` });
-  commit(dir, `${app}: faster start-up`, { 'README.md': `# ${app}\n\nStarts faster.\n` });
+  const master = commit(dir, `${app}: faster start-up`, { 'README.md': `# ${app}\n\nStarts faster.\n` });
   git(dir, 'branch', 'master');
   git(dir, 'checkout', '--quiet', '-b', 'feature-x');
   commit(dir, `${app}: feature x`, { Procfile: procfile(' --feature-x'), 'FEATURES.md': 'x\n' });
   git(dir, 'checkout', '--quiet', '-b', 'broken', 'main');
   const broken = commit(dir, `${app}: a release that crashes`, { 'README.md': `# ${app}\n\nBroken.\n` });
   git(dir, 'checkout', '--quiet', 'main');
-  return { dir, broken };
+  return { dir, broken, master };
 }
 
 export async function startDemoWorld(exampleConfigDir: string): Promise<DemoWorld> {
@@ -60,7 +60,7 @@ export async function startDemoWorld(exampleConfigDir: string): Promise<DemoWorl
     const origin = String((file.data.git as { origin?: string } | undefined)?.origin ?? '');
     const path = join(configDir, file.file.path);
     writeFileSync(path, readFileSync(path, 'utf8').replace(origin, repo.dir));
-    apps.push({ name: app, branches: ['main', 'feature-x', 'broken'] });
+    apps.push({ name: app, branches: ['main', 'feature-x', 'broken'], master: repo.master });
   }
   // A git work tree, as nestor-config is in production: scale and config set make commits.
   git(configDir, 'init', '--quiet');

@@ -134,6 +134,16 @@ describe('nestor shell', () => {
     expect(tree.subcommands.find((c) => c.name === 'config')?.subcommands.map((c) => c.name)).toEqual(expect.arrayContaining(['show', 'get', 'set', 'unset']));
   });
 
+  it('takes a CI success told by hand through the branch workflow, once', async () => {
+    const { io, text } = capture();
+    const sha = world.apps.find((a) => a.name === 'mary')!.master;
+    await runShell(Readable.from([`ci success mary master ${sha}`, `ci success mary master ${sha}`, 'exit'].map((l) => `${l}\n`)), io, main, world);
+    const out = text();
+    expect(out).toContain(`ci success mary master ${sha} (CI passed: tag it, move greenlight)`);
+    expect(out).toMatch(new RegExp(`CI success of mary@master \\(${sha.slice(0, 7)}\\): tagged ci-\\d{8}-${sha.slice(0, 7)}, no image build configured, greenlight created at ${sha.slice(0, 7)}\n→ #tech-release-prod\n`));
+    expect(out).toMatch(/was taken through the workflow already by job cli-/);
+  });
+
   it('asks the yes/no question of a CLI command (unlock) at its own prompt', async () => {
     const { io, text } = capture();
     const locks = new FileLocks({ dir: join(world.stateDir, 'locks') });
