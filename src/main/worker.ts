@@ -1,16 +1,13 @@
 // Composition root of `nestor worker`: BullMQ jobs run through the real release pipelines
-// (deploy, rollback, scale, config set/unset; datastore is refused until its runner exists), the
-// report of `/nestor report`, CI successes through the branch workflow (workflow-pipeline.ts), Redis locks shared with every other worker, progress to Slack, the
+// (deploy, rollback, scale, config set/unset), datastore snapshots and resets (core/datastores), the
+// report of `/nestor report`, Redis locks shared with every other worker, progress to Slack, the
 // schedules of the config (worker-schedules.ts), and SIGTERM: take no new job, finish the current ones, exit.
 import { WebClient } from '@slack/web-api';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CliIo } from '../adapters/cli/cli-context.js';
-import { GitAppBranches } from '../adapters/git/git-app-branches.js';
 import { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
 import { startJobWorker, type JobWorker } from '../adapters/queue/bullmq-worker.js';
-import { RedisCiDeliveries } from '../adapters/redis/redis-ci-deliveries.js';
 import { RedisLocks } from '../adapters/redis/redis-locks.js';
 import { RedisProgressMessages } from '../adapters/redis/redis-progress-messages.js';
 import { createSlackProgressSink, logDeliveries, NOTIFIER_CLIENT_OPTIONS } from '../adapters/slack/notifier/index.js';
@@ -30,13 +27,15 @@ import { fleetScheduleHandlers } from './fleet-schedules.js';
 import { announcer, type Announcer } from './worker-announce.js';
 import { startWorkerSchedules } from './worker-schedules.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
-import { workflowPipeline } from './workflow-pipeline.js';
+import { datastorePorts } from './datastore-runtime.js';
+import { datastoreNightlyHandler } from './datastore-schedule.js';
+import { runDatastoreJob } from '../core/datastores/datastore-job.js';
 
 const refuse = (message: string): NestorError => new NestorError(ErrorCode.BadInput, message);
 /** Who approved a job, for its pipeline's input: the history commit names them. */
 const approval = (input: { approvedBy?: string }): { approvedBy?: string } => (input.approvedBy ? { approvedBy: input.approvedBy } : {});
 
-/** The pipelines a worker runs, bound to `deps`, each announced; datastore has none yet (refused at once). */
+/** The release pipelines a worker runs, bound to `deps`, each announced. */
 export function workerPipelines(deps: ReleaseDeps, announce: Announcer): Partial<JobPipelines> {
   const announced = async (ctx: ReleaseContext, run: Promise<ReleaseResult>, approvedBy?: string): Promise<ReleaseResult> => {
     const started = deps.wallClock.now();
@@ -86,8 +85,8 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   connection.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
   const locks = new RedisLocks({ redis: connection });
   const runtime = runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history });
-  const stateDir = runtime.stateDir;
   const deps = { ...releaseDeps(runtime), locks };
+  const datastores = { ...deps, datastores: datastorePorts(runtime.stateDir, deps.wallClock) };
   const client = new WebClient(settings.botToken, { ...NOTIFIER_CLIENT_OPTIONS, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
   const queue = new BullmqJobQueue({ connection });
   const sink = createSlackProgressSink({
@@ -95,12 +94,10 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
     observe: logDeliveries(logger), onError: (error) => logger.error({ err: error }, 'progress sink error'),
   });
   const announce = announcer(client, logger);
-  const workflow = workflowPipeline(deps, { branches: new GitAppBranches({ cacheDir: join(stateDir, 'workflow-mirrors') }), deliveries: new RedisCiDeliveries({ redis: connection }) }, client, logger);
-  const more = { report: reportJobPipeline(deps, connection, client, logger), ciSuccess: workflow.ciSuccess };
-  const runner = { ...workerRunner(deps, announce, locks, sink, logger, more), line: (id: string) => queue.lineOf(id) };
+  const runner = { ...workerRunner(deps, announce, locks, sink, logger, { report: reportJobPipeline(deps, connection, client, logger), datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input) }), line: (id: string) => queue.lineOf(id) };
   const tuning = { lockDuration: settings.jobLockMs, stalledInterval: settings.jobLockMs };
   const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error'), tuning });
-  const handlers = { ...fleetScheduleHandlers(deps, announce, client, logger), report: reportHandler(deps, connection, client, logger) };
+  const handlers = { ...fleetScheduleHandlers(deps, announce, client, logger), report: reportHandler(deps, connection, client, logger), 'datastore-nightly': datastoreNightlyHandler(datastores, client, logger) };
   const schedules = startWorkerSchedules({ connection, config: deps.config, clock: deps.wallClock, logger, tuning, handlers });
   return {
     worker,
@@ -114,7 +111,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
     },
     close: async () => {
       await Promise.all([worker.close(), schedules.close()]);
-      await Promise.all([sink.flush(), announce.settled(), workflow.settled()]);
+      await Promise.all([sink.flush(), announce.settled()]);
       await queue.close();
       connection.disconnect();
     },

@@ -5,9 +5,9 @@
 import type { ConfigTree } from '../config/index.js';
 import type { DatastoreConnection, DatastoreSettings } from '../config/datastore-settings.js';
 import { mergedProject } from '../config/sync-settings.js';
-import { ErrorCode, NestorError } from '../errors.js';
+import { ErrorCode, isNestorError, NestorError } from '../errors.js';
 import type { ClusterProvider } from '../ports/cluster.js';
-import { SecretText, type DatastoreTarget, type PostgresConnection } from '../ports/datastores.js';
+import { connectionOf, type DatastoreTarget } from '../ports/datastores.js';
 import type { Environment } from '../config/index.js';
 
 /** `datastore main of dev3`, how messages name one. */
@@ -26,18 +26,14 @@ async function secretValue(clusters: ClusterProvider, tree: ConfigTree, env: str
   return undefined;
 }
 
-/** The URL with its password apart; BadInput (the value never repeated) when it is not a URL. */
-export function splitPassword(value: string, what: string): PostgresConnection {
-  let url: URL;
+/** The URL with its password apart (the port's connectionOf), a bad one named by its datastore and never repeated. */
+function split(value: string, what: string): ReturnType<typeof connectionOf> {
   try {
-    url = new URL(value.trim());
-  } catch {
-    throw new NestorError(ErrorCode.BadInput, `the connection of ${what} is not a URL such as postgresql://user@host:5432/db`);
+    return connectionOf(value.trim());
+  } catch (error) {
+    if (isNestorError(error)) throw new NestorError(ErrorCode.BadInput, `the connection of ${what} is not a URL (scheme://user@host:port/name)`);
+    throw error;
   }
-  if (!url.password) return { url: url.toString() };
-  const password = SecretText.of(decodeURIComponent(url.password));
-  url.password = '';
-  return { url: url.toString(), password };
 }
 
 export interface TargetSources {
@@ -58,5 +54,5 @@ export async function targetOf(sources: TargetSources, d: DatastoreSettings): Pr
   if (value === undefined || value === '') {
     throw new NestorError(ErrorCode.MissingEnvironmentValue, `the connection of ${what} is missing: ${where(d.connection)} has no value`);
   }
-  return { env: d.env, name: d.name, kind: d.kind, connection: splitPassword(value, what) };
+  return { env: d.env, name: d.name, kind: d.kind, connection: split(value, what) };
 }
