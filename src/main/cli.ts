@@ -50,7 +50,8 @@ export function processIo(): CliIo & { prepare(command: Command): Promise<void>;
     releaseDeps: (options) => {
       if (!loaded) throw new Error('release dependencies asked for by a command listed in WITHOUT_RUNTIME (src/main/cli.ts)');
       const { runtime, shared } = loaded;
-      return { ...runtime.releaseDeps(runtime.runtimeSettings(process.cwd(), process.env, options)), ...(shared.locks ? { locks: shared.locks } : {}) };
+      const deps = { ...runtime.releaseDeps(runtime.runtimeSettings(process.cwd(), process.env, options)), ...(shared.locks ? { locks: shared.locks } : {}) };
+      return runtime.withImages(deps, process.env);
     },
     ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
     interrupts: process,

@@ -17,6 +17,8 @@ import { systemClock } from '../adapters/system/system-clock.js';
 import type { ClusterProvider } from '../core/ports/cluster.js';
 import type { ReleaseDeps, ReleaseTuning } from '../core/release/release-deps.js';
 
+export { withImages } from './image-runtime.js';
+
 export interface RuntimeSettings {
   /** nestor-config: a folder read in place, or a repository shared through a clone in the state folder. */
   config: ConfigLocation;

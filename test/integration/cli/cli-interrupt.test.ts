@@ -39,7 +39,7 @@ async function world(ctx: TestContext): Promise<World> {
   const configDir = exampleConfigRepo(root, app.dir);
   const state = join(root, 'state');
   const env = {
-    NESTOR_CONFIG: configDir, NESTOR_HISTORY: makeBareRepo(root), NESTOR_HISTORY_KEY: HISTORY_KEY, NESTOR_STATE: state,
+    NESTOR_CONFIG: configDir, NESTOR_HISTORY: makeBareRepo(root), NESTOR_HISTORY_KEY: HISTORY_KEY, NESTOR_STATE: state, NESTOR_IMAGES: 'off',
     KUBECONFIG: await sim.writeKubeconfig(root, CLUSTERS), NESTOR_USER: 'alice',
   };
   return { sim, env, locks: new FileLocks({ dir: join(state, 'locks') }), root };
