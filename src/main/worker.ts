@@ -1,13 +1,16 @@
 // Composition root of `nestor worker`: BullMQ jobs run through the real release pipelines
 // (deploy, rollback, scale, config set/unset), datastore snapshots and resets (core/datastores), the
-// report of `/nestor report`, Redis locks shared with every other worker, progress to Slack, the
+// report of `/nestor report`, CI successes through the branch workflow (workflow-pipeline.ts), Redis locks shared with every other worker, progress to Slack, the
 // schedules of the config (worker-schedules.ts), and SIGTERM: take no new job, finish the current ones, exit.
 import { WebClient } from '@slack/web-api';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CliIo } from '../adapters/cli/cli-context.js';
+import { GitAppBranches } from '../adapters/git/git-app-branches.js';
 import { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
 import { startJobWorker, type JobWorker } from '../adapters/queue/bullmq-worker.js';
+import { RedisCiDeliveries } from '../adapters/redis/redis-ci-deliveries.js';
 import { RedisLocks } from '../adapters/redis/redis-locks.js';
 import { RedisProgressMessages } from '../adapters/redis/redis-progress-messages.js';
 import { createSlackProgressSink, logDeliveries, NOTIFIER_CLIENT_OPTIONS } from '../adapters/slack/notifier/index.js';
@@ -26,10 +29,11 @@ import { reportHandler, reportJobPipeline } from './report-schedule.js';
 import { fleetScheduleHandlers } from './fleet-schedules.js';
 import { announcer, type Announcer } from './worker-announce.js';
 import { startWorkerSchedules } from './worker-schedules.js';
-import { releaseDeps, runtimeSettings, withImages } from './release-runtime.js';
+import { releaseDeps, runtimeSettings } from './release-runtime.js';
 import { datastorePorts } from './datastore-runtime.js';
 import { datastoreNightlyHandler } from './datastore-schedule.js';
 import { runDatastoreJob } from '../core/datastores/datastore-job.js';
+import { workflowPipeline } from './workflow-pipeline.js';
 
 const refuse = (message: string): NestorError => new NestorError(ErrorCode.BadInput, message);
 /** Who approved a job, for its pipeline's input: the history commit names them. */
@@ -85,7 +89,8 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   connection.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
   const locks = new RedisLocks({ redis: connection });
   const runtime = runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history });
-  const deps = withImages({ ...releaseDeps(runtime), locks }, env);
+  const stateDir = runtime.stateDir;
+  const deps = { ...releaseDeps(runtime), locks };
   const datastores = { ...deps, datastores: datastorePorts(runtime.stateDir, deps.wallClock) };
   const client = new WebClient(settings.botToken, { ...NOTIFIER_CLIENT_OPTIONS, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
   const queue = new BullmqJobQueue({ connection });
@@ -94,7 +99,9 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
     observe: logDeliveries(logger), onError: (error) => logger.error({ err: error }, 'progress sink error'),
   });
   const announce = announcer(client, logger);
-  const runner = { ...workerRunner(deps, announce, locks, sink, logger, { report: reportJobPipeline(deps, connection, client, logger), datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input) }), line: (id: string) => queue.lineOf(id) };
+  const workflow = workflowPipeline(deps, { branches: new GitAppBranches({ cacheDir: join(stateDir, 'workflow-mirrors') }), deliveries: new RedisCiDeliveries({ redis: connection }) }, client, logger);
+  const more: Partial<JobPipelines> = { report: reportJobPipeline(deps, connection, client, logger), ciSuccess: workflow.ciSuccess, datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input) };
+  const runner = { ...workerRunner(deps, announce, locks, sink, logger, more), line: (id: string) => queue.lineOf(id) };
   const tuning = { lockDuration: settings.jobLockMs, stalledInterval: settings.jobLockMs };
   const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error'), tuning });
   const handlers = { ...fleetScheduleHandlers(deps, announce, client, logger), report: reportHandler(deps, connection, client, logger), 'datastore-nightly': datastoreNightlyHandler(datastores, client, logger) };
@@ -111,7 +118,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
     },
     close: async () => {
       await Promise.all([worker.close(), schedules.close()]);
-      await Promise.all([sink.flush(), announce.settled()]);
+      await Promise.all([sink.flush(), announce.settled(), workflow.settled()]);
       await queue.close();
       connection.disconnect();
     },
