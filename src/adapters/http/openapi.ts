@@ -11,12 +11,13 @@ interface RouteSchema {
   body?: unknown;
   querystring?: { properties?: Record<string, unknown>; required?: string[] };
   params?: { properties?: Record<string, unknown>; required?: string[] };
+  headers?: { properties?: Record<string, unknown>; required?: string[] };
   response?: Record<string, unknown>;
 }
 
 type Operation = Record<string, unknown>;
 
-function parameters(where: 'query' | 'path', schema: RouteSchema['querystring']): Operation[] {
+function parameters(where: 'query' | 'path' | 'header', schema: RouteSchema['querystring']): Operation[] {
   return Object.entries(schema?.properties ?? {}).map(([name, property]) => ({
     name, in: where, required: where === 'path' || (schema?.required ?? []).includes(name), schema: property,
   }));
@@ -30,7 +31,7 @@ function operation(route: RouteOptions): Operation {
   return {
     ...(schema.summary ? { summary: schema.summary } : {}),
     ...(schema.description ? { description: schema.description } : {}),
-    parameters: [...parameters('path', schema.params), ...parameters('query', schema.querystring)],
+    parameters: [...parameters('path', schema.params), ...parameters('query', schema.querystring), ...parameters('header', schema.headers)],
     ...(schema.body ? { requestBody: { required: true, content: { 'application/json': { schema: schema.body } } } } : {}),
     responses,
     security: route.config?.action ? [{ bearer: [] }] : [],

@@ -180,6 +180,7 @@ describe('nestor api: reading', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(['/api/v1/ci/success', '/api/v1/deploys', '/api/v1/environments', '/api/v1/github', '/api/v1/jobs/{id}', '/api/v1/releases']);
     expect(Object.keys(doc.paths['/api/v1/deploys']!['post']!.requestBody!.content['application/json']!.schema.properties)).toEqual(['app', 'ref', 'env']);
     expect(doc.paths['/api/v1/jobs/{id}']!['get']!.parameters.map((p) => p.name)).toEqual(['id']);
+    expect(doc.paths['/api/v1/ci/success']!['post']!.parameters.map((p) => p.name)).toEqual(['idempotency-key']);
     expect(doc.paths['/api/v1/github']!['post']!.security).toEqual([]);
     expect(doc.paths['/api/v1/releases']!['get']!.security).toEqual([{ bearer: [] }]);
   });
