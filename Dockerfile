@@ -9,6 +9,8 @@
 # The bot never reads a kubeconfig; the worker reads $KUBECONFIG, else ~/.kube/config. The .ssh
 # folder holds a key that may read and push both repositories, and known_hosts (ssh never prompts
 # here). Every setting, and which are required: README.md, "Slack: nestor bot and nestor worker".
+# `nestor api` (CI's HTTP API) runs from it too, with the bot's settings but the signing secret and
+# NESTOR_API_TOKENS: README.md, "The HTTP API: nestor api".
 FROM node:26-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
