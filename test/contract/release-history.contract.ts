@@ -263,6 +263,13 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       expect(await reader.headsOf('dev4')).toEqual(new Map());
       expect((await failure(reader.headsOf('../dev3'))).code).toBe(ErrorCode.BadInput);
       expect((await failure(reader.headsOf('dev3', ['a/b']))).code).toBe(ErrorCode.BadInput);
+      // Asked at once (as the releases of a fleet do, each for its own app): the same answers.
+      const fresh = world.open();
+      const together = await Promise.all([fresh.headsOf('dev3', ['ann']), fresh.headsOf('dev3', ['john', 'zoe']), fresh.headsOf('staging'), fresh.headsOf('dev3')]);
+      expect(together).toEqual([
+        new Map([['ann', perApp.get('ann')]]), new Map([['john', perApp.get('john')], ['zoe', {}]]),
+        await reader.headsOf('staging'), await reader.headsOf('dev3'),
+      ]);
     });
 
     it('refuses bad names and commits with one clear line', async () => {

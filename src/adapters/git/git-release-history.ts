@@ -58,6 +58,15 @@ export interface GitReleaseHistoryOptions extends WorkCloneOptions {
   clock?: Clock;
 }
 
+interface QueuedHeadRead {
+  env: string;
+  apps: readonly string[] | undefined;
+  /** fetchesStarted when it was asked. */
+  seen: number;
+  resolve: (heads: Map<string, AppHistoryHead>) => void;
+  reject: (error: unknown) => void;
+}
+
 export class GitReleaseHistory implements ReleaseHistory {
   private readonly clone: WorkClone;
   private readonly key: Buffer | undefined;
@@ -71,6 +80,9 @@ export class GitReleaseHistory implements ReleaseHistory {
   private queued: QueuedRecord[] = [];
   /** The batch queued on the clone and not yet started, that a new record joins. */
   private nextBatch: Promise<void> | undefined;
+  /** Reads of heads asked and not yet in a batch, and the batch they join. */
+  private headReads: QueuedHeadRead[] = [];
+  private nextHeadReads: Promise<void> | undefined;
 
   constructor(options: GitReleaseHistoryOptions) {
     this.clone = new WorkClone(options);
@@ -169,24 +181,43 @@ export class GitReleaseHistory implements ReleaseHistory {
     });
   }
 
-  /** One git process for the latest releases (two when some app was last released long ago); pins and hold ends from the work tree. */
+  /**
+   * One git process for the latest releases (two when some app was last released long ago); pins
+   * and hold ends from the work tree. Reads asked while the clone is busy go together in the next
+   * one (a fleet release of 130 apps, each asking for its own head, costs a few git processes,
+   * not 130 one after the other on the clone).
+   */
   async headsOf(env: string, apps?: readonly string[]): Promise<Map<string, AppHistoryHead>> {
     checkName('environment', env);
     apps?.forEach((app) => releaseDir(app, env));
-    return this.fresh(async () => {
-      const names = apps ?? (await this.appsIn(env));
-      const dirs = names.map((app) => releaseDir(app, env));
-      const latest = await this.reader.latestOfEach(dirs.filter((dir) => !neverReleased(this.clone, dir)));
-      const [pins, holdEnds] = await Promise.all([Promise.all(dirs.map((dir) => this.pinIn(dir))), Promise.all(dirs.map((dir) => this.holdEndIn(dir)))]);
-      return new Map(names.map((app, i): [string, AppHistoryHead] => {
-        const head: AppHistoryHead = {};
-        const release = latest.get(dirs[i] ?? '');
-        if (release) head.latest = release;
-        if (pins[i]) head.pin = pins[i];
-        if (holdEnds[i]) head.holdEnded = holdEnds[i];
-        return [app, head];
-      }));
+    return new Promise((resolve, reject) => {
+      this.headReads.push({ env, apps, seen: this.fetchesStarted, resolve, reject });
+      this.nextHeadReads ??= this.clone.exclusive(() => this.readQueuedHeads()).catch((error: unknown) => {
+        this.nextHeadReads = undefined;
+        for (const read of this.headReads.splice(0)) read.reject(error);
+      });
     });
+  }
+
+  /** Runs on the clone: answers every queued read of heads from one read of the history. */
+  private async readQueuedHeads(): Promise<void> {
+    this.nextHeadReads = undefined;
+    const batch = this.headReads.splice(0);
+    try {
+      // A fetch begun after the latest read was asked is as fresh as one of its own.
+      if (batch.some((read) => read.seen === this.fetchesStarted)) await this.sync();
+      const names = await Promise.all(batch.map((read) => read.apps ?? this.appsIn(read.env)));
+      const dirs = [...new Set(batch.flatMap((read, i) => names[i]!.map((app) => releaseDir(app, read.env))))];
+      const latest = await this.reader.latestOfEach(dirs.filter((dir) => !neverReleased(this.clone, dir)));
+      const heads = new Map(await Promise.all(dirs.map(async (dir): Promise<[string, AppHistoryHead]> => {
+        const [pin, holdEnded] = await Promise.all([this.pinIn(dir), this.holdEndIn(dir)]);
+        const release = latest.get(dir);
+        return [dir, { ...(release ? { latest: release } : {}), ...(pin ? { pin } : {}), ...(holdEnded ? { holdEnded } : {}) }];
+      })));
+      batch.forEach((read, i) => read.resolve(new Map(names[i]!.map((app) => [app, heads.get(releaseDir(app, read.env)) ?? {}]))));
+    } catch (error) {
+      for (const read of batch) read.reject(error);
+    }
   }
 
   async flushPending(): Promise<FlushResult> {

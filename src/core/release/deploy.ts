@@ -48,7 +48,9 @@ async function deployNow(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployIn
     if (config.is_enabled === false) throw new NestorError(ErrorCode.BadInput, `${app} is disabled in ${env} (is_enabled: false)`);
     const origin = config.git?.origin;
     if (!origin) throw new NestorError(ErrorCode.BadInput, `${app} has no git.origin in its config: nowhere to resolve ${ref} from`);
-    const [pin, version, [latest]] = await Promise.all([deps.history.getPin(app, env), deps.source.resolve(origin, ref), deps.history.list(app, env, 1)]);
+    // Its pin and latest release in one read of the history, which joins those of the releases running beside it.
+    const [heads, version] = await Promise.all([deps.history.headsOf(env, [app]), deps.source.resolve(origin, ref)]);
+    const { pin, latest } = heads.get(app) ?? {};
     if (input.sha !== undefined && version.sha !== input.sha) {
       throw new NestorError(ErrorCode.BadInput, `${ref} now points at ${version.sha.slice(0, 7)}, not the approved ${input.sha.slice(0, 7)}: ask for approval again`);
     }
