@@ -4,7 +4,7 @@ import { grammarCommand, onParsed } from '../grammar-commands.js';
 
 export function registerEnvs(program: Command, io: CliIo): void {
   grammarCommand(program, ['envs']).action(onParsed('envs', async (_envs, _options, command) => {
-    const [{ showEnvironmentTree }, { loadConfigFolder }] = await Promise.all([import('../../../core/config/index.js'), import('../../fs/config-folder.js')]);
+    const [{ showEnvironmentTree }, { loadConfigFolder }] = await Promise.all([import('../../../core/config/environment-tree.js'), import('../../fs/config-folder.js')]);
     const tree = await loadConfigFolder(await configFolder(io, command));
     io.out(showEnvironmentTree(tree));
   }));
