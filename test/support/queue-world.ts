@@ -10,7 +10,11 @@ import type { JobLockTuning } from '../../src/core/jobs/run-job.js';
 import { RecordingSink, runnerDeps } from './job-fixtures.js';
 import { redisClient, redisUrl, uniqueName } from './redis.js';
 
-export const FAST: WorkerTuning = { lockDuration: 1_000, stalledInterval: 300, maxStalledCount: 2, drainDelay: 1, runRetryDelay: 50 };
+// A live worker keeps its jobs however starved the machine is (its hold on them is renewed every
+// 7.5 s): a hold that lapsed would rightly let a job run again, as after a crash, and flake the
+// counts tests check. A worker a test kills gets SHORT_HOLD, so that its job is taken over soon.
+export const FAST: WorkerTuning = { lockDuration: 15_000, stalledInterval: 300, maxStalledCount: 2, drainDelay: 1, runRetryDelay: 50 };
+export const SHORT_HOLD: WorkerTuning = { ...FAST, lockDuration: 1_000 };
 
 export interface QueueWorld {
   name: string;
@@ -27,8 +31,6 @@ export interface QueueWorldOptions {
   attempts?: number;
   /** Options of the workers' Redis connections, besides `maxRetriesPerRequest: null`. */
   workerRedis?: RedisOptions;
-  /** The workers' BullMQ timings, over FAST. */
-  tuning?: WorkerTuning;
 }
 
 /** Closed when the test `ctx` finishes (per test, so it works in concurrent suites). */
@@ -48,7 +50,7 @@ export function queueWorld(ctx: TestContext, options: QueueWorldOptions = {}): Q
   const startWorker = (handlers: JobHandlers, concurrency = 2, lock?: JobLockTuning): JobWorker => {
     const connection = redisClient({ ...options.workerRedis, maxRetriesPerRequest: null }, url);
     const runner = { ...runnerDeps(new RedisLocks({ redis: connection, prefix: lockPrefix }), handlers, sink, lock), line: (id: string) => queue.lineOf(id) };
-    const worker = startJobWorker({ connection, name, runner, concurrency, tuning: { ...FAST, ...options.tuning } });
+    const worker = startJobWorker({ connection, name, runner, concurrency, tuning: FAST });
     closers.push(() => worker.close());
     return worker;
   };
