@@ -63,10 +63,20 @@ describe.concurrent('what a job retries', () => {
     const world = queueWorld(ctx, { attempts: 3 });
     const away = `${f.app.dir}.away`;
     renameSync(f.app.dir, away);
-    world.startWorker(jobHandlers({ deploy: (rctx, input) => deploy(f.deps, rctx, input) }));
+    // The retry starts once the origin is back, however soon after the failure its backoff ends.
+    let back = (): void => undefined;
+    const originBack = new Promise<void>((resolve) => (back = resolve));
+    let attempts = 0;
+    world.startWorker(jobHandlers({
+      deploy: async (rctx, input) => {
+        if ((attempts += 1) > 1) await originBack;
+        return deploy(f.deps, rctx, input);
+      },
+    }));
     await world.queue.enqueue(deployJob(), { idempotencyKey: 'git-away' });
     await eventually('the first attempt to fail', () => world.sink.of('git-away', 'failed').length > 0, 20_000);
     renameSync(away, f.app.dir);
+    back();
     expect(await finished(world, 'git-away')).toMatchObject({ state: 'completed', attempts: 2 });
     expect(failures(world, 'git-away')).toEqual([{ message: expect.stringMatching(/cannot reach git origin/) as string, final: false, code: 'git_failed' }]);
   });
