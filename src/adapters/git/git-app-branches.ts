@@ -11,16 +11,14 @@ import { ErrorCode, NestorError } from '../../core/errors.js';
 import type { AppBranches, BranchMove } from '../../core/ports/app-branches.js';
 import type { CommitSummary } from '../../core/ports/source-repo.js';
 import { validateRef } from '../../core/release/ref.js';
-import { gitFailureText, openGit, tryRaw, type GitProcessOptions } from './git-process.js';
-import { logCommits } from './git-source-repo.js';
+import { gitFailureText, openGit, tryRaw } from './git-process.js';
+import { logCommits, type GitSourceRepoOptions } from './git-source-repo.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { MirrorCache, type Mirror } from './mirror-cache.js';
 import { checkOrigin, displayOrigin } from './paths.js';
 
-export interface GitAppBranchesOptions extends GitProcessOptions {
-  /** Folder holding the bare mirrors (created when missing); not the SourceRepo's. */
-  cacheDir: string;
-}
+/** As a GitSourceRepo's, with a `cacheDir` of its own (the SourceRepo's mirrors are read while these are written). */
+export type GitAppBranchesOptions = GitSourceRepoOptions;
 
 /** Commits of a refused branch listed at most. */
 const OWN_COMMITS_SHOWN = 20;
