@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryJobQueue } from '../../../src/testkit/fakes/memory/memory-job-queue.js';
 import { MemoryLocks } from '../../../src/testkit/fakes/memory/memory-locks.js';
 import { approvedJob } from '../../../src/adapters/slack/bot/approval-binding.js';
+import { startJobProgress } from '../../../src/core/commands/replies.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
 import { jobHandlers } from '../../../src/core/jobs/job-handlers.js';
 import { describeJob, jobScope, type EnvJob, type Job } from '../../../src/core/jobs/job-schema.js';
@@ -58,6 +59,11 @@ describe('ci-success jobs', () => {
     expect(parseJob(structuredClone(ci))).toEqual(ci);
     expect(jobScope(ci)).toEqual({ app: 'mary', key: 'ci:mary' });
     expect(describeJob(ci)).toBe('CI success of mary@master (aaaaaaa)');
+  });
+
+  it('show the stages of the branch workflow in their progress message, not a release\'s', () => {
+    expect(startJobProgress('1', ci).steps.map((s) => s.name)).toEqual(['tag', 'image', 'branches']);
+    expect(startJobProgress('2', valid[0]!).steps.map((s) => s.name)).toEqual(['resolve', 'image', 'render', 'diff', 'apply', 'rollout', 'history']);
   });
 
   it('refuse a short sha, a bad branch and an approver', () => {
