@@ -9,7 +9,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { eventually } from './eventually.js';
-import { freePort } from './redis-server.js';
+import { freePort, terminate } from './redis-server.js';
 
 export const MISSING_POSTGRES =
   'initdb not found on PATH nor in /usr/lib/postgresql/*/bin: install PostgreSQL with `apt-get install postgresql`';
@@ -97,7 +97,7 @@ function serverOf(s: { host: string; port: number; user: string; password: strin
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await terminate(s.child);
+      await terminate(s.child, 'SIGINT'); // fast shutdown: ends the sessions, no checkpoint wait for clients
       rmSync(s.dir, { recursive: true, force: true });
     },
   };
@@ -115,16 +115,4 @@ function serverUser(): { uid: number; gid: number } | undefined {
 function isReady(port: number): boolean {
   const probe = spawnSync(postgresProgram('pg_isready') ?? 'pg_isready', ['-q', '-h', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   return probe.status === 0;
-}
-
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGINT'); // fast shutdown: ends the sessions, no checkpoint wait for clients
-  });
 }

@@ -8,9 +8,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 import type { ClusterProvider, KubeObject } from '../../core/ports/cluster.js';
 import type { Clock } from '../../core/ports/clock.js';
-import type { DatastoreDriver, DatastoreTarget, DriverRunOptions, KubernetesJobTarget } from '../../core/ports/datastores.js';
+import type { DatastoreDriver, DriverRunOptions, KubernetesJobTarget } from '../../core/ports/datastores.js';
 import { runOneOffJob } from '../../core/release/run-one-off-job.js';
 import { renderJob } from '../../core/render/render-job.js';
+import { targetOfKind } from './connection-url.js';
 
 export interface KubernetesJobDriverDeps {
   clusters: ClusterProvider;
@@ -57,7 +58,7 @@ export function kubernetesJobDriver(deps: KubernetesJobDriverDeps): DatastoreDri
     size: async () => undefined,
 
     async snapshot(target, file, options) {
-      const job = await run(jobTarget(target), 'snapshot', options);
+      const job = await run(targetOfKind(target, 'kubernetes-job'), 'snapshot', options);
       const reference: JobReference = { kind: 'kubernetes-job', snapshotId: options.snapshotId, job };
       await writeFile(file, `${JSON.stringify(reference, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
     },
@@ -67,7 +68,7 @@ export function kubernetesJobDriver(deps: KubernetesJobDriverDeps): DatastoreDri
       if (reference?.kind !== 'kubernetes-job' || reference?.snapshotId !== options.snapshotId) {
         throw new NestorError(ErrorCode.DatastoreFailed, `the snapshot ${options.snapshotId} is not one a kubernetes-job datastore took`);
       }
-      await run(jobTarget(target), 'restore', options);
+      await run(targetOfKind(target, 'kubernetes-job'), 'restore', options);
     },
   };
 }
@@ -89,9 +90,4 @@ async function readReference(file: string): Promise<Partial<JobReference> | unde
   } catch {
     return undefined;
   }
-}
-
-function jobTarget(target: DatastoreTarget): KubernetesJobTarget {
-  if (target.kind !== 'kubernetes-job') throw new NestorError(ErrorCode.Internal, `the kubernetes-job driver was given a ${target.kind} datastore`);
-  return target;
 }

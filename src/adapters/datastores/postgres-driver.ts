@@ -11,7 +11,8 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { ErrorCode, NestorError } from '../../core/errors.js';
-import type { DatastoreDriver, DatastoreTarget, DriverRunOptions, PostgresTarget } from '../../core/ports/datastores.js';
+import type { DatastoreDriver, DatastoreTarget, DriverRunOptions } from '../../core/ports/datastores.js';
+import { connectionUrl, targetOfKind } from './connection-url.js';
 import { runProgram } from './run-program.js';
 
 export interface PostgresDriverOptions {
@@ -67,12 +68,12 @@ export function postgresDriver(options: PostgresDriverOptions = {}): DatastoreDr
       await run(`DROP DATABASE IF EXISTS :"fresh" WITH (FORCE);\nDROP DATABASE IF EXISTS :"old" WITH (FORCE);\nCREATE DATABASE :"fresh" TEMPLATE template0;`);
       try {
         await restoreInto(c, names.fresh, file, runOptions);
-        await run(swapSql(await run(`SELECT count(*) FROM pg_database WHERE datname = :'target';`)));
+        await run(SWAP_SQL);
       } catch (error) {
         await psql(c, maintenance, 'DROP DATABASE IF EXISTS :"fresh" WITH (FORCE);', names).catch(() => undefined);
         throw error;
       }
-      await run('DROP DATABASE IF EXISTS :"old" WITH (FORCE);');
+      await run('DROP DATABASE IF EXISTS :"old" WITH (FORCE);').catch(() => undefined); // else dropped by the next restore
     },
   };
 
@@ -88,20 +89,19 @@ export function postgresDriver(options: PostgresDriverOptions = {}): DatastoreDr
 /**
  * Both renames in one transaction: either the target is the restored database, or it is as it
  * was. RENAME waits (up to 5 s) for the terminated sessions to end; a session that connects in
- * between fails the swap, which leaves the target as it was.
+ * between fails the swap, which leaves the target as it was. A first restore has no target to
+ * put aside.
  */
-function swapSql(targetCount: string): string {
-  const exists = targetCount.trim() !== '0';
-  return [
-    'BEGIN;',
-    ...(exists ? [
-      `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :'target' AND pid <> pg_backend_pid();`,
-      'ALTER DATABASE :"target" RENAME TO :"old";',
-    ] : []),
-    'ALTER DATABASE :"fresh" RENAME TO :"target";',
-    'COMMIT;',
-  ].join('\n');
-}
+const SWAP_SQL = [
+  `SELECT count(*) AS target_exists FROM pg_database WHERE datname = :'target' \\gset`,
+  'BEGIN;',
+  '\\if :target_exists',
+  `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :'target' AND pid <> pg_backend_pid();`,
+  'ALTER DATABASE :"target" RENAME TO :"old";',
+  '\\endif',
+  'ALTER DATABASE :"fresh" RENAME TO :"target";',
+  'COMMIT;',
+].join('\n');
 
 /** `<database>_<suffix>`, cut (with a hash of the name) to PostgreSQL's 63 bytes. */
 function beside(database: string, suffix: string): string {
@@ -112,24 +112,11 @@ function beside(database: string, suffix: string): string {
 }
 
 function connectionOf(target: DatastoreTarget): Connection {
-  if (target.kind !== 'postgresql') throw new NestorError(ErrorCode.Internal, `the postgresql driver was given a ${target.kind} datastore`);
-  return parse(target);
-}
-
-function parse(target: PostgresTarget): Connection {
-  const where = `${target.env}/${target.name}`;
-  const bad = (why: string) => new NestorError(ErrorCode.BadInput, `the connection of datastore ${where} ${why}`);
-  let url: URL;
-  try {
-    url = new URL(target.connection.url);
-  } catch {
-    throw bad('is not a URL (postgresql://user@host:port/database)');
-  }
-  if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') throw bad(`has scheme ${url.protocol} (expected postgresql:)`);
-  if (url.password !== '') throw bad('holds a password in its URL (give it apart, as a Secret)');
+  const pg = targetOfKind(target, 'postgresql');
+  const { url, where, bad } = connectionUrl(pg, ['postgresql:', 'postgres:'], 'postgresql://user@host:port/database');
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (database === '' || database.includes('/')) throw bad('names no database (postgresql://user@host:port/database)');
-  const password = target.connection.password?.reveal();
+  const password = pg.connection.password?.reveal();
   const env: Record<string, string> = { PGDATABASE: database, PGAPPNAME: 'nestor', PGCONNECT_TIMEOUT: '10' };
   const host = url.searchParams.get('host') ?? decodeURIComponent(url.hostname);
   if (host) env.PGHOST = host;

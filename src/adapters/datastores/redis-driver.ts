@@ -13,7 +13,8 @@
 // SWAPDB, which Redis Cluster does not have.
 import { Redis, type RedisOptions } from 'ioredis';
 import { ErrorCode, NestorError, isNestorError } from '../../core/errors.js';
-import type { DatastoreDriver, DatastoreTarget, RedisTarget } from '../../core/ports/datastores.js';
+import type { DatastoreDriver, DatastoreTarget } from '../../core/ports/datastores.js';
+import { connectionUrl, targetOfKind } from './connection-url.js';
 import { openRecordWriter, readRecords, type RedisRecord } from './redis-snapshot-file.js';
 
 /** Marks a scratch database as Nestor's: present whenever it holds keys Nestor put there. */
@@ -141,21 +142,8 @@ async function withClient<T>(endpoint: Endpoint, what: string, use: (redis: Redi
 }
 
 function endpointOf(target: DatastoreTarget): Endpoint {
-  if (target.kind !== 'redis') throw new NestorError(ErrorCode.Internal, `the redis driver was given a ${target.kind} datastore`);
-  return parse(target);
-}
-
-function parse(target: RedisTarget): Endpoint {
-  const where = `${target.env}/${target.name}`;
-  const bad = (why: string) => new NestorError(ErrorCode.BadInput, `the connection of datastore ${where} ${why}`);
-  let url: URL;
-  try {
-    url = new URL(target.connection.url);
-  } catch {
-    throw bad('is not a URL (redis://host:port/db)');
-  }
-  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw bad(`has scheme ${url.protocol} (expected redis: or rediss:)`);
-  if (url.password !== '') throw bad('holds a password in its URL (give it apart, as a Secret)');
+  const redis = targetOfKind(target, 'redis');
+  const { url, where, bad } = connectionUrl(redis, ['redis:', 'rediss:'], 'redis://host:port/db');
   const index = (text: string | null, what: string): number | undefined => {
     if (text === null || text === '') return undefined;
     if (!/^\d{1,5}$/.test(text)) throw bad(`has ${what} "${text}" (expected a database index)`);
@@ -163,7 +151,7 @@ function parse(target: RedisTarget): Endpoint {
   };
   const db = index(url.pathname.replace(/^\//, ''), 'database') ?? 0;
   const scratchDb = index(url.searchParams.get('scratch_db'), 'scratch_db');
-  const password = target.connection.password?.reveal();
+  const password = redis.connection.password?.reveal();
   const options: RedisOptions = {
     host: url.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
     port: url.port ? Number(url.port) : 6379,

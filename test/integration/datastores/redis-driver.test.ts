@@ -66,7 +66,7 @@ function snapshotStaging(): Promise<SnapshotInfo> {
     driver.snapshot(target('staging', STAGING), file, { snapshotId: id, runId: 'test' }));
 }
 
-describe('Redis driver', () => {
+describe('Redis driver', { timeout: 60_000 }, () => {
   it('resets dev3 from a snapshot of staging: dev3 then holds exactly staging\'s keys and TTLs', async () => {
     const snapshot = await snapshotStaging();
     await db[DEV3]!.set('dev-only', '1');
