@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { SecretText } from '../../src/core/ports/datastores.js';
 import type { RegistryCredentials } from '../../src/core/ports/image-registry.js';
 import { eventually } from './eventually.js';
@@ -62,4 +63,22 @@ export async function startRegistry(options: { htpasswd?: boolean } = {}): Promi
     throw error;
   }
   return { host: `127.0.0.1:${port}`, url, stop };
+}
+
+/** A registry for the tests of a file (or `describe` block): started before them, stopped after. */
+export function useRegistry(options: { htpasswd?: boolean } = {}): RegistryServer {
+  let server: RegistryServer | undefined;
+  beforeAll(async () => {
+    server = await startRegistry(options);
+  });
+  afterAll(() => server?.stop());
+  const started = (): RegistryServer => {
+    if (!server) throw new Error('the test registry is used outside a test (it starts in beforeAll)');
+    return server;
+  };
+  return {
+    get host() { return started().host; },
+    get url() { return started().url; },
+    stop: () => started().stop(),
+  };
 }

@@ -9,16 +9,16 @@ import { exampleConfigRepo } from '../../support/config-fixtures.js';
 import { cleanupFixtures, makeAppRepo, makeBareRepo, tempDir, type AppRepoShas } from '../../support/git-fixtures.js';
 import { useTestRegistry } from '../../support/registry-config.js';
 import { pushImage } from '../../support/registry-push.js';
-import { startRegistry, type RegistryServer } from '../../support/registry-server.js';
+import { useRegistry } from '../../support/registry-server.js';
 import { CLUSTERS, HISTORY_KEY } from '../../support/release-fixture.js';
 
+const registry = useRegistry();
 let sim: KubeSimulator;
-let registry: RegistryServer;
 let env: Record<string, string>;
 let shas: AppRepoShas;
 
 beforeAll(async () => {
-  [sim, registry] = await Promise.all([startKubeSimulator({ port: 0, controllers: { readyDelayMs: 0 } }), startRegistry()]);
+  sim = await startKubeSimulator({ port: 0, controllers: { readyDelayMs: 0 } });
   const root = tempDir('nestor-images-cli-');
   const app = makeAppRepo(root);
   shas = app.shas;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
-  await Promise.all([sim.close(), registry.stop()]);
+  await sim.close();
   cleanupFixtures();
 });
 

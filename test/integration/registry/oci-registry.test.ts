@@ -5,19 +5,15 @@ import { OciRegistry } from '../../../src/adapters/registry/oci-registry.js';
 import { ErrorCode } from '../../../src/core/errors.js';
 import { SecretText } from '../../../src/core/ports/datastores.js';
 import { pushImage } from '../../support/registry-push.js';
-import { REGISTRY_USER, startRegistry, type RegistryServer } from '../../support/registry-server.js';
+import { REGISTRY_USER, useRegistry } from '../../support/registry-server.js';
 import { startTokenRegistry, type TokenRegistryStandin } from '../../support/registry-token-standin.js';
 
 const SHA = 'a'.repeat(40);
 const registry = new OciRegistry({ timeoutMs: 5_000 });
 
 describe('OciRegistry on an open registry', () => {
-  let server: RegistryServer;
-  beforeAll(async () => {
-    server = await startRegistry();
-    await pushImage({ url: server.url, repository: 'kapten/mary', tag: SHA });
-  });
-  afterAll(() => server.stop());
+  const server = useRegistry();
+  beforeAll(() => pushImage({ url: server.url, repository: 'kapten/mary', tag: SHA }));
 
   it('finds a pushed image and not a missing tag or repository', async () => {
     const ref = { registry: server.host, repository: 'kapten/mary', tag: SHA, insecure: true };
@@ -33,20 +29,15 @@ describe('OciRegistry on an open registry', () => {
 });
 
 describe('OciRegistry with credentials', () => {
-  let server: RegistryServer;
-  let open: RegistryServer;
+  const server = useRegistry({ htpasswd: true });
+  const open = useRegistry();
   let tokens: TokenRegistryStandin;
   beforeAll(async () => {
-    server = await startRegistry({ htpasswd: true });
     await pushImage({ url: server.url, repository: 'kapten/mary', tag: SHA, credentials: REGISTRY_USER });
-    open = await startRegistry();
     await pushImage({ url: open.url, repository: 'kapten/mary', tag: SHA });
     tokens = await startTokenRegistry(open.url, REGISTRY_USER);
   });
-  afterAll(async () => {
-    await tokens.close();
-    await Promise.all([server.stop(), open.stop()]);
-  });
+  afterAll(() => tokens.close());
 
   it('answers a basic-auth challenge with the configured user', async () => {
     const ref = { registry: server.host, repository: 'kapten/mary', tag: SHA, insecure: true };

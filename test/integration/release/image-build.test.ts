@@ -1,7 +1,7 @@
 // Build then deploy: a deploy of a commit whose image is missing waits for its build, a Kubernetes
 // Job on the simulator whose completion pushes the image to a real registry. Two deploys at once,
 // through two builders sharing Redis (two workers), make one Job; a failing build shows its log.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { OciRegistry } from '../../../src/adapters/registry/oci-registry.js';
 import { RedisLocks } from '../../../src/adapters/redis/redis-locks.js';
 import { ErrorCode } from '../../../src/core/errors.js';
@@ -14,18 +14,12 @@ import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { redisClient, uniqueName } from '../../support/redis.js';
 import { useTestRegistry } from '../../support/registry-config.js';
 import { pushImage } from '../../support/registry-push.js';
-import { startRegistry, type RegistryServer } from '../../support/registry-server.js';
+import { useRegistry } from '../../support/registry-server.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
 
 const f = useReleaseFixture();
-let registry: RegistryServer;
-beforeAll(async () => {
-  registry = await startRegistry();
-});
-afterAll(async () => {
-  await registry.stop();
-  cleanupFixtures();
-});
+const registry = useRegistry();
+afterAll(() => cleanupFixtures());
 
 const NPM_TOKEN = 'npm-token-never-shown';
 

@@ -1,6 +1,6 @@
 // The image stage of a release against a real registry: an image that is there passes; a missing
 // one with no build configured stops the release before anything is applied.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { OciRegistry } from '../../../src/adapters/registry/oci-registry.js';
 import { ErrorCode } from '../../../src/core/errors.js';
 import { deploy } from '../../../src/core/release/deploy.js';
@@ -8,19 +8,13 @@ import { RESOURCE_TYPES, typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { useTestRegistry } from '../../support/registry-config.js';
 import { pushImage } from '../../support/registry-push.js';
-import { REGISTRY_USER, startRegistry, type RegistryServer } from '../../support/registry-server.js';
+import { REGISTRY_USER, useRegistry } from '../../support/registry-server.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
 
 const f = useReleaseFixture();
-let open: RegistryServer;
-let locked: RegistryServer;
-beforeAll(async () => {
-  [open, locked] = await Promise.all([startRegistry(), startRegistry({ htpasswd: true })]);
-});
-afterAll(async () => {
-  await Promise.all([open.stop(), locked.stop()]);
-  cleanupFixtures();
-});
+const open = useRegistry();
+const locked = useRegistry({ htpasswd: true });
+afterAll(() => cleanupFixtures());
 
 const imageStages = () => f.events.filter((e) => e.type === 'stage' && e.stage === 'image');
 const objectsInSim = () => RESOURCE_TYPES.filter((t) => t.namespaced).flatMap((t) => f.sim.store.list(t, 'dev3'));
