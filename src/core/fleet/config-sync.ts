@@ -37,9 +37,14 @@ export async function syncConfig(deps: ReleaseDeps, ctx: ReleaseContext, input: 
     throw new NestorError(ErrorCode.BadInput, `${env} does not sync its config: set release: { config_sync: true } in ${env}/project.yaml`);
   }
   const parallelism = input.parallelism ?? settings.parallelism;
+  const names = appsOf(tree, env);
+  // Where every app stands (its latest release, its pin), read once for them all.
+  const heads = await deps.history.headsOf(env, names);
   const look = async (app: string): Promise<TrackedApp | Due> => {
     const { config } = appConfig(tree, app, env);
     if (config.is_enabled === false) return { app, outcome: TrackedOutcome.Skipped, skip: { reason: SkipReason.Disabled }, message: `${app} is disabled in ${env} (is_enabled: false)` };
+    const { latest, pin } = heads.get(app) ?? {};
+    if (!latest) return { app, outcome: TrackedOutcome.Unchanged, message: `${app} has no release in ${env} yet` };
     const state = await configOutOfSync(deps, app, env, { loaded });
     const running = state.running;
     // Nothing runs: nothing to release again (its first deploy takes the config as it is).
@@ -47,12 +52,11 @@ export async function syncConfig(deps: ReleaseDeps, ctx: ReleaseContext, input: 
     const recorded = { sha: running.version.sha, previous: running.version.sha };
     if (!state.outOfSync) return { app, outcome: TrackedOutcome.Unchanged, ...recorded, message: `${app}'s config in ${env} is as released` };
     const details = state.changes.map(changeLine);
-    const pin = await deps.history.getPin(app, env);
     if (pin) return { ...pinnedApp(app, env, pin, recorded), details };
     if (input.dryRun) return { app, outcome: TrackedOutcome.Moved, ...recorded, details, message: `${app} would be released again with ${keysSummary(state.changes)} changed` };
     return { app, clusters: clustersOf(config), ...recorded, details, release: (fleetDeps, appCtx) => releaseWithConfig(fleetDeps, appCtx, loaded, state) };
   };
-  const apps = await runOverApps(deps, ctx, appsOf(tree, env), look, {
+  const apps = await runOverApps(deps, ctx, names, look, {
     parallelism, ...(input.onApp ? { onApp: input.onApp } : {}), ...(input.afterRelease ? { afterRelease: input.afterRelease } : {}),
   });
   return {

@@ -8,7 +8,7 @@ import { environmentPolicy, releaseChannel } from '../commands/environment-polic
 import { appConfig, appsOf, isDnsLabel, schedulesOf, type ConfigTree, type EnvironmentSchedule } from '../config/index.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import type { LoadedConfig } from '../ports/config-source.js';
-import type { Pin, Release, ReleaseHistory, ReleaseSummary } from '../ports/release-history.js';
+import type { AppHistoryHead, Pin, Release, ReleaseHistory, ReleaseSummary } from '../ports/release-history.js';
 import type { ScheduleRuns } from '../ports/schedules.js';
 import type { ReleaseDeps } from '../release/release-deps.js';
 import { schedulerId } from '../schedules/desired-schedulers.js';
@@ -101,23 +101,34 @@ interface Shared {
 async function envReport(shared: Shared, env: string): Promise<EnvReport> {
   const { deps, loaded } = shared;
   const live = new LiveObjects(deps.clusters, env, shared.clusterReads);
+  const names = appsOf(loaded.tree, env);
+  // Where every app stands, in one read: an app never released costs nothing more.
+  const heads = deps.history.headsOf(env, names);
   const [apps, skippedFirings] = await Promise.all([
-    Promise.all(appsOf(loaded.tree, env).map((app) => appReport(shared, live, app, env))),
+    Promise.all(names.map(async (app) => appReport(shared, live, app, env, await headOf(heads, app)))),
     skippedFiringsOf(deps, schedulesOf(loaded.tree, env)),
   ]);
   const channel = releaseChannel(loaded.tree, env);
   return { env, ...(channel ? { channel } : {}), apps, skippedFirings };
 }
 
-async function appReport(shared: Shared, live: LiveObjects, app: string, env: string): Promise<AppReport> {
+/** The app's head, or the error of the environment's read, for the app's report to tell. */
+async function headOf(heads: Promise<Map<string, AppHistoryHead>>, app: string): Promise<AppHistoryHead | Error> {
+  return heads.then((all) => all.get(app) ?? {}, (error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+}
+
+async function appReport(shared: Shared, live: LiveObjects, app: string, env: string, head: AppHistoryHead | Error): Promise<AppReport> {
   const { deps, loaded } = shared;
   try {
+    if (head instanceof Error) throw head;
     const merged = appConfig(loaded.tree, app, env).config;
+    const { pin } = head;
+    const base: AppReport = { app, disabled: merged.is_enabled === false, ...(pin ? { pin } : {}) };
+    if (!head.latest) return base;
     // Not bounded: the history runs its reads one after the other on its clone, and reads asked
     // together share one fetch; asked a few at a time, each would wait for a fetch of its own.
-    const [releases, pin, release] = await Promise.all([deps.history.list(app, env, FAILURE_LOOKBACK), deps.history.getPin(app, env), deps.history.get(app, env)]);
+    const [releases, release] = await Promise.all([deps.history.list(app, env, FAILURE_LOOKBACK), deps.history.get(app, env)]);
     const summary = releases[0];
-    const base: AppReport = { app, disabled: merged.is_enabled === false, ...(pin ? { pin } : {}) };
     if (!summary || !release) return { ...base, ...(summary ? { release: summary } : {}) };
     const contexts = new Map((merged.deployments?.kubernetes ?? []).map((c) => [c.cluster_name, c.context ?? c.cluster_name]));
     const [drift, config] = await shared.apps.run(['apps'], () => Promise.all([appDrift(live, release, contexts), configState(deps, loaded, app, env)]));
