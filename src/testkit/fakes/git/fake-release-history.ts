@@ -26,8 +26,9 @@ import {
   parseHistoryKey,
 } from '../../../core/release/secret-crypto.js';
 import * as layout from '../../../adapters/git/history-layout.js';
+import { FolderTree } from './folder-tree.js';
 
-type Tree = Map<string, string>;
+type Tree = FolderTree;
 
 export interface FakeHistoryCommit {
   id: string;
@@ -83,8 +84,8 @@ export class FakeReleaseHistory implements ReleaseHistory {
       return { commit: existing.commit, created: false };
     }
     const change = (tree: Tree): void => {
-      for (const path of [...tree.keys()]) {
-        if (isClusterFile(dir, path) && !files.has(path.slice(dir.length + 1))) tree.delete(path);
+      for (const name of [...tree.folder(dir).keys()]) {
+        if (isClusterFile(dir, `${dir}/${name}`) && !files.has(name)) tree.delete(`${dir}/${name}`);
       }
       for (const [name, text] of files) tree.set(`${dir}/${name}`, text);
       tree.set(`${dir}/${layout.RELEASE_FILE}`, layout.releaseJson(input));
@@ -206,15 +207,15 @@ export class FakeReleaseHistory implements ReleaseHistory {
 
   private latestTree(): Tree {
     const commits = this.view();
-    return commits[commits.length - 1]?.tree ?? new Map();
+    return commits[commits.length - 1]?.tree ?? new FolderTree();
   }
 
   /** Queues a local commit; false (nothing queued) when the change changes nothing. */
   private commitChange(message: string, change: (tree: Tree) => void): boolean {
     const before = this.latestTree();
-    const after = new Map(before);
+    const after = before.fork();
     change(after);
-    if (sameTree(before, after)) return false;
+    if (after.sameAs(before)) return false;
     this.counter += 1;
     const id = createHash('sha1').update(`${message}\0${this.counter}\0${Math.random()}`).digest('hex');
     this.pending.push({ id, message, change });
@@ -245,14 +246,14 @@ export class FakeReleaseHistory implements ReleaseHistory {
   }
 
   private read(dir: string, summary: ReleaseSummary): Release {
-    const tree = this.view().find((c) => c.id === summary.commit)?.tree ?? new Map<string, string>();
+    const tree = this.view().find((c) => c.id === summary.commit)?.tree ?? new FolderTree();
     const manifestsByCluster: Record<string, string> = {};
     let secretsEncrypted = false;
-    for (const [path, stored] of tree) {
-      if (!isClusterFile(dir, path)) continue;
+    for (const [name, stored] of tree.folder(dir)) {
+      if (!isClusterFile(dir, `${dir}/${name}`)) continue;
       const text = this.key === undefined ? stored : decryptManifestSecrets(stored, this.key);
       secretsEncrypted ||= hasEncryptedSecrets(text);
-      manifestsByCluster[path.slice(dir.length + 1, -'.yaml'.length)] = text;
+      manifestsByCluster[name.slice(0, -'.yaml'.length)] = text;
     }
     const record = layout.parseReleaseJson(tree.get(`${dir}/${layout.RELEASE_FILE}`) ?? '{}');
     return { ...summary, record, manifestsByCluster, secretsEncrypted };
@@ -260,15 +261,11 @@ export class FakeReleaseHistory implements ReleaseHistory {
 }
 
 function applyChange(base: Tree | undefined, p: PendingCommit): FakeHistoryCommit {
-  const tree = new Map(base);
+  const tree = base?.fork() ?? new FolderTree();
   p.change(tree);
   return { id: p.id, message: p.message, tree };
 }
 
 function isClusterFile(dir: string, path: string): boolean {
   return path.startsWith(`${dir}/`) && path.endsWith('.yaml') && !path.slice(dir.length + 1).includes('/');
-}
-
-function sameTree(a: Tree, b: Tree): boolean {
-  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
