@@ -1,5 +1,6 @@
 // One whole process, timed from outside (spawn to exit) with its peak memory (maximum resident
-// set size) as GNU time reports it; without /usr/bin/time the memory is not measured.
+// set size) and CPU time (user + system) as GNU time reports them; without /usr/bin/time neither
+// is measured. On a machine shared with other work the CPU time moves far less than the time.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
@@ -14,6 +15,8 @@ export interface ProcessRun {
   ms: number;
   /** Peak resident memory in KiB; NaN when not measured. */
   peakKiB: number;
+  /** User + system CPU time in ms (10 ms steps); NaN when not measured. */
+  cpuMs: number;
   code: number | null;
   stdout: string;
   stderr: string;
@@ -23,7 +26,7 @@ let runs = 0;
 
 export async function runProcess(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<ProcessRun> {
   const report = join(tmpdir(), `nestor-bench-time-${process.pid}-${runs++}`);
-  const [file, argv] = measuresMemory ? [GNU_TIME, ['-f', '%M', '-o', report, command, ...args]] : [command, [...args]];
+  const [file, argv] = measuresMemory ? [GNU_TIME, ['-f', '%M %U %S', '-o', report, command, ...args]] : [command, [...args]];
   const start = performance.now();
   const child = spawn(file, argv, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -35,10 +38,11 @@ export async function runProcess(command: string, args: readonly string[], optio
     child.on('close', (exit) => resolve(exit));
   });
   const ms = performance.now() - start;
-  let peakKiB = Number.NaN;
+  let [peakKiB, cpuMs] = [Number.NaN, Number.NaN];
   if (measuresMemory) {
-    peakKiB = Number((await readFile(report, 'utf8')).trim().split('\n').at(-1));
+    const [kib, user, system] = ((await readFile(report, 'utf8')).trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+    [peakKiB, cpuMs] = [kib ?? Number.NaN, ((user ?? Number.NaN) + (system ?? Number.NaN)) * 1000];
     await rm(report, { force: true });
   }
-  return { ms, peakKiB, code, stdout, stderr };
+  return { ms, peakKiB, cpuMs, code, stdout, stderr };
 }
