@@ -5,13 +5,17 @@
 // next restore. The connection reaches psql/pg_dump/pg_restore through PG* variables of the
 // child's environment only (argv holds no host, user, database or password).
 //
+// With `template=on` in the connection URL, the first reset from a snapshot also keeps it as a
+// template database on that server, and the next resets from it (dev1, dev2, dev3 on one
+// server) copy that database instead of running pg_restore.
+//
 // What a reset does not carry over: the target's database-level settings (ALTER DATABASE ...
 // SET) and grants; objects are restored owned by the connecting user (--no-owner,
 // --no-privileges), since roles differ between environments.
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { ErrorCode, NestorError } from '../../core/errors.js';
-import type { DatastoreDriver, DatastoreTarget, DriverRunOptions } from '../../core/ports/datastores.js';
+import { parseSnapshotId, type DatastoreDriver, type DatastoreTarget, type DriverRunOptions } from '../../core/ports/datastores.js';
 import { connectionUrl, targetOfKind } from './connection-url.js';
 import { runProgram } from './run-program.js';
 
@@ -27,6 +31,8 @@ interface Connection {
   database: string;
   secrets: string[];
   where: string;
+  /** `template=on` in the URL: keep each snapshot restored as a template database for the next reset. */
+  template: boolean;
 }
 
 const MAX_IDENTIFIER = 63;
@@ -59,15 +65,24 @@ export function postgresDriver(options: PostgresDriverOptions = {}): DatastoreDr
 
     async restore(target, file, runOptions) {
       const c = connectionOf(target);
-      await stat(file).catch(() => {
-        throw new NestorError(ErrorCode.DatastoreFailed, `the snapshot ${runOptions.snapshotId} to restore into ${c.where} is missing`);
-      });
-      const names = { target: c.database, fresh: beside(c.database, 'nestor_new'), old: beside(c.database, 'nestor_old') };
+      const names = {
+        target: c.database, fresh: beside(c.database, 'nestor_new'), old: beside(c.database, 'nestor_old'),
+        template: templateOf(runOptions.snapshotId) ?? '', snapshot: runOptions.snapshotId,
+      };
       const run = (sql: string) => psql(c, maintenance, sql, names, runOptions.signal);
       // What a killed restore left behind: its half-restored database, or the target it replaced.
-      await run(`DROP DATABASE IF EXISTS :"fresh" WITH (FORCE);\nDROP DATABASE IF EXISTS :"old" WITH (FORCE);\nCREATE DATABASE :"fresh" TEMPLATE template0;`);
+      await run('DROP DATABASE IF EXISTS :"fresh" WITH (FORCE);\nDROP DATABASE IF EXISTS :"old" WITH (FORCE);');
       try {
-        await restoreInto(c, names.fresh, file, runOptions);
+        const copied = c.template && names.template !== '' && (await run(FROM_TEMPLATE_SQL).catch(() => '0')).trim() === '1';
+        if (!copied) {
+          await stat(file).catch(() => {
+            throw new NestorError(ErrorCode.DatastoreFailed, `the snapshot ${runOptions.snapshotId} to restore into ${c.where} is missing`);
+          });
+          await run('CREATE DATABASE :"fresh" TEMPLATE template0;');
+          await restoreInto(c, names.fresh, file, runOptions);
+          // Kept for the next reset from this snapshot on this server; another reset doing the same at once may win.
+          if (c.template && names.template !== '') await run(KEEP_TEMPLATE_SQL).catch(() => undefined);
+        }
         await run(SWAP_SQL);
       } catch (error) {
         await psql(c, maintenance, 'DROP DATABASE IF EXISTS :"fresh" WITH (FORCE);', names).catch(() => undefined);
@@ -103,6 +118,32 @@ const SWAP_SQL = [
   'COMMIT;',
 ].join('\n');
 
+/**
+ * With `template=on`: the new database is a copy of the template database of the snapshot (a
+ * file copy on the server, much faster than pg_restore) when the server has it. Prints 1 when
+ * it did. The template's comment names the snapshot it holds.
+ */
+const FROM_TEMPLATE_SQL = [
+  `SELECT count(*) AS usable FROM pg_database WHERE datname = :'template' AND shobj_description(oid, 'pg_database') = :'snapshot' \\gset`,
+  '\\if :usable',
+  'CREATE DATABASE :"fresh" TEMPLATE :"template";',
+  '\\endif',
+  'SELECT :usable;',
+].join('\n');
+
+/** The restored database copied as the template of its snapshot, replacing the template of an older one. */
+const KEEP_TEMPLATE_SQL = [
+  'DROP DATABASE IF EXISTS :"template" WITH (FORCE);',
+  'CREATE DATABASE :"template" TEMPLATE :"fresh";',
+  `COMMENT ON DATABASE :"template" IS :'snapshot';`,
+].join('\n');
+
+/** One template database per snapshotted datastore: `<env>_<datastore>_nestor_template`. */
+function templateOf(snapshotId: string): string | undefined {
+  const parts = parseSnapshotId(snapshotId);
+  return parts && beside(`${parts.env}_${parts.datastore}`.replaceAll('-', '_'), 'nestor_template');
+}
+
 /** `<database>_<suffix>`, cut (with a hash of the name) to PostgreSQL's 63 bytes. */
 function beside(database: string, suffix: string): string {
   const name = `${database}_${suffix}`;
@@ -117,6 +158,8 @@ function connectionOf(target: DatastoreTarget): Connection {
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   if (database === '' || database.includes('/')) throw bad('names no database (postgresql://user@host:port/database)');
   const password = pg.connection.password?.reveal();
+  const template = url.searchParams.get('template');
+  if (template !== null && template !== 'on' && template !== 'off') throw bad(`has template=${template} (expected on or off)`);
   const env: Record<string, string> = { PGDATABASE: database, PGAPPNAME: 'nestor', PGCONNECT_TIMEOUT: '10' };
   const host = url.searchParams.get('host') ?? decodeURIComponent(url.hostname);
   if (host) env.PGHOST = host;
@@ -125,5 +168,5 @@ function connectionOf(target: DatastoreTarget): Connection {
   const sslmode = url.searchParams.get('sslmode');
   if (sslmode) env.PGSSLMODE = sslmode;
   if (password !== undefined) env.PGPASSWORD = password;
-  return { env, database, secrets: password ? [password] : [], where };
+  return { env, database, secrets: password ? [password] : [], where, template: template === 'on' };
 }

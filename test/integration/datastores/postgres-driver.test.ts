@@ -58,6 +58,11 @@ function snapshotStaging(): Promise<SnapshotInfo> {
     driver.snapshot(target('staging', 'staging'), file, { snapshotId: id, runId: 'test' }));
 }
 
+/** Databases a restore works in, dropped once it is done. */
+function leftovers(): string[] {
+  return databases().filter((d) => /_nestor_(new|old)$/.test(d));
+}
+
 function databases(): string[] {
   return pg.sql('postgres', 'SELECT datname FROM pg_database ORDER BY 1;').split('\n');
 }
@@ -75,7 +80,7 @@ describe('PostgreSQL driver', { timeout: 120_000 }, () => {
     await store.read(snapshot.id, (file) => driver.restore(target('dev3', 'dev3'), file, { snapshotId: snapshot.id, runId: 'test' }));
 
     expect(fingerprint('dev3')).toBe(fingerprint('staging'));
-    expect(databases().filter((d) => d.includes('nestor'))).toEqual([]);
+    expect(leftovers()).toEqual([]);
     expect(await driver.size(target('dev3', 'dev3'))).toBeGreaterThan(1_000_000);
   });
 
@@ -93,6 +98,31 @@ describe('PostgreSQL driver', { timeout: 120_000 }, () => {
     pg.sql('postgres', 'DROP DATABASE IF EXISTS dev4;');
     await store.read(snapshot.id, (file) => driver.restore(target('dev4', 'dev4'), file, { snapshotId: snapshot.id, runId: 'test' }));
     expect(fingerprint('dev4')).toBe(fingerprint('staging'));
+  });
+
+  it('with template=on, keeps a snapshot as a template database that the next resets from it copy, without pg_restore', async () => {
+    const withTemplate = (env: string): DatastoreTarget => {
+      const t = target(env, env) as DatastoreTarget & { kind: 'postgresql' };
+      return { ...t, connection: { ...t.connection, url: `${t.connection.url}?template=on` } };
+    };
+    const first = await snapshotStaging();
+    await store.read(first.id, (file) => driver.restore(withTemplate('dev3'), file, { snapshotId: first.id, runId: 'test' }));
+    expect(fingerprint('dev3')).toBe(fingerprint('staging'));
+    const templates = () => pg.sql('postgres', `SELECT datname || ' ' || shobj_description(oid, 'pg_database') FROM pg_database WHERE datname LIKE '%nestor_template';`);
+    expect(templates()).toBe(`staging_main_db_nestor_template ${first.id}`);
+
+    // The file is not read: an empty one would fail pg_restore.
+    const empty = join(dir, 'empty.pgdump');
+    await writeFile(empty, '');
+    pg.sql('postgres', 'DROP DATABASE IF EXISTS dev5;');
+    await driver.restore(withTemplate('dev5'), empty, { snapshotId: first.id, runId: 'test' });
+    expect(fingerprint('dev5')).toBe(fingerprint('staging'));
+
+    pg.sql('staging', `INSERT INTO customers (name) VALUES ('new in staging');`);
+    const second = await snapshotStaging();
+    await store.read(second.id, (file) => driver.restore(withTemplate('dev5'), file, { snapshotId: second.id, runId: 'test' }));
+    expect(fingerprint('dev5')).toBe(fingerprint('staging'));
+    expect(templates()).toBe(`staging_main_db_nestor_template ${second.id}`);
   });
 
   it('leaves dev3 as it was when the restore is killed midway, and the next restore cleans up after it', async () => {
@@ -120,7 +150,7 @@ describe('PostgreSQL driver', { timeout: 120_000 }, () => {
 
     await store.read(snapshot.id, (f) => driver.restore(target('dev3', 'dev3'), f, { snapshotId: snapshot.id, runId: 'test' }));
     expect(fingerprint('dev3')).toBe(fingerprint('staging'));
-    expect(databases().filter((d) => d.includes('nestor'))).toEqual([]);
+    expect(leftovers()).toEqual([]);
   });
 
   it('leaves dev3 as it was when the snapshot is truncated, and drops what it restored', async () => {
@@ -133,7 +163,7 @@ describe('PostgreSQL driver', { timeout: 120_000 }, () => {
     await expect(driver.restore(target('dev3', 'dev3'), truncated, { snapshotId: snapshot.id, runId: 'test' }))
       .rejects.toMatchObject({ code: 'datastore_failed', message: expect.stringMatching(/^pg_restore into dev3\/main-db failed: /) });
     expect(fingerprint('dev3')).toBe(before);
-    expect(databases().filter((d) => d.includes('nestor'))).toEqual([]);
+    expect(leftovers()).toEqual([]);
   });
 
   it('keeps the password out of snapshot files, manifests, messages and printed targets', async () => {
