@@ -4,7 +4,7 @@
 //
 // Passwords travel as SecretText, which prints and serialises as `[secret]`: a target can be
 // logged or put in an error's detail without leaking one. Drivers hand a password to their
-// child processes through the environment (PGPASSWORD, REDISCLI_AUTH), never argv or a file.
+// child processes through the environment (PGPASSWORD), never argv or a file.
 import { ErrorCode, NestorError } from '../errors.js';
 import type { JobRequest } from '../render/render-job.js';
 
