@@ -18,12 +18,15 @@ import {
   progressMessage,
   refusal,
   releaseAnnouncement,
+  startJobProgress,
   startProgress,
   statusReply,
   syntaxErrorReply,
   type JobProgress,
   type Message,
 } from '../../../src/core/commands/replies.js';
+import { syncReportMessages } from '../../../src/core/fleet/sync-report-messages.js';
+import type { SyncReport } from '../../../src/core/fleet/sync-report.js';
 import type { ReleaseEvent } from '../../../src/core/release/events.js';
 import type { ReleaseResult } from '../../../src/core/release/release-deps.js';
 
@@ -91,6 +94,28 @@ function syntaxError(text: string): Message {
   return syntaxErrorReply(result.error);
 }
 
+/** A report of dev3: one app drifted, one pinned after a failed rollout, one never released. */
+const SYNC_REPORT: SyncReport = {
+  at: '2024-05-01T09:00:00Z', durationMs: 4_200,
+  environments: [{
+    env: 'dev3', channel: 'tech-release-dev', skippedFirings: [],
+    apps: [
+      {
+        app: 'mary', disabled: false, release: { commit: 'c0ffee0123456789', app: 'mary', env: 'dev3', kind: 'deploy', sha: SHA, ref: 'main', user: 'alice', at: '2024-05-01T08:00:00Z', message: 'deploy mary@3f2c1ab (main) to dev3 by alice' },
+        drift: { state: 'drifted', clusters: [{ cluster: 'kapten_dev_eu-w1', state: 'drifted', changes: ['edited Deployment dev3/mary-web (spec.replicas)'] }] },
+        config: { state: 'in-sync', changes: [] },
+      },
+      {
+        app: 'pricing', disabled: false, release: { commit: 'd00dfeed12345678', app: 'pricing', env: 'dev3', kind: 'rollback', sha: OLD_SHA, user: 'nestor', at: '2024-05-01T07:00:00Z', message: 'rollback pricing@9e8d7c6 to dev3 after failed deploy of 3f2c1ab by nestor' },
+        pin: { commit: 'd00dfeed12345678', by: 'nestor', at: '2024-05-01T07:00:00Z', reason: 'rollout of 3f2c1ab failed' },
+        lastFailure: { commit: 'd00dfeed12345678', at: '2024-05-01T07:00:00Z', user: 'nestor', text: 'rollout of 3f2c1ab failed' },
+        drift: { state: 'clean', clusters: [] }, config: { state: 'in-sync', changes: [] },
+      },
+      { app: 'gandalf', disabled: false },
+    ],
+  }],
+};
+
 export const SAMPLES: Record<string, Message> = {
   'ack-queued': acknowledgement(deploy, 'alice', { kind: 'queued', jobId: '42' }),
   'ack-duplicate': acknowledgement(deploy, 'alice', { kind: 'duplicate', jobId: '42' }),
@@ -102,6 +127,8 @@ export const SAMPLES: Record<string, Message> = {
   'awaiting-approval': awaitingApproval(parseCommandOrThrow('deploy mary v1.4.2 production'), ['carol', 'dave'], 60),
   'progress-running': progressMessage(progressAfter(EVENTS.length)),
   'progress-failed': progressMessage(finishProgress(applyEvent(progressAfter(EVENTS.length), { type: 'stage', stage: 'rollout', status: 'failed', message: 'Deployment dev3/mary-web: ImagePullBackOff' }), { outcome: 'failed', message: 'mary: rollout failed in dev3' })),
+  'progress-report': progressMessage(finishProgress(startJobProgress('42', { kind: 'report', env: 'dev3', user: 'dave', origin: { kind: 'slack', channel: 'C0DEPLOYS' } }), { outcome: 'released', message: 'report of dev3: 3 apps: 1 drifted, 1 pinned, 1 with a failure (1 never released)' })),
+  'sync-report': syncReportMessages(SYNC_REPORT, { by: 'dave', runId: '42' }).summary,
   'progress-done': progressMessage(finishProgress(applyEvent(progressAfter(EVENTS.length), { type: 'stage', stage: 'history', status: 'finished' }), released())),
   'release-announcement': releaseAnnouncement({
     result: released(),

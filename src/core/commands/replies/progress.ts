@@ -40,6 +40,8 @@ export function startJobProgress(jobId: string, job: Job): JobProgress {
 function stagesOf(job: Job): readonly Stage[] {
   if (job.kind === 'ci-success') return WORKFLOW_STAGES;
   if (job.kind === 'datastore') return job.action === 'snapshot' ? SNAPSHOT_STAGES : RESET_STAGES;
+  // Only reads, then posts: its message ends on the counts.
+  if (job.kind === 'report') return [];
   return PROGRESS_STAGES;
 }
 
