@@ -14,7 +14,8 @@ import type { JobHandlers } from '../core/jobs/job-handlers.js';
 import type { Job } from '../core/jobs/job-schema.js';
 import { runJob, type JobUpdate, type ProgressSink } from '../core/jobs/run-job.js';
 import type { JobOutcome } from '../core/ports/job-queue.js';
-import type { ReleaseDeps } from '../core/release/release-deps.js';
+import type { DatastoreDeps } from '../core/datastores/datastore-deps.js';
+import { runDatastoreJob } from '../core/datastores/datastore-job.js';
 import { announcerOf, type Announcer } from './worker-announce.js';
 import { workerRunner } from './worker.js';
 
@@ -61,10 +62,10 @@ function stoppable(handlers: JobHandlers, signal: AbortSignal): JobHandlers {
 export type ShellJobEnd = { ok: true; outcome: JobOutcome } | { ok: false; error: unknown };
 
 /** Runs `job` to its end; its failure has been told already (the message says what went wrong). */
-export async function runShellJob(deps: ReleaseDeps, job: Job, say: Say, signal?: AbortSignal): Promise<ShellJobEnd> {
+export async function runShellJob(deps: DatastoreDeps, job: Job, say: Say, signal?: AbortSignal): Promise<ShellJobEnd> {
   const announcements: string[] = [];
   const announce = textAnnouncer((text) => void announcements.push(text));
-  const runner = workerRunner(deps, announce, deps.locks, textSink(say), QUIET);
+  const runner = workerRunner(deps, announce, deps.locks, textSink(say), QUIET, { datastore: (ctx, input) => runDatastoreJob(deps, ctx, input) });
   try {
     const outcome = await runJob({ ...runner, handlers: signal ? stoppable(runner.handlers, signal) : runner.handlers }, { jobId: `shell-${randomUUID().slice(0, 8)}`, data: job, attempt: 1, maxAttempts: 1, ...(signal ? { signal } : {}) });
     return { ok: true, outcome };

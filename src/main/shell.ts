@@ -28,6 +28,7 @@ import { describeEvent, type ReleaseEvent } from '../core/release/events.js';
 import { SecretValues } from '../core/release/secret-input.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
 import { runShellJob, stopNote } from './shell-jobs.js';
+import { datastorePorts } from '../adapters/datastores/datastore-ports.js';
 import { shellSchedules } from '../testkit/demo-schedules.js';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../nestor-config', import.meta.url).href.replace('/dist/', '/'));
@@ -50,7 +51,7 @@ function welcome(world: DemoWorld): string {
 
 /** The io of commands typed in the shell: the demo world's config, state, cluster and scheduler. */
 export function worldIo(io: CliIo, world: DemoWorld): CliIo {
-  const env = { ...io.env, NESTOR_CONFIG: world.configDir, NESTOR_STATE: world.stateDir, KUBECONFIG: world.kubeconfig };
+  const env = { ...world.settings, ...io.env, NESTOR_CONFIG: world.configDir, NESTOR_STATE: world.stateDir, KUBECONFIG: world.kubeconfig };
   return { ...io, env, releaseDeps: (options) => releaseDeps(runtimeSettings(io.cwd, env, options)), schedules: async () => shellSchedules(world) };
 }
 
@@ -170,7 +171,8 @@ async function runChange(command: MutatingCommand, line: LineRun): Promise<void>
     return;
   }
   const job = jobOfCommand(command, io.user, { kind: 'cli' });
-  const end = await runShellJob(deps, approval.approved ? approvedJob(job, approval.approved.binding, approval.approved.by) : job, say, signal);
+  const datastores = datastorePorts({ stateDir: runtimeSettings(io.cwd, io.env, {}).stateDir, clock: deps.wallClock, clusters: deps.clusters });
+  const end = await runShellJob({ ...deps, datastores }, approval.approved ? approvedJob(job, approval.approved.binding, approval.approved.by) : job, say, signal);
   const note = signal.aborted ? stopNote(end) : undefined;
   if (note) say(`${note}\n`);
 }

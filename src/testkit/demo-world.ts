@@ -1,7 +1,9 @@
 // The embedded default for a newcomer with no Slack and no cluster: the example nestor-config
 // copied to a scratch folder (a git work tree), a local git repository for each app, a history repository, and
-// the Kubernetes API simulator, all in this process.
-import { execFileSync } from 'node:child_process';
+// the Kubernetes API simulator, all in this process; and a redis-server of its own (when one is
+// installed) holding mary's cache in staging and dev3, the example's datastore.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,8 @@ export interface DemoWorld {
   sim: KubeSimulator;
   /** Apps with their branches and master's commit (for `ci success`), for the welcome text. */
   apps: { name: string; branches: string[]; master: string }[];
+  /** Settings of Nestor's environment the example config names (`$MARY_CACHE_STAGING`...): the demo's Redis. */
+  settings: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -73,11 +77,44 @@ export async function startDemoWorld(exampleConfigDir: string): Promise<DemoWorl
     }
   }
   const kubeconfig = await sim.writeKubeconfig(join(root, 'kube'), [...clusters]);
+  const redis = await startDemoRedis();
   return {
-    root, configDir, stateDir: join(root, 'state'), kubeconfig, sim, apps,
+    root, configDir, stateDir: join(root, 'state'), kubeconfig, sim, apps, settings: redis?.settings ?? {},
     close: async () => {
+      redis?.child.kill();
       await sim.close();
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+const freePort = (): Promise<number> => new Promise((resolve, reject) => {
+  const server = createServer();
+  server.once('error', reject);
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    server.close(() => resolve(port));
+  });
+});
+
+/** Database 1 is staging's cache, 3 dev3's, 15 the scratch database of restores; some keys in staging's. */
+async function startDemoRedis(): Promise<{ child: ChildProcess; settings: Record<string, string> } | undefined> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const started = await new Promise<boolean>((resolve) => {
+    child.once('error', () => resolve(false));
+    child.once('spawn', () => resolve(true));
+  });
+  if (!started) return undefined;
+  const url = (db: number) => `redis://127.0.0.1:${port}/${db}?scratch_db=15`;
+  const cli = (...args: string[]) => execFileSync('redis-cli', ['-p', String(port), ...args], { stdio: 'ignore' });
+  for (let i = 0; i < 50; i += 1) {
+    try {
+      cli('-n', '1', 'MSET', 'greeting', 'hello from staging', 'feature:checkout', 'on', 'visits', '1024');
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return { child, settings: { MARY_CACHE_STAGING: url(1), MARY_CACHE_DEV3: url(3) } };
 }

@@ -26,7 +26,7 @@ export function grammarCommand(program: CommanderCommand, path: CommandPath): Co
     const command = parent.command(name).description(node.summary);
     if (!node.actions) {
       for (const arg of node.args) command.argument(argumentSyntax(arg), arg.description ?? '');
-      for (const option of node.options) command.option(option.flag, option.description);
+      for (const option of node.options) command.option(option.value ? `${option.flag} ${option.value}` : option.flag, option.description);
     }
     parent = command;
   });
@@ -60,11 +60,13 @@ export function checkGrammarWords(command: CommanderCommand): void {
 /** The words after the verb, as the chat parser reads them: actions, arguments, the grammar's flags given. */
 function chatWords(command: CommanderCommand, path: CommandPath): string[] {
   const args = command.processedArgs.flatMap((a: unknown) => (a === undefined ? [] : Array.isArray(a) ? (a as string[]) : [String(a)]));
-  const flags = (grammarNode(path)?.options ?? []).filter((o) => {
+  const given = (grammarNode(path)?.options ?? []).flatMap((o) => {
     const option = command.options.find((c) => c.long === o.flag);
-    return option !== undefined && command.getOptionValue(option.attributeName()) === true;
+    const value: unknown = option === undefined ? undefined : command.getOptionValue(option.attributeName());
+    if (value === true) return [o.flag];
+    return typeof value === 'string' ? [o.flag, value] : [];
   });
-  return [...path.slice(1), ...args, ...flags.map((o) => o.flag)];
+  return [...path.slice(1), ...args, ...given];
 }
 
 /** A commander action that runs `run` with the typed command the chat parser makes of the same words. */

@@ -3,6 +3,7 @@ import type { CliIo } from './cli-context.js';
 import { registerCi } from './commands/ci-command.js';
 import { registerConfigChange } from './commands/config-change-commands.js';
 import { registerConfig, registerEnvs } from './commands/config-commands.js';
+import { registerDatastore } from './commands/datastore-commands.js';
 import { registerHistory } from './commands/history-commands.js';
 import { registerRender } from './commands/render.js';
 import { registerStagingRelease } from './commands/staging-release-command.js';
@@ -15,7 +16,7 @@ import { registerValidate } from './commands/validate.js';
 
 export type Register = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock, registerSchedules, registerStagingRelease, registerReport, registerSync, registerCi];
+const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock, registerSchedules, registerStagingRelease, registerReport, registerSync, registerCi, registerDatastore];
 
 export function buildProgram(io: CliIo, extra: readonly Register[] = []): Command {
   const program = new Command('nestor')

@@ -24,15 +24,27 @@ export function withUsage<T>(path: CommandPath, fn: () => T): T {
 export interface SplitArgs {
   positional: string[];
   flags: Set<string>;
+  /** The options that take a value (`--from <snapshot>`), by flag. */
+  values: Map<string, string>;
 }
 
-/** Separates `--flag` words from the others; a flag not in `allowed` is refused. */
-export function splitOptions(path: CommandPath, words: readonly string[], allowed: readonly string[] = []): SplitArgs {
+/**
+ * Separates `--flag` words from the others; a flag not in `allowed` is refused. An option of
+ * `valued` takes the next word (or what follows `=`) as its value.
+ */
+export function splitOptions(path: CommandPath, words: readonly string[], allowed: readonly string[] = [], valued: readonly string[] = []): SplitArgs {
   const positional: string[] = [];
   const flags = new Set<string>();
-  for (const word of words) {
+  const values = new Map<string, string>();
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i]!;
+    const [flag, inline] = word.startsWith('--') && word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
     if (!word.startsWith('-') || word === '-') {
       positional.push(word);
+    } else if (valued.includes(flag)) {
+      const value = inline ?? words[(i += 1)];
+      if (value === undefined || value === '') throw syntaxError(path, `${flag} needs a value`);
+      values.set(flag, value);
     } else if (allowed.includes(word)) {
       flags.add(word);
     } else {
@@ -40,7 +52,7 @@ export function splitOptions(path: CommandPath, words: readonly string[], allowe
       throw syntaxError(path, `unknown option ${name} for ${path.join(' ')}${allowed.length ? ` (only ${allowed.join(', ')})` : ''}`);
     }
   }
-  return { positional, flags };
+  return { positional, flags, values };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

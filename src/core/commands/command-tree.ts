@@ -38,7 +38,7 @@ function grammarTree(node: GrammarNode): CommandNode {
   return {
     name: node.name,
     subcommands: (node.actions ?? []).map(grammarTree),
-    options: node.options.map((o) => ({ flag: o.flag, takesValue: false })),
+    options: node.options.map((o) => ({ flag: o.flag, takesValue: o.value !== undefined })),
     args: node.args.map((a) => ({ name: a.name, required: a.required, variadic: a.variadic ?? false })),
   };
 }

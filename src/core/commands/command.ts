@@ -21,6 +21,7 @@ export const VERBS: readonly Verb[] = Object.values(Verb);
 export const ConfigAction = { Get: 'get', Set: 'set', Unset: 'unset' } as const;
 export type ConfigAction = (typeof ConfigAction)[keyof typeof ConfigAction];
 
+/** What a datastore job does; `datastore list` only reads, and is a command of its own kind. */
 export const DatastoreAction = { Snapshot: 'snapshot', Reset: 'reset' } as const;
 export type DatastoreAction = (typeof DatastoreAction)[keyof typeof DatastoreAction];
 
@@ -31,7 +32,9 @@ export interface ConfigGetCommand { kind: 'config-get'; app: string; env: string
 /** `values` may hold secret values: never log it, never put it in a message or in job data. */
 export interface ConfigSetCommand { kind: 'config-set'; app: string; env: string; values: Record<string, string>; secret: boolean }
 export interface ConfigUnsetCommand { kind: 'config-unset'; app: string; env: string; keys: string[] }
-export interface DatastoreCommand { kind: 'datastore'; action: DatastoreAction; env: string; datastore?: string }
+/** `from`: a snapshot id (`staging/mary-db/2026-12-02T03-00-00.000Z`), for a reset. */
+export interface DatastoreCommand { kind: 'datastore'; action: DatastoreAction; env: string; datastore?: string; from?: string }
+export interface DatastoreListCommand { kind: 'datastore-list'; env: string }
 export interface StatusCommand { kind: 'status'; app: string; env?: string }
 export interface HistoryCommand { kind: 'history'; app: string; env?: string }
 export interface EnvsCommand { kind: 'envs' }
@@ -47,6 +50,7 @@ export type Command =
   | ConfigSetCommand
   | ConfigUnsetCommand
   | DatastoreCommand
+  | DatastoreListCommand
   | StatusCommand
   | HistoryCommand
   | EnvsCommand
@@ -85,7 +89,9 @@ export function describeCommand(command: Command): string {
     case 'config-unset':
       return `config unset ${command.app} ${command.env} ${command.keys.join(' ')}`;
     case 'datastore':
-      return `datastore ${command.action} ${command.env}${command.datastore ? ` ${command.datastore}` : ''}`;
+      return `datastore ${command.action} ${command.env}${command.datastore ? ` ${command.datastore}` : ''}${command.from ? ` --from ${command.from}` : ''}`;
+    case 'datastore-list':
+      return `datastore list ${command.env}`;
     case 'status':
     case 'history':
       return `${command.kind} ${command.app}${command.env ? ` ${command.env}` : ''}`;

@@ -21,6 +21,8 @@ export interface ArgumentSpec {
 export interface OptionSpec {
   flag: `--${string}`;
   description: string;
+  /** How usage shows the value the option takes (`<snapshot>`); absent for a flag. */
+  value?: `<${string}>`;
 }
 
 export interface GrammarNode {
@@ -35,6 +37,7 @@ export interface GrammarNode {
 
 const app: ArgumentSpec = { name: 'app', kind: 'app', required: true };
 const env: ArgumentSpec = { name: 'env', kind: 'env', required: true };
+const datastore: ArgumentSpec = { name: 'datastore', kind: 'datastore', required: false, description: 'default: every datastore of the environment' };
 const everyEnv: ArgumentSpec = { ...env, required: false, description: 'default: every environment with a file for the app' };
 const node = (name: string, summary: string, args: readonly ArgumentSpec[], options: readonly OptionSpec[] = []): GrammarNode =>
   ({ name, summary, args, options });
@@ -74,13 +77,16 @@ const TABLE: Readonly<Record<Verb, VerbEntry>> = {
     examples: ['config get mary dev3', 'config set mary dev3 LOG_LEVEL=debug GREETING="hello world"', 'config set mary production API_KEY=... --secret', 'config unset mary dev3 LOG_LEVEL'],
   },
   datastore: {
-    summary: 'snapshot the datastores of an environment, or reset them from the last snapshot',
+    summary: 'snapshot the datastores of an environment, reset them from a snapshot, or list them',
     args: [],
     actions: [
-      node('snapshot', 'snapshot the datastores of an environment', [env, { name: 'datastore', kind: 'datastore', required: false, description: 'default: every datastore of the environment' }]),
-      node('reset', 'reset the datastores of an environment from the last snapshot', [env, { name: 'datastore', kind: 'datastore', required: false, description: 'default: every datastore of the environment' }]),
+      node('snapshot', 'snapshot the datastores of an environment', [env, datastore]),
+      node('reset', "reset the datastores of an environment from the latest snapshot of their source environment (the app's releases wait)", [env, datastore], [
+        { flag: '--from', value: '<snapshot>', description: 'a snapshot id as datastore list shows (one datastore only)' },
+      ]),
+      node('list', 'the datastores of an environment: kind, source, size and the latest snapshots', [env]),
     ],
-    examples: ['datastore snapshot dev3', 'datastore reset dev3 postgres'],
+    examples: ['datastore snapshot staging', 'datastore reset dev3 mary-db', 'datastore list dev3'],
   },
   status: {
     summary: 'what runs where: version, replicas ready, last release and pin',

@@ -14,7 +14,7 @@ function shownArgument(arg: ArgumentSpec): string {
 }
 
 function nodeLine(words: string, node: GrammarNode): string {
-  return [words, ...node.args.map(shownArgument), ...node.options.map((o) => `[${o.flag}]`)].join(' ');
+  return [words, ...node.args.map(shownArgument), ...node.options.map((o) => `[${o.flag}${o.value ? ` ${o.value}` : ''}]`)].join(' ');
 }
 
 /** Every leaf under a path, each with its words: `config get`, `config set`, ... */

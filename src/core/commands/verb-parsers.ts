@@ -8,12 +8,15 @@ import { dnsName, expectCount, gitRef, historyCommit, splitOptions, syntaxError,
 import { DatastoreAction, VERBS, type Command, type CommandKind, type Verb } from './command.js';
 import { argumentCounts, GRAMMAR, type ArgumentSpec, type GrammarNode } from './grammar.js';
 import { isVerb, type CommandPath } from './help.js';
+import { parseSnapshotId } from '../ports/datastores.js';
 
 /** What the table checked: the path taken, each argument by name, the flags given. */
 interface Parsed {
   path: CommandPath;
   values: ReadonlyMap<string, string | string[]>;
   flags: ReadonlySet<string>;
+  /** Options given with a value, by flag. */
+  options: ReadonlyMap<string, string>;
 }
 
 const one = (p: Parsed, name: string): string => p.values.get(name) as string;
@@ -57,7 +60,9 @@ function parseNode(path: CommandPath, node: GrammarNode, words: readonly string[
     const picked = action(path, node, words[0]);
     return parseNode([...path, picked.name], picked, words.slice(1));
   }
-  const { positional, flags } = splitOptions(path, words, node.options.map((o) => o.flag));
+  const flags = node.options.filter((o) => o.value === undefined).map((o) => o.flag);
+  const split = splitOptions(path, words, flags, node.options.filter((o) => o.value !== undefined).map((o) => o.flag));
+  const { positional } = split;
   const { min, max } = argumentCounts(node);
   expectCount(path, positional, min, max);
   const values = new Map<string, string | string[]>();
@@ -65,7 +70,7 @@ function parseNode(path: CommandPath, node: GrammarNode, words: readonly string[
     if (spec.variadic) values.set(spec.name, positional.slice(i).map((word, j) => checked(path, spec, word, i + j + 1)));
     else if (positional[i] !== undefined) values.set(spec.name, checked(path, spec, positional[i], i + 1));
   });
-  return { path, values, flags };
+  return { path, values, flags: split.flags, options: split.values };
 }
 
 function uniqueKeys(p: Parsed): string[] {
@@ -86,7 +91,11 @@ function helpTopic(p: Parsed): Command {
 
 const datastore = (action: DatastoreAction) => (p: Parsed): Command => {
   const name = maybe(p, 'datastore');
-  return { kind: 'datastore', action, env: one(p, 'env'), ...(name === undefined ? {} : { datastore: name }) };
+  const from = p.options.get('--from');
+  if (from !== undefined && parseSnapshotId(from) === undefined) {
+    throw syntaxError(p.path, `invalid snapshot ${quoteForMessage(from, 80)}: expected <env>/<datastore>/<UTC time>, as datastore list shows`);
+  }
+  return { kind: 'datastore', action, env: one(p, 'env'), ...(name === undefined ? {} : { datastore: name }), ...(from === undefined ? {} : { from }) };
 };
 
 const appAndMaybeEnv = (kind: 'status' | 'history') => (p: Parsed): Command => {
@@ -110,6 +119,7 @@ export const COMMAND_BUILDERS: Readonly<Record<string, (p: Parsed) => Command>> 
   'config unset': (p) => ({ kind: 'config-unset', app: one(p, 'app'), env: one(p, 'env'), keys: uniqueKeys(p) }),
   'datastore snapshot': datastore(DatastoreAction.Snapshot),
   'datastore reset': datastore(DatastoreAction.Reset),
+  'datastore list': (p) => ({ kind: 'datastore-list', env: one(p, 'env') }),
   status: appAndMaybeEnv('status'),
   history: appAndMaybeEnv('history'),
   envs: () => ({ kind: 'envs' }),

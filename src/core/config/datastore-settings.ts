@@ -21,6 +21,8 @@ export interface DatastoreSettings {
   kind: DatastoreKindName;
   /** Absent for a kubernetes-job, whose Job finds its store's credentials in the app's own ConfigMap and Secret. */
   connection?: DatastoreConnection;
+  /** The environment whose file sets `connection`: a setting set for another one names that environment's store. */
+  connectionFrom?: string;
   /** The environment whose snapshots a reset restores (its own when the config names none). */
   source: string;
   /** `reset: allowed` (the default) and, where the environment needs approval, `allow_in_production`. */
@@ -89,6 +91,9 @@ function connectionOf(value: DatastoreConfig['connection']): DatastoreConnection
   return value ? { secret: value.secret, key: value.key } : undefined;
 }
 
+/** The environment folder a file of the tree is in. */
+const environmentOf = (file: ParsedFile | undefined): string => file?.file.path.split('/')[0] ?? '';
+
 function jobOf({ job }: DatastoreConfig): DatastoreJobSettings | undefined {
   if (!job?.image || !job.snapshot_command || !job.restore_command) return undefined;
   return {
@@ -105,7 +110,7 @@ function missingKeys(config: DatastoreConfig, ownerApp: string | undefined): str
   return [...job, ...(config.app ?? ownerApp ? [] : ['app'])];
 }
 
-function settingsOf(env: string, name: string, { config, ownerApp }: Declared): DatastoreSettings | undefined {
+function settingsOf(env: string, name: string, { config, ownerApp, files }: Declared): DatastoreSettings | undefined {
   const connection = connectionOf(config.connection);
   const job = jobOf(config);
   if (config.kind === undefined || missingKeys(config, ownerApp).length > 0) return undefined;
@@ -113,7 +118,7 @@ function settingsOf(env: string, name: string, { config, ownerApp }: Declared): 
   const app = config.app ?? ownerApp;
   return {
     env, name, kind: config.kind,
-    ...(connection && config.kind !== 'kubernetes-job' ? { connection } : {}),
+    ...(connection && config.kind !== 'kubernetes-job' ? { connection, connectionFrom: environmentOf(lastDeclaring(files, ['datastores', name, 'connection'])) } : {}),
     source: config.source ?? env,
     resetAllowed: config.reset !== 'forbidden',
     allowInProduction: config.allow_in_production === true,

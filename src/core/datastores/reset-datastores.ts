@@ -35,6 +35,10 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 export function resetRefusal(tree: ConfigTree, d: DatastoreSettings, approvedBy: string | undefined): string | undefined {
   const what = describeDatastore(d);
   if (!d.resetAllowed) return `${what} may not be reset (reset: forbidden in its config)`;
+  // A Secret is read in the environment's own namespace; a setting is one value for every environment inheriting it.
+  if (d.connection && 'setting' in d.connection && d.connectionFrom !== d.env) {
+    return `${what} may not be reset: its connection $${d.connection.setting} is set for ${d.connectionFrom} and inherited, so the store is ${d.connectionFrom}'s; give ${d.env} its own connection in its files`;
+  }
   const approval = mergedProject(tree, d.env).approval;
   if (approval === undefined || approval === null) return undefined;
   if (!d.allowInProduction) return `${what} may not be reset: ${d.env} needs approval, and its config does not say allow_in_production: true`;

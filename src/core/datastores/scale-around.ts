@@ -52,7 +52,7 @@ export async function whileScaledDown<T>(
   const names = scaled.map((s) => describeRef(refOf(s.live))).join(', ') || 'nothing running';
   onEvent({ type: 'stage', stage: Stage.ScaleDown, status: 'started', message: names });
   await scaleAll(scaled, () => 0);
-  onEvent({ type: 'stage', stage: Stage.ScaleDown, status: 'finished', message: `${app} at 0 replicas` });
+  onEvent({ type: 'stage', stage: Stage.ScaleDown, status: 'finished', message: scaled.length ? `${app} at 0 replicas` : 'nothing running' });
   try {
     return await fn();
   } finally {

@@ -15,7 +15,7 @@ import { nightlyMessages } from '../../../src/core/datastores/nightly-messages.j
 import { deploy } from '../../../src/core/release/deploy.js';
 import { Stage } from '../../../src/core/release/events.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
-import { datastorePorts } from '../../../src/main/datastore-runtime.js';
+import { datastorePorts } from '../../../src/adapters/datastores/datastore-ports.js';
 import { startPostgres, type PostgresServer } from '../../support/postgres-server.js';
 import { redisClient } from '../../support/redis.js';
 import { startRedis, type RedisServer } from '../../support/redis-server.js';
@@ -87,7 +87,7 @@ function datastoreDeps(root: string): DatastoreDeps {
   return {
     ...f.deps,
     environment: Object.fromEntries(ENVS.map((env) => [`${env.toUpperCase()}_DB`, pgUrl(env)])),
-    datastores: datastorePorts(root, systemClock),
+    datastores: datastorePorts({ stateDir: root, clock: systemClock, clusters: f.deps.clusters }),
   };
 }
 
@@ -127,7 +127,7 @@ describe('datastore jobs', () => {
     for (const secret of [pg.password, REDIS_PASSWORD]) expect(seen).not.toContain(secret);
   });
 
-  it('refuses a reset of production (approval needed, not allowed there) before anything runs; a reset waits for the app\'s lock and, timed out, leaves dev3 as it was', async () => {
+  it('refuses a reset of production (approval needed, not allowed there), and of a store another environment\'s setting names, before anything runs; a reset waits for the app\'s lock and, timed out, leaves dev3 as it was', async () => {
     declareDatastores(f.configDir);
     await putCacheSecrets();
     const deps = datastoreDeps(join(f.configDir, '..'));
@@ -135,6 +135,9 @@ describe('datastore jobs', () => {
     const before = rows('production');
     await expect(runDatastoreJob(deps, f.ctx(), job('reset', 'production', { approvedBy: 'carol' })))
       .rejects.toThrow('datastore cache of production may not be reset: production needs approval, and its config does not say allow_in_production: true; datastore mary-db of production may not be reset: production needs approval, and its config does not say allow_in_production: true: nothing was reset');
+    expect(rows('production')).toBe(before);
+    await expect(runDatastoreJob(deps, f.ctx(), job('reset', 'dev1', { datastore: 'mary-db' })))
+      .rejects.toThrow('datastore mary-db of dev1 may not be reset: its connection $PRODUCTION_DB is set for production and inherited, so the store is production\'s; give dev1 its own connection in its files: nothing was reset');
     expect(rows('production')).toBe(before);
 
     pg.sql('dev2', `INSERT INTO orders (item) VALUES ('written in dev2');`);

@@ -75,7 +75,7 @@ describe('the chat grammar as a tree, from its table', () => {
   it('merged with the CLI: chat-only verbs join, shared ones keep both sets of words', async () => {
     const tree = mergeTrees(cli, chatTree());
     expect(await complete('da', tree)).toEqual(['datastore']);
-    expect(await complete('datastore ', tree)).toEqual(['reset', 'snapshot']);
+    expect(await complete('datastore ', tree)).toEqual(['help', 'list', 'reset', 'snapshot']);
     expect(await complete('datastore reset d', tree)).toEqual(['dev1', 'dev3']);
     expect(await complete('config ', tree)).toEqual(['get', 'help', 'set', 'show', 'unset']);
   });

@@ -15,7 +15,7 @@ describe('datastores:', () => {
       ...child('dev3', 'staging', 'datastores:', '  main: { reset_nightly: true }', '  cache: null', 'schedules:', '  nightly: null'),
     }));
     expect(datastoresOf(tree, 'dev3')).toEqual([{
-      env: 'dev3', name: 'main', kind: 'postgresql', connection: { setting: 'STAGING_MAIN' }, source: 'staging',
+      env: 'dev3', name: 'main', kind: 'postgresql', connection: { setting: 'STAGING_MAIN' }, connectionFrom: 'staging', source: 'staging',
       resetAllowed: true, allowInProduction: false, resetNightly: true, scaleDown: true, app: 'mary',
     }]);
     expect(datastoresOf(tree, 'staging').map((d) => [d.name, d.connection, d.resetAllowed])).toEqual([

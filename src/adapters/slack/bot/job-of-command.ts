@@ -32,7 +32,10 @@ export function jobOfCommand(command: MutatingCommand, user: string, origin: Job
     case 'config-unset':
       return { kind: 'config-unset', app: command.app, env: command.env, keys: [...command.keys], ...common };
     case 'datastore':
-      return { kind: 'datastore', env: command.env, action: command.action, ...(command.datastore ? { datastore: command.datastore } : {}), ...common };
+      return {
+        kind: 'datastore', env: command.env, action: command.action,
+        ...(command.datastore ? { datastore: command.datastore } : {}), ...(command.from ? { from: command.from } : {}), ...common,
+      };
   }
 }
 
