@@ -80,7 +80,8 @@ export async function openFleetWorld(config: GeneratedConfig, latencyMs: number,
       released.push([env, app]);
     }
   }
-  const sim: SimProcess = await startSimProcess(latencyMs);
+  // A settled fleet, only read: the controllers would make pods for every Deployment, for minutes.
+  const sim: SimProcess = await startSimProcess(latencyMs, 'manual');
   await Promise.all([sim.seed([...live.values()]), ...records]);
   return {
     deps: {

@@ -1,7 +1,9 @@
 // The staging bench's cluster: the kube simulator in a process of its own (forked with an IPC
 // channel), answering after `--latency-ms` as a real API server would, so the bench measures how
 // Nestor overlaps waiting on a cluster rather than sharing one event loop with it. Pods are
-// ready at once: the cluster's answer time is what dominates. Messages: it sends `{ url }` once
+// ready at once: the cluster's answer time is what dominates. `--controllers manual`: the
+// simulated controllers never act (a fleet seeded as settled, only read: no pods are made for its
+// thousands of Deployments). Messages: it sends `{ url }` once
 // listening; `{ seed: objects }` creates them directly in the store and is answered `{ seeded: n }`.
 import { parseArgs } from 'node:util';
 import { startKubeSimulator, typeOf, type KubeObject } from '../../src/testkit/kube-sim/index.js';
@@ -10,8 +12,9 @@ export interface SimProcessReady { url: string }
 export interface SimProcessSeed { seed: KubeObject[] }
 export interface SimProcessSeeded { seeded: number }
 
-const { values } = parseArgs({ options: { 'latency-ms': { type: 'string', default: '0' } } });
-const sim = await startKubeSimulator({ port: 0, latencyMs: Number(values['latency-ms']), controllers: { readyDelayMs: 0 } });
+const { values } = parseArgs({ options: { 'latency-ms': { type: 'string', default: '0' }, controllers: { type: 'string', default: 'real' } } });
+const clock = values.controllers === 'manual' ? 'manual' : 'real';
+const sim = await startKubeSimulator({ port: 0, latencyMs: Number(values['latency-ms']), controllers: { readyDelayMs: 0 }, clock });
 
 process.on('message', (message: SimProcessSeed) => {
   for (const object of message.seed) sim.store.create(typeOf(object.kind as string), object);

@@ -43,9 +43,13 @@ export interface World {
   close(): Promise<void>;
 }
 
-/** Forks bench/staging/sim-process.js (compiled next to this file) and waits for its URL. */
-export async function startSimProcess(latencyMs: number): Promise<SimProcess> {
-  const child: ChildProcess = fork(join(dirname(fileURLToPath(import.meta.url)), 'sim-process.js'), ['--latency-ms', String(latencyMs)], { stdio: 'inherit' });
+/**
+ * Forks bench/staging/sim-process.js (compiled next to this file) and waits for its URL.
+ * `controllers: 'manual'`: its controllers never act (see sim-process.ts).
+ */
+export async function startSimProcess(latencyMs: number, controllers: 'real' | 'manual' = 'real'): Promise<SimProcess> {
+  const args = ['--latency-ms', String(latencyMs), '--controllers', controllers];
+  const child: ChildProcess = fork(join(dirname(fileURLToPath(import.meta.url)), 'sim-process.js'), args, { stdio: 'inherit' });
   const next = <T>(): Promise<T> => new Promise((resolve, reject) => {
     const onExit = (code: number | null): void => reject(new Error(`the simulator process exited (${code ?? 'signal'})`));
     child.once('exit', onExit);
