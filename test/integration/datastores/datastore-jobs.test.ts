@@ -86,7 +86,12 @@ async function putCacheSecrets(): Promise<void> {
 function datastoreDeps(root: string): DatastoreDeps {
   return {
     ...f.deps,
-    environment: Object.fromEntries(ENVS.map((env) => [`${env.toUpperCase()}_DB`, pgUrl(env)])),
+    environment: {
+      ...Object.fromEntries(ENVS.map((env) => [`${env.toUpperCase()}_DB`, pgUrl(env)])),
+      // The example config's own datastore, mary's cache in staging and dev3.
+      MARY_CACHE_STAGING: `redis://:${REDIS_PASSWORD}@127.0.0.1:${redis.port}/5?scratch_db=${SCRATCH}`,
+      MARY_CACHE_DEV3: `redis://:${REDIS_PASSWORD}@127.0.0.1:${redis.port}/6?scratch_db=${SCRATCH}`,
+    },
     datastores: datastorePorts({ stateDir: root, clock: systemClock, clusters: f.deps.clusters }),
   };
 }
@@ -112,15 +117,15 @@ describe('datastore jobs', () => {
     f.events.length = 0;
     const reset = await runDatastoreJob(deps, f.ctx(), job('reset', 'dev3'));
     expect(reset).toMatchObject({ outcome: 'reset' });
-    expect(reset.message).toMatch(/^reset cache of dev3 from staging\/cache\/\S+ \(.+\); mary-db of dev3 from staging\/mary-db\/\S+ \(.+\)$/);
+    expect(reset.message).toMatch(/^reset cache of dev3 from staging\/cache\/\S+ \(.+\); mary-cache of dev3 from staging\/mary-cache\/\S+ \(.+\); mary-db of dev3 from staging\/mary-db\/\S+ \(.+\)$/);
     expect(rows('dev3')).toBe(rows('staging'));
     expect(await cache('dev3').get('greeting')).toBe('hello from staging');
     expect(await cache('dev3').exists('only-in-dev3')).toBe(0);
 
     const scaling = f.events.filter((e) => e.type === 'stage' && (e.stage === Stage.ScaleDown || e.stage === Stage.ScaleUp) && e.status === 'finished');
-    expect(scaling.map((e) => (e.type === 'stage' ? e.message : ''))).toEqual(['mary at 0 replicas', 'mary-web=1']);
+    expect(scaling.map((e) => (e.type === 'stage' ? e.message : ''))).toEqual(['mary at 0 replicas', 'mary-web=1', 'mary at 0 replicas', 'mary-web=1']);
     const stages = f.events.flatMap((e) => (e.type === 'stage' && e.status === 'finished' ? [e.stage] : []));
-    expect(stages).toEqual(['snapshot', 'restore', 'snapshot', 'scale-down', 'restore', 'scale-up']);
+    expect(stages).toEqual(['snapshot', 'restore', ...['snapshot', 'scale-down', 'restore', 'scale-up'], ...['snapshot', 'scale-down', 'restore', 'scale-up']]);
     const web = await f.deps.clusters.cluster('kapten_dev_eu-w1').get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'dev3', name: 'mary-web' });
     expect((web?.spec as { replicas: number }).replicas).toBe(1);
     const seen = everything([snapshot, reset], join(f.configDir, '..', 'snapshots'));
@@ -137,7 +142,7 @@ describe('datastore jobs', () => {
       .rejects.toThrow('datastore cache of production may not be reset: production needs approval, and its config does not say allow_in_production: true; datastore mary-db of production may not be reset: production needs approval, and its config does not say allow_in_production: true: nothing was reset');
     expect(rows('production')).toBe(before);
     await expect(runDatastoreJob(deps, f.ctx(), job('reset', 'dev1', { datastore: 'mary-db' })))
-      .rejects.toThrow('datastore mary-db of dev1 may not be reset: its connection $PRODUCTION_DB is set for production and inherited, so the store is production\'s; give dev1 its own connection in its files: nothing was reset');
+      .rejects.toThrow('datastore mary-db of dev1 may not be reset: its connection $STAGING_DB is set for staging and inherited, so the store is staging\'s; give dev1 its own connection in its files: nothing was reset');
     expect(rows('production')).toBe(before);
 
     pg.sql('dev2', `INSERT INTO orders (item) VALUES ('written in dev2');`);
@@ -159,14 +164,14 @@ describe('datastore jobs', () => {
     pg.sql('dev3', `INSERT INTO orders (item) VALUES ('dev3 loses this');`);
     const dev2 = rows('dev2');
     const run = await datastoreNightly(deps, { user: 'schedule:datastore-nightly', jobId: 'firing-1', onEvent: () => undefined }, 'staging');
-    expect(run.snapshots.map((s) => [s.name, s.ok])).toEqual([['cache', true], ['mary-db', true]]);
-    expect(run.resets.map((r) => [r.env, r.name, r.ok])).toEqual([['dev3', 'cache', true], ['dev3', 'mary-db', true]]);
+    expect(run.snapshots.map((s) => [s.name, s.ok])).toEqual([['cache', true], ['mary-cache', true], ['mary-db', true]]);
+    expect(run.resets.map((r) => [r.env, r.name, r.ok])).toEqual([['dev3', 'cache', true], ['dev3', 'mary-cache', true], ['dev3', 'mary-db', true]]);
     expect(rows('dev3')).toBe(rows('staging'));
     expect(rows('dev2')).toBe(dev2);
     const { summary, thread } = nightlyMessages(run, { runId: 'firing-1', by: 'schedule:datastore-nightly' });
-    expect(summary.summary).toBe('datastores from staging: 2 reset, 0 failed, 2 snapshots of staging');
-    expect(summary.sections.map((s) => s.title)).toEqual(['Reset (2)', 'Snapshots (2)']);
-    expect(summary.sections[0]!.lines[1]).toMatch(/^mary-db of dev3 from staging\/mary-db\/\S+ \(\d+(\.\d)? [kM]?B in \d+s\)$/);
-    expect(thread.flatMap((m) => m.sections.flatMap((s) => s.lines))).toContain('Reset of mary-db in dev3: done in ' + `${Math.round(run.resets[1]!.durationMs / 1000)}s`);
+    expect(summary.summary).toBe('datastores from staging: 3 reset, 0 failed, 3 snapshots of staging');
+    expect(summary.sections.map((s) => s.title)).toEqual(['Reset (3)', 'Snapshots (3)']);
+    expect(summary.sections[0]!.lines[2]).toMatch(/^mary-db of dev3 from staging\/mary-db\/\S+ \(\d+(\.\d)? [kM]?B in \d+s\)$/);
+    expect(thread.flatMap((m) => m.sections.flatMap((s) => s.lines))).toContain('Reset of mary-db in dev3: done in ' + `${Math.round(run.resets[2]!.durationMs / 1000)}s`);
   });
 });
