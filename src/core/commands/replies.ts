@@ -7,4 +7,3 @@ export * from './replies/release-replies.js';
 export * from './replies/approval-replies.js';
 export * from './replies/info-replies.js';
 export * from './replies/schedule-replies.js';
-export * from './replies/workflow-replies.js';

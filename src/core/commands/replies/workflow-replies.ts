@@ -1,6 +1,7 @@
 // The announcement of a CI success taken through the branch workflow: what was tagged, built and
 // moved; a branch left where it was names the commits involved, for the people who must sort it
-// out (it goes to the error channel).
+// out (it goes to the error channel). Not in the replies barrel: it loads the workflow and the
+// config checks, which a CLI start (`--help`) must not.
 import type { ConfigTree } from '../../config/config-tree.js';
 import { workflowChannel } from '../../config/workflow-settings.js';
 import type { BranchMove } from '../../ports/app-branches.js';
