@@ -1,19 +1,14 @@
 // Checks a job payload against its schema, at both ends of the queue: before it is enqueued, and
 // again when a worker takes it (it may come from an older or newer producer). One-line errors
 // that name the field but never repeat a value (a value may be a secret pasted by mistake).
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+// The validators are ajv's code for job-schema.ts, generated at build time (job-validators.ts).
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { checkAssignment } from '../config/edit-args.js';
 import { ErrorCode, NestorError } from '../errors.js';
-import { refProblem } from '../release/ref.js';
-import { JobKind, JobSchemas, type Job } from './job-schema.js';
+import { JobKind, type Job } from './job-schema.js';
+import { JOB_VALIDATORS } from './job-validators.js';
 
-let validators: Record<JobKind, ValidateFunction> | undefined;
-
-function compile(): Record<JobKind, ValidateFunction> {
-  const ajv = new Ajv({ allErrors: false, verbose: true, strict: false });
-  ajv.addFormat('git-ref', { type: 'string', validate: (s: string) => refProblem(s) === undefined });
-  return Object.fromEntries(JobKind.map((k) => [k, ajv.compile(JobSchemas[k])])) as Record<JobKind, ValidateFunction>;
-}
+const validators = JOB_VALIDATORS as Record<JobKind, ValidateFunction>;
 
 const bad = (message: string): NestorError => new NestorError(ErrorCode.BadInput, message);
 
@@ -33,7 +28,6 @@ export function explainSchemaError(error: ErrorObject, root = ''): string {
 
 /** The job if `data` is a valid job; otherwise NestorError(BadInput) with one line. */
 export function parseJob(data: unknown): Job {
-  validators ??= compile();
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw bad('invalid job: expected an object');
   const kind = (data as { kind?: unknown }).kind;
   if (typeof kind !== 'string' || !JobKind.includes(kind as JobKind)) {
