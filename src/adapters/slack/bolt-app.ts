@@ -9,6 +9,8 @@ import { isNestorError } from '../../core/errors.js';
 import { parseCommand } from '../../core/commands/parse-command.js';
 import { APPROVE_ACTION, helpReply, message, REJECT_ACTION, syntaxErrorReply, type Message } from '../../core/commands/replies.js';
 import { onApprovalClick } from './bot/approval-click.js';
+import { onResetConfirmation } from './bot/reset-confirmation.js';
+import { CANCEL_RESET_ACTION, CONFIRM_RESET_ACTION } from '../../core/commands/replies/reset-replies.js';
 import type { BotServices } from './bot/bot-services.js';
 import { boltLogger } from './bot/bolt-logger.js';
 import { postToResponseUrl } from './bot/response-url.js';
@@ -53,6 +55,8 @@ export function buildBoltApp(parts: BoltParts): App {
   app.command(parts.commandName ?? '/nestor', (args) => onCommand(services, args));
   app.action(APPROVE_ACTION, (args) => onClick(services, 'approve', args));
   app.action(REJECT_ACTION, (args) => onClick(services, 'reject', args));
+  app.action(CONFIRM_RESET_ACTION, (args) => onClick(services, 'confirm-reset', args));
+  app.action(CANCEL_RESET_ACTION, (args) => onClick(services, 'cancel-reset', args));
   return app;
 }
 
@@ -71,7 +75,7 @@ async function onCommand(services: BotServices, args: SlackCommandMiddlewareArgs
   }
 }
 
-async function onClick(services: BotServices, action: 'approve' | 'reject', args: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
+async function onClick(services: BotServices, action: 'approve' | 'reject' | 'confirm-reset' | 'cancel-reset', args: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
   const { ack, body, respond, client } = args;
   await ack();
   const clicked = body.type === 'block_actions' ? body.actions[0] : undefined;
@@ -86,7 +90,8 @@ async function onClick(services: BotServices, action: 'approve' | 'reject', args
     }
   };
   try {
-    await onApprovalClick(services, client, { action, id: clicked.value, by }, reply);
+    if (action === 'confirm-reset' || action === 'cancel-reset') await onResetConfirmation(services, { confirm: action === 'confirm-reset', value: clicked.value, by }, reply);
+    else await onApprovalClick(services, client, { action, id: clicked.value, by }, reply);
   } catch (error) {
     await reply(errorMessage(error, services.logger));
   }

@@ -16,6 +16,8 @@ import { DEFAULT_ENQUEUE_TIMEOUT_MS, enqueueAndTell, readiness } from './enqueue
 import { infoAnswer, isInfo } from '../../../core/commands/info-answers.js';
 import { jobOfCommand, jobUser, requestKey } from './job-of-command.js';
 import type { Reply } from './slack-reply.js';
+import { resetRequestValue } from './reset-confirmation.js';
+import { resetConfirmation } from '../../../core/commands/replies/reset-replies.js';
 
 export interface SlashRequest {
   team: string;
@@ -46,6 +48,7 @@ export async function runSlashCommand(services: BotServices, client: SlackClient
     const ask = { id: key, command, job, requester: actor, approvers: decision.approvers, unresolved: decision.unresolved, expiresMinutes: decision.expiresMinutes, channel: request.channel };
     return askApproval({ ...services, logger: log }, client, ask, reply);
   }
+  if (command.kind === 'datastore' && command.action === 'reset' && job.kind === 'datastore') return reply(resetConfirmation(command, resetRequestValue(key, job)));
   await queueJob(services, { job, key, command, user, log }, reply);
 }
 
