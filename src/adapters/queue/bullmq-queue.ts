@@ -40,10 +40,8 @@ function stateOf(state: string): JobState {
 
 export class BullmqJobQueue implements JobQueue {
   readonly queue: Queue<JobEnvelope, JobOutcome>;
-  private readonly redis: Redis;
 
   constructor(options: BullmqQueueOptions) {
-    this.redis = options.connection;
     const keep = { age: options.keepSeconds ?? 86_400 };
     this.queue = new Queue<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, {
       connection: options.connection,
