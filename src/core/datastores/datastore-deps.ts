@@ -65,6 +65,9 @@ export function driverAndTarget(deps: DatastoreDeps, tree: ConfigTree, d: Datast
   return { driver, target: targetOf({ tree, environment: deps.environment, clusters: deps.clusters }, d) };
 }
 
+/** An error's one line, whatever was thrown. */
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /** `12.3 MB`. */
 export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined) return 'size unknown';

@@ -4,7 +4,7 @@
 import { shortTime } from '../commands/replies/message.js';
 import type { DatastoreSettings } from '../config/datastore-settings.js';
 import type { SnapshotInfo } from '../ports/datastores.js';
-import { driverAndTarget, formatBytes, selectDatastores, storeOf, type DatastoreDeps } from './datastore-deps.js';
+import { driverAndTarget, errorText, formatBytes, selectDatastores, storeOf, type DatastoreDeps } from './datastore-deps.js';
 
 export interface DatastoreListing {
   settings: DatastoreSettings;
@@ -24,7 +24,7 @@ async function sizeOf(deps: DatastoreDeps, tree: Parameters<typeof driverAndTarg
     const bytes = await driver.size(await target);
     return bytes === undefined ? {} : { bytes };
   } catch (error) {
-    return { sizeError: error instanceof Error ? error.message : String(error) };
+    return { sizeError: errorText(error) };
   }
 }
 

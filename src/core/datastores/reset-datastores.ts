@@ -14,7 +14,7 @@ import { Stage } from '../release/events.js';
 import { whileLocked } from '../release/locked.js';
 import type { ReleaseContext } from '../release/release-deps.js';
 import {
-  driverAndTarget, formatBytes, selectDatastores, storeOf, summarize,
+  driverAndTarget, errorText, formatBytes, selectDatastores, storeOf, summarize,
   type DatastoreDeps, type DatastoreRun, type DatastoreRunsResult,
 } from './datastore-deps.js';
 import { describeDatastore } from './datastore-target.js';
@@ -28,8 +28,6 @@ export interface ResetInput {
   /** Who approved it, in an environment that needs approval. */
   approvedBy?: string;
 }
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Why the datastore may not be reset now, or undefined when it may. */
 export function resetRefusal(tree: ConfigTree, d: DatastoreSettings, approvedBy: string | undefined): string | undefined {

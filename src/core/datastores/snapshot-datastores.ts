@@ -8,7 +8,7 @@ import { formatDuration } from '../commands/replies/message.js';
 import { Stage } from '../release/events.js';
 import type { ReleaseContext } from '../release/release-deps.js';
 import {
-  driverAndTarget, formatBytes, selectDatastores, storeOf, summarize,
+  driverAndTarget, errorText, formatBytes, selectDatastores, storeOf, summarize,
   type DatastoreDeps, type DatastoreRun, type DatastoreRunsResult,
 } from './datastore-deps.js';
 import { describeDatastore } from './datastore-target.js';
@@ -17,8 +17,6 @@ export interface SnapshotInput {
   env: string;
   datastore?: string;
 }
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** A snapshot of one datastore, kept and pruned; throws what the driver or the store threw. */
 export async function takeSnapshot(deps: DatastoreDeps, ctx: ReleaseContext, tree: ConfigTree, d: DatastoreSettings): Promise<SnapshotInfo> {
