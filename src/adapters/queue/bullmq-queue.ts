@@ -40,8 +40,10 @@ function stateOf(state: string): JobState {
 
 export class BullmqJobQueue implements JobQueue {
   readonly queue: Queue<JobEnvelope, JobOutcome>;
+  private readonly redis: Redis;
 
   constructor(options: BullmqQueueOptions) {
+    this.redis = options.connection;
     const keep = { age: options.keepSeconds ?? 86_400 };
     this.queue = new Queue<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, {
       connection: options.connection,
@@ -64,15 +66,9 @@ export class BullmqJobQueue implements JobQueue {
     }
     const valid = parseJob(job);
     const request = randomUUID();
-    // The add and the read-back of the stored data's own field go in one round trip (BullMQ's
-    // addBulk way: a job added onto a pipeline). Unparsed: a random request id appears in it only
-    // if this call stored it.
-    const batch = (await this.queue.getBackend().client).pipeline();
-    const bull = new BullJob<JobEnvelope, JobOutcome>(this.queue, valid.kind, { v: 1, request, job: valid }, { ...this.queue.jobsOpts, jobId }, jobId);
-    const queued = bull.addJob(batch);
-    batch.runCommand('hget', [this.queue.toKey(jobId), 'data']);
-    const [[added], [, stored]] = (await Promise.all([batch.exec(), queued]))[0] as [[Error | null, unknown], [Error | null, string | null]];
-    if (added) throw added;
+    await this.queue.add(valid.kind, { v: 1, request, job: valid }, { jobId });
+    // Only the stored data's own field, unparsed: a random request id appears in it only if this call stored it.
+    const stored = await this.redis.hget(this.queue.toKey(jobId), 'data');
     const created = stored?.includes(request) === true;
     const state = created || stored === null ? undefined : stateOf(await this.queue.getJobState(jobId));
     return { jobId, created, message: enqueuedMessage(jobId, created, state) };
