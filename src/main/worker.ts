@@ -29,7 +29,7 @@ import { reportHandler, reportJobPipeline } from './report-schedule.js';
 import { fleetScheduleHandlers } from './fleet-schedules.js';
 import { announcer, type Announcer } from './worker-announce.js';
 import { startWorkerSchedules } from './worker-schedules.js';
-import { releaseDeps, runtimeSettings } from './release-runtime.js';
+import { releaseDeps, runtimeSettings, withImages } from './release-runtime.js';
 import { datastorePorts } from '../adapters/datastores/datastore-ports.js';
 import { datastoreNightlyHandler } from './datastore-schedule.js';
 import { runDatastoreJob } from '../core/datastores/datastore-job.js';
@@ -90,7 +90,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   const locks = new RedisLocks({ redis: connection });
   const runtime = runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history });
   const stateDir = runtime.stateDir;
-  const deps = { ...releaseDeps(runtime), locks };
+  const deps = withImages({ ...releaseDeps(runtime), locks }, env);
   const datastores = { ...deps, datastores: datastorePorts({ stateDir: runtime.stateDir, clock: deps.wallClock, clusters: deps.clusters }) };
   const client = new WebClient(settings.botToken, { ...NOTIFIER_CLIENT_OPTIONS, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
   const queue = new BullmqJobQueue({ connection });
