@@ -70,6 +70,20 @@ export const Variables = keyedBy(
   'variable groups (app, ope, ...) of KEY: value',
 );
 
+/** A ratio in 0..1, as a number or its string (`"0.99"`). */
+export const Ratio = Type.Union(
+  [Type.Number({ minimum: 0, maximum: 1 }), Type.String({ pattern: '^(0(\\.[0-9]+)?|1(\\.0+)?|\\.[0-9]+)$' })],
+  { description: 'a ratio from 0 to 1 such as 0.99' },
+);
+/** A latency: seconds (`0.3`, `"2"`) or a duration (`300ms`, `2s`, `1m`). */
+export const LATENCY = '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(ms|s|m)?$';
+export const Latency = Type.Union(
+  [Type.Number({ exclusiveMinimum: 0 }), Type.String({ pattern: LATENCY })],
+  { description: 'a latency in seconds (0.3) or a duration (300ms, 2s, 1m)' },
+);
+const PROMQL_METRIC = '^[a-zA-Z_:][a-zA-Z0-9_:]*$';
+const PROMQL_LABEL = '^[a-zA-Z_][a-zA-Z0-9_]*$';
+
 export const TemplateVars = Type.Object(
   {
     tplCriticity: Type.Optional(
@@ -78,9 +92,23 @@ export const TemplateVars = Type.Object(
       }),
     ),
     tplTeam: Type.Optional(dnsName('the team that receives alerts')),
-    tplWeb2xxThreshold: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$', description: 'a number as a string' })),
-    tplWeb50thLatencyThreshold: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$', description: 'seconds as a string' })),
-    tplWeb95thLatencyThreshold: Type.Optional(Type.String({ pattern: '^[0-9]+(\\.[0-9]+)?$', description: 'seconds as a string' })),
+    tplWeb2xxThreshold: Type.Optional(Ratio),
+    tplWeb50thLatencyThreshold: Type.Optional(Latency),
+    tplWeb95thLatencyThreshold: Type.Optional(Latency),
+  },
+  strict,
+);
+
+/**
+ * Where an environment's alert rules find their metrics (the ingress controller or mesh it runs);
+ * an environment without this section renders no alert rules. Defaults: monitoring-defaults.ts.
+ */
+export const Monitoring = Type.Object(
+  {
+    requests_metric: Type.Optional(Type.String({ pattern: PROMQL_METRIC, description: 'a request counter such as nginx_ingress_controller_requests' })),
+    latency_metric: Type.Optional(Type.String({ pattern: PROMQL_METRIC, description: 'a latency histogram (without _bucket) such as nginx_ingress_controller_request_duration_seconds' })),
+    status_label: Type.Optional(Type.String({ pattern: PROMQL_LABEL, description: 'the label holding the HTTP status, such as status' })),
+    selector: Type.Optional(keyedBy(PROMQL_LABEL, 'a Prometheus label name such as ingress', Type.String({ minLength: 1 }), 'label matchers selecting the app\'s web traffic; {{app}} and {{namespace}} are replaced')),
   },
   strict,
 );
@@ -292,6 +320,7 @@ export const ProjectFile = Type.Object(
     ),
     variables: Type.Optional(Variables),
     templateVars: Type.Optional(TemplateVars),
+    monitoring: Type.Optional(Type.Union([Monitoring, Type.Null()])),
     ingress: Type.Optional(Ingress),
     release: Type.Optional(Type.Union([TrackedRelease, Type.Null()])),
     workflow: Type.Optional(Type.Union([keyedBy(BRANCH_NAME, 'a branch name such as master', Type.Union([WorkflowStep, Type.Null()])), Type.Null()])),
@@ -352,6 +381,7 @@ export type ScaleConfig = Static<typeof Scale>;
 export type ResourcesConfig = Static<typeof Resources>;
 export type VariablesConfig = Static<typeof Variables>;
 export type TemplateVarsConfig = Static<typeof TemplateVars>;
+export type MonitoringConfig = Static<typeof Monitoring>;
 export type CronConfig = Static<typeof CronSpec>;
 export type ScheduleConfig = Static<typeof Schedule>;
 export type WorkflowStepConfig = Static<typeof WorkflowStep>;

@@ -127,8 +127,8 @@ function monitoringAnnotations(scope: AppScope, isWeb: boolean): Record<string, 
   if (tv.tplCriticity) a['nestor.io/criticity'] = tv.tplCriticity;
   if (tv.tplTeam) a['nestor.io/team'] = tv.tplTeam;
   if (scope.config.teams?.length) a['nestor.io/teams'] = scope.config.teams.join(',');
-  if (isWeb && tv.tplWeb2xxThreshold) a['nestor.io/web-2xx-threshold'] = tv.tplWeb2xxThreshold;
-  if (isWeb && tv.tplWeb50thLatencyThreshold) a['nestor.io/web-50th-latency-threshold'] = tv.tplWeb50thLatencyThreshold;
-  if (isWeb && tv.tplWeb95thLatencyThreshold) a['nestor.io/web-95th-latency-threshold'] = tv.tplWeb95thLatencyThreshold;
+  if (isWeb && tv.tplWeb2xxThreshold !== undefined) a['nestor.io/web-2xx-threshold'] = String(tv.tplWeb2xxThreshold);
+  if (isWeb && tv.tplWeb50thLatencyThreshold !== undefined) a['nestor.io/web-50th-latency-threshold'] = String(tv.tplWeb50thLatencyThreshold);
+  if (isWeb && tv.tplWeb95thLatencyThreshold !== undefined) a['nestor.io/web-95th-latency-threshold'] = String(tv.tplWeb95thLatencyThreshold);
   return Object.keys(a).length > 0 ? a : undefined;
 }
