@@ -1,5 +1,6 @@
 // The objects of one app on one cluster, each rendered from its template and validated.
 import { ErrorCode, NestorError } from '../errors.js';
+import { alertRules } from '../monitoring/alert-rules.js';
 import { shellCommand, type CronTask } from './app-inputs.js';
 import { labelsOf, type AppScope } from './app-scope.js';
 import { podLabels, selectorLabels } from './labels.js';
@@ -131,4 +132,11 @@ function monitoringAnnotations(scope: AppScope, isWeb: boolean): Record<string, 
   if (isWeb && tv.tplWeb50thLatencyThreshold !== undefined) a['nestor.io/web-50th-latency-threshold'] = String(tv.tplWeb50thLatencyThreshold);
   if (isWeb && tv.tplWeb95thLatencyThreshold !== undefined) a['nestor.io/web-95th-latency-threshold'] = String(tv.tplWeb95thLatencyThreshold);
   return Object.keys(a).length > 0 ? a : undefined;
+}
+
+/** The app's PrometheusRule, when its environment has a `monitoring:` section. */
+export function alertRuleObjects(scope: AppScope, hasWeb: boolean): KubeObject[] {
+  const rules = alertRules(scope.config, { app: scope.app, namespace: scope.namespace, hasWeb });
+  if (rules === undefined) return [];
+  return render(scope, 'prometheus-rule.yaml', 'web', { name: scope.app, rules });
 }

@@ -426,6 +426,28 @@ export const PRECOMPILED: Record<string, PrecompiledTemplate & { sha256: string 
     + "}\n";
 },"useData":true,"useDepths":true},
   },
+  "prometheus-rule.yaml": {
+    sha256: "15db2216e8fea5fd17dfe90c407a9484c7c8b94a18e70c1fef28b484088ab15e",
+    partials: [],
+    spec: {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# The app's alert rules (prometheus-operator). Rendered only when project.yaml has a\n# `monitoring:` section; `rules` comes from src/core/monitoring/alert-rules.ts. An override of\n# this file replaces the rules (its own expressions, groups or labels).\napiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: "
+    + ((stack1 = lookupProperty(helpers,"nestorValue__").call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),"prometheus-rule.yaml:7",{"name":"nestorValue__","hash":{},"data":data,"loc":{"start":{"line":7,"column":8},"end":{"line":7,"column":16}}})) != null ? stack1 : "")
+    + "\n  labels: "
+    + ((stack1 = lookupProperty(helpers,"nestorValue__").call(alias1,(depth0 != null ? lookupProperty(depth0,"labels") : depth0),"prometheus-rule.yaml:8",{"name":"nestorValue__","hash":{},"data":data,"loc":{"start":{"line":8,"column":10},"end":{"line":8,"column":20}}})) != null ? stack1 : "")
+    + "\nspec:\n  groups:\n    - name: "
+    + ((stack1 = lookupProperty(helpers,"nestorValue__").call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),"prometheus-rule.yaml:11",{"name":"nestorValue__","hash":{},"data":data,"loc":{"start":{"line":11,"column":12},"end":{"line":11,"column":20}}})) != null ? stack1 : "")
+    + "\n      rules: "
+    + ((stack1 = lookupProperty(helpers,"nestorValue__").call(alias1,(depth0 != null ? lookupProperty(depth0,"rules") : depth0),"prometheus-rule.yaml:12",{"name":"nestorValue__","hash":{},"data":data,"loc":{"start":{"line":12,"column":13},"end":{"line":12,"column":22}}})) != null ? stack1 : "")
+    + "\n";
+},"useData":true},
+  },
   "secret-tls.yaml": {
     sha256: "d80cfd4203e6bc2b06ffeec888c70a558ac139b1d7147c9a9b0439559260e2ae",
     partials: [],

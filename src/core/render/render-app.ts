@@ -2,7 +2,7 @@
 import type { MergedConfig } from '../config/schema.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import { resolveCrons, resolveProcesses } from './app-inputs.js';
-import { configMapObjects, cronObjects, processObjects, secretObject } from './app-objects.js';
+import { alertRuleObjects, configMapObjects, cronObjects, processObjects, secretObject } from './app-objects.js';
 import { appParts, clusterScope, clustersOf, type AppScope } from './app-scope.js';
 import type { TemplateSet } from './template-set.js';
 import type { ClusterManifests, KubeObject } from './types.js';
@@ -28,7 +28,7 @@ export interface RenderRequest {
 }
 
 /** Order of application: config first, then what reads it, then what routes to it. */
-const KIND_ORDER = ['ConfigMap', 'Secret', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'CronJob'];
+const KIND_ORDER = ['ConfigMap', 'Secret', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'CronJob', 'PrometheusRule'];
 
 export function renderApp(req: RenderRequest): ClusterManifests[] {
   const processes = resolveProcesses(req.config, req.procfile);
@@ -43,6 +43,7 @@ export function renderApp(req: RenderRequest): ClusterManifests[] {
       ...(req.secretValues ? [secretObject(scope, req.secretValues)] : []),
       ...processes.flatMap(([name, command]) => processObjects(scope, name, command)),
       ...crons.flatMap((c) => cronObjects(scope, c)),
+      ...alertRuleObjects(scope, processes.some(([p]) => p === 'web')),
     ];
     return manifests(scope, objects);
   });

@@ -1,4 +1,5 @@
 // Every rendered object is checked against the Kubernetes schema of its kind before it leaves.
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { CronJob } from 'kubernetes-models/batch/v1/CronJob';
@@ -27,6 +28,7 @@ const MODELS: Record<string, Model> = {
   'networking.k8s.io/v1/Ingress': Ingress,
   'batch/v1/Job': Job,
   'batch/v1/CronJob': CronJob,
+  'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
 };
 
 export const SUPPORTED_KINDS = Object.keys(MODELS);
