@@ -46,6 +46,8 @@ describe('/nestor report', { timeout: 120_000 }, () => {
       worker.worker.on('failed', (_job, error) => reject(error));
     });
 
+    // The bot's queue connection is up (else it would say at once that nothing was queued).
+    if (world.redis.status !== 'ready') await new Promise((resolve) => world.redis.once('ready', resolve));
     // dave is in no environment's access list: a report asks for none.
     const user = { id: 'U0DAVE', name: 'dave' };
     const ack = await world.send(signedSlashCommand(SECRET, { text: 'report dev3', user, triggerId: 'T.report', responseUrl: world.slack.responseUrl('report') }));
