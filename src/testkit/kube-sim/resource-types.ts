@@ -35,6 +35,8 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   type('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, ['ing']),
   type('batch', 'v1', 'Job', 'jobs', true, [], ALL),
   type('batch', 'v1', 'CronJob', 'cronjobs', true, ['cj'], ALL),
+  // prometheus-operator's CRD, as a cluster running it serves it: apps' alert rules.
+  type('monitoring.coreos.com', 'v1', 'PrometheusRule', 'prometheusrules', true, ['promrule'], [], []),
 ];
 
 export function groupVersion(t: Pick<ResourceType, 'group' | 'version'>): string {

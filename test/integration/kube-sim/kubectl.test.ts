@@ -243,6 +243,21 @@ stringData: { TOKEN: 'from stringData: wins' }
     expect(load(yaml.stdout)).not.toHaveProperty('stringData');
   });
 
+  it("serves prometheus-operator's PrometheusRule: apply, get by short name and list by label", async () => {
+    const rule = `apiVersion: monitoring.coreos.com/v1
+kind: PrometheusRule
+metadata: { name: mary, namespace: monitoring, labels: { app: mary } }
+spec:
+  groups: [ { name: mary, rules: [ { alert: PodsCrashLooping, expr: vector(1), for: 5m, labels: { severity: critical } } ] } ]
+`;
+    const file = await manifest('rule.yaml', `apiVersion: v1\nkind: Namespace\nmetadata: { name: monitoring }\n---\n${rule}`);
+    expect(await kubectl(['apply', '--server-side', '-f', file])).toMatchObject({ code: 0, stdout: 'namespace/monitoring serverside-applied\nprometheusrule.monitoring.coreos.com/mary serverside-applied\n' });
+    const table = await kubectl(['get', 'prometheusrules', '-n', 'monitoring', '-l', 'app=mary']);
+    expect(table.stdout).toMatch(/^NAME\s+AGE\nmary\s+/);
+    const expr = await kubectl(['get', 'promrule', 'mary', '-n', 'monitoring', '-o', 'jsonpath={.spec.groups[0].rules[0].expr}']);
+    expect(expr).toMatchObject({ code: 0, stdout: 'vector(1)' });
+  });
+
   it('prints the API error for a missing object', async () => {
     const result = await kubectl(['get', 'deployment', 'nope', '-n', 'good']);
     expect(result.code).toBe(1);
