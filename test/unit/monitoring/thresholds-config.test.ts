@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfigTree } from '../../../src/core/config/index.js';
-import { ConfigError } from '../../../src/core/errors.js';
-import { BASE_PROJECT, files } from '../../support/config-fixtures.js';
-
-function problemsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.file}:${p.line}:${p.col}: ${p.keyPath}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
+import { appConfig, loadConfigTree } from '../../../src/core/config/index.js';
+import { renderApp } from '../../../src/core/render/render-app.js';
+import { BASE_PROJECT, files, problemsOf } from '../../support/config-fixtures.js';
+import { builtinTemplates, SHA } from '../render/configs.js';
 
 describe('alert thresholds in templateVars', () => {
   it('accepts ratios and latencies as numbers, numeric strings or durations', () => {
@@ -28,7 +19,7 @@ describe('alert thresholds in templateVars', () => {
       ],
       'production/apps/web.yaml': ['app: web', 'templateVars: { tplWeb2xxThreshold: 1, tplWeb95thLatencyThreshold: 300ms }'],
     });
-    expect(problemsOf(() => loadConfigTree(tree))).toEqual([]);
+    expect(loadConfigTree(tree).environments.size).toBe(1);
   });
 
   it('reports a mistyped key, a ratio above 1 and a latency of "fast" with file:line', () => {
@@ -49,5 +40,21 @@ describe('alert thresholds in templateVars', () => {
       'production/apps/web.yaml:2:37: templateVars.tplWeb2xxThreshold: expected a ratio from 0 to 1 such as 0.99, got "1.5"',
       'production/project.yaml:9:3: monitoring.status_labl: unknown key "status_labl" (did you mean "status_label"?)',
     ]);
+  });
+
+  it('monitoring: {} in project.yaml turns the rules on for its apps and its children; a child sets it to null to turn them off', async () => {
+    const tree = loadConfigTree(files({
+      'production/project.yaml': [...BASE_PROJECT, 'monitoring: {}'],
+      'production/apps/api.yaml': ['app: api', 'processes: { web: node server.js }', 'templateVars: { tplWeb95thLatencyThreshold: 300ms }'],
+      'staging/project.yaml': ['parent: production', 'env: staging'],
+      'quiet/project.yaml': ['parent: production', 'env: quiet', 'monitoring: null'],
+    }));
+    const templates = await builtinTemplates();
+    const alerts = (env: string) => renderApp({ app: 'api', env, config: appConfig(tree, 'api', env).config, templates, version: { sha: SHA } })
+      .flatMap((m) => m.objects.filter((o) => o.kind === 'PrometheusRule'))
+      .flatMap((o) => (o['spec'] as { groups: { rules: { alert: string; expr: string }[] }[] }).groups.flatMap((g) => g.rules));
+    expect(alerts('staging').map((r) => r.alert)).toEqual(['WebLatencyP95High', 'PodsCrashLooping']);
+    expect(alerts('staging')[0]?.expr).toContain('ingress="api"}[5m]))) > 0.3');
+    expect(alerts('quiet')).toEqual([]);
   });
 });
