@@ -34,6 +34,7 @@ import { datastorePorts } from '../adapters/datastores/datastore-ports.js';
 import { datastoreNightlyHandler } from './datastore-schedule.js';
 import { runDatastoreJob } from '../core/datastores/datastore-job.js';
 import { workflowPipeline } from './workflow-pipeline.js';
+import { withCodeHost } from './code-host-runtime.js';
 
 const refuse = (message: string): NestorError => new NestorError(ErrorCode.BadInput, message);
 /** Who approved a job, for its pipeline's input: the history commit names them. */
@@ -43,10 +44,17 @@ const approval = (input: { approvedBy?: string }): { approvedBy?: string } => (i
 export function workerPipelines(deps: ReleaseDeps, announce: Announcer): Partial<JobPipelines> {
   const announced = async (ctx: ReleaseContext, run: Promise<ReleaseResult>, approvedBy?: string): Promise<ReleaseResult> => {
     const started = deps.wallClock.now();
-    return announce.after(deps, ctx, started, await run, approvedBy);
+    const result = await run.catch((error: unknown) => {
+      announce.threw(ctx, error);
+      throw error;
+    });
+    return announce.after(deps, ctx, started, result, approvedBy);
   };
   return {
-    deploy: (ctx, input) => announced(ctx, deploy(deps, ctx, input), input.approvedBy),
+    deploy: (ctx, input) => {
+      if (!input.dryRun) announce.begin(ctx, { app: input.app, env: input.env, ref: input.ref });
+      return announced(ctx, deploy(deps, ctx, input), input.approvedBy);
+    },
     rollback: (ctx, input) => announced(ctx, rollback(deps, ctx, input), input.approvedBy),
     scale: async (ctx, input) => announced(
       ctx, scale(deps, ctx, { app: input.app, env: input.env, specs: input.specs.map(describeScale), ...approval(input) }), input.approvedBy,
@@ -90,7 +98,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   const locks = new RedisLocks({ redis: connection });
   const runtime = runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history });
   const stateDir = runtime.stateDir;
-  const deps = withImages({ ...releaseDeps(runtime), locks }, env);
+  const { deps, deployments } = withCodeHost(withImages({ ...releaseDeps(runtime), locks }, env), env, logger);
   const datastores = { ...deps, datastores: datastorePorts({ stateDir: runtime.stateDir, clock: deps.wallClock, clusters: deps.clusters }) };
   const client = new WebClient(settings.botToken, { ...NOTIFIER_CLIENT_OPTIONS, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
   const queue = new BullmqJobQueue({ connection });
@@ -98,7 +106,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
     slack: client, messages: new RedisProgressMessages({ redis: connection }),
     observe: logDeliveries(logger), onError: (error) => logger.error({ err: error }, 'progress sink error'),
   });
-  const announce = announcer(client, logger);
+  const announce = announcer(client, logger, deployments);
   const workflow = workflowPipeline(deps, { branches: new GitAppBranches({ cacheDir: join(stateDir, 'workflow-mirrors') }), deliveries: new RedisCiDeliveries({ redis: connection }) }, client, logger);
   const more: Partial<JobPipelines> = { report: reportJobPipeline(deps, connection, client, logger), ciSuccess: workflow.ciSuccess, datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input) };
   const runner = { ...workerRunner(deps, announce, locks, sink, logger, more), line: (id: string) => queue.lineOf(id) };
