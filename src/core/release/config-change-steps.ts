@@ -82,8 +82,10 @@ export function treeWithFile(tree: ConfigTree, path: string, text: string | unde
   const [, env = '', app = ''] = APP_FILE.exec(path) ?? [];
   const node = tree.environments.get(env);
   if (!node) throw new NestorError(ErrorCode.ConfigNotFound, `${path} is not the file of an app in an environment of nestor-config`);
-  // With its environment's project files, so that it loads as it would in the whole tree.
-  const alone = loadConfigTree([...ancestry(tree, env).map((n) => n.project.file), { path, text }]);
+  // With its environment's project and app files, so that it loads as it would in the whole tree
+  // (a datastore merges across the app files of the ancestry).
+  const others = ancestry(tree, env).flatMap((n) => [n.project.file, ...[...n.apps.values()].map((a) => a.file)]).filter((f) => f.path !== path);
+  const alone = loadConfigTree([...others, { path, text }]);
   const file = alone.environments.get(env)!.apps.get(app)!;
   return { environments: new Map(tree.environments).set(env, { ...node, apps: new Map(node.apps).set(app, file) }), templates: tree.templates };
 }
