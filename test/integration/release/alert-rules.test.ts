@@ -29,6 +29,6 @@ describe('alert rules in a release', () => {
     writeFileSync(mary, readFileSync(mary, 'utf8').replace('tplWeb95thLatencyThreshold: "2"', 'tplWeb95thLatencyThreshold: 1500ms'));
     await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'main', env: 'dev3' });
     expect(rulesOf()[2]?.expr).toMatch(/ > 1\.5$/);
-    expect(rule()?.metadata.labels?.['nestor.io/release']).toBe(f.app.shas.second.slice(0, 7));
+    expect(rule()?.metadata.labels).toMatchObject({ 'nestor.io/release': f.app.shas.second.slice(0, 7) });
   });
 });
