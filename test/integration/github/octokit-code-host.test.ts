@@ -13,6 +13,7 @@ import { originRepo } from '../../../src/core/ports/code-host.js';
 import type { ImageBuilds } from '../../../src/core/ports/image-builds.js';
 import type { SourceRepo } from '../../../src/core/ports/source-repo.js';
 import type { ReleaseResult } from '../../../src/core/release/release-deps.js';
+import { announcerOf } from '../../../src/main/worker-announce.js';
 import { EXAMPLE_CONFIG_DIR } from '../../support/config-fixtures.js';
 import { useGitHubApiStandin } from '../../support/github-api-standin.js';
 
@@ -65,6 +66,16 @@ describe('release Deployments', () => {
     await tracked.settled();
     expect(github.of(DEPLOYMENTS).map((c) => c.body.ref).sort()).toEqual(['b'.repeat(40), 'master']);
     expect(github.of(DEPLOYMENT_STATUSES).map((c) => c.body.state).sort()).toEqual(['failure', 'failure', 'in_progress']);
+  });
+
+  it('fails the Deployment of a deploy whose pipeline threw, through the worker\'s announcer', async () => {
+    const tracked = deployments();
+    const announce = announcerOf(async () => undefined, () => undefined, tracked);
+    const ctx = { user: 'alice', jobId: 'j7', onEvent: () => undefined };
+    announce.begin(ctx, { app: 'mary', env: 'staging', ref: 'master' });
+    announce.threw(ctx, new Error('cannot reach git origin'));
+    await announce.settled();
+    expect(github.of(DEPLOYMENT_STATUSES).map((c) => [c.body.state, c.body.description])).toEqual([['in_progress', 'releasing master'], ['failure', 'cannot reach git origin']]);
   });
 
   it('logs and counts a GitHub 500 or rate limit, and the release goes on', async () => {
