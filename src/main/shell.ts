@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { CliIo } from '../adapters/cli/cli-context.js';
+import type { CliIo, RuntimeOptions } from '../adapters/cli/cli-context.js';
 import { commandTree } from '../adapters/cli/command-tree.js';
 import { configCompletionValues } from '../adapters/cli/completion-values.js';
 import { buildProgram } from '../adapters/cli/program.js';
@@ -30,6 +30,10 @@ import { releaseDeps, runtimeSettings } from './release-runtime.js';
 import { runShellJob, stopNote } from './shell-jobs.js';
 import { datastorePorts } from '../adapters/datastores/datastore-ports.js';
 import { shellSchedules } from '../testkit/demo-schedules.js';
+import { shellScheduleHandlers } from './shell-schedule-handlers.js';
+import type { ReleaseDeps } from '../core/release/release-deps.js';
+import type { ScheduleRuns } from '../core/ports/schedules.js';
+import type { ScheduleHandlers } from '../core/schedules/schedule-handlers.js';
 
 export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../nestor-config', import.meta.url).href.replace('/dist/', '/'));
 
@@ -52,7 +56,9 @@ function welcome(world: DemoWorld): string {
 /** The io of commands typed in the shell: the demo world's config, state, cluster and scheduler. */
 export function worldIo(io: CliIo, world: DemoWorld): CliIo {
   const env = { ...world.settings, ...io.env, NESTOR_CONFIG: world.configDir, NESTOR_STATE: world.stateDir, KUBECONFIG: world.kubeconfig };
-  return { ...io, env, releaseDeps: (options) => releaseDeps(runtimeSettings(io.cwd, env, options)), schedules: async () => shellSchedules(world) };
+  const deps = (options: RuntimeOptions = {}): ReleaseDeps => releaseDeps(runtimeSettings(io.cwd, env, options));
+  const handlers = (runs: ScheduleRuns): Partial<ScheduleHandlers> => shellScheduleHandlers({ deps, runs, say: io.out });
+  return { ...io, env, releaseDeps: deps, schedules: async () => shellSchedules(world, handlers) };
 }
 
 export interface ShellOptions {

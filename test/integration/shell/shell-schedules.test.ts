@@ -1,5 +1,6 @@
 // `schedule run` in `nestor shell`: a firing of the demo world's schedules runs at once on an
-// in-process scheduler (no Redis, no worker), recorded as a worker records it.
+// in-process scheduler (no Redis, no worker) through the worker's pipelines, recorded as a worker
+// records it.
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
@@ -25,16 +26,19 @@ describe('the shell and the schedules', () => {
         throw new Error('the shell must use its world');
       },
     };
-    await runShell(Readable.from(['schedule run dev3/report', 'schedule run report', 'schedules', 'exit'].map((l) => `${l}\n`)), io, main, world);
+    await runShell(Readable.from(['schedule run dev3/report', 'schedule run report', 'schedule run staging-release', 'schedules', 'exit'].map((l) => `${l}\n`)), io, main, world);
     expect(text).toContain('fired dev3/report (report) as job now-dev3-report-1');
     expect(text).toContain('nestor: schedule "report" is in several environments: say which (dev1/report, dev2/report, dev3/report)');
     const { runs, queue } = await shellSchedules(world);
     expect((await runs.records(['nestor:dev3:report'])).get('nestor:dev3:report')).toMatchObject({
-      last: { firingId: 'now-dev3-report-1', trigger: 'now', by: 'newcomer', status: 'failed', error: 'schedules of kind report are not available yet' },
+      last: { firingId: 'now-dev3-report-1', trigger: 'now', by: 'newcomer', status: 'succeeded' },
     });
+    expect(text).toContain('dev3: 3 apps: all in sync (3 never released)');
+    expect(text).toMatch(/released {2}mary [0-9a-f]{7}: deployed mary@[0-9a-f]{7} \(master\) to staging/);
+    expect(text).toContain('staging follows master: 3 apps: 3 released, 0 unchanged');
     expect([...(await queue.nextFirings()).keys()]).toContain('nestor:staging:staging-release');
     // `schedules` answers as Slack does, from the same in-process scheduler.
     expect(text).toContain('staging-release (staging-release, */30 * * * *): next');
-    expect(text).toMatch(/report \(report, [^)]*\): next [^;]*; last run: failed at [^(]*\(schedules of kind report are not available yet\), run by newcomer/);
+    expect(text).toMatch(/report \(report, [^)]*\): next [^;]*; last run: succeeded at [^(]*\(dev3: 3 apps: all in sync \(3 never released\)\), run by newcomer/);
   });
 });
