@@ -13,10 +13,13 @@ REQUIRED=(
   "initdb postgresql"
 )
 
-# Whether a program is there: on PATH, or where Debian keeps PostgreSQL's server programs.
+# Where Debian keeps PostgreSQL's server programs (off PATH); a glob, set apart for the script's tests.
+POSTGRES_BINS="${NESTOR_POSTGRES_BINS:-/usr/lib/postgresql/*/bin}"
+
+# Whether a program is there: on PATH, or among PostgreSQL's server programs.
 found() {
   command -v "$1" >/dev/null 2>&1 && return 0
-  compgen -G "/usr/lib/postgresql/*/bin/$1" >/dev/null
+  compgen -G "$POSTGRES_BINS/$1" >/dev/null
 }
 
 missing_packages() {

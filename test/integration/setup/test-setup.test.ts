@@ -9,7 +9,8 @@ import { cleanupFixtures, tempDir } from '../../support/git-fixtures.js';
 afterAll(() => cleanupFixtures());
 
 const SCRIPT = join(import.meta.dirname, '../../../scripts/test-setup.sh');
-const which = (name: string) => execFileSync('bash', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim();
+/** A real program: on PATH, or among PostgreSQL's server programs (initdb), where the script looks too. */
+const which = (name: string) => execFileSync('bash', ['-c', `command -v ${name} || compgen -G "/usr/lib/postgresql/*/bin/${name}" | head -1`], { encoding: 'utf8' }).trim();
 const BASH = which('bash');
 
 /** A folder to be the whole PATH, holding links to the named real programs. */
@@ -24,13 +25,17 @@ function script(bin: string, name: string, body: string): void {
   chmodSync(join(bin, name), 0o755);
 }
 
-/** apt-get and sudo stand-ins: apt-get records its arguments and "installs" a program per package. */
+/** The program each Debian package installs, as the script checks them. */
+const PROGRAM: Record<string, string> = { postgresql: 'initdb' };
+
+/** apt-get and sudo stand-ins: apt-get records its arguments and "installs" each package's program. */
 function withApt(bin: string): string {
   const calls = join(bin, 'apt-calls');
   script(bin, 'apt-get', [
     `echo "$*" >> ${calls}`,
     'if [ "$1" = install ]; then for p in "$@"; do case "$p" in -*|install) ;; *)',
-    `  printf '#!${BASH}\\nexit 0\\n' > ${bin}/$p; chmod +x ${bin}/$p;; esac; done; fi`,
+    `  prog=$p; ${Object.entries(PROGRAM).map(([pkg, prog]) => `[ "$p" = ${pkg} ] && prog=${prog};`).join(' ')}`,
+    `  printf '#!${BASH}\\nexit 0\\n' > ${bin}/$prog; chmod +x ${bin}/$prog;; esac; done; fi`,
   ].join('\n'));
   withSudo(bin);
   return calls;
@@ -41,8 +46,9 @@ function withSudo(bin: string): void {
   script(bin, 'sudo', 'if [ "$1" = -n ]; then shift; fi\nwhile [ "${1#*=}" != "$1" ]; do export "$1"; shift; done\n"$@"');
 }
 
+/** Runs the script with `bin` as its whole PATH, and no PostgreSQL server programs but those in `bin`. */
 function run(bin: string) {
-  const r = spawnSync(BASH, [SCRIPT], { env: { PATH: bin, HOME: bin }, encoding: 'utf8' });
+  const r = spawnSync(BASH, [SCRIPT], { env: { PATH: bin, HOME: bin, NESTOR_POSTGRES_BINS: bin }, encoding: 'utf8' });
   return { code: r.status, stderr: r.stderr };
 }
 
@@ -52,28 +58,29 @@ describe('scripts/test-setup.sh', () => {
     const { code, stderr } = run(bin);
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([
-      'test set-up: missing system packages: git redis-server (install them, e.g. `sudo apt-get install git redis-server`, then run npm test again)',
+      'test set-up: missing system packages: git redis-server docker-registry postgresql (install them, e.g. `sudo apt-get install git redis-server docker-registry postgresql`, then run npm test again)',
     ]);
   });
 
   it('names only what is missing', () => {
-    const { code, stderr } = run(pathWith('git'));
+    const { code, stderr } = run(pathWith('git', 'docker-registry'));
     expect(code).toBe(1);
-    expect(stderr).toContain('missing system packages: redis-server (');
+    expect(stderr).toContain('missing system packages: redis-server postgresql (');
   });
 
   it('installs the missing packages in one apt-get call when it can, then goes on', () => {
-    const bin = pathWith('git', 'chmod');
+    const bin = pathWith('git', 'chmod', 'docker-registry');
     const calls = withApt(bin);
     const { code, stderr } = run(bin);
-    expect(stderr).toContain('test set-up: installing redis-server with apt-get');
+    expect(stderr).toContain('test set-up: installing redis-server postgresql with apt-get');
     expect(code).toBe(0);
-    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['update -qq', 'install -y -qq --no-install-recommends redis-server']);
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['update -qq', 'install -y -qq --no-install-recommends redis-server postgresql']);
     expect(existsSync(join(bin, 'redis-server'))).toBe(true);
+    expect(existsSync(join(bin, 'initdb'))).toBe(true);
   });
 
   it('names what is still missing in one line when apt-get fails', () => {
-    const bin = pathWith('git');
+    const bin = pathWith('git', 'docker-registry', 'initdb');
     script(bin, 'apt-get', 'echo "E: Unable to locate package" >&2\nexit 100');
     withSudo(bin);
     const { code, stderr } = run(bin);
@@ -84,8 +91,8 @@ describe('scripts/test-setup.sh', () => {
     ]);
   });
 
-  it('says kubectl is optional and passes when git and redis-server are there', () => {
-    const bin = pathWith('git', 'redis-server');
+  it('says kubectl is optional and passes when the required programs are there', () => {
+    const bin = pathWith('git', 'redis-server', 'docker-registry', 'initdb');
     const { code, stderr } = run(bin);
     expect(code).toBe(0);
     expect(stderr).toBe('test set-up: kubectl not found: the simulator is checked through @kubernetes/client-node only\n');
