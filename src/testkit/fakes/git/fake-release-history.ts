@@ -37,8 +37,32 @@ export interface FakeHistoryCommit {
 }
 
 export class FakeHistoryRemote {
-  readonly commits: FakeHistoryCommit[] = [];
+  private readonly published: FakeHistoryCommit[] = [];
+  /** By release folder, the positions in `commits` of the commits that changed its release file. */
+  private readonly releasesByDir = new Map<string, number[]>();
   reachable = true;
+
+  get commits(): readonly FakeHistoryCommit[] {
+    return this.published;
+  }
+
+  push(commit: FakeHistoryCommit): void {
+    const before = this.published[this.published.length - 1]?.tree;
+    for (const dir of commit.tree.changedFolders()) {
+      const path = `${dir}/${layout.RELEASE_FILE}`;
+      const text = commit.tree.get(path);
+      if (text === undefined || text === before?.get(path)) continue;
+      const at = this.releasesByDir.get(dir) ?? [];
+      at.push(this.published.length);
+      this.releasesByDir.set(dir, at);
+    }
+    this.published.push(commit);
+  }
+
+  /** The commits that changed `dir`'s release file, oldest first. */
+  releaseCommits(dir: string): FakeHistoryCommit[] {
+    return (this.releasesByDir.get(dir) ?? []).map((i) => this.published[i] as FakeHistoryCommit);
+  }
 }
 
 interface PendingCommit {
@@ -198,8 +222,9 @@ export class FakeReleaseHistory implements ReleaseHistory {
   }
 
   /** The remote's commits followed by this instance's unpublished ones, oldest first. */
-  private view(): FakeHistoryCommit[] {
+  private view(): readonly FakeHistoryCommit[] {
     this.dropRecordedElsewhere();
+    if (this.pending.length === 0) return this.remote.commits;
     const commits = [...this.remote.commits];
     for (const p of this.pending) commits.push(applyChange(commits[commits.length - 1]?.tree, p));
     return commits;
@@ -231,22 +256,25 @@ export class FakeReleaseHistory implements ReleaseHistory {
         detail: { reason: 'unreachable', pending: this.pending.length },
       });
     }
-    for (const p of this.pending) this.remote.commits.push(applyChange(this.remote.commits[this.remote.commits.length - 1]?.tree, p));
+    for (const p of this.pending) this.remote.push(applyChange(this.remote.commits[this.remote.commits.length - 1]?.tree, p));
     this.pending = [];
   }
 
+  /** Newest first: the remote's, by its index, then this instance's unpublished ones. */
   private releases(dir: string): ReleaseSummary[] {
     const path = `${dir}/${layout.RELEASE_FILE}`;
     const commits = this.view();
-    return commits
-      .filter((c, i) => c.tree.get(path) !== undefined && c.tree.get(path) !== commits[i - 1]?.tree.get(path))
+    const published = this.remote.commits.length;
+    const unpublished = commits.slice(published).filter((c, i) => c.tree.get(path) !== undefined && c.tree.get(path) !== commits[published + i - 1]?.tree.get(path));
+    return [...this.remote.releaseCommits(dir), ...unpublished]
       .map((c) => layout.summaryFromMessage(c.id, c.message))
       .filter((s): s is ReleaseSummary => s !== undefined)
       .reverse();
   }
 
   private read(dir: string, summary: ReleaseSummary): Release {
-    const tree = this.view().find((c) => c.id === summary.commit)?.tree ?? new FolderTree();
+    const published = this.remote.releaseCommits(dir).find((c) => c.id === summary.commit);
+    const tree = (published ?? this.view().find((c) => c.id === summary.commit))?.tree ?? new FolderTree();
     const manifestsByCluster: Record<string, string> = {};
     let secretsEncrypted = false;
     for (const [name, stored] of tree.folder(dir)) {

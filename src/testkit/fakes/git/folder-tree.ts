@@ -59,6 +59,11 @@ export class FolderTree {
     for (const [dir, files] of this.folders) for (const [name, text] of files) yield [`${dir}/${name}`, text];
   }
 
+  /** The folders this tree changed since it was forked (those it does not share). */
+  changedFolders(): ReadonlySet<string> {
+    return this.own;
+  }
+
   /** Whether both hold the same files (folders they share are not compared). */
   sameAs(other: FolderTree): boolean {
     if (this.folders.size !== other.folders.size) return false;
