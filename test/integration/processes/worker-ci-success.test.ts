@@ -1,10 +1,9 @@
 // The real `nestor worker` process takes a CI success through the branch workflow: the commit
 // tagged and greenlight created in the app's repository, the announcement in the root
 // environment's channel; the same CI success queued again does nothing.
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BullmqJobQueue } from '../../../src/adapters/queue/bullmq-queue.js';
 import type { Job } from '../../../src/core/jobs/job-schema.js';
+import { jobQueueClient } from '../../support/job-queue-client.js';
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures, git } from '../../support/git-fixtures.js';
 import { processWorld } from '../../support/nestor-processes.js';
@@ -19,10 +18,7 @@ describe('nestor worker: CI successes', () => {
     // The example's registry (docker.com) is out of reach here: the image step is left out, as in the shell.
     const worker = world.start('worker', { NESTOR_IMAGES: 'off' });
     await worker.log('worker started');
-    const redis = new Redis(world.redis.url, { maxRetriesPerRequest: null });
-    ctx.onTestFinished(() => void redis.disconnect());
-    const queue = new BullmqJobQueue({ connection: redis });
-    ctx.onTestFinished(() => queue.close());
+    const queue = jobQueueClient(ctx, world.redis.url);
     const job: Job = { kind: 'ci-success', app: 'mary', branch: 'master', sha, source: 'api', user: 'ci', origin: { kind: 'cli' } };
 
     await queue.enqueue(job, { idempotencyKey: 'ci-1' });

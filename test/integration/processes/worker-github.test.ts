@@ -4,10 +4,9 @@
 // release; the token is in no log; a deploy whose image is built posts the build's commit status.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BullmqJobQueue } from '../../../src/adapters/queue/bullmq-queue.js';
 import type { Job } from '../../../src/core/jobs/job-schema.js';
+import { jobQueueClient } from '../../support/job-queue-client.js';
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { startGitHubApiStandin } from '../../support/github-api-standin.js';
@@ -42,10 +41,7 @@ describe('nestor worker: GitHub', () => {
     ]);
     const worker = world.start('worker', { ...onGitHub(world, github.apiUrl), NESTOR_GITHUB_LOG_URL: 'https://nestor.example.com/jobs/{jobId}' });
     await worker.log('worker started');
-    const redis = new Redis(world.redis.url, { maxRetriesPerRequest: null });
-    ctx.onTestFinished(() => void redis.disconnect());
-    const queue = new BullmqJobQueue({ connection: redis });
-    ctx.onTestFinished(() => queue.close());
+    const queue = jobQueueClient(ctx, world.redis.url);
     const deploy = async (ref: string, id: string) => {
       const job: Job = { kind: 'deploy', app: 'mary', env: 'dev3', ref, trigger: 'user', user: 'alice', origin: { kind: 'cli' } };
       await queue.enqueue(job, { idempotencyKey: id });
@@ -79,10 +75,7 @@ describe('nestor worker: GitHub', () => {
     };
     const worker = world.start('worker', { ...onGitHub(world, github.apiUrl), NESTOR_IMAGES: 'check', NPM_TOKEN: 'npm-token' });
     await worker.log('worker started');
-    const redis = new Redis(world.redis.url, { maxRetriesPerRequest: null });
-    ctx.onTestFinished(() => void redis.disconnect());
-    const queue = new BullmqJobQueue({ connection: redis });
-    ctx.onTestFinished(() => queue.close());
+    const queue = jobQueueClient(ctx, world.redis.url);
     const job: Job = { kind: 'deploy', app: 'mary', env: 'dev3', ref: 'feature-x', trigger: 'user', user: 'alice', origin: { kind: 'cli' } };
     await queue.enqueue(job, { idempotencyKey: 'deploy-build' });
     expect((await eventually('the deploy to complete', async () => (await queue.get('deploy-build'))?.result, 90_000)).outcome).toBe('released');

@@ -1,10 +1,9 @@
 // The real `nestor worker` checks images (NESTOR_IMAGES at its default) in a real registry: a
 // deploy of a commit without its image has it built by a Job on the simulator, whose completion
 // pushes it, then releases; the build's variable never shows in the worker's logs.
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BullmqJobQueue } from '../../../src/adapters/queue/bullmq-queue.js';
 import type { Job } from '../../../src/core/jobs/job-schema.js';
+import { jobQueueClient } from '../../support/job-queue-client.js';
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { processWorld } from '../../support/nestor-processes.js';
@@ -31,10 +30,7 @@ describe('nestor worker: images', () => {
     };
     const worker = world.start('worker', { NESTOR_IMAGES: 'check', NPM_TOKEN });
     await worker.log('worker started');
-    const redis = new Redis(world.redis.url, { maxRetriesPerRequest: null });
-    ctx.onTestFinished(() => void redis.disconnect());
-    const queue = new BullmqJobQueue({ connection: redis });
-    ctx.onTestFinished(() => queue.close());
+    const queue = jobQueueClient(ctx, world.redis.url);
     const job: Job = { kind: 'deploy', app: 'mary', env: 'dev3', ref: 'feature-x', trigger: 'user', user: 'alice', origin: { kind: 'cli' } };
 
     await queue.enqueue(job, { idempotencyKey: 'deploy-1' });
