@@ -27,7 +27,7 @@ export async function shellSchedules(world: DemoWorld, handlers: ShellHandlers =
     const config = new FolderConfigSource(world.configDir);
     const runs = new MemoryScheduleRuns(systemClock);
     const queue = new MemoryScheduleQueue({ handlers: scheduleHandlers(handlers(runs)), runs, clock: systemClock, schedules: async () => allSchedules((await config.load()).tree) });
-    found = { backend: { config, queue, runs, close: async () => undefined }, reconciler: new ScheduleReconciler({ config, queue }) };
+    found = { backend: { config, queue, runs, inProcess: true, close: async () => undefined }, reconciler: new ScheduleReconciler({ config, queue }) };
     worlds.set(world, found);
   }
   await found.reconciler.check();

@@ -25,6 +25,8 @@ export interface CliIo {
 }
 
 export interface ScheduleBackend extends ScheduleDeps {
+  /** Firings run in this process (`nestor shell`), done when `schedule run` returns. */
+  inProcess?: boolean;
   close(): Promise<void>;
 }
 

@@ -27,7 +27,7 @@ describe('the shell and the schedules', () => {
       },
     };
     await runShell(Readable.from(['schedule run dev3/report', 'schedule run report', 'schedule run staging-release', 'schedules', 'exit'].map((l) => `${l}\n`)), io, main, world);
-    expect(text).toContain('fired dev3/report (report) as job now-dev3-report-1');
+    expect(text).toContain('fired dev3/report (report) as job now-dev3-report-1: ran here;');
     expect(text).toContain('nestor: schedule "report" is in several environments: say which (dev1/report, dev2/report, dev3/report)');
     const { runs, queue } = await shellSchedules(world);
     expect((await runs.records(['nestor:dev3:report'])).get('nestor:dev3:report')).toMatchObject({

@@ -6,12 +6,12 @@ import type { Command } from 'commander';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import { lastRunText } from '../../../core/schedules/last-run-text.js';
 import type { ScheduleListing, ScheduleDeps } from '../../../core/schedules/schedule-listing.js';
-import { configFolder, type CliIo } from '../cli-context.js';
+import { configFolder, type CliIo, type ScheduleBackend } from '../cli-context.js';
 import { grammarCommand, onParsed } from '../grammar-commands.js';
 import { jsonText } from '../json-output.js';
 import { formatTable } from '../text-table.js';
 
-async function withSchedules<T>(io: CliIo, command: Command, use: (deps: ScheduleDeps) => Promise<T>): Promise<T> {
+async function withSchedules<T>(io: CliIo, command: Command, use: (deps: ScheduleDeps & Pick<ScheduleBackend, 'inProcess'>) => Promise<T>): Promise<T> {
   if (io.schedules) {
     const backend = await io.schedules();
     try {
@@ -71,7 +71,8 @@ export function registerSchedules(program: Command, io: CliIo): void {
     .argument('<schedule>', '<env>/<name>, or a name only one environment has')
     .action(async (ref: string, _options: unknown, command: Command) => {
       const { runScheduleNow } = await import('../../../core/schedules/schedule-listing.js');
-      const fired = await withSchedules(io, command, (deps) => runScheduleNow(deps, ref, io.user));
-      io.out(`fired ${fired.schedule.env}/${fired.schedule.name} (${fired.schedule.kind}) as job ${fired.firingId}: a worker runs it; \`nestor schedules\` shows how it went\n`);
+      const { fired, inProcess } = await withSchedules(io, command, async (deps) => ({ fired: await runScheduleNow(deps, ref, io.user), inProcess: deps.inProcess === true }));
+      const then = inProcess ? 'ran here' : 'a worker runs it';
+      io.out(`fired ${fired.schedule.env}/${fired.schedule.name} (${fired.schedule.kind}) as job ${fired.firingId}: ${then}; \`nestor schedules\` shows how it went\n`);
     });
 }
