@@ -3,14 +3,15 @@
 // is written under a hidden `.partial` name, renamed when complete, and listed once its manifest
 // is there: a snapshot killed midway is never listed, and the next prune removes what it left.
 // An object store (an `s3://` URL) would be another adapter of the same port, handing drivers a
-// local file downloaded before a restore and uploading the one a snapshot wrote.
+// local file downloaded before a restore and uploading the one a snapshot wrote. The last reset of
+// a datastore is kept as `<root>/<env>/.resets/<datastore>.json` (no datastore is named `.resets`).
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDnsLabel } from '../../core/config/schema.js';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports/clock.js';
 import {
-  DatastoreKind, parseSnapshotId, snapshotId, type NewSnapshot, type SnapshotInfo, type SnapshotStore,
+  DatastoreKind, parseSnapshotId, snapshotId, type NewSnapshot, type ResetRecord, type SnapshotInfo, type SnapshotStore,
 } from '../../core/ports/datastores.js';
 
 const MANIFEST = '.meta.json';
@@ -78,6 +79,33 @@ export class FolderSnapshotStore implements SnapshotStore {
     }
     await this.removeLeftovers(folder, manifests.slice(0, keep));
     return dropped.map(infoOf);
+  }
+
+  async recordReset(reset: ResetRecord): Promise<void> {
+    const file = this.resetFile(reset.env, reset.datastore);
+    await mkdir(join(file, '..'), { recursive: true });
+    await writeFile(`${file}${PARTIAL}`, `${JSON.stringify(reset, null, 2)}\n`, { mode: 0o600 });
+    await rename(`${file}${PARTIAL}`, file);
+  }
+
+  async lastReset(env: string, datastore: string): Promise<ResetRecord | undefined> {
+    const file = this.resetFile(env, datastore);
+    const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      throw error;
+    });
+    if (text === undefined) return undefined;
+    try {
+      const reset = JSON.parse(text) as ResetRecord;
+      if (reset.env === env && reset.datastore === datastore && parseSnapshotId(reset.snapshot)) return reset;
+    } catch {
+      // reported below
+    }
+    throw new NestorError(ErrorCode.DatastoreFailed, `the last reset record of ${datastore} of ${env} (${file}) is not one Nestor wrote`);
+  }
+
+  private resetFile(env: string, datastore: string): string {
+    return join(this.folderOf(env, datastore), '..', '.resets', `${datastore}.json`);
   }
 
   /** Data files no kept manifest names, and partial files of snapshots older than the oldest kept one. */

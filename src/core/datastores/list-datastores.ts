@@ -1,9 +1,9 @@
 // `datastore list <env>`: each datastore of the environment with its kind, app, source and what
 // a reset may do, its size now (asked of its driver; unknown when the store cannot be reached,
-// and why) and the latest snapshots of it and of its source. Only reads.
+// and why), its last reset and the latest snapshots of it and of its source. Only reads.
 import { shortTime } from '../commands/replies/message.js';
 import type { DatastoreSettings } from '../config/datastore-settings.js';
-import type { SnapshotInfo } from '../ports/datastores.js';
+import type { ResetRecord, SnapshotInfo } from '../ports/datastores.js';
 import { driverAndTarget, errorText, formatBytes, selectDatastores, storeOf, type DatastoreDeps } from './datastore-deps.js';
 
 export interface DatastoreListing {
@@ -14,6 +14,7 @@ export interface DatastoreListing {
   /** Newest first, at most 3 each. */
   snapshots: SnapshotInfo[];
   sourceSnapshots: SnapshotInfo[];
+  lastReset?: ResetRecord;
 }
 
 const SHOWN = 3;
@@ -31,12 +32,15 @@ async function sizeOf(deps: DatastoreDeps, tree: Parameters<typeof driverAndTarg
 export async function listDatastores(deps: DatastoreDeps, env: string): Promise<DatastoreListing[]> {
   const { tree } = await deps.config.load();
   return Promise.all(selectDatastores(tree, env).map(async (d) => {
-    const [size, snapshots, sourceSnapshots] = await Promise.all([
+    const [size, snapshots, sourceSnapshots, lastReset] = await Promise.all([
       sizeOf(deps, tree, d),
       storeOf(deps, tree, env).store.list(env, d.name),
       d.source === env ? Promise.resolve([]) : storeOf(deps, tree, d.source).store.list(d.source, d.name),
+      storeOf(deps, tree, env).store.lastReset(env, d.name),
     ]);
-    return { settings: d, ...size, snapshots: snapshots.slice(0, SHOWN), sourceSnapshots: sourceSnapshots.slice(0, SHOWN) };
+    return {
+      settings: d, ...size, snapshots: snapshots.slice(0, SHOWN), sourceSnapshots: sourceSnapshots.slice(0, SHOWN), ...(lastReset ? { lastReset } : {}),
+    };
   }));
 }
 
@@ -49,8 +53,9 @@ const snapshotLine = (s: SnapshotInfo): string => `    ${s.id}  ${formatBytes(s.
 
 /** The listing as text lines, a block per datastore. */
 export function listingLines(env: string, listing: readonly DatastoreListing[]): string[] {
-  return listing.flatMap(({ settings: d, bytes, sizeError, snapshots, sourceSnapshots }) => [
+  return listing.flatMap(({ settings: d, bytes, sizeError, snapshots, sourceSnapshots, lastReset }) => [
     `${d.name} (${d.kind}${d.app ? `, app ${d.app}` : ''}) in ${env}: ${sizeError ? `size unknown: ${sizeError}` : formatBytes(bytes)}; ${resetText(d)}`,
+    `  last reset: ${lastReset ? `${shortTime(lastReset.at)} from ${lastReset.snapshot}${lastReset.jobId ? `, job ${lastReset.jobId}` : ''}` : 'never'}`,
     `  snapshots of ${env}:${snapshots.length ? '' : ' none'}`,
     ...snapshots.map(snapshotLine),
     ...(d.source === env ? [] : [`  snapshots of ${d.source}:${sourceSnapshots.length ? '' : ' none'}`, ...sourceSnapshots.map(snapshotLine)]),

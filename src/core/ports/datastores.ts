@@ -185,6 +185,22 @@ export interface SnapshotStore {
   read<T>(id: string, read: (file: string, info: SnapshotInfo) => Promise<T>): Promise<T>;
   /** Deletes all but the newest `keep` snapshots of a datastore; returns those deleted. */
   prune(env: string, datastore: string, keep: number): Promise<SnapshotInfo[]>;
+  /** Keeps `reset` as the last reset of its datastore (the one before is replaced). */
+  recordReset(reset: ResetRecord): Promise<void>;
+  /** The last reset of a datastore of an environment, kept by recordReset; undefined when none. */
+  lastReset(env: string, datastore: string): Promise<ResetRecord | undefined>;
+}
+
+/** A reset that completed: which snapshot the datastore now holds, when and by which job. */
+export interface ResetRecord {
+  env: string;
+  datastore: string;
+  /** The snapshot restored. */
+  snapshot: string;
+  /** ISO-8601 time the reset ended. */
+  at: string;
+  durationMs: number;
+  jobId?: string;
 }
 
 const SNAPSHOT_ID = /^([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\/([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\/(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z)$/;

@@ -83,4 +83,19 @@ describe('FolderSnapshotStore', () => {
       code: 'datastore_failed', message: `no snapshot staging/main-db/2026-12-02T03-00-00.000Z in ${dir}`,
     });
   });
+
+  it('keeps the last reset of a datastore apart from its snapshots, so pruning them keeps it', async () => {
+    expect(await store.lastReset('dev3', 'main-db')).toBeUndefined();
+    const first = { env: 'dev3', datastore: 'main-db', snapshot: 'staging/main-db/2026-12-02T03-00-00.000Z', at: '2026-12-02T03:05:00.000Z', durationMs: 1200, jobId: 'job-2' };
+    const second = { ...first, snapshot: 'staging/main-db/2026-12-03T03-00-00.000Z', at: '2026-12-03T03:05:00.000Z', jobId: 'job-3' };
+    await store.recordReset(first);
+    await store.recordReset(second);
+    await take('dump of dev3', '2026-12-03T04:00:00.000Z', { ...DB, env: 'dev3' });
+    await take('another dump of dev3', '2026-12-03T05:00:00.000Z', { ...DB, env: 'dev3' });
+    await store.prune('dev3', 'main-db', 1);
+    expect(await store.lastReset('dev3', 'main-db')).toEqual(second);
+    expect(await store.lastReset('staging', 'main-db')).toBeUndefined();
+    await writeFile(join(dir, 'dev3/.resets/main-db.json'), '{"env":"dev3","datastore":"main-db","snapshot":"../../etc"}');
+    await expect(store.lastReset('dev3', 'main-db')).rejects.toMatchObject({ code: 'datastore_failed' });
+  });
 });
