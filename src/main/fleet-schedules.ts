@@ -8,15 +8,13 @@ import type { Logger } from 'pino';
 import { logDeliveries } from '../adapters/slack/notifier/index.js';
 import { postTrackedRelease } from '../adapters/slack/notifier/post-tracked-release.js';
 import { syncConfig } from '../core/fleet/config-sync.js';
-import type { FleetRun, SyncInput } from '../core/fleet/fleet-run.js';
-import { fleetMessages, fleetOutcome, trackedFleetRun } from '../core/fleet/tracked-release-messages.js';
-import { releaseTracked } from '../core/fleet/tracked-release.js';
+import type { FleetPipeline } from '../core/fleet/fleet-run.js';
+import { fleetMessages, fleetOutcome } from '../core/fleet/tracked-release-messages.js';
+import { releaseTrackedRun } from '../core/fleet/tracked-release.js';
 import { syncVersions } from '../core/fleet/version-sync.js';
-import type { ReleaseContext, ReleaseDeps } from '../core/release/release-deps.js';
+import type { ReleaseDeps } from '../core/release/release-deps.js';
 import type { ScheduleHandler } from '../core/schedules/schedule-handlers.js';
 import type { Announcer } from './worker-announce.js';
-
-type FleetPipeline = (deps: ReleaseDeps, ctx: ReleaseContext, input: SyncInput) => Promise<FleetRun>;
 
 function fleetHandler(pipeline: FleetPipeline, deps: ReleaseDeps, announce: Announcer, slack: webApi.WebClient, logger: Logger): ScheduleHandler {
   return async ({ env, schedule, firingId, signal }) => {
@@ -35,13 +33,10 @@ function fleetHandler(pipeline: FleetPipeline, deps: ReleaseDeps, announce: Anno
   };
 }
 
-const stagingRelease: FleetPipeline = async (deps, ctx, { afterRelease, ...input }) =>
-  trackedFleetRun(await releaseTracked(deps, ctx, { ...input, ...(afterRelease ? { afterDeploy: afterRelease } : {}) }));
-
 /** The handlers of the fleet kinds, bound to the worker's pipelines. */
 export function fleetScheduleHandlers(deps: ReleaseDeps, announce: Announcer, slack: webApi.WebClient, logger: Logger): Record<'staging-release' | 'version-sync' | 'config-sync', ScheduleHandler> {
   return {
-    'staging-release': fleetHandler(stagingRelease, deps, announce, slack, logger),
+    'staging-release': fleetHandler(releaseTrackedRun, deps, announce, slack, logger),
     'version-sync': fleetHandler(syncVersions, deps, announce, slack, logger),
     'config-sync': fleetHandler(syncConfig, deps, announce, slack, logger),
   };

@@ -4,19 +4,15 @@
 import { appLine } from '../adapters/cli/fleet-run-cli.js';
 import { reportText } from '../adapters/cli/report-views.js';
 import { syncConfig } from '../core/fleet/config-sync.js';
-import type { FleetRun, SyncInput } from '../core/fleet/fleet-run.js';
+import type { FleetPipeline } from '../core/fleet/fleet-run.js';
 import { syncReport } from '../core/fleet/sync-report.js';
 import { syncReportOutcome } from '../core/fleet/sync-report-messages.js';
-import { countsLine, fleetOutcome, trackedFleetRun } from '../core/fleet/tracked-release-messages.js';
-import { releaseTracked } from '../core/fleet/tracked-release.js';
+import { countsLine, fleetOutcome } from '../core/fleet/tracked-release-messages.js';
+import { releaseTrackedRun } from '../core/fleet/tracked-release.js';
 import { syncVersions } from '../core/fleet/version-sync.js';
 import type { ReleaseContext, ReleaseDeps } from '../core/release/release-deps.js';
 import type { ScheduleHandler, ScheduleHandlers } from '../core/schedules/schedule-handlers.js';
 import type { ScheduleRuns } from '../core/ports/schedules.js';
-
-type FleetPipeline = (deps: ReleaseDeps, ctx: ReleaseContext, input: SyncInput) => Promise<FleetRun>;
-
-const stagingRelease: FleetPipeline = async (deps, ctx, input) => trackedFleetRun(await releaseTracked(deps, ctx, input));
 
 export interface ShellScheduleOptions {
   /** The demo world's release deps, made when a firing runs. */
@@ -38,7 +34,7 @@ function fleetHandler(pipeline: FleetPipeline, { deps, say }: ShellScheduleOptio
 
 export function shellScheduleHandlers(options: ShellScheduleOptions): Partial<ScheduleHandlers> {
   return {
-    'staging-release': fleetHandler(stagingRelease, options),
+    'staging-release': fleetHandler(releaseTrackedRun, options),
     'version-sync': fleetHandler(syncVersions, options),
     'config-sync': fleetHandler(syncConfig, options),
     report: async ({ env }) => {

@@ -4,8 +4,7 @@
 // an app failed. Core modules are loaded by the actions, not here.
 import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, type Command } from 'commander';
-import type { FleetRun, SyncInput, TrackedApp } from '../../core/fleet/fleet-run.js';
-import type { ReleaseContext, ReleaseDeps } from '../../core/release/release-deps.js';
+import type { FleetPipeline, SyncInput, TrackedApp } from '../../core/fleet/fleet-run.js';
 import { CliExit, releaseDepsFor, type CliIo } from './cli-context.js';
 import { ExitCode } from './exit-codes.js';
 
@@ -34,8 +33,6 @@ function stopOnInterrupt(io: CliIo): { signal?: AbortSignal; done(): void } {
   interrupts.on('SIGINT', onInterrupt);
   return { signal: controller.signal, done: () => interrupts.off('SIGINT', onInterrupt) };
 }
-
-export type FleetPipeline = (deps: ReleaseDeps, ctx: ReleaseContext, input: SyncInput) => Promise<FleetRun>;
 
 /** Runs `pipeline` in-process as the CLI's user; prints each app as it ends, then the counts. */
 export async function runFleetCommand(io: CliIo, command: Command, pipeline: FleetPipeline, input: Omit<SyncInput, 'onApp'>): Promise<void> {

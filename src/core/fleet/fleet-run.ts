@@ -87,6 +87,9 @@ export interface Due {
   release(deps: ReleaseDeps, ctx: ReleaseContext): Promise<ReleaseResult>;
 }
 
+/** A run over an environment's apps (the staging release, a sync), as schedules and commands call it. */
+export type FleetPipeline = (deps: ReleaseDeps, ctx: ReleaseContext, input: SyncInput) => Promise<FleetRun>;
+
 /** What a sync (version or config) is asked. */
 export interface SyncInput {
   env: string;

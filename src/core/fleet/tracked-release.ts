@@ -13,7 +13,8 @@ import type { ResolvedRef } from '../ports/source-repo.js';
 import { deploy } from '../release/deploy.js';
 import { validateRef } from '../release/ref.js';
 import type { ReleaseContext, ReleaseDeps } from '../release/release-deps.js';
-import { clustersOf, fleetSettings, pinnedApp, runOverApps, SkipReason, TrackedOutcome, type Due, type FleetSettings, type SyncInput, type TrackedApp } from './fleet-run.js';
+import { clustersOf, fleetSettings, pinnedApp, runOverApps, SkipReason, TrackedOutcome, type Due, type FleetPipeline, type FleetSettings, type SyncInput, type TrackedApp } from './fleet-run.js';
+import { trackedFleetRun } from './tracked-release-messages.js';
 import { Slots } from './slots.js';
 
 export const DEFAULT_TRACKED_BRANCH = 'master';
@@ -104,3 +105,7 @@ const short = (sha: string): string => sha.slice(0, 7);
 function movement(latest: ReleaseSummary | undefined, head: ResolvedRef): string {
   return `${latest ? `from ${short(latest.sha)} ` : ''}to ${head.ref} at ${short(head.sha)}`;
 }
+
+/** The staging release as a fleet pipeline, the syncs' shape (`afterRelease` runs after each deploy). */
+export const releaseTrackedRun: FleetPipeline = async (deps, ctx, { afterRelease, ...input }) =>
+  trackedFleetRun(await releaseTracked(deps, ctx, { ...input, ...(afterRelease ? { afterDeploy: afterRelease } : {}) }));

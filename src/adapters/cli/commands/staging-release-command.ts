@@ -13,9 +13,7 @@ export function registerStagingRelease(program: Command, io: CliIo): void {
     .option('--parallelism <n>', 'apps released at once per cluster (default: release.parallelism, then 4)', parallelismOption)
     .option('--dry-run', 'list the apps whose branch moved; release nothing')
     .action(async (env: string, options: { parallelism?: number; dryRun?: boolean }, command: Command) => {
-      const [{ releaseTracked }, { trackedFleetRun }] = await Promise.all([
-        import('../../../core/fleet/tracked-release.js'), import('../../../core/fleet/tracked-release-messages.js'),
-      ]);
-      await runFleetCommand(io, command, async (deps, ctx, input) => trackedFleetRun(await releaseTracked(deps, ctx, input)), { env, ...options });
+      const { releaseTrackedRun } = await import('../../../core/fleet/tracked-release.js');
+      await runFleetCommand(io, command, releaseTrackedRun, { env, ...options });
     });
 }

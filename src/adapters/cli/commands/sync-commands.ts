@@ -3,7 +3,8 @@
 // in-process, as the schedules of those kinds run them on the workers.
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-context.js';
-import { parallelismOption, runFleetCommand, type FleetPipeline } from '../fleet-run-cli.js';
+import type { FleetPipeline } from '../../../core/fleet/fleet-run.js';
+import { parallelismOption, runFleetCommand } from '../fleet-run-cli.js';
 
 interface SyncCommand {
   name: string;
