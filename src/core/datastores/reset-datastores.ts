@@ -80,9 +80,10 @@ export async function resetOne(deps: DatastoreDeps, ctx: ReleaseContext, tree: C
     const snapshot = await pickSnapshot(deps, tree, d, from);
     ctx.onEvent({ type: 'stage', stage: Stage.Snapshot, status: 'finished', message: `${snapshot.id} (${formatBytes(snapshot.bytes)})` });
     await restore(deps, ctx, tree, d, snapshot);
-    const durationMs = deps.clock.now() - started;
+    const ended = deps.clock.now();
+    const durationMs = ended - started;
     await storeOf(deps, tree, d.env).store.recordReset({
-      env: d.env, datastore: d.name, snapshot: snapshot.id, at: new Date(deps.clock.now()).toISOString(), durationMs, jobId: ctx.jobId,
+      env: d.env, datastore: d.name, snapshot: snapshot.id, at: new Date(ended).toISOString(), durationMs, jobId: ctx.jobId,
     });
     const message = `${d.name} of ${d.env} from ${snapshot.id} (${formatBytes(snapshot.bytes)} in ${formatDuration(durationMs)})`;
     return { env: d.env, name: d.name, ok: true, snapshot: snapshot.id, bytes: snapshot.bytes, durationMs, message };
