@@ -1,7 +1,8 @@
 // Composition root of `nestor worker`: BullMQ jobs run through the real release pipelines
 // (deploy, rollback, scale, config set/unset), datastore snapshots and resets (core/datastores), the
-// report of `/nestor report`, CI successes through the branch workflow (workflow-pipeline.ts), Redis locks shared with every other worker, progress to Slack, the
-// schedules of the config (worker-schedules.ts), and SIGTERM: take no new job, finish the current ones, exit.
+// report of `/nestor report`, CI successes through the branch workflow (workflow-pipeline.ts),
+// Redis locks shared with every other worker, progress to Slack, the schedules of the config
+// (worker-schedules.ts), and SIGTERM: take no new job, finish the current ones, exit.
 import { WebClient } from '@slack/web-api';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -99,7 +100,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   const runtime = runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history });
   const stateDir = runtime.stateDir;
   const { deps, deployments } = withCodeHost(withImages({ ...releaseDeps(runtime), locks }, env), env, logger);
-  const datastores = { ...deps, datastores: datastorePorts({ stateDir: runtime.stateDir, clock: deps.wallClock, clusters: deps.clusters }) };
+  const datastores = { ...deps, datastores: datastorePorts({ stateDir, clock: deps.wallClock, clusters: deps.clusters }) };
   const client = new WebClient(settings.botToken, { ...NOTIFIER_CLIENT_OPTIONS, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
   const queue = new BullmqJobQueue({ connection });
   const sink = createSlackProgressSink({
