@@ -36,7 +36,7 @@ export async function serveApi(services: BotServices, slack: SlackClient, api: A
 
 export async function startApi(settings: ProcessSettings, env: Env, cwd: string, logger: Logger): Promise<ApiServer> {
   if (!settings.api) throw new Error('nestor api started without its settings (NESTOR_API_TOKENS)');
-  const redis = producerRedis(settings.redisUrl, logger);
+  const redis = producerRedis(settings.redis, logger);
   const services = botServices(settings, env, cwd, redis, logger);
   const slack = new webApi.WebClient(settings.botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {});
   const server = await serveApi(services, slack, settings.api, redis, logger);

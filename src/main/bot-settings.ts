@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { isRepositoryUrl } from '../adapters/git/config-location.js';
 import { parseApiTokens, type ApiToken } from '../adapters/http/api-tokens.js';
+import { redisTargetFromEnv, type RedisTarget } from '../adapters/redis/redis-connection.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -13,7 +14,8 @@ export interface ProcessSettings {
   botToken: string;
   appToken?: string;
   slackApiUrl?: string;
-  redisUrl: string;
+  /** REDIS_URL, or the sentinels of NESTOR_REDIS_SENTINELS and the master REDIS_URL names. */
+  redis: RedisTarget;
   /** NESTOR_CONFIG: a repository URL as given, else an absolute path (a folder, or a bare repository). */
   configDir: string;
   /**
@@ -94,7 +96,10 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
   const botToken = take('SLACK_BOT_TOKEN', true, prefixed('xoxb-'));
   const appToken = take('SLACK_APP_TOKEN', false, prefixed('xapp-'));
   const slackApiUrl = take('SLACK_API_URL', false, url(['http:', 'https:']));
-  const redisUrl = take('REDIS_URL', true, url(['redis:', 'rediss:']));
+  const redis = redisTargetFromEnv(env);
+  if (redis === undefined) missing.push('REDIS_URL');
+  else if (!redis.ok) invalid.push(...redis.problems);
+  const redisTarget = redis?.ok ? redis.target : undefined;
   const config = take('NESTOR_CONFIG', true, (v) => (isRepositoryUrl(v) ? undefined : folder(at(v))));
   const configDir = config !== undefined && isRepositoryUrl(config) ? config : at(config ?? '.');
   const history = take('NESTOR_HISTORY', true, (v) => (isRepositoryUrl(v) ? undefined : folder(at(v))));
@@ -110,7 +115,7 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
   return {
     ok: true,
     settings: {
-      signingSecret: signingSecret ?? '', botToken: botToken!, redisUrl: redisUrl!, configDir, history: isRepositoryUrl(history!) ? history! : at(history!), port: Number(portText),
+      signingSecret: signingSecret ?? '', botToken: botToken!, redis: redisTarget!, configDir, history: isRepositoryUrl(history!) ? history! : at(history!), port: Number(portText),
       stopTimeoutMs: Number(stopSeconds) * 1000, jobLockMs: Number(jobLockSeconds) * 1000,
       ...(kubeconfig ? { kubeconfig } : {}),
       ...(api ? { api } : {}),

@@ -5,7 +5,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webApi, type App } from '@slack/bolt';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { connectRedis, type RedisTarget } from '../adapters/redis/redis-connection.js';
 import type { Logger } from 'pino';
 import type { CliIo } from '../adapters/cli/cli-context.js';
 import { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
@@ -32,9 +33,9 @@ export interface BotProcess {
   close(): Promise<void>;
 }
 
-/** A Redis client for producers: fails fast when Redis is down instead of queueing commands. */
-export function producerRedis(url: string, logger: Logger): Redis {
-  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+/** A Redis client for producers (a URL, or a target from the settings): fails fast when Redis is down instead of queueing commands. */
+export function producerRedis(target: RedisTarget | string, logger: Logger): Redis {
+  const redis = connectRedis(typeof target === 'string' ? { kind: 'server', url: target } : target, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   redis.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
   return redis;
 }
@@ -65,7 +66,7 @@ export interface BotOptions {
 }
 
 export async function startBot(settings: ProcessSettings, env: Env, cwd: string, logger: Logger, options: BotOptions = {}): Promise<BotProcess> {
-  const redis = producerRedis(settings.redisUrl, logger);
+  const redis = producerRedis(settings.redis, logger);
   const services = botServices(settings, env, cwd, redis, logger);
   const app = buildBoltApp({
     signingSecret: settings.signingSecret, token: settings.botToken, services,

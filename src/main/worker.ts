@@ -5,7 +5,7 @@
 // (worker-schedules.ts), and SIGTERM: take no new job, finish the current ones, exit.
 import { WebClient } from '@slack/web-api';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { connectRedis } from '../adapters/redis/redis-connection.js';
 import type { Logger } from 'pino';
 import type { CliIo } from '../adapters/cli/cli-context.js';
 import { GitAppBranches } from '../adapters/git/git-app-branches.js';
@@ -94,7 +94,7 @@ export interface WorkerProcess {
 export const LEFT_FOR_ANOTHER_WORKER = 'this worker stopped before the job ended: another worker takes it over';
 
 export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: string, logger: Logger): WorkerProcess {
-  const connection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+  const connection = connectRedis(settings.redis, { maxRetriesPerRequest: null });
   connection.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
   const locks = new RedisLocks({ redis: connection });
   const runtime = runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history });

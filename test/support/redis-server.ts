@@ -22,6 +22,8 @@ export interface RedisServer {
 export interface StartRedisOptions {
   /** Milliseconds to wait for the first PING answer. Default 10 s. */
   readyTimeoutMs?: number;
+  /** More redis-server arguments, e.g. `['--replicaof', '127.0.0.1', '6379']`. */
+  args?: string[];
 }
 
 /** Throws one line saying how to install redis-server when it is missing. */
@@ -35,7 +37,8 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
   const readyTimeoutMs = options.readyTimeoutMs ?? 10_000;
   const dir = mkdtempSync(join(tmpdir(), 'nestor-redis-'));
   const port = await freePort();
-  let child: ChildProcess | undefined = await launch(port, dir, readyTimeoutMs);
+  const args = options.args ?? [];
+  let child: ChildProcess | undefined = await launch(port, dir, readyTimeoutMs, args);
   const halt = async (): Promise<void> => {
     const running = child;
     child = undefined;
@@ -47,7 +50,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<Redis
     dir,
     restart: async () => {
       await halt();
-      child = await launch(port, dir, readyTimeoutMs);
+      child = await launch(port, dir, readyTimeoutMs, args);
     },
     stop: async () => {
       await halt();
@@ -69,11 +72,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function launch(port: number, dir: string, readyTimeoutMs: number): Promise<ChildProcess> {
+async function launch(port: number, dir: string, readyTimeoutMs: number, extra: readonly string[]): Promise<ChildProcess> {
   const args = [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
     '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '',
-    '--daemonize', 'no', '--protected-mode', 'yes', '--loglevel', 'warning',
+    '--daemonize', 'no', '--protected-mode', 'yes', '--loglevel', 'warning', ...extra,
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -93,7 +96,7 @@ async function launch(port: number, dir: string, readyTimeoutMs: number): Promis
 }
 
 /** Polls PING over a fresh connection every 20 ms until `+PONG` or the deadline. */
-async function waitForPing(port: number, timeoutMs: number): Promise<void> {
+export async function waitForPing(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await ping(port)) return;
