@@ -37,6 +37,15 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   type('batch', 'v1', 'CronJob', 'cronjobs', true, ['cj'], ALL),
   // prometheus-operator's CRD, as a cluster running it serves it: apps' alert rules.
   type('monitoring.coreos.com', 'v1', 'PrometheusRule', 'prometheusrules', true, ['promrule'], [], []),
+  // What Nestor's own Helm chart installs (deploy/helm/nestor): stored and served, no controller acts on them.
+  type('apps', 'v1', 'StatefulSet', 'statefulsets', true, ['sts'], ALL),
+  type('', 'v1', 'ServiceAccount', 'serviceaccounts', true, ['sa'], [], []),
+  type('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, ['pdb']),
+  type('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true, [], [], []),
+  type('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true, [], [], []),
+  type('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false, [], [], []),
+  type('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false, [], [], []),
+  type('monitoring.coreos.com', 'v1', 'ServiceMonitor', 'servicemonitors', true, ['smon'], [], []),
 ];
 
 export function groupVersion(t: Pick<ResourceType, 'group' | 'version'>): string {
