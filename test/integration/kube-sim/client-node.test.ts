@@ -210,7 +210,7 @@ describe('kube simulator kinds and discovery', () => {
 
   it('answers legacy and aggregated discovery', async () => {
     const legacy = await (await fetch(`${sim.url}/apis`)).json() as { groups: { name: string }[] };
-    expect(legacy.groups.map((g) => g.name)).toEqual(['apps', 'autoscaling', 'networking.k8s.io', 'batch', 'monitoring.coreos.com']);
+    expect(legacy.groups.map((g) => g.name)).toEqual(['apps', 'autoscaling', 'networking.k8s.io', 'batch', 'monitoring.coreos.com', 'policy', 'rbac.authorization.k8s.io']);
     const aggregated = await fetch(`${sim.url}/api`, { headers: { accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json' } });
     expect(aggregated.headers.get('content-type')).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
     const body = await aggregated.json() as { items: { versions: { resources: { resource: string; scope: string }[] }[] }[] };
