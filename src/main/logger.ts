@@ -11,6 +11,8 @@ export const REDACTED_PATHS = [
   'headers["x-hub-signature-256"]', '*.headers["x-hub-signature-256"]', 'githubWebhookSecret', '*.githubWebhookSecret', 'tokens', '*.tokens',
   'values', '*.values', 'secret', '*.secret', 'secretValues', '*.secretValues',
   'password', '*.password', 'REDIS_URL', '*.REDIS_URL', 'redisUrl', '*.redisUrl',
+  'redis.url', '*.redis.url', 'redis.password', '*.redis.password', 'sentinelPassword', '*.sentinelPassword', 'redis.sentinelPassword', '*.redis.sentinelPassword',
+  'NESTOR_REDIS_SENTINEL_PASSWORD', '*.NESTOR_REDIS_SENTINEL_PASSWORD',
 ];
 
 export function nestorLogger(name: string, options: { level?: string; destination?: DestinationStream } = {}): Logger {

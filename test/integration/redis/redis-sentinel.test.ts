@@ -6,13 +6,17 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectRedis, redisTargetFromEnv, type RedisTarget } from '../../../src/adapters/redis/redis-connection.js';
 import { RedisLocks } from '../../../src/adapters/redis/redis-locks.js';
-import { BullmqJobQueue } from '../../../src/adapters/queue/bullmq-queue.js';
-import { producerRedis } from '../../../src/main/bot.js';
+import { BullmqJobQueue, DEFAULT_QUEUE_NAME } from '../../../src/adapters/queue/bullmq-queue.js';
+import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
+import { producerRedis, startBot } from '../../../src/main/bot.js';
 import { readSettings } from '../../../src/main/bot-settings.js';
 import { nestorLogger } from '../../../src/main/logger.js';
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures, tempDir } from '../../support/git-fixtures.js';
 import { deployJob } from '../../support/job-fixtures.js';
+import { releaseFixture } from '../../support/release-fixture.js';
+import { startSlackApiStandin } from '../../support/slack-api-standin.js';
+import { sendToSlackReceiver, sign, slashCommandBody } from '../../support/slack-signing.js';
 import { uniqueName } from '../../support/redis.js';
 import { MASTER_NAME, startSentinelSet } from '../../support/redis-sentinel.js';
 
@@ -54,6 +58,18 @@ describe('Redis Sentinel settings', () => {
     expect(line).toBe('nestor bot: invalid NESTOR_REDIS_SENTINELS ("10.0.0.1": expected host:port), NESTOR_REDIS_SENTINELS ("10.0.0.2:99999": expected host:port), '
       + 'REDIS_URL (database "x": expected a number), REDIS_URL (with NESTOR_REDIS_SENTINELS its host names the master group, without a port: redis://mymaster)');
     expect(line).not.toContain('hunter2');
+  });
+
+  it('are never logged with their passwords', () => {
+    const { cwd, env } = botEnv({ REDIS_URL: `redis://:master-pw@${MASTER_NAME}/2`, NESTOR_REDIS_SENTINELS: '10.0.0.1:26379', NESTOR_REDIS_SENTINEL_PASSWORD: 'sentinel-pw' });
+    const sentinel = readSettings('bot', env, cwd);
+    const server = readSettings('bot', { ...env, NESTOR_REDIS_SENTINELS: '', REDIS_URL: 'redis://:server-pw@10.0.0.2:6379' }, cwd);
+    const lines: string[] = [];
+    const logger = nestorLogger('test', { destination: { write: (line: string) => void lines.push(line) } });
+    logger.info({ settings: sentinel.ok && sentinel.settings }, 'settings');
+    logger.info({ settings: server.ok && server.settings }, 'settings');
+    expect(lines.join('')).toContain('10.0.0.1');
+    expect(lines.join('')).not.toMatch(/master-pw|sentinel-pw|server-pw/);
   });
 
   it('wants REDIS_URL beside the sentinels', () => {
@@ -116,5 +132,32 @@ describe('Nestor on Redis Sentinel', () => {
     expect(lock.held).toBe(true);
     expect(await promoted.keys(`${name}:lock:*`)).not.toHaveLength(0);
     await eventually('the producer to reach the new master', async () => (await queue.get('after').catch(() => undefined))?.state === 'waiting', 20_000, 100);
+  }, 60_000);
+
+  it('serves nestor bot started on these settings: a chat deploy is queued on the master the sentinel names', async (ctx) => {
+    const f = await releaseFixture();
+    ctx.onTestFinished(() => f.close());
+    const slack = await startSlackApiStandin();
+    ctx.onTestFinished(() => slack.stop());
+    const env = {
+      SLACK_SIGNING_SECRET: 'bot-secret', SLACK_BOT_TOKEN: 'xoxb-bot', SLACK_API_URL: slack.apiUrl, PORT: '0', ...sentinelEnv,
+      NESTOR_CONFIG: f.configDir, NESTOR_HISTORY: f.historyRemote, NESTOR_STATE: tempDir('nestor-sentinel-bot-'),
+    };
+    const read = readSettings('bot', env, f.configDir);
+    if (!read.ok) throw new Error(read.line);
+    const bot = await startBot(read.settings, env, f.configDir, nestorLogger('nestor-bot-test', { level: 'silent' }));
+    ctx.onTestFinished(() => bot.close());
+    // Sent again until the bot's connection has found the master (till then the reply says Redis is unreachable).
+    await eventually('the bot to reach the master', async () => {
+      const body = slashCommandBody({ text: 'deploy mary feature-x dev3', triggerId: 'T.sentinel', responseUrl: slack.responseUrl('sentinel') });
+      await sendToSlackReceiver(`http://127.0.0.1:${bot.port}/slack/events`, sign('bot-secret', body));
+      const answers = slack.callsOf('response_url').filter((c) => c.args['id'] === 'sentinel').map((c) => JSON.stringify(c.args));
+      return answers.some((a) => a.includes('queued as job'));
+    }, 20_000, 200);
+
+    const address = await direct(set.sentinelPort).call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', MASTER_NAME) as string[];
+    const master = new Redis(Number(address[1]), '127.0.0.1', { db: 2 });
+    clients.push(master);
+    expect(await master.exists(`bull:${DEFAULT_QUEUE_NAME}:${requestKey('T0NESTOR', 'T.sentinel')}`)).toBe(1);
   }, 60_000);
 });
