@@ -28,7 +28,7 @@ import { helmLint, helmTemplate, renderChart, RELEASE_NAMESPACE, type ChartObjec
 afterAll(() => cleanupFixtures());
 
 const MANAGED = ['dev1', 'dev2', 'dev3'];
-export const IN_CLUSTER = [
+const IN_CLUSTER = [
   'kube.inClusterContexts={kapten_dev_eu-w1,kapten_staging_eu-w1}', `rbac.namespaces={${MANAGED.join(',')}}`,
   'rbac.prometheusRules=true', 'metrics.serviceMonitor.enabled=true', 'ssh.existingSecret=nestor-ssh', 'configEnvKeys={NPM_TOKEN}',
 ];
@@ -217,7 +217,7 @@ describe('the Helm chart, rendered by helm', () => {
 const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
 
 describe.runIf(KUBECTL)('the Helm chart, applied with the real kubectl', () => {
-  it('applies server-side to the simulator, every object stored', async () => {
+  it.each(Object.entries(VALUE_SETS))('%s: applies server-side to the simulator, every object stored', async (_, sets) => {
     const sim = await startKubeSimulator();
     try {
       const dir = tempDir('nestor-chart-apply-');
@@ -228,9 +228,8 @@ describe.runIf(KUBECTL)('the Helm chart, applied with the real kubectl', () => {
       });
       const namespaces = [RELEASE_NAMESPACE, ...MANAGED].map((n) => `apiVersion: v1\nkind: Namespace\nmetadata: { name: ${n} }\n`).join('---\n');
       await kubectl(['apply', '--server-side', '-f', '-'], namespaces);
-      const manifest = await helmTemplate(IN_CLUSTER);
-      const out = await kubectl(['apply', '--server-side', '--field-manager', 'helm', '-f', '-'], manifest);
-      const objects = await renderChart(IN_CLUSTER);
+      const out = await kubectl(['apply', '--server-side', '--field-manager', 'helm', '-f', '-'], await helmTemplate(sets));
+      const objects = await renderChart(sets);
       expect(out.trim().split('\n')).toHaveLength(objects.length);
       for (const obj of objects) {
         const stored = sim.store.get(typeOf(obj.kind), obj.metadata.namespace ?? '', obj.metadata.name);

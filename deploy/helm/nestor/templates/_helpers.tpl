@@ -118,16 +118,18 @@ startupProbe:
 
 {{/* Volumes every process mounts: the ssh key and a /tmp. */}}
 {{- define "nestor.sshVolume" -}}
-{{- if .Values.ssh.existingSecret }}
+{{- if .Values.ssh.existingSecret -}}
+# Owned by root, readable by the pod's fsGroup (Nestor's group): ssh accepts a key it does not
+# own whatever its group bits, and refuses one it owns that others may read.
 - name: ssh
   secret:
     secretName: {{ .Values.ssh.existingSecret }}
-    defaultMode: 0400
+    defaultMode: 0440
 {{- end }}
 {{- end -}}
 
 {{- define "nestor.sshMount" -}}
-{{- if .Values.ssh.existingSecret }}
+{{- if .Values.ssh.existingSecret -}}
 - name: ssh
   mountPath: /home/nestor/.ssh
   readOnly: true
