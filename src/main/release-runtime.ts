@@ -10,6 +10,7 @@ import { FolderConfigSource } from '../adapters/fs/folder-config-source.js';
 import { stateFolder } from '../adapters/fs/state-folder.js';
 import { CONFIG_CLONE_FOLDER, configLocation, isRepositoryUrl, type ConfigLocation } from '../adapters/git/config-location.js';
 import { sharedConfig } from '../adapters/git/git-config-source.js';
+import { GitAppBranches } from '../adapters/git/git-app-branches.js';
 import { GitReleaseHistory } from '../adapters/git/git-release-history.js';
 import { GitSourceRepo } from '../adapters/git/git-source-repo.js';
 import { KubeClusterProvider, kubeConfigFromFile } from '../adapters/kube/client/kube-cluster-provider.js';
@@ -70,6 +71,8 @@ export function releaseDeps(settings: RuntimeSettings): ReleaseDeps {
       ? { config: new FolderConfigSource(settings.config.dir), configRepo: new FolderConfigRepo(settings.config.dir) }
       : sharedConfig(settings.config.remote, state(CONFIG_CLONE_FOLDER))),
     source: new GitSourceRepo({ cacheDir: state('mirrors') }),
+    // Mirrors of their own: the SourceRepo's are read while these are written (the branch workflow, `release.moves_branch`).
+    branches: new GitAppBranches({ cacheDir: state('workflow-mirrors') }),
     clusters: settings.clusters ?? new KubeClusterProvider(() => kubeConfigFromFile(settings.kubeconfig ?? '')),
     history: new GitReleaseHistory({ remote: historyRemote, workDir: state('history-work'), ...(settings.historyKey ? { key: settings.historyKey } : {}) }),
     locks: new FileLocks({ dir: state('locks') }),

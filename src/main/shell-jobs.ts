@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { renderText } from '../adapters/cli/text-render.js';
-import { buildAnnouncement } from '../adapters/slack/notifier/index.js';
+import { buildAnnouncement, buildBranchNotice } from '../adapters/slack/notifier/index.js';
 import { FAILED_OUTCOMES } from '../adapters/slack/notifier/thread-details.js';
 import { finishProgress, progressMessage, startJobProgress, threadLine, type JobProgress } from '../core/commands/replies.js';
 import { applyEvent } from '../core/commands/replies/progress.js';
@@ -48,8 +48,10 @@ function textSink(say: Say): ProgressSink {
  */
 function textAnnouncer(say: Say): Announcer {
   return announcerOf(async (deps, input) => {
-    const announcement = await buildAnnouncement(deps, input);
-    if (announcement) say(`→ #${announcement.channel}\n${renderText(announcement.message)}`);
+    const notice = buildBranchNotice(input);
+    for (const announcement of [await buildAnnouncement(deps, input), notice]) {
+      if (announcement) say(`→ #${announcement.channel}\n${renderText(announcement.message)}`);
+    }
   }, (error) => say(`(no announcement: ${error instanceof Error ? error.message : String(error)})\n`));
 }
 

@@ -108,7 +108,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
     observe: logDeliveries(logger), onError: (error) => logger.error({ err: error }, 'progress sink error'),
   });
   const announce = announcer(client, logger, deployments);
-  const workflow = workflowPipeline(deps, { branches: new GitAppBranches({ cacheDir: join(stateDir, 'workflow-mirrors') }), deliveries: new RedisCiDeliveries({ redis: connection }) }, client, logger);
+  const workflow = workflowPipeline(deps, { branches: deps.branches ?? new GitAppBranches({ cacheDir: join(stateDir, 'workflow-mirrors') }), deliveries: new RedisCiDeliveries({ redis: connection }) }, client, logger);
   const more: Partial<JobPipelines> = { report: reportJobPipeline(deps, connection, client, logger), ciSuccess: workflow.ciSuccess, datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input) };
   const runner = { ...workerRunner(deps, announce, locks, sink, logger, more), line: (id: string) => queue.lineOf(id) };
   const tuning = { lockDuration: settings.jobLockMs, stalledInterval: settings.jobLockMs };

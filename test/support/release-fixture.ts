@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { perTest } from './per-test.js';
 import { FolderConfigRepo } from '../../src/adapters/fs/folder-config-repo.js';
 import { FolderConfigSource } from '../../src/adapters/fs/folder-config-source.js';
+import { GitAppBranches } from '../../src/adapters/git/git-app-branches.js';
 import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
 import { GitSourceRepo } from '../../src/adapters/git/git-source-repo.js';
 import { KubeClusterProvider } from '../../src/adapters/kube/client/kube-cluster-provider.js';
@@ -55,6 +56,7 @@ export async function releaseFixture(options: ReleaseFixtureOptions = {}): Promi
     config: new FolderConfigSource(configDir),
     configRepo: new FolderConfigRepo(configDir),
     source: new GitSourceRepo({ cacheDir: join(root, 'mirrors') }),
+    branches: new GitAppBranches({ cacheDir: join(root, 'workflow-mirrors') }),
     clusters: new KubeClusterProvider(simKubeConfig(sim, CLUSTERS), { retry: { clock: new InstantClock(), ...options.retry } }),
     history,
     locks: new MemoryLocks(),

@@ -208,6 +208,7 @@ export const TrackedRelease = Type.Object(
     parallelism: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, description: 'apps released at once per cluster (default: 4)' })),
     version_sync: Type.Optional(Type.Union([VersionSync, Type.Null()])),
     config_sync: Type.Optional(Type.Boolean({ description: 're-release the running version when the merged config changed since its release (`nestor sync config`)' })),
+    moves_branch: Type.Optional(branchName("after each deploy released here, this branch of the app's repository is fast-forwarded to the released commit (read from this environment's own project.yaml only)")),
   },
   strict,
 );

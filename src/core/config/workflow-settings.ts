@@ -69,3 +69,13 @@ export function workflowChannel(tree: ConfigTree, failed: boolean): string | und
   const channels = rootsOf(tree).map((node) => (node.project.data as ProjectFileConfig).slack?.channels).find((c) => c !== undefined);
   return failed ? (channels?.error ?? channels?.info) : channels?.info;
 }
+
+/**
+ * The branch a deploy released in `env` moves (`release.moves_branch`), read from the
+ * environment's own project.yaml only: a child environment (staging, whose parent is production)
+ * must not move its parent's branch by inheriting the key.
+ */
+export function releaseMovedBranch(tree: ConfigTree, env: string): string | undefined {
+  const own = tree.environments.get(env)?.project.data as ProjectFileConfig | undefined;
+  return own?.release?.moves_branch ?? undefined;
+}

@@ -4,6 +4,7 @@ import { appConfig, isDnsLabel } from '../config/index.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import { Stage } from './events.js';
 import { whileLocked } from './locked.js';
+import { moveReleasedBranch } from './move-released-branch.js';
 import { validateRef } from './ref.js';
 import { versionOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
 import { unlessPending } from './record-release.js';
@@ -41,7 +42,7 @@ export async function deploy(deps: ReleaseDeps, ctx: ReleaseContext, input: Depl
 async function deployNow(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployInput): Promise<ReleaseResult> {
   const { app, env, ref } = input;
   // The pin is read once: under the app lock nobody else can set or clear it until we are done.
-  const { loaded, merged, version, procfile, cronfile, pin, previous } = await stage(ctx.onEvent, Stage.Resolve, async () => {
+  const { loaded, merged, origin, version, procfile, cronfile, pin, previous } = await stage(ctx.onEvent, Stage.Resolve, async () => {
     const loaded = await deps.config.load();
     const merged = appConfig(loaded.tree, app, env);
     const { config } = merged;
@@ -61,9 +62,9 @@ async function deployNow(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployIn
       deps.source.readFile(origin, version.sha, 'Procfile'),
       deps.source.readFile(origin, version.sha, 'Cronfile'),
     ]);
-    return { loaded, merged, version, procfile, cronfile, pin, previous: latest ? versionOf(latest) : null };
+    return { loaded, merged, origin, version, procfile, cronfile, pin, previous: latest ? versionOf(latest) : null };
   }, (r) => `${ref} is ${r.version.kind} at ${r.version.sha.slice(0, 7)}`);
-  const result = await runRelease(deps, ctx, {
+  const released = await runRelease(deps, ctx, {
     app, env, kind: 'deploy', loaded, merged, version, previous,
     ...(procfile === undefined ? {} : { procfile }),
     ...(cronfile === undefined ? {} : { cronfile }),
@@ -71,6 +72,8 @@ async function deployNow(deps: ReleaseDeps, ctx: ReleaseContext, input: DeployIn
     ...(input.forceConflicts ? { forceConflicts: true } : {}),
     ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
   });
+  // A dry run is not released, so it moves nothing.
+  const result = await moveReleasedBranch(deps, ctx, loaded.tree, origin, released);
   if (result.outcome === 'released' && input.trigger !== 'schedule' && pin) {
     const pending = await unlessPending(ctx, () => deps.history.unpin(app, env, ctx.user, input.approvedBy));
     ctx.onEvent({ type: 'warning', message: `${app} was pinned in ${env}: this deploy replaces the pin` });

@@ -2,6 +2,7 @@
 // shell, tests), so the same pipeline runs everywhere.
 import type { Environment, MergedConfig } from '../config/index.js';
 import type { Clock } from '../ports/clock.js';
+import type { AppBranches } from '../ports/app-branches.js';
 import type { ClusterProvider } from '../ports/cluster.js';
 import type { ConfigRepo } from '../ports/config-repo.js';
 import type { ConfigSource } from '../ports/config-source.js';
@@ -11,6 +12,7 @@ import type { Locks } from '../ports/locks.js';
 import type { ReleaseHistory } from '../ports/release-history.js';
 import type { SourceRepo } from '../ports/source-repo.js';
 import type { ObjectChange, ReleaseListener } from './events.js';
+import type { ReleasedBranchMove } from '../workflow/describe-move.js';
 import type { LockScope } from './with-lock.js';
 
 export interface ReleaseTuning {
@@ -44,6 +46,8 @@ export interface ReleaseDeps {
   registry?: ImageRegistry;
   /** Builds a missing image when `docker.build` is configured; absent: a missing image fails the release. */
   builds?: ImageBuilds;
+  /** The apps' own repositories, for `release.moves_branch` (and the branch workflow); absent: such a move is reported as not possible here. */
+  branches?: AppBranches;
   tuning?: Partial<ReleaseTuning>;
 }
 
@@ -104,6 +108,8 @@ export interface ReleaseResult {
   previous?: { sha: string; ref?: string } | null;
   /** A scale or config change: its side in nestor-config. */
   configChange?: ConfigCommit;
+  /** A deploy in an environment with `release.moves_branch`: what became of that branch. */
+  branchMove?: ReleasedBranchMove;
 }
 
 export interface ConfigCommit {

@@ -7,6 +7,7 @@ import { appsOf, appConfig, type ConfigTree } from '../config/index.js';
 import { workflowOf, type WorkflowStep } from '../config/workflow-settings.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import type { AppBranches, BranchMove } from '../ports/app-branches.js';
+import { describeMove } from './describe-move.js';
 import type { CiDeliveries, CiDelivery } from '../ports/ci-deliveries.js';
 import { NO_IMAGE_BUILDS, type ImageBuildOutcome } from '../ports/image-builds.js';
 import { ciLockKey } from '../ports/locks.js';
@@ -23,6 +24,8 @@ export interface WorkflowPorts {
   branches: AppBranches;
   deliveries: CiDeliveries;
 }
+
+export { describeMove };
 
 export type CiSuccessInput = Omit<CiSuccessJob, 'kind' | 'user' | 'origin'>;
 
@@ -142,28 +145,6 @@ async function moveStep(deps: CiSuccessDeps, ctx: ReleaseContext, step: Workflow
   }
   const refused = result.moves.filter((m) => m.state === 'refused');
   ctx.onEvent({ type: 'stage', stage: Stage.Branches, status: refused.length > 0 ? 'failed' : 'finished', message: result.moves.map(describeMove).join('; ') });
-}
-
-/** One line per branch: `greenlight fast-forwarded 1a2b3c4..5d6e7f8`. */
-export function describeMove(move: BranchMove): string {
-  const short = (sha: string) => sha.slice(0, 7);
-  switch (move.state) {
-    case 'up-to-date':
-      return `${move.branch} up to date`;
-    case 'created':
-      return `${move.branch} created at ${short(move.sha)}`;
-    case 'fast-forwarded':
-      return `${move.branch} fast-forwarded ${short(move.from)}..${short(move.sha)}`;
-    case 'rebased':
-      return `${move.branch} rebased onto the commit (${move.replayed} commit${move.replayed === 1 ? '' : 's'} of its own replayed, now ${short(move.sha)})`;
-    case 'refused': {
-      const own = move.ownCommits.map((c) => `${short(c.sha)} ${c.subject}`).slice(0, 5).join(', ');
-      const more = move.ownCommits.length > 5 ? ` and ${move.ownCommits.length - 5} more` : '';
-      return move.conflict
-        ? `${move.branch} not moved: rebasing it conflicted at ${short(move.conflict.sha)} ${move.conflict.subject}; its commits: ${own}${more}`
-        : `${move.branch} not moved: not a fast-forward, it has ${move.ownCommits.length} commit${move.ownCommits.length === 1 ? '' : 's'} of its own (${own}${more})`;
-    }
-  }
 }
 
 function summarize(result: CiSuccessResult): string {

@@ -24,7 +24,7 @@ export function registerCi(program: Command, io: CliIo): void {
       parseJob({ kind: 'ci-success', app, branch, sha, source: 'cli', user: io.user, origin: { kind: 'cli' } });
       const deps = releaseDepsFor(io, command);
       const state = stateFolder(io.cwd, io.env, command.optsWithGlobals<RuntimeOptions>().state);
-      const ports = { branches: new GitAppBranches({ cacheDir: join(state, 'workflow-mirrors') }), deliveries: new FolderCiDeliveries(join(state, 'ci-deliveries')) };
+      const ports = { branches: deps.branches ?? new GitAppBranches({ cacheDir: join(state, 'workflow-mirrors') }), deliveries: new FolderCiDeliveries(join(state, 'ci-deliveries')) };
       const ctx = cliReleaseContext(io);
       const result = await ciSuccess({ ...deps, ...ports }, ctx, { app, branch, sha, source: 'cli' });
       io.out(`${result.message}\n`);

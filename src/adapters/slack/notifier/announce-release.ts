@@ -6,6 +6,8 @@
 // History or git being unreachable costs the announcement its details, never the announcement.
 import type { webApi } from '@slack/bolt';
 import { releaseAnnouncement, type ChangelogEntry, type Message, type Version } from '../../../core/commands/replies.js';
+import { releasedBranchNotMoved } from '../../../core/commands/replies/branch-move-replies.js';
+import { branchMoveFailed } from '../../../core/workflow/describe-move.js';
 import type { MergedConfig } from '../../../core/config/schema.js';
 import type { ReleaseHistory } from '../../../core/ports/release-history.js';
 import type { SourceRepo } from '../../../core/ports/source-repo.js';
@@ -106,13 +108,30 @@ export async function buildAnnouncement(deps: Pick<AnnounceDeps, 'source' | 'his
 }
 
 /**
- * Posts the announcement (retrying a Retry-After, network and 5xx failures for a bounded time);
- * undefined when none is due. Throws the WebClient's error when Slack refuses it or stays down.
+ * The notice of a release's branch (`release.moves_branch`) left where it was, for the
+ * environment's error channel (info when there is none); undefined when it moved or none is due.
+ */
+export function buildBranchNotice(input: AnnounceInput): Announcement | undefined {
+  const moved = input.result.branchMove;
+  if (!branchMoveFailed(moved)) return undefined;
+  const channels = input.config.slack?.channels;
+  const channel = channels?.error ?? channels?.info;
+  if (channel === undefined) return undefined;
+  return { channel, message: releasedBranchNotMoved(input.result, moved, input.user, input.jobId ?? '') };
+}
+
+/**
+ * Posts the announcement (retrying a Retry-After, network and 5xx failures for a bounded time),
+ * then the notice of a branch not moved; undefined when no announcement is due. Throws the
+ * WebClient's error when Slack refuses it or stays down.
  */
 export async function announceRelease(deps: AnnounceDeps, input: AnnounceInput): Promise<Announced | undefined> {
+  const jobId = input.jobId ?? `${input.result.env}.${input.result.app}`;
   const announcement = await buildAnnouncement(deps, input);
-  if (announcement === undefined) return undefined;
-  return postAnnouncement(deps, announcement, input.jobId ?? `${input.result.env}.${input.result.app}`);
+  const announced = announcement === undefined ? undefined : await postAnnouncement(deps, announcement, jobId);
+  const notice = buildBranchNotice(input);
+  if (notice) await postAnnouncement(deps, notice, jobId);
+  return announced;
 }
 
 /** Posts an announcement built already (a release's, a CI success's), retrying as announceRelease does. */

@@ -6,14 +6,14 @@ import type { ReleaseResult } from '../../release/release-deps.js';
 import { describeJob, type Job } from '../../jobs/job-schema.js';
 import { message, StepState, type Message, type Step } from './message.js';
 
-/** The stages every release shows, in order; prune and rollback appear when they happen. */
+/** The stages every release shows, in order; prune, rollback and branches (`release.moves_branch`) appear when they happen. */
 export const PROGRESS_STAGES = [Stage.Resolve, Stage.Image, Stage.Render, Stage.Diff, Stage.Apply, Stage.Rollout, Stage.History] as const;
 /** The stages of a CI success taken through the branch workflow. */
 export const WORKFLOW_STAGES = [Stage.Tag, Stage.Image, Stage.Branches] as const;
 /** The stages of a datastore job: a snapshot, or a reset (the snapshot it restores, the app's pods scaled down and back around it). */
 export const SNAPSHOT_STAGES = [Stage.Snapshot] as const;
 export const RESET_STAGES = [Stage.Snapshot, Stage.ScaleDown, Stage.Restore, Stage.ScaleUp] as const;
-const OPTIONAL_STAGES: readonly Stage[] = [Stage.Prune, Stage.Rollback];
+const OPTIONAL_STAGES: readonly Stage[] = [Stage.Prune, Stage.Rollback, Stage.Branches];
 
 export interface JobProgress {
   jobId: string;
@@ -54,9 +54,11 @@ function withStep(p: JobProgress, name: string, change: (s: Step) => Step): JobP
   return { ...p, steps: steps.map((s) => (s.name === name ? change(s) : s)) };
 }
 
-/** Prune goes after apply, rollback after rollout. */
+/** Prune goes after apply, rollback after rollout, a release's branch move last (after history). */
+const INSERTED_AFTER: Readonly<Record<string, Stage>> = { [Stage.Prune]: Stage.Apply, [Stage.Rollback]: Stage.Rollout, [Stage.Branches]: Stage.History };
+
 function insertOptional(steps: Step[], name: string): Step[] {
-  const after = name === Stage.Prune ? Stage.Apply : Stage.Rollout;
+  const after = INSERTED_AFTER[name] ?? Stage.Rollout;
   const at = steps.findIndex((s) => s.name === after);
   const step: Step = { name, state: StepState.Waiting };
   return at < 0 ? [...steps, step] : [...steps.slice(0, at + 1), step, ...steps.slice(at + 1)];

@@ -2,6 +2,7 @@
 // channel), and the answers to config changes. Config replies name keys, never secret values.
 import { SECRET_MASK } from '../../config/schema.js';
 import type { ReleaseResult } from '../../release/release-deps.js';
+import { describeReleasedBranchMove } from '../../workflow/describe-move.js';
 import { formatDuration, message, shortSha, type Field, type Message, type Section } from './message.js';
 
 export interface Version {
@@ -79,6 +80,7 @@ export function releaseAnnouncement(a: ReleaseAnnouncement): Message {
     context: [
       ...(result.commit ? [`history ${shortSha(result.commit)}`] : []),
       ...(result.historyPending ? ['applied; the history commit is pending and will be retried'] : []),
+      ...(result.branchMove ? [describeReleasedBranchMove(result.branchMove)] : []),
     ],
   });
 }

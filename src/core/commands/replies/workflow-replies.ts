@@ -4,23 +4,13 @@
 // config checks, which a CLI start (`--help`) must not.
 import type { ConfigTree } from '../../config/config-tree.js';
 import { workflowChannel } from '../../config/workflow-settings.js';
-import type { BranchMove } from '../../ports/app-branches.js';
 import { CiOutcome, describeMove, type CiSuccessResult } from '../../workflow/ci-success.js';
-import { message, shortSha, type Message, type Section } from './message.js';
-
-/** Commits listed per refused branch. */
-const COMMITS_SHOWN = 10;
-
-function refusedSection(move: Extract<BranchMove, { state: 'refused' }>): Section {
-  const commits = move.ownCommits.slice(0, COMMITS_SHOWN).map((c) => `${shortSha(c.sha)} ${c.subject}${c.author ? ` (${c.author})` : ''}`);
-  const more = move.ownCommits.length > COMMITS_SHOWN ? [`and ${move.ownCommits.length - COMMITS_SHOWN} more`] : [];
-  const why = move.conflict ? `rebasing it conflicted at ${shortSha(move.conflict.sha)} ${move.conflict.subject}` : 'not a fast-forward';
-  return { title: `${move.branch} left at ${shortSha(move.from)} (${why}); its own commits:`, lines: [...commits, ...more] };
-}
+import { refusedSection, type RefusedMove } from './branch-move-replies.js';
+import { message, shortSha, type Message } from './message.js';
 
 export function workflowAnnouncement(result: CiSuccessResult, by: string, jobId: string): Message {
   const ok = result.outcome !== CiOutcome.Failed;
-  const refused = result.moves.filter((m): m is Extract<BranchMove, { state: 'refused' }> => m.state === 'refused');
+  const refused = result.moves.filter((m): m is RefusedMove => m.state === 'refused');
   return message({
     tone: ok ? 'success' : 'failure',
     title: `CI success of ${result.app}@${result.branch} (${shortSha(result.sha)})`,
