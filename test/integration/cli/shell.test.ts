@@ -83,6 +83,8 @@ describe('nestor shell', () => {
     expect(out).toContain('cancelled: nothing was changed');
     expect(out).toContain('approved by carol');
     expect(out).toMatch(/deployed pricing@[0-9a-f]{7} \(main\) to production\n/);
+    // release.moves_branch: pricing's production branch follows what production runs (the demo's repository has none yet).
+    expect(out).toMatch(/\[branches\] finished: production created at [0-9a-f]{7}\n/);
     expect(out).toMatch(/approval needed: scale pricing in production/);
     expect(out.match(/approved by (carol|alice)\n/g)).toEqual(['approved by carol\n', 'approved by alice\n']);
     expect(out).not.toContain('nestor:');

@@ -10,6 +10,7 @@ import { appConfig } from '../../../src/core/config/index.js';
 import { applyEvent, finishProgress, progressMessage, startProgress } from '../../../src/core/commands/replies.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import type { ReleaseResult } from '../../../src/core/release/release-deps.js';
+import { cliOn } from '../../support/cli-run.js';
 import { cleanupFixtures, commitFiles, git } from '../../support/git-fixtures.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
 
@@ -91,6 +92,28 @@ describe('release.moves_branch: production follows what production runs', () => 
     expect(failed.branchMove).toBeUndefined();
     expect(branchEvents()).toEqual([]);
     expect(branchAt('production')).toBe(first);
+  });
+});
+
+describe('release.moves_branch from the CLI', () => {
+  const nestor = cliOn(() => ({ cwd: f.configDir, env: { NESTOR_CONFIG: f.configDir }, deps: f.deps }));
+
+  it('prints the branches stage; a refused move is a warning and the deploy still ends with 0', async () => {
+    const { first, second } = f.app.shas;
+    git(f.app.dir, 'branch', 'shadow', second);
+    git(f.app.dir, 'branch', 'production', first);
+    const moved = await nestor('deploy', 'mary', 'shadow', 'production');
+    expect(moved).toMatchObject({ code: 0, out: expect.stringContaining(`[branches] finished: production fast-forwarded ${first.slice(0, 7)}..${second.slice(0, 7)}\n`) });
+
+    git(f.app.dir, 'checkout', '--quiet', 'production');
+    const hotfix = commitFiles(f.app.dir, 'hotfix', { 'hotfix.txt': 'fix' });
+    git(f.app.dir, 'checkout', '--quiet', 'main');
+    // production holds the commit shadow released, and a hotfix: feature-x (second ← feature) is not ahead of it.
+    const refused = await nestor('deploy', 'mary', 'feature-x', 'production');
+    expect(refused.code).toBe(0);
+    expect(refused.out).toContain(`[warning] the release is done, but production not moved: not a fast-forward, it has 1 commit of its own (${hotfix.slice(0, 7)} hotfix)\n`);
+    expect(refused.out).toContain('[branches] failed: production not moved');
+    expect(branchAt('production')).toBe(hotfix);
   });
 });
 
