@@ -77,7 +77,7 @@ describe('release.moves_branch: production follows what production runs', () => 
     expect(notice?.channel).toBe('tech-release-prod');
     const text = renderText(notice!.message);
     expect(text).toContain(`mary: production not moved to what production runs`);
-    expect(text).toContain(`production left at ${hotfix.slice(0, 7)} (not a fast-forward); its own commits:`);
+    expect(text).toContain(`production left at ${hotfix.slice(0, 7)} (not a fast-forward), with commits of its own`);
     expect(text).toContain(`${hotfix.slice(0, 7)} hotfix straight on production`);
   });
 

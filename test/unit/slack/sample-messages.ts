@@ -25,6 +25,7 @@ import {
   type JobProgress,
   type Message,
 } from '../../../src/core/commands/replies.js';
+import { releasedBranchNotMoved } from '../../../src/core/commands/replies/branch-move-replies.js';
 import { syncReportMessages } from '../../../src/core/fleet/sync-report-messages.js';
 import type { SyncReport } from '../../../src/core/fleet/sync-report.js';
 import type { ReleaseEvent } from '../../../src/core/release/events.js';
@@ -151,6 +152,11 @@ export const SAMPLES: Record<string, Message> = {
     }),
     by: 'alice', durationMs: 312_000, previous: { sha: OLD_SHA, ref: 'main' }, changelog: [],
   }),
+  'release-branch-not-moved': releasedBranchNotMoved(
+    released({ env: 'production', message: 'deployed mary@3f2c1ab (shadow) to production' }),
+    { branch: 'production', move: { state: 'refused', branch: 'production', from: OLD_SHA, ownCommits: [{ sha: OLD_SHA, subject: 'Hotfix <!here> straight on production', author: 'bob' }] } },
+    'alice', '42',
+  ),
   'approval-pending': approvalMessage(approval),
   'approval-approved': approvalMessage(approved.request),
   refusal: refusal('eve may not change production: only @alice, team security', parseCommandOrThrow('deploy mary v1.4.2 production')),

@@ -16,7 +16,7 @@ export function refusedSection(move: RefusedMove): Section {
   const commits = move.ownCommits.slice(0, COMMITS_SHOWN).map((c) => `${shortSha(c.sha)} ${c.subject}${c.author ? ` (${c.author})` : ''}`);
   const more = move.ownCommits.length > COMMITS_SHOWN ? [`and ${move.ownCommits.length - COMMITS_SHOWN} more`] : [];
   const why = move.conflict ? `rebasing it conflicted at ${shortSha(move.conflict.sha)} ${move.conflict.subject}` : 'not a fast-forward';
-  return { title: `${move.branch} left at ${shortSha(move.from)} (${why}); its own commits:`, lines: [...commits, ...more] };
+  return { title: `${move.branch} left at ${shortSha(move.from)} (${why}), with commits of its own`, lines: [...commits, ...more] };
 }
 
 /** A release's branch not moved (refused, or the origin not reached): the release itself is done. */
