@@ -10,6 +10,7 @@ import { registerCompletion } from './completion-command.js';
 import { checkGrammarWords } from '../adapters/cli/grammar-commands.js';
 import { buildProgram } from '../adapters/cli/program.js';
 import { ConfigError, formatProblem, isNestorError } from '../core/errors.js';
+import type { ReleaseDeployments } from '../core/code-host/release-deployments.js';
 
 /**
  * Commands that never build release dependencies. Every other command gets the release runtime
@@ -28,19 +29,23 @@ function commandPath(command: Command): string {
 interface Runtime {
   runtime: typeof import('./release-runtime.js');
   shared: CliLocks;
+  /** Loaded only when settings name a GitHub (octokit is not loaded otherwise). */
+  codeHost?: typeof import('./code-host-runtime.js');
 }
 
 async function loadRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
-  const [runtime, shared] = await Promise.all([
+  const [runtime, shared, codeHost] = await Promise.all([
     import('./release-runtime.js'),
     env.REDIS_URL ? import('./cli-locks.js').then(({ cliLocks }) => cliLocks(env)) : { locks: undefined, close: async () => undefined },
+    env.NESTOR_GITHUB_TOKEN || env.NESTOR_GITHUB_APP_ID ? import('./code-host-runtime.js') : undefined,
   ]);
-  return { runtime, shared };
+  return { runtime, shared, ...(codeHost ? { codeHost } : {}) };
 }
 
 /** The io of a real `nestor` process, what to load before a command runs, and what to close once it ends. */
 export function processIo(): CliIo & { prepare(command: Command): Promise<void>; close(): Promise<void> } {
   let loaded: Runtime | undefined;
+  let deployments: ReleaseDeployments | undefined;
   return {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),
@@ -49,10 +54,16 @@ export function processIo(): CliIo & { prepare(command: Command): Promise<void>;
     user: currentUser(process.env),
     releaseDeps: (options) => {
       if (!loaded) throw new Error('release dependencies asked for by a command listed in WITHOUT_RUNTIME (src/main/cli.ts)');
-      const { runtime, shared } = loaded;
+      const { runtime, shared, codeHost } = loaded;
       const deps = { ...runtime.releaseDeps(runtime.runtimeSettings(process.cwd(), process.env, options)), ...(shared.locks ? { locks: shared.locks } : {}) };
-      return runtime.withImages(deps, process.env);
+      const withImages = runtime.withImages(deps, process.env);
+      if (!codeHost) return withImages;
+      // GitHub: a Deployment per release, the changelog from compare, build statuses; its failures are warnings on stderr.
+      const hosted = codeHost.withCodeHost(withImages, process.env, codeHost.stderrLogger());
+      deployments = hosted.deployments;
+      return hosted.deps;
     },
+    deployments: () => deployments,
     ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
     interrupts: process,
     prepare: async (command) => {

@@ -1,9 +1,9 @@
-// GitHub in the processes that release (the worker): from settings, an octokit CodeHost whose
+// GitHub in the processes that release (the worker, the CLI): from settings, an octokit CodeHost whose
 // side effects wrap the release deps (the changelog from compare, commit statuses of builds) and
 // a ReleaseDeployments for the announcer. No setting names a GitHub: releases run as before.
 // Tokens and keys are read here and handed to octokit only: never logged.
 import { readFileSync } from 'node:fs';
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import { OctokitCodeHost, type GitHubAuth } from '../adapters/github/octokit-code-host.js';
 import { withBuildStatuses } from '../core/code-host/build-statuses.js';
 import { withHostedChangelog } from '../core/code-host/hosted-changelog.js';
@@ -11,6 +11,7 @@ import { ReleaseDeployments } from '../core/code-host/release-deployments.js';
 import { CountedFailures } from '../core/code-host/side-effect.js';
 import { ErrorCode, NestorError } from '../core/errors.js';
 import type { ReleaseDeps } from '../core/release/release-deps.js';
+import { nestorLogger } from './logger.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -57,4 +58,9 @@ export function withCodeHost(deps: ReleaseDeps, env: Env, logger: Logger): CodeH
   const source = withHostedChangelog(deps.source, host, failures);
   const builds = deps.builds ? withBuildStatuses(deps.builds, { host, config: deps.config, failures }) : undefined;
   return { deps: { ...deps, source, ...(builds ? { builds } : {}) }, deployments };
+}
+
+/** The CLI's: GitHub's failures as JSON warnings on stderr, stdout being the command's own. */
+export function stderrLogger(): Logger {
+  return nestorLogger('nestor', { level: 'warn', destination: pino.destination(2) });
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { stateFolder } from '../fs/state-folder.js';
 import { CONFIG_CLONE_FOLDER, configLocation } from '../git/config-location.js';
+import type { ReleaseDeployments } from '../../core/code-host/release-deployments.js';
 import type { ReleaseDeps } from '../../core/release/release-deps.js';
 import type { ScheduleDeps } from '../../core/schedules/schedule-listing.js';
 import type { Interrupts } from './interrupt.js';
@@ -16,6 +17,11 @@ export interface CliIo {
   user: string;
   /** Builds the release pipelines' dependencies from the global options (injected by main). */
   releaseDeps(options: RuntimeOptions): ReleaseDeps;
+  /**
+   * The code host's Deployments (GitHub) of the releases this process runs, once `releaseDeps`
+   * built them from its settings; absent or undefined: no code host is configured.
+   */
+  deployments?(): ReleaseDeployments | undefined;
   /** Asks a yes/no question on the user's terminal; absent when there is none (stdin not a TTY). */
   confirm?(question: string): Promise<boolean>;
   /** Ctrl-C (SIGINT) during a change stops it (see interrupt.ts); absent: the change cannot be stopped. */

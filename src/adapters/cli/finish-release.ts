@@ -13,7 +13,34 @@ export function finishRelease(io: CliIo, result: ReleaseResult, showDiff = false
   if (code !== ExitCode.Ok) throw new CliExit(code);
 }
 
-/** A CLI run's release context: the user, a fresh job id, progress printed line by line, Ctrl-C as `signal`. */
-export function cliReleaseContext(io: CliIo, signal?: AbortSignal): ReleaseContext {
-  return { user: io.user, jobId: `cli-${randomUUID()}`, onEvent: (e) => io.out(`${describeEvent(e)}\n`), ...(signal ? { signal } : {}) };
+/** A CLI run's release context: the user, a fresh job id (or `jobId`), progress printed line by line, Ctrl-C as `signal`. */
+export function cliReleaseContext(io: CliIo, signal?: AbortSignal, jobId = cliJobId()): ReleaseContext {
+  return { user: io.user, jobId, onEvent: (e) => io.out(`${describeEvent(e)}\n`), ...(signal ? { signal } : {}) };
+}
+
+export const cliJobId = (): string => `cli-${randomUUID()}`;
+
+/**
+ * Runs a release pipeline as a code host Deployment (when one is configured, see
+ * CliIo.deployments): created in progress with `ref` (a deploy's) when it starts, or at its end
+ * with the released sha; success or failure with its result. The command ends once GitHub was
+ * told (or failed, which fails no release).
+ */
+export async function withDeployment(
+  io: CliIo, start: { app: string; env: string; ref?: string }, run: (jobId: string) => Promise<ReleaseResult>,
+): Promise<ReleaseResult> {
+  const jobId = cliJobId();
+  const deployments = io.deployments?.();
+  const end = deployments?.begin({ ...start, jobId });
+  try {
+    const result = await run(jobId);
+    end?.(result);
+    return result;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    end?.({ outcome: 'failed', app: start.app, env: start.env, message, historyPending: false, changes: [], failures: [], diff: '' });
+    throw error;
+  } finally {
+    await deployments?.settled();
+  }
 }

@@ -1,7 +1,7 @@
 // deploy, rollback, unpin: the release pipelines run in-process, progress printed line by line.
 import type { Command } from 'commander';
 import { releaseDepsFor, type CliIo } from '../cli-context.js';
-import { cliReleaseContext as context, finishRelease } from '../finish-release.js';
+import { cliReleaseContext as context, finishRelease, withDeployment } from '../finish-release.js';
 import { grammarCommand, onParsed } from '../grammar-commands.js';
 import { interruptible } from '../interrupt.js';
 
@@ -11,14 +11,17 @@ export function registerRelease(program: Command, io: CliIo): void {
     .option('--force-conflicts', 'take over fields another field manager owns')
     .action(onParsed('deploy', async ({ app, ref, env }, options: { dryRun?: boolean; forceConflicts?: boolean }, command) => {
       const [{ deploy }, deps] = [await import('../../../core/release/deploy.js'), releaseDepsFor(io, command)];
-      const result = await interruptible(io, (signal) => deploy(deps, context(io, signal), { app, ref, env, ...options }));
+      // A dry run releases nothing: no Deployment.
+      const result = options.dryRun
+        ? await interruptible(io, (signal) => deploy(deps, context(io, signal), { app, ref, env, ...options }))
+        : await withDeployment(io, { app, env, ref }, (jobId) => interruptible(io, (signal) => deploy(deps, context(io, signal, jobId), { app, ref, env, ...options })));
       finishRelease(io, result, options.dryRun ?? false);
     }));
 
   grammarCommand(program, ['rollback'])
     .action(onParsed('rollback', async ({ app, env, commit }, _options, command) => {
       const [{ rollback }, deps] = [await import('../../../core/release/rollback.js'), releaseDepsFor(io, command)];
-      const result = await interruptible(io, (signal) => rollback(deps, context(io, signal), { app, env, ...(commit ? { commit } : {}) }));
+      const result = await withDeployment(io, { app, env }, (jobId) => interruptible(io, (signal) => rollback(deps, context(io, signal, jobId), { app, env, ...(commit ? { commit } : {}) })));
       finishRelease(io, result);
     }));
 
