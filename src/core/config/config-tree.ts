@@ -1,6 +1,7 @@
 // The nestor-config layout: one folder per environment, `project.yaml` and `apps/<app>.yaml`
 // in each, `templates/` for overrides. Parsing and per-file validation happen here, once.
 import { closest } from 'fastest-levenshtein';
+import { alertRoutingProblems } from './alert-routing-settings.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import type { ConfigFile, ParsedFile } from './config-file.js';
 import { scheduleProblems } from './environment-schedules.js';
@@ -150,7 +151,7 @@ export function loadConfigTree(files: readonly ConfigFile[]): ConfigTree {
   const parents = parentProblems(environments);
   // Schedules and syncs merge along the parents: only once they form a tree.
   problems.push(...parents, ...(parents.length === 0 ? [...scheduleProblems({ environments, templates }), ...syncProblems({ environments, templates }), ...datastoreProblems({ environments, templates })] : []));
-  if (parents.length === 0) problems.push(...workflowProblems({ environments, templates }));
+  if (parents.length === 0) problems.push(...workflowProblems({ environments, templates }), ...alertRoutingProblems({ environments, templates }));
   if (problems.length > 0) throw new ConfigError(sortProblems(problems));
   return { environments, templates };
 }

@@ -99,6 +99,43 @@ export const TemplateVars = Type.Object(
   strict,
 );
 
+/** A key of a Kubernetes Secret in the environment's namespace: a datastore's connection, a Slack webhook URL. */
+export const SecretReference = Type.Object(
+  {
+    secret: dnsName('a Secret in the environment\'s namespace'),
+    key: Type.String({ pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253, description: 'a key of the Secret' }),
+  },
+  strict,
+);
+
+/**
+ * Where a team's alerts go. Every key is optional in one file (a child environment changes a
+ * channel, say); `channel` and `webhook` are required once merged (alert-routing-settings.ts).
+ * The webhook URL is a secret: a Secret of the app's namespace holds it, never git.
+ */
+export const AlertReceiver = Type.Object(
+  {
+    slack: Type.Optional(Type.Object(
+      {
+        channel: Type.Optional(Type.String({ minLength: 1, description: 'the Slack channel, such as "#security-alerts"' })),
+        // A string is accepted here only to be refused with its own message (alert-routing-settings.ts), never echoed.
+        webhook: Type.Optional(Type.Union([Type.String(), SecretReference], { description: 'a Secret reference { secret, key } holding the Slack webhook URL' })),
+      },
+      strict,
+    )),
+  },
+  strict,
+);
+
+/** Which receiver gets an app's alerts: its `tplTeam`'s, else the environment's `default` team's. */
+export const AlertRouting = Type.Object(
+  {
+    default: Type.Optional(dnsName('the team receiving the alerts of apps without tplTeam')),
+    teams: Type.Optional(keyedBy(DNS1123_LABEL, 'a team name (lowercase letters, digits and -)', Type.Union([AlertReceiver, Type.Null()]))),
+  },
+  strict,
+);
+
 /**
  * Where an environment's alert rules find their metrics (the ingress controller or mesh it runs);
  * an environment without this section renders no alert rules. Defaults: monitoring-defaults.ts.
@@ -109,6 +146,7 @@ export const Monitoring = Type.Object(
     latency_metric: Type.Optional(Type.String({ pattern: PROMQL_METRIC, description: 'a latency histogram (without _bucket) such as nginx_ingress_controller_request_duration_seconds' })),
     status_label: Type.Optional(Type.String({ pattern: PROMQL_LABEL, description: 'the label holding the HTTP status, such as status' })),
     selector: Type.Optional(keyedBy(PROMQL_LABEL, 'a Prometheus label name such as ingress', Type.String({ minLength: 1 }), 'label matchers selecting the app\'s web traffic; {{app}} and {{namespace}} are replaced')),
+    routing: Type.Optional(Type.Union([AlertRouting, Type.Null()])),
   },
   strict,
 );
@@ -209,15 +247,6 @@ export const TrackedRelease = Type.Object(
     version_sync: Type.Optional(Type.Union([VersionSync, Type.Null()])),
     config_sync: Type.Optional(Type.Boolean({ description: 're-release the running version when the merged config changed since its release (`nestor sync config`)' })),
     moves_branch: Type.Optional(branchName("after each deploy released here, this branch of the app's repository is fast-forwarded to the released commit (read from this environment's own project.yaml only)")),
-  },
-  strict,
-);
-
-/** A Kubernetes Secret key holding a datastore's connection (its URL, password included), in the environment's namespace. */
-export const SecretReference = Type.Object(
-  {
-    secret: dnsName('a Secret in the environment\'s namespace'),
-    key: Type.String({ pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253, description: 'a key of the Secret' }),
   },
   strict,
 );
@@ -383,6 +412,7 @@ export type ResourcesConfig = Static<typeof Resources>;
 export type VariablesConfig = Static<typeof Variables>;
 export type TemplateVarsConfig = Static<typeof TemplateVars>;
 export type MonitoringConfig = Static<typeof Monitoring>;
+export type AlertRoutingConfig = Static<typeof AlertRouting>;
 export type CronConfig = Static<typeof CronSpec>;
 export type ScheduleConfig = Static<typeof Schedule>;
 export type WorkflowStepConfig = Static<typeof WorkflowStep>;

@@ -3,7 +3,7 @@
 import type { MergedConfig, MonitoringConfig, TemplateVarsConfig } from '../config/schema.js';
 
 /** ingress-nginx's metrics, which most clusters run; `monitoring:` in project.yaml changes any of them. */
-export const MONITORING_DEFAULTS: Required<MonitoringConfig> = {
+export const MONITORING_DEFAULTS: Required<Omit<MonitoringConfig, 'routing'>> = {
   requests_metric: 'nginx_ingress_controller_requests',
   latency_metric: 'nginx_ingress_controller_request_duration_seconds',
   status_label: 'status',

@@ -1,5 +1,6 @@
 // The objects of one app on one cluster, each rendered from its template and validated.
 import { ErrorCode, NestorError } from '../errors.js';
+import { alertRoute } from '../monitoring/alert-routing.js';
 import { alertRules } from '../monitoring/alert-rules.js';
 import { shellCommand, type CronTask } from './app-inputs.js';
 import { labelsOf, type AppScope } from './app-scope.js';
@@ -134,9 +135,14 @@ function monitoringAnnotations(scope: AppScope, isWeb: boolean): Record<string, 
   return Object.keys(a).length > 0 ? a : undefined;
 }
 
-/** The app's PrometheusRule, when its environment has a `monitoring:` section. */
+/** The app's PrometheusRule, when its environment has a `monitoring:` section, and its AlertmanagerConfig when that has `routing:`. */
 export function alertRuleObjects(scope: AppScope, hasWeb: boolean): KubeObject[] {
   const rules = alertRules(scope.config, { app: scope.app, namespace: scope.namespace, hasWeb });
   if (rules === undefined) return [];
-  return render(scope, 'prometheus-rule.yaml', 'web', { name: scope.app, rules });
+  const objects = render(scope, 'prometheus-rule.yaml', 'web', { name: scope.app, rules });
+  const route = alertRoute(scope.config);
+  if (route === undefined) return objects;
+  return objects.concat(render(scope, 'alertmanager-config.yaml', 'web', {
+    name: scope.app, receiver: route.receiver, channel: route.channel, webhookSecret: route.webhook.secret, webhookKey: route.webhook.key,
+  }));
 }

@@ -4,6 +4,36 @@
 import type { PrecompiledTemplate } from './safe-template.js';
 
 export const PRECOMPILED: Record<string, PrecompiledTemplate & { sha256: string }> = {
+  "alertmanager-config.yaml": {
+    sha256: "f7a897c8a36becad173c3c0d7a296f4bc9fd349d00e1a75b5a71752a1744e680",
+    partials: [],
+    spec: {"compiler":[8,">= 4.3.0"],"main":function(container,depth0,helpers,partials,data) {
+    var stack1, alias1=depth0 != null ? depth0 : (container.nullContext || {}), lookupProperty = container.lookupProperty || function(parent, propertyName) {
+        if (Object.prototype.hasOwnProperty.call(parent, propertyName)) {
+          return parent[propertyName];
+        }
+        return undefined
+    };
+
+  return "# Where the app's alerts go (prometheus-operator's AlertmanagerConfig): its team's Slack channel,\n# else the environment's default team's. Rendered with the app's PrometheusRule when project.yaml\n# has `monitoring.routing`; `receiver`, `channel` and `webhook` come from\n# src/core/monitoring/alert-routing.ts. The operator adds a matcher on the namespace, so this\n# route only sees the alerts of the app's namespace; the webhook URL stays in a Secret there.\napiVersion: monitoring.coreos.com/v1alpha1\nkind: AlertmanagerConfig\nmetadata:\n  name: "
+    + ((stack1 = lookupProperty(helpers,"nestorValue__").call(alias1,(depth0 != null ? lookupProperty(depth0,"name") : depth0),"alertmanager-config.yaml:9",{"name":"nestorValue__","hash":{},"data":data,"loc":{"start":{"line":9,"column":8},"end":{"line":9,"column":16}}})) != null ? stack1 : "")
+    + "\n  labels: "
+    + ((stack1 = lookupProperty(helpers,"nestorValue__").call(alias1,(depth0 != null ? lookupProperty(depth0,"labels") : depth0),"alertmanager-config.yaml:10",{"name":"nestorValue__","hash":{},"data":data,"loc":{"start":{"line":10,"column":10},"end":{"line":10,"column":20}}})) != null ? stack1 : "")
+    + "\nspec:\n  route:\n    receiver: "
+    + ((stack1 = lookupProperty(helpers,"nestorValue__").call(alias1,(depth0 != null ? lookupProperty(depth0,"receiver") : depth0),"alertmanager-config.yaml:13",{"name":"nestorValue__","hash":{},"data":data,"loc":{"start":{"line":13,"column":14},"end":{"line":13,"column":26}}})) != null ? stack1 : "")
+    + "\n    groupBy: [alertname]\n    matchers:\n      - name: app\n        value: "
+    + ((stack1 = lookupProperty(helpers,"nestorValue__").call(alias1,(depth0 != null ? lookupProperty(depth0,"app") : depth0),"alertmanager-config.yaml:17",{"name":"nestorValue__","hash":{},"data":data,"loc":{"start":{"line":17,"column":15},"end":{"line":17,"column":22}}})) != null ? stack1 : "")
+    + "\n        matchType: \"=\"\n  receivers:\n    - name: "
+    + ((stack1 = lookupProperty(helpers,"nestorValue__").call(alias1,(depth0 != null ? lookupProperty(depth0,"receiver") : depth0),"alertmanager-config.yaml:20",{"name":"nestorValue__","hash":{},"data":data,"loc":{"start":{"line":20,"column":12},"end":{"line":20,"column":24}}})) != null ? stack1 : "")
+    + "\n      slackConfigs:\n        - channel: "
+    + ((stack1 = lookupProperty(helpers,"nestorValue__").call(alias1,(depth0 != null ? lookupProperty(depth0,"channel") : depth0),"alertmanager-config.yaml:22",{"name":"nestorValue__","hash":{},"data":data,"loc":{"start":{"line":22,"column":19},"end":{"line":22,"column":30}}})) != null ? stack1 : "")
+    + "\n          apiURL:\n            name: "
+    + ((stack1 = lookupProperty(helpers,"nestorValue__").call(alias1,(depth0 != null ? lookupProperty(depth0,"webhookSecret") : depth0),"alertmanager-config.yaml:24",{"name":"nestorValue__","hash":{},"data":data,"loc":{"start":{"line":24,"column":18},"end":{"line":24,"column":35}}})) != null ? stack1 : "")
+    + "\n            key: "
+    + ((stack1 = lookupProperty(helpers,"nestorValue__").call(alias1,(depth0 != null ? lookupProperty(depth0,"webhookKey") : depth0),"alertmanager-config.yaml:25",{"name":"nestorValue__","hash":{},"data":data,"loc":{"start":{"line":25,"column":17},"end":{"line":25,"column":31}}})) != null ? stack1 : "")
+    + "\n          sendResolved: true\n";
+},"useData":true},
+  },
   "anti-affinity-node.yaml": {
     sha256: "726da7f614ea06ccafb719be410392706d4adb17e603c901e56bfb2bc8919ba7",
     partials: [],

@@ -28,7 +28,7 @@ export interface RenderRequest {
 }
 
 /** Order of application: config first, then what reads it, then what routes to it. */
-const KIND_ORDER = ['ConfigMap', 'Secret', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'CronJob', 'PrometheusRule'];
+const KIND_ORDER = ['ConfigMap', 'Secret', 'Service', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'CronJob', 'PrometheusRule', 'AlertmanagerConfig'];
 
 export function renderApp(req: RenderRequest): ClusterManifests[] {
   const processes = resolveProcesses(req.config, req.procfile);

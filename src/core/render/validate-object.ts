@@ -21,10 +21,13 @@ type Model = { prototype: Validatable };
 const load = createRequire(import.meta.url);
 /**
  * Loaded on first use: its schemas bring a WebAssembly pattern engine (re2-wasm), some 20 ms and
- * 6 MB at every start, which only an environment with alert rules needs.
+ * 6 MB at every start, which only an environment with alert rules (and their routing) needs.
  */
 const prometheusRule = (): Model =>
   (load('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule') as { PrometheusRule: Model }).PrometheusRule;
+
+const alertmanagerConfig = (): Model =>
+  (load('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig') as { AlertmanagerConfig: Model }).AlertmanagerConfig;
 
 const MODELS: Record<string, () => Model> = {
   'v1/Namespace': () => Namespace,
@@ -37,6 +40,7 @@ const MODELS: Record<string, () => Model> = {
   'batch/v1/Job': () => Job,
   'batch/v1/CronJob': () => CronJob,
   'monitoring.coreos.com/v1/PrometheusRule': prometheusRule,
+  'monitoring.coreos.com/v1alpha1/AlertmanagerConfig': alertmanagerConfig,
 };
 
 export const SUPPORTED_KINDS = Object.keys(MODELS);
