@@ -18,6 +18,8 @@ const USAGE = `usage: npm run kube-sim -- [options]
   --missing-image IMAGE    this image cannot be pulled (ImagePullBackOff), repeatable, matched the same way
   --latency-ms N           every answer comes N ms after its request, on a timer, as from a real
                            API server (default 0; a watch waits once, then streams)
+  --no-prometheus-operator serve none of its kinds (PrometheusRule, AlertmanagerConfig, ServiceMonitor), as a cluster without
+                           prometheus-operator (default: its CRDs are installed)
   --verbose                print every request
   --help                   this text`;
 
@@ -30,6 +32,7 @@ async function main(): Promise<void> {
       'crashing-image': { type: 'string', multiple: true },
       'missing-image': { type: 'string', multiple: true },
       'latency-ms': { type: 'string', default: '0' },
+      'no-prometheus-operator': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
   const sim = await startKubeSimulator({
     port,
     latencyMs,
+    ...(values['no-prometheus-operator'] ? { prometheusOperator: false } : {}),
     controllers: { crashingImages: values['crashing-image'] ?? [], missingImages: values['missing-image'] ?? [] },
     ...(values.verbose ? { log: (line: string) => console.log(line) } : {}),
   });
@@ -56,6 +60,7 @@ async function main(): Promise<void> {
   console.log(`contexts: ${contexts.join(', ')} (current: ${contexts[0] ?? ''})`);
   const failing = [...(values['crashing-image'] ?? []).map((i) => `${i} (crashes)`), ...(values['missing-image'] ?? []).map((i) => `${i} (missing)`)];
   if (latencyMs > 0) console.log(`latency: ${latencyMs} ms per request`);
+  if (values['no-prometheus-operator']) console.log('prometheus-operator: not installed (no PrometheusRule, AlertmanagerConfig nor ServiceMonitor)');
   console.log(`failing images: ${failing.length > 0 ? failing.join(', ') : 'none'}`);
   console.log(`try: KUBECONFIG=${kubeconfigPath} kubectl get namespaces`);
   const stop = (): void => {

@@ -5,6 +5,7 @@ import {
 } from './discovery.js';
 import type { JsonObject } from './object-util.js';
 import { openApiV3Document, openApiV3Root } from './openapi.js';
+import type { ResourceType } from './resource-types.js';
 
 export interface DiscoveryReply {
   status: number;
@@ -12,26 +13,26 @@ export interface DiscoveryReply {
   contentType?: string;
 }
 
-type Route = (segments: string[], accept: string | undefined, hostPort: string) => DiscoveryReply | undefined;
+type Route = (segments: string[], accept: string | undefined, hostPort: string, served: readonly ResourceType[]) => DiscoveryReply | undefined;
 
 const ok = (body: JsonObject | undefined): DiscoveryReply | undefined => (body ? { status: 200, body } : undefined);
 
 const ROUTES: Route[] = [
   (s) => (s.length === 1 && s[0] === 'version' ? ok(versionInfo()) : undefined),
-  (s, accept, hostPort) => {
+  (s, accept, hostPort, served) => {
     if (s.length !== 1 || (s[0] !== 'api' && s[0] !== 'apis')) return undefined;
     const legacy = s[0] === 'api';
-    if (wantsAggregated(accept)) return { status: 200, body: aggregatedDiscovery(legacy), contentType: AGGREGATED_DISCOVERY_TYPE };
-    return ok(legacy ? coreVersions(hostPort) : groupList());
+    if (wantsAggregated(accept)) return { status: 200, body: aggregatedDiscovery(served, legacy), contentType: AGGREGATED_DISCOVERY_TYPE };
+    return ok(legacy ? coreVersions(hostPort) : groupList(served));
   },
-  (s) => (s.length === 2 && s[0] === 'api' ? ok(resourceList('', s[1] ?? '')) : undefined),
-  (s) => (s.length === 2 && s[0] === 'apis' ? ok(groupInfo(s[1] ?? '')) : undefined),
-  (s) => (s.length === 3 && s[0] === 'apis' ? ok(resourceList(s[1] ?? '', s[2] ?? '')) : undefined),
+  (s, _a, _h, served) => (s.length === 2 && s[0] === 'api' ? ok(resourceList(served, '', s[1] ?? '')) : undefined),
+  (s, _a, _h, served) => (s.length === 2 && s[0] === 'apis' ? ok(groupInfo(served, s[1] ?? '')) : undefined),
+  (s, _a, _h, served) => (s.length === 3 && s[0] === 'apis' ? ok(resourceList(served, s[1] ?? '', s[2] ?? '')) : undefined),
 ];
 
-function openApiReply(segments: string[]): DiscoveryReply {
+function openApiReply(segments: string[], served: readonly ResourceType[]): DiscoveryReply {
   if (segments[1] === 'v3') {
-    const body = segments.length === 2 ? openApiV3Root() : openApiV3Document(segments.slice(2).join('/'));
+    const body = segments.length === 2 ? openApiV3Root(served) : openApiV3Document(served, segments.slice(2).join('/'));
     if (body) return { status: 200, body };
   }
   return { status: 404, body: apiErrors.pathNotFound().toStatus() };
@@ -39,13 +40,13 @@ function openApiReply(segments: string[]): DiscoveryReply {
 
 const HEALTH = new Set(['healthz', 'livez', 'readyz']);
 
-/** Answers a discovery path, or `undefined` when the path is not a discovery path. */
-export function discoveryReply(pathname: string, accept: string | undefined, hostPort: string): DiscoveryReply | undefined {
+/** Answers a discovery path for the kinds `served`, or `undefined` when the path is not a discovery path. */
+export function discoveryReply(served: readonly ResourceType[], pathname: string, accept: string | undefined, hostPort: string): DiscoveryReply | undefined {
   const segments = pathname.split('/').filter((s) => s !== '');
   if (segments.length === 1 && HEALTH.has(segments[0] ?? '')) return { status: 200, body: { status: 'ok' } };
-  if (segments[0] === 'openapi') return openApiReply(segments);
+  if (segments[0] === 'openapi') return openApiReply(segments, served);
   for (const route of ROUTES) {
-    const reply = route(segments, accept, hostPort);
+    const reply = route(segments, accept, hostPort, served);
     if (reply) return reply;
   }
   return undefined;

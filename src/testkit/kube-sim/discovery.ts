@@ -1,5 +1,5 @@
 /** Discovery documents: /version, /api, /apis, group versions and aggregated discovery (v2). */
-import { apiGroups, groupVersion, RESOURCE_TYPES, type ResourceType } from './resource-types.js';
+import { apiGroups, groupVersion, type ResourceType } from './resource-types.js';
 import type { JsonObject } from './object-util.js';
 import { SCALE_KIND, SCALE_SUBRESOURCE } from './scale-subresource.js';
 
@@ -34,30 +34,27 @@ export function coreVersions(hostPort: string): JsonObject {
   };
 }
 
-export function groupList(): JsonObject {
-  return {
-    kind: 'APIGroupList',
-    apiVersion: 'v1',
-    groups: apiGroups().map(({ group, version }) => {
-      const gv = { groupVersion: `${group}/${version}`, version };
-      return { name: group, versions: [gv], preferredVersion: gv };
-    }),
-  };
+function groupOf(group: string, versions: readonly string[]): JsonObject {
+  const gvs = versions.map((version) => ({ groupVersion: `${group}/${version}`, version }));
+  return { name: group, versions: gvs, preferredVersion: gvs[0] ?? null };
 }
 
-export function groupInfo(group: string): JsonObject | undefined {
-  const found = apiGroups().find((g) => g.group === group);
+export function groupList(served: readonly ResourceType[]): JsonObject {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: apiGroups(served).map(({ group, versions }) => groupOf(group, versions)) };
+}
+
+export function groupInfo(served: readonly ResourceType[], group: string): JsonObject | undefined {
+  const found = apiGroups(served).find((g) => g.group === group);
   if (!found) return undefined;
-  const gv = { groupVersion: `${group}/${found.version}`, version: found.version };
-  return { kind: 'APIGroup', apiVersion: 'v1', name: group, versions: [gv], preferredVersion: gv };
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupOf(group, found.versions) };
 }
 
-function typesOf(group: string, version: string): ResourceType[] {
-  return RESOURCE_TYPES.filter((t) => t.group === group && t.version === version);
+function typesOf(served: readonly ResourceType[], group: string, version: string): ResourceType[] {
+  return served.filter((t) => t.group === group && t.version === version);
 }
 
-export function resourceList(group: string, version: string): JsonObject | undefined {
-  const types = typesOf(group, version);
+export function resourceList(served: readonly ResourceType[], group: string, version: string): JsonObject | undefined {
+  const types = typesOf(served, group, version);
   if (types.length === 0) return undefined;
   const resources = types.flatMap((t) => [
     {
@@ -97,15 +94,15 @@ function aggregatedResource(t: ResourceType): JsonObject {
   };
 }
 
-function aggregatedGroup(group: string, version: string): JsonObject {
+function aggregatedGroup(served: readonly ResourceType[], group: string, versions: readonly string[]): JsonObject {
   return {
     metadata: { name: group },
-    versions: [{ version, resources: typesOf(group, version).map(aggregatedResource), freshness: 'Current' }],
+    versions: versions.map((version) => ({ version, resources: typesOf(served, group, version).map(aggregatedResource), freshness: 'Current' })),
   };
 }
 
 /** The aggregated discovery document for `/api` (legacy) or `/apis` (named groups). */
-export function aggregatedDiscovery(legacy: boolean): JsonObject {
-  const items = legacy ? [aggregatedGroup('', 'v1')] : apiGroups().map((g) => aggregatedGroup(g.group, g.version));
+export function aggregatedDiscovery(served: readonly ResourceType[], legacy: boolean): JsonObject {
+  const items = legacy ? [aggregatedGroup(served, '', ['v1'])] : apiGroups(served).map((g) => aggregatedGroup(served, g.group, g.versions));
   return { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items };
 }

@@ -3,7 +3,7 @@
  * that declares the query parameters kubectl checks for (`fieldValidation`, `dryRun`, ...).
  * Schemas are not modelled; kubectl only needs to learn that validation happens server-side.
  */
-import { groupVersion, RESOURCE_TYPES, type ResourceType } from './resource-types.js';
+import { groupVersion, type ResourceType } from './resource-types.js';
 import type { JsonObject } from './object-util.js';
 
 const HASH = 'kube-sim-1';
@@ -18,16 +18,16 @@ function itemPath(t: ResourceType): string {
   return t.namespaced ? `${base}/namespaces/{namespace}/${t.plural}/{name}` : `${base}/${t.plural}/{name}`;
 }
 
-export function openApiV3Root(): JsonObject {
+export function openApiV3Root(served: readonly ResourceType[]): JsonObject {
   const paths: JsonObject = {};
-  for (const gv of new Set(RESOURCE_TYPES.map(groupVersion))) {
+  for (const gv of new Set(served.map(groupVersion))) {
     paths[docPath(gv)] = { serverRelativeURL: `/openapi/v3/${docPath(gv)}?hash=${HASH}` };
   }
   return { paths };
 }
 
-export function openApiV3Document(docKey: string): JsonObject | undefined {
-  const types = RESOURCE_TYPES.filter((t) => docPath(groupVersion(t)) === docKey);
+export function openApiV3Document(served: readonly ResourceType[], docKey: string): JsonObject | undefined {
+  const types = served.filter((t) => docPath(groupVersion(t)) === docKey);
   if (types.length === 0) return undefined;
   const paths: JsonObject = {};
   for (const t of types) {

@@ -11,6 +11,8 @@ export interface ResourceType {
   categories: readonly string[];
   /** Subresources served next to the main resource: `status`, and `scale` for Deployments. */
   subresources: readonly string[];
+  /** Served only where this operator's CRDs are installed (`prometheusOperator` of the simulator's options). */
+  crd?: 'prometheus-operator';
 }
 
 const ALL = ['all'] as const;
@@ -35,8 +37,9 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   type('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, ['ing']),
   type('batch', 'v1', 'Job', 'jobs', true, [], ALL),
   type('batch', 'v1', 'CronJob', 'cronjobs', true, ['cj'], ALL),
-  // prometheus-operator's CRD, as a cluster running it serves it: apps' alert rules.
-  type('monitoring.coreos.com', 'v1', 'PrometheusRule', 'prometheusrules', true, ['promrule'], [], []),
+  // prometheus-operator's CRDs, as a cluster running it serves them: apps' alert rules and their routing.
+  { ...type('monitoring.coreos.com', 'v1', 'PrometheusRule', 'prometheusrules', true, ['promrule'], [], []), crd: 'prometheus-operator' },
+  { ...type('monitoring.coreos.com', 'v1alpha1', 'AlertmanagerConfig', 'alertmanagerconfigs', true, ['amcfg'], [], []), crd: 'prometheus-operator' },
   // What Nestor's own Helm chart installs (deploy/helm/nestor): stored and served, no controller acts on them.
   type('apps', 'v1', 'StatefulSet', 'statefulsets', true, ['sts'], ALL),
   type('', 'v1', 'ServiceAccount', 'serviceaccounts', true, ['sa'], [], []),
@@ -45,15 +48,25 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   type('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true, [], [], []),
   type('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false, [], [], []),
   type('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false, [], [], []),
-  type('monitoring.coreos.com', 'v1', 'ServiceMonitor', 'servicemonitors', true, ['smon'], [], []),
+  { ...type('monitoring.coreos.com', 'v1', 'ServiceMonitor', 'servicemonitors', true, ['smon'], [], []), crd: 'prometheus-operator' },
 ];
+
+export interface ServedTypesOptions {
+  /** prometheus-operator's CRDs installed (PrometheusRule, AlertmanagerConfig, ServiceMonitor). Default true. */
+  prometheusOperator?: boolean;
+}
+
+/** The kinds one simulated cluster serves: every built-in kind, and the CRDs it has installed. */
+export function servedTypes(options: ServedTypesOptions = {}): readonly ResourceType[] {
+  return RESOURCE_TYPES.filter((t) => t.crd === undefined || (t.crd === 'prometheus-operator' && options.prometheusOperator !== false));
+}
 
 export function groupVersion(t: Pick<ResourceType, 'group' | 'version'>): string {
   return t.group === '' ? t.version : `${t.group}/${t.version}`;
 }
 
-export function findByPlural(group: string, version: string, plural: string): ResourceType | undefined {
-  return RESOURCE_TYPES.find((t) => t.group === group && t.version === version && t.plural === plural);
+export function findByPlural(types: readonly ResourceType[], group: string, version: string, plural: string): ResourceType | undefined {
+  return types.find((t) => t.group === group && t.version === version && t.plural === plural);
 }
 
 export function findByKind(apiVersion: string, kind: string): ResourceType | undefined {
@@ -66,9 +79,14 @@ export function typeOf(kind: string): ResourceType {
   return found;
 }
 
-/** API groups (excluding the legacy core group) in discovery order. */
-export function apiGroups(): { group: string; version: string }[] {
-  const seen = new Map<string, string>();
-  for (const t of RESOURCE_TYPES) if (t.group !== '' && !seen.has(t.group)) seen.set(t.group, t.version);
-  return [...seen].map(([group, version]) => ({ group, version }));
+/** API groups (excluding the legacy core group) in discovery order, each with its versions, the preferred one first. */
+export function apiGroups(types: readonly ResourceType[]): { group: string; versions: string[] }[] {
+  const seen = new Map<string, string[]>();
+  for (const t of types) {
+    if (t.group === '') continue;
+    const versions = seen.get(t.group) ?? [];
+    if (!versions.includes(t.version)) versions.push(t.version);
+    seen.set(t.group, versions);
+  }
+  return [...seen].map(([group, versions]) => ({ group, versions }));
 }

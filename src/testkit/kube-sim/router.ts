@@ -35,18 +35,19 @@ function tail(resource: ResourceType, namespace: string | undefined, rest: strin
   };
 }
 
-export function routeResource(pathname: string): ResourceRoute | undefined {
+/** The route of a path to one of the kinds `served`; undefined for any other path. */
+export function routeResource(served: readonly ResourceType[], pathname: string): ResourceRoute | undefined {
   const segments = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
   const prefix = splitPrefix(segments);
   if (!prefix) return undefined;
   const { group, version, rest } = prefix;
   const [first, second, third, ...more] = rest;
   if (first === 'namespaces' && second !== undefined && third !== undefined) {
-    const namespaced = findByPlural(group, version, third);
+    const namespaced = findByPlural(served, group, version, third);
     if (namespaced?.namespaced) return tail(namespaced, second, more);
   }
   if (first === undefined) return undefined;
-  const resource = findByPlural(group, version, first);
+  const resource = findByPlural(served, group, version, first);
   if (!resource) return undefined;
   return tail(resource, undefined, rest.slice(1));
 }

@@ -12,6 +12,7 @@ import { kubeconfigYaml, writeKubeconfigFile } from './kubeconfig.js';
 import { ResourceHandlers } from './resource-handlers.js';
 import { servePodLog } from './pod-logs.js';
 import { routeResource } from './router.js';
+import { servedTypes, type ResourceType } from './resource-types.js';
 import { ObjectStore } from './store.js';
 import { isWatch, serveWatch, type OpenWatch } from './watch.js';
 import { toTable, wantsTable } from './table.js';
@@ -34,6 +35,8 @@ export interface KubeSimulatorOptions {
    * its events then stream as they happen. Default 0.
    */
   latencyMs?: number;
+  /** prometheus-operator's CRDs installed (PrometheusRule, AlertmanagerConfig, ServiceMonitor); default true. */
+  prometheusOperator?: boolean;
 }
 
 export interface KubeSimulator {
@@ -61,6 +64,7 @@ interface Parts {
   log?: (line: string) => void;
   closing: { value: boolean };
   latency: Latency;
+  served: readonly ResourceType[];
 }
 
 /** A timer per request; `close()` ends every wait at once. */
@@ -104,10 +108,10 @@ async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse): 
     if (parts.closing.value) return void res.destroy();
   }
   const accept = req.headers.accept;
-  const discovery = discoveryReply(url.pathname, accept, req.headers.host ?? '127.0.0.1');
+  const discovery = discoveryReply(parts.served, url.pathname, accept, req.headers.host ?? '127.0.0.1');
   if (discovery) return sendJson(res, discovery.status, discovery.body, discovery.contentType);
   if (servePodLog(parts, method, url, res)) return;
-  const route = routeResource(url.pathname);
+  const route = routeResource(parts.served, url.pathname);
   if (!route) throw apiErrors.pathNotFound();
   if (method === 'GET' && route.name === undefined && isWatch(url.searchParams)) {
     const matches = parts.handlers.selected({ route, query: url.searchParams });
@@ -140,7 +144,8 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
   const controllers = new SimulatedControllers(store, options.controllers ?? {}, options.clock ?? 'real', now);
   const handlers = new ResourceHandlers({ store, now, allocateIp: createIpAllocator() });
   const latency = new Latency(options.latencyMs ?? 0);
-  const parts: Parts = { store, controllers, faults, handlers, watches: new Set(), closing: { value: false }, latency, ...(options.log ? { log: options.log } : {}) };
+  const served = servedTypes(options.prometheusOperator === false ? { prometheusOperator: false } : {});
+  const parts: Parts = { store, controllers, faults, handlers, watches: new Set(), closing: { value: false }, latency, served, ...(options.log ? { log: options.log } : {}) };
   const server = createServer((req, res) => {
     handle(parts, req, res).catch((error: unknown) => sendError(res, error));
   });

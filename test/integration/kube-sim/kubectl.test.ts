@@ -258,6 +258,37 @@ spec:
     expect(expr).toMatchObject({ code: 0, stdout: 'vector(1)' });
   });
 
+  it("serves prometheus-operator's AlertmanagerConfig (v1alpha1, beside PrometheusRule's v1 in the same group): apply and get", async () => {
+    const config = `apiVersion: monitoring.coreos.com/v1alpha1
+kind: AlertmanagerConfig
+metadata: { name: mary, namespace: monitoring, labels: { app: mary } }
+spec:
+  route: { receiver: team-security, matchers: [ { name: app, value: mary, matchType: "=" } ] }
+  receivers: [ { name: team-security, slackConfigs: [ { channel: "#security-alerts", apiURL: { name: alertmanager-slack, key: security } } ] } ]
+`;
+    const file = await manifest('amcfg.yaml', `apiVersion: v1\nkind: Namespace\nmetadata: { name: monitoring }\n---\n${config}`);
+    expect(await kubectl(['apply', '--server-side', '-f', file])).toMatchObject({ code: 0, stdout: 'namespace/monitoring serverside-applied\nalertmanagerconfig.monitoring.coreos.com/mary serverside-applied\n' });
+    const table = await kubectl(['get', 'alertmanagerconfigs', '-n', 'monitoring', '-l', 'app=mary']);
+    expect(table.stdout).toMatch(/^NAME\s+AGE\nmary\s+/);
+    const receiver = await kubectl(['get', 'amcfg', 'mary', '-n', 'monitoring', '-o', 'jsonpath={.spec.route.receiver}']);
+    expect(receiver).toMatchObject({ code: 0, stdout: 'team-security' });
+    expect(await kubectl(['api-versions'])).toMatchObject({ code: 0, stdout: expect.stringContaining('monitoring.coreos.com/v1\nmonitoring.coreos.com/v1alpha1\n') });
+  });
+
+  it('a cluster without prometheus-operator serves neither kind', async () => {
+    const bare = await startKubeSimulator({ prometheusOperator: false });
+    try {
+      const config = await writeKubeconfigFile(join(dir, 'bare'), [{ name: 'bare', server: bare.url }]);
+      const rules = await kubectl(['get', 'prometheusrules', '-A'], config);
+      expect(rules.code).toBe(1);
+      expect(rules.stderr).toContain('the server doesn\'t have a resource type "prometheusrules"');
+      expect((await kubectl(['api-versions'], config)).stdout).not.toContain('monitoring.coreos.com');
+      expect((await fetch(`${bare.url}/apis/monitoring.coreos.com/v1/namespaces/dev3/prometheusrules`)).status).toBe(404);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('prints the API error for a missing object', async () => {
     const result = await kubectl(['get', 'deployment', 'nope', '-n', 'good']);
     expect(result.code).toBe(1);
