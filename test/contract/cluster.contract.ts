@@ -129,6 +129,15 @@ export function clusterContract(name: string, makeFixture: () => Promise<Cluster
       expect(all.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(['Deployment mary-web']);
     });
 
+    it('lists nothing, without an error, of a kind the cluster does not serve (a CRD not installed)', async () => {
+      await cluster.apply([namespace(ns), configMap(ns, 'mine', { A: '1' }, { app: 'mary' })], { fieldManager: 'nestor' });
+      const found = await cluster.list({
+        namespace: ns, labelSelector: 'app=mary',
+        kinds: [{ apiVersion: 'widgets.example.com/v1', kind: 'Widget' }, { apiVersion: 'v1', kind: 'ConfigMap' }],
+      });
+      expect(found.map((o) => `${o.kind} ${o.metadata.name}`)).toEqual(['ConfigMap mine']);
+    });
+
     it('deletes, then reports absent', async () => {
       await cluster.apply([namespace(ns), configMap(ns, 'cfg', { A: '1' })], { fieldManager: 'nestor' });
       expect(await cluster.delete(ref(configMap(ns, 'cfg', {})))).toBe('deleted');

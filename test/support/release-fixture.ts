@@ -39,11 +39,15 @@ export interface ReleaseFixtureOptions {
   historyKey?: string;
   /** Overrides of the cluster client's retry policy (e.g. a short per-request `timeoutMs`). */
   retry?: Partial<RetryPolicy>;
+  /** The simulator serves prometheus-operator's kinds (default true). */
+  prometheusOperator?: boolean;
 }
 
 export async function releaseFixture(options: ReleaseFixtureOptions = {}): Promise<ReleaseFixture> {
   // No image fails unless a test marks it: `sim.controllers.options.crashingImages = [sha]`.
-  const sim = await startKubeSimulator({ port: 0, clock: 'manual', controllers: { readyDelayMs: 0 } });
+  const sim = await startKubeSimulator({
+    port: 0, clock: 'manual', controllers: { readyDelayMs: 0 }, ...(options.prometheusOperator === false ? { prometheusOperator: false } : {}),
+  });
   const root = tempDir('nestor-release-');
   const app = makeAppRepo(root);
   const configDir = exampleConfigRepo(root, app.dir);

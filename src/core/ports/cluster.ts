@@ -114,7 +114,10 @@ export interface Cluster {
   apply(objects: readonly KubeObject[], options: ApplyOptions): Promise<AppliedObject[]>;
   /** The live object, or undefined when absent. */
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
-  /** Objects of the given kinds matching the selector, each with apiVersion and kind set. */
+  /**
+   * Objects of the given kinds matching the selector, each with apiVersion and kind set. A kind
+   * the cluster does not serve (a CRD not installed) has none: it is skipped, not an error.
+   */
   list(query: ListQuery): Promise<KubeObject[]>;
   /** Deletes (dependents in the background); 'absent' when it was already gone. */
   delete(ref: ObjectRef): Promise<'deleted' | 'absent'>;

@@ -12,6 +12,8 @@ import { waitForRollout, type RolloutOutcome } from './wait-for-rollout.js';
 /**
  * Kinds an app release owns, and so may prune. Never Namespace (shared by every app) and never
  * Secret: `<app>-secrets` holds values set with `config set --secret` that exist nowhere else.
+ * prometheus-operator's kinds are listed only where the cluster serves them (Cluster.list skips
+ * a kind it does not serve), so a cluster without the operator releases as before.
  */
 export const PRUNABLE_KINDS: readonly KindRef[] = [
   { apiVersion: 'v1', kind: 'ConfigMap' },
@@ -20,6 +22,8 @@ export const PRUNABLE_KINDS: readonly KindRef[] = [
   { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
   { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
   { apiVersion: 'batch/v1', kind: 'CronJob' },
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' },
+  { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'AlertmanagerConfig' },
 ];
 
 export const FIELD_MANAGER = 'nestor';

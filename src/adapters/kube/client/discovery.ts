@@ -19,23 +19,38 @@ export function groupVersionPath(apiVersion: string): string {
   return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
 }
 
+/** A kind of a group outside Kubernetes' own (`apps`, `*.k8s.io`): a custom resource. */
+const isCustom = (kind: KindRef): boolean => {
+  const group = kind.apiVersion.includes('/') ? kind.apiVersion.slice(0, kind.apiVersion.lastIndexOf('/')) : '';
+  return group.includes('.') && !group.endsWith('.k8s.io');
+};
+
 export class Discovery {
   private readonly cache = new Map<string, Promise<Map<string, ApiResource> | undefined>>();
 
   constructor(private readonly clusterName: string, private readonly fetch: FetchDiscovery) {}
 
   async resource(kind: KindRef): Promise<ApiResource> {
+    const found = await this.find(kind);
+    if (!found) {
+      throw new NestorError(ErrorCode.BadInput, `cluster ${this.clusterName} does not serve ${kind.kind} in ${kind.apiVersion}${isCustom(kind) ? ' (is its CRD installed?)' : ''}`);
+    }
+    return found;
+  }
+
+  /** False when the cluster does not serve the kind (a CRD not installed); a failed discovery read throws. */
+  async serves(kind: KindRef): Promise<boolean> {
+    return (await this.find(kind)) !== undefined;
+  }
+
+  private async find(kind: KindRef): Promise<ApiResource | undefined> {
     let pending = this.cache.get(kind.apiVersion);
     if (!pending) {
       pending = this.load(kind.apiVersion);
       this.cache.set(kind.apiVersion, pending);
       pending.catch(() => this.cache.delete(kind.apiVersion));
     }
-    const found = (await pending)?.get(kind.kind);
-    if (!found) {
-      throw new NestorError(ErrorCode.BadInput, `cluster ${this.clusterName} does not serve ${kind.kind} in ${kind.apiVersion}`);
-    }
-    return found;
+    return (await pending)?.get(kind.kind);
   }
 
   /** The REST path of one object (or of its collection when `name` is omitted). */

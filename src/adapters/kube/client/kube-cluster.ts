@@ -81,11 +81,15 @@ export class KubeCluster implements Cluster {
     });
   }
 
-  /** One GET per kind, all at once (a release lists six kinds to prune: one round trip, not six); results in the order of `kinds`. */
+  /**
+   * One GET per kind, all at once (a release lists eight kinds to prune: one round trip, not
+   * eight); results in the order of `kinds`. A kind the cluster does not serve has no objects.
+   */
   async list(query: ListQuery): Promise<KubeObject[]> {
     const perKind = await Promise.all(query.kinds.map((kind) => {
       const operation = `list ${kind.kind} matching "${query.labelSelector}" in namespace ${query.namespace}`;
       return this.guard({ cluster: this.name, operation }, async () => {
+        if (!(await this.discovery.serves(kind))) return [];
         const path = await this.discovery.path({ ...kind, namespace: query.namespace }, this.options.defaultNamespace);
         const body = await this.request({ method: 'GET', path, query: { labelSelector: query.labelSelector } });
         return itemsOf(body ?? '{}', kind);
