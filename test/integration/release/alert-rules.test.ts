@@ -14,18 +14,13 @@ afterAll(() => cleanupFixtures());
 type RuleSpec = { groups: { rules: { alert: string; expr: string; for: string }[] }[] };
 type RoutingSpec = { route: { receiver: string }; receivers: { name: string; slackConfigs: { channel: string }[] }[] };
 
-const ROUTING = [
-  '',
-  'monitoring:',
-  '  routing:',
-  '    default: platform',
-  '    teams:',
-  '      security: { slack: { channel: "#security-alerts", webhook: { secret: alertmanager-slack, key: security } } }',
-  '      platform: { slack: { channel: "#platform-alerts", webhook: { secret: alertmanager-slack, key: platform } } }',
-  '      payments: { slack: { channel: "#payments-alerts", webhook: { secret: alertmanager-slack, key: payments } } }',
-  '      pricing: { slack: { channel: "#pricing-alerts", webhook: { secret: alertmanager-slack, key: pricing } } }',
-  '',
-].join('\n');
+/** The example turns alerts off in staging, so in dev3: this turns them on there, with production's `monitoring:`. */
+function alertsInDev3(configDir: string): void {
+  const staging = join(configDir, 'staging/project.yaml');
+  const text = readFileSync(staging, 'utf8');
+  expect(text).toMatch(/^monitoring: null/m);
+  writeFileSync(staging, text.replace(/^monitoring: null.*$/m, ''));
+}
 
 describe('alert rules in a release', () => {
   const f = useReleaseFixture();
@@ -38,7 +33,7 @@ describe('alert rules in a release', () => {
     await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'feature-x', env: 'dev3' });
     expect(rule()).toBeUndefined();
 
-    appendFileSync(join(f.configDir, 'production/project.yaml'), '\nmonitoring: {}\n');
+    alertsInDev3(f.configDir);
     const first = await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'feature-x', env: 'dev3' });
     expect(changed(first.changes, 'create')).toContain('PrometheusRule dev3/mary');
     expect(rulesOf().map((r) => r.alert)).toEqual(['WebSuccessRatioLow', 'WebLatencyP50High', 'WebLatencyP95High', 'PodsCrashLooping']);
@@ -52,12 +47,12 @@ describe('alert rules in a release', () => {
   });
 
   it("routes the app's alerts to its team's channel, follows a change of team, and prunes rule and routing with the environment's monitoring:", async () => {
-    appendFileSync(join(f.configDir, 'production/project.yaml'), ROUTING);
+    alertsInDev3(f.configDir);
     const first = await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'feature-x', env: 'dev3' });
     expect(changed(first.changes, 'create')).toEqual(expect.arrayContaining(['PrometheusRule dev3/mary', 'AlertmanagerConfig dev3/mary']));
     const spec = () => routing()?.spec as RoutingSpec | undefined;
     expect(spec()?.route.receiver).toBe('team-security');
-    expect(spec()?.receivers[0]?.slackConfigs[0]?.channel).toBe('#security-alerts');
+    expect(spec()?.receivers[0]?.slackConfigs[0]?.channel).toBe('#alerts-security');
 
     const mary = join(f.configDir, 'production/apps/mary.yaml');
     writeFileSync(mary, readFileSync(mary, 'utf8').replace('  tplTeam: security\n', ''));
@@ -84,7 +79,7 @@ describe('a cluster without prometheus-operator', () => {
       .template.spec.containers[0]?.image;
     const before = image();
 
-    appendFileSync(join(f.configDir, 'production/project.yaml'), '\nmonitoring: {}\n');
+    alertsInDev3(f.configDir);
     await expect(deploy(f.deps, f.ctx(), { app: 'mary', ref: 'main', env: 'dev3' }))
       .rejects.toThrow('cluster kapten_dev_eu-w1 does not serve PrometheusRule in monitoring.coreos.com/v1 (is its CRD installed?)');
     expect(image()).toBe(before);
