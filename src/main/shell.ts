@@ -47,6 +47,7 @@ function welcome(world: DemoWorld): string {
     'try:  deploy mary feature-x dev3 · status mary · history mary dev3 · deploy mary broken dev3 · rollback mary dev3',
     '      deploy mary main production (asks for an approver: alice or carol)',
     '      render mary dev3 · config show mary dev3 --origin · envs · validate · help · exit',
+    '      render mary production (with its alert rules, routed to the security team\'s Slack channel)',
     `      ci success mary master ${world.apps.find((a) => a.name === 'mary')?.master ?? '<sha>'} (CI passed: tag it, move greenlight)`,
     'keys: Tab completes · ↑ earlier lines · Ctrl-C stops the running command or clears the line · Ctrl-D quits',
     '',

@@ -34,7 +34,7 @@ describe('nestor shell', () => {
   it('runs the same commands against the demo world, with no Slack and no cluster', async () => {
     const { io, text } = capture();
     const lines = [
-      '/nestor deploy mary feature-x dev3', 'render pricing staging', 'envs', 'deploy mary "main;curl x|sh" dev3',
+      '/nestor deploy mary feature-x dev3', 'render pricing staging', 'render mary production', 'envs', 'deploy mary "main;curl x|sh" dev3',
       'status mary', 'history mary dev3', 'help', 'deplyo mary', 'scale mary dev3 web=2', 'exit', 'envs',
     ];
     await runShell(Readable.from(lines.map((l) => `${l}\n`)), io, main, world);
@@ -43,6 +43,9 @@ describe('nestor shell', () => {
     expect(out).toContain('keys: Tab completes');
     expect(out).toMatch(/deployed mary@[0-9a-f]{7} \(feature-x\) to dev3\n/);
     expect(out).toContain('kind: Deployment\nmetadata:\n  name: pricing-web');
+    // production renders mary's alert rules and routes them to her team's channel
+    expect(out).toContain('kind: PrometheusRule\nmetadata:\n  name: mary');
+    expect(out).toMatch(/kind: AlertmanagerConfig\n[^]*channel: '#alerts-security'\n[^]*receiver: team-security\n/);
     expect(out).toContain('  production (approval)\n      shadow\n      staging\n        dev1\n');
     expect(out).toContain('nestor: invalid ref "main;curl x|sh"');
     expect(out.match(/Environments\n/g)).toHaveLength(1);
@@ -76,8 +79,8 @@ describe('nestor shell', () => {
     expect(out).toMatch(/approval needed: deploy pricing@main to production \([0-9a-f]{7}\) · approvers: alice, carol/);
     // What is approved, as the Slack request shows it.
     expect(out).toMatch(/· expires [^\n]+\n {2}Running now: nothing yet\n {2}Config keys that change \(4\):\n {4}CACHE_TTL_SECONDS: added, 30\n/);
-    expect(out).toContain('  Objects (against the recorded release):\n    kapten_production_eu-w1: 5 to create, 0 to update, 0 to delete, 0 unchanged\n    + Namespace production\n');
-    expect(out).toMatch(/approval needed: scale pricing in production: web=2:4 \([0-9a-f]{7}\)[^\n]+\n {2}Running now: main \([0-9a-f]{7}\)\n {2}Objects \(against the recorded release\):\n {4}kapten_production_eu-w1: 0 to create, 1 to update, 0 to delete, 4 unchanged\n {4}~ HorizontalPodAutoscaler production\/pricing-web\n/);
+    expect(out).toContain('  Objects (against the recorded release):\n    kapten_production_eu-w1: 7 to create, 0 to update, 0 to delete, 0 unchanged\n    + Namespace production\n');
+    expect(out).toMatch(/approval needed: scale pricing in production: web=2:4 \([0-9a-f]{7}\)[^\n]+\n {2}Running now: main \([0-9a-f]{7}\)\n {2}Objects \(against the recorded release\):\n {4}kapten_production_eu-w1: 0 to create, 1 to update, 0 to delete, 6 unchanged\n {4}~ HorizontalPodAutoscaler production\/pricing-web\n/);
     expect(out).toContain('refused: newcomer requested this and cannot approve it: another approver must; nothing was changed');
     expect(out).toContain('refused: mallory is not an approver for production (approvers: alice, carol); nothing was changed');
     expect(out).toContain('cancelled: nothing was changed');
