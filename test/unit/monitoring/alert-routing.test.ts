@@ -1,6 +1,10 @@
 // Alert routing: project.yaml's monitoring.routing maps teams to Slack receivers; each app gets an
 // AlertmanagerConfig routing its alerts to its team's channel, else to the environment's default.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadTemplateSet } from '../../../src/adapters/fs/templates.js';
 import { appConfig, loadConfigTree } from '../../../src/core/config/index.js';
 import { renderApp } from '../../../src/core/render/render-app.js';
 import { toYaml } from '../../../src/core/render/to-yaml.js';
@@ -82,6 +86,32 @@ describe('alert routing (AlertmanagerConfig) of an app', () => {
       templates: await builtinTemplates(), version: { sha: SHA }, procfile: MARY_PROCFILE,
     });
     await expectGolden('mary-production-alertmanager-config.yaml', toYaml(manifests?.objects.filter((o) => o.kind === 'AlertmanagerConfig') ?? []));
+  });
+
+  it('an override of alertmanager-config.yaml replaces the routing, and is validated against the AlertmanagerConfig schema', async () => {
+    const configDir = await mkdtemp(join(tmpdir(), 'nestor-alert-routing-'));
+    try {
+      await mkdir(join(configDir, 'templates'));
+      const path = join(configDir, 'templates', 'alertmanager-config.yaml');
+      const override = (matchType: string) => writeFile(path, [
+        'apiVersion: monitoring.coreos.com/v1alpha1',
+        'kind: AlertmanagerConfig',
+        'metadata: { name: "{{name}}" }',
+        'spec:',
+        `  route: { receiver: "{{receiver}}", groupWait: 1m, matchers: [ { name: severity, value: critical, matchType: "${matchType}" } ] }`,
+        '  receivers: [ { name: "{{receiver}}", slackConfigs: [ { channel: "{{channel}}", apiURL: { name: "{{webhookSecret}}", key: "{{webhookKey}}" } } ] } ]',
+        '',
+      ].join('\n'));
+      const config = { ...mary(), monitoring: { routing: { teams: { security: { slack: { channel: '#sec', webhook: { secret: 's', key: 'k' } } } } } } };
+      const render = async () => renderApp({ app: 'mary', env: 'production', config, templates: await loadTemplateSet(configDir), version: { sha: SHA }, procfile: MARY_PROCFILE })
+        .flatMap((m) => m.objects).find((o) => o.kind === 'AlertmanagerConfig');
+      await override('=');
+      expect((await render())?.['spec']).toMatchObject({ route: { receiver: 'team-security', groupWait: '1m' }, receivers: [{ slackConfigs: [{ channel: '#sec' }] }] });
+      await override('==');
+      await expect(render()).rejects.toThrow(`${path} (override): invalid AlertmanagerConfig "mary": spec.route.matchers[0].matchType: must be equal to one of the allowed values`);
+    } finally {
+      await rm(configDir, { recursive: true, force: true });
+    }
   });
 
   it('reports a tplTeam not in the routing, an unknown default and a team without webhook with file:line and did-you-mean', () => {
