@@ -7,6 +7,7 @@ import { closestWord } from '../text/did-you-mean.js';
 import { isPlainObject, type ParsedFile } from './config-file.js';
 import { ancestry, appsOf, type ConfigTree } from './config-tree.js';
 import { positionOf } from './positions.js';
+import type { AlertRoutingConfig } from './schema.js';
 import { lastDeclaring, mergedProject } from './sync-settings.js';
 
 const ROUTING = ['monitoring', 'routing'];
@@ -32,8 +33,10 @@ function unknownTeam(team: string, teams: readonly string[]): string {
 }
 
 function environmentProblems(tree: ConfigTree, env: string, add: (p: ConfigProblem) => void): void {
-  const routing = mergedProject(tree, env).monitoring?.routing;
-  if (!routing) return;
+  const monitoring: unknown = mergedProject(tree, env).monitoring;
+  const routing = isPlainObject(monitoring) ? monitoring['routing'] as AlertRoutingConfig | undefined : undefined;
+  // Not a map, or teams not a map: the schema reported it for its file; nothing more to say.
+  if (!isPlainObject(routing) || (routing.teams !== undefined && !isPlainObject(routing.teams))) return;
   const chain = ancestry(tree, env);
   const projects = chain.map((node) => node.project);
   const receivers = routing.teams ?? {};

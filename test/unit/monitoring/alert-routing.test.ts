@@ -138,6 +138,14 @@ describe('alert routing (AlertmanagerConfig) of an app', () => {
     ]);
   });
 
+  it('says nothing more than the schema about routing that is not a map', () => {
+    const tree = files({
+      'production/project.yaml': [...BASE_PROJECT, 'monitoring:', '  routing:', '    teams: [security]'],
+      'production/apps/vault.yaml': ['app: vault', 'templateVars: { tplTeam: security }'],
+    });
+    expect(problemsOf(() => loadConfigTree(tree))).toEqual(['production/project.yaml:10:12: monitoring.routing.teams: expected object, got a list']);
+  });
+
   it('reports a mistyped routing key and a webhook given as a URL with file:line', () => {
     const tree = files({
       'production/project.yaml': [
