@@ -18,8 +18,8 @@ const USAGE = `usage: npm run kube-sim -- [options]
   --missing-image IMAGE    this image cannot be pulled (ImagePullBackOff), repeatable, matched the same way
   --latency-ms N           every answer comes N ms after its request, on a timer, as from a real
                            API server (default 0; a watch waits once, then streams)
-  --no-prometheus-operator serve none of its kinds (PrometheusRule, AlertmanagerConfig, ServiceMonitor), as a cluster without
-                           prometheus-operator (default: its CRDs are installed)
+  --no-prometheus-operator serve none of prometheus-operator's kinds (PrometheusRule, AlertmanagerConfig,
+                           ServiceMonitor), as a cluster without it (default: its CRDs are installed)
   --verbose                print every request
   --help                   this text`;
 

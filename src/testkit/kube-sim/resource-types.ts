@@ -16,6 +16,7 @@ export interface ResourceType {
 }
 
 const ALL = ['all'] as const;
+const OPERATOR = ['prometheus-operator'] as const;
 
 function type(
   group: string, version: string, kind: string, plural: string,
@@ -37,9 +38,10 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   type('networking.k8s.io', 'v1', 'Ingress', 'ingresses', true, ['ing']),
   type('batch', 'v1', 'Job', 'jobs', true, [], ALL),
   type('batch', 'v1', 'CronJob', 'cronjobs', true, ['cj'], ALL),
-  // prometheus-operator's CRDs, as a cluster running it serves them: apps' alert rules and their routing.
-  { ...type('monitoring.coreos.com', 'v1', 'PrometheusRule', 'prometheusrules', true, ['promrule'], [], []), crd: 'prometheus-operator' },
-  { ...type('monitoring.coreos.com', 'v1alpha1', 'AlertmanagerConfig', 'alertmanagerconfigs', true, ['amcfg'], [], []), crd: 'prometheus-operator' },
+  // prometheus-operator's CRDs, as a cluster running it serves them (names, short names and category
+  // as its CRDs declare them): apps' alert rules and their routing.
+  { ...type('monitoring.coreos.com', 'v1', 'PrometheusRule', 'prometheusrules', true, ['promrule'], OPERATOR, []), crd: 'prometheus-operator' },
+  { ...type('monitoring.coreos.com', 'v1alpha1', 'AlertmanagerConfig', 'alertmanagerconfigs', true, ['amcfg'], OPERATOR, []), crd: 'prometheus-operator' },
   // What Nestor's own Helm chart installs (deploy/helm/nestor): stored and served, no controller acts on them.
   type('apps', 'v1', 'StatefulSet', 'statefulsets', true, ['sts'], ALL),
   type('', 'v1', 'ServiceAccount', 'serviceaccounts', true, ['sa'], [], []),
@@ -48,7 +50,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
   type('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true, [], [], []),
   type('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false, [], [], []),
   type('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false, [], [], []),
-  { ...type('monitoring.coreos.com', 'v1', 'ServiceMonitor', 'servicemonitors', true, ['smon'], [], []), crd: 'prometheus-operator' },
+  { ...type('monitoring.coreos.com', 'v1', 'ServiceMonitor', 'servicemonitors', true, ['smon'], OPERATOR, []), crd: 'prometheus-operator' },
 ];
 
 export interface ServedTypesOptions {

@@ -273,6 +273,8 @@ spec:
     const receiver = await kubectl(['get', 'amcfg', 'mary', '-n', 'monitoring', '-o', 'jsonpath={.spec.route.receiver}']);
     expect(receiver).toMatchObject({ code: 0, stdout: 'team-security' });
     expect(await kubectl(['api-versions'])).toMatchObject({ code: 0, stdout: expect.stringContaining('monitoring.coreos.com/v1\nmonitoring.coreos.com/v1alpha1\n') });
+    const category = await kubectl(['get', 'prometheus-operator', '-n', 'monitoring', '-o', 'name']);
+    expect(category).toMatchObject({ code: 0, stdout: expect.stringContaining('alertmanagerconfig.monitoring.coreos.com/mary\n') });
   });
 
   it('a cluster without prometheus-operator serves neither kind', async () => {
