@@ -1,10 +1,11 @@
 // An app's PrometheusRule and AlertmanagerConfig go with its release: applied with it, changed by
-// the next one, pruned when no longer rendered; a cluster without prometheus-operator releases
-// as before, its kinds neither listed nor pruned.
+// the next one, pruned when no longer rendered, back with a rollback; a cluster without
+// prometheus-operator releases as before, its kinds neither listed nor pruned.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../../src/core/release/deploy.js';
+import { rollback } from '../../../src/core/release/rollback.js';
 import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
@@ -66,6 +67,11 @@ describe('alert rules in a release', () => {
     expect(rule()).toBeUndefined();
     expect(routing()).toBeUndefined();
     expect(f.sim.store.get(typeOf('Deployment'), 'dev3', 'mary-web')).toBeDefined();
+
+    // A rollback applies the release before, as recorded: its rule and routing come back.
+    const back = await rollback(f.deps, f.ctx(), { app: 'mary', env: 'dev3' });
+    expect(changed(back.changes, 'create').sort()).toEqual(['AlertmanagerConfig dev3/mary', 'PrometheusRule dev3/mary']);
+    expect(spec()?.route.receiver).toBe('team-platform');
   });
 });
 
