@@ -11,6 +11,7 @@ export { startKubeSimulator, DEFAULT_CONTEXT, type KubeSimulator, type KubeSimul
 export { kubeconfigYaml, writeKubeconfigFile, type KubeconfigContext } from './kubeconfig.js';
 export { FaultInjector, type FailOptions, type RequestMatch, type RecordedRequest } from './faults.js';
 export type { ControllersHandle } from './controllers/controllers.js';
+export type { PodStreamsHandle, ExecCall, ExecHandler } from './pod-streams.js';
 export { DEFAULT_CONTROLLER_OPTIONS, type ControllerOptions } from './controllers/context.js';
 export { ObjectStore, type StoreEvent } from './store.js';
 export { RESOURCE_TYPES, typeOf, type ResourceType } from './resource-types.js';

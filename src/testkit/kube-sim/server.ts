@@ -10,7 +10,9 @@ import { FaultInjector } from './faults.js';
 import { readBody, sendJson } from './http-io.js';
 import { kubeconfigYaml, writeKubeconfigFile } from './kubeconfig.js';
 import { ResourceHandlers } from './resource-handlers.js';
+import { PodLogBook } from './pod-log-book.js';
 import { servePodLog } from './pod-logs.js';
+import { PodStreams, type PodStreamsHandle } from './pod-streams.js';
 import { routeResource } from './router.js';
 import { servedTypes, type ResourceType } from './resource-types.js';
 import { ObjectStore } from './store.js';
@@ -45,6 +47,8 @@ export interface KubeSimulator {
   readonly store: ObjectStore;
   readonly faults: FaultInjector;
   readonly controllers: ControllersHandle;
+  /** Pods' logs, port-forwards and execs, as tests set them. */
+  readonly pods: PodStreamsHandle;
   /** Kubeconfig YAML with one context per name, all pointing at this simulator. */
   kubeconfig(contextNames?: readonly string[], namespace?: string): string;
   /** Writes that kubeconfig as `<dir>/kubeconfig` and returns the path. */
@@ -57,6 +61,8 @@ export const DEFAULT_CONTEXT = 'kube-sim';
 
 interface Parts {
   store: ObjectStore;
+  logs: PodLogBook;
+  now: () => Date;
   controllers: ControllersHandle;
   faults: FaultInjector;
   handlers: ResourceHandlers;
@@ -110,7 +116,7 @@ async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse): 
   const accept = req.headers.accept;
   const discovery = discoveryReply(parts.served, url.pathname, accept, req.headers.host ?? '127.0.0.1');
   if (discovery) return sendJson(res, discovery.status, discovery.body, discovery.contentType);
-  if (servePodLog(parts, method, url, res)) return;
+  if (servePodLog({ store: parts.store, logs: parts.logs, now: parts.now, watches: parts.watches }, method, url, res)) return;
   const route = routeResource(parts.served, url.pathname);
   if (!route) throw apiErrors.pathNotFound();
   if (method === 'GET' && route.name === undefined && isWatch(url.searchParams)) {
@@ -141,13 +147,18 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
   const now = (): Date => new Date();
   const store = new ObjectStore(now);
   const faults = new FaultInjector();
-  const controllers = new SimulatedControllers(store, options.controllers ?? {}, options.clock ?? 'real', now);
+  const logs = new PodLogBook(now);
+  const controllers = new SimulatedControllers(store, options.controllers ?? {}, options.clock ?? 'real', now, logs);
+  const pods = new PodStreams(store, logs);
   const handlers = new ResourceHandlers({ store, now, allocateIp: createIpAllocator() });
   const latency = new Latency(options.latencyMs ?? 0);
   const served = servedTypes(options.prometheusOperator === false ? { prometheusOperator: false } : {});
-  const parts: Parts = { store, controllers, faults, handlers, watches: new Set(), closing: { value: false }, latency, served, ...(options.log ? { log: options.log } : {}) };
+  const parts: Parts = { store, logs, now, controllers, faults, handlers, watches: new Set(), closing: { value: false }, latency, served, ...(options.log ? { log: options.log } : {}) };
   const server = createServer((req, res) => {
     handle(parts, req, res).catch((error: unknown) => sendError(res, error));
+  });
+  server.on('upgrade', (req, socket, head: Buffer) => {
+    if (!pods.upgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -159,7 +170,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
   const contexts = (names: readonly string[], namespace?: string) =>
     names.map((name) => ({ name, server: url, ...(namespace ? { namespace } : {}) }));
   return {
-    url, port, store, faults, controllers,
+    url, port, store, faults, controllers, pods,
     kubeconfig: (names = [DEFAULT_CONTEXT], namespace) => kubeconfigYaml(contexts(names, namespace)),
     writeKubeconfig: (dir, names = [DEFAULT_CONTEXT], namespace) => writeKubeconfigFile(dir, contexts(names, namespace)),
     close: async () => {
@@ -168,6 +179,7 @@ export async function startKubeSimulator(options: KubeSimulatorOptions = {}): Pr
       latency.close();
       faults.releaseHung();
       for (const watch of parts.watches) watch.close();
+      pods.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

@@ -2,6 +2,7 @@
 import { typeOf } from '../resource-types.js';
 import { rfc3339, type ObjectStore } from '../store.js';
 import { str, type KubeObject } from '../object-util.js';
+import type { PodLogBook } from '../pod-log-book.js';
 import type { TaskScheduler } from './scheduler.js';
 import { imageTag, newEvent, shortHash, type PodFailure } from './pods.js';
 
@@ -48,7 +49,7 @@ export function listsImage(entries: readonly string[], image: string): boolean {
 
 export class ControllerContext {
   /** What pods printed, by `<namespace>/<pod>`: the logs the API serves. */
-  readonly podLogs = new Map<string, string>();
+  readonly podLogs: PodLogBook;
   private counter = 0;
   private ipCounter = 0;
 
@@ -57,7 +58,10 @@ export class ControllerContext {
     readonly scheduler: TaskScheduler,
     readonly options: ControllerOptions,
     private readonly clock: () => Date,
-  ) {}
+    podLogs: PodLogBook,
+  ) {
+    this.podLogs = podLogs;
+  }
 
   now(): string {
     return rfc3339(this.clock());

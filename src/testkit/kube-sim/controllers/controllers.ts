@@ -1,4 +1,5 @@
 /** The simulated controllers and the handle tests use to drive them deterministically. */
+import { PodLogBook } from '../pod-log-book.js';
 import type { ObjectStore } from '../store.js';
 import { ControllerContext, DEFAULT_CONTROLLER_OPTIONS, type ControllerOptions } from './context.js';
 import { DeploymentController } from './deployment-controller.js';
@@ -24,10 +25,10 @@ export class SimulatedControllers implements ControllersHandle {
   private readonly unsubscribe: () => void;
   readonly options: ControllerOptions;
 
-  constructor(store: ObjectStore, options: Partial<ControllerOptions>, clock: ClockMode, now: () => Date) {
+  constructor(store: ObjectStore, options: Partial<ControllerOptions>, clock: ClockMode, now: () => Date, readonly logs = new PodLogBook(now)) {
     this.options = { ...DEFAULT_CONTROLLER_OPTIONS, ...options };
     this.scheduler = new TaskScheduler(clock);
-    const ctx = new ControllerContext(store, this.scheduler, this.options, now);
+    const ctx = new ControllerContext(store, this.scheduler, this.options, now, logs);
     this.ctx = ctx;
     const deployments = new DeploymentController(ctx);
     const jobs = new JobController(ctx);
