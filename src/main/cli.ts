@@ -17,7 +17,7 @@ import type { ReleaseDeployments } from '../core/code-host/release-deployments.j
  * (the Kubernetes client, git, Redis: over a second to import) loaded before its action runs;
  * these start without it.
  */
-const WITHOUT_RUNTIME: ReadonlySet<string> = new Set(['render', 'validate', 'envs', 'config show', 'schedules', 'schedule run', 'completion', 'shell', 'bot', 'worker', 'api']);
+const WITHOUT_RUNTIME: ReadonlySet<string> = new Set(['render', 'validate', 'envs', 'config show', 'schedules', 'schedule run', 'completion', 'shell', 'bot', 'worker', 'api', 'env use', 'logs', 'port-forward', 'exec']);
 
 /** `config show` for the command run by `nestor config show mary dev3`. */
 function commandPath(command: Command): string {
@@ -65,6 +65,7 @@ export function processIo(): CliIo & { prepare(command: Command): Promise<void>;
     },
     deployments: () => deployments,
     ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
+    stdin: process.stdin,
     interrupts: process,
     prepare: async (command) => {
       checkGrammarWords(command);

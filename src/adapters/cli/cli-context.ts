@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { stateFolder } from '../fs/state-folder.js';
 import { CONFIG_CLONE_FOLDER, configLocation } from '../git/config-location.js';
@@ -24,6 +25,8 @@ export interface CliIo {
   deployments?(): ReleaseDeployments | undefined;
   /** Asks a yes/no question on the user's terminal; absent when there is none (stdin not a TTY). */
   confirm?(question: string): Promise<boolean>;
+  /** What `nestor exec --stdin` passes to the command; absent: none. */
+  stdin?: Readable;
   /** Ctrl-C (SIGINT) during a change stops it (see interrupt.ts); absent: the change cannot be stopped. */
   interrupts?: Interrupts;
   /** The scheduler of `nestor schedules` and `schedule run`; absent: the workers' (REDIS_URL). The shell's runs in-process. */

@@ -5,6 +5,7 @@ import { registerConfigChange } from './commands/config-change-commands.js';
 import { registerConfig, registerEnvs } from './commands/config-commands.js';
 import { registerDatastore } from './commands/datastore-commands.js';
 import { registerHistory } from './commands/history-commands.js';
+import { registerKubectlHelpers } from './commands/kubectl-helpers.js';
 import { registerRender } from './commands/render.js';
 import { registerStagingRelease } from './commands/staging-release-command.js';
 import { registerSync } from './commands/sync-commands.js';
@@ -16,7 +17,7 @@ import { registerValidate } from './commands/validate.js';
 
 export type Register = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock, registerSchedules, registerStagingRelease, registerReport, registerSync, registerCi, registerDatastore];
+const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock, registerSchedules, registerStagingRelease, registerReport, registerSync, registerCi, registerDatastore, registerKubectlHelpers];
 
 export function buildProgram(io: CliIo, extra: readonly Register[] = []): Command {
   const program = new Command('nestor')

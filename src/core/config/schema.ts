@@ -328,6 +328,14 @@ export const Schedule = Type.Object(
   strict,
 );
 
+/** What the developers' kubectl helpers (`nestor logs|port-forward|exec`) may do in the environment. */
+export const Helpers = Type.Object(
+  {
+    exec: Type.Optional(Type.Boolean({ description: 'allow `nestor exec` in the apps\' pods (default: false where the environment needs approval, true elsewhere)' })),
+  },
+  strict,
+);
+
 export const ProjectFile = Type.Object(
   {
     project: Type.Optional(dnsName('the project name')),
@@ -357,6 +365,7 @@ export const ProjectFile = Type.Object(
     datastores: Type.Optional(Datastores),
     datastore_snapshots: Type.Optional(DatastoreSnapshots),
     schedules: Type.Optional(keyedBy(SCHEDULE_NAME, 'a schedule name (lowercase letters, digits and -)', Type.Union([Schedule, Type.Null()]))),
+    helpers: Type.Optional(Type.Union([Helpers, Type.Null()])),
     slack: Type.Optional(
       Type.Object(
         {
