@@ -8,6 +8,7 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { CliIo, RuntimeOptions } from '../adapters/cli/cli-context.js';
 import { commandTree } from '../adapters/cli/command-tree.js';
+import type { Interrupts } from '../adapters/cli/interrupt.js';
 import { configCompletionValues } from '../adapters/cli/completion-values.js';
 import { buildProgram } from '../adapters/cli/program.js';
 import { startDemoWorld, type DemoWorld } from '../testkit/demo-world.js';
@@ -48,6 +49,7 @@ function welcome(world: DemoWorld): string {
     '      deploy mary main production (asks for an approver: alice or carol)',
     '      render mary dev3 · config show mary dev3 --origin · envs · validate · help · exit',
     '      render mary production (with its alert rules, routed to the security team\'s Slack channel)',
+    '      logs mary dev3 -f · port-forward mary dev3 :8080 · exec mary dev3 -- ls (the kubectl helpers, on the demo pods)',
     `      ci success mary master ${world.apps.find((a) => a.name === 'mary')?.master ?? '<sha>'} (CI passed: tag it, move greenlight)`,
     'keys: Tab completes · ↑ earlier lines · Ctrl-C stops the running command or clears the line · Ctrl-D quits',
     '',
@@ -117,6 +119,17 @@ interface LineRun {
   cliCommands: ReadonlySet<string>;
 }
 
+/** CLI commands that run until Ctrl-C (`logs -f`, `port-forward`): stopping them is their normal end. */
+const STOPPED_BY_CTRL_C: ReadonlySet<string> = new Set(['logs', 'port-forward']);
+
+function interruptsOf(signal: AbortSignal): Interrupts {
+  return {
+    on: (_event, fn) => signal.addEventListener('abort', fn, { once: true }),
+    off: (_event, fn) => signal.removeEventListener('abort', fn),
+    exit: () => undefined,
+  };
+}
+
 const SHELL_ONLY_HELP = 'Also in the shell, as in the CLI: render, validate, config show, diff, unpin, and flags such as --dry-run (`help <command>` for each).';
 
 /**
@@ -134,11 +147,13 @@ async function runLine(text: string, line: LineRun): Promise<void> {
     return;
   }
   const parsed = parseCommand(text);
-  if (!parsed.ok || !isMutating(parsed.command)) {
+  const stopsOnCtrlC = STOPPED_BY_CTRL_C.has(words[0] ?? '');
+  if ((!parsed.ok || !isMutating(parsed.command)) && !stopsOnCtrlC) {
     line.signal.addEventListener('abort', () => io.out('^C: this command cannot be stopped midway; it finishes\n'), { once: true });
   }
   if (!parsed.ok) {
-    if (line.cliCommands.has(words[0] ?? '')) await run(words, io);
+    // Ctrl-C at the prompt is the line's signal, not the process's SIGINT: the command hears it as one.
+    if (line.cliCommands.has(words[0] ?? '')) await run(words, { ...io, interrupts: interruptsOf(line.signal) });
     else io.err(`nestor: ${parsed.error.message} (type \`help\`)\n`);
     return;
   }

@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigFolder } from '../adapters/fs/config-folder.js';
+import { startDemoPods } from './demo-pods.js';
 import { startKubeSimulator, type KubeSimulator } from './kube-sim/index.js';
 
 export interface DemoWorld {
@@ -77,11 +78,13 @@ export async function startDemoWorld(exampleConfigDir: string): Promise<DemoWorl
     }
   }
   const kubeconfig = await sim.writeKubeconfig(join(root, 'kube'), [...clusters]);
+  const pods = await startDemoPods(sim);
   const redis = await startDemoRedis();
   return {
     root, configDir, stateDir: join(root, 'state'), kubeconfig, sim, apps, settings: redis?.settings ?? {},
     close: async () => {
       redis?.child.kill();
+      await pods.close();
       await sim.close();
       rmSync(root, { recursive: true, force: true });
     },

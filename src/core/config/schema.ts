@@ -331,7 +331,7 @@ export const Schedule = Type.Object(
 /** What the developers' kubectl helpers (`nestor logs|port-forward|exec`) may do in the environment. */
 export const Helpers = Type.Object(
   {
-    exec: Type.Optional(Type.Boolean({ description: 'allow `nestor exec` in the apps\' pods (default: false where the environment needs approval, true elsewhere)' })),
+    exec: Type.Optional(Type.Boolean({ description: 'true or false, whether `nestor exec` may run in the apps\' pods (default: false where the environment needs approval, true elsewhere)' })),
   },
   strict,
 );

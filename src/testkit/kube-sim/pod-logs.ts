@@ -8,7 +8,7 @@
 import type { ServerResponse } from 'node:http';
 import { apiErrors } from './api-error.js';
 import { containersOf } from './controllers/pods.js';
-import { str } from './object-util.js';
+import { str, type KubeObject } from './object-util.js';
 import type { PodLogBook } from './pod-log-book.js';
 import type { ObjectStore } from './store.js';
 import { typeOf } from './resource-types.js';
@@ -49,8 +49,8 @@ function tailOf(text: string, query: URLSearchParams): string {
   return lines.slice(Math.max(0, lines.length - tail)).map((l) => `${l}\n`).join('');
 }
 
-function checkContainer(pod: { spec?: unknown }, name: string, container: string | null): void {
-  const containers = containersOf(pod.spec as never).map((c) => str(c.name) ?? '');
+function checkContainer(pod: KubeObject, name: string, container: string | null): void {
+  const containers = containersOf(pod.spec).map((c) => str(c.name) ?? '');
   if (container !== null && !containers.includes(container)) {
     throw apiErrors.badRequest(`container ${container} is not valid for pod ${name}`);
   }

@@ -96,6 +96,30 @@ describe('nestor shell', () => {
     expect(hpa?.spec).toMatchObject({ minReplicas: 2, maxReplicas: 4 });
   });
 
+  it('runs the kubectl helpers on the demo pods: logs -f and port-forward until Ctrl-C, exec', async () => {
+    const { io, text } = capture();
+    const input = new PassThrough();
+    const interrupts = new EventEmitter();
+    const shell = runShell(input, io, main, world, { interrupts });
+    input.write('deploy mary main dev2\n');
+    await eventually('the release', () => /deployed mary@[0-9a-f]{7} \(main\) to dev2\n/.test(text()), 60_000);
+    const [pod] = world.sim.store.list(typeOf('Pod'), 'dev2', (p) => (p.metadata.labels as Record<string, string>).app === 'mary');
+    const podName = String(pod?.metadata.name);
+    input.write('logs mary dev2 web -f\n');
+    await eventually('the demo pod\'s line', () => text().includes(`[${podName}] web of mary started (a demo pod: it prints only this)`));
+    interrupts.emit('SIGINT');
+    const port = (pod?.spec as { containers: { ports: { containerPort: number }[] }[] }).containers[0]!.ports[0]!.containerPort;
+    input.write(`port-forward mary dev2 :${port}\n`);
+    const local = await eventually('the forwarding', () => new RegExp(`127\\.0\\.0\\.1:(\\d+) -> ${port}`).exec(text())?.[1]);
+    expect(await (await fetch(`http://127.0.0.1:${local}/health`)).text()).toBe('a demo pod answers GET /health\n');
+    interrupts.emit('SIGINT');
+    input.write('exec mary dev2 -- ls -la\n');
+    input.write('exit\n');
+    await shell;
+    expect(text()).toContain(`(demo pod ${podName}: no process runs here; it would run: ls -la)`);
+    expect(text()).not.toContain('cannot be stopped midway');
+  });
+
   it('stops the running command on Ctrl-C (SIGINT): a deploy waiting for its rollout is rolled back, the lock freed, and the shell goes on', async () => {
     const { io, text } = capture();
     const input = new PassThrough();

@@ -95,7 +95,8 @@ function registerPortForward(program: Command, io: CliIo): void {
 function splitExecWords(command: Command, rest: readonly string[]): { processName?: string; words: string[] } {
   let root = command;
   while (root.parent) root = root.parent;
-  const raw = root.rawArgs;
+  // The words as typed: commander drops the `--` from the parsed arguments but keeps them here.
+  const raw = (root as unknown as { rawArgs: readonly string[] }).rawArgs;
   const dash = raw.indexOf('--');
   const words = dash < 0 ? [] : raw.slice(dash + 1);
   const before = rest.slice(0, rest.length - words.length);
