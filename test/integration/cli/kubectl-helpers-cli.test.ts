@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../src/adapters/cli/cli-context.js';
 import { main } from '../../../src/main/cli.js';
 import { startKubeSimulator, typeOf, type KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
-import { runCli } from '../../support/cli-run.js';
+import { runCli, spawnCli } from '../../support/cli-run.js';
 import { exampleConfigRepo } from '../../support/config-fixtures.js';
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures, makeAppRepo, makeBareRepo, tempDir } from '../../support/git-fixtures.js';
@@ -154,4 +154,28 @@ describe('nestor exec', () => {
     expect(await nestor('exec', 'mary', 'production', '--', 'ls')).toMatchObject({ code: 3, err: expect.stringContaining('nestor exec is not allowed in production') });
     expect(await nestor('exec', 'mary', 'dev3', 'web')).toMatchObject({ code: 2, err: expect.stringContaining('needs the command after --') });
   });
+});
+
+describe('as a process of its own', () => {
+  it('logs -f and port-forward end at SIGINT (Ctrl-C) with exit 0; exec passes its exit code', async () => {
+    const [a] = webPods();
+    const logs = spawnCli(['logs', 'mary', 'dev3', 'web', '-f'], env);
+    await eventually('the followed log', () => logs.stdout().includes(`[${a}] listening on 8080`), 90_000);
+    logs.child.kill('SIGINT');
+    expect(await logs.exited).toBe(0);
+    for (const pod of webPods()) sim.pods.forwardPort('dev3', pod, 8080, echo.port);
+    const forward = spawnCli(['port-forward', 'mary', 'dev3', ':8080'], env);
+    const port = Number(await eventually('the local port', () => /127\.0\.0\.1:(\d+) -> 8080/.exec(forward.stdout())?.[1], 90_000));
+    const socket = connect({ host: '127.0.0.1', port });
+    let received = '';
+    socket.on('data', (data: Buffer) => (received += data.toString('utf8')));
+    socket.write('ping\n');
+    await eventually('the echo through the pod', () => received === 'echo: ping\n');
+    socket.destroy();
+    forward.child.kill('SIGINT');
+    expect(await forward.exited).toBe(0);
+    sim.pods.onExec(({ command }) => Number(command[1]));
+    const exec = spawnCli(['exec', 'mary', 'dev3', '--', 'exit', '7'], env);
+    expect(await exec.exited).toBe(7);
+  }, 240_000);
 });
