@@ -159,8 +159,9 @@ describe('nestor exec', () => {
 describe('as a process of its own', () => {
   it('logs -f and port-forward end at SIGINT (Ctrl-C) with exit 0; exec passes its exit code', async () => {
     const [a] = webPods();
+    sim.pods.appendLog('dev3', a!, 'before the process\n');
     const logs = spawnCli(['logs', 'mary', 'dev3', 'web', '-f'], env);
-    await eventually('the followed log', () => logs.stdout().includes(`[${a}] listening on 8080`), 90_000);
+    await eventually('the followed log', () => logs.stdout().includes(`[${a}] before the process`), 90_000);
     logs.child.kill('SIGINT');
     expect(await logs.exited).toBe(0);
     for (const pod of webPods()) sim.pods.forwardPort('dev3', pod, 8080, echo.port);

@@ -65,7 +65,7 @@ describe('pod logs', () => {
     request.abort();
   });
 
-  it('honours sinceSeconds and tailLines', async () => {
+  it('honours sinceSeconds, sinceTime and tailLines', async () => {
     const pod = pods[1]!;
     sim.pods.appendLog(NS, pod, 'one\ntwo\nthree\n');
     const tail = new Collect();
@@ -74,6 +74,11 @@ describe('pod logs', () => {
     const since = new Collect();
     await new Log(kc).log(NS, pod, 'web', since, { sinceSeconds: 3600 });
     await eventually('the last hour', () => since.text === 'one\ntwo\nthree\n');
+    const later = new Collect();
+    const ended = new Promise((resolve) => later.on('finish', resolve));
+    await new Log(kc).log(NS, pod, 'web', later, { sinceTime: new Date(Date.now() + 3_600_000).toISOString() });
+    await ended;
+    expect(later.text).toBe('');
   });
 });
 

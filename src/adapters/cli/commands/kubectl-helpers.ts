@@ -112,8 +112,9 @@ function registerExec(program: Command, io: CliIo): void {
     .option('-i, --stdin', "pass nestor's stdin to the command")
     .action(async (app: string, env: string, rest: string[], options: { stdin?: boolean }, command: Command) => {
       const { processName, words } = splitExecWords(command, rest);
-      const [target, pods, { execInPod }, { Writable }] = await Promise.all([
-        import('../../../core/helpers/helper-target.js'), import('../../kube/helpers/app-pods.js'), import('../../kube/helpers/pod-exec.js'), import('node:stream'),
+      const [target, pods, { execInPod }, { Writable }, { StringDecoder }] = await Promise.all([
+        import('../../../core/helpers/helper-target.js'), import('../../kube/helpers/app-pods.js'), import('../../kube/helpers/pod-exec.js'),
+        import('node:stream'), import('node:string_decoder'),
       ]);
       const tree = await configTree(io, command);
       const where = target.appTarget(tree, app, env, processName ?? 'web');
@@ -124,7 +125,11 @@ function registerExec(program: Command, io: CliIo): void {
         pods.checkSomePods(where, found, `${processName ?? 'web'} pods`);
         throw new NestorError(ErrorCode.ConfigNotFound, `no ready ${processName ?? 'web'} pod of ${app} in ${env} to run the command in`);
       }
-      const writer = (write: (text: string) => void) => new Writable({ write: (chunk: Buffer, _e, done) => (write(chunk.toString('utf8')), done()) });
+      // A character split across two frames is decoded whole.
+      const writer = (write: (text: string) => void) => {
+        const decoder = new StringDecoder('utf8');
+        return new Writable({ write: (chunk: Buffer, _e, done) => (write(decoder.write(chunk)), done()), final: (done) => (write(decoder.end()), done()) });
+      };
       const code = await execInPod(
         { kubeConfig: ready.c.kubeConfig, namespace: ready.c.namespace, pod: pods.podName(ready.pod), container: pods.mainContainer(ready.pod) },
         words,
