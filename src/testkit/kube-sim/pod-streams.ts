@@ -39,7 +39,7 @@ function refuse(socket: Duplex, error: ApiError): void {
 }
 
 function containerOf(pod: KubeObject, name: string, asked: string | null): string {
-  const containers = containersOf(pod.spec as never).map((c) => str(c.name) ?? '');
+  const containers = containersOf(pod.spec).map((c) => str(c.name) ?? '');
   if (asked !== null) {
     if (!containers.includes(asked)) throw apiErrors.badRequest(`container ${asked} is not valid for pod ${name}`);
     return asked;
