@@ -1,6 +1,7 @@
 // Composition root of `nestor api`: the HTTP API (adapters/http) over the bot's services (BullMQ
 // on Redis, the Redis approval store, the nestor-config, git, the history; no cluster access),
-// the Slack Web API client that posts approval requests, and GitHub delivery ids in Redis.
+// the Slack Web API client that posts approval requests, and GitHub delivery ids in Redis; the
+// web view too (pages, sign-in with Slack, Bull Board) when NESTOR_WEB_URL is set.
 // `nestor bot` serves it too, beside Slack, when NESTOR_API_PORT is set (serveApi).
 import type { AddressInfo } from 'node:net';
 import { Webhooks } from '@octokit/webhooks';
@@ -10,10 +11,13 @@ import type { Logger } from 'pino';
 import type { CliIo } from '../adapters/cli/cli-context.js';
 import { buildApiServer } from '../adapters/http/api-server.js';
 import { tokenAuthority } from '../adapters/http/api-tokens.js';
+import type { WebOptions } from '../adapters/http/web/web-services.js';
+import { bullmqJobListing } from '../adapters/queue/bullmq-job-listing.js';
+import type { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
 import { RedisDeliveryIds } from '../adapters/redis/redis-delivery-ids.js';
 import type { SlackClient } from '../adapters/slack/bot/approval-request.js';
 import type { BotServices } from '../adapters/slack/bot/bot-services.js';
-import type { ApiSettings, Env, ProcessSettings } from './bot-settings.js';
+import type { ApiSettings, Env, ProcessSettings, WebSettings } from './bot-settings.js';
 import { botServices, closeBotServices, producerRedis } from './bot.js';
 import { runUntilSignal } from './run-until-signal.js';
 
@@ -27,11 +31,28 @@ export async function serveApi(services: BotServices, slack: SlackClient, api: A
   const github = api.githubWebhookSecret
     ? { webhooks: new Webhooks({ secret: api.githubWebhookSecret }), deliveries: new RedisDeliveryIds(redis) }
     : undefined;
-  const server = await buildApiServer({ ...services, slack, tokens: tokenAuthority(api.tokens), ...(github ? { github } : {}) }, logger.child({ component: 'api' }));
+  const web = api.web ? webOptions(api.web, services, slack) : undefined;
+  const server = await buildApiServer({ ...services, slack, tokens: tokenAuthority(api.tokens), ...(github ? { github } : {}), ...(web ? { web } : {}) }, logger.child({ component: 'api' }));
   await server.listen({ port: api.port, host: '0.0.0.0' });
   const { port } = server.server.address() as AddressInfo;
-  logger.info({ port, tokenCount: api.tokens.length, github: Boolean(github) }, 'api started');
+  logger.info({ port, tokenCount: api.tokens.length, github: Boolean(github), web: api.web?.url }, 'api started');
   return { port, close: () => server.close() };
+}
+
+/** The web view over the bot's BullMQ queue; people sign in from the bot's own Slack workspace. */
+export function webOptions(settings: WebSettings, services: BotServices, slack: SlackClient): WebOptions {
+  const { queue } = services.queue as BullmqJobQueue;
+  let workspace: Promise<string | undefined> | undefined;
+  return {
+    signIn: { url: settings.url, issuer: settings.issuer, clientId: settings.clientId, clientSecret: settings.clientSecret },
+    sessionSecret: settings.sessionSecret,
+    listing: bullmqJobListing(queue),
+    boardQueues: [queue],
+    workspace: () => (workspace ??= slack.auth.test().then((answer) => answer.team_id, (error: unknown) => {
+      workspace = undefined;
+      throw error;
+    })),
+  };
 }
 
 export async function startApi(settings: ProcessSettings, env: Env, cwd: string, logger: Logger): Promise<ApiServer> {

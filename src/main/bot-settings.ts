@@ -45,6 +45,20 @@ export interface ApiSettings {
   port: number;
   /** NESTOR_GITHUB_WEBHOOK_SECRET: without it, POST /api/v1/github is refused. */
   githubWebhookSecret?: string;
+  /** The web view, when NESTOR_WEB_URL is set. */
+  web?: WebSettings;
+}
+
+/** The web view and its sign-in with Slack (OpenID Connect). */
+export interface WebSettings {
+  /** NESTOR_WEB_URL: where people reach the view (the OIDC redirect URL is `<url>/auth/callback`). */
+  url: string;
+  /** NESTOR_WEB_OIDC_ISSUER, default https://slack.com. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** NESTOR_WEB_SESSION_SECRET: signs the session cookie (at least 32 characters). */
+  sessionSecret: string;
 }
 
 export type SettingsResult = { ok: true; settings: ProcessSettings } | { ok: false; line: string };
@@ -137,5 +151,18 @@ function apiSettings(role: Role, take: Take, at: (p: string) => string, portText
     return undefined;
   });
   const githubWebhookSecret = take('NESTOR_GITHUB_WEBHOOK_SECRET', false);
-  return { tokens, port: Number(apiPort), ...(githubWebhookSecret ? { githubWebhookSecret } : {}) };
+  const web = webSettings(take);
+  return { tokens, port: Number(apiPort), ...(githubWebhookSecret ? { githubWebhookSecret } : {}), ...(web ? { web } : {}) };
+}
+
+/** The web view is served when NESTOR_WEB_URL is set; its sign-in settings are then required. */
+function webSettings(take: Take): WebSettings | undefined {
+  const webUrl = take('NESTOR_WEB_URL', false, url(['http:', 'https:']));
+  if (webUrl === undefined) return undefined;
+  const issuer = take('NESTOR_WEB_OIDC_ISSUER', false, url(['http:', 'https:']), 'https://slack.com');
+  const clientId = take('NESTOR_WEB_OIDC_CLIENT_ID', true);
+  const clientSecret = take('NESTOR_WEB_OIDC_CLIENT_SECRET', true);
+  const sessionSecret = take('NESTOR_WEB_SESSION_SECRET', true, (v) => (v.length >= 32 ? undefined : 'expected at least 32 characters'));
+  if (!issuer || !clientId || !clientSecret || !sessionSecret) return undefined;
+  return { url: webUrl.replace(/\/+$/, ''), issuer, clientId, clientSecret, sessionSecret };
 }

@@ -15,6 +15,7 @@ import { ciSuccessRoute } from './routes/ci-success.js';
 import { deploysRoute } from './routes/deploys.js';
 import { githubWebhookRoute } from './routes/github-webhook.js';
 import { readRoutes } from './routes/read-routes.js';
+import { serveWebView } from './web/web-view.js';
 
 export const API_VERSION = '1';
 
@@ -35,6 +36,7 @@ export async function buildApiServer(services: ApiServices, logger: Logger): Pro
   deploysRoute(server, services);
   readRoutes(server, services);
   githubWebhookRoute(server, services);
+  if (services.web) await serveWebView(server, { ...services, web: services.web });
   await server.ready();
   return server;
 }

@@ -6,6 +6,7 @@ import type { DeliveryIds } from '../../core/ports/delivery-ids.js';
 import type { SlackClient } from '../slack/bot/approval-request.js';
 import type { BotServices } from '../slack/bot/bot-services.js';
 import type { TokenAuthority } from './api-tokens.js';
+import type { WebOptions } from './web/web-services.js';
 
 export interface ApiServices extends BotServices {
   /** Posts approval requests in the environment's release channel. */
@@ -13,4 +14,6 @@ export interface ApiServices extends BotServices {
   tokens: TokenAuthority;
   /** Absent: POST /api/v1/github is refused (no secret set). */
   github?: { webhooks: Pick<Webhooks, 'verify'>; deliveries: DeliveryIds };
+  /** Absent: no web view (NESTOR_WEB_URL unset). */
+  web?: WebOptions;
 }

@@ -1,0 +1,117 @@
+// Sign in with Slack (OpenID Connect, openid-client): /auth/login sends the browser to the
+// issuer with a state and a nonce kept in a short signed cookie; /auth/callback trades the code
+// for the ID token, checks it (signature, issuer, audience, nonce) and the Slack workspace, and
+// opens the session. The issuer's metadata is discovered on the first sign-in (and again after a
+// failure), so the API starts while Slack is unreachable.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type {} from '@fastify/cookie';
+import * as oidc from 'openid-client';
+import type { Logger } from 'pino';
+import { readSigned, newSession, SESSION_COOKIE, SESSION_HOURS, writeSigned } from './web-session.js';
+
+export interface SignInSettings {
+  /** Where people reach the view, without a trailing slash. */
+  url: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface SignInDeps {
+  settings: SignInSettings;
+  /** The Slack workspace (team id) people must belong to: the bot's own. */
+  workspace(): Promise<string | undefined>;
+  now(): number;
+  logger: Logger;
+}
+
+const LOGIN_COOKIE = 'nestor_login';
+const LOGIN_MINUTES = 10;
+const SLACK_USER_ID = 'https://slack.com/user_id';
+const SLACK_TEAM_ID = 'https://slack.com/team_id';
+
+interface LoginState {
+  state: string;
+  nonce: string;
+  next: string;
+}
+
+/** Only a path of this site: never an absolute URL elsewhere (an open redirect). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/';
+}
+
+export function slackSignIn(server: FastifyInstance, deps: SignInDeps): void {
+  const { settings } = deps;
+  const secure = settings.url.startsWith('https:');
+  const redirectUri = `${settings.url}/auth/callback`;
+  let discovered: Promise<oidc.Configuration> | undefined;
+  const configuration = (): Promise<oidc.Configuration> => {
+    discovered ??= oidc.discovery(new URL(settings.issuer), settings.clientId, settings.clientSecret, oidc.ClientSecretPost(settings.clientSecret), {
+      ...(settings.issuer.startsWith('http:') ? { execute: [oidc.allowInsecureRequests] } : {}),
+    }).catch((error: unknown) => {
+      discovered = undefined;
+      throw error;
+    });
+    return discovered;
+  };
+
+  server.get('/auth/login', async (request, reply) => {
+    const config = await configuration();
+    const login: LoginState = { state: oidc.randomState(), nonce: oidc.randomNonce(), next: safeNext((request.query as { next?: unknown }).next) };
+    writeSigned(reply, LOGIN_COOKIE, login, { secure, maxAgeSeconds: LOGIN_MINUTES * 60 });
+    const target = oidc.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: 'openid profile', state: login.state, nonce: login.nonce });
+    return reply.redirect(target.href);
+  });
+
+  server.get('/auth/callback', async (request, reply) => {
+    const login = readSigned<LoginState>(request, LOGIN_COOKIE);
+    reply.clearCookie(LOGIN_COOKIE, { path: '/' });
+    if (!login) return refuse(reply, 400, 'The sign-in took too long or was started elsewhere: sign in again.');
+    const config = await configuration();
+    let claims: oidc.IDToken | undefined;
+    try {
+      const tokens = await oidc.authorizationCodeGrant(config, new URL(request.url, settings.url), { expectedState: login.state, expectedNonce: login.nonce, idTokenExpected: true });
+      claims = tokens.claims();
+    } catch (error) {
+      deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'web sign-in refused');
+      return refuse(reply, 401, 'Slack did not confirm who you are: sign in again.');
+    }
+    const person = await personOf(deps, claims);
+    if ('refused' in person) {
+      deps.logger.warn({ user: claims?.sub, why: person.refused }, 'web sign-in refused');
+      return refuse(reply, 403, person.refused);
+    }
+    writeSigned(reply, SESSION_COOKIE, newSession(person, deps.now()), { secure, maxAgeSeconds: SESSION_HOURS * 3600 });
+    deps.logger.info({ user: person.name, userId: person.id }, 'web sign-in');
+    return reply.redirect(login.next);
+  });
+
+  server.post('/auth/logout', async (_request, reply) => {
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.redirect('/auth/signed-out');
+  });
+  server.get('/auth/signed-out', async (_request, reply) => refuse(reply, 200, 'You are signed out.'));
+}
+
+async function personOf(deps: SignInDeps, claims: oidc.IDToken | undefined): Promise<{ id: string; name: string } | { refused: string }> {
+  if (!claims) return { refused: 'Slack sent no ID token.' };
+  const id = typeof claims[SLACK_USER_ID] === 'string' ? claims[SLACK_USER_ID] : claims.sub;
+  const name = typeof claims['name'] === 'string' && claims['name'] !== '' ? claims['name'] : id;
+  const workspace = await deps.workspace();
+  const team = claims[SLACK_TEAM_ID];
+  if (workspace !== undefined && team !== workspace) return { refused: 'You signed in with another Slack workspace than Nestor\u2019s.' };
+  return { id, name };
+}
+
+function refuse(reply: FastifyReply, status: number, text: string): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').send(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Nestor</title></head><body><main><p>${text.replace(/[<>&]/g, '')}</p><p><a href="/auth/login">Sign in with Slack</a></p></main></body></html>`,
+  );
+}
+
+/** For the pages: sends a person who is not signed in to the sign-in, back here after. */
+export function toSignIn(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (request.method !== 'GET') return reply.code(401).type('text/plain').send('not signed in');
+  return reply.redirect(`/auth/login?next=${encodeURIComponent(request.url)}`);
+}

@@ -1,0 +1,82 @@
+// The web view's matrix, environments × apps: in each cell the version an app runs, when and by
+// whom it was released, its pin, and whether it drifted from the environment it follows (its
+// `release.version_sync.from`: the version a version sync would move it to differs). Built from
+// the config and the heads of every environment, asked all at once: the git history answers
+// concurrent head reads with one read of the repository, and nothing is read per app.
+import { appConfig, appsOf } from '../config/index.js';
+import { syncSettings } from '../config/sync-settings.js';
+import type { LoadedConfig } from '../ports/config-source.js';
+import type { AppHistoryHead, Pin, ReleaseHistory, ReleaseSummary } from '../ports/release-history.js';
+
+export interface MatrixCell {
+  /** The latest release; none when the app was never released in the environment. */
+  release?: ReleaseSummary;
+  /** Milliseconds since the release. */
+  ageMs?: number;
+  pin?: Pin;
+  disabled: boolean;
+  /** The environment followed runs another version: its name and that version. */
+  drift?: { from: string; sha?: string };
+}
+
+export interface MatrixEnvironment {
+  name: string;
+  /** The environment whose versions this one follows (version sync), if any. */
+  follows?: string;
+}
+
+export interface FleetMatrix {
+  environments: MatrixEnvironment[];
+  /** Every app of any environment, by name. */
+  apps: string[];
+  /** `cells.get(app)?.get(env)`: absent where the app has no config in the environment. */
+  cells: Map<string, Map<string, MatrixCell>>;
+  /** Environments whose history could not be read, with why. */
+  problems: Map<string, string>;
+}
+
+export interface FleetMatrixDeps {
+  history: Pick<ReleaseHistory, 'headsOf'>;
+}
+
+export async function fleetMatrix(deps: FleetMatrixDeps, loaded: LoadedConfig, envs: readonly string[], now: number): Promise<FleetMatrix> {
+  const { tree } = loaded;
+  const environments = envs.map((name): MatrixEnvironment => {
+    const follows = syncSettings(tree, name).versionSync?.from;
+    return { name, ...(follows ? { follows } : {}) };
+  });
+  const appsByEnv = new Map(envs.map((env) => [env, appsOf(tree, env)]));
+  // Asked together: one read of the history answers them all.
+  const reads = new Map([...appsByEnv].map(([env, apps]) => [env, deps.history.headsOf(env, apps).then((heads) => ({ heads }), (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }))]));
+  const followed = environments.flatMap((e) => (e.follows && !appsByEnv.has(e.follows) ? [e.follows] : []));
+  for (const env of new Set(followed)) reads.set(env, deps.history.headsOf(env).then((heads) => ({ heads }), (error: unknown) => ({ error: String(error) })));
+  const results = new Map(await Promise.all([...reads].map(async ([env, read]) => [env, await read] as const)));
+  const headsIn = (env: string): Map<string, AppHistoryHead> | undefined => {
+    const result = results.get(env);
+    return result && 'heads' in result ? result.heads : undefined;
+  };
+
+  const problems = new Map<string, string>();
+  const cells = new Map<string, Map<string, MatrixCell>>();
+  for (const { name: env, follows } of environments) {
+    const result = results.get(env);
+    if (result && 'error' in result) problems.set(env, result.error);
+    const heads = headsIn(env);
+    for (const app of appsByEnv.get(env) ?? []) {
+      const { latest, pin } = heads?.get(app) ?? {};
+      const disabled = appConfig(tree, app, env).config.is_enabled === false;
+      const source = follows ? headsIn(follows)?.get(app)?.latest : undefined;
+      const drifted = follows !== undefined && source !== undefined && source.sha !== latest?.sha;
+      const cell: MatrixCell = {
+        disabled,
+        ...(latest ? { release: latest, ageMs: Math.max(0, now - Date.parse(latest.at)) } : {}),
+        ...(pin ? { pin } : {}),
+        ...(drifted ? { drift: { from: follows, sha: source.sha } } : {}),
+      };
+      let row = cells.get(app);
+      if (!row) cells.set(app, (row = new Map()));
+      row.set(env, cell);
+    }
+  }
+  return { environments, apps: [...cells.keys()].sort(), cells, problems };
+}
