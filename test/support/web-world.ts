@@ -21,8 +21,8 @@ export interface WebWorld extends BotWorld {
   /** The view's base URL (NESTOR_WEB_URL). */
   webUrl: string;
   oidc: SlackOidcStandin;
-  /** Signs in as this Slack user through the stand-in; the `cookie` header of the session. */
-  signIn(id: string, name: string): Promise<string>;
+  /** Signs in as this Slack user (of Nestor's workspace unless `team`) through the stand-in; the `cookie` header of the session. */
+  signIn(id: string, name: string, team?: string): Promise<string>;
 }
 
 /** `name=value` of each cookie a response sets (a cleared one left out). */
@@ -40,8 +40,8 @@ export async function webWorld(ctx: TestContext, fixture: ReleaseFixture): Promi
   const server = await buildApiServer({ ...world.services, slack: world.app.client, tokens: tokenAuthority(TOKENS), web }, world.services.logger);
   ctx.onTestFinished(() => server.close());
   await server.listen({ port, host: '127.0.0.1' });
-  const signIn = async (id: string, name: string): Promise<string> => {
-    oidc.signInAs(id, name);
+  const signIn = async (id: string, name: string, team?: string): Promise<string> => {
+    oidc.signInAs(id, name, team);
     const login = await fetch(`${webUrl}/auth/login?next=/`, { redirect: 'manual' });
     const authorize = await fetch(login.headers.get('location') ?? '', { redirect: 'manual' });
     const callback = await fetch(authorize.headers.get('location') ?? '', { redirect: 'manual', headers: { cookie: cookiesOf(login).join('; ') } });
