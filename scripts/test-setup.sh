@@ -11,6 +11,7 @@ REQUIRED=(
   "redis-server redis-server"
   "docker-registry docker-registry"
   "initdb postgresql"
+  "chromium chromium"
 )
 
 # Where Debian keeps PostgreSQL's server programs (off PATH); a glob, set apart for the script's tests.
