@@ -58,29 +58,29 @@ describe('scripts/test-setup.sh', () => {
     const { code, stderr } = run(bin);
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toEqual([
-      'test set-up: missing system packages: git redis-server docker-registry postgresql (install them, e.g. `sudo apt-get install git redis-server docker-registry postgresql`, then run npm test again)',
+      'test set-up: missing system packages: git redis-server docker-registry postgresql chromium (install them, e.g. `sudo apt-get install git redis-server docker-registry postgresql chromium`, then run npm test again)',
     ]);
   });
 
   it('names only what is missing', () => {
     const { code, stderr } = run(pathWith('git', 'docker-registry'));
     expect(code).toBe(1);
-    expect(stderr).toContain('missing system packages: redis-server postgresql (');
+    expect(stderr).toContain('missing system packages: redis-server postgresql chromium (');
   });
 
   it('installs the missing packages in one apt-get call when it can, then goes on', () => {
     const bin = pathWith('git', 'chmod', 'docker-registry');
     const calls = withApt(bin);
     const { code, stderr } = run(bin);
-    expect(stderr).toContain('test set-up: installing redis-server postgresql with apt-get');
+    expect(stderr).toContain('test set-up: installing redis-server postgresql chromium with apt-get');
     expect(code).toBe(0);
-    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['update -qq', 'install -y -qq --no-install-recommends redis-server postgresql']);
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual(['update -qq', 'install -y -qq --no-install-recommends redis-server postgresql chromium']);
     expect(existsSync(join(bin, 'redis-server'))).toBe(true);
     expect(existsSync(join(bin, 'initdb'))).toBe(true);
   });
 
   it('names what is still missing in one line when apt-get fails', () => {
-    const bin = pathWith('git', 'docker-registry', 'initdb');
+    const bin = pathWith('git', 'docker-registry', 'initdb', 'chromium');
     script(bin, 'apt-get', 'echo "E: Unable to locate package" >&2\nexit 100');
     withSudo(bin);
     const { code, stderr } = run(bin);
@@ -92,7 +92,7 @@ describe('scripts/test-setup.sh', () => {
   });
 
   it('says kubectl is optional and passes when the required programs are there', () => {
-    const bin = pathWith('git', 'redis-server', 'docker-registry', 'initdb');
+    const bin = pathWith('git', 'redis-server', 'docker-registry', 'initdb', 'chromium');
     const { code, stderr } = run(bin);
     expect(code).toBe(0);
     expect(stderr).toBe('test set-up: kubectl not found: the simulator is checked through @kubernetes/client-node only\n');
