@@ -3,9 +3,8 @@
 // `release.version_sync.from`: the version a version sync would move it to differs). Built from
 // the config and the heads of every environment, asked all at once: the git history answers
 // concurrent head reads with one read of the repository, and nothing is read per app.
-import { appConfig, appsOf } from '../config/index.js';
+import { appConfig, appsOf, type ConfigTree } from '../config/index.js';
 import { syncSettings } from '../config/sync-settings.js';
-import type { LoadedConfig } from '../ports/config-source.js';
 import type { AppHistoryHead, Pin, ReleaseHistory, ReleaseSummary } from '../ports/release-history.js';
 
 export interface MatrixCell {
@@ -39,8 +38,7 @@ export interface FleetMatrixDeps {
   history: Pick<ReleaseHistory, 'headsOf'>;
 }
 
-export async function fleetMatrix(deps: FleetMatrixDeps, loaded: LoadedConfig, envs: readonly string[], now: number): Promise<FleetMatrix> {
-  const { tree } = loaded;
+export async function fleetMatrix(deps: FleetMatrixDeps, tree: ConfigTree, envs: readonly string[], now: number): Promise<FleetMatrix> {
   const environments = envs.map((name): MatrixEnvironment => {
     const follows = syncSettings(tree, name).versionSync?.from;
     return { name, ...(follows ? { follows } : {}) };

@@ -10,9 +10,9 @@ import { signedIn } from './web-guard.js';
 export function matrixPage(server: FastifyInstance, services: WebServices): void {
   server.get('/', async (request, reply) => {
     const session = signedIn(request);
-    const loaded = await services.config.load();
-    const envs = [...loaded.tree.environments.keys()].sort();
-    const matrix = await fleetMatrix(services, loaded, envs, services.clock.now());
+    const { tree } = await services.config.load();
+    const envs = [...tree.environments.keys()].sort();
+    const matrix = await fleetMatrix(services, tree, envs, services.clock.now());
     return reply.type('text/html; charset=utf-8').send(page('Environments', session, matrixTable(matrix)).text);
   });
 }
