@@ -64,7 +64,8 @@ export function slackSignIn(server: FastifyInstance, deps: SignInDeps): void {
     return reply.redirect(target.href);
   });
 
-  server.get('/auth/callback', async (request, reply) => {
+  // Not logged at info: its URL carries the authorization code.
+  server.get('/auth/callback', { logLevel: 'warn' }, async (request, reply) => {
     const login = readSigned<LoginState>(request, LOGIN_COOKIE);
     reply.clearCookie(LOGIN_COOKIE, { path: '/' });
     if (!login) return refuse(reply, 400, 'The sign-in took too long or was started elsewhere: sign in again.');
