@@ -83,3 +83,35 @@ describe('web view: pages', () => {
     expect(board.status).toBe(200);
   });
 });
+
+describe('web view: forms and input', () => {
+  it('refuses a decision posted without the session\'s CSRF value, and an open redirect after sign-in; nothing decided', async (ctx) => {
+    const world = await webWorld(ctx, f);
+    const token = 'alice-ci-token-0123456789abcdef';
+    const asked = await world.server.inject({ method: 'POST', url: '/api/v1/deploys', payload: { app: 'mary', ref: 'feature-x', env: 'production' }, headers: { authorization: `Bearer ${token}` } });
+    const { approval } = asked.json<{ approval: { id: string } }>();
+    const cookie = await world.signIn('U0CAROL', 'carol');
+    const post = (body: string, headers: Record<string, string> = { cookie }) => fetch(`${world.webUrl}/approvals/${approval.id}`, {
+      method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body,
+    });
+    expect((await post('action=approve')).status).toBe(403);
+    expect((await post('action=approve&csrf=forged-value-of-someone')).status).toBe(403);
+    expect((await post('action=approve', {})).status).toBe(401);
+    expect(await world.services.approvals.get(approval.id)).toMatchObject({ state: 'pending' });
+    expect(await world.queue.queue.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(0);
+
+    const login = await get(world, '/auth/login?next=//evil.example.com/');
+    const authorize = await fetch(login.headers.get('location')!, { redirect: 'manual' });
+    const callback = await fetch(authorize.headers.get('location')!, { redirect: 'manual', headers: { cookie: cookiesOf(login).join('; ') } });
+    expect(callback.headers.get('location')).toBe('/');
+  });
+
+  it('answers 400 for an app or environment that is not a name, and escapes what it shows', async (ctx) => {
+    const world = await webWorld(ctx, f);
+    const cookie = await world.signIn('U0CAROL', '<b>carol</b>');
+    expect((await get(world, '/apps/..%2Fx/dev3', cookie)).status).toBe(400);
+    const page = await (await get(world, '/queue', cookie)).text();
+    expect(page).toContain('Signed in as &lt;b&gt;carol&lt;/b&gt;');
+    expect(page).not.toContain('<b>carol</b>');
+  });
+});
