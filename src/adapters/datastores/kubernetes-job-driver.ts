@@ -3,12 +3,14 @@
 // store's credentials stay in the cluster), in the image and with the command of its config,
 // told what to do by NESTOR_ACTION, NESTOR_ENV, NESTOR_DATASTORE and NESTOR_SNAPSHOT. The Job
 // keeps the data itself; the snapshot Nestor keeps is a reference to the run that took it.
-// Atomicity of a restore is the restore command's: Nestor only says whether the Job succeeded.
+// Atomicity of a restore is the restore command's: Nestor only says whether the Job succeeded,
+// and the end of its log when it failed.
 import { readFile, writeFile } from 'node:fs/promises';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 import type { ClusterProvider, KubeObject } from '../../core/ports/cluster.js';
 import type { Clock } from '../../core/ports/clock.js';
 import type { DatastoreDriver, DriverRunOptions, KubernetesJobTarget } from '../../core/ports/datastores.js';
+import { jobLogTail } from '../../core/release/job-log-tail.js';
 import { runOneOffJob } from '../../core/release/run-one-off-job.js';
 import { renderJob } from '../../core/render/render-job.js';
 import { targetOfKind } from './connection-url.js';
@@ -40,7 +42,8 @@ export function kubernetesJobDriver(deps: KubernetesJobDriverDeps): DatastoreDri
       runId: options.runId, activeDeadlineSeconds: deadlineSeconds,
     });
     const job = withDatastore(manifests.objects[0]!, target, action, options.snapshotId);
-    const end = await runOneOffJob(deps.clusters.cluster(manifests.context), job, {
+    const cluster = deps.clusters.cluster(manifests.context);
+    const end = await runOneOffJob(cluster, job, {
       clock: deps.clock, fieldManager: deps.fieldManager, timeoutMs: (deadlineSeconds + 120) * 1000,
       ...(deps.pollIntervalMs === undefined ? {} : { pollIntervalMs: deps.pollIntervalMs }),
       ...(options.signal ? { signal: options.signal } : {}),
@@ -49,7 +52,8 @@ export function kubernetesJobDriver(deps: KubernetesJobDriverDeps): DatastoreDri
     if (end.state === 'complete') return end.job;
     if (end.state === 'stopped') throw new NestorError(ErrorCode.Cancelled, `${what} was stopped (and deleted)`);
     if (end.state === 'timed-out') throw new NestorError(ErrorCode.DatastoreFailed, `${what} did not end within ${deadlineSeconds} s (deleted)`);
-    throw new NestorError(ErrorCode.DatastoreFailed, `${what} failed: ${end.reason}${end.message ? ` (${end.message})` : ''}`);
+    const tail = await jobLogTail(cluster, manifests.namespace, job.metadata.name);
+    throw new NestorError(ErrorCode.DatastoreFailed, `${what} failed: ${end.reason}${end.message ? ` (${end.message})` : ''}${tail}`);
   };
 
   return {

@@ -5,6 +5,7 @@
 import type { ConfigTree } from '../config/index.js';
 import { datastoresOf, snapshotSettings, type DatastoreSettings } from '../config/datastore-settings.js';
 import { ErrorCode, NestorError } from '../errors.js';
+import type { LoadedConfig } from '../ports/config-source.js';
 import type { DatastoreDrivers, SnapshotStore } from '../ports/datastores.js';
 import type { ReleaseDeps } from '../release/release-deps.js';
 import { closestWord } from '../text/did-you-mean.js';
@@ -60,9 +61,11 @@ export function storeOf(deps: DatastoreDeps, tree: ConfigTree, env: string): { s
   return { store: deps.datastores.snapshots(settings.folder), keep: settings.keep };
 }
 
-export function driverAndTarget(deps: DatastoreDeps, tree: ConfigTree, d: DatastoreSettings) {
+/** The driver of the datastore's kind and its target, from the config as loaded (tree and templates). */
+export function driverAndTarget(deps: DatastoreDeps, loaded: LoadedConfig, d: DatastoreSettings) {
   const driver = deps.datastores.drivers[d.kind];
-  return { driver, target: targetOf({ tree, environment: deps.environment, clusters: deps.clusters }, d) };
+  const sources = { tree: loaded.tree, templates: loaded.templates, environment: deps.environment, clusters: deps.clusters, history: deps.history };
+  return { driver, target: targetOf(sources, d) };
 }
 
 /** An error's one line, whatever was thrown. */

@@ -19,9 +19,11 @@ export interface DatastoreListing {
 
 const SHOWN = 3;
 
-async function sizeOf(deps: DatastoreDeps, tree: Parameters<typeof driverAndTarget>[1], d: DatastoreSettings): Promise<Pick<DatastoreListing, 'bytes' | 'sizeError'>> {
+async function sizeOf(deps: DatastoreDeps, loaded: Parameters<typeof driverAndTarget>[1], d: DatastoreSettings): Promise<Pick<DatastoreListing, 'bytes' | 'sizeError'>> {
+  // A Job's store has no size Nestor can read: no need to find its app's release.
+  if (d.kind === 'kubernetes-job') return {};
   try {
-    const { driver, target } = driverAndTarget(deps, tree, d);
+    const { driver, target } = driverAndTarget(deps, loaded, d);
     const bytes = await driver.size(await target);
     return bytes === undefined ? {} : { bytes };
   } catch (error) {
@@ -30,10 +32,11 @@ async function sizeOf(deps: DatastoreDeps, tree: Parameters<typeof driverAndTarg
 }
 
 export async function listDatastores(deps: DatastoreDeps, env: string): Promise<DatastoreListing[]> {
-  const { tree } = await deps.config.load();
+  const loaded = await deps.config.load();
+  const { tree } = loaded;
   return Promise.all(selectDatastores(tree, env).map(async (d) => {
     const [size, snapshots, sourceSnapshots, lastReset] = await Promise.all([
-      sizeOf(deps, tree, d),
+      sizeOf(deps, loaded, d),
       storeOf(deps, tree, env).store.list(env, d.name),
       d.source === env ? Promise.resolve([]) : storeOf(deps, tree, d.source).store.list(d.source, d.name),
       storeOf(deps, tree, env).store.lastReset(env, d.name),

@@ -8,6 +8,7 @@ import type { ConfigTree } from '../config/index.js';
 import type { DatastoreSettings } from '../config/datastore-settings.js';
 import { mergedProject } from '../config/sync-settings.js';
 import { ErrorCode, NestorError } from '../errors.js';
+import type { LoadedConfig } from '../ports/config-source.js';
 import { parseSnapshotId, type SnapshotInfo } from '../ports/datastores.js';
 import { formatDuration } from '../commands/replies/message.js';
 import { Stage } from '../release/events.js';
@@ -59,8 +60,9 @@ async function pickSnapshot(deps: DatastoreDeps, tree: ConfigTree, d: DatastoreS
   return latest;
 }
 
-async function restore(deps: DatastoreDeps, ctx: ReleaseContext, tree: ConfigTree, d: DatastoreSettings, snapshot: SnapshotInfo): Promise<void> {
-  const { driver, target } = driverAndTarget(deps, tree, d);
+async function restore(deps: DatastoreDeps, ctx: ReleaseContext, loaded: LoadedConfig, d: DatastoreSettings, snapshot: SnapshotInfo): Promise<void> {
+  const { tree } = loaded;
+  const { driver, target } = driverAndTarget(deps, loaded, d);
   const resolved = await target;
   const run = async (): Promise<void> => {
     ctx.onEvent({ type: 'stage', stage: Stage.Restore, status: 'started', message: `${snapshot.id} into ${describeDatastore(d)}` });
@@ -73,13 +75,14 @@ async function restore(deps: DatastoreDeps, ctx: ReleaseContext, tree: ConfigTre
 }
 
 /** Resets one datastore, told as stages; never throws (the run says what failed, and that the target was left as it was). */
-export async function resetOne(deps: DatastoreDeps, ctx: ReleaseContext, tree: ConfigTree, d: DatastoreSettings, from?: string): Promise<DatastoreRun> {
+export async function resetOne(deps: DatastoreDeps, ctx: ReleaseContext, loaded: LoadedConfig, d: DatastoreSettings, from?: string): Promise<DatastoreRun> {
+  const { tree } = loaded;
   const started = deps.clock.now();
   try {
     ctx.onEvent({ type: 'stage', stage: Stage.Snapshot, status: 'started', message: `the snapshot of ${describeDatastore(d)}` });
     const snapshot = await pickSnapshot(deps, tree, d, from);
     ctx.onEvent({ type: 'stage', stage: Stage.Snapshot, status: 'finished', message: `${snapshot.id} (${formatBytes(snapshot.bytes)})` });
-    await restore(deps, ctx, tree, d, snapshot);
+    await restore(deps, ctx, loaded, d, snapshot);
     const ended = deps.clock.now();
     const durationMs = ended - started;
     await storeOf(deps, tree, d.env).store.recordReset({
@@ -95,7 +98,8 @@ export async function resetOne(deps: DatastoreDeps, ctx: ReleaseContext, tree: C
 }
 
 export async function resetDatastores(deps: DatastoreDeps, ctx: ReleaseContext, input: ResetInput): Promise<DatastoreRunsResult> {
-  const { tree } = await deps.config.load();
+  const loaded = await deps.config.load();
+  const { tree } = loaded;
   const chosen = selectDatastores(tree, input.env, input.datastore);
   if (input.from !== undefined && chosen.length > 1) {
     throw new NestorError(ErrorCode.BadInput, `--from names one snapshot: name the datastore to reset too (${chosen.map((d) => d.name).join(', ')})`);
@@ -103,6 +107,6 @@ export async function resetDatastores(deps: DatastoreDeps, ctx: ReleaseContext, 
   const refusals = chosen.map((d) => resetRefusal(tree, d, input.approvedBy)).filter((r) => r !== undefined);
   if (refusals.length > 0) throw new NestorError(ErrorCode.NotAuthorized, `${refusals.join('; ')}: nothing was reset`);
   const runs: DatastoreRun[] = [];
-  for (const d of chosen) runs.push(await resetOne(deps, ctx, tree, d, input.from));
+  for (const d of chosen) runs.push(await resetOne(deps, ctx, loaded, d, input.from));
   return summarize('reset', input.env, runs);
 }

@@ -3,6 +3,7 @@
 import { ErrorCode, NestorError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Cluster, KubeObject } from '../ports/cluster.js';
+import { jobLogTail } from '../release/job-log-tail.js';
 
 export interface BuildWatch {
   cluster: Cluster;
@@ -14,9 +15,6 @@ export interface BuildWatch {
   startGraceMs: number;
 }
 
-/** Lines of the failed pod's log shown. */
-export const LOG_TAIL_LINES = 5;
-
 type JobState = { state: 'pending' | 'running' | 'complete' } | { state: 'failed'; reason: string };
 
 function stateOf(job: KubeObject): JobState {
@@ -25,14 +23,6 @@ function stateOf(job: KubeObject): JobState {
   if (ended?.type === 'Complete') return { state: 'complete' };
   if (ended?.type === 'Failed') return { state: 'failed', reason: ended.reason ?? 'Failed' };
   return { state: (status.active ?? 0) > 0 ? 'running' : 'pending' };
-}
-
-async function logTail(watch: BuildWatch): Promise<string> {
-  const pods = await watch.cluster.list({ namespace: watch.namespace, kinds: [{ apiVersion: 'v1', kind: 'Pod' }], labelSelector: `job-name=${watch.name}` });
-  const pod = pods.at(-1);
-  const log = pod ? await watch.cluster.podLog(watch.namespace, pod.metadata.name, { tailLines: LOG_TAIL_LINES }) : undefined;
-  const lines = (log ?? '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  return lines.length > 0 ? `; the end of its log: ${lines.join(' | ')}` : '; its pod left no log';
 }
 
 export async function watchBuild(watch: BuildWatch, options: { label: string; onProgress: (line: string) => void; signal?: AbortSignal }): Promise<void> {
@@ -52,7 +42,7 @@ export async function watchBuild(watch: BuildWatch, options: { label: string; on
     }
     if (state.state === 'complete') return;
     if (state.state === 'failed') {
-      throw new NestorError(ErrorCode.ImageUnavailable, `the image build of ${options.label} failed (${what}: ${state.reason})${await logTail(watch)}`);
+      throw new NestorError(ErrorCode.ImageUnavailable, `the image build of ${options.label} failed (${what}: ${state.reason})${await jobLogTail(watch.cluster, watch.namespace, watch.name)}`);
     }
     await watch.clock.sleep(watch.pollMs, options.signal);
   }

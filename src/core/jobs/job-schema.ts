@@ -7,7 +7,7 @@
 // from the cluster (see core/release/live-secrets.ts). `values` holds plain values only.
 import { Type, type Static } from '@sinclair/typebox';
 import { DNS1123_LABEL, DNS1123_MAX, ENV_KEY, PROCESS_NAME } from '../config/schema.js';
-import { ciLockKey } from '../ports/locks.js';
+import { ciLockKey, datastoreLockKey } from '../ports/locks.js';
 
 const strict = { additionalProperties: false } as const;
 const dnsName = (description: string) => Type.String({ pattern: DNS1123_LABEL, maxLength: DNS1123_MAX, description });
@@ -154,7 +154,7 @@ export type ReportJob = JobOf<'report'>;
  * or the report of an environment (`report:<env>`) or of all (`report`), one at a time.
  */
 export function jobScope(job: Job): { env?: string; app?: string; key: string } {
-  if (job.kind === 'datastore') return { env: job.env, key: `${job.env}:datastore` };
+  if (job.kind === 'datastore') return { env: job.env, key: datastoreLockKey(job.env) };
   if (job.kind === 'ci-success') return { app: job.app, key: ciLockKey(job.app) };
   if (job.kind === 'report') return job.env ? { env: job.env, key: `report:${job.env}` } : { key: 'report' };
   return { env: job.env, app: job.app, key: `${job.env}.${job.app}` };

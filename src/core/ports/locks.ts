@@ -112,6 +112,11 @@ export function ciLockKey(app: string): string {
   return `ci:${app}`;
 }
 
+/** The lock of an environment's datastores (`dev3:datastore`): a datastore job and the nightly schedule's run there one at a time. */
+export function datastoreLockKey(env: string): string {
+  return `${env}:datastore`;
+}
+
 /** `deploy mary@feature-x by alice since 2024-05-01T10:00:00.000Z`. */
 export function describeHolder(by: HeldLock): string {
   return `${by.operation} by ${by.user} since ${by.since}`;

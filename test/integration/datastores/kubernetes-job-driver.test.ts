@@ -1,6 +1,6 @@
 // The Kubernetes-Job driver on the simulator: a snapshot and a restore are one-off Jobs of the
 // datastore's app in the configured image and command, told the action, environment,
-// datastore and snapshot; a failed Job is a failure naming it; a stopped one is deleted.
+// datastore and snapshot; a failed Job is a failure naming it and the end of its log; a stopped one is deleted.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -83,7 +83,7 @@ describe('Kubernetes-Job driver', () => {
     await writeFile(file, JSON.stringify({ kind: 'kubernetes-job', snapshotId: 's1', job: 'Job production/x' }));
     await expect(driver.restore(await target(), file, { snapshotId: 's1', runId: 'r3' })).rejects.toMatchObject({
       code: 'datastore_failed',
-      message: 'the restore Job Job production/mary-datastore-restore-r3 of datastore production/events failed: BackoffLimitExceeded (Job has reached the specified backoff limit)',
+      message: 'the restore Job Job production/mary-datastore-restore-r3 of datastore production/events failed: BackoffLimitExceeded (Job has reached the specified backoff limit); the end of its log: mongorestore: connection refused',
     });
     await writeFile(file, 'PGDMP...');
     await expect(driver.restore(await target(), file, { snapshotId: 's1', runId: 'r4' })).rejects.toMatchObject({
