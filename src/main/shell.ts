@@ -32,6 +32,7 @@ import { runShellJob, stopNote } from './shell-jobs.js';
 import { datastorePorts } from '../adapters/datastores/datastore-ports.js';
 import { shellSchedules } from '../testkit/demo-schedules.js';
 import { shellScheduleHandlers } from './shell-schedule-handlers.js';
+import type { DatastorePorts } from '../core/datastores/datastore-deps.js';
 import type { ReleaseDeps } from '../core/release/release-deps.js';
 import type { ScheduleRuns } from '../core/ports/schedules.js';
 import type { ScheduleHandlers } from '../core/schedules/schedule-handlers.js';
@@ -60,7 +61,8 @@ function welcome(world: DemoWorld): string {
 export function worldIo(io: CliIo, world: DemoWorld): CliIo {
   const env = { ...world.settings, ...io.env, NESTOR_CONFIG: world.configDir, NESTOR_STATE: world.stateDir, KUBECONFIG: world.kubeconfig };
   const deps = (options: RuntimeOptions = {}): ReleaseDeps => releaseDeps(runtimeSettings(io.cwd, env, options));
-  const handlers = (runs: ScheduleRuns): Partial<ScheduleHandlers> => shellScheduleHandlers({ deps, runs, say: io.out });
+  const datastores = (d: ReleaseDeps): DatastorePorts => datastorePorts({ stateDir: runtimeSettings(io.cwd, env, {}).stateDir, clock: d.wallClock, clusters: d.clusters });
+  const handlers = (runs: ScheduleRuns): Partial<ScheduleHandlers> => shellScheduleHandlers({ deps, runs, datastores, say: io.out });
   return { ...io, env, releaseDeps: deps, schedules: async () => shellSchedules(world, handlers) };
 }
 

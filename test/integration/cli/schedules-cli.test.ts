@@ -35,7 +35,7 @@ describe('nestor schedules', () => {
     expect(listed.code).toBe(0);
     const entries = JSON.parse(listed.out) as { id: string; next: string | null; scheduled: boolean; last: unknown }[];
     expect(entries.map((e) => e.id)).toContain('nestor:staging:staging-release');
-    expect(entries).toHaveLength(10);
+    expect(entries).toHaveLength(11);
     expect(entries.every((e) => e.next !== null && !e.scheduled && e.last === null)).toBe(true);
 
     const unknown = await nestor()('schedule', 'run', 'staging/staging-relase', '--config', EXAMPLE_CONFIG_DIR);
@@ -56,7 +56,7 @@ describe('nestor schedules', () => {
       return run.out.includes('failed at') ? run.out : undefined;
     });
     const line = table.split('\n').find((l) => l.startsWith('staging/staging-release'));
-    expect(line).toMatch(/staging-release {2}\*\/30 \* \* \* \* {2}UTC +\d{4}-\d\d-\d\d \d\d:\d\d \(not on the queue yet\) {2}failed at .* \(schedules of kind staging-release are not available yet\), run by tester$/);
+    expect(line).toMatch(/staging-release +\*\/30 \* \* \* \* {2}UTC +\d{4}-\d\d-\d\d \d\d:\d\d \(not on the queue yet\) {2}failed at .* \(schedules of kind staging-release are not available yet\), run by tester$/);
     expect(table.split('\n')[0]).toMatch(/^SCHEDULE +KIND +CRON +TIME ZONE +NEXT \(UTC\) +LAST RUN$/);
   });
 });

@@ -51,9 +51,6 @@ const f = useReleaseFixture();
 
 /** Datastores in the fixture's copy of the example config: mary's database (scaled down around a reset) and a cache; dev3 resets nightly. */
 function declareDatastores(configDir: string): void {
-  // Each of these project.yaml files ends with its schedules: the nightly one goes there first.
-  appendFileSync(join(configDir, 'staging/project.yaml'), '  datastore-nightly: { kind: datastore-nightly, cron: "0 3 * * *" }\n');
-  for (const env of ['dev1', 'dev2', 'dev3']) appendFileSync(join(configDir, `${env}/project.yaml`), '  datastore-nightly: null\n');
   appendFileSync(join(configDir, 'production/apps/mary.yaml'), [
     'datastores:',
     '  mary-db: { kind: postgresql, connection: $PRODUCTION_DB, source: staging, scale_down: true }',

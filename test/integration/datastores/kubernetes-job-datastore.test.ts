@@ -23,16 +23,13 @@ const RESTORE = 'mongorestore --drop --archive=/backups/$NESTOR_SNAPSHOT';
 
 const f = useReleaseFixture();
 
-/** mary's `events` in every environment, snapshotted from staging; dev3 resets it nightly; staging has the nightly schedule. */
+/** mary's `events` in every environment, snapshotted from staging; dev3 resets it nightly (staging's datastore-nightly schedule is the example config's). */
 function declareEvents(configDir: string): void {
   appendFileSync(join(configDir, 'production/apps/mary.yaml'), [
     'datastores:',
     `  events: { kind: kubernetes-job, source: staging, job: { image: "mongo:7", snapshot_command: "${DUMP}", restore_command: "${RESTORE}" } }`,
     '',
   ].join('\n'));
-  // Each of these project.yaml files ends with its schedules: the nightly one goes there first.
-  appendFileSync(join(configDir, 'staging/project.yaml'), '  datastore-nightly: { kind: datastore-nightly, cron: "0 3 * * *" }\n');
-  for (const env of ['dev1', 'dev2', 'dev3']) appendFileSync(join(configDir, `${env}/project.yaml`), '  datastore-nightly: null\n');
   appendFileSync(join(configDir, 'dev3/project.yaml'), 'datastores:\n  events: { reset_nightly: true }\n');
 }
 

@@ -20,7 +20,8 @@ describe('nestor worker processes and the schedules', () => {
     const schedulers = await queue.queue.getJobSchedulers(0, -1);
     expect(schedulers.map((s) => s.key).sort()).toEqual([
       'nestor:dev1:config-sync', 'nestor:dev1:report', 'nestor:dev1:version-sync', 'nestor:dev2:config-sync', 'nestor:dev2:report',
-      'nestor:dev2:version-sync', 'nestor:dev3:config-sync', 'nestor:dev3:report', 'nestor:dev3:version-sync', 'nestor:staging:staging-release',
+      'nestor:dev2:version-sync', 'nestor:dev3:config-sync', 'nestor:dev3:report', 'nestor:dev3:version-sync', 'nestor:staging:datastore-nightly',
+      'nestor:staging:staging-release',
     ]);
     const pending = await queue.queue.getDelayed();
     expect(pending.map((j) => j.repeatJobKey).sort()).toEqual(schedulers.map((s) => s.key).sort());

@@ -17,6 +17,7 @@ describe('schedules in project.yaml', () => {
       'dev3/config-sync config-sync "15 * * * *" UTC #tech-release-dev',
       'dev3/report report "0 9 * * 1-5" Europe/Paris #tech-release-dev',
       'dev3/version-sync version-sync "45 * * * *" UTC #tech-release-dev',
+      'staging/datastore-nightly datastore-nightly "0 3 * * *" UTC #tech-release-staging',
       'staging/staging-release staging-release "*/30 * * * *" UTC #tech-release-staging',
     ]);
     expect(desiredSchedulers(tree).map((d) => d.id)).toContain('nestor:staging:staging-release');
