@@ -26,6 +26,11 @@ import {
   type Message,
 } from '../../../src/core/commands/replies.js';
 import { releasedBranchNotMoved } from '../../../src/core/commands/replies/branch-move-replies.js';
+import { resetRequestValue } from '../../../src/adapters/slack/bot/reset-confirmation.js';
+import type { DatastoreCommand } from '../../../src/core/commands/command.js';
+import { resetConfirmation } from '../../../src/core/commands/replies/reset-replies.js';
+import type { NightlyRun } from '../../../src/core/datastores/datastore-nightly.js';
+import { nightlyMessages } from '../../../src/core/datastores/nightly-messages.js';
 import { syncReportMessages } from '../../../src/core/fleet/sync-report-messages.js';
 import type { SyncReport } from '../../../src/core/fleet/sync-report.js';
 import type { ReleaseEvent } from '../../../src/core/release/events.js';
@@ -117,6 +122,27 @@ const SYNC_REPORT: SyncReport = {
   }],
 };
 
+/** `/nestor datastore reset dev3 mary-db` asked by alice: the confirmation carries the request back. */
+const RESET: DatastoreCommand = { kind: 'datastore', action: 'reset', env: 'dev3', datastore: 'mary-db' };
+const RESET_VALUE = resetRequestValue('slack:T0KAPTEN:C0DEPLOYS:1714557600.000100', {
+  kind: 'datastore', action: 'reset', env: 'dev3', datastore: 'mary-db', user: 'alice', origin: { kind: 'slack', channel: 'C0DEPLOYS' },
+});
+
+/** staging's nightly: dev3's database and cache reset, dev2's cache failed midway (left as it was). */
+const NIGHTLY: NightlyRun = {
+  env: 'staging', durationMs: 94_000,
+  snapshots: [
+    { env: 'staging', name: 'mary-cache', ok: true, snapshot: 'staging/mary-cache/2024-05-01T03-00-00.120Z', bytes: 48_213, durationMs: 1_400, message: 'mary-cache of staging (48.2 kB in 1s): staging/mary-cache/2024-05-01T03-00-00.120Z' },
+    { env: 'staging', name: 'mary-db', ok: true, snapshot: 'staging/mary-db/2024-05-01T03-00-01.560Z', bytes: 31_400_000, durationMs: 41_000, message: 'mary-db of staging (31.4 MB in 41s): staging/mary-db/2024-05-01T03-00-01.560Z' },
+  ],
+  resets: [
+    { env: 'dev2', name: 'mary-cache', ok: false, durationMs: 2_100, message: 'reset of datastore mary-cache of dev2 failed: scratch_db 15 of datastore dev2/mary-cache holds 3 keys Nestor did not put there: give a database index nothing else uses; mary-cache of dev2 was left as it was' },
+    { env: 'dev3', name: 'mary-cache', ok: true, snapshot: 'staging/mary-cache/2024-05-01T03-00-00.120Z', bytes: 48_213, durationMs: 1_300, message: 'mary-cache of dev3 from staging/mary-cache/2024-05-01T03-00-00.120Z (48.2 kB in 1s)' },
+    { env: 'dev3', name: 'mary-db', ok: true, snapshot: 'staging/mary-db/2024-05-01T03-00-01.560Z', bytes: 31_400_000, durationMs: 47_000, message: 'mary-db of dev3 from staging/mary-db/2024-05-01T03-00-01.560Z (31.4 MB in 47s)' },
+  ],
+};
+const NIGHTLY_MESSAGES = nightlyMessages(NIGHTLY, { runId: 'nightly-1714532400000', by: 'schedule:datastore-nightly' });
+
 export const SAMPLES: Record<string, Message> = {
   'ack-queued': acknowledgement(deploy, 'alice', { kind: 'queued', jobId: '42' }),
   'ack-duplicate': acknowledgement(deploy, 'alice', { kind: 'duplicate', jobId: '42' }),
@@ -130,6 +156,9 @@ export const SAMPLES: Record<string, Message> = {
   'progress-failed': progressMessage(finishProgress(applyEvent(progressAfter(EVENTS.length), { type: 'stage', stage: 'rollout', status: 'failed', message: 'Deployment dev3/mary-web: ImagePullBackOff' }), { outcome: 'failed', message: 'mary: rollout failed in dev3' })),
   'progress-report': progressMessage(finishProgress(startJobProgress('42', { kind: 'report', env: 'dev3', user: 'dave', origin: { kind: 'slack', channel: 'C0DEPLOYS' } }), { outcome: 'released', message: 'report of dev3: 3 apps: 1 drifted, 1 pinned, 1 with a failure (1 never released)' })),
   'sync-report': syncReportMessages(SYNC_REPORT, { by: 'dave', runId: '42' }).summary,
+  'datastore-reset-confirmation': resetConfirmation(RESET, RESET_VALUE),
+  'datastore-nightly': NIGHTLY_MESSAGES.summary,
+  'datastore-nightly-thread': NIGHTLY_MESSAGES.thread[0]!,
   'progress-done': progressMessage(finishProgress(applyEvent(progressAfter(EVENTS.length), { type: 'stage', stage: 'history', status: 'finished' }), released())),
   'release-announcement': releaseAnnouncement({
     result: released(),
