@@ -30,6 +30,7 @@ import { SecretValues } from '../core/release/secret-input.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
 import { runShellJob, stopNote } from './shell-jobs.js';
 import { datastorePorts } from '../adapters/datastores/datastore-ports.js';
+import { snapshotsFolder } from '../adapters/fs/state-folder.js';
 import { shellSchedules } from '../testkit/demo-schedules.js';
 import { shellScheduleHandlers } from './shell-schedule-handlers.js';
 import type { DatastorePorts } from '../core/datastores/datastore-deps.js';
@@ -61,7 +62,7 @@ function welcome(world: DemoWorld): string {
 export function worldIo(io: CliIo, world: DemoWorld): CliIo {
   const env = { ...world.settings, ...io.env, NESTOR_CONFIG: world.configDir, NESTOR_STATE: world.stateDir, KUBECONFIG: world.kubeconfig };
   const deps = (options: RuntimeOptions = {}): ReleaseDeps => releaseDeps(runtimeSettings(io.cwd, env, options));
-  const datastores = (d: ReleaseDeps): DatastorePorts => datastorePorts({ stateDir: runtimeSettings(io.cwd, env, {}).stateDir, clock: d.wallClock, clusters: d.clusters });
+  const datastores = (d: ReleaseDeps): DatastorePorts => datastorePorts({ root: snapshotsFolder(io.cwd, env, runtimeSettings(io.cwd, env, {}).stateDir), clock: d.wallClock, clusters: d.clusters });
   const handlers = (runs: ScheduleRuns): Partial<ScheduleHandlers> => shellScheduleHandlers({ deps, runs, datastores, say: io.out });
   return { ...io, env, releaseDeps: deps, schedules: async () => shellSchedules(world, handlers) };
 }
@@ -195,7 +196,7 @@ async function runChange(command: MutatingCommand, line: LineRun): Promise<void>
     return;
   }
   const job = jobOfCommand(command, io.user, { kind: 'cli' });
-  const datastores = datastorePorts({ stateDir: runtimeSettings(io.cwd, io.env, {}).stateDir, clock: deps.wallClock, clusters: deps.clusters });
+  const datastores = datastorePorts({ root: snapshotsFolder(io.cwd, io.env, runtimeSettings(io.cwd, io.env, {}).stateDir), clock: deps.wallClock, clusters: deps.clusters });
   const end = await runShellJob({ ...deps, datastores }, approval.approved ? approvedJob(job, approval.approved.binding, approval.approved.by) : job, say, signal);
   const note = signal.aborted ? stopNote(end) : undefined;
   if (note) say(`${note}\n`);

@@ -32,6 +32,7 @@ import { announcer, type Announcer } from './worker-announce.js';
 import { startWorkerSchedules } from './worker-schedules.js';
 import { releaseDeps, runtimeSettings, withImages } from './release-runtime.js';
 import { datastorePorts } from '../adapters/datastores/datastore-ports.js';
+import { snapshotsFolder } from '../adapters/fs/state-folder.js';
 import { datastoreNightlyHandler } from './datastore-schedule.js';
 import { runDatastoreJob } from '../core/datastores/datastore-job.js';
 import { workflowPipeline } from './workflow-pipeline.js';
@@ -100,7 +101,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   const runtime = runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history });
   const stateDir = runtime.stateDir;
   const { deps, deployments } = withCodeHost(withImages({ ...releaseDeps(runtime), locks }, env), env, logger);
-  const datastores = { ...deps, datastores: datastorePorts({ stateDir, clock: deps.wallClock, clusters: deps.clusters }) };
+  const datastores = { ...deps, datastores: datastorePorts({ root: snapshotsFolder(cwd, env, stateDir), clock: deps.wallClock, clusters: deps.clusters }) };
   const client = new WebClient(settings.botToken, { ...NOTIFIER_CLIENT_OPTIONS, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
   const queue = new BullmqJobQueue({ connection });
   const sink = createSlackProgressSink({

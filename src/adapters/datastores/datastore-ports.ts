@@ -1,6 +1,6 @@
 // The datastore ports of a process that runs datastore jobs (the worker, the CLI, the shell): a
-// driver per kind and the snapshot stores, folders under the state folder unless the config
-// names an absolute one.
+// driver per kind and the snapshot stores, folders under the snapshots folder (snapshotsFolder:
+// $NESTOR_SNAPSHOTS, else the state folder) unless the config names an absolute one.
 import { isAbsolute, join } from 'node:path';
 import { FolderSnapshotStore } from '../fs/folder-snapshot-store.js';
 import type { DatastorePorts } from '../../core/datastores/datastore-deps.js';
@@ -12,18 +12,19 @@ import { postgresDriver } from './postgres-driver.js';
 import { redisDriver } from './redis-driver.js';
 
 export interface DatastorePortsOptions {
-  stateDir: string;
+  /** The folder a relative `datastore_snapshots.folder` is in (snapshotsFolder). */
+  root: string;
   clock: Clock;
   /** Where a kubernetes-job datastore's Jobs run. */
   clusters: ClusterProvider;
 }
 
-export function datastorePorts({ stateDir, clock, clusters }: DatastorePortsOptions): DatastorePorts {
+export function datastorePorts({ root: snapshots, clock, clusters }: DatastorePortsOptions): DatastorePorts {
   const stores = new Map<string, FolderSnapshotStore>();
   return {
     drivers: { postgresql: postgresDriver(), redis: redisDriver(), 'kubernetes-job': kubernetesJobDriver({ clusters, clock, fieldManager: FIELD_MANAGER }) },
     snapshots: (folder) => {
-      const root = isAbsolute(folder) ? folder : join(stateDir, folder);
+      const root = isAbsolute(folder) ? folder : join(snapshots, folder);
       let store = stores.get(root);
       if (!store) stores.set(root, (store = new FolderSnapshotStore(root, clock)));
       return store;

@@ -89,7 +89,7 @@ function datastoreDeps(root: string): DatastoreDeps {
       MARY_CACHE_STAGING: `redis://:${REDIS_PASSWORD}@127.0.0.1:${redis.port}/5?scratch_db=${SCRATCH}`,
       MARY_CACHE_DEV3: `redis://:${REDIS_PASSWORD}@127.0.0.1:${redis.port}/6?scratch_db=${SCRATCH}`,
     },
-    datastores: datastorePorts({ stateDir: root, clock: systemClock, clusters: f.deps.clusters }),
+    datastores: datastorePorts({ root, clock: systemClock, clusters: f.deps.clusters }),
   };
 }
 

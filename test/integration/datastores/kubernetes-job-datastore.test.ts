@@ -34,7 +34,7 @@ function declareEvents(configDir: string): void {
 }
 
 function datastoreDeps(): DatastoreDeps {
-  return { ...f.deps, datastores: datastorePorts({ stateDir: join(f.configDir, '..'), clock: f.deps.clock, clusters: f.deps.clusters }) };
+  return { ...f.deps, datastores: datastorePorts({ root: join(f.configDir, '..'), clock: f.deps.clock, clusters: f.deps.clusters }) };
 }
 
 /** The Jobs the simulator ran, each succeeding with a log line, or as `outcome` says. */

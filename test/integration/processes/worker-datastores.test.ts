@@ -1,12 +1,15 @@
 // The real `nestor worker` process runs datastore jobs with the drivers production wires: a
 // snapshot of staging's mary-cache (a Redis database), then a reset of dev3's from it, after which
 // dev3 holds exactly staging's keys and TTLs, and the scratch database is left empty; the
-// connections come from the worker's settings, as in production.
+// connections come from the worker's settings, as in production, and the snapshots are kept in
+// the folder NESTOR_SNAPSHOTS names (the volume workers share), not in the worker's state folder.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../../src/core/jobs/job-schema.js';
 import { jobQueueClient } from '../../support/job-queue-client.js';
 import { eventually } from '../../support/eventually.js';
-import { cleanupFixtures } from '../../support/git-fixtures.js';
+import { cleanupFixtures, tempDir } from '../../support/git-fixtures.js';
 import { processWorld } from '../../support/nestor-processes.js';
 import { redisClient } from '../../support/redis.js';
 
@@ -23,8 +26,10 @@ describe('nestor worker: datastore jobs', () => {
     await staging.set('session', 'kept a while', 'EX', 3600);
     await dev3.set('greeting', 'dev3 broke this');
     await dev3.set('junk', 'written in dev3');
+    const shared = tempDir('nestor-shared-snapshots-');
     const worker = world.start('worker', {
       NESTOR_IMAGES: 'off',
+      NESTOR_SNAPSHOTS: shared,
       MARY_CACHE_STAGING: `${world.redis.url}/${STAGING_DB}`,
       MARY_CACHE_DEV3: `${world.redis.url}/${DEV3_DB}?scratch_db=${SCRATCH_DB}`,
     });
@@ -36,6 +41,7 @@ describe('nestor worker: datastore jobs', () => {
     const snapshot = await eventually('the snapshot to complete', async () => (await queue.get('snapshot-1'))?.result, 60_000);
     expect(snapshot).toMatchObject({ outcome: 'snapshotted' });
     expect(snapshot.message).toMatch(/mary-cache of staging .*staging\/mary-cache\//);
+    expect(readdirSync(join(shared, 'snapshots', 'staging', 'mary-cache')).filter((f) => f.endsWith('.redisdump'))).toHaveLength(1);
 
     await queue.enqueue(job('dev3', 'reset'), { idempotencyKey: 'reset-1' });
     const reset = await eventually('the reset to complete', async () => (await queue.get('reset-1'))?.result, 60_000);

@@ -2,7 +2,7 @@
 // line each, Ctrl-C stops a restore, which leaves the target as it was), and the listing.
 import type { Command } from 'commander';
 import type { DatastoreDeps } from '../../../core/datastores/datastore-deps.js';
-import { stateFolder } from '../../fs/state-folder.js';
+import { snapshotsFolder, stateFolder } from '../../fs/state-folder.js';
 import { line, releaseDepsFor, type CliIo, type RuntimeOptions } from '../cli-context.js';
 import { cliReleaseContext } from '../finish-release.js';
 import { grammarCommand, onParsed } from '../grammar-commands.js';
@@ -12,7 +12,7 @@ async function datastoreDepsFor(io: CliIo, command: Command): Promise<DatastoreD
   const deps = releaseDepsFor(io, command);
   const { datastorePorts } = await import('../../datastores/datastore-ports.js');
   const stateDir = stateFolder(io.cwd, io.env, command.optsWithGlobals<RuntimeOptions>().state);
-  return { ...deps, datastores: datastorePorts({ stateDir, clock: deps.wallClock, clusters: deps.clusters }) };
+  return { ...deps, datastores: datastorePorts({ root: snapshotsFolder(io.cwd, io.env, stateDir), clock: deps.wallClock, clusters: deps.clusters }) };
 }
 
 export function registerDatastore(program: Command, io: CliIo): void {
