@@ -83,8 +83,13 @@ export function treeWithFile(tree: ConfigTree, path: string, text: string | unde
   const node = tree.environments.get(env);
   if (!node) throw new NestorError(ErrorCode.ConfigNotFound, `${path} is not the file of an app in an environment of nestor-config`);
   // With its environment's project and app files, so that it loads as it would in the whole tree
-  // (a datastore merges across the app files of the ancestry).
-  const others = ancestry(tree, env).flatMap((n) => [n.project.file, ...[...n.apps.values()].map((a) => a.file)]).filter((f) => f.path !== path);
+  // (a datastore merges across the app files of the ancestry), and what a load checks across
+  // environments: every project.yaml and every app file declaring datastores (a datastore-nightly
+  // schedule needs an environment resetting from it, wherever that is declared).
+  const inAncestry = new Set(ancestry(tree, env).map((n) => n.name));
+  const others = [...tree.environments.values()]
+    .flatMap((n) => [n.project.file, ...[...n.apps.values()].filter((a) => inAncestry.has(n.name) || a.data.datastores !== undefined).map((a) => a.file)])
+    .filter((f) => f.path !== path);
   const alone = loadConfigTree([...others, { path, text }]);
   const file = alone.environments.get(env)!.apps.get(app)!;
   return { environments: new Map(tree.environments).set(env, { ...node, apps: new Map(node.apps).set(app, file) }), templates: tree.templates };

@@ -59,7 +59,8 @@ function declareDatastores(configDir: string): void {
   ].join('\n'));
   for (const env of ['staging', 'dev2', 'dev3']) {
     appendFileSync(join(configDir, `${env}/project.yaml`), [
-      'datastores:',
+      // dev3/project.yaml ends with its datastores: these go on there.
+      ...(env === 'dev3' ? [] : ['datastores:']),
       `  mary-db: { connection: $${env.toUpperCase()}_DB${env === 'dev3' ? ', reset_nightly: true' : ''} }`,
       ...(env === 'dev3' ? ['  cache: { reset_nightly: true }'] : []),
       '',

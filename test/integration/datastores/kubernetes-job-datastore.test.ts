@@ -30,7 +30,8 @@ function declareEvents(configDir: string): void {
     `  events: { kind: kubernetes-job, source: staging, job: { image: "mongo:7", snapshot_command: "${DUMP}", restore_command: "${RESTORE}" } }`,
     '',
   ].join('\n'));
-  appendFileSync(join(configDir, 'dev3/project.yaml'), 'datastores:\n  events: { reset_nightly: true }\n');
+  // dev3/project.yaml ends with its datastores: one more there.
+  appendFileSync(join(configDir, 'dev3/project.yaml'), '  events: { reset_nightly: true }\n');
 }
 
 function datastoreDeps(): DatastoreDeps {
