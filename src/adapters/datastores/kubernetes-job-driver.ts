@@ -5,6 +5,7 @@
 // keeps the data itself; the snapshot Nestor keeps is a reference to the run that took it.
 // Atomicity of a restore is the restore command's: Nestor only says whether the Job succeeded,
 // and the end of its log when it failed.
+import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 import type { ClusterProvider, KubeObject } from '../../core/ports/cluster.js';
@@ -32,14 +33,32 @@ interface JobReference {
 
 type Action = 'snapshot' | 'restore';
 const DEFAULT_DEADLINE_SECONDS = 3600;
+/** A Job's name is also its pods' `job-name` label value: at most 63 characters. */
+const JOB_NAME_MAX = 63;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The run id as the end of a Job name `<prefix><id>`: as it is when it is a DNS label that fits,
+ * else lowercased, cut and ended with a hash of the whole id (a queue job id `slack-T0KAPTEN-…`, a
+ * schedule firing `repeat:nestor:staging:datastore-nightly:…`). The same id gives the same name,
+ * so a retried run finds its Job.
+ */
+export function jobRunId(prefix: string, runId: string): string {
+  const room = JOB_NAME_MAX - prefix.length;
+  if (DNS_LABEL.test(runId) && runId.length <= room) return runId;
+  const hash = createHash('sha256').update(runId).digest('hex').slice(0, 8);
+  const readable = runId.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, Math.max(room - hash.length - 1, 0)).replace(/^-+|-+$/g, '');
+  return readable ? `${readable}-${hash}` : hash;
+}
 
 export function kubernetesJobDriver(deps: KubernetesJobDriverDeps): DatastoreDriver {
   const run = async (target: KubernetesJobTarget, action: Action, options: DriverRunOptions): Promise<string> => {
     const c = target.connection;
     const deadlineSeconds = c.deadlineSeconds ?? DEFAULT_DEADLINE_SECONDS;
+    const task = `datastore-${action}`;
     const manifests = renderJob({
-      ...c.job, task: `datastore-${action}`, command: action === 'snapshot' ? c.snapshotCommand : c.restoreCommand,
-      runId: options.runId, activeDeadlineSeconds: deadlineSeconds,
+      ...c.job, task, command: action === 'snapshot' ? c.snapshotCommand : c.restoreCommand,
+      runId: jobRunId(`${c.job.app}-${task}-`, options.runId), activeDeadlineSeconds: deadlineSeconds,
     });
     const job = withDatastore(manifests.objects[0]!, target, action, options.snapshotId);
     const cluster = deps.clusters.cluster(manifests.context);

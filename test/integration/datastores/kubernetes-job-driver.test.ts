@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { kubernetesJobDriver } from '../../../src/adapters/datastores/kubernetes-job-driver.js';
+import { jobRunId, kubernetesJobDriver } from '../../../src/adapters/datastores/kubernetes-job-driver.js';
 import { KubeClusterProvider } from '../../../src/adapters/kube/client/kube-cluster-provider.js';
 import type { DatastoreTarget } from '../../../src/core/ports/datastores.js';
 import { settlingClock, startKubeSimulator, typeOf, type KubeObject, type KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
@@ -89,6 +89,17 @@ describe('Kubernetes-Job driver', () => {
     await expect(driver.restore(await target(), file, { snapshotId: 's1', runId: 'r4' })).rejects.toMatchObject({
       code: 'datastore_failed', message: 'the snapshot s1 is not one a kubernetes-job datastore took',
     });
+  });
+
+  it('names the Job of a run whose id is no DNS label (a schedule firing, a Slack request) within 63 characters, the same each time', async () => {
+    const firing = 'repeat:nestor:production:datastore-nightly:1714532400000';
+    await driver.snapshot(await target(), join(dir, 'firing.jobref.json'), { snapshotId: 'production/events/2026-12-02T03-00-00.000Z', runId: firing });
+    const name = String(ran[0]!.metadata.name);
+    expect(name).toMatch(/^mary-datastore-snapshot-repeat-nestor-production-datas-[0-9a-f]{8}$/);
+    expect(name.length).toBeLessThanOrEqual(63);
+    expect(jobRunId('mary-datastore-snapshot-', firing)).toBe(name.slice('mary-datastore-snapshot-'.length));
+    expect(jobRunId('mary-datastore-restore-', 'slack-T0KAPTEN-1714557600.123.abc')).toMatch(/^slack-t0kapten-1714557600-123-a-[0-9a-f]{8}$/);
+    expect(jobRunId('mary-datastore-restore-', 'r2')).toBe('r2');
   });
 
   it('deletes the Job when stopped', async () => {
