@@ -58,7 +58,8 @@ export function kubernetesJobDriver(deps: KubernetesJobDriverDeps): DatastoreDri
     const task = `datastore-${action}`;
     const manifests = renderJob({
       ...c.job, task, command: action === 'snapshot' ? c.snapshotCommand : c.restoreCommand,
-      runId: jobRunId(`${c.job.app}-${task}-`, options.runId), activeDeadlineSeconds: deadlineSeconds,
+      // The datastore in the name: one run (a nightly firing) snapshots several datastores of an app.
+      runId: jobRunId(`${c.job.app}-${task}-`, `${target.name}-${options.runId}`), activeDeadlineSeconds: deadlineSeconds,
     });
     const job = withDatastore(manifests.objects[0]!, target, action, options.snapshotId);
     const cluster = deps.clusters.cluster(manifests.context);

@@ -66,14 +66,14 @@ describe('kubernetes-job datastores', () => {
     const [taken] = await deps.datastores.snapshots('snapshots').list('staging', 'events');
     // Its size is the reference's file: the data is where the Job keeps it.
     expect(snapshot.message).toBe(`snapshotted events of staging (${taken!.bytes} B in 2s): ${taken!.id}`);
-    expect(ran.map((j) => `${j.metadata.namespace}/${j.metadata.name}`)).toEqual(['staging/mary-datastore-snapshot-job-snap']);
+    expect(ran.map((j) => `${j.metadata.namespace}/${j.metadata.name}`)).toEqual(['staging/mary-datastore-snapshot-events-job-snap']);
     expect(container(ran[0])).toMatchObject({ image: 'mongo:7', command: ['/bin/sh', '-c', `exec ${DUMP}`], envFrom: [{ configMapRef: { name: 'mary' } }] });
     expect(told(ran[0], 'NESTOR_SNAPSHOT')).toBe(taken!.id);
     expect(ran[0]!.metadata.labels).toMatchObject({ 'nestor.io/release': f.app.shas.feature.slice(0, 7) });
 
     const reset = await runDatastoreJob(deps, f.ctx('alice', 'job-reset'), { action: 'reset', env: 'dev3', datastore: 'events' });
     expect(reset).toMatchObject({ outcome: 'reset' });
-    expect(ran.map((j) => `${j.metadata.namespace}/${j.metadata.name}`)).toEqual(['staging/mary-datastore-snapshot-job-snap', 'dev3/mary-datastore-restore-job-reset']);
+    expect(ran.map((j) => `${j.metadata.namespace}/${j.metadata.name}`)).toEqual(['staging/mary-datastore-snapshot-events-job-snap', 'dev3/mary-datastore-restore-events-job-reset']);
     expect(container(ran[1])).toMatchObject({ image: 'mongo:7', command: ['/bin/sh', '-c', `exec ${RESTORE}`] });
     expect([told(ran[1], 'NESTOR_ACTION'), told(ran[1], 'NESTOR_ENV'), told(ran[1], 'NESTOR_SNAPSHOT')]).toEqual(['restore', 'dev3', taken!.id]);
     expect(await deps.datastores.snapshots('snapshots').lastReset('dev3', 'events')).toMatchObject({ snapshot: taken!.id, jobId: 'job-reset' });
@@ -93,7 +93,7 @@ describe('kubernetes-job datastores', () => {
     await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'feature-x', env: 'dev3' });
     runJobs(() => ({ succeeded: false, log: 'connecting to mongo\nmongorestore: connection refused\n' }));
     await expect(runDatastoreJob(deps, f.ctx('alice', 'job-reset-2'), { action: 'reset', env: 'dev3', datastore: 'events' })).rejects.toThrow(
-      'dev3: reset of datastore events of dev3 failed: the restore Job Job dev3/mary-datastore-restore-job-reset-2 of datastore dev3/events failed: BackoffLimitExceeded (Job has reached the specified backoff limit); the end of its log: connecting to mongo | mongorestore: connection refused; events of dev3 was left as it was',
+      'dev3: reset of datastore events of dev3 failed: the restore Job Job dev3/mary-datastore-restore-events-job-reset-2 of datastore dev3/events failed: BackoffLimitExceeded (Job has reached the specified backoff limit); the end of its log: connecting to mongo | mongorestore: connection refused; events of dev3 was left as it was',
     );
     expect(await deps.datastores.snapshots('snapshots').lastReset('dev3', 'events')).toBeUndefined();
   });
@@ -112,12 +112,12 @@ describe('kubernetes-job datastores', () => {
     await eventually('the nightly waiting behind the chat reset', () =>
       f.events.some((e) => e.type === 'waiting' && e.message.startsWith('the datastores of dev3 is busy: waiting behind datastore reset dev3 events by bob')));
     // Taken already, while the chat reset holds dev3: staging's snapshot; nothing of dev3 ran.
-    expect(ran.map((j) => j.metadata.name)).toEqual(['mary-datastore-snapshot-firing-1']);
+    expect(ran.map((j) => j.metadata.name)).toEqual(['mary-datastore-snapshot-events-firing-1']);
     if (held.held) await held.release();
     const run = await nightly;
     const events = run.resets.find((r) => r.name === 'events');
     expect(events).toMatchObject({ env: 'dev3', ok: true });
-    expect(ran.map((j) => j.metadata.name)).toEqual(['mary-datastore-snapshot-firing-1', 'mary-datastore-restore-firing-1']);
+    expect(ran.map((j) => j.metadata.name)).toEqual(['mary-datastore-snapshot-events-firing-1', 'mary-datastore-restore-events-firing-1']);
 
     const again = await f.deps.locks.acquire(datastoreLockKey('dev3'), chat, 60_000);
     const impatient = { ...deps, tuning: { ...deps.tuning, lockWaitMs: 100 } };
@@ -125,7 +125,7 @@ describe('kubernetes-job datastores', () => {
     expect(second.snapshots.find((s) => s.name === 'events')).toMatchObject({ ok: true });
     expect(second.resets.find((r) => r.name === 'events')?.message)
       .toMatch(/^datastore events of dev3 not reset: dev3:datastore is busy: datastore reset dev3 events by bob since .*; left as it was$/);
-    expect(ran.map((j) => j.metadata.name)).toEqual(['mary-datastore-snapshot-firing-1', 'mary-datastore-restore-firing-1', 'mary-datastore-snapshot-firing-2']);
+    expect(ran.map((j) => j.metadata.name)).toEqual(['mary-datastore-snapshot-events-firing-1', 'mary-datastore-restore-events-firing-1', 'mary-datastore-snapshot-events-firing-2']);
     if (again.held) await again.release();
   });
 });

@@ -58,7 +58,7 @@ describe('Kubernetes-Job driver', () => {
   it('takes a snapshot by a Job of the app in the configured image and command, and restores it by another', async () => {
     const file = join(dir, 'snap.jobref.json');
     await driver.snapshot(await target(), file, { snapshotId: 'production/events/2026-12-02T03-00-00.000Z', runId: 'r1' });
-    expect(ran.map((j) => j.metadata.name)).toEqual(['mary-datastore-snapshot-r1']);
+    expect(ran.map((j) => j.metadata.name)).toEqual(['mary-datastore-snapshot-events-r1']);
     expect(container(ran[0])).toMatchObject({
       image: 'mongo:7', command: ['/bin/sh', '-c', 'exec mongodump --archive=/backups/$NESTOR_SNAPSHOT'],
       envFrom: [{ configMapRef: { name: 'mary' } }],
@@ -68,11 +68,11 @@ describe('Kubernetes-Job driver', () => {
       { name: 'NESTOR_DATASTORE', value: 'events' }, { name: 'NESTOR_SNAPSHOT', value: 'production/events/2026-12-02T03-00-00.000Z' },
     ]));
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
-      kind: 'kubernetes-job', snapshotId: 'production/events/2026-12-02T03-00-00.000Z', job: 'Job production/mary-datastore-snapshot-r1',
+      kind: 'kubernetes-job', snapshotId: 'production/events/2026-12-02T03-00-00.000Z', job: 'Job production/mary-datastore-snapshot-events-r1',
     });
 
     await driver.restore(await target(), file, { snapshotId: 'production/events/2026-12-02T03-00-00.000Z', runId: 'r2' });
-    expect(ran.map((j) => j.metadata.name)).toEqual(['mary-datastore-snapshot-r1', 'mary-datastore-restore-r2']);
+    expect(ran.map((j) => j.metadata.name)).toEqual(['mary-datastore-snapshot-events-r1', 'mary-datastore-restore-events-r2']);
     expect(container(ran[1]).env).toEqual(expect.arrayContaining([{ name: 'NESTOR_ACTION', value: 'restore' }]));
     expect(await driver.size(await target())).toBeUndefined();
   });
@@ -83,7 +83,7 @@ describe('Kubernetes-Job driver', () => {
     await writeFile(file, JSON.stringify({ kind: 'kubernetes-job', snapshotId: 's1', job: 'Job production/x' }));
     await expect(driver.restore(await target(), file, { snapshotId: 's1', runId: 'r3' })).rejects.toMatchObject({
       code: 'datastore_failed',
-      message: 'the restore Job Job production/mary-datastore-restore-r3 of datastore production/events failed: BackoffLimitExceeded (Job has reached the specified backoff limit); the end of its log: mongorestore: connection refused',
+      message: 'the restore Job Job production/mary-datastore-restore-events-r3 of datastore production/events failed: BackoffLimitExceeded (Job has reached the specified backoff limit); the end of its log: mongorestore: connection refused',
     });
     await writeFile(file, 'PGDMP...');
     await expect(driver.restore(await target(), file, { snapshotId: 's1', runId: 'r4' })).rejects.toMatchObject({
@@ -95,9 +95,9 @@ describe('Kubernetes-Job driver', () => {
     const firing = 'repeat:nestor:production:datastore-nightly:1714532400000';
     await driver.snapshot(await target(), join(dir, 'firing.jobref.json'), { snapshotId: 'production/events/2026-12-02T03-00-00.000Z', runId: firing });
     const name = String(ran[0]!.metadata.name);
-    expect(name).toMatch(/^mary-datastore-snapshot-repeat-nestor-production-datas-[0-9a-f]{8}$/);
+    expect(name).toMatch(/^mary-datastore-snapshot-events-repeat-nestor-productio-[0-9a-f]{8}$/);
     expect(name.length).toBeLessThanOrEqual(63);
-    expect(jobRunId('mary-datastore-snapshot-', firing)).toBe(name.slice('mary-datastore-snapshot-'.length));
+    expect(jobRunId('mary-datastore-snapshot-', `events-${firing}`)).toBe(name.slice('mary-datastore-snapshot-'.length));
     expect(jobRunId('mary-datastore-restore-', 'slack-T0KAPTEN-1714557600.123.abc')).toMatch(/^slack-t0kapten-1714557600-123-a-[0-9a-f]{8}$/);
     expect(jobRunId('mary-datastore-restore-', 'r2')).toBe('r2');
   });
@@ -107,8 +107,8 @@ describe('Kubernetes-Job driver', () => {
     // A clock whose first wait is where the user stops: the Job is still running then.
     const stopping = kubernetesJobDriver({ clusters, clock: { now: () => 0, sleep: async () => stop.abort() }, fieldManager: 'nestor' });
     await expect(stopping.snapshot(await target(), join(dir, 'stopped.jobref.json'), { snapshotId: 's2', runId: 'r5', signal: stop.signal }))
-      .rejects.toMatchObject({ code: 'cancelled', message: 'the snapshot Job Job production/mary-datastore-snapshot-r5 of datastore production/events was stopped (and deleted)' });
-    expect(sim.store.get(typeOf('Job'), 'production', 'mary-datastore-snapshot-r5')).toBeUndefined();
+      .rejects.toMatchObject({ code: 'cancelled', message: 'the snapshot Job Job production/mary-datastore-snapshot-events-r5 of datastore production/events was stopped (and deleted)' });
+    expect(sim.store.get(typeOf('Job'), 'production', 'mary-datastore-snapshot-events-r5')).toBeUndefined();
     expect(ran).toEqual([]);
   });
 });
