@@ -32,7 +32,7 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['@slack/*', 'bullmq', 'ioredis', 'simple-git', 'octokit', 'node:child_process', 'node:http', 'node:https', 'node:net', '**/adapters/**', '**/main/**', '**/testkit/**'],
+        { group: ['@slack/*', 'bullmq', 'ioredis', 'simple-git', 'octokit', 'prom-client', 'pino', 'node:child_process', 'node:http', 'node:https', 'node:net', '**/adapters/**', '**/main/**', '**/testkit/**'],
           message: 'src/core is pure: adapters and processes are injected through ports.' },
         // Its field tables come from src/core/render/kube-fields.ts: importing the client takes over a second.
         { group: ['@kubernetes/client-node', '@kubernetes/client-node/**'],

@@ -20,6 +20,8 @@ import type { BotServices } from '../adapters/slack/bot/bot-services.js';
 import type { ApiSettings, Env, ProcessSettings, WebSettings } from './bot-settings.js';
 import { botServices, closeBotServices, producerRedis } from './bot.js';
 import { runUntilSignal } from './run-until-signal.js';
+import type { Operations } from '../adapters/observability/operations.js';
+import { startOperations } from './operations.js';
 
 export interface ApiServer {
   port: number;
@@ -27,12 +29,12 @@ export interface ApiServer {
 }
 
 /** Serves the API on `api.port` over services built elsewhere (by `nestor api` or the bot), which it does not close. */
-export async function serveApi(services: BotServices, slack: SlackClient, api: ApiSettings, redis: Redis, logger: Logger): Promise<ApiServer> {
+export async function serveApi(services: BotServices, slack: SlackClient, api: ApiSettings, redis: Redis, logger: Logger, operations?: Operations): Promise<ApiServer> {
   const github = api.githubWebhookSecret
     ? { webhooks: new Webhooks({ secret: api.githubWebhookSecret }), deliveries: new RedisDeliveryIds(redis) }
     : undefined;
   const web = api.web ? webOptions(api.web, services, slack) : undefined;
-  const server = await buildApiServer({ ...services, slack, tokens: tokenAuthority(api.tokens), ...(github ? { github } : {}), ...(web ? { web } : {}) }, logger.child({ component: 'api' }));
+  const server = await buildApiServer({ ...services, slack, tokens: tokenAuthority(api.tokens), ...(github ? { github } : {}), ...(web ? { web } : {}), ...(operations ? { operations } : {}) }, logger.child({ component: 'api' }));
   await server.listen({ port: api.port, host: '0.0.0.0' });
   const { port } = server.server.address() as AddressInfo;
   logger.info({ port, tokenCount: api.tokens.length, github: Boolean(github), web: api.web?.url }, 'api started');
@@ -55,12 +57,12 @@ export function webOptions(settings: WebSettings, services: BotServices, slack: 
   };
 }
 
-export async function startApi(settings: ProcessSettings, env: Env, cwd: string, logger: Logger): Promise<ApiServer> {
+export async function startApi(settings: ProcessSettings, env: Env, cwd: string, logger: Logger, operations?: Operations): Promise<ApiServer> {
   if (!settings.api) throw new Error('nestor api started without its settings (NESTOR_API_TOKENS)');
   const redis = producerRedis(settings.redis, logger);
   const services = botServices(settings, env, cwd, redis, logger);
   const slack = new webApi.WebClient(settings.botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {});
-  const server = await serveApi(services, slack, settings.api, redis, logger);
+  const server = await serveApi(services, slack, settings.api, redis, logger, operations);
   return {
     port: server.port,
     close: async () => {
@@ -72,5 +74,17 @@ export async function startApi(settings: ProcessSettings, env: Env, cwd: string,
 
 /** `nestor api`: runs until SIGTERM or SIGINT. */
 export function runApi(io: CliIo): Promise<void> {
-  return runUntilSignal('api', io, (settings, logger) => startApi(settings, io.env, io.cwd, logger), 'api stopping');
+  return runUntilSignal('api', io, async (settings, logger) => {
+    const operations = await startOperations('api', settings, logger);
+    const api = await startApi(settings, io.env, io.cwd, logger, operations.ops).catch(async (error: unknown) => {
+      await operations.close();
+      throw error;
+    });
+    return {
+      close: async () => {
+        await api.close();
+        await operations.close();
+      },
+    };
+  }, 'api stopping');
 }

@@ -36,7 +36,15 @@ export interface ProcessSettings {
   jobLockMs: number;
   /** The HTTP API: `nestor api`, or the bot when NESTOR_API_PORT is set. */
   api?: ApiSettings;
+  /** GET /healthz, /readyz and /metrics (NESTOR_HEALTH_PORT, default 9095; 0: a free port, logged at start). */
+  healthPort: number;
+  /** LOG_LEVEL: fatal, error, warn, info (default), debug, trace or silent. */
+  logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const DEFAULT_HEALTH_PORT = 9095;
 
 export interface ApiSettings {
   /** NESTOR_API_TOKENS. */
@@ -76,6 +84,7 @@ const url = (schemes: readonly string[]): Check => (v) => {
 const port: Check = (v) => (/^\d{1,5}$/.test(v) && Number(v) <= 65_535 ? undefined : 'expected a port number from 0 to 65535');
 const folder: Check = (v) => (existsSync(v) && statSync(v).isDirectory() ? undefined : 'no such folder, nor a repository URL');
 const file: Check = (v) => (existsSync(v) ? undefined : 'no such file');
+const logLevel: Check = (v) => ((LOG_LEVELS as readonly string[]).includes(v) ? undefined : `expected one of ${LOG_LEVELS.join(', ')}`);
 const seconds: Check = (v) => (/^\d{1,6}$/.test(v) && Number(v) > 0 ? undefined : 'expected a whole number of seconds, at least 1');
 
 /** Which settings the process needs: the worker has no Slack signing secret nor port, the bot and the API no kubeconfig. */
@@ -122,6 +131,8 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
   const stopSeconds = take('NESTOR_STOP_SECONDS', false, seconds, '25');
   const jobLockSeconds = take('NESTOR_JOB_LOCK_SECONDS', false, seconds, '30');
   const api = apiSettings(role, take, at, portText);
+  const healthPort = take('NESTOR_HEALTH_PORT', false, port, String(DEFAULT_HEALTH_PORT));
+  const level = take('LOG_LEVEL', false, logLevel, 'info');
   if (missing.length || invalid.length) {
     const parts = [missing.length ? `missing ${missing.join(', ')}` : '', invalid.length ? `invalid ${invalid.join(', ')}` : ''].filter(Boolean);
     return { ok: false, line: `nestor ${role}: ${parts.join('; ')}` };
@@ -131,6 +142,7 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
     settings: {
       signingSecret: signingSecret ?? '', botToken: botToken!, redis: redisTarget!, configDir, history: isRepositoryUrl(history!) ? history! : at(history!), port: Number(portText),
       stopTimeoutMs: Number(stopSeconds) * 1000, jobLockMs: Number(jobLockSeconds) * 1000,
+      healthPort: Number(healthPort), logLevel: level as LogLevel,
       ...(kubeconfig ? { kubeconfig } : {}),
       ...(api ? { api } : {}),
       ...(appToken ? { appToken } : {}),

@@ -23,6 +23,9 @@ import { policyFromConfig } from '../core/commands/environment-policy.js';
 import type { Env, ProcessSettings } from './bot-settings.js';
 import { runUntilSignal } from './run-until-signal.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
+import type { Operations } from '../adapters/observability/operations.js';
+import { slackAuthCheck } from '../adapters/observability/slack-auth-check.js';
+import { startOperations } from './operations.js';
 
 export interface BotProcess {
   app: App;
@@ -63,6 +66,8 @@ export function botServices(settings: ProcessSettings, env: Env, cwd: string, re
 export interface BotOptions {
   /** The sweep of expired approval requests (every 30 s on Node's timers by default). */
   sweep?: ApprovalSweeperOptions;
+  /** /healthz, /readyz and /metrics, served by the HTTP API too when it runs in the bot. */
+  operations?: Operations;
 }
 
 export async function startBot(settings: ProcessSettings, env: Env, cwd: string, logger: Logger, options: BotOptions = {}): Promise<BotProcess> {
@@ -78,7 +83,7 @@ export async function startBot(settings: ProcessSettings, env: Env, cwd: string,
   // Expired approval requests lose their buttons in Slack even when nobody clicks.
   const sweeper = startApprovalSweeper(services, app.client, options.sweep);
   // The HTTP API in this process too, over the same services (its own module: Fastify loads only then).
-  const api = settings.api ? await (await import('./api.js')).serveApi(services, app.client, settings.api, redis, logger) : undefined;
+  const api = settings.api ? await (await import('./api.js')).serveApi(services, app.client, settings.api, redis, logger, options.operations) : undefined;
   logger.info({ port, socketMode: Boolean(settings.appToken), ...(api ? { apiPort: api.port } : {}) }, 'bot started');
   return {
     app, ...(port === undefined ? {} : { port }), ...(api ? { apiPort: api.port } : {}),
@@ -100,5 +105,20 @@ export async function closeBotServices(services: BotServices, redis: Redis): Pro
 
 /** `nestor bot`: runs until SIGTERM or SIGINT. */
 export function runBot(io: CliIo): Promise<void> {
-  return runUntilSignal('bot', io, (settings, logger) => startBot(settings, io.env, io.cwd, logger), 'bot stopping');
+  return runUntilSignal('bot', io, async (settings, logger) => {
+    // Its own client for auth.test: one that fails fast instead of retrying for minutes.
+    const slack = new webApi.WebClient(settings.botToken, { retryConfig: { retries: 0 }, timeout: 5_000, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
+    const slackReady = slackAuthCheck(slack, (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'slack auth.test failed: not ready'));
+    const operations = await startOperations('bot', settings, logger, { readiness: [slackReady] });
+    const bot = await startBot(settings, io.env, io.cwd, logger, { operations: operations.ops }).catch(async (error: unknown) => {
+      await operations.close();
+      throw error;
+    });
+    return {
+      close: async () => {
+        await bot.close();
+        await operations.close();
+      },
+    };
+  }, 'bot stopping');
 }

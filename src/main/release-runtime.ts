@@ -14,6 +14,7 @@ import { GitAppBranches } from '../adapters/git/git-app-branches.js';
 import { GitReleaseHistory } from '../adapters/git/git-release-history.js';
 import { GitSourceRepo } from '../adapters/git/git-source-repo.js';
 import { KubeClusterProvider, kubeConfigFromFile } from '../adapters/kube/client/kube-cluster-provider.js';
+import type { RetryPolicy } from '../adapters/kube/client/retry.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import type { ClusterProvider } from '../core/ports/cluster.js';
 import type { ReleaseDeps, ReleaseTuning } from '../core/release/release-deps.js';
@@ -31,6 +32,8 @@ export interface RuntimeSettings {
   kubeconfig?: string;
   environment: Readonly<Record<string, string | undefined>>;
   clusters?: ClusterProvider;
+  /** The Kubernetes client's retry hooks (the worker's metrics). */
+  kubeRetry?: Partial<RetryPolicy>;
   tuning?: Partial<ReleaseTuning>;
 }
 
@@ -73,7 +76,7 @@ export function releaseDeps(settings: RuntimeSettings): ReleaseDeps {
     source: new GitSourceRepo({ cacheDir: state('mirrors') }),
     // Mirrors of their own: the SourceRepo's are read while these are written (the branch workflow, `release.moves_branch`).
     branches: new GitAppBranches({ cacheDir: state('workflow-mirrors') }),
-    clusters: settings.clusters ?? new KubeClusterProvider(() => kubeConfigFromFile(settings.kubeconfig ?? '')),
+    clusters: settings.clusters ?? new KubeClusterProvider(() => kubeConfigFromFile(settings.kubeconfig ?? ''), settings.kubeRetry ? { retry: settings.kubeRetry } : {}),
     history: new GitReleaseHistory({ remote: historyRemote, workDir: state('history-work'), ...(settings.historyKey ? { key: settings.historyKey } : {}) }),
     locks: new FileLocks({ dir: state('locks') }),
     clock: systemClock,

@@ -68,7 +68,7 @@ export async function runUntilSignal(
     io.err(`${read.line}\n`);
     throw new CliExit(ExitCode.BadInput);
   }
-  const logger = nestorLogger(`nestor-${role}`);
+  const logger = nestorLogger(`nestor-${role}`, { level: read.settings.logLevel });
   // Listening from before the start: a signal during it stops the process once it has started.
   const first = nextSignal();
   const running = await start(read.settings, logger).catch((error: unknown) => {

@@ -37,6 +37,12 @@ import { datastoreNightlyHandler } from './datastore-schedule.js';
 import { runDatastoreJob } from '../core/datastores/datastore-job.js';
 import { workflowPipeline } from './workflow-pipeline.js';
 import { withCodeHost } from './code-host-runtime.js';
+import { GitReleaseHistory } from '../adapters/git/git-release-history.js';
+import { jobLogSink } from '../adapters/observability/job-log-sink.js';
+import { jobMetricsSink } from '../core/jobs/job-metrics.js';
+import { NO_METRICS, type Metrics } from '../core/ports/metrics.js';
+import { kubeRetryMetrics, slackDeliveryMetrics } from '../adapters/observability/external-metrics.js';
+import { startOperations } from './operations.js';
 
 const refuse = (message: string): NestorError => new NestorError(ErrorCode.BadInput, message);
 /** Who approved a job, for its pipeline's input: the history commit names them. */
@@ -85,6 +91,10 @@ export function workerRunner(
 
 export interface WorkerProcess {
   worker: JobWorker;
+  /** Its queue consumer runs (taking jobs), for /readyz. */
+  consuming(): boolean;
+  /** Releases applied but not yet in the history repository, for /metrics. */
+  historyWritesPending(): Promise<number>;
   close(): Promise<void>;
   /** Closing was cut short (Redis gone, a job longer than the stop deadline): the jobs still
    * running say in Slack that another worker takes them over, within `ms`. */
@@ -94,11 +104,11 @@ export interface WorkerProcess {
 /** What a job's status message says when its worker stops before the job ends. */
 export const LEFT_FOR_ANOTHER_WORKER = 'this worker stopped before the job ended: another worker takes it over';
 
-export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: string, logger: Logger): WorkerProcess {
+export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: string, logger: Logger, metrics: Metrics = NO_METRICS): WorkerProcess {
   const connection = connectRedis(settings.redis, { maxRetriesPerRequest: null });
   connection.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
   const locks = new RedisLocks({ redis: connection });
-  const runtime = runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history });
+  const runtime = { ...runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history }), kubeRetry: kubeRetryMetrics(metrics) };
   const stateDir = runtime.stateDir;
   const { deps, deployments } = withCodeHost(withImages({ ...releaseDeps(runtime), locks }, env), env, logger);
   const datastores = { ...deps, datastores: datastorePorts({ root: snapshotsFolder(cwd, env, stateDir), clock: deps.wallClock, clusters: deps.clusters }) };
@@ -106,18 +116,23 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   const queue = new BullmqJobQueue({ connection });
   const sink = createSlackProgressSink({
     slack: client, messages: new RedisProgressMessages({ redis: connection }),
-    observe: logDeliveries(logger), onError: (error) => logger.error({ err: error }, 'progress sink error'),
+    observe: slackDeliveryMetrics(metrics, logDeliveries(logger)), onError: (error) => logger.error({ err: error }, 'progress sink error'),
   });
+  // Each update counted, then logged on the job's own logger, then shown in Slack.
+  const progress = jobMetricsSink(metrics, deps.wallClock, jobLogSink(logger, deps.wallClock, sink));
   const announce = announcer(client, logger, deployments);
   const workflow = workflowPipeline(deps, { branches: deps.branches ?? new GitAppBranches({ cacheDir: join(stateDir, 'workflow-mirrors') }), deliveries: new RedisCiDeliveries({ redis: connection }) }, client, logger);
   const more: Partial<JobPipelines> = { report: reportJobPipeline(deps, connection, client, logger), ciSuccess: workflow.ciSuccess, datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input) };
-  const runner = { ...workerRunner(deps, announce, locks, sink, logger, more), line: (id: string) => queue.lineOf(id) };
+  const runner = { ...workerRunner(deps, announce, locks, progress, logger, more), line: (id: string) => queue.lineOf(id) };
   const tuning = { lockDuration: settings.jobLockMs, stalledInterval: settings.jobLockMs };
   const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error'), tuning });
   const handlers = { ...fleetScheduleHandlers(deps, announce, client, logger), report: reportHandler(deps, connection, client, logger), 'datastore-nightly': datastoreNightlyHandler(datastores, client, logger) };
   const schedules = startWorkerSchedules({ connection, config: deps.config, clock: deps.wallClock, logger, tuning, handlers });
+  const { history } = deps;
   return {
     worker,
+    consuming: () => worker.worker.isRunning() && !worker.worker.closing,
+    historyWritesPending: () => (history instanceof GitReleaseHistory ? history.pendingCount() : Promise.resolve(0)),
     abandon: async (ms) => {
       schedules.abort();
       sink.interrupt(LEFT_FOR_ANOTHER_WORKER);
@@ -138,8 +153,22 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
 /** `nestor worker`: runs jobs until SIGTERM or SIGINT, then finishes the current ones. */
 export function runWorker(io: CliIo): Promise<void> {
   return runUntilSignal('worker', io, async (settings, logger) => {
-    const worker = startWorkerProcess(settings, io.env, io.cwd, logger);
-    logger.info({}, 'worker started');
-    return worker;
+    // The endpoints come first, for the worker to count into their metrics; they read it once it runs.
+    const running: { worker?: WorkerProcess } = {};
+    const operations = await startOperations('worker', settings, logger, {
+      readiness: [{ name: 'queue consumer', check: () => running.worker?.consuming() ?? false }],
+      historyWritesPending: () => running.worker?.historyWritesPending() ?? Promise.resolve(0),
+    });
+    const started = startWorkerProcess(settings, io.env, io.cwd, logger, operations.metrics);
+    running.worker = started;
+    logger.info({ healthPort: operations.port }, 'worker started');
+    return {
+      abandon: (ms) => started.abandon(ms),
+      // The endpoints last until the jobs are finished: /readyz says 503 meanwhile, /metrics counts them.
+      close: async () => {
+        await started.close();
+        await operations.close();
+      },
+    };
   }, 'worker stopping: finishing current jobs');
 }

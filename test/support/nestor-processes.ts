@@ -68,7 +68,7 @@ export async function processWorld(ctx: TestContext): Promise<ProcessWorld> {
     started += 1;
     const settings = {
       PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? root,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-process-test', SLACK_API_URL: slack.apiUrl, PORT: '0',
+      SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-process-test', SLACK_API_URL: slack.apiUrl, PORT: '0', NESTOR_HEALTH_PORT: '0',
       REDIS_URL: redis.url, NESTOR_CONFIG: configDir, NESTOR_HISTORY: historyRemote, NESTOR_HISTORY_KEY: HISTORY_KEY,
       KUBECONFIG: kubeconfig, NESTOR_STATE: join(root, `state-${role}-${started}`),
       // The example's registry (docker.com) is out of reach: a test that checks images sets NESTOR_IMAGES=check and a registry of its own.

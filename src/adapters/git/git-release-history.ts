@@ -220,6 +220,11 @@ export class GitReleaseHistory implements ReleaseHistory {
     }
   }
 
+  /** Releases recorded in the local clone and not yet published (a read, not waiting for the clone). */
+  async pendingCount(): Promise<number> {
+    return this.clone.aheadCount();
+  }
+
   async flushPending(): Promise<FlushResult> {
     return this.clone.exclusive(async () => {
       await this.sync();

@@ -16,6 +16,7 @@ import { deploysRoute } from './routes/deploys.js';
 import { githubWebhookRoute } from './routes/github-webhook.js';
 import { readRoutes } from './routes/read-routes.js';
 import { serveWebView } from './web/web-view.js';
+import { operationsRoutes } from '../observability/operations.js';
 
 export const API_VERSION = '1';
 
@@ -37,6 +38,7 @@ export async function buildApiServer(services: ApiServices, logger: Logger): Pro
   readRoutes(server, services);
   githubWebhookRoute(server, services);
   if (services.web) await serveWebView(server, { ...services, web: services.web });
+  if (services.operations) operationsRoutes(server, services.operations);
   await server.ready();
   return server;
 }

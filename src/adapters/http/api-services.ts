@@ -5,6 +5,7 @@ import type { Webhooks } from '@octokit/webhooks';
 import type { DeliveryIds } from '../../core/ports/delivery-ids.js';
 import type { SlackClient } from '../slack/bot/approval-request.js';
 import type { BotServices } from '../slack/bot/bot-services.js';
+import type { Operations } from '../observability/operations.js';
 import type { TokenAuthority } from './api-tokens.js';
 import type { WebOptions } from './web/web-services.js';
 
@@ -16,4 +17,6 @@ export interface ApiServices extends BotServices {
   github?: { webhooks: Pick<Webhooks, 'verify'>; deliveries: DeliveryIds };
   /** Absent: no web view (NESTOR_WEB_URL unset). */
   web?: WebOptions;
+  /** GET /healthz, /readyz and /metrics beside the API (the process's own, served on its port too). */
+  operations?: Operations;
 }

@@ -115,6 +115,11 @@ export class RedisApprovalStore implements ApprovalStore {
     return jsons.map((json) => JSON.parse(json) as ApprovalRequest).filter((r) => r.state === ApprovalState.Pending);
   }
 
+  /** Requests still pending and not expired by `now` (one ZCOUNT of the pending index). */
+  async countPending(now: Date): Promise<number> {
+    return redisCall('count pending approval requests', () => this.redis.zcount(this.pendingKey, `(${now.getTime()}`, '+inf'));
+  }
+
   async listUnsettled(query: UnsettledQuery): Promise<ApprovalRequest[]> {
     const limit = Math.max(0, Math.floor(query.limit ?? DEFAULT_PENDING_LIMIT));
     if (limit === 0) return [];

@@ -4,12 +4,19 @@ import type { Clock } from '../../../core/ports/clock.js';
 import { systemClock } from '../../system/system-clock.js';
 import { NetworkError, type KubeRequest, type KubeResponse, type Transport } from './http-transport.js';
 
-export interface RetryInfo {
+/** How an attempt failed: a 429, another transient status (5xx), or no answer at all. */
+export type FailureKind = 'rate_limited' | 'server' | 'network';
+
+export interface FailureInfo {
   /** The attempt that just failed (1-based). */
   attempt: number;
-  delayMs: number;
   request: string;
   problem: string;
+  kind: FailureKind;
+}
+
+export interface RetryInfo extends FailureInfo {
+  delayMs: number;
 }
 
 export interface RetryPolicy {
@@ -24,6 +31,8 @@ export interface RetryPolicy {
   /** In [0, 1). */
   random: () => number;
   onRetry?: (info: RetryInfo) => void;
+  /** Every attempt that failed transiently, the last one included (for metrics). */
+  onFailure?: (info: FailureInfo) => void;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -92,19 +101,22 @@ export async function sendWithRetry(transport: Transport, request: KubeRequest, 
     let problem: string;
     let wait: number | undefined;
     let lastStatus: number | undefined;
+    let kind: FailureKind = 'network';
     try {
       const response = await transport(request, policy.timeoutMs);
       if (!isTransientStatus(response.status)) return response;
       problem = statusProblem(response);
       wait = retryAfterMs(response);
       lastStatus = response.status;
+      kind = response.status === 429 ? 'rate_limited' : 'server';
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err;
       problem = err.message;
     }
+    policy.onFailure?.({ attempt, request: what, problem, kind });
     if (attempt >= policy.attempts) throw new RetriesExhausted(attempt, problem, lastStatus);
     const delayMs = backoffDelay(attempt, policy, wait);
-    policy.onRetry?.({ attempt, delayMs, request: what, problem });
+    policy.onRetry?.({ attempt, delayMs, request: what, problem, kind });
     await policy.clock.sleep(delayMs, request.signal);
     // Stopped while waiting: as the transport does when stopped during a request.
     request.signal?.throwIfAborted();

@@ -1,0 +1,46 @@
+// Port: what Nestor counts about its own work, for operators (Prometheus in the long-running
+// processes, adapters/observability/prometheus-metrics.ts; nothing in the CLI). Label values are
+// closed sets named here, so that a metric's series stay few whatever the input.
+
+/** The systems Nestor calls: their errors and retries are counted apart. */
+export const ExternalSystem = {
+  Kubernetes: 'kubernetes',
+  Git: 'git',
+  Slack: 'slack',
+  GitHub: 'github',
+  Registry: 'registry',
+} as const;
+export type ExternalSystem = (typeof ExternalSystem)[keyof typeof ExternalSystem];
+
+/**
+ * How a rollout ended, counted once per job that rolled something out: it became available
+ * (succeeded); it failed and the last good release was put back (rolled_back); it failed and
+ * nothing could be put back, or the rollback failed too (failed).
+ */
+export const RolloutOutcome = {
+  Succeeded: 'succeeded',
+  Failed: 'failed',
+  RolledBack: 'rolled_back',
+} as const;
+export type RolloutOutcome = (typeof RolloutOutcome)[keyof typeof RolloutOutcome];
+
+export interface Metrics {
+  /** A job attempt ended: `outcome` is its result's (released, rolled-back...) or error/retrying when it threw. */
+  jobEnded(kind: string, outcome: string, seconds: number): void;
+  /** One stage of a job (resolve, render, apply, rollout...) ended, however it ended. */
+  stepEnded(kind: string, step: string, seconds: number): void;
+  rolloutEnded(outcome: RolloutOutcome): void;
+  /** A call to another system failed (`kind`: what failed, e.g. server, network, rate_limited). */
+  externalError(system: ExternalSystem, kind: string): void;
+  /** A failed call is tried again after a wait. */
+  externalRetry(system: ExternalSystem, kind: string): void;
+}
+
+/** Counts nothing: the CLI and the shell, whose runs end with the command. */
+export const NO_METRICS: Metrics = {
+  jobEnded: () => undefined,
+  stepEnded: () => undefined,
+  rolloutEnded: () => undefined,
+  externalError: () => undefined,
+  externalRetry: () => undefined,
+};
