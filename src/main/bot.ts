@@ -4,7 +4,7 @@
 // approval requests nobody decided (stopped on close); the HTTP API too when NESTOR_API_PORT is set.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { webApi, type App } from '@slack/bolt';
+import { LogLevel, webApi, type App } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import { connectRedis, type RedisTarget } from '../adapters/redis/redis-connection.js';
 import type { Logger } from 'pino';
@@ -25,6 +25,7 @@ import { runUntilSignal } from './run-until-signal.js';
 import { releaseDeps, runtimeSettings } from './release-runtime.js';
 import type { Operations } from '../adapters/observability/operations.js';
 import { slackAuthCheck } from '../adapters/observability/slack-auth-check.js';
+import { boltLogger } from '../adapters/slack/bot/bolt-logger.js';
 import { startOperations } from './operations.js';
 
 export interface BotProcess {
@@ -107,7 +108,9 @@ export async function closeBotServices(services: BotServices, redis: Redis): Pro
 export function runBot(io: CliIo): Promise<void> {
   return runUntilSignal('bot', io, async (settings, logger) => {
     // Its own client for auth.test: one that fails fast instead of retrying for minutes.
-    const slack = new webApi.WebClient(settings.botToken, { retryConfig: { retries: 0 }, timeout: 5_000, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
+    const slack = new webApi.WebClient(settings.botToken, {
+      retryConfig: { retries: 0 }, timeout: 5_000, logger: boltLogger(logger, LogLevel.ERROR), ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
+    });
     const slackReady = slackAuthCheck(slack, (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'slack auth.test failed: not ready'));
     const operations = await startOperations('bot', settings, logger, { readiness: [slackReady] });
     const bot = await startBot(settings, io.env, io.cwd, logger, { operations: operations.ops }).catch(async (error: unknown) => {

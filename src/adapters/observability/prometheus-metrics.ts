@@ -87,10 +87,15 @@ export class PrometheusMetrics implements Metrics {
   }
 
   private queueGauges(read: () => Promise<QueueDepth>): void {
-    // One read per scrape for both gauges: the first to collect starts it, the second reuses it.
+    // One read per scrape for both gauges (a scrape collects each once): the first starts it, the second takes it.
     let current: Promise<QueueDepth | undefined> | undefined;
     const depth = (): Promise<QueueDepth | undefined> => {
-      current ??= this.read('queue', read).finally(() => setImmediate(() => (current = undefined)));
+      if (current) {
+        const shared = current;
+        current = undefined;
+        return shared;
+      }
+      current = this.read('queue', read);
       return current;
     };
     new Gauge({
