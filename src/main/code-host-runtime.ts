@@ -11,6 +11,8 @@ import { ReleaseDeployments } from '../core/code-host/release-deployments.js';
 import { CountedFailures } from '../core/code-host/side-effect.js';
 import { ErrorCode, NestorError } from '../core/errors.js';
 import type { ReleaseDeps } from '../core/release/release-deps.js';
+import { httpFailureKind } from '../adapters/observability/external-metrics.js';
+import { ExternalSystem, NO_METRICS, type Metrics } from '../core/ports/metrics.js';
 import { nestorLogger } from './logger.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -44,13 +46,15 @@ export interface CodeHostRuntime {
   deployments?: ReleaseDeployments;
 }
 
-export function withCodeHost(deps: ReleaseDeps, env: Env, logger: Logger): CodeHostRuntime {
+export function withCodeHost(deps: ReleaseDeps, env: Env, logger: Logger, metrics: Metrics = NO_METRICS): CodeHostRuntime {
   const auth = authOf(env);
   if (auth === undefined) return { deps };
   const apiUrl = env.NESTOR_GITHUB_API_URL ?? GITHUB_API;
   const host = new OctokitCodeHost({ apiUrl, gitHost: env.NESTOR_GITHUB_HOST ?? gitHostOf(apiUrl), auth });
-  const failures = new CountedFailures((operation, where, error, count) =>
-    logger.warn({ operation, where, err: error instanceof Error ? error.message : String(error), failures: count }, 'github side effect failed'));
+  const failures = new CountedFailures((operation, where, error, count) => {
+    metrics.externalError(ExternalSystem.GitHub, httpFailureKind(error));
+    logger.warn({ operation, where, err: error instanceof Error ? error.message : String(error), failures: count }, 'github side effect failed');
+  });
   const logUrl = env.NESTOR_GITHUB_LOG_URL;
   const deployments = new ReleaseDeployments({
     host, config: deps.config, failures, ...(logUrl ? { logUrl: (jobId: string) => logUrl.replaceAll('{jobId}', encodeURIComponent(jobId)) } : {}),

@@ -34,6 +34,8 @@ export interface RuntimeSettings {
   clusters?: ClusterProvider;
   /** The Kubernetes client's retry hooks (the worker's metrics). */
   kubeRetry?: Partial<RetryPolicy>;
+  /** A history write left pending (the worker's metrics). */
+  onHistoryPushFailed?: (reason: string) => void;
   tuning?: Partial<ReleaseTuning>;
 }
 
@@ -77,7 +79,10 @@ export function releaseDeps(settings: RuntimeSettings): ReleaseDeps {
     // Mirrors of their own: the SourceRepo's are read while these are written (the branch workflow, `release.moves_branch`).
     branches: new GitAppBranches({ cacheDir: state('workflow-mirrors') }),
     clusters: settings.clusters ?? new KubeClusterProvider(() => kubeConfigFromFile(settings.kubeconfig ?? ''), settings.kubeRetry ? { retry: settings.kubeRetry } : {}),
-    history: new GitReleaseHistory({ remote: historyRemote, workDir: state('history-work'), ...(settings.historyKey ? { key: settings.historyKey } : {}) }),
+    history: new GitReleaseHistory({
+      remote: historyRemote, workDir: state('history-work'), ...(settings.historyKey ? { key: settings.historyKey } : {}),
+      ...(settings.onHistoryPushFailed ? { onPushFailed: settings.onHistoryPushFailed } : {}),
+    }),
     locks: new FileLocks({ dir: state('locks') }),
     clock: systemClock,
     wallClock: systemClock,

@@ -3,7 +3,7 @@
 // job; `settled()` waits for those in flight (shutdown, tests). A failed announcement is logged:
 // the release is recorded whatever Slack does.
 import type { Logger } from 'pino';
-import { announceRelease, logDeliveries, type AnnounceDeps, type AnnounceInput } from '../adapters/slack/notifier/index.js';
+import { announceRelease, logDeliveries, type AnnounceDeps, type AnnounceInput, type DeliveryObserver } from '../adapters/slack/notifier/index.js';
 import { appConfig } from '../core/config/index.js';
 import type { ReleaseDeployments, ReleaseStart } from '../core/code-host/release-deployments.js';
 import type { ReleaseContext, ReleaseDeps, ReleaseResult } from '../core/release/release-deps.js';
@@ -59,10 +59,10 @@ export function announcerOf(
   };
 }
 
-export function announcer(slack: AnnounceDeps['slack'], logger: Logger, deployments?: ReleaseDeployments): Announcer {
+export function announcer(slack: AnnounceDeps['slack'], logger: Logger, deployments?: ReleaseDeployments, observe: DeliveryObserver = logDeliveries(logger)): Announcer {
   return announcerOf(
     async (deps, input) => {
-      await announceRelease({ slack, source: deps.source, history: deps.history, observe: logDeliveries(logger) }, input);
+      await announceRelease({ slack, source: deps.source, history: deps.history, observe }, input);
     },
     (error, ctx, result) => logger.warn({ err: error, jobId: ctx.jobId, app: result.app, env: result.env }, 'release announcement failed'),
     deployments,

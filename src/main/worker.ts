@@ -40,7 +40,7 @@ import { withCodeHost } from './code-host-runtime.js';
 import { GitReleaseHistory } from '../adapters/git/git-release-history.js';
 import { jobLogSink } from '../adapters/observability/job-log-sink.js';
 import { jobMetricsSink } from '../core/jobs/job-metrics.js';
-import { NO_METRICS, type Metrics } from '../core/ports/metrics.js';
+import { ExternalSystem, NO_METRICS, type Metrics } from '../core/ports/metrics.js';
 import { kubeRetryMetrics, slackDeliveryMetrics } from '../adapters/observability/external-metrics.js';
 import { startOperations } from './operations.js';
 
@@ -108,19 +108,24 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   const connection = connectRedis(settings.redis, { maxRetriesPerRequest: null });
   connection.on('error', (error: Error) => logger.debug({ err: error.message }, 'redis connection error'));
   const locks = new RedisLocks({ redis: connection });
-  const runtime = { ...runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history }), kubeRetry: kubeRetryMetrics(metrics) };
+  const runtime = {
+    ...runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history }),
+    kubeRetry: kubeRetryMetrics(metrics), onHistoryPushFailed: (reason: string) => metrics.externalError(ExternalSystem.Git, reason),
+  };
   const stateDir = runtime.stateDir;
-  const { deps, deployments } = withCodeHost(withImages({ ...releaseDeps(runtime), locks }, env), env, logger);
+  const { deps, deployments } = withCodeHost(withImages({ ...releaseDeps(runtime), locks }, env, metrics), env, logger, metrics);
   const datastores = { ...deps, datastores: datastorePorts({ root: snapshotsFolder(cwd, env, stateDir), clock: deps.wallClock, clusters: deps.clusters }) };
   const client = new WebClient(settings.botToken, { ...NOTIFIER_CLIENT_OPTIONS, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
   const queue = new BullmqJobQueue({ connection });
+  // Slack deliveries (progress, announcements) logged and counted.
+  const observe = slackDeliveryMetrics(metrics, logDeliveries(logger));
   const sink = createSlackProgressSink({
     slack: client, messages: new RedisProgressMessages({ redis: connection }),
-    observe: slackDeliveryMetrics(metrics, logDeliveries(logger)), onError: (error) => logger.error({ err: error }, 'progress sink error'),
+    observe, onError: (error) => logger.error({ err: error }, 'progress sink error'),
   });
   // Each update counted, then logged on the job's own logger, then shown in Slack.
   const progress = jobMetricsSink(metrics, deps.wallClock, jobLogSink(logger, deps.wallClock, sink));
-  const announce = announcer(client, logger, deployments);
+  const announce = announcer(client, logger, deployments, observe);
   const workflow = workflowPipeline(deps, { branches: deps.branches ?? new GitAppBranches({ cacheDir: join(stateDir, 'workflow-mirrors') }), deliveries: new RedisCiDeliveries({ redis: connection }) }, client, logger);
   const more: Partial<JobPipelines> = { report: reportJobPipeline(deps, connection, client, logger), ciSuccess: workflow.ciSuccess, datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input) };
   const runner = { ...workerRunner(deps, announce, locks, progress, logger, more), line: (id: string) => queue.lineOf(id) };

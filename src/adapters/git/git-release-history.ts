@@ -56,6 +56,8 @@ export interface GitReleaseHistoryOptions extends WorkCloneOptions {
   maxPushAttempts?: number;
   /** When pins are made. Default: the system clock. */
   clock?: Clock;
+  /** A write left pending: the push still failed after its attempts (for metrics). */
+  onPushFailed?: (reason: 'unreachable' | 'rejected' | 'conflict') => void;
 }
 
 interface QueuedHeadRead {
@@ -71,6 +73,7 @@ export class GitReleaseHistory implements ReleaseHistory {
   private readonly clone: WorkClone;
   private readonly key: Buffer | undefined;
   private readonly attempts: number;
+  private readonly onPushFailed: GitReleaseHistoryOptions['onPushFailed'];
   private readonly clock: Clock;
   private readonly reader: HistoryReader;
   private fetchesStarted = 0;
@@ -88,6 +91,7 @@ export class GitReleaseHistory implements ReleaseHistory {
     this.clone = new WorkClone(options);
     this.key = options.key === undefined ? undefined : parseHistoryKey(options.key);
     this.attempts = options.maxPushAttempts ?? 5;
+    this.onPushFailed = options.onPushFailed;
     this.clock = options.clock ?? systemClock;
     this.reader = new HistoryReader(this.clone.git, this.key);
   }
@@ -343,6 +347,7 @@ export class GitReleaseHistory implements ReleaseHistory {
   private async publishOrPending(): Promise<void> {
     const outcome: PushOutcome = await this.clone.publish(this.attempts);
     if (outcome.ok) return;
+    this.onPushFailed?.(outcome.reason);
     const pending = await this.clone.aheadCount();
     throw new NestorError(
       ErrorCode.HistoryPending,

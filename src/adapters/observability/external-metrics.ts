@@ -28,3 +28,25 @@ export function slackDeliveryMetrics(metrics: Metrics, next: DeliveryObserver): 
     next(report);
   };
 }
+
+/** The kind of a failed HTTP call from its error's `status` (Octokit's RequestError has one): 429, 5xx, another 4xx, or none. */
+export function httpFailureKind(error: unknown): 'rate_limited' | 'server' | 'client' | 'network' {
+  const status = typeof error === 'object' && error !== null ? (error as { status?: unknown }).status : undefined;
+  if (typeof status !== 'number') return 'network';
+  if (status === 429) return 'rate_limited';
+  return status >= 500 ? 'server' : 'client';
+}
+
+/** A fetch that counts, for `system`, the requests that got no answer and the 429 and 5xx answers (the registry check). */
+export function countingFetch(metrics: Metrics, system: ExternalSystem, fetchFn: typeof fetch = globalThis.fetch): typeof fetch {
+  return async (input, init) => {
+    try {
+      const response = await fetchFn(input, init);
+      if (response.status === 429 || response.status >= 500) metrics.externalError(system, response.status === 429 ? 'rate_limited' : 'server');
+      return response;
+    } catch (error) {
+      metrics.externalError(system, 'network');
+      throw error;
+    }
+  };
+}
