@@ -84,6 +84,22 @@ describe('a clone whose remote setting changed', () => {
     expect(subjects(before)).toEqual(['deploy mary@1a2b3c4 (feature-x) to dev3 by alice']);
   });
 
+  it('says why a write was left pending, and counts the pending writes until they are published', async () => {
+    const parent = tempDir();
+    const remote = makeBareRepo(parent);
+    const failures: string[] = [];
+    const writer = new GitReleaseHistory({ remote, workDir: join(parent, 'history-work'), onPushFailed: (reason) => void failures.push(reason) });
+    await writer.record(release({}, { jobId: 'published' }));
+    expect(await writer.pendingCount()).toBe(0);
+    renameSync(remote, `${remote}.down`);
+    await expect(writer.record(release({}, { jobId: 'kept' }))).rejects.toMatchObject({ code: ErrorCode.HistoryPending });
+    expect(failures).toEqual(['unreachable']);
+    expect(await writer.pendingCount()).toBe(1);
+    renameSync(`${remote}.down`, remote);
+    await writer.flushPending();
+    expect(await writer.pendingCount()).toBe(0);
+  });
+
   it('refuses, in one line, to leave commits the old remote never received; they are published once it is set back', async () => {
     const parent = tempDir();
     const [before, after] = [makeBareRepo(parent), makeBareRepo(tempDir())];

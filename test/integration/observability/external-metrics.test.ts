@@ -1,0 +1,70 @@
+// External errors and retries counted through the adapters' own hooks, on real parts: the
+// Kubernetes client against a simulator that is gone, the registry check's fetch against a real
+// HTTP server, and the Slack notifier's delivery reports.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { KubeClusterProvider } from '../../../src/adapters/kube/client/kube-cluster-provider.js';
+import { countingFetch, httpFailureKind, kubeRetryMetrics, slackDeliveryMetrics } from '../../../src/adapters/observability/external-metrics.js';
+import { PrometheusMetrics } from '../../../src/adapters/observability/prometheus-metrics.js';
+import type { DeliveryReport } from '../../../src/adapters/slack/notifier/delivery-report.js';
+import { InstantClock } from '../../../src/testkit/fakes/time/instant-clock.js';
+import { SIM_CONTEXT, simKubeConfig, startSimProvider } from '../../support/kube-sim-provider.js';
+import { sampleValue } from '../../support/prometheus-text.js';
+
+const scrape = async (metrics: PrometheusMetrics) => (await metrics.text()).body;
+
+describe('external errors and retries', () => {
+  it('counts each failed attempt at an unreachable API server, and each retry', async () => {
+    const gone = await startSimProvider();
+    const kubeConfig = simKubeConfig(gone.sim);
+    await gone.sim.close();
+    const metrics = new PrometheusMetrics();
+    const provider = new KubeClusterProvider(kubeConfig, { retry: { clock: new InstantClock(), ...kubeRetryMetrics(metrics) } });
+    await expect(provider.cluster(SIM_CONTEXT).list({ namespace: 'default', kinds: [{ apiVersion: 'v1', kind: 'ConfigMap' }], labelSelector: 'app=mary' })).rejects.toThrow('ECONNREFUSED');
+    const text = await scrape(metrics);
+    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'kubernetes', kind: 'network' })).toBe(4);
+    expect(sampleValue(text, 'nestor_external_retries_total', { system: 'kubernetes', kind: 'network' })).toBe(3);
+  });
+
+  it('counts the registry answers that failed (429, 5xx) and the requests that got none, not the 401 of a challenge', async (ctx) => {
+    const statuses = [503, 429, 401, 200];
+    const server = createServer((_request, response) => void response.writeHead(statuses.shift() ?? 200).end());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    ctx.onTestFinished(() => void server.close());
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/`;
+    const metrics = new PrometheusMetrics();
+    const counted = countingFetch(metrics, 'registry');
+    for (let i = 0; i < 4; i++) await counted(url);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await expect(counted(url)).rejects.toThrow();
+    const text = await scrape(metrics);
+    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'server' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'rate_limited' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'network' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'client' })).toBeUndefined();
+  });
+
+  it('counts Slack deliveries retried, refused and given up, and passes every report on', async () => {
+    const metrics = new PrometheusMetrics();
+    const seen: DeliveryReport[] = [];
+    const observe = slackDeliveryMetrics(metrics, (report) => void seen.push(report));
+    const base = { jobId: 'j1', lane: 'status' } as const;
+    observe({ ...base, result: 'retry', reason: 'rate-limited', code: 'slack_webapi_rate_limited_error', retryInMs: 1_000 });
+    observe({ ...base, result: 'retry', reason: 'failed', code: 'slack_webapi_request_error', retryInMs: 500 });
+    observe({ ...base, result: 'dropped', code: 'channel_not_found' });
+    observe({ ...base, result: 'gave-up', code: 'slack_webapi_request_error' });
+    observe({ ...base, result: 'sent' });
+    const text = await scrape(metrics);
+    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'slack', kind: 'rate_limited' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_retries_total', { system: 'slack', kind: 'failed' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'slack', kind: 'refused' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'slack', kind: 'gave_up' })).toBe(1);
+    expect(seen).toHaveLength(5);
+  });
+
+  it('names the kind of a failed GitHub call by its status', () => {
+    expect([429, 502, 404].map((status) => httpFailureKind(Object.assign(new Error('x'), { status })))).toEqual(['rate_limited', 'server', 'client']);
+    expect(httpFailureKind(new Error('socket hang up'))).toBe('network');
+  });
+});
