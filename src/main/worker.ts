@@ -164,7 +164,14 @@ export function runWorker(io: CliIo): Promise<void> {
       readiness: [{ name: 'queue consumer', check: () => running.worker?.consuming() ?? false }],
       historyWritesPending: () => running.worker?.historyWritesPending() ?? Promise.resolve(0),
     });
-    const started = startWorkerProcess(settings, io.env, io.cwd, logger, operations.metrics);
+    let started: WorkerProcess;
+    try {
+      started = startWorkerProcess(settings, io.env, io.cwd, logger, operations.metrics);
+    } catch (error) {
+      // A bad setting found while composing: the endpoints must not keep the process up.
+      await operations.close();
+      throw error;
+    }
     running.worker = started;
     logger.info({ healthPort: operations.port }, 'worker started');
     return {
