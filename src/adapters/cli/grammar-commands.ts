@@ -57,16 +57,23 @@ export function checkGrammarWords(command: CommanderCommand): void {
   parseVerb(verb, chatWords(command, [verb, ...rest]));
 }
 
-/** The words after the verb, as the chat parser reads them: actions, arguments, the grammar's flags given. */
+/**
+ * The words after the verb, as the chat parser reads them: actions, the grammar's flags given,
+ * arguments (a command line's words after `--`, so that its own options stay its own).
+ */
 function chatWords(command: CommanderCommand, path: CommandPath): string[] {
-  const args = command.processedArgs.flatMap((a: unknown) => (a === undefined ? [] : Array.isArray(a) ? (a as string[]) : [String(a)]));
+  const specs = grammarNode(path)?.args ?? [];
+  const args = command.processedArgs.flatMap((a: unknown, i: number) => {
+    const words = a === undefined ? [] : Array.isArray(a) ? (a as string[]) : [String(a)];
+    return specs[i]?.kind === 'shell-word' ? ['--', ...words] : words;
+  });
   const given = (grammarNode(path)?.options ?? []).flatMap((o) => {
     const option = command.options.find((c) => c.long === o.flag);
     const value: unknown = option === undefined ? undefined : command.getOptionValue(option.attributeName());
     if (value === true) return [o.flag];
     return typeof value === 'string' ? [o.flag, value] : [];
   });
-  return [...path.slice(1), ...args, ...given];
+  return [...path.slice(1), ...given, ...args];
 }
 
 /** A commander action that runs `run` with the typed command the chat parser makes of the same words. */

@@ -12,12 +12,13 @@ import { registerSync } from './commands/sync-commands.js';
 import { registerSchedules } from './commands/schedule-commands.js';
 import { registerRelease } from './commands/release-commands.js';
 import { registerReport } from './commands/report-command.js';
+import { registerRun } from './commands/run-command.js';
 import { registerUnlock } from './commands/unlock.js';
 import { registerValidate } from './commands/validate.js';
 
 export type Register = (program: Command, io: CliIo) => void;
 
-const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock, registerSchedules, registerStagingRelease, registerReport, registerSync, registerCi, registerDatastore, registerKubectlHelpers];
+const COMMANDS: readonly Register[] = [registerRender, registerValidate, registerConfig, registerConfigChange, registerEnvs, registerRelease, registerHistory, registerUnlock, registerSchedules, registerStagingRelease, registerReport, registerSync, registerCi, registerDatastore, registerKubectlHelpers, registerRun];
 
 export function buildProgram(io: CliIo, extra: readonly Register[] = []): Command {
   const program = new Command('nestor')

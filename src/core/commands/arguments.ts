@@ -38,6 +38,11 @@ export function splitOptions(path: CommandPath, words: readonly string[], allowe
   const values = new Map<string, string>();
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i]!;
+    // `--` ends the options: what follows is positional (a command line of its own).
+    if (word === '--') {
+      positional.push(...words.slice(i + 1));
+      break;
+    }
     const [flag, inline] = word.startsWith('--') && word.includes('=') ? [word.slice(0, word.indexOf('=')), word.slice(word.indexOf('=') + 1)] : [word, undefined];
     if (!word.startsWith('-') || word === '-') {
       positional.push(word);

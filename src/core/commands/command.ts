@@ -8,6 +8,7 @@ export const Verb = {
   Scale: 'scale',
   Config: 'config',
   Datastore: 'datastore',
+  Run: 'run',
   Status: 'status',
   History: 'history',
   Envs: 'envs',
@@ -35,6 +36,8 @@ export interface ConfigUnsetCommand { kind: 'config-unset'; app: string; env: st
 /** `from`: a snapshot id (`staging/mary-db/2026-12-02T03-00-00.000Z`), for a reset. */
 export interface DatastoreCommand { kind: 'datastore'; action: DatastoreAction; env: string; datastore?: string; from?: string }
 export interface DatastoreListCommand { kind: 'datastore-list'; env: string }
+/** `words`: the command line as given (argv words, or chat words unquoted); shellLine() joins them. */
+export interface RunCommand { kind: 'run'; app: string; env: string; process?: string; words: string[] }
 export interface StatusCommand { kind: 'status'; app: string; env?: string }
 export interface HistoryCommand { kind: 'history'; app: string; env?: string }
 export interface EnvsCommand { kind: 'envs' }
@@ -51,6 +54,7 @@ export type Command =
   | ConfigUnsetCommand
   | DatastoreCommand
   | DatastoreListCommand
+  | RunCommand
   | StatusCommand
   | HistoryCommand
   | EnvsCommand
@@ -92,6 +96,8 @@ export function describeCommand(command: Command): string {
       return `datastore ${command.action} ${command.env}${command.datastore ? ` ${command.datastore}` : ''}${command.from ? ` --from ${command.from}` : ''}`;
     case 'datastore-list':
       return `datastore list ${command.env}`;
+    case 'run':
+      return `run ${command.app} ${command.env}${command.process ? ` --process ${command.process}` : ''} -- ${shellLine(command.words)}`;
     case 'status':
     case 'history':
       return `${command.kind} ${command.app}${command.env ? ` ${command.env}` : ''}`;
@@ -103,4 +109,11 @@ export function describeCommand(command: Command): string {
     case 'help':
       return `help${command.topic ? ` ${command.topic}` : ''}`;
   }
+}
+
+const SHELL_SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** Argv words as one shell line: a word with anything the shell reads is single-quoted. */
+export function shellLine(words: readonly string[]): string {
+  return words.map((w) => (SHELL_SAFE.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

@@ -5,7 +5,7 @@
 import type { Verb } from './command.js';
 
 /** What an argument holds; decides how it is checked and what completion offers. */
-export type ArgumentKind = 'app' | 'env' | 'ref' | 'history-commit' | 'datastore' | 'variable' | 'assignment' | 'scale-spec' | 'command';
+export type ArgumentKind = 'app' | 'env' | 'ref' | 'history-commit' | 'datastore' | 'variable' | 'assignment' | 'scale-spec' | 'command' | 'shell-word';
 
 export interface ArgumentSpec {
   /** The name the CLI shows (`<app>`) and the key of the parsed value. */
@@ -87,6 +87,12 @@ const TABLE: Readonly<Record<Verb, VerbEntry>> = {
       node('list', 'the datastores of an environment: kind, source, size and the latest snapshots', [env]),
     ],
     examples: ['datastore snapshot staging', 'datastore reset dev3 mary-db', 'datastore list dev3'],
+  },
+  run: {
+    summary: 'run a one-off process (a migration, a script) in the image, config and secrets of the running release; its log and exit code',
+    args: [app, env, { name: 'words', kind: 'shell-word', required: true, variadic: true, shown: '-- <command> ...', description: 'the command, after --' }],
+    options: [{ flag: '--process', value: '<process>', description: 'the process type whose resources it gets (default: web)' }],
+    examples: ['run mary dev3 -- node scripts/migrate.js', 'run mary production --process worker -- node scripts/reindex.js --all'],
   },
   status: {
     summary: 'what runs where: version, replicas ready, last release and pin',

@@ -13,8 +13,12 @@ function shownArgument(arg: ArgumentSpec): string {
   return arg.variadic ? `${word} ...` : word;
 }
 
+/** Options go last, but before a command line (`-- <command> ...`), whose words are its own. */
 function nodeLine(words: string, node: GrammarNode): string {
-  return [words, ...node.args.map(shownArgument), ...node.options.map((o) => `[${o.flag}${o.value ? ` ${o.value}` : ''}]`)].join(' ');
+  const options = node.options.map((o) => `[${o.flag}${o.value ? ` ${o.value}` : ''}]`);
+  const tail = node.args.filter((a) => a.kind === 'shell-word');
+  const head = node.args.filter((a) => a.kind !== 'shell-word');
+  return [words, ...head.map(shownArgument), ...options, ...tail.map(shownArgument)].join(' ');
 }
 
 /** Every leaf under a path, each with its words: `config get`, `config set`, ... */

@@ -2,6 +2,7 @@
 // options, the argument count and each argument's kind are checked generically; a builder per
 // command then makes the typed command. Every failure is a CommandSyntaxError.
 import { checkVariableName, parseAssignments, parseScaleSpecs } from '../config/edit-args.js';
+import { PROCESS_NAME } from '../config/schema.js';
 import { quoteForMessage } from '../release/ref.js';
 import { closestWord } from '../text/did-you-mean.js';
 import { dnsName, expectCount, gitRef, historyCommit, splitOptions, syntaxError, withUsage } from './arguments.js';
@@ -117,6 +118,13 @@ export const COMMAND_BUILDERS: Readonly<Record<string, (p: Parsed) => Command>> 
     values: withUsage(p.path, () => parseAssignments(many(p, 'assignments'))), secret: p.flags.has('--secret'),
   }),
   'config unset': (p) => ({ kind: 'config-unset', app: one(p, 'app'), env: one(p, 'env'), keys: uniqueKeys(p) }),
+  run: (p) => {
+    const process = p.options.get('--process');
+    if (process !== undefined && !new RegExp(PROCESS_NAME).test(process)) {
+      throw syntaxError(p.path, `invalid process ${quoteForMessage(process, 40)}: expected a process type of the Procfile such as web`);
+    }
+    return { kind: 'run', app: one(p, 'app'), env: one(p, 'env'), ...(process === undefined ? {} : { process }), words: many(p, 'words') };
+  },
   'datastore snapshot': datastore(DatastoreAction.Snapshot),
   'datastore reset': datastore(DatastoreAction.Reset),
   'datastore list': (p) => ({ kind: 'datastore-list', env: one(p, 'env') }),

@@ -215,6 +215,15 @@ export const Access = Type.Object(
   strict,
 );
 
+/** `nestor run` (admin processes) in an environment, or for one app: allowed unless `allowed: false`. */
+export const RunSettings = Type.Object(
+  {
+    allowed: Type.Optional(Type.Boolean({ description: 'whether `nestor run` may start one-off processes (default: true)' })),
+    deadline_seconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400, description: 'how long a one-off process may run before Kubernetes stops it (default: 3600)' })),
+  },
+  strict,
+);
+
 /** A branch name as `release.tracks` and the branch workflow write it. */
 export const BRANCH_NAME = '^[A-Za-z0-9][A-Za-z0-9._/-]*$';
 const branchName = (description: string) => Type.String({ pattern: BRANCH_NAME, maxLength: 200, description });
@@ -344,6 +353,7 @@ export const ProjectFile = Type.Object(
     domain: Type.Optional(Type.String({ pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', maxLength: 253 })),
     approval: Type.Optional(Type.Union([Approval, Type.Null()])),
     access: Type.Optional(Type.Union([Access, Type.Null()])),
+    run: Type.Optional(Type.Union([RunSettings, Type.Null()])),
     docker: Type.Optional(
       Type.Object(
         {
@@ -396,6 +406,7 @@ export const AppFile = Type.Object(
       Type.Object({ origin: Type.String({ minLength: 1 }), branch: Type.Optional(Type.String({ minLength: 1 })) }, strict),
     ),
     is_enabled: Type.Optional(Type.Boolean()),
+    run: Type.Optional(Type.Union([RunSettings, Type.Null()])),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
     processes: Type.Optional(Type.Union([PerProcess(Type.Union([Type.String({ minLength: 1 }), Type.Null()])), Type.Null()])),
     crons: Type.Optional(Type.Union([PerProcess(Type.Union([CronSpec, Type.Null()])), Type.Null()])),

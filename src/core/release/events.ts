@@ -10,6 +10,8 @@ export const Stage = {
   Diff: 'diff',
   Apply: 'apply',
   Prune: 'prune',
+  /** The release phase (Procfile `release:`): a one-off Job before anything of the release is applied. */
+  ReleasePhase: 'release-phase',
   Rollout: 'rollout',
   Rollback: 'rollback',
   History: 'history',
@@ -21,6 +23,8 @@ export const Stage = {
   ScaleDown: 'scale-down',
   Restore: 'restore',
   ScaleUp: 'scale-up',
+  /** An admin process (`run`): its one-off Job, to its end. */
+  Run: 'run',
 } as const;
 export type Stage = (typeof Stage)[keyof typeof Stage];
 

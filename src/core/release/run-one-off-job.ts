@@ -13,6 +13,8 @@ export interface OneOffJobOptions {
   /** Default 2000. */
   pollIntervalMs?: number;
   signal?: AbortSignal;
+  /** Called at each poll while the Job runs (to read its log as it grows); its errors end the run. */
+  onWait?: () => Promise<void>;
 }
 
 export type OneOffJobEnd =
@@ -45,6 +47,7 @@ export async function runOneOffJob(cluster: Cluster, job: KubeObject, options: O
       await cluster.delete(ref);
       return { state: stop, job: name };
     }
+    await options.onWait?.();
     await options.clock.sleep(options.pollIntervalMs ?? 2_000, options.signal);
   }
 }

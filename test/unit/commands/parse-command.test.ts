@@ -34,6 +34,9 @@ describe('parseCommand: the grammar of DESIGN.md', () => {
     ['datastore reset dev3 postgres --from staging/postgres/2026-12-02T03-00-00.000Z', { kind: 'datastore', action: 'reset', env: 'dev3', datastore: 'postgres', from: 'staging/postgres/2026-12-02T03-00-00.000Z' }],
     ['datastore reset dev3 --from=staging/postgres/2026-12-02T03-00-00.000Z postgres', { kind: 'datastore', action: 'reset', env: 'dev3', datastore: 'postgres', from: 'staging/postgres/2026-12-02T03-00-00.000Z' }],
     ['datastore list dev3', { kind: 'datastore-list', env: 'dev3' }],
+    ['run mary dev3 -- node scripts/migrate.js', { kind: 'run', app: 'mary', env: 'dev3', words: ['node', 'scripts/migrate.js'] }],
+    ['run mary dev3 node scripts/migrate.js', { kind: 'run', app: 'mary', env: 'dev3', words: ['node', 'scripts/migrate.js'] }],
+    ['run mary production --process worker -- node x.js --all -v "a b"', { kind: 'run', app: 'mary', env: 'production', process: 'worker', words: ['node', 'x.js', '--all', '-v', 'a b'] }],
     ['status mary', { kind: 'status', app: 'mary' }],
     ['status mary production', { kind: 'status', app: 'mary', env: 'production' }],
     ['history mary dev3', { kind: 'history', app: 'mary', env: 'dev3' }],
@@ -113,6 +116,10 @@ describe('parseCommand: bad input, one line naming what is wrong', () => {
     ['config unset mary dev3 A A', 'A is given twice'],
     ['config get mary dev3 --secret', 'unknown option "--secret" for config get'],
     ['config set mary dev3 "A=unterminated', 'unterminated quote'],
+    ['run mary dev3', 'run takes at least 3 arguments, got 2'],
+    ['run mary dev3 --', 'run takes at least 3 arguments, got 2'],
+    ['run mary dev3 --verbose node x.js', 'unknown option "--verbose" for run'],
+    ['run mary dev3 --process Web -- true', 'invalid process "Web"'],
   ])('%s', (text, message) => {
     expect(failure(text).userMessage).toContain(message);
   });
@@ -132,6 +139,11 @@ describe('describeCommand', () => {
   it('names secret keys but never their values', () => {
     const command = parseCommandOrThrow('config set mary production API_KEY=s3cr3t --secret');
     expect(describeCommand(command)).toBe('config set mary production API_KEY (secret)');
+  });
+
+  it('shows a run\'s command as one shell line, quoting what the shell would read', () => {
+    const command = parseCommandOrThrow(`run mary dev3 --process worker -- node -e "console.log('hi')" a;b`);
+    expect(describeCommand(command)).toBe(`run mary dev3 --process worker -- node -e 'console.log('\\''hi'\\'')' 'a;b'`);
   });
 });
 

@@ -32,6 +32,8 @@ export interface ControllerOptions {
 export interface JobRun {
   succeeded: boolean;
   log?: string;
+  /** The container's exit code; given, it decides (0 succeeds, any other fails, as the kubelet says). Default: 0 or 1 by `succeeded`. */
+  exitCode?: number;
 }
 export type JobRunner = (job: KubeObject) => JobRun | undefined | Promise<JobRun | undefined>;
 

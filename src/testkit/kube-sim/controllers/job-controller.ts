@@ -59,13 +59,16 @@ export class JobController {
     );
   }
 
-  private complete(namespace: string, name: string, pod: KubeObject, { succeeded, log }: JobRun): void {
+  private complete(namespace: string, name: string, pod: KubeObject, run: JobRun): void {
+    // A container that exits 0 succeeds, any other code fails it: the kubelet's rule.
+    const succeeded = run.exitCode === undefined ? run.succeeded : run.exitCode === 0;
+    const { log } = run;
     const job = this.ctx.store.get(JOB, namespace, name);
     if (!job) return;
     this.ctx.podLogs.set(`${namespace}/${metaName(pod)}`, log ?? '');
     const now = this.ctx.now();
     const livePod = this.ctx.store.get(POD, namespace, metaName(pod));
-    if (livePod) this.ctx.store.update(POD, { ...livePod, status: finishedStatus(livePod.spec ?? {}, now, succeeded) });
+    if (livePod) this.ctx.store.update(POD, { ...livePod, status: finishedStatus(livePod.spec ?? {}, now, succeeded, run.exitCode) });
     const completions = num(getIn(job, ['spec', 'completions'])) ?? 1;
     const backoffLimit = num(getIn(job, ['spec', 'backoffLimit'])) ?? 6;
     const startTime = str(getIn(job, ['status', 'startTime'])) ?? now;

@@ -94,8 +94,7 @@ export function failingStatus(spec: JsonValue, now: string, failure: PodFailure,
   };
 }
 
-export function finishedStatus(spec: JsonValue, now: string, succeeded: boolean): JsonObject {
-  const exitCode = succeeded ? 0 : 1;
+export function finishedStatus(spec: JsonValue, now: string, succeeded: boolean, exitCode = succeeded ? 0 : 1): JsonObject {
   const reason = succeeded ? 'Completed' : 'Error';
   return {
     phase: succeeded ? 'Succeeded' : 'Failed',
