@@ -20,6 +20,8 @@ export const ErrorCode = {
   DatastoreFailed: 'datastore_failed',
   Locked: 'locked',
   RolloutFailed: 'rollout_failed',
+  /** The release phase (Procfile `release:`) of a release failed: nothing of the release was applied. */
+  ReleasePhaseFailed: 'release_phase_failed',
   HistoryPending: 'history_pending',
   /** Stopped by the user (Ctrl-C in the shell) before anything was applied. */
   Cancelled: 'cancelled',

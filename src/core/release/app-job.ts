@@ -54,13 +54,13 @@ function configEntries(objects: readonly KubeObject[], container: Container): En
 }
 
 /**
- * The rendered Job with the container of `deployment` (among `objects`, one cluster's release):
- * its image, resources, and env (the ConfigMap's values first, the container's own entries,
- * PORT and secrets by reference, over them). The Job's command and name are kept.
+ * The rendered Job with the container of `deployment` (among `objects`, one cluster's release;
+ * without one, the Job's own): its image, resources, and env (the ConfigMap's values first, the
+ * container's own entries, PORT and secrets by reference, over them). The Job's command and name are kept.
  */
-export function withReleaseContainer(job: KubeObject, objects: readonly KubeObject[], deployment: KubeObject): KubeObject {
-  const source = containersOf(deployment)[0];
-  if (!source) throw new NestorError(ErrorCode.RenderFailed, `${deployment.metadata.name} has no container`);
+export function withReleaseContainer(job: KubeObject, objects: readonly KubeObject[], deployment?: KubeObject): KubeObject {
+  const source = containersOf(deployment ?? job)[0];
+  if (!source) throw new NestorError(ErrorCode.RenderFailed, `${(deployment ?? job).metadata.name} has no container`);
   const own = source.env ?? [];
   const config = configEntries(objects, source).filter((e) => !own.some((o) => o.name === e.name));
   const spec = job['spec'] as { template: { spec: Record<string, unknown> } };

@@ -17,6 +17,7 @@ import { Stage, countChanges } from './events.js';
 import { liveSecretValues } from './live-secrets.js';
 import { recordRelease, secretKeysOf, unrecordableSecrets } from './record-release.js';
 import { ReleaseOutcome, tuningOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
+import { releaseCommandOf, releasePhase } from './release-phase.js';
 import { stage } from './stage.js';
 
 export interface RunReleaseInput {
@@ -88,9 +89,13 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
   const result = { ...baseResult(input, merged.config), ...(image ? { image } : {}), changes: prepared.flatMap((p) => p.diff.changes), diff: prepared.map((p) => p.diff.text).join('') };
   if (input.dryRun) {
     for (const refusal of prepared.map(emptyRenderRefusal)) if (refusal) ctx.onEvent({ type: 'warning', message: refusal });
+    const release = releaseCommandOf(rendered.config, input.procfile);
+    if (release !== undefined && input.kind !== 'scale') ctx.onEvent({ type: 'warning', message: `the release phase (\`${release}\`) does not run in a dry run` });
     return { ...result, outcome: ReleaseOutcome.DryRun, message: `dry run of ${app}@${version.sha.slice(0, 7)} in ${env}: ${countChanges(result.changes)}` };
   }
   checkNotCancelled(ctx);
+  // A scale changes no code nor config: Heroku runs no release phase for it either.
+  if (input.kind !== 'scale') await releasePhase(deps, ctx, { app, env, rendered, templates: loaded.templates, version, ...(input.procfile === undefined ? {} : { procfile: input.procfile }) });
   await applyAll(ctx, prepared, input.forceConflicts ?? false);
   const failures = await waitAll(deps, ctx, prepared);
   if (failures.length > 0) {

@@ -13,7 +13,7 @@ export const WORKFLOW_STAGES = [Stage.Tag, Stage.Image, Stage.Branches] as const
 /** The stages of a datastore job: a snapshot, or a reset (the snapshot it restores, the app's pods scaled down and back around it). */
 export const SNAPSHOT_STAGES = [Stage.Snapshot] as const;
 export const RESET_STAGES = [Stage.Snapshot, Stage.ScaleDown, Stage.Restore, Stage.ScaleUp] as const;
-const OPTIONAL_STAGES: readonly Stage[] = [Stage.Prune, Stage.Rollback, Stage.Branches];
+const OPTIONAL_STAGES: readonly Stage[] = [Stage.Prune, Stage.Rollback, Stage.ReleasePhase, Stage.Branches];
 
 export interface JobProgress {
   jobId: string;
@@ -54,11 +54,11 @@ function withStep(p: JobProgress, name: string, change: (s: Step) => Step): JobP
   return { ...p, steps: steps.map((s) => (s.name === name ? change(s) : s)) };
 }
 
-/** Prune goes after apply, rollback after rollout, a release's branch move last (after history). */
-const INSERTED_AFTER: Readonly<Record<string, Stage>> = { [Stage.Prune]: Stage.Apply, [Stage.Rollback]: Stage.Rollout, [Stage.Branches]: Stage.History };
+/** Prune goes after apply, the release phase after the diff, rollback after rollout, a release's branch move last (after history). */
+const SHOWN_AFTER: Partial<Record<Stage, Stage>> = { [Stage.Prune]: Stage.Apply, [Stage.ReleasePhase]: Stage.Diff, [Stage.Rollback]: Stage.Rollout, [Stage.Branches]: Stage.History };
 
 function insertOptional(steps: Step[], name: string): Step[] {
-  const after = INSERTED_AFTER[name] ?? Stage.Rollout;
+  const after = SHOWN_AFTER[name as Stage] ?? Stage.Rollout;
   const at = steps.findIndex((s) => s.name === after);
   const step: Step = { name, state: StepState.Waiting };
   return at < 0 ? [...steps, step] : [...steps.slice(0, at + 1), step, ...steps.slice(at + 1)];
