@@ -82,6 +82,7 @@ export async function runAdminProcess(deps: ReleaseDeps, ctx: ReleaseContext, in
     ...(ctx.signal ? { signal: ctx.signal } : {}),
     ...(input.onLog ? { onLog: input.onLog } : {}),
   }), (e) => `exit code ${e.exitCode ?? 0}`, (e) => (e.state === 'complete' ? undefined : endLine(e)));
+  if (end.state === 'stopped') throw new NestorError(ErrorCode.Cancelled, `${endLine(end)}: \`${command}\` did not finish`);
   return resultOf(input, sha, end);
 }
 
