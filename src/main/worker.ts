@@ -1,5 +1,5 @@
 // Composition root of `nestor worker`: BullMQ jobs run through the real release pipelines
-// (deploy, rollback, scale, config set/unset), datastore snapshots and resets (core/datastores), the
+// (deploy, rollback, scale, config set/unset, run), datastore snapshots and resets (core/datastores), the
 // report of `/nestor report`, CI successes through the branch workflow (workflow-pipeline.ts),
 // Redis locks shared with every other worker, progress to Slack, the schedules of the config
 // (worker-schedules.ts), and SIGTERM: take no new job, finish the current ones, exit.
@@ -23,6 +23,8 @@ import { configSet, configUnset } from '../core/release/config-change.js';
 import { deploy } from '../core/release/deploy.js';
 import type { ReleaseContext, ReleaseDeps, ReleaseResult } from '../core/release/release-deps.js';
 import { rollback } from '../core/release/rollback.js';
+import { runAdminProcess, runJobOutcome } from '../core/release/run-admin-process.js';
+import { shellLine } from '../core/commands/command.js';
 import { describeScale, scale } from '../core/release/scale.js';
 import type { Env, ProcessSettings } from './bot-settings.js';
 import { runUntilSignal } from './run-until-signal.js';
@@ -74,6 +76,7 @@ export function workerPipelines(deps: ReleaseDeps, announce: Announcer): Partial
       return announced(ctx, configSet(deps, ctx, { app: input.app, env: input.env, variables: input.values, ...approval(input) }), input.approvedBy);
     },
     configUnset: (ctx, input) => announced(ctx, configUnset(deps, ctx, input), input.approvedBy),
+    run: async (ctx, { words, ...input }) => runJobOutcome(await runAdminProcess(deps, ctx, { ...input, command: shellLine(words) })),
   };
 }
 

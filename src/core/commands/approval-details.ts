@@ -61,13 +61,14 @@ export interface DetailDeps {
   environment?: Environment;
 }
 
-type AppJob = Exclude<Job, { kind: 'datastore' | 'ci-success' | 'report' }>;
+type AppJob = Exclude<Job, { kind: 'datastore' | 'ci-success' | 'report' | 'run' }>;
 
 const reason = (error: unknown): string => (isNestorError(error) ? error.userMessage : error instanceof Error ? error.message : String(error));
 
 export async function approvalDetails(deps: DetailDeps, job: Job, sha: string): Promise<ApprovalDetails> {
   const details: ApprovalDetails = { config: [], configTotal: 0, objects: [], notes: [] };
   if (job.kind === 'datastore' || job.kind === 'ci-success' || job.kind === 'report') return details;
+  if (job.kind === 'run') return runDetails(deps, job, details);
   try {
     const loaded = await deps.config.load();
     const running = await deps.history.get(job.app, job.env).catch(() => {
@@ -85,6 +86,16 @@ export async function approvalDetails(deps: DetailDeps, job: Job, sha: string): 
   } catch (error) {
     details.notes.push(`what changes could not be computed: ${reason(error)}`);
   }
+  return details;
+}
+
+/** A one-off process applies nothing: what it runs in is the release that runs now. */
+async function runDetails(deps: DetailDeps, job: Extract<Job, { kind: 'run' }>, details: ApprovalDetails): Promise<ApprovalDetails> {
+  const running = await deps.history.get(job.app, job.env).catch(() => undefined);
+  if (running) details.running = { sha: running.sha, ...(running.ref ? { ref: running.ref } : {}) };
+  details.notes.push(running
+    ? `runs the command once, as a Job in the image and config of the release running in ${job.env}; applies nothing else`
+    : `nothing runs in ${job.env} yet: the command will be refused`);
   return details;
 }
 

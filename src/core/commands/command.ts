@@ -64,8 +64,8 @@ export type Command =
 
 export type CommandKind = Command['kind'];
 
-/** Commands that change a cluster, a config repository or a datastore: they need access (and approval). */
-export const MUTATING_KINDS = ['deploy', 'rollback', 'scale', 'config-set', 'config-unset', 'datastore'] as const satisfies readonly CommandKind[];
+/** Commands that change a cluster, a config repository or a datastore, or run code in an environment: they need access (and approval). */
+export const MUTATING_KINDS = ['deploy', 'rollback', 'scale', 'config-set', 'config-unset', 'datastore', 'run'] as const satisfies readonly CommandKind[];
 export type MutatingCommand = Extract<Command, { kind: (typeof MUTATING_KINDS)[number] }>;
 
 export function isMutating(command: Command): command is MutatingCommand {

@@ -6,7 +6,7 @@ import type { JobOutcome } from '../ports/job-queue.js';
 import type { DeployInput } from '../release/deploy.js';
 import type { ReleaseContext, ReleaseResult } from '../release/release-deps.js';
 import type { RollbackInput } from '../release/rollback.js';
-import type { CiSuccessJob, ConfigSetJob, ConfigUnsetJob, DatastoreJob, JobKind, JobOf, ReportJob, ScaleJob } from './job-schema.js';
+import type { CiSuccessJob, ConfigSetJob, ConfigUnsetJob, DatastoreJob, JobKind, JobOf, ReportJob, RunJob, ScaleJob } from './job-schema.js';
 
 type Input<J> = Omit<J, 'kind' | 'user' | 'origin'>;
 
@@ -17,6 +17,8 @@ export interface JobPipelines {
   configSet(ctx: ReleaseContext, input: Input<ConfigSetJob>): Promise<ReleaseResult>;
   configUnset(ctx: ReleaseContext, input: Input<ConfigUnsetJob>): Promise<ReleaseResult>;
   datastore(ctx: ReleaseContext, input: Input<DatastoreJob>): Promise<JobOutcome>;
+  /** An admin process (`run`): its outcome's message ends with the end of its log. */
+  run(ctx: ReleaseContext, input: Input<RunJob>): Promise<JobOutcome>;
   /** The branch workflow of a CI success: tag, image build, branch moves. */
   ciSuccess(ctx: ReleaseContext, input: Input<CiSuccessJob>): Promise<JobOutcome>;
   /** The sync report, posted where the job was asked from (its origin, hence the whole job). */
@@ -59,6 +61,7 @@ export function jobHandlers(pipelines: Partial<JobPipelines>): JobHandlers {
     'config-set': p.configSet ? (ctx, job) => run(p.configSet!(ctx, inputOf(job))) : missing('config-set'),
     'config-unset': p.configUnset ? (ctx, job) => run(p.configUnset!(ctx, inputOf(job))) : missing('config-unset'),
     datastore: p.datastore ? (ctx, job) => run(p.datastore!(ctx, inputOf(job))) : missing('datastore'),
+    run: p.run ? (ctx, job) => run(p.run!(ctx, inputOf(job))) : missing('run'),
     'ci-success': p.ciSuccess ? (ctx, job) => run(p.ciSuccess!(ctx, inputOf(job))) : missing('ci-success'),
     report: p.report ? (ctx, job) => run(p.report!(ctx, job)) : missing('report'),
   };

@@ -8,6 +8,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DNS1123_LABEL, DNS1123_MAX, ENV_KEY, PROCESS_NAME } from '../config/schema.js';
 import { ciLockKey, datastoreLockKey } from '../ports/locks.js';
+import { shellLine } from '../commands/command.js';
 
 const strict = { additionalProperties: false } as const;
 const dnsName = (description: string) => Type.String({ pattern: DNS1123_LABEL, maxLength: DNS1123_MAX, description });
@@ -96,6 +97,15 @@ export const DatastoreJob = Type.Object({
   ...common,
 }, strict);
 
+/** `run`: an admin process in the running release (core/release/run-admin-process.ts); `words` are the command's argv. */
+export const RunJob = Type.Object({
+  kind: Type.Literal('run'), ...appEnv,
+  process: Type.Optional(Type.String({ pattern: PROCESS_NAME, maxLength: 63, description: 'a process name such as web' })),
+  words: Type.Array(Type.String({ maxLength: 4096 }), { minItems: 1, maxItems: 200 }),
+  approvedBy,
+  ...common,
+}, strict);
+
 /** CI says a commit of an app passed its tests on a branch: the branch workflow takes it from there. */
 export const CiSuccessJob = Type.Object({
   kind: Type.Literal('ci-success'),
@@ -127,6 +137,7 @@ export const JobSchemas = {
   'config-set': ConfigSetJob,
   'config-unset': ConfigUnsetJob,
   datastore: DatastoreJob,
+  run: RunJob,
   'ci-success': CiSuccessJob,
   report: ReportJob,
 } as const;
@@ -144,6 +155,7 @@ export type ScaleJob = JobOf<'scale'>;
 export type ConfigSetJob = JobOf<'config-set'>;
 export type ConfigUnsetJob = JobOf<'config-unset'>;
 export type DatastoreJob = JobOf<'datastore'>;
+export type RunJob = JobOf<'run'>;
 export type CiSuccessJob = JobOf<'ci-success'>;
 export type ReportJob = JobOf<'report'>;
 
@@ -157,6 +169,8 @@ export function jobScope(job: Job): { env?: string; app?: string; key: string } 
   if (job.kind === 'datastore') return { env: job.env, key: datastoreLockKey(job.env) };
   if (job.kind === 'ci-success') return { app: job.app, key: ciLockKey(job.app) };
   if (job.kind === 'report') return job.env ? { env: job.env, key: `report:${job.env}` } : { key: 'report' };
+  // A one-off process does not hold its app's releases back: one at a time beside them.
+  if (job.kind === 'run') return { env: job.env, app: job.app, key: `${job.env}.${job.app}:run` };
   return { env: job.env, app: job.app, key: `${job.env}.${job.app}` };
 }
 
@@ -169,6 +183,7 @@ export function describeJob(job: Job): string {
     'config-set': (j) => `config set ${j.app} ${j.env} ${[...Object.keys(j.values), ...j.secrets].join(' ')}`,
     'config-unset': (j) => `config unset ${j.app} ${j.env} ${j.keys.join(' ')}`,
     datastore: (j) => `datastore ${j.action} ${j.env}${j.datastore ? ` ${j.datastore}` : ''}${j.from ? ` --from ${j.from}` : ''}`,
+    run: (j) => `run ${j.app} ${j.env}${j.process ? ` --process ${j.process}` : ''} -- ${shellLine(j.words)}`,
     'ci-success': (j) => `CI success of ${j.app}@${j.branch} (${j.sha.slice(0, 7)})`,
     report: (j) => `report${j.env ? ` ${j.env}` : ''}`,
   };

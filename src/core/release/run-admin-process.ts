@@ -4,6 +4,7 @@
 // a migration runs against the code and settings it migrates for.
 import { appConfig } from '../config/index.js';
 import { ErrorCode, NestorError } from '../errors.js';
+import type { JobOutcome } from '../ports/job-queue.js';
 import { renderJob } from '../render/render-job.js';
 import { configuredConfig } from '../render/render-configured-app.js';
 import { deploymentOf, logTail, runAppJob, runIdOf, withReleaseContainer, type AppJobEnd } from './app-job.js';
@@ -108,4 +109,11 @@ function resultOf(input: RunAdminInput, sha: string, end: AppJobEnd): RunAdminRe
     message: `\`${input.command}\` in ${input.app}@${sha.slice(0, 7)} (${input.env}): ${endLine(end)}`,
     ...(exitCode === undefined ? {} : { exitCode }),
   };
+}
+
+/** A queued run's outcome (Slack, the shell): the result's line, then the end of its log as a code block. */
+export function runJobOutcome(result: RunAdminResult): JobOutcome {
+  const tail = result.logTail.map((l) => l.replace(/```/g, "'''"));
+  const log = tail.length > 0 ? `\nthe end of its log:\n\`\`\`\n${tail.join('\n')}\n\`\`\`` : '\nit printed nothing';
+  return { outcome: result.outcome, message: `${result.message}${log}`, sha: result.sha };
 }

@@ -28,7 +28,8 @@ export async function bindingOf(deps: BindingDeps, job: Job): Promise<ApprovalBi
   if (job.kind === 'ci-success') throw new NestorError(ErrorCode.BadInput, `a CI success of ${job.app} asks no approval: it moves branches, not an environment`);
   if (job.kind === 'report') throw new NestorError(ErrorCode.BadInput, 'a report asks no approval: it only reads');
   const { config } = appConfig(tree, job.app, job.env);
-  const configHash = hashOf(config);
+  // A one-off process is approved for its command too: another command is another request.
+  const configHash = hashOf(job.kind === 'run' ? { config, process: job.process, words: job.words } : config);
   if (job.kind === 'deploy') {
     const origin = config.git?.origin;
     if (!origin) throw new NestorError(ErrorCode.BadInput, `${job.app} has no git.origin in its config: nowhere to resolve ${job.ref} from`);

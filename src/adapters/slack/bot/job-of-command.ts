@@ -31,6 +31,8 @@ export function jobOfCommand(command: MutatingCommand, user: string, origin: Job
       return { kind: 'config-set', app: command.app, env: command.env, values: { ...command.values }, secrets: [], ...common };
     case 'config-unset':
       return { kind: 'config-unset', app: command.app, env: command.env, keys: [...command.keys], ...common };
+    case 'run':
+      return { kind: 'run', app: command.app, env: command.env, ...(command.process ? { process: command.process } : {}), words: [...command.words], ...common };
     case 'datastore':
       return {
         kind: 'datastore', env: command.env, action: command.action,

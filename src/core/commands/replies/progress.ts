@@ -13,6 +13,8 @@ export const WORKFLOW_STAGES = [Stage.Tag, Stage.Image, Stage.Branches] as const
 /** The stages of a datastore job: a snapshot, or a reset (the snapshot it restores, the app's pods scaled down and back around it). */
 export const SNAPSHOT_STAGES = [Stage.Snapshot] as const;
 export const RESET_STAGES = [Stage.Snapshot, Stage.ScaleDown, Stage.Restore, Stage.ScaleUp] as const;
+/** The stages of a one-off process: the release it runs in, then its Job. */
+export const RUN_STAGES = [Stage.Resolve, Stage.Run] as const;
 const OPTIONAL_STAGES: readonly Stage[] = [Stage.Prune, Stage.Rollback, Stage.ReleasePhase, Stage.Branches];
 
 export interface JobProgress {
@@ -42,6 +44,7 @@ function stagesOf(job: Job): readonly Stage[] {
   if (job.kind === 'datastore') return job.action === 'snapshot' ? SNAPSHOT_STAGES : RESET_STAGES;
   // Only reads, then posts: its message ends on the counts.
   if (job.kind === 'report') return [];
+  if (job.kind === 'run') return RUN_STAGES;
   return PROGRESS_STAGES;
 }
 
