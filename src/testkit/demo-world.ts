@@ -34,7 +34,7 @@ function commit(dir: string, subject: string, files: Record<string, string>): st
   return git(dir, 'rev-parse', 'HEAD');
 }
 
-/** main (and master, which staging tracks): a first and a second commit; feature-x: a change; broken: an image that never starts. */
+/** main (and master, which staging tracks): a first and a second commit; feature-x: a change; migrating: a release phase; broken: an image that never starts. */
 function makeAppRepo(root: string, app: string, processes: Record<string, string>): { dir: string; broken: string; master: string } {
   const dir = join(root, 'apps', app);
   mkdirSync(dir, { recursive: true });
@@ -45,6 +45,9 @@ function makeAppRepo(root: string, app: string, processes: Record<string, string
   git(dir, 'branch', 'master');
   git(dir, 'checkout', '--quiet', '-b', 'feature-x');
   commit(dir, `${app}: feature x`, { Procfile: procfile(' --feature-x'), 'FEATURES.md': 'x\n' });
+  // migrating: a release phase (Procfile `release:`), run as a Job before the release is applied.
+  git(dir, 'checkout', '--quiet', '-b', 'migrating', 'main');
+  commit(dir, `${app}: migrate on release`, { Procfile: `${procfile()}release: node scripts/migrate.js\n` });
   git(dir, 'checkout', '--quiet', '-b', 'broken', 'main');
   const broken = commit(dir, `${app}: a release that crashes`, { 'README.md': `# ${app}\n\nBroken.\n` });
   git(dir, 'checkout', '--quiet', 'main');
