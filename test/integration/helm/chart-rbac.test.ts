@@ -5,7 +5,7 @@
 // a datastore Job and reads the live objects for drift. Each request becomes the (API group,
 // resource, verb) the API server authorizes, and the set is compared both ways with the rules the
 // chart renders for the worker's ServiceAccount.
-import { appendFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { kubernetesJobDriver } from '../../../src/adapters/datastores/kubernetes-job-driver.js';
@@ -111,7 +111,9 @@ const destinationOf = (job: KubeObject): string =>
     .find((a) => a.startsWith('--destination='))?.split(':').at(-1) ?? '';
 
 async function runEverythingNestorDoes(): Promise<void> {
-  appendFileSync(join(f.configDir, 'production/project.yaml'), '\nmonitoring: {}\n');
+  // Staging inherits production's alert rules and routing (the example turns them off there).
+  const stagingProject = join(f.configDir, 'staging/project.yaml');
+  writeFileSync(stagingProject, readFileSync(stagingProject, 'utf8').replace(/^monitoring: null.*$/m, ''));
   const first = await deploy(f.deps, f.ctx(), { app: 'mary', ref: 'main', env: 'staging' });
   expect(first.outcome).toBe('released');
   // feature-x's Procfile has no worker: its Deployment is pruned.
