@@ -241,7 +241,7 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       const history = world.open();
       const old = await history.record(release({ app: 'ann' }));
       await history.pin('ann', 'dev3', { commit: old.commit, reason: 'bad image', by: 'alice' });
-      await history.record(release({ app: 'mary', env: 'staging' }));
+      await history.record(release({ app: 'mary', env: 'staging' }, { configFingerprint: 'f1e2d3c4b5a69788' }));
       const first = await history.record(release({ app: 'john' }, { jobId: 'j0' }));
       // More releases since ann's than a first short read of the history looks at.
       for (let i = 1; i <= 12; i++) await history.record(release({ app: 'john' }, { jobId: `j${i}`, sha: SHA_B }));
@@ -259,6 +259,9 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       expect(heads.get('john')).toEqual({ latest: expect.objectContaining({ kind: 'rollback', jobId: 'back' }) });
       expect(heads.get('zoe')).toEqual({});
       expect(await reader.headsOf('dev3')).toEqual(new Map([...perApp].filter(([app]) => app !== 'zoe')));
+      // The config fingerprint a release recorded comes back with its head (the web matrix compares it); none when not recorded.
+      expect((await reader.headsOf('staging')).get('mary')?.latest?.configFingerprint).toBe('f1e2d3c4b5a69788');
+      expect(heads.get('ann')?.latest?.configFingerprint).toBeUndefined();
       expect([...(await reader.headsOf('staging')).keys()]).toEqual(['mary']);
       expect(await reader.headsOf('dev4')).toEqual(new Map());
       expect((await failure(reader.headsOf('../dev3'))).code).toBe(ErrorCode.BadInput);

@@ -43,6 +43,7 @@ export function releaseMessage(input: RecordInput): string {
     ['Job-Id', record.jobId],
     ['Approved-By', record.approvedBy],
     ['Previous-Release', record.previous],
+    ['Nestor-Config', record.configFingerprint],
     ...Object.entries(record.trailers ?? {}),
   ];
   return composeMessage(input.message ?? defaultSubject(input), trailers);
@@ -111,8 +112,10 @@ export function summaryFromMessage(commit: string, message: string): ReleaseSumm
   };
   const ref = t.get('Nestor-Ref');
   const jobId = t.get('Job-Id');
+  const configFingerprint = t.get('Nestor-Config');
   if (ref !== undefined) summary.ref = ref;
   if (jobId !== undefined) summary.jobId = jobId;
+  if (configFingerprint !== undefined) summary.configFingerprint = configFingerprint;
   return summary;
 }
 

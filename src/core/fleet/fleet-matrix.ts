@@ -1,10 +1,16 @@
 // The web view's matrix, environments × apps: in each cell the version an app runs, when and by
 // whom it was released, its pin, and whether it drifted from the environment it follows (its
-// `release.version_sync.from`: the version a version sync would move it to differs). Built from
-// the config and the heads of every environment, asked all at once: the git history answers
-// concurrent head reads with one read of the repository, and nothing is read per app.
+// `release.version_sync.from`: the version a version sync would move it to differs), and whether
+// its config is out of sync with its latest release (the merged config now, fingerprinted, against
+// the fingerprint recorded with the release). Built from the config and the heads of every
+// environment, asked all at once: the git history answers concurrent head reads with one read of
+// the repository, and nothing is read per app (not even the app's repository: the fingerprint
+// leaves out the Procfile and Cronfile, which do not change while the version does not).
 import { appConfig, appsOf, type ConfigTree } from '../config/index.js';
 import { syncSettings } from '../config/sync-settings.js';
+import type { Environment } from '../config/resolve-references.js';
+import { configuredConfig } from '../render/index.js';
+import { configFingerprint } from '../release/run-release.js';
 import type { AppHistoryHead, Pin, ReleaseHistory, ReleaseSummary } from '../ports/release-history.js';
 
 export interface MatrixCell {
@@ -16,6 +22,13 @@ export interface MatrixCell {
   disabled: boolean;
   /** The environment followed runs another version: its name and that version. */
   drift?: { from: string; sha?: string };
+  /**
+   * The merged config now differs from the one the latest release was recorded with (what a
+   * config sync would release). Unset when the release recorded no fingerprint (older releases).
+   */
+  configOutOfSync?: true;
+  /** Why the config now could not be compared (a `$NAME` value missing, ...). */
+  configProblem?: string;
 }
 
 export interface MatrixEnvironment {
@@ -36,6 +49,8 @@ export interface FleetMatrix {
 
 export interface FleetMatrixDeps {
   history: Pick<ReleaseHistory, 'headsOf'>;
+  /** For `$NAME` values, as the release resolved them. */
+  environment: Environment;
 }
 
 export async function fleetMatrix(deps: FleetMatrixDeps, tree: ConfigTree, envs: readonly string[], now: number): Promise<FleetMatrix> {
@@ -70,6 +85,7 @@ export async function fleetMatrix(deps: FleetMatrixDeps, tree: ConfigTree, envs:
         ...(latest ? { release: latest, ageMs: Math.max(0, now - Date.parse(latest.at)) } : {}),
         ...(pin ? { pin } : {}),
         ...(drifted ? { drift: { from: follows, sha: source.sha } } : {}),
+        ...(latest?.configFingerprint && !disabled ? configState(deps, tree, app, env, latest.configFingerprint) : {}),
       };
       let row = cells.get(app);
       if (!row) cells.set(app, (row = new Map()));
@@ -77,4 +93,35 @@ export async function fleetMatrix(deps: FleetMatrixDeps, tree: ConfigTree, envs:
     }
   }
   return { environments, apps: [...cells.keys()].sort(), cells, problems };
+}
+
+/**
+ * Fingerprints of the config now, per loaded tree and environment of values: the config source
+ * gives back the same tree while the config's commit is unchanged, so a page shown again does
+ * not merge and resolve 25 × 130 configs again (about a second and a half).
+ */
+const fingerprints = new WeakMap<ConfigTree, WeakMap<Environment, Map<string, string | Error>>>();
+
+function fingerprintNow(deps: FleetMatrixDeps, tree: ConfigTree, app: string, env: string): string | Error {
+  let byEnvironment = fingerprints.get(tree);
+  if (!byEnvironment) fingerprints.set(tree, (byEnvironment = new WeakMap()));
+  let known = byEnvironment.get(deps.environment);
+  if (!known) byEnvironment.set(deps.environment, (known = new Map()));
+  const key = `${env}/${app}`;
+  let found = known.get(key);
+  if (found === undefined) {
+    try {
+      found = configFingerprint(configuredConfig(appConfig(tree, app, env), deps.environment));
+    } catch (error) {
+      found = error instanceof Error ? error : new Error(String(error));
+    }
+    known.set(key, found);
+  }
+  return found;
+}
+
+function configState(deps: FleetMatrixDeps, tree: ConfigTree, app: string, env: string, recorded: string): Pick<MatrixCell, 'configOutOfSync' | 'configProblem'> {
+  const now = fingerprintNow(deps, tree, app, env);
+  if (now instanceof Error) return { configProblem: now.message };
+  return now === recorded ? {} : { configOutOfSync: true };
 }

@@ -12,6 +12,12 @@ export interface ReleaseRecord {
   sha: string;
   image?: string;
   configHash: string;
+  /**
+   * The merged config alone, hashed (configFingerprint in run-release.ts): unlike configHash it
+   * leaves out the version's Procfile and Cronfile, so a fleet view compares it with the config
+   * now without reading each app's repository. Absent in releases recorded before it existed.
+   */
+  configFingerprint?: string;
   /** Who asked for it. */
   user: string;
   /** ISO-8601 time of the release. */
@@ -53,6 +59,8 @@ export interface ReleaseSummary {
   user: string;
   at: string;
   jobId?: string;
+  /** ReleaseRecord.configFingerprint, when the release recorded one. */
+  configFingerprint?: string;
   /** The commit subject. */
   message: string;
 }

@@ -43,6 +43,11 @@ export function configHash(config: MergedConfig, procfile?: string, cronfile?: s
   return createHash('sha256').update(JSON.stringify({ config, procfile, cronfile })).digest('hex').slice(0, 16);
 }
 
+/** The merged config alone, hashed: recorded with a release so that the config now compares with it without the version's files. */
+export function configFingerprint(config: MergedConfig): string {
+  return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+}
+
 /** The container images of the objects, first seen first. */
 function imagesOf(objects: readonly KubeObject[]): string[] {
   return [...new Set([...JSON.stringify(objects).matchAll(/"image":"([^"]+)"/g)].map((m) => m[1] ?? ''))];
@@ -109,7 +114,7 @@ export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: 
       manifestsByCluster: Object.fromEntries(rendered.clusters.map((c) => [c.cluster, toYaml(c.objects)])),
       record: {
         ref: version.ref, sha: version.sha, ...(image ? { image } : {}),
-        configHash: configHash(rendered.config, input.procfile, input.cronfile),
+        configHash: configHash(rendered.config, input.procfile, input.cronfile), configFingerprint: configFingerprint(rendered.config),
         user: ctx.user, at: new Date(deps.clock.now()).toISOString(), jobId: ctx.jobId,
         ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
       },

@@ -2,6 +2,8 @@
 // Slack API stand-in) and a local OIDC provider, through real HTTP: nothing is shown before
 // signing in with Slack, a forged or foreign sign-in is refused, the pages render what the
 // history and the queue hold, approvals are decided under the buttons' rules, once.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
@@ -70,6 +72,15 @@ describe('web view: pages', () => {
     expect(cellOf('staging')?.[1]).toBe('ok');
     expect(cellOf('staging')?.[2]).toContain(f.app.shas.second.slice(0, 7));
     expect(matrix).toContain('follows staging');
+    expect(cellOf('dev3')?.[2]).not.toContain('config out of sync');
+
+    // dev3's own config changes: dev3 is out of sync with its release, staging is not.
+    const project = join(f.configDir, 'dev3', 'project.yaml');
+    writeFileSync(project, readFileSync(project, 'utf8').replace('memory: 200Mi', 'memory: 300Mi'));
+    const changed = await (await get(world, '/', cookie)).text();
+    const changedCell = (env: string) => new RegExp(`<td data-app="mary" data-env="${env}" data-state="[a-z]+">(.*?)</td>`).exec(changed)?.[1];
+    expect(changedCell('dev3')).toContain('<span class="mark out" title="the config changed since this release: a config sync would release it again">config out of sync</span>');
+    expect(changedCell('staging')).not.toContain('config out of sync');
 
     const app = await (await get(world, '/apps/mary/dev3', cookie)).text();
     expect(app.match(/<tr><td>/g)).toHaveLength(3);
