@@ -1,7 +1,9 @@
 // The web view in headless Chromium (Debian's chromium driven by playwright-core): signing in
 // with Slack through the OIDC stand-in by following the redirects, the matrix rendered with a
-// drifted app marked, and an approval reached by keyboard and decided on the page, its job
+// drifted app and a config out of sync marked, and an approval reached by keyboard and decided on the page, its job
 // queued exactly once though a second, stale page approves it again.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../../src/core/release/deploy.js';
@@ -31,7 +33,7 @@ async function signedInPage(world: WebWorld, id: string, name: string, path: str
 }
 
 describe('web view in Chromium', () => {
-  it('signs in with Slack and renders the matrix, a drifted app marked in words', async (ctx) => {
+  it('signs in with Slack and renders the matrix, a drifted app and a config out of sync marked in words', async (ctx) => {
     const world = await webWorld(ctx, f);
     await deploy(f.deps, f.ctx('alice', 'job-br-1'), { app: 'mary', env: 'staging', ref: 'main' });
     await deploy(f.deps, f.ctx('bob', 'job-br-2'), { app: 'mary', env: 'dev3', ref: 'feature-x' });
@@ -42,6 +44,13 @@ describe('web view in Chromium', () => {
     expect(await dev3.locator('a').innerText()).toBe(f.app.shas.feature.slice(0, 7));
     expect(await page.locator('td[data-app="mary"][data-env="staging"] .mark').count()).toBe(0);
     expect(await page.locator('thead th[scope="col"]').allInnerTexts()).toEqual(expect.arrayContaining(['App', 'dev3\nfollows staging', 'production']));
+
+    // dev3's config changes since its release: marked in words there, not in staging.
+    const project = join(f.configDir, 'dev3', 'project.yaml');
+    writeFileSync(project, readFileSync(project, 'utf8').replace('memory: 200Mi', 'memory: 300Mi'));
+    await page.reload();
+    expect(await dev3.locator('.mark.out').innerText()).toBe('config out of sync');
+    expect(await page.locator('td[data-app="mary"][data-env="staging"] .mark').count()).toBe(0);
   });
 
   it('decides an approval from the keyboard under the buttons\' rules: the job is queued once, a second approval is told who decided', async (ctx) => {
