@@ -19,6 +19,7 @@ import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { afterAll, describe, expect, it } from 'vitest';
+import { snapshotsFolder } from '../../../src/adapters/fs/state-folder.js';
 import { modelTypeOf, unknownFields } from '../../../src/core/render/unknown-fields.js';
 import { readSettings, type Role as ProcessRole } from '../../../src/main/bot-settings.js';
 import { startKubeSimulator, typeOf } from '../../../src/testkit/kube-sim/index.js';
@@ -39,7 +40,9 @@ const VALUE_SETS: Record<string, string[]> = {
     'redis.internal.enabled=false', 'redis.sentinel.sentinels={sentinel-0.sentinel:26379,sentinel-1.sentinel:26379}',
     'redis.urlFromSecret=true', 'bot.apiPort=3001', 'api.enabled=false',
   ],
-  'an external Redis, three workers': ['redis.internal.enabled=false', 'redis.url=redis://redis.infra:6379/0', 'worker.replicas=3'],
+  'an external Redis, three workers sharing a snapshots volume': [
+    'redis.internal.enabled=false', 'redis.url=redis://redis.infra:6379/0', 'worker.replicas=3', 'worker.snapshots.existingClaim=nestor-snapshots',
+  ],
 };
 
 interface Validatable { validate(this: unknown): void }
@@ -167,6 +170,24 @@ describe('the Helm chart, rendered by helm', () => {
     for (const w of workloads(objects).filter((x) => processOf(x) !== 'worker')) {
       expect(w.spec.template.spec.automountServiceAccountToken, w.metadata.name).toBe(false);
     }
+  });
+
+  it('mounts a shared snapshots claim on every worker where NESTOR_SNAPSHOTS points; without one, snapshots stay in the state folder', async () => {
+    const shared = workloads(await renderChart(['worker.replicas=3', 'worker.snapshots.existingClaim=nestor-snapshots'])).find((w) => processOf(w) === 'worker')!;
+    // One pod template for all replicas: every worker mounts the same claim (ReadWriteMany, made by the operator).
+    expect(shared.spec.template.spec.volumes).toContainEqual({ name: 'snapshots', persistentVolumeClaim: { claimName: 'nestor-snapshots' } });
+    expect(shared.spec.volumeClaimTemplates?.map((t) => t.metadata.name)).toEqual(['state']);
+    const worker = nestorContainer(shared)!;
+    const env = environmentOf(worker);
+    const folder = snapshotsFolder('/', env, env['NESTOR_STATE']!);
+    expect(worker.volumeMounts).toContainEqual(expect.objectContaining({ name: 'snapshots', mountPath: folder }));
+    expect(folder).not.toBe(env['NESTOR_STATE']);
+
+    const alone = workloads(await renderChart()).find((w) => processOf(w) === 'worker')!;
+    const own = environmentOf(nestorContainer(alone)!);
+    expect(own['NESTOR_SNAPSHOTS']).toBeUndefined();
+    expect(snapshotsFolder('/', own, own['NESTOR_STATE']!)).toBe('/home/nestor/state');
+    expect(alone.spec.template.spec.volumes?.map((v) => v['name'])).not.toContain('snapshots');
   });
 
   it('writes an in-cluster kubeconfig whose contexts are the cluster names, authenticated by the ServiceAccount token', async () => {
