@@ -35,5 +35,8 @@ COPY bin ./bin
 COPY templates ./templates
 COPY nestor-config ./nestor-config
 USER nestor
+# 3000: the bot's /slack/events and `nestor api` (PORT); 9095: every process's /healthz, /readyz and
+# /metrics (NESTOR_HEALTH_PORT).
+EXPOSE 3000 9095
 ENTRYPOINT ["node", "/app/bin/nestor.js"]
 CMD ["help"]
