@@ -1,6 +1,6 @@
 // Composition root of `nestor worker`: BullMQ jobs run through the real release pipelines
 // (deploy, rollback, scale, config set/unset, run), datastore snapshots and resets (core/datastores), the
-// report of `/nestor report`, CI successes through the branch workflow (workflow-pipeline.ts),
+// report of `/nestor report` and the listing of `/nestor datastore list`, CI successes through the branch workflow (workflow-pipeline.ts),
 // Redis locks shared with every other worker, progress to Slack, the schedules of the config
 // (worker-schedules.ts), and SIGTERM: take no new job, finish the current ones, exit.
 import { WebClient } from '@slack/web-api';
@@ -36,6 +36,7 @@ import { releaseDeps, runtimeSettings, withImages } from './release-runtime.js';
 import { datastorePorts } from '../adapters/datastores/datastore-ports.js';
 import { snapshotsFolder } from '../adapters/fs/state-folder.js';
 import { datastoreNightlyHandler } from './datastore-schedule.js';
+import { datastoreListJobPipeline } from './datastore-list-job.js';
 import { runDatastoreJob } from '../core/datastores/datastore-job.js';
 import { workflowPipeline } from './workflow-pipeline.js';
 import { withCodeHost } from './code-host-runtime.js';
@@ -130,7 +131,9 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   const progress = jobMetricsSink(metrics, deps.wallClock, jobLogSink(logger, deps.wallClock, sink));
   const announce = announcer(client, logger, deployments, observe);
   const workflow = workflowPipeline(deps, { branches: deps.branches ?? new GitAppBranches({ cacheDir: join(stateDir, 'workflow-mirrors') }), deliveries: new RedisCiDeliveries({ redis: connection }) }, client, logger);
-  const more: Partial<JobPipelines> = { report: reportJobPipeline(deps, connection, client, logger), ciSuccess: workflow.ciSuccess, datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input) };
+  const more: Partial<JobPipelines> = { report: reportJobPipeline(deps, connection, client, logger), ciSuccess: workflow.ciSuccess, datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input),
+    datastoreList: datastoreListJobPipeline(datastores, client, logger),
+  };
   const runner = { ...workerRunner(deps, announce, locks, progress, logger, more), line: (id: string) => queue.lineOf(id) };
   const tuning = { lockDuration: settings.jobLockMs, stalledInterval: settings.jobLockMs };
   const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error'), tuning });

@@ -61,13 +61,13 @@ export interface DetailDeps {
   environment?: Environment;
 }
 
-type AppJob = Exclude<Job, { kind: 'datastore' | 'ci-success' | 'report' | 'run' }>;
+type AppJob = Exclude<Job, { kind: 'datastore' | 'ci-success' | 'report' | 'run' | 'datastore-list' }>;
 
 const reason = (error: unknown): string => (isNestorError(error) ? error.userMessage : error instanceof Error ? error.message : String(error));
 
 export async function approvalDetails(deps: DetailDeps, job: Job, sha: string): Promise<ApprovalDetails> {
   const details: ApprovalDetails = { config: [], configTotal: 0, objects: [], notes: [] };
-  if (job.kind === 'datastore' || job.kind === 'ci-success' || job.kind === 'report') return details;
+  if (job.kind === 'datastore' || job.kind === 'ci-success' || job.kind === 'report' || job.kind === 'datastore-list') return details;
   if (job.kind === 'run') return runDetails(deps, job, details);
   try {
     const loaded = await deps.config.load();

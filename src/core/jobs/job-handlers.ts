@@ -6,7 +6,7 @@ import type { JobOutcome } from '../ports/job-queue.js';
 import type { DeployInput } from '../release/deploy.js';
 import type { ReleaseContext, ReleaseResult } from '../release/release-deps.js';
 import type { RollbackInput } from '../release/rollback.js';
-import type { CiSuccessJob, ConfigSetJob, ConfigUnsetJob, DatastoreJob, JobKind, JobOf, ReportJob, RunJob, ScaleJob } from './job-schema.js';
+import type { CiSuccessJob, ConfigSetJob, ConfigUnsetJob, DatastoreJob, DatastoreListJob, JobKind, JobOf, ReportJob, RunJob, ScaleJob } from './job-schema.js';
 
 type Input<J> = Omit<J, 'kind' | 'user' | 'origin'>;
 
@@ -23,6 +23,8 @@ export interface JobPipelines {
   ciSuccess(ctx: ReleaseContext, input: Input<CiSuccessJob>): Promise<JobOutcome>;
   /** The sync report, posted where the job was asked from (its origin, hence the whole job). */
   report(ctx: ReleaseContext, job: ReportJob): Promise<JobOutcome>;
+  /** The datastore listing, posted where the job was asked from. */
+  datastoreList(ctx: ReleaseContext, job: DatastoreListJob): Promise<JobOutcome>;
 }
 
 export type JobHandler<K extends JobKind> = (ctx: ReleaseContext, job: JobOf<K>) => Promise<JobOutcome>;
@@ -64,6 +66,7 @@ export function jobHandlers(pipelines: Partial<JobPipelines>): JobHandlers {
     run: p.run ? (ctx, job) => run(p.run!(ctx, inputOf(job))) : missing('run'),
     'ci-success': p.ciSuccess ? (ctx, job) => run(p.ciSuccess!(ctx, inputOf(job))) : missing('ci-success'),
     report: p.report ? (ctx, job) => run(p.report!(ctx, job)) : missing('report'),
+    'datastore-list': p.datastoreList ? (ctx, job) => run(p.datastoreList!(ctx, job)) : missing('datastore-list'),
   };
 }
 

@@ -129,6 +129,17 @@ export const ReportJob = Type.Object({
   ...common,
 }, strict);
 
+/**
+ * `/nestor datastore list <env>`: the listing of `nestor datastore list`, posted to the requester's
+ * conversation. It only reads, but the sizes need the stores and the snapshots folder, which only
+ * workers reach.
+ */
+export const DatastoreListJob = Type.Object({
+  kind: Type.Literal('datastore-list'),
+  env: dnsName('an environment name (DNS-1123 label)'),
+  ...common,
+}, strict);
+
 /** Every job schema by kind: the handler map of a worker has exactly these keys. */
 export const JobSchemas = {
   deploy: DeployJob,
@@ -140,6 +151,7 @@ export const JobSchemas = {
   run: RunJob,
   'ci-success': CiSuccessJob,
   report: ReportJob,
+  'datastore-list': DatastoreListJob,
 } as const;
 
 export const JobKind = Object.freeze(Object.keys(JobSchemas)) as readonly (keyof typeof JobSchemas)[];
@@ -147,8 +159,8 @@ export type JobKind = keyof typeof JobSchemas;
 export type JobOf<K extends JobKind> = Static<(typeof JobSchemas)[K]>;
 export type Job = { [K in JobKind]: JobOf<K> }[JobKind];
 export type JobOrigin = Static<typeof JobOrigin>;
-/** A job run in one environment: every kind but the branch workflow's, which moves an app's branches, and the report, which may read them all. */
-export type EnvJob = Exclude<Job, { kind: 'ci-success' | 'report' }>;
+/** A job run in one environment: every kind but the branch workflow's, which moves an app's branches, and the reports, which only read. */
+export type EnvJob = Exclude<Job, { kind: 'ci-success' | 'report' | 'datastore-list' }>;
 export type DeployJob = JobOf<'deploy'>;
 export type RollbackJob = JobOf<'rollback'>;
 export type ScaleJob = JobOf<'scale'>;
@@ -158,17 +170,20 @@ export type DatastoreJob = JobOf<'datastore'>;
 export type RunJob = JobOf<'run'>;
 export type CiSuccessJob = JobOf<'ci-success'>;
 export type ReportJob = JobOf<'report'>;
+export type DatastoreListJob = JobOf<'datastore-list'>;
 
 /**
  * What a job serialises on: its app in its environment, an environment's datastores, or an app's
  * branch workflow (`ci:<app>`: two CI successes of one app push its branches one after the
  * other; deploys of the app in its environments do not wait for it, they read a branch's sha),
- * or the report of an environment (`report:<env>`) or of all (`report`), one at a time.
+ * or the report of an environment (`report:<env>`) or of all (`report`), one at a time, or the
+ * datastore listing of an environment (`datastore-list:<env>`: it reads beside a reset, not behind it).
  */
 export function jobScope(job: Job): { env?: string; app?: string; key: string } {
   if (job.kind === 'datastore') return { env: job.env, key: datastoreLockKey(job.env) };
   if (job.kind === 'ci-success') return { app: job.app, key: ciLockKey(job.app) };
   if (job.kind === 'report') return job.env ? { env: job.env, key: `report:${job.env}` } : { key: 'report' };
+  if (job.kind === 'datastore-list') return { env: job.env, key: `datastore-list:${job.env}` };
   // A one-off process does not hold its app's releases back: one at a time beside them.
   if (job.kind === 'run') return { env: job.env, app: job.app, key: `${job.env}.${job.app}:run` };
   return { env: job.env, app: job.app, key: `${job.env}.${job.app}` };
@@ -186,6 +201,7 @@ export function describeJob(job: Job): string {
     run: (j) => `run ${j.app} ${j.env}${j.process ? ` --process ${j.process}` : ''} -- ${shellLine(j.words)}`,
     'ci-success': (j) => `CI success of ${j.app}@${j.branch} (${j.sha.slice(0, 7)})`,
     report: (j) => `report${j.env ? ` ${j.env}` : ''}`,
+    'datastore-list': (j) => `datastore list ${j.env}`,
   };
   return (describe[job.kind] as (j: Job) => string)(job);
 }

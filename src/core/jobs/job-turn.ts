@@ -30,9 +30,9 @@ export function isJobDeferred(error: unknown): error is JobDeferred {
   return error instanceof JobDeferred;
 }
 
-/** The lock of a job: its app's in its environment (`dev3.mary`), an environment's datastores, an app's branch workflow, or a report's. */
+/** The lock of a job: its app's in its environment (`dev3.mary`), an environment's datastores, an app's branch workflow, or a report's or listing's. */
 export function jobLockKey(job: Job): string {
-  return job.kind === 'datastore' || job.kind === 'ci-success' || job.kind === 'report' || job.kind === 'run' ? jobScope(job).key : appLockKey(job.app, job.env);
+  return job.kind === 'datastore' || job.kind === 'ci-success' || job.kind === 'report' || job.kind === 'datastore-list' || job.kind === 'run' ? jobScope(job).key : appLockKey(job.app, job.env);
 }
 
 /** What a busy job waits for, for people. */
@@ -40,6 +40,7 @@ function scopeText(job: Job): string {
   if (job.kind === 'datastore') return `the datastores of ${job.env}`;
   if (job.kind === 'ci-success') return `the branch workflow of ${job.app}`;
   if (job.kind === 'report') return `the report of ${job.env ?? 'every environment'}`;
+  if (job.kind === 'datastore-list') return `the datastore listing of ${job.env}`;
   if (job.kind === 'run') return `the one-off process of ${job.app} in ${job.env}`;
   return `${job.app} in ${job.env}`;
 }

@@ -26,7 +26,7 @@ export async function bindingOf(deps: BindingDeps, job: Job): Promise<ApprovalBi
   const { tree } = await deps.config.load();
   if (job.kind === 'datastore') return { app: '', env: job.env, sha: NONE, configHash: hashOf(job) };
   if (job.kind === 'ci-success') throw new NestorError(ErrorCode.BadInput, `a CI success of ${job.app} asks no approval: it moves branches, not an environment`);
-  if (job.kind === 'report') throw new NestorError(ErrorCode.BadInput, 'a report asks no approval: it only reads');
+  if (job.kind === 'report' || job.kind === 'datastore-list') throw new NestorError(ErrorCode.BadInput, `a ${job.kind === 'report' ? 'report' : 'datastore listing'} asks no approval: it only reads`);
   const { config } = appConfig(tree, job.app, job.env);
   // A one-off process is approved for its command too: another command is another request.
   const configHash = hashOf(job.kind === 'run' ? { config, process: job.process, words: job.words } : config);
@@ -51,6 +51,6 @@ async function rollbackTarget(history: ReleaseHistory, app: string, env: string,
 export function approvedJob(job: Job, binding: ApprovalBinding, approvedBy: string): Job {
   // The ref stays (history shows the branch); the deploy refuses if it no longer points at the sha.
   if (job.kind === 'deploy') return { ...job, sha: binding.sha, approvedBy };
-  if (job.kind === 'ci-success' || job.kind === 'report') return job;
+  if (job.kind === 'ci-success' || job.kind === 'report' || job.kind === 'datastore-list') return job;
   return { ...job, approvedBy };
 }

@@ -1,11 +1,11 @@
 // What `/nestor ...` does once acknowledged: answer reading commands directly; queue the report
-// (it reads clusters, which only workers may); for a change, authorize against the environment's
+// and the datastore listing (they read clusters and stores, which only workers may); for a change, authorize against the environment's
 // config (a refusal says why, nothing is queued), then either ask for approval (environments with
 // `approval`) or enqueue. A job is queued under the Slack request's idempotency key, and the
 // requester is told what became of it.
 import { authorize, resolvePolicy, unresolvedOf, type Actor } from '../../../core/commands/authorize.js';
 import { describeUnresolved } from '../../../core/commands/people.js';
-import { commandEnv, describeCommand, isMutating, type Command, type ReportCommand } from '../../../core/commands/command.js';
+import { commandEnv, describeCommand, isMutating, type Command, type DatastoreListCommand, type ReportCommand } from '../../../core/commands/command.js';
 import { refusal } from '../../../core/commands/replies.js';
 import type { Job } from '../../../core/jobs/job-schema.js';
 import { parseJob } from '../../../core/jobs/parse-job.js';
@@ -28,7 +28,7 @@ export interface SlashRequest {
 
 export async function runSlashCommand(services: BotServices, client: SlackClient, request: SlashRequest, command: Command, reply: Reply): Promise<void> {
   if (isInfo(command)) return reply(await infoAnswer(services, command));
-  if (command.kind === 'report') return queueReport(services, request, command, reply);
+  if (command.kind === 'report' || command.kind === 'datastore-list') return queueReport(services, request, command, reply);
   if (!isMutating(command)) return reply(refusal(`\`${command.kind.replace('-', ' ')}\` is not available from Slack yet: use \`nestor ${describeCommand(command)}\` in a terminal`, command));
   const env = commandEnv(command) ?? '';
   const user = jobUser(request.user);
@@ -52,12 +52,13 @@ export async function runSlashCommand(services: BotServices, client: SlackClient
   await queueJob(services, { job, key, command, user, log }, reply);
 }
 
-/** Anyone may ask for a report: it only reads. Its environment must exist; nothing else is checked here. */
-async function queueReport(services: BotServices, request: SlashRequest, command: ReportCommand, reply: Reply): Promise<void> {
+/** Anyone may ask for a report or a datastore listing: they only read. Its environment must exist; nothing else is checked here. */
+async function queueReport(services: BotServices, request: SlashRequest, command: ReportCommand | DatastoreListCommand, reply: Reply): Promise<void> {
   const { env } = command;
   if (env !== undefined) await services.policyOf(env);
   const user = jobUser(request.user);
-  const job = parseJob({ kind: 'report', ...(env === undefined ? {} : { env }), user, origin: { kind: 'slack', team: request.team, channel: request.channel } });
+  const origin = { kind: 'slack', team: request.team, channel: request.channel } as const;
+  const job = parseJob(command.kind === 'report' ? { kind: 'report', ...(env === undefined ? {} : { env }), user, origin } : { kind: 'datastore-list', env: command.env, user, origin });
   const log = services.logger.child({ user, ...(env === undefined ? {} : { env }) });
   await queueJob(services, { job, key: requestKey(request.team, request.triggerId), command, user, log }, reply);
 }

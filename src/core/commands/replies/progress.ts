@@ -43,7 +43,7 @@ function stagesOf(job: Job): readonly Stage[] {
   if (job.kind === 'ci-success') return WORKFLOW_STAGES;
   if (job.kind === 'datastore') return job.action === 'snapshot' ? SNAPSHOT_STAGES : RESET_STAGES;
   // Only reads, then posts: its message ends on the counts.
-  if (job.kind === 'report') return [];
+  if (job.kind === 'report' || job.kind === 'datastore-list') return [];
   if (job.kind === 'run') return RUN_STAGES;
   return PROGRESS_STAGES;
 }
