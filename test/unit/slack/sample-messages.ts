@@ -31,6 +31,8 @@ import type { DatastoreCommand } from '../../../src/core/commands/command.js';
 import { resetConfirmation } from '../../../src/core/commands/replies/reset-replies.js';
 import type { NightlyRun } from '../../../src/core/datastores/datastore-nightly.js';
 import { nightlyMessages } from '../../../src/core/datastores/nightly-messages.js';
+import type { DatastoreListing } from '../../../src/core/datastores/list-datastores.js';
+import { listingMessages } from '../../../src/core/datastores/listing-messages.js';
 import { syncReportMessages } from '../../../src/core/fleet/sync-report-messages.js';
 import type { SyncReport } from '../../../src/core/fleet/sync-report.js';
 import type { ReleaseEvent } from '../../../src/core/release/events.js';
@@ -143,6 +145,27 @@ const NIGHTLY: NightlyRun = {
 };
 const NIGHTLY_MESSAGES = nightlyMessages(NIGHTLY, { runId: 'nightly-1714532400000', by: 'schedule:datastore-nightly' });
 
+/** `/nestor datastore list dev3`: mary's database (reset last night) and a cache whose store did not answer. */
+const dev3Store = { env: 'dev3', source: 'staging', resetAllowed: true, allowInProduction: false, scaleDown: false } as const;
+const LISTING: DatastoreListing[] = [
+  {
+    settings: { ...dev3Store, name: 'mary-db', kind: 'postgresql', connection: { secret: 'mary-db', key: 'url' }, app: 'mary', resetNightly: true, scaleDown: true },
+    bytes: 31_400_000,
+    snapshots: [],
+    sourceSnapshots: [
+      { id: 'staging/mary-db/2024-05-01T03-00-01.560Z', env: 'staging', datastore: 'mary-db', kind: 'postgresql', createdAt: '2024-05-01T03:00:01.560Z', bytes: 9_800_000, jobId: 'nightly-1714532400000' },
+      { id: 'staging/mary-db/2024-04-30T03-00-01.210Z', env: 'staging', datastore: 'mary-db', kind: 'postgresql', createdAt: '2024-04-30T03:00:01.210Z', bytes: 9_700_000 },
+    ],
+    lastReset: { env: 'dev3', datastore: 'mary-db', snapshot: 'staging/mary-db/2024-05-01T03-00-01.560Z', at: '2024-05-01T03:01:30.000Z', durationMs: 47_000, jobId: 'nightly-1714532400000' },
+  },
+  {
+    settings: { ...dev3Store, name: 'mary-cache', kind: 'redis', connection: { setting: 'MARY_CACHE_DEV3' }, resetNightly: false },
+    sizeError: 'the setting MARY_CACHE_DEV3 of datastore dev3/mary-cache is not set',
+    snapshots: [],
+    sourceSnapshots: [],
+  },
+];
+
 export const SAMPLES: Record<string, Message> = {
   'ack-queued': acknowledgement(deploy, 'alice', { kind: 'queued', jobId: '42' }),
   'ack-duplicate': acknowledgement(deploy, 'alice', { kind: 'duplicate', jobId: '42' }),
@@ -159,6 +182,7 @@ export const SAMPLES: Record<string, Message> = {
   'datastore-reset-confirmation': resetConfirmation(RESET, RESET_VALUE),
   'datastore-nightly': NIGHTLY_MESSAGES.summary,
   'datastore-nightly-thread': NIGHTLY_MESSAGES.thread[0]!,
+  'datastore-list': listingMessages('dev3', LISTING, { runId: '42', by: 'dave' }).summary,
   'progress-done': progressMessage(finishProgress(applyEvent(progressAfter(EVENTS.length), { type: 'stage', stage: 'history', status: 'finished' }), released())),
   'release-announcement': releaseAnnouncement({
     result: released(),
