@@ -160,7 +160,7 @@ const LISTING: DatastoreListing[] = [
   },
   {
     settings: { ...dev3Store, name: 'mary-cache', kind: 'redis', connection: { setting: 'MARY_CACHE_DEV3' }, resetNightly: false },
-    sizeError: 'the setting MARY_CACHE_DEV3 of datastore dev3/mary-cache is not set',
+    sizeError: 'the connection of datastore mary-cache of dev3 is missing: $MARY_CACHE_DEV3 has no value',
     snapshots: [],
     sourceSnapshots: [],
   },
