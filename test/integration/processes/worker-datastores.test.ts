@@ -3,6 +3,7 @@
 // dev3 holds exactly staging's keys and TTLs, and the scratch database is left empty; the
 // connections come from the worker's settings, as in production, and the snapshots are kept in
 // the folder NESTOR_SNAPSHOTS names (the volume workers share), not in the worker's state folder.
+// A `datastore-list` job asked from Slack then posts dev3's listing there, with that reset.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ afterAll(cleanupFixtures);
 const [STAGING_DB, DEV3_DB, SCRATCH_DB] = [5, 6, 7];
 
 describe('nestor worker: datastore jobs', () => {
-  it('snapshots staging and resets dev3 from it', async (ctx) => {
+  it('snapshots staging, resets dev3 from it, and posts dev3\'s listing in Slack', async (ctx) => {
     const world = await processWorld(ctx);
     const staging = redisClient({ db: STAGING_DB }, world.redis.url);
     const dev3 = redisClient({ db: DEV3_DB }, world.redis.url);
@@ -50,5 +51,13 @@ describe('nestor worker: datastore jobs', () => {
     expect(await dev3.get('greeting')).toBe('hello from staging');
     expect(await dev3.ttl('session')).toBeGreaterThan(3000);
     expect(await redisClient({ db: SCRATCH_DB }, world.redis.url).dbsize()).toBe(0);
+
+    const list: Job = { kind: 'datastore-list', env: 'dev3', user: 'dave', origin: { kind: 'slack', channel: 'C0DEPLOYS' } };
+    await queue.enqueue(list, { idempotencyKey: 'list-1' });
+    expect(await eventually('the listing to complete', async () => (await queue.get('list-1'))?.result, 60_000)).toMatchObject({ outcome: 'listed', message: 'listed 1 datastore in dev3' });
+    const posted = await world.slack.waitForCall('chat.postMessage', (c) => c.args['channel'] === 'C0DEPLOYS' && c.args['text'] === '1 datastore in dev3');
+    const blocks = JSON.stringify(posted.args['blocks']);
+    expect(blocks).toMatch(/mary-cache \(redis, app mary\) in dev3: \d+ B; resets from staging nightly/);
+    expect(blocks).toMatch(/last reset: \d{4}-\d\d-\d\d \d\d:\d\d from staging\/mary-cache\/\S+, job reset-1/);
   }, 240_000);
 });
