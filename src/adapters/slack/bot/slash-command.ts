@@ -28,7 +28,7 @@ export interface SlashRequest {
 
 export async function runSlashCommand(services: BotServices, client: SlackClient, request: SlashRequest, command: Command, reply: Reply): Promise<void> {
   if (isInfo(command)) return reply(await infoAnswer(services, command));
-  if (command.kind === 'report' || command.kind === 'datastore-list') return queueReport(services, request, command, reply);
+  if (command.kind === 'report' || command.kind === 'datastore-list') return queueReading(services, request, command, reply);
   if (!isMutating(command)) return reply(refusal(`\`${command.kind.replace('-', ' ')}\` is not available from Slack yet: use \`nestor ${describeCommand(command)}\` in a terminal`, command));
   const env = commandEnv(command) ?? '';
   const user = jobUser(request.user);
@@ -53,7 +53,7 @@ export async function runSlashCommand(services: BotServices, client: SlackClient
 }
 
 /** Anyone may ask for a report or a datastore listing: they only read. Its environment must exist; nothing else is checked here. */
-async function queueReport(services: BotServices, request: SlashRequest, command: ReportCommand | DatastoreListCommand, reply: Reply): Promise<void> {
+async function queueReading(services: BotServices, request: SlashRequest, command: ReportCommand | DatastoreListCommand, reply: Reply): Promise<void> {
   const { env } = command;
   if (env !== undefined) await services.policyOf(env);
   const user = jobUser(request.user);
