@@ -32,7 +32,7 @@ export function jobQueueContract(name: string, makeQueue: () => Promise<JobQueue
         [deployJob({ app: '../../x' }), 'invalid deploy job: app: expected an app name (DNS-1123 label)'],
         [deployJob({ ref: 'main;curl x|sh' }), 'invalid deploy job: ref: expected a branch, tag or commit sha'],
         [{ ...deployJob(), token: 'xoxb' } as Job, 'invalid deploy job: unknown field "token"'],
-        [{ kind: 'reboot' } as unknown as Job, 'invalid job: unknown kind "reboot" (expected deploy, rollback, scale, config-set, config-unset, datastore, run, ci-success, report)'],
+        [{ kind: 'reboot' } as unknown as Job, 'invalid job: unknown kind "reboot" (expected deploy, rollback, scale, config-set, config-unset, datastore, run, ci-success, report, datastore-list)'],
       ];
       for (const [job, message] of cases) {
         await expect(queue.enqueue(job, { idempotencyKey: 'bad-1' })).rejects.toMatchObject({ code: ErrorCode.BadInput, message });
