@@ -4,20 +4,13 @@
 // scales run by a worker name the approver in their history commit.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WebClient } from '@slack/web-api';
 import { afterAll, describe, expect, it, type TestContext } from 'vitest';
-import { startJobWorker } from '../../../src/adapters/queue/bullmq-worker.js';
-import { RedisLocks } from '../../../src/adapters/redis/redis-locks.js';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
-import { createSlackProgressSink, NOTIFIER_CLIENT_OPTIONS } from '../../../src/adapters/slack/notifier/index.js';
 import { APPROVE_ACTION } from '../../../src/core/commands/replies.js';
 import { deploy } from '../../../src/core/release/deploy.js';
-import { workerRunner } from '../../../src/main/worker.js';
-import { announcer } from '../../../src/main/worker-announce.js';
-import { botWorld, SECRET, TOKEN, type BotWorld } from '../../support/bot-world.js';
+import { botWorld, SECRET, type BotWorld } from '../../support/bot-world.js';
+import { startBotWorker } from '../../support/bot-worker.js';
 import { cleanupFixtures, git } from '../../support/git-fixtures.js';
-import { FAST } from '../../support/queue-world.js';
-import { redisClient, uniqueName } from '../../support/redis.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
 import { signedBlockAction, signedSlashCommand } from '../../support/slack-signing.js';
 
@@ -102,28 +95,6 @@ describe('production approvals', () => {
   });
 });
 
-/** A worker on the bot's queue running the real pipelines on the release fixture; resolves each completed job id. */
-function startWorker(ctx: TestContext, world: BotWorld): { completed(id: string): Promise<void> } {
-  const connection = redisClient({ maxRetriesPerRequest: null });
-  const slack = new WebClient(TOKEN, { ...NOTIFIER_CLIENT_OPTIONS, slackApiUrl: world.slack.apiUrl });
-  const sink = createSlackProgressSink({ slack, tuning: { minIntervalMs: 10 } });
-  const announce = announcer(slack, world.services.logger);
-  const locks = new RedisLocks({ redis: connection, prefix: `${uniqueName('lock')}:` });
-  const runner = { ...workerRunner(f.deps, announce, locks, sink, world.services.logger), lock: { ttlMs: 10_000, waitMs: 10_000, pollMs: 20 } };
-  const worker = startJobWorker({ connection, name: world.queue.queue.name, runner, tuning: FAST });
-  const done = new Map<string, () => void>();
-  const seen = new Set<string>();
-  worker.worker.on('completed', (job) => {
-    seen.add(job.id ?? '');
-    done.get(job.id ?? '')?.();
-  });
-  ctx.onTestFinished(async () => {
-    await worker.close();
-    await Promise.all([sink.flush(), announce.settled()]);
-  });
-  return { completed: (id) => (seen.has(id) ? Promise.resolve() : new Promise((resolve) => done.set(id, resolve))) };
-}
-
 const historyHead = (): string => git(f.historyRemote, 'rev-parse', 'main').trim();
 /** The full messages (subject and trailers) of the history commits after `since`, oldest first. */
 const historyMessagesSince = (since: string): string[] =>
@@ -131,7 +102,7 @@ const historyMessagesSince = (since: string): string[] =>
 
 async function approvedByCarol(ctx: TestContext, text: string, trigger: string): Promise<{ world: BotWorld; jobId: string; worker: ReturnType<typeof startWorker> }> {
   const world = await botWorld(ctx, f);
-  const worker = startWorker(ctx, world);
+  const worker = startBotWorker(ctx, world, f.deps);
   await world.send(signedSlashCommand(SECRET, { text, user: BOB, triggerId: trigger, responseUrl: world.slack.responseUrl('ask') }));
   await world.response('ask', 'waiting for approval by alice or carol');
   const id = requestKey('T0NESTOR', trigger);

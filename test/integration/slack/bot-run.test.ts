@@ -1,21 +1,14 @@
 // `/nestor run` through the real bot and a worker: in production it asks for approval (bound to
 // the command), then the worker runs the one-off Job in the running release and Slack shows its
 // progress, its exit code and the end of its log.
-import { WebClient } from '@slack/web-api';
-import { afterAll, describe, expect, it, type TestContext } from 'vitest';
-import { startJobWorker } from '../../../src/adapters/queue/bullmq-worker.js';
-import { RedisLocks } from '../../../src/adapters/redis/redis-locks.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
-import { createSlackProgressSink, NOTIFIER_CLIENT_OPTIONS } from '../../../src/adapters/slack/notifier/index.js';
 import { APPROVE_ACTION } from '../../../src/core/commands/replies.js';
 import { deploy } from '../../../src/core/release/deploy.js';
-import { workerRunner } from '../../../src/main/worker.js';
-import { announcer } from '../../../src/main/worker-announce.js';
-import { botWorld, SECRET, TOKEN, type BotWorld } from '../../support/bot-world.js';
+import { botWorld, SECRET } from '../../support/bot-world.js';
+import { startBotWorker } from '../../support/bot-worker.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { eventually } from '../../support/eventually.js';
-import { FAST } from '../../support/queue-world.js';
-import { redisClient, uniqueName } from '../../support/redis.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
 import { signedBlockAction, signedSlashCommand } from '../../support/slack-signing.js';
 
@@ -24,28 +17,6 @@ afterAll(() => cleanupFixtures());
 
 const BOB = { id: 'U0BOB', name: 'bob' };
 const CAROL = { id: 'U0CAROL', name: 'carol' };
-
-/** A worker on the bot's queue running the real pipelines on the release fixture; resolves each completed job id. */
-function startWorker(ctx: TestContext, world: BotWorld): { completed(id: string): Promise<void> } {
-  const connection = redisClient({ maxRetriesPerRequest: null });
-  const slack = new WebClient(TOKEN, { ...NOTIFIER_CLIENT_OPTIONS, slackApiUrl: world.slack.apiUrl });
-  const sink = createSlackProgressSink({ slack, tuning: { minIntervalMs: 10 } });
-  const announce = announcer(slack, world.services.logger);
-  const locks = new RedisLocks({ redis: connection, prefix: `${uniqueName('lock')}:` });
-  const runner = { ...workerRunner(f.deps, announce, locks, sink, world.services.logger), lock: { ttlMs: 10_000, waitMs: 10_000, pollMs: 20 } };
-  const worker = startJobWorker({ connection, name: world.queue.queue.name, runner, tuning: FAST });
-  const done = new Map<string, () => void>();
-  const seen = new Set<string>();
-  worker.worker.on('completed', (job) => {
-    seen.add(job.id ?? '');
-    done.get(job.id ?? '')?.();
-  });
-  ctx.onTestFinished(async () => {
-    await worker.close();
-    await Promise.all([sink.flush(), announce.settled()]);
-  });
-  return { completed: (id) => (seen.has(id) ? Promise.resolve() : new Promise((resolve) => done.set(id, resolve))) };
-}
 
 describe('/nestor run', { timeout: 90_000 }, () => {
   it('asks for approval in production, then runs the Job and shows its exit code and the end of its log', async (ctx) => {
@@ -56,7 +27,7 @@ describe('/nestor run', { timeout: 90_000 }, () => {
       return { succeeded: false, exitCode: 3, log: 'migrating 0042_add_index\nerror: relation "rides" does not exist\n' };
     };
     const world = await botWorld(ctx, f);
-    const worker = startWorker(ctx, world);
+    const worker = startBotWorker(ctx, world, f.deps);
     await world.send(signedSlashCommand(SECRET, { text: 'run mary production -- node scripts/migrate.js --step 42', user: BOB, triggerId: 'T.run', responseUrl: world.slack.responseUrl('ask') }));
     await world.response('ask', 'waiting for approval by alice or carol');
     expect(commands).toEqual([]);
