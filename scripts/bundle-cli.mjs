@@ -35,7 +35,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [englishOnly],
-  external: ['@kubernetes/client-node', '@slack/*', 'bullmq', 'ioredis', 'pino', 'pino-*', 'simple-git', 'octokit', '@octokit/*', 'fastify', '@fastify/*', 're2-wasm'],
+  external: ['@kubernetes/client-node', '@slack/*', 'bullmq', 'ioredis', 'pino', 'pino-*', 'simple-git', 'octokit', '@octokit/*', 'fastify', '@fastify/*', 're2-wasm', '@bull-board/*'],
   // CommonJS packages inlined in an ES module still call require() for Node's own modules.
   banner: { js: "import { createRequire as __nestorRequire } from 'node:module'; const require = __nestorRequire(import.meta.url);" },
 });
