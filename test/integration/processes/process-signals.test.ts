@@ -21,6 +21,9 @@ async function stuckDeploy(world: ProcessWorld, trigger: string, workerEnv: Reco
   const worker = world.start('worker', workerEnv);
   const { port } = await bot.log('bot started');
   await worker.log('worker started');
+  // Started is not ready: a command sent before the bot's Redis connection is up is refused.
+  const { healthPort } = await bot.log('operations endpoints started');
+  await eventually('the bot to be ready', async () => (await fetch(`http://127.0.0.1:${String(healthPort)}/readyz`)).status === 200, 30_000, 50);
   const ack = await sendToSlackReceiver(`http://127.0.0.1:${String(port)}/slack/events`, signedSlashCommand(SIGNING_SECRET, {
     text: 'deploy mary feature-x dev3', triggerId: trigger, responseUrl: world.slack.responseUrl(trigger),
   }));
