@@ -9,7 +9,7 @@ import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
 import { APPROVE_ACTION } from '../../../src/core/commands/replies.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { botWorld, SECRET, type BotWorld } from '../../support/bot-world.js';
-import { startBotWorker } from '../../support/bot-worker.js';
+import { startBotWorker, type BotWorker } from '../../support/bot-worker.js';
 import { cleanupFixtures, git } from '../../support/git-fixtures.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
 import { signedBlockAction, signedSlashCommand } from '../../support/slack-signing.js';
@@ -100,7 +100,7 @@ const historyHead = (): string => git(f.historyRemote, 'rev-parse', 'main').trim
 const historyMessagesSince = (since: string): string[] =>
   git(f.historyRemote, 'log', '--reverse', '--format=%B%x00', `${since}..main`).split('\0').map((m) => m.trim()).filter(Boolean);
 
-async function approvedByCarol(ctx: TestContext, text: string, trigger: string): Promise<{ world: BotWorld; jobId: string; worker: ReturnType<typeof startWorker> }> {
+async function approvedByCarol(ctx: TestContext, text: string, trigger: string): Promise<{ world: BotWorld; jobId: string; worker: BotWorker }> {
   const world = await botWorld(ctx, f);
   const worker = startBotWorker(ctx, world, f.deps);
   await world.send(signedSlashCommand(SECRET, { text, user: BOB, triggerId: trigger, responseUrl: world.slack.responseUrl('ask') }));
