@@ -21,7 +21,7 @@ import type { ApiSettings, Env, ProcessSettings, WebSettings } from './bot-setti
 import { botServices, closeBotServices, producerRedis } from './bot.js';
 import { runUntilSignal } from './run-until-signal.js';
 import type { Operations } from '../adapters/observability/operations.js';
-import { startOperations } from './operations.js';
+import { besideOperations, startOperations } from './operations.js';
 
 export interface ApiServer {
   port: number;
@@ -76,15 +76,7 @@ export async function startApi(settings: ProcessSettings, env: Env, cwd: string,
 export function runApi(io: CliIo): Promise<void> {
   return runUntilSignal('api', io, async (settings, logger) => {
     const operations = await startOperations('api', settings, logger);
-    const api = await startApi(settings, io.env, io.cwd, logger, operations.ops).catch(async (error: unknown) => {
-      await operations.close();
-      throw error;
-    });
-    return {
-      close: async () => {
-        await api.close();
-        await operations.close();
-      },
-    };
+    const { close } = await besideOperations(operations, () => startApi(settings, io.env, io.cwd, logger, operations.ops));
+    return { close };
   }, 'api stopping');
 }

@@ -26,7 +26,7 @@ import { releaseDeps, runtimeSettings } from './release-runtime.js';
 import type { Operations } from '../adapters/observability/operations.js';
 import { slackAuthCheck } from '../adapters/observability/slack-auth-check.js';
 import { boltLogger } from '../adapters/slack/bot/bolt-logger.js';
-import { startOperations } from './operations.js';
+import { besideOperations, startOperations } from './operations.js';
 
 export interface BotProcess {
   app: App;
@@ -113,15 +113,7 @@ export function runBot(io: CliIo): Promise<void> {
     });
     const slackReady = slackAuthCheck(slack, (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'slack auth.test failed: not ready'));
     const operations = await startOperations('bot', settings, logger, { readiness: [slackReady] });
-    const bot = await startBot(settings, io.env, io.cwd, logger, { operations: operations.ops }).catch(async (error: unknown) => {
-      await operations.close();
-      throw error;
-    });
-    return {
-      close: async () => {
-        await bot.close();
-        await operations.close();
-      },
-    };
+    const { close } = await besideOperations(operations, () => startBot(settings, io.env, io.cwd, logger, { operations: operations.ops }));
+    return { close };
   }, 'bot stopping');
 }

@@ -58,3 +58,27 @@ export async function startOperations(role: Role, settings: ProcessSettings, log
     },
   };
 }
+
+/**
+ * Starts a process's own part beside its endpoints: if it fails to start (a bad setting found
+ * while composing) the endpoints close too, so they never keep the process up; once started, they
+ * close after it, so /readyz and /metrics last while it finishes its work.
+ */
+export async function besideOperations<T extends { close(): Promise<void> }>(
+  operations: ProcessOperations, start: () => T | Promise<T>,
+): Promise<{ started: T; close(): Promise<void> }> {
+  let started: T;
+  try {
+    started = await start();
+  } catch (error) {
+    await operations.close();
+    throw error;
+  }
+  return {
+    started,
+    close: async () => {
+      await started.close();
+      await operations.close();
+    },
+  };
+}

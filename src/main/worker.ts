@@ -45,7 +45,7 @@ import { jobLogSink } from '../adapters/observability/job-log-sink.js';
 import { jobMetricsSink } from '../core/jobs/job-metrics.js';
 import { ExternalSystem, NO_METRICS, type Metrics } from '../core/ports/metrics.js';
 import { kubeRetryMetrics, slackDeliveryMetrics } from '../adapters/observability/external-metrics.js';
-import { startOperations } from './operations.js';
+import { besideOperations, startOperations } from './operations.js';
 
 const refuse = (message: string): NestorError => new NestorError(ErrorCode.BadInput, message);
 /** Who approved a job, for its pipeline's input: the history commit names them. */
@@ -170,23 +170,10 @@ export function runWorker(io: CliIo): Promise<void> {
       readiness: [{ name: 'queue consumer', check: () => running.worker?.consuming() ?? false }],
       historyWritesPending: () => running.worker?.historyWritesPending() ?? Promise.resolve(0),
     });
-    let started: WorkerProcess;
-    try {
-      started = startWorkerProcess(settings, io.env, io.cwd, logger, operations.metrics);
-    } catch (error) {
-      // A bad setting found while composing: the endpoints must not keep the process up.
-      await operations.close();
-      throw error;
-    }
+    // The endpoints last until the jobs are finished: /readyz says 503 meanwhile, /metrics counts them.
+    const { started, close } = await besideOperations(operations, () => startWorkerProcess(settings, io.env, io.cwd, logger, operations.metrics));
     running.worker = started;
     logger.info({ healthPort: operations.port }, 'worker started');
-    return {
-      abandon: (ms) => started.abandon(ms),
-      // The endpoints last until the jobs are finished: /readyz says 503 meanwhile, /metrics counts them.
-      close: async () => {
-        await started.close();
-        await operations.close();
-      },
-    };
+    return { abandon: (ms) => started.abandon(ms), close };
   }, 'worker stopping: finishing current jobs');
 }
