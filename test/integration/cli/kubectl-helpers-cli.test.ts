@@ -122,17 +122,22 @@ describe('nestor logs', () => {
   });
 });
 
+/** A line sent to the local port comes back from the pod's echo server. */
+async function expectEchoThrough(port: number): Promise<void> {
+  const socket = connect({ host: '127.0.0.1', port });
+  let received = '';
+  socket.on('data', (data: Buffer) => (received += data.toString('utf8')));
+  socket.write('ping\n');
+  await eventually('the echo through the pod', () => received === 'echo: ping\n');
+  socket.destroy();
+}
+
 describe('nestor port-forward', () => {
   it('carries connections to a ready web pod until Ctrl-C', async () => {
     for (const pod of webPods()) sim.pods.forwardPort('dev3', pod, 8080, echo.port);
     const run = start(['port-forward', 'mary', 'dev3', ':8080']);
     const port = Number(await eventually('the local port', () => /127\.0\.0\.1:(\d+) -> 8080/.exec(run.out())?.[1]));
-    const socket = connect({ host: '127.0.0.1', port });
-    let received = '';
-    socket.on('data', (data: Buffer) => (received += data.toString('utf8')));
-    socket.write('ping\n');
-    await eventually('the echo through the pod', () => received === 'echo: ping\n');
-    socket.destroy();
+    await expectEchoThrough(port);
     run.interrupt();
     expect(await run.exited).toBe(0);
   });
@@ -167,12 +172,7 @@ describe('as a process of its own', () => {
     for (const pod of webPods()) sim.pods.forwardPort('dev3', pod, 8080, echo.port);
     const forward = spawnCli(['port-forward', 'mary', 'dev3', ':8080'], env);
     const port = Number(await eventually('the local port', () => /127\.0\.0\.1:(\d+) -> 8080/.exec(forward.stdout())?.[1], 90_000));
-    const socket = connect({ host: '127.0.0.1', port });
-    let received = '';
-    socket.on('data', (data: Buffer) => (received += data.toString('utf8')));
-    socket.write('ping\n');
-    await eventually('the echo through the pod', () => received === 'echo: ping\n');
-    socket.destroy();
+    await expectEchoThrough(port);
     forward.child.kill('SIGINT');
     expect(await forward.exited).toBe(0);
     sim.pods.onExec(({ command }) => Number(command[1]));
