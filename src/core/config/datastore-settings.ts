@@ -1,6 +1,6 @@
 // The datastores of an environment, from `datastores:` merged down its project.yaml files and
 // its apps' files (a datastore of an app file belongs to that app: its lock, its pods), and where
-// their snapshots are kept (`datastore_snapshots:`). Checked with the tree: a connection is a
+// their snapshots are kept (`datastore_snapshots:`, snapshot-settings.ts). Checked with the tree: a connection is a
 // setting or a Secret, never a literal that could carry a password into git; `source` names an
 // environment; `app` an app of the environment; a datastore-nightly schedule has something to reset.
 import type { ConfigProblem } from '../errors.js';
@@ -10,7 +10,8 @@ import { ancestry, appsOf, type ConfigTree } from './config-tree.js';
 import { schedulesOf } from './environment-schedules.js';
 import { mergeLayers } from './merge.js';
 import { ENV_REFERENCE, type DatastoreConfig, type DatastoreKindName } from './schema.js';
-import { lastDeclaring, mergedProject, problemAt } from './sync-settings.js';
+import { snapshotProblems } from './snapshot-settings.js';
+import { lastDeclaring, problemAt } from './sync-settings.js';
 
 /** Where a datastore's connection (a URL, password included) is read at run time. */
 export type DatastoreConnection = { setting: string } | { secret: string; key: string };
@@ -42,15 +43,6 @@ export interface DatastoreJobSettings {
   restoreCommand: string;
   deadlineSeconds?: number;
 }
-
-export interface SnapshotSettings {
-  /** Relative to Nestor's state folder unless absolute. */
-  folder: string;
-  keep: number;
-}
-
-export const DEFAULT_SNAPSHOT_FOLDER = 'snapshots';
-export const DEFAULT_SNAPSHOT_KEEP = 7;
 
 interface Declared {
   config: DatastoreConfig;
@@ -136,11 +128,6 @@ export function datastoresOf(tree: ConfigTree, env: string): DatastoreSettings[]
     .flatMap(([name, declared]) => settingsOf(env, name, declared) ?? []);
 }
 
-export function snapshotSettings(tree: ConfigTree, env: string): SnapshotSettings {
-  const settings = mergedProject(tree, env).datastore_snapshots;
-  return { folder: settings?.folder ?? DEFAULT_SNAPSHOT_FOLDER, keep: settings?.keep ?? DEFAULT_SNAPSHOT_KEEP };
-}
-
 /** The datastores a datastore-nightly schedule of `sourceEnv` resets: every environment's that opts in and comes from it. */
 export function nightlyResets(tree: ConfigTree, sourceEnv: string): DatastoreSettings[] {
   return [...tree.environments.keys()].sort()
@@ -192,5 +179,5 @@ export function datastoreProblems(tree: ConfigTree): ConfigProblem[] {
       if (file) add(problemAt(file, ['schedules', schedule.name], `schedule "${schedule.name}" is a datastore-nightly but no datastore comes from ${env} with reset_nightly: true`));
     }
   }
-  return [...problems.values()];
+  return [...problems.values(), ...snapshotProblems(tree)];
 }

@@ -298,10 +298,21 @@ export const Datastore = Type.Object(
 );
 const Datastores = keyedBy(DNS1123_LABEL, 'a datastore name (lowercase letters, digits and -)', Type.Union([Datastore, Type.Null()]));
 
-/** Where snapshots are kept and how many per environment and datastore. */
+/**
+ * Where snapshots are kept (a folder, or an object store's `url` with its options: one or the
+ * other, datastore-settings.ts checks) and how many per environment and datastore. Credentials of
+ * an object store are never here: the AWS SDK's default chain finds them in Nestor's environment.
+ */
 export const DatastoreSnapshots = Type.Object(
   {
     folder: Type.Optional(Type.String({ minLength: 1, description: 'a folder (relative: to the state folder)' })),
+    url: Type.Optional(Type.String({
+      pattern: '^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[-!_.*\'()a-zA-Z0-9/]*)?$',
+      description: 'an object store location, s3://<bucket>[/<prefix>]',
+    })),
+    endpoint: Type.Optional(Type.String({ pattern: '^https?://[^\\s/?#@]+/?$', description: 'an S3-compatible store (MinIO...): http(s)://host[:port] (default: AWS S3)' })),
+    region: Type.Optional(Type.String({ pattern: '^[a-z0-9-]{1,40}$', description: 'the bucket\'s region (default: AWS_REGION, or us-east-1 with an endpoint)' })),
+    force_path_style: Type.Optional(Type.Boolean({ description: 'address the bucket in the path, not the host name (most S3-compatible stores)' })),
     keep: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'snapshots kept per environment and datastore (default: 7)' })),
   },
   strict,

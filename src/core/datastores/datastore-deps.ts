@@ -1,9 +1,10 @@
 // What datastore jobs run over: the release ports (config, clusters, locks, clocks, Nestor's
-// environment) and the datastore ones, the drivers per kind and the snapshot store of a folder.
+// environment) and the datastore ones, the drivers per kind and the snapshot store (a folder or a bucket).
 // Also what both verbs share: which datastores of an environment a command names, and what a run
 // of one datastore gives back.
 import type { ConfigTree } from '../config/index.js';
-import { datastoresOf, snapshotSettings, type DatastoreSettings } from '../config/datastore-settings.js';
+import { datastoresOf, type DatastoreSettings } from '../config/datastore-settings.js';
+import { snapshotSettings, type SnapshotLocation } from '../config/snapshot-settings.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import type { LoadedConfig } from '../ports/config-source.js';
 import type { DatastoreDrivers, SnapshotStore } from '../ports/datastores.js';
@@ -13,8 +14,8 @@ import { targetOf } from './datastore-target.js';
 
 export interface DatastorePorts {
   drivers: DatastoreDrivers;
-  /** The store of `datastore_snapshots.folder` (relative to Nestor's state folder unless absolute). */
-  snapshots(folder: string): SnapshotStore;
+  /** The store at `datastore_snapshots`' location: a folder (relative to Nestor's snapshots folder unless absolute) or an object store. */
+  snapshots(location: SnapshotLocation): SnapshotStore;
 }
 
 export interface DatastoreDeps extends ReleaseDeps {
@@ -58,7 +59,7 @@ export function selectDatastores(tree: ConfigTree, env: string, name?: string): 
 
 export function storeOf(deps: DatastoreDeps, tree: ConfigTree, env: string): { store: SnapshotStore; keep: number } {
   const settings = snapshotSettings(tree, env);
-  return { store: deps.datastores.snapshots(settings.folder), keep: settings.keep };
+  return { store: deps.datastores.snapshots(settings.location), keep: settings.keep };
 }
 
 /** The driver of the datastore's kind and its target, from the config as loaded (tree and templates). */

@@ -63,7 +63,7 @@ describe('kubernetes-job datastores', () => {
 
     const snapshot = await runDatastoreJob(deps, f.ctx('alice', 'job-snap'), { action: 'snapshot', env: 'staging', datastore: 'events' });
     expect(snapshot.outcome).toBe('snapshotted');
-    const [taken] = await deps.datastores.snapshots('snapshots').list('staging', 'events');
+    const [taken] = await deps.datastores.snapshots({ folder: 'snapshots' }).list('staging', 'events');
     // Its size is the reference's file: the data is where the Job keeps it.
     expect(snapshot.message).toBe(`snapshotted events of staging (${taken!.bytes} B in 2s): ${taken!.id}`);
     expect(ran.map((j) => `${j.metadata.namespace}/${j.metadata.name}`)).toEqual(['staging/mary-datastore-snapshot-events-job-snap']);
@@ -76,7 +76,7 @@ describe('kubernetes-job datastores', () => {
     expect(ran.map((j) => `${j.metadata.namespace}/${j.metadata.name}`)).toEqual(['staging/mary-datastore-snapshot-events-job-snap', 'dev3/mary-datastore-restore-events-job-reset']);
     expect(container(ran[1])).toMatchObject({ image: 'mongo:7', command: ['/bin/sh', '-c', `exec ${RESTORE}`] });
     expect([told(ran[1], 'NESTOR_ACTION'), told(ran[1], 'NESTOR_ENV'), told(ran[1], 'NESTOR_SNAPSHOT')]).toEqual(['restore', 'dev3', taken!.id]);
-    expect(await deps.datastores.snapshots('snapshots').lastReset('dev3', 'events')).toMatchObject({ snapshot: taken!.id, jobId: 'job-reset' });
+    expect(await deps.datastores.snapshots({ folder: 'snapshots' }).lastReset('dev3', 'events')).toMatchObject({ snapshot: taken!.id, jobId: 'job-reset' });
   });
 
   it('a failed Job fails the reset with the end of its log; an app with no release in the environment is refused naming what to do', async () => {
@@ -95,7 +95,7 @@ describe('kubernetes-job datastores', () => {
     await expect(runDatastoreJob(deps, f.ctx('alice', 'job-reset-2'), { action: 'reset', env: 'dev3', datastore: 'events' })).rejects.toThrow(
       'dev3: reset of datastore events of dev3 failed: the restore Job Job dev3/mary-datastore-restore-events-job-reset-2 of datastore dev3/events failed: BackoffLimitExceeded (Job has reached the specified backoff limit); the end of its log: connecting to mongo | mongorestore: connection refused; events of dev3 was left as it was',
     );
-    expect(await deps.datastores.snapshots('snapshots').lastReset('dev3', 'events')).toBeUndefined();
+    expect(await deps.datastores.snapshots({ folder: 'snapshots' }).lastReset('dev3', 'events')).toBeUndefined();
   });
 
   it('the nightly schedule waits for dev3\'s datastore lock a chat job holds, then resets dev3; past its wait it leaves dev3 as it was', async () => {

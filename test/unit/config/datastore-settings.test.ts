@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfigTree } from '../../../src/core/config/index.js';
-import { datastoresOf, nightlyResets, snapshotSettings } from '../../../src/core/config/datastore-settings.js';
+import { datastoresOf, nightlyResets } from '../../../src/core/config/datastore-settings.js';
+import { snapshotSettings } from '../../../src/core/config/snapshot-settings.js';
 import { BASE_PROJECT, files, problemsOf } from '../../support/config-fixtures.js';
 
 const child = (env: string, parent: string, ...lines: string[]) => ({ [`${env}/project.yaml`]: [`env: ${env}`, `parent: ${parent}`, ...lines] });
@@ -24,7 +25,7 @@ describe('datastores:', () => {
     ]);
     expect(datastoresOf(tree, 'production').find((d) => d.name === 'cache')?.resetAllowed).toBe(false);
     expect(nightlyResets(tree, 'staging').map((d) => `${d.env}/${d.name}`)).toEqual(['dev3/main']);
-    expect(snapshotSettings(tree, 'dev3')).toEqual({ folder: 'snapshots', keep: 3 });
+    expect(snapshotSettings(tree, 'dev3')).toEqual({ location: { folder: 'snapshots' }, keep: 3 });
   });
 
   it('refuses a literal connection without repeating it, and reports what is missing or unknown with file:line:col', () => {
