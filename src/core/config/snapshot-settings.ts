@@ -74,10 +74,25 @@ export function snapshotSettings(tree: ConfigTree, env: string): SnapshotSetting
   };
 }
 
+const ENDPOINT_FORM = 'expected http(s)://<host>[:<port>], without credentials (the AWS SDK reads them from Nestor\'s environment)';
+
+function isEndpoint(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return ['http:', 'https:'].includes(url.protocol) && url.username === '' && url.password === '' && ['', '/'].includes(url.pathname) && url.search === '' && url.hash === ''
+      && /^https?:\/\/[^/@]+\/?$/.test(text);
+  } catch {
+    return false;
+  }
+}
+
 export function snapshotProblems(tree: ConfigTree): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const [env, node] of tree.environments) {
     const own = snapshotsIn(node.project);
+    if (typeof own.endpoint === 'string' && !isEndpoint(own.endpoint)) {
+      problems.push(problemAt(node.project, ['datastore_snapshots', 'endpoint'], ENDPOINT_FORM));
+    }
     if (own.folder !== undefined && own.url !== undefined) {
       problems.push(problemAt(node.project, ['datastore_snapshots', 'url'], 'datastore_snapshots names a folder and a url: keep one of them'));
       continue;
