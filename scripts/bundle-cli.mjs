@@ -4,7 +4,8 @@
 // and release runtime (Slack, BullMQ, Redis, pino, git, the Kubernetes client, Fastify) stay packages,
 // imported from node_modules only by the commands that use them (pino's worker threads and
 // BullMQ's optional native code could not be bundled anyway), and so does re2-wasm (the pattern engine
-// of the prometheus-operator models), which reads its .wasm file beside its own module.
+// of the prometheus-operator models), which reads its .wasm file beside its own module. The AWS SDK
+// (S3 snapshot stores) stays a package too, imported only once a config names an s3:// location.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import process from 'node:process';
@@ -35,7 +36,7 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
   plugins: [englishOnly],
-  external: ['@kubernetes/client-node', '@slack/*', 'bullmq', 'ioredis', 'pino', 'pino-*', 'simple-git', 'octokit', '@octokit/*', 'fastify', '@fastify/*', 're2-wasm', '@bull-board/*'],
+  external: ['@kubernetes/client-node', '@slack/*', 'bullmq', 'ioredis', 'pino', 'pino-*', 'simple-git', 'octokit', '@octokit/*', 'fastify', '@fastify/*', 're2-wasm', '@bull-board/*', '@aws-sdk/*'],
   // CommonJS packages inlined in an ES module still call require() for Node's own modules.
   banner: { js: "import { createRequire as __nestorRequire } from 'node:module'; const require = __nestorRequire(import.meta.url);" },
 });

@@ -10,7 +10,7 @@ import { EXAMPLE_CONFIG_DIR } from '../../support/config-fixtures.js';
 import { cleanupFixtures, tempDir } from '../../support/git-fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const HEAVY = ['@kubernetes/client-node', '@slack/bolt', '@slack/web-api', 'bullmq', 'ioredis', 'simple-git', 'pino', 'octokit'];
+const HEAVY = ['@kubernetes/client-node', '@slack/bolt', '@slack/web-api', 'bullmq', 'ioredis', 'simple-git', 'pino', 'octokit', '@aws-sdk/client-s3', '@aws-sdk/lib-storage'];
 
 afterAll(() => cleanupFixtures());
 
