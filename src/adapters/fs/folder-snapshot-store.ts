@@ -2,8 +2,7 @@
 // manifest `<UTC time>.meta.json` (what SnapshotInfo says, plus the data file's name). A snapshot
 // is written under a hidden `.partial` name, renamed when complete, and listed once its manifest
 // is there: a snapshot killed midway is never listed, and the next prune removes what it left.
-// An object store (an `s3://` URL) would be another adapter of the same port, handing drivers a
-// local file downloaded before a restore and uploading the one a snapshot wrote. The last reset of
+// An S3 bucket is the other adapter of the same port (src/adapters/s3/s3-snapshot-store.ts). The last reset of
 // a datastore is kept as `<root>/<env>/.resets/<datastore>.json` (no datastore is named `.resets`).
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -168,7 +168,7 @@ export interface NewSnapshot {
 
 /**
  * Where snapshots are kept: a folder (`<root>/<env>/<datastore>/<UTC time>.<ext>` plus a
- * `.meta.json` manifest beside it); an object store can be another adapter of this port.
+ * `.meta.json` manifest beside it), or an S3 bucket laid out alike.
  * Errors: BadInput for a malformed id or name; DatastoreFailed for an id that names no snapshot.
  */
 export interface SnapshotStore {
