@@ -2,8 +2,9 @@
 // manifest `<UTC time>.meta.json` (what SnapshotInfo says, plus the data file's name). A snapshot
 // is written under a hidden `.partial` name, renamed when complete, and listed once its manifest
 // is there: a snapshot killed midway is never listed, and the next prune removes what it left.
-// An S3 bucket is the other adapter of the same port (src/adapters/s3/s3-snapshot-store.ts). The last reset of
-// a datastore is kept as `<root>/<env>/.resets/<datastore>.json` (no datastore is named `.resets`).
+// An S3 bucket is the other adapter of the same port (src/adapters/s3/s3-snapshot-store.ts). The
+// last reset of a datastore is kept as `<root>/<env>/.resets/<datastore>.json` (no datastore is
+// named `.resets`).
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDnsLabel } from '../../core/config/schema.js';
