@@ -82,7 +82,7 @@ const processOf = (w: Workload) => w.spec.template.metadata.labels['app.kubernet
 /** Settings whose values are secrets: each must come from a Secret, never be written in the chart. */
 const SECRET_SETTINGS = [
   'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN', 'NESTOR_API_TOKENS', 'NESTOR_HISTORY_KEY', 'NESTOR_GITHUB_TOKEN',
-  'NESTOR_GITHUB_PRIVATE_KEY', 'NESTOR_GITHUB_WEBHOOK_SECRET', 'NESTOR_REDIS_SENTINEL_PASSWORD', 'NPM_TOKEN',
+  'NESTOR_GITHUB_PRIVATE_KEY', 'NESTOR_GITHUB_WEBHOOK_SECRET', 'NESTOR_REDIS_SENTINEL_PASSWORD', 'NPM_TOKEN', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY',
 ];
 /** What the test's stand-in Secret holds (optional keys absent). */
 const SECRET_VALUES: Record<string, string> = {
