@@ -9,28 +9,11 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
+import { WebSocket, WebSocketServer } from 'ws';
 
-// `ws` ships no types and @types/ws is not installed: the few parts used here, typed locally.
-interface WsSocket {
-  readonly readyState: number;
-  send(data: string, cb?: (error?: Error) => void): void;
-  close(code?: number, reason?: string): void;
-  terminate(): void;
-  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): this;
-  on(event: 'close', listener: (code: number, reason: Buffer) => void): this;
-  on(event: 'error', listener: (error: Error) => void): this;
-}
-interface WsServer {
-  on(event: 'connection', listener: (socket: WsSocket, request: IncomingMessage) => void): this;
-  close(cb?: (error?: Error) => void): void;
-}
-interface WsModule {
-  WebSocketServer: new (options: { server: Server; path: string }) => WsServer;
-}
-const { WebSocketServer } = createRequire(import.meta.url)('ws') as WsModule;
+type WsSocket = WebSocket;
 
-const OPEN = 1;
+const OPEN = WebSocket.OPEN;
 const PATH = '/link/';
 
 export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
@@ -81,7 +64,7 @@ export class SocketModeStandin {
   private readonly waiters: Waiter[] = [];
   private readonly tickets = new Set<string>();
   private http: Server | undefined;
-  private wss: WsServer | undefined;
+  private wss: WebSocketServer | undefined;
   private base = '';
   private ticketCounter = 0;
 

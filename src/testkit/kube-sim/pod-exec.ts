@@ -68,7 +68,9 @@ export function serveExec(ws: WsSocket, request: ExecRequest, handler: ExecHandl
   if (!flag('stdin')) stdin.end();
   const stdout = flag('stdout') ? channelWriter(ws, STDOUT) : new PassThrough().resume();
   const stderr = flag('stderr') ? channelWriter(ws, STDERR) : new PassThrough().resume();
-  ws.on('message', (data) => {
+  // The server's binaryType is 'nodebuffer': every message is one Buffer.
+  ws.on('message', (raw) => {
+    const data = raw as Buffer;
     if (data[0] === CLOSE_SIGNAL && ws.protocol === 'v5.channel.k8s.io') {
       if (data[1] === STDIN) stdin.end();
       return;

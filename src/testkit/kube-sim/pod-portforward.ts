@@ -62,7 +62,9 @@ export function servePortForward(ws: WsSocket, request: PortForwardRequest, targ
     socket.on('error', (error) => fail(i, port, `failed to connect to localhost:${port} inside the pod: ${error.message}`));
     socket.on('end', () => done(i));
   });
-  ws.on('message', (data) => {
+  // The server's binaryType is 'nodebuffer': every message is one Buffer.
+  ws.on('message', (raw) => {
+    const data = raw as Buffer;
     const socket = sockets.get(data[0] ?? -1);
     if (socket && !socket.destroyed) socket.write(data.subarray(1));
   });

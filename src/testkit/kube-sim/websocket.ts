@@ -1,38 +1,17 @@
 /**
  * The WebSocket side of the simulator, on the `ws` package (the one @kubernetes/client-node
- * itself connects with). Typed here by the little the simulator uses, since the project does not
- * depend on `ws` (nor `@types/ws`) directly: it comes with client-node.
+ * itself connects with).
  */
-import { createRequire } from 'node:module';
 import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
 
-export interface WsSocket {
-  readonly protocol: string;
-  readonly readyState: number;
-  send(data: Buffer): void;
-  close(code?: number, reason?: string): void;
-  terminate(): void;
-  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): this;
-  on(event: 'close', listener: () => void): this;
-  on(event: 'error', listener: (error: Error) => void): this;
-}
+export type WsSocket = WebSocket;
+export type WsServer = WebSocketServer;
 
-export interface WsServer {
-  readonly clients: Set<WsSocket>;
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, done: (ws: WsSocket) => void): void;
-  close(): void;
-}
-
-interface WsModule {
-  WebSocketServer: new (options: { noServer: true; handleProtocols?: (offered: Set<string>, req: IncomingMessage) => string | false }) => WsServer;
-}
-
-export const WS_OPEN = 1;
+export const WS_OPEN = WebSocket.OPEN;
 
 /** A server that answers upgrades itself (no port of its own); picks `choose(offered)` as the subprotocol. */
 export function webSocketServer(choose: (offered: readonly string[], req: IncomingMessage) => string | undefined): WsServer {
-  const { WebSocketServer } = createRequire(import.meta.url)('ws') as WsModule;
   return new WebSocketServer({ noServer: true, handleProtocols: (offered, req) => choose([...offered], req) ?? false });
 }
 

@@ -201,7 +201,7 @@ describe('the Helm chart, rendered by helm', () => {
     kubeConfig.loadFromString(configMap.data.config.replaceAll('/var/run/secrets/kubernetes.io/serviceaccount', serviceAccount));
     expect(kubeConfig.getContexts().map((c) => c.name)).toEqual(['kapten_dev_eu-w1', 'kapten_staging_eu-w1']);
     expect(kubeConfig.getCurrentCluster()?.server).toBe('https://kubernetes.default.svc');
-    const options: { headers?: Record<string, string>; ca?: unknown } = {};
+    const options: { headers?: Record<string, string>; ca?: string | Buffer } = {};
     await kubeConfig.applyToHTTPSOptions(options);
     expect(options.headers?.['Authorization']).toBe('Bearer the-service-account-token');
     expect(String(options.ca)).toBe('the cluster CA');
