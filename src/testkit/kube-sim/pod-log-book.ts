@@ -8,7 +8,11 @@ export interface LogChunk {
   text: string;
 }
 
-type Follower = (chunk: LogChunk) => void;
+export interface Follower {
+  write(chunk: LogChunk): void;
+  /** The follow ends: the container ended (`dropped` false), or its connection was cut. */
+  end(dropped: boolean): void;
+}
 
 export class PodLogBook {
   private readonly chunks = new Map<string, LogChunk[]>();
@@ -21,24 +25,23 @@ export class PodLogBook {
     return this.chunks.get(key)?.map((c) => c.text).join('');
   }
 
-  /** Replaces the log (a Job's pod, once its run is known). */
-  set(key: string, text: string): void {
-    this.chunks.delete(key);
-    this.append(key, text);
-  }
-
   append(key: string, text: string): void {
     const chunk = { at: this.now(), text };
     const list = this.chunks.get(key) ?? [];
     list.push(chunk);
     this.chunks.set(key, list);
-    for (const follower of this.followers.get(key) ?? []) follower(chunk);
+    for (const follower of this.followers.get(key) ?? []) follower.write(chunk);
   }
 
   /** Chunks written at or after `since` (all when undefined). */
   since(key: string, since: Date | undefined): LogChunk[] {
     const list = this.chunks.get(key) ?? [];
     return since ? list.filter((c) => c.at.getTime() >= since.getTime()) : [...list];
+  }
+
+  /** Ends every follow of the log: its container ended, or (`dropped`) their connections are cut. */
+  endFollows(key: string, dropped: boolean): void {
+    for (const follower of [...(this.followers.get(key) ?? [])]) follower.end(dropped);
   }
 
   /** Calls `follower` with each later write; returns the unsubscribe. */

@@ -1,15 +1,16 @@
 /**
  * `GET /api/v1/namespaces/<ns>/pods/<name>/log`: what a pod printed (a Job's pod prints what the
  * test's `jobRunner` said; any pod what a test appends with `sim.pods.appendLog`), as plain text,
- * with `container`, `tailLines`, `sinceSeconds`, `sinceTime` and `follow` honoured as the API
- * server does: a follow sends what is there, then each later write, until the client leaves.
+ * with `container`, `tailLines`, `sinceSeconds`, `sinceTime`, `timestamps` and `follow` honoured
+ * as the API server does: a follow sends what is there, then each later write, until the
+ * container ends or the client leaves.
  * What `kubectl logs`, client-node's `Log` and Nestor's build read.
  */
 import type { ServerResponse } from 'node:http';
 import { apiErrors } from './api-error.js';
 import { containersOf } from './controllers/pods.js';
 import { str, type KubeObject } from './object-util.js';
-import type { PodLogBook } from './pod-log-book.js';
+import type { LogChunk, PodLogBook } from './pod-log-book.js';
 import type { ObjectStore } from './store.js';
 import { typeOf } from './resource-types.js';
 import type { OpenWatch } from './watch.js';
@@ -59,6 +60,13 @@ function checkContainer(pod: KubeObject, name: string, container: string | null)
   }
 }
 
+/** A chunk's text, each line behind the time it was written when `timestamps` (RFC 3339, as the kubelet's). */
+function textOf(chunk: LogChunk, timestamps: boolean): string {
+  if (!timestamps) return chunk.text;
+  const at = chunk.at.toISOString();
+  return chunk.text.split(/(?<=\n)/).map((line) => (line === '' ? '' : `${at} ${line}`)).join('');
+}
+
 /** Answers a pod log request; false when the path is not one. */
 export function servePodLog(parts: PodLogParts, method: string, url: URL, res: ServerResponse): boolean {
   const match = LOG_PATH.exec(url.pathname);
@@ -69,14 +77,22 @@ export function servePodLog(parts: PodLogParts, method: string, url: URL, res: S
   checkContainer(pod, name, url.searchParams.get('container'));
   const key = `${namespace}/${name}`;
   const since = sinceOf(url.searchParams, parts.now());
-  const text = parts.logs.since(key, since).map((c) => c.text).join('');
+  const timestamps = url.searchParams.get('timestamps') === 'true';
+  const text = parts.logs.since(key, since).map((c) => textOf(c, timestamps)).join('');
   res.writeHead(200, { 'content-type': 'text/plain', 'cache-control': 'no-cache, private' });
   if (url.searchParams.get('follow') !== 'true') {
     res.end(tailOf(text, url.searchParams));
     return true;
   }
   res.write(tailOf(text, url.searchParams));
-  const unfollow = parts.logs.follow(key, (chunk) => res.write(chunk.text));
+  const unfollow = parts.logs.follow(key, {
+    write: (chunk) => res.write(textOf(chunk, timestamps)),
+    end: (dropped) => {
+      unfollow();
+      if (dropped) res.destroy();
+      else res.end();
+    },
+  });
   const open: OpenWatch = { close: () => res.end() };
   parts.watches.add(open);
   res.on('close', () => {

@@ -21,6 +21,8 @@ export type { ExecCall, ExecHandler } from './pod-exec.js';
 export interface PodStreamsHandle {
   /** Appends to what a pod printed: served by `pods/<name>/log`, at once to followers. */
   appendLog(namespace: string, pod: string, text: string): void;
+  /** Cuts the connections following the pod's log (as a restarted API server or proxy would). */
+  dropLogFollows(namespace: string, pod: string): void;
   /** The pod's `port`, as `portforward` reaches it, is 127.0.0.1:`localPort` (a server the test runs). */
   forwardPort(namespace: string, pod: string, port: number, localPort: number): void;
   /** What `exec` runs in any pod (one handler; the call says which pod, container and command). */
@@ -60,6 +62,10 @@ export class PodStreams implements PodStreamsHandle {
 
   appendLog(namespace: string, pod: string, text: string): void {
     this.logs.append(`${namespace}/${pod}`, text);
+  }
+
+  dropLogFollows(namespace: string, pod: string): void {
+    this.logs.endFollows(`${namespace}/${pod}`, true);
   }
 
   forwardPort(namespace: string, pod: string, port: number, localPort: number): void {

@@ -65,10 +65,13 @@ export class JobController {
     const { log } = run;
     const job = this.ctx.store.get(JOB, namespace, name);
     if (!job) return;
-    this.ctx.podLogs.set(`${namespace}/${metaName(pod)}`, log ?? '');
+    // After what a test appended while it ran; its container ends, and with it the follows of its log.
+    const key = `${namespace}/${metaName(pod)}`;
+    this.ctx.podLogs.append(key, log ?? '');
     const now = this.ctx.now();
     const livePod = this.ctx.store.get(POD, namespace, metaName(pod));
     if (livePod) this.ctx.store.update(POD, { ...livePod, status: finishedStatus(livePod.spec ?? {}, now, succeeded, run.exitCode) });
+    this.ctx.podLogs.endFollows(key, false);
     const completions = num(getIn(job, ['spec', 'completions'])) ?? 1;
     const backoffLimit = num(getIn(job, ['spec', 'backoffLimit'])) ?? 6;
     const startTime = str(getIn(job, ['status', 'startTime'])) ?? now;
