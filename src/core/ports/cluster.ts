@@ -130,6 +130,30 @@ export interface Cluster {
    * undefined when there is no such pod. Errors as `get`.
    */
   podLog(namespace: string, pod: string, options?: { tailLines?: number }): Promise<string | undefined>;
+  /**
+   * A pod's log line by line, each line with the time it was printed (the API's `timestamps`);
+   * resolves when the stream ends: at once without `follow`, else when the container ends, the
+   * connection drops or `signal` aborts. Errors (no such pod, a container not started yet) as `get`.
+   */
+  streamPodLog(namespace: string, pod: string, options: PodLogStreamOptions): Promise<void>;
+}
+
+/** One line of a pod's log; `at` is the RFC 3339 time it was printed, when the line came with one. */
+export interface PodLogLine {
+  at?: string;
+  text: string;
+}
+
+export interface PodLogStreamOptions {
+  /** The container whose log it is. */
+  container: string;
+  /** Go on with what the container prints later. */
+  follow: boolean;
+  /** Only what was printed at or after this RFC 3339 time (a follow resumed where it dropped). */
+  sinceTime?: string;
+  signal?: AbortSignal;
+  /** The whole lines of each piece received, in order. */
+  onLines(lines: PodLogLine[]): void;
 }
 
 export interface ClusterProvider {
@@ -195,4 +219,12 @@ export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const value of secrets) out = out.split(value).join('***');
   return out;
+}
+
+const TIMESTAMPED = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) (.*)$/s;
+
+/** A line of a log read with `timestamps=true` (`<RFC 3339 time> <text>`); a line without one is all text. */
+export function timestampedLine(raw: string): PodLogLine {
+  const match = TIMESTAMPED.exec(raw);
+  return match ? { at: match[1]!, text: match[2]! } : { text: raw };
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { ErrorCode, NestorError } from '../errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Cluster, KubeObject } from '../ports/cluster.js';
+import { PodLogFollower } from './pod-log-follower.js';
 import { runOneOffJob, type OneOffJobEnd } from './run-one-off-job.js';
 
 interface EnvVar {
@@ -77,16 +78,19 @@ export interface AppJobOptions {
   timeoutMs: number;
   pollIntervalMs?: number;
   signal?: AbortSignal;
-  /** New lines of the pod's log, as they come (read at each poll, and once at the end). */
+  /** New lines of the pod's log as it prints them (its log is followed while it runs). */
   onLog?: (lines: string[]) => void;
 }
 
 export type AppJobEnd = OneOffJobEnd & {
   /** The container's exit code, when its pod ended. */
   exitCode?: number;
-  /** The whole log of the Job's pod ('' when it left none). */
+  /** The end of the log of the Job's pod, its last LOG_KEPT_LINES lines ('' when it left none). */
   log: string;
 };
+
+/** Lines of the end of a Job's log kept for its result (a long log is never held whole). */
+export const LOG_KEPT_LINES = 200;
 
 async function podOf(cluster: Cluster, namespace: string, job: string): Promise<KubeObject | undefined> {
   const pods = await cluster.list({ namespace, kinds: [{ apiVersion: 'v1', kind: 'Pod' }], labelSelector: `job-name=${job}` });
@@ -98,30 +102,36 @@ function exitCodeOf(pod: KubeObject | undefined): number | undefined {
   return statuses?.[0]?.state?.terminated?.exitCode;
 }
 
-/** Runs the Job to its end (see runOneOffJob), telling its log as it grows; then its exit code and whole log. */
+const containerOf = (pod: KubeObject): string => (pod['spec'] as { containers?: { name?: string }[] } | undefined)?.containers?.[0]?.name ?? '';
+
+/**
+ * Runs the Job to its end (see runOneOffJob); with `onLog`, its pod's log is followed meanwhile
+ * (again from where it stopped when the follow drops). Then its exit code and the end of its log.
+ */
 export async function runAppJob(cluster: Cluster, job: KubeObject, options: AppJobOptions): Promise<AppJobEnd> {
   const namespace = job.metadata.namespace ?? '';
   const name = job.metadata.name;
-  let told = 0;
-  const readLog = async (): Promise<string> => {
+  const log = new PodLogFollower(cluster, namespace, { keep: LOG_KEPT_LINES, ...(options.onLog ? { onLines: options.onLog } : {}) });
+  const follow = async (): Promise<void> => {
+    if (log.isOpen) return;
     const pod = await podOf(cluster, namespace, name);
-    const log = pod ? ((await cluster.podLog(namespace, pod.metadata.name)) ?? '') : '';
-    const lines = log.split('\n');
-    if (lines.at(-1) === '') lines.pop();
-    if (lines.length > told) options.onLog?.(lines.slice(told));
-    told = Math.max(told, lines.length);
-    return log;
+    if (pod) log.follow(pod.metadata.name, containerOf(pod));
   };
-  const end = await runOneOffJob(cluster, job, {
-    clock: options.clock, fieldManager: options.fieldManager, timeoutMs: options.timeoutMs,
-    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onLog ? { onWait: async () => void (await readLog()) } : {}),
-  });
-  if (end.state === 'stopped' || end.state === 'timed-out') return { ...end, log: '' };
-  const log = await readLog();
-  const exitCode = exitCodeOf(await podOf(cluster, namespace, name));
-  return { ...end, log, ...(exitCode === undefined ? {} : { exitCode }) };
+  try {
+    const end = await runOneOffJob(cluster, job, {
+      clock: options.clock, fieldManager: options.fieldManager, timeoutMs: options.timeoutMs,
+      ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onLog ? { onWait: follow } : {}),
+    });
+    if (end.state === 'stopped' || end.state === 'timed-out') return { ...end, log: '' };
+    const pod = await podOf(cluster, namespace, name);
+    if (pod) await log.finish(pod.metadata.name, containerOf(pod));
+    const exitCode = exitCodeOf(pod);
+    return { ...end, log: log.tail.join('\n'), ...(exitCode === undefined ? {} : { exitCode }) };
+  } finally {
+    log.stop();
+  }
 }
 
 /** The last `count` non-empty lines of a log. */

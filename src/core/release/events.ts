@@ -47,7 +47,9 @@ export type ReleaseEvent =
   | { type: 'applied'; cluster: string; object: string; result: ApplyResult }
   | { type: 'pruned'; cluster: string; object: string }
   | { type: 'rollout'; cluster: string; object: string; state: string; message: string }
-  | { type: 'warning'; message: string };
+  | { type: 'warning'; message: string }
+  /** New lines an admin process (`run`) printed, as it prints them. */
+  | { type: 'log'; lines: string[] };
 
 export type ReleaseListener = (event: ReleaseEvent) => void;
 
@@ -70,6 +72,8 @@ export function describeEvent(event: ReleaseEvent): string {
       return `[rollout] ${event.cluster}: ${event.object} ${event.state}${event.message ? ` (${event.message})` : ''}`;
     case 'warning':
       return `[warning] ${event.message}`;
+    case 'log':
+      return event.lines.join('\n');
   }
 }
 

@@ -23,8 +23,6 @@ export interface RunAdminInput {
   /** A shell line, run as Procfile commands are. */
   command: string;
   approvedBy?: string;
-  /** The log's new lines as they come (the CLI prints them). */
-  onLog?: (lines: string[]) => void;
 }
 
 export const RunOutcome = { Succeeded: 'succeeded', Failed: 'failed' } as const;
@@ -81,7 +79,7 @@ export async function runAdminProcess(deps: ReleaseDeps, ctx: ReleaseContext, in
   const end = await stage(ctx.onEvent, Stage.Run, () => runAppJob(deps.clusters.cluster(context), job, {
     clock: deps.clock, fieldManager: FIELD_MANAGER, timeoutMs: (deadline + 120) * 1000,
     ...(ctx.signal ? { signal: ctx.signal } : {}),
-    ...(input.onLog ? { onLog: input.onLog } : {}),
+    onLog: (lines) => ctx.onEvent({ type: 'log', lines }),
   }), (e) => `exit code ${e.exitCode ?? 0}`, (e) => (e.state === 'complete' ? undefined : endLine(e)));
   if (end.state === 'stopped') throw new NestorError(ErrorCode.Cancelled, `${endLine(end)}: \`${command}\` did not finish`);
   return resultOf(input, sha, end);

@@ -5,6 +5,8 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKubeSimulator, typeOf, type KubeObject, type KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
+import type { JobRun } from '../../../src/testkit/kube-sim/controllers/context.js';
+import { eventually } from '../../support/eventually.js';
 import { spawnCli } from '../../support/cli-run.js';
 import { exampleConfigRepo } from '../../support/config-fixtures.js';
 import { cleanupFixtures, makeAppRepo, makeBareRepo, tempDir, type AppRepoShas } from '../../support/git-fixtures.js';
@@ -15,6 +17,8 @@ let env: Record<string, string>;
 let shas: AppRepoShas;
 let configDir: string;
 const ran: KubeObject[] = [];
+/** Ends the long process (see the jobRunner), which runs until the test says. */
+let endLong: ((run: JobRun) => void) | undefined;
 
 interface Container {
   image: string;
@@ -41,7 +45,9 @@ beforeAll(async () => {
   sim.controllers.options.jobRunner = (job) => {
     if (labelsOf(job)['process'] !== 'run') return undefined;
     ran.push(job);
-    return annotationsOf(job)['nestor.io/command'] === 'node scripts/migrate.js'
+    const command = annotationsOf(job)['nestor.io/command'];
+    if (command === 'node scripts/long.js') return new Promise<JobRun>((resolve) => (endLong = resolve));
+    return command === 'node scripts/migrate.js'
       ? { succeeded: false, exitCode: 3, log: 'migrating 0042_add_index\nerror: relation "rides" does not exist\n' }
       : { succeeded: true, log: 'hello from a one-off process\n' };
   };
@@ -92,6 +98,24 @@ describe('nestor run', () => {
     expect(run.stdout()).toBe('hello from a one-off process\n');
     expect(containerOf(ran.at(-1)!).command).toEqual(['/bin/sh', '-c', 'exec node -e \'console.log("hi there")\'']);
   }, 60_000);
+
+  it('prints the lines of a running process as it prints them, and follows its log again when the follow drops', async () => {
+    const run = spawnCli(['run', 'mary', 'dev3', '--', 'node', 'scripts/long.js'], env);
+    await eventually('the process to start', () => endLong !== undefined, 30_000);
+    const job = nameOf(ran.at(-1)!);
+    const pod = sim.store.list(typeOf('Pod'), 'dev3', (p) => labelsOf(p)['job-name'] === job)[0]!;
+    sim.pods.appendLog('dev3', nameOf(pod), 'step 1\n');
+    await eventually('step 1 on stdout while the process runs', () => run.stdout() === 'step 1\n', 30_000);
+
+    // The follow is cut: its lines before the cut are not printed twice, and the later ones come.
+    sim.pods.dropLogFollows('dev3', nameOf(pod));
+    sim.pods.appendLog('dev3', nameOf(pod), 'step 2\nstep 3\n');
+    await eventually('steps 2 and 3 on stdout while the process runs', () => run.stdout() === 'step 1\nstep 2\nstep 3\n', 30_000);
+
+    endLong!({ succeeded: true, log: 'done\n' });
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toBe('step 1\nstep 2\nstep 3\ndone\n');
+  }, 90_000);
 
   it('names the processes when --process names none, and refuses where run.allowed is false', async () => {
     const wrong = spawnCli(['run', 'mary', 'dev3', '--process', 'worker', '--', 'true'], env);

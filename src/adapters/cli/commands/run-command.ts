@@ -12,12 +12,10 @@ import { interruptible } from '../interrupt.js';
 export function registerRun(program: import('commander').Command, io: CliIo): void {
   grammarCommand(program, ['run']).action(onParsed('run', async ({ app, env, process, words }, _options, command) => {
     const [{ runAdminProcess }, deps] = [await import('../../../core/release/run-admin-process.js'), releaseDepsFor(io, command)];
-    const input = {
-      app, env, command: shellLine(words), ...(process ? { process } : {}),
-      onLog: (lines: string[]) => io.out(lines.map(line).join('')),
-    };
-    // Progress to stderr: stdout is the process's log alone, for a script to read.
-    const context = (signal?: AbortSignal) => ({ ...cliReleaseContext(io, signal), onEvent: (e: ReleaseEvent) => io.err(line(describeEvent(e))) });
+    const input = { app, env, command: shellLine(words), ...(process ? { process } : {}) };
+    // Progress to stderr: stdout is the process's log alone, as it prints it, for a script to read.
+    const onEvent = (e: ReleaseEvent) => (e.type === 'log' ? io.out(e.lines.map(line).join('')) : io.err(line(describeEvent(e))));
+    const context = (signal?: AbortSignal) => ({ ...cliReleaseContext(io, signal), onEvent });
     const result = await interruptible(io, (signal) => runAdminProcess(deps, context(signal), input));
     io.err(line(result.message));
     // The command's own exit code; a Job that never ended (stopped, timed out) is a failure of nestor's.

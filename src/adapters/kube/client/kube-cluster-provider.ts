@@ -57,7 +57,7 @@ export class KubeClusterProvider implements ClusterProvider {
         `kubeconfig context "${contextName}": ${server.server} is plain HTTP; set insecure-skip-tls-verify: true on its cluster to allow it`);
     }
     const transport = (this.options.transport ?? kubeConfigTransport)(forContext);
-    const cluster = new KubeCluster({ name: contextName, transport, retry: this.retry, defaultNamespace: context.namespace ?? 'default' });
+    const cluster = new KubeCluster({ name: contextName, transport, retry: this.retry, defaultNamespace: context.namespace ?? 'default', kubeConfig: forContext });
     this.clusters.set(contextName, cluster);
     return cluster;
   }

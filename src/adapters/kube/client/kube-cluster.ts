@@ -1,16 +1,18 @@
 // Cluster on a real API server: server-side apply over raw, authenticated requests (see
 // http-transport.ts), bounded retries of transient failures, errors as one line per cause.
 import { isDeepStrictEqual } from 'node:util';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import {
   ApplyResult, describeRef, refOf, secretValues, sortForApply,
   type AppliedObject, type ApplyOptions, type Cluster, type KubeEvent, type KubeObject, type ListQuery,
-  type ObjectRef, type RolloutStatus,
+  type ObjectRef, type PodLogStreamOptions, type RolloutStatus,
 } from '../../../core/ports/cluster.js';
 import { statusError, unavailableError, type ErrorContext } from './cluster-errors.js';
 import { Discovery } from './discovery.js';
 import type { KubeRequest, KubeResponse, Transport } from './http-transport.js';
 import { eventsOf, itemsOf, parseObject } from './kube-json.js';
+import { streamPodLog } from './kube-pod-log.js';
 import { RetriesExhausted, sendWithRetry, type RetryPolicy } from './retry.js';
 import { rolloutStatusOf } from './rollout-status.js';
 
@@ -21,6 +23,8 @@ export interface KubeClusterOptions {
   retry: RetryPolicy;
   /** Namespace of namespaced objects that name none (the context's, else `default`). */
   defaultNamespace: string;
+  /** The context's kubeconfig, for the streams client-node reads itself (a followed pod log). */
+  kubeConfig?: KubeConfig;
 }
 
 const APPLY_CONTENT_TYPE = 'application/apply-patch+yaml';
@@ -129,6 +133,13 @@ export class KubeCluster implements Cluster {
       method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log`,
       ...(options.tailLines === undefined ? {} : { query: { tailLines: String(options.tailLines) } }),
     }, true));
+  }
+
+  async streamPodLog(namespace: string, pod: string, options: PodLogStreamOptions): Promise<void> {
+    const ref = { apiVersion: 'v1', kind: 'Pod', namespace, name: pod };
+    const ctx: ErrorContext = { cluster: this.name, operation: 'read the log of', ref };
+    if (!this.options.kubeConfig) throw new NestorError(ErrorCode.Internal, `cluster ${this.name}: no kubeconfig to stream pod logs with`);
+    return streamPodLog(this.options.kubeConfig, ctx, namespace, pod, options);
   }
 
   private async applyOne(obj: KubeObject, ref: ObjectRef, options: ApplyOptions): Promise<AppliedObject> {

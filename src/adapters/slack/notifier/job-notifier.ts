@@ -43,6 +43,9 @@ export class JobNotifier {
   private lines: string[] = [];
   private final = false;
   private ended = false;
+  /** When new log lines were last shown, and the wait before the next show of them. */
+  private logShownAt = Number.NEGATIVE_INFINITY;
+  private logWait: AbortController | undefined;
   private readonly status: DeliveryLane<StatusSnapshot>;
   private readonly thread: DeliveryLane<string[]>;
 
@@ -97,6 +100,7 @@ export class JobNotifier {
   }
 
   close(): void {
+    this.stopLogWait();
     this.status.close();
     this.thread.close();
   }
@@ -112,7 +116,33 @@ export class JobNotifier {
 
   private event(event: ReleaseEvent): void {
     this.detail(detailLines(event));
-    this.show(applyEvent(this.progress, event));
+    if (event.type === 'log') this.logged(applyEvent(this.progress, event));
+    else this.show(applyEvent(this.progress, event));
+  }
+
+  /** New log lines: shown at most once per logIntervalMs (Slack's edits are rate-limited), the latest then. */
+  private logged(progress: JobProgress): void {
+    this.progress = progress;
+    if (this.logWait) return;
+    const wait = this.logShownAt + this.deps.tuning.logIntervalMs - this.deps.clock.now();
+    if (wait <= 0) return this.showLog();
+    const stop = new AbortController();
+    this.logWait = stop;
+    void this.deps.clock.sleep(wait, stop.signal).then(() => {
+      if (stop.signal.aborted) return;
+      this.logWait = undefined;
+      this.showLog();
+    });
+  }
+
+  private showLog(): void {
+    this.logShownAt = this.deps.clock.now();
+    this.show(this.progress);
+  }
+
+  private stopLogWait(): void {
+    this.logWait?.abort();
+    this.logWait = undefined;
   }
 
   private completed(result: JobOutcome): void {
@@ -127,6 +157,7 @@ export class JobNotifier {
   }
 
   private finish(progress: JobProgress): void {
+    this.stopLogWait();
     this.final = true;
     this.status.markFinal();
     this.thread.markFinal();

@@ -28,6 +28,8 @@ const DETAILS: DetailOf = {
   pruned: (e) => [`${e.cluster}: ${e.object} deleted (pruned)`],
   rollout: (e) => (e.state === 'failed' ? [`✗ ${e.cluster}: ${e.object} rollout failed${e.message ? `: ${e.message}` : ''}`] : []),
   warning: (e) => [`⚠ ${e.message}`],
+  // A process's log shows at the end of the status message, not line by line in the thread.
+  log: () => [],
 };
 
 /** The thread lines of one event (most events have none: the status message shows them). */

@@ -9,9 +9,11 @@ export interface NotifierTuning {
   maxBackoffMs: number;
   /** How long a failing delivery keeps being retried (counted from the final state, if later). */
   giveUpAfterMs: number;
+  /** At most one edit of a status message for new lines of a running process's log in this interval. */
+  logIntervalMs: number;
 }
 
-export const DEFAULT_NOTIFIER_TUNING: NotifierTuning = { minIntervalMs: 1_000, backoffMs: 1_000, maxBackoffMs: 60_000, giveUpAfterMs: 10 * 60_000 };
+export const DEFAULT_NOTIFIER_TUNING: NotifierTuning = { minIntervalMs: 1_000, backoffMs: 1_000, maxBackoffMs: 60_000, giveUpAfterMs: 10 * 60_000, logIntervalMs: 3_000 };
 
 /** The wait before retry `failures` (1 for the first), ±20% jitter so that many jobs spread out. */
 export function backoffMs(tuning: NotifierTuning, failures: number, random: () => number): number {

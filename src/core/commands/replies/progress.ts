@@ -27,8 +27,13 @@ export interface JobProgress {
   warnings: string[];
   diffs: Record<string, string>;
   applied: number;
+  /** The end of what an admin process printed so far (while it runs: its outcome says how it ended). */
+  log?: string[];
   outcome?: { ok: boolean; message: string };
 }
+
+/** Lines of a running process's log its message shows. */
+export const PROGRESS_LOG_LINES = 10;
 
 export function startProgress(jobId: string, operation: string, user: string, stages: readonly Stage[] = PROGRESS_STAGES): JobProgress {
   return { jobId, operation, user, steps: stages.map((name) => ({ name, state: StepState.Waiting })), warnings: [], diffs: {}, applied: 0 };
@@ -110,6 +115,8 @@ export function applyEvent(p: JobProgress, event: ReleaseEvent): JobProgress {
       return withStep(p, Stage.Rollout, (s) => ({ ...s, detail: `${event.object}: ${event.state}` }));
     case 'warning':
       return { ...p, warnings: [...p.warnings, event.message] };
+    case 'log':
+      return { ...p, log: [...(p.log ?? []), ...event.lines].slice(-PROGRESS_LOG_LINES) };
   }
 }
 
@@ -133,7 +140,8 @@ export function finishProgress(p: JobProgress, result: Pick<ReleaseResult, 'outc
     return s.state === StepState.Waiting ? { ...s, state: StepState.Skipped } : s;
   };
   const steps = p.steps.map(end);
-  return { ...withoutWaiting(p), steps, outcome: { ok, message: result.message } };
+  const { log: _log, ...rest } = withoutWaiting(p);
+  return { ...rest, steps, outcome: { ok, message: result.message } };
 }
 
 export function progressMessage(p: JobProgress): Message {
@@ -145,7 +153,10 @@ export function progressMessage(p: JobProgress): Message {
     title: p.operation,
     summary: p.outcome && saysWhatItIs(p.operation, status) ? status : `${p.operation}: ${status}`,
     steps: p.steps,
-    sections: p.warnings.length ? [{ title: 'Warnings', lines: p.warnings }] : [],
+    sections: [
+      ...(p.warnings.length ? [{ title: 'Warnings', lines: p.warnings }] : []),
+      ...(p.log?.length && !p.outcome ? [{ title: 'The end of its log so far', lines: p.log, monospace: true }] : []),
+    ],
     context: [`job ${p.jobId}`, `requested by ${p.user}`],
   });
 }

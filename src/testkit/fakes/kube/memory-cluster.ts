@@ -7,7 +7,7 @@ import { ErrorCode, NestorError } from '../../../core/errors.js';
 import {
   ApplyResult, describeRef, refOf, secretValues, sortForApply,
   type AppliedObject, type ApplyOptions, type Cluster, type ClusterProvider, type KubeEvent, type KubeObject,
-  type ListQuery, type ObjectRef, type RolloutStatus,
+  type ListQuery, type ObjectRef, type PodLogStreamOptions, type RolloutStatus,
 } from '../../../core/ports/cluster.js';
 import { conflictError, statusError, unavailableError, type ErrorContext, type FieldConflict } from '../../../adapters/kube/client/cluster-errors.js';
 import { matchesLabels, parseLabelSelector } from '../../kube-sim/label-selector.js';
@@ -28,6 +28,8 @@ export interface FakeFault {
 }
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'IngressClass', 'PriorityClass']);
+
+const MEMORY_LOG_TIME = '2026-01-01T00:00:00Z';
 
 const keyOf = (ref: ObjectRef): string => `${ref.apiVersion}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
 
@@ -132,6 +134,18 @@ export class MemoryCluster implements Cluster {
     const lines = text.split('\n');
     if (lines.at(-1) === '') lines.pop();
     return lines.slice(Math.max(0, lines.length - options.tailLines)).map((l) => `${l}\n`).join('');
+  }
+
+  /** The log as it is now, every line stamped with one time (the fake keeps none): a follow ends at once, as one that dropped. */
+  async streamPodLog(namespace: string, pod: string, options: PodLogStreamOptions): Promise<void> {
+    const text = await this.podLog(namespace, pod);
+    if (text === undefined) {
+      throw statusError({ cluster: this.name, operation: 'read the log of', ref: { apiVersion: 'v1', kind: 'Pod', namespace, name: pod } }, 404,
+        JSON.stringify({ reason: 'NotFound', message: `pods "${pod}" not found` }));
+    }
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    if (lines.length > 0 && !options.signal?.aborted) options.onLines(lines.map((line) => ({ at: MEMORY_LOG_TIME, text: line })));
   }
 
   private applyOne(obj: KubeObject, ref: ObjectRef, options: ApplyOptions, ctx: ErrorContext): ApplyResult {
