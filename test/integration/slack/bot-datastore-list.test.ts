@@ -5,25 +5,18 @@
 // the requester's channel; a store it cannot reach says why. No password in anything sent to Slack.
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datastorePorts } from '../../../src/adapters/datastores/datastore-ports.js';
-import { startJobWorker } from '../../../src/adapters/queue/bullmq-worker.js';
-import { RedisLocks } from '../../../src/adapters/redis/redis-locks.js';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
-import { createSlackProgressSink, NOTIFIER_CLIENT_OPTIONS } from '../../../src/adapters/slack/notifier/index.js';
 import { systemClock } from '../../../src/adapters/system/system-clock.js';
 import type { DatastoreDeps } from '../../../src/core/datastores/datastore-deps.js';
 import { runDatastoreJob } from '../../../src/core/datastores/datastore-job.js';
 import { listDatastores, listingLines } from '../../../src/core/datastores/list-datastores.js';
 import { datastoreListJobPipeline } from '../../../src/main/datastore-list-job.js';
-import { workerRunner } from '../../../src/main/worker.js';
-import { announcer } from '../../../src/main/worker-announce.js';
-import { botWorld, SECRET, TOKEN } from '../../support/bot-world.js';
+import { botWorld, SECRET } from '../../support/bot-world.js';
+import { startBotWorker } from '../../support/bot-worker.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { startPostgres, type PostgresServer } from '../../support/postgres-server.js';
-import { FAST } from '../../support/queue-world.js';
-import { redisClient, uniqueName } from '../../support/redis.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
 import { signedSlashCommand } from '../../support/slack-signing.js';
 
@@ -62,19 +55,7 @@ describe('/nestor datastore list', { timeout: 120_000 }, () => {
     expect(snapshot.outcome).toBe('snapshotted');
 
     const world = await botWorld(ctx, f);
-    const connection = redisClient({ maxRetriesPerRequest: null });
-    const slack = new WebClient(TOKEN, { ...NOTIFIER_CLIENT_OPTIONS, slackApiUrl: world.slack.apiUrl });
-    const sink = createSlackProgressSink({ slack, tuning: { minIntervalMs: 10 } });
-    const logger = world.services.logger;
-    const locks = new RedisLocks({ redis: connection, prefix: `${uniqueName('lock')}:` });
-    const datastoreList = datastoreListJobPipeline(deps, slack, logger);
-    const runner = { ...workerRunner(f.deps, announcer(slack, logger), locks, sink, logger, { datastoreList }), lock: { ttlMs: 10_000, waitMs: 10_000, pollMs: 20 } };
-    const worker = startJobWorker({ connection, name: world.queue.queue.name, runner, tuning: FAST });
-    ctx.onTestFinished(() => worker.close());
-    const done = new Promise<string>((resolve, reject) => {
-      worker.worker.on('completed', (job) => resolve(job.id ?? ''));
-      worker.worker.on('failed', (_job, error) => reject(error));
-    });
+    const worker = startBotWorker(ctx, world, f.deps, { more: (slack, _connection, logger) => ({ datastoreList: datastoreListJobPipeline(deps, slack, logger) }) });
 
     if (world.redis.status !== 'ready') await new Promise((resolve) => world.redis.once('ready', resolve));
     // dave is in no environment's access list: a listing asks for none.
@@ -82,8 +63,8 @@ describe('/nestor datastore list', { timeout: 120_000 }, () => {
     await world.send(signedSlashCommand(SECRET, { text: 'datastore list dev3', user, triggerId: 'T.list', responseUrl: world.slack.responseUrl('list') }));
     const jobId = requestKey('T0NESTOR', 'T.list');
     await world.response('list', `datastore list dev3: queued as job ${jobId}`);
-    expect(await done).toBe(jobId);
-    await sink.flush();
+    await worker.completed(jobId);
+    await worker.flush();
 
     const posted = world.slack.callsOf('chat.postMessage').filter((c) => c.args['channel'] === 'C0DEPLOYS' && c.args['text'] === '2 datastores in dev3');
     expect(posted).toHaveLength(1);

@@ -4,21 +4,14 @@
 // history, kube simulator, the run records in Redis) and posts it in the requester's channel,
 // counts first with every app in its thread, as the report schedule does; the job's status
 // message ends on the counts.
-import { WebClient } from '@slack/web-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startJobWorker } from '../../../src/adapters/queue/bullmq-worker.js';
-import { RedisLocks } from '../../../src/adapters/redis/redis-locks.js';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
-import { createSlackProgressSink, NOTIFIER_CLIENT_OPTIONS } from '../../../src/adapters/slack/notifier/index.js';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { reportJobPipeline } from '../../../src/main/report-schedule.js';
-import { workerRunner } from '../../../src/main/worker.js';
-import { announcer } from '../../../src/main/worker-announce.js';
-import { botWorld, SECRET, TOKEN } from '../../support/bot-world.js';
+import { botWorld, SECRET } from '../../support/bot-world.js';
+import { startBotWorker } from '../../support/bot-worker.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
-import { FAST } from '../../support/queue-world.js';
-import { redisClient, uniqueName } from '../../support/redis.js';
 import { useReleaseFixture } from '../../support/release-fixture.js';
 import { signedSlashCommand } from '../../support/slack-signing.js';
 
@@ -32,19 +25,7 @@ describe('/nestor report', { timeout: 120_000 }, () => {
     const web = f.sim.store.get(typeOf('Deployment'), 'dev3', 'mary-web')!;
     f.sim.store.update(typeOf('Deployment'), { ...web, spec: { ...(web.spec as object), replicas: 7 } });
     const world = await botWorld(ctx, f);
-    const connection = redisClient({ maxRetriesPerRequest: null });
-    const slack = new WebClient(TOKEN, { ...NOTIFIER_CLIENT_OPTIONS, slackApiUrl: world.slack.apiUrl });
-    const sink = createSlackProgressSink({ slack, tuning: { minIntervalMs: 10 } });
-    const logger = world.services.logger;
-    const locks = new RedisLocks({ redis: connection, prefix: `${uniqueName('lock')}:` });
-    const report = reportJobPipeline(f.deps, connection, slack, logger);
-    const runner = { ...workerRunner(f.deps, announcer(slack, logger), locks, sink, logger, { report }), lock: { ttlMs: 10_000, waitMs: 10_000, pollMs: 20 } };
-    const worker = startJobWorker({ connection, name: world.queue.queue.name, runner, tuning: FAST });
-    ctx.onTestFinished(() => worker.close());
-    const done = new Promise<string>((resolve, reject) => {
-      worker.worker.on('completed', (job) => resolve(job.id ?? ''));
-      worker.worker.on('failed', (_job, error) => reject(error));
-    });
+    const worker = startBotWorker(ctx, world, f.deps, { more: (slack, connection, logger) => ({ report: reportJobPipeline(f.deps, connection, slack, logger) }) });
 
     // The bot's queue connection is up (else it would say at once that nothing was queued).
     if (world.redis.status !== 'ready') await new Promise((resolve) => world.redis.once('ready', resolve));
@@ -54,8 +35,8 @@ describe('/nestor report', { timeout: 120_000 }, () => {
     expect(ack.status).toBe(200);
     const jobId = requestKey('T0NESTOR', 'T.report');
     await world.response('report', `report dev3: queued as job ${jobId}`);
-    expect(await done).toBe(jobId);
-    await sink.flush();
+    await worker.completed(jobId);
+    await worker.flush();
 
     const inChannel = world.slack.callsOf('chat.postMessage').filter((c) => c.args['channel'] === 'C0DEPLOYS');
     const summary = inChannel.find((c) => String(c.args['text']).startsWith('dev3: '));
