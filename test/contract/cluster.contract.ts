@@ -1,7 +1,7 @@
 // One behaviour for every Cluster: the in-memory fake and the real adapter on the simulator.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ErrorCode, NestorError } from '../../src/core/errors.js';
-import type { Cluster, ClusterProvider, KubeObject, ObjectRef } from '../../src/core/ports/cluster.js';
+import type { Cluster, ClusterProvider, KubeObject, ObjectRef, PodLogLine } from '../../src/core/ports/cluster.js';
 
 /** The one image every cluster under test is told never starts. */
 export const FAILING_IMAGE = 'registry/org/mary:fail-1a2b3c4';
@@ -109,6 +109,17 @@ export function clusterContract(name: string, makeFixture: () => Promise<Cluster
       await cluster.apply([namespace(ns), pod], { fieldManager: 'nestor' });
       expect(await cluster.podLog(ns, 'one-off', { tailLines: 5 })).toBe('');
       expect(await cluster.podLog(ns, 'nobody')).toBeUndefined();
+    });
+
+    it("streams a pod's log line by line (none printed yet: no line, and it ends without follow); no such pod is refused", async () => {
+      const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'one-off', namespace: ns }, spec: { containers: [{ name: 'main', image: 'busybox:1' }] } };
+      await cluster.apply([namespace(ns), pod], { fieldManager: 'nestor' });
+      const lines: PodLogLine[] = [];
+      await cluster.streamPodLog(ns, 'one-off', { container: 'main', follow: false, onLines: (l) => void lines.push(...l) });
+      expect(lines).toEqual([]);
+      const err = await rejection(cluster.streamPodLog(ns, 'nobody', { container: 'main', follow: false, onLines: () => undefined }));
+      expect(err.code).toBe(ErrorCode.BadInput);
+      expect(err.message).toContain(`Pod ${ns}/nobody`);
     });
 
     it('lists by kinds and label selector in one namespace', async () => {

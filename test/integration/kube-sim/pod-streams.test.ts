@@ -80,6 +80,20 @@ describe('pod logs', () => {
     await ended;
     expect(later.text).toBe('');
   });
+
+  it('stamps each line with the time it was printed (timestamps), and cuts a follow when asked', async () => {
+    const pod = pods[1]!;
+    const stamped = new Collect();
+    await new Log(kc).log(NS, pod, 'web', stamped, { timestamps: true, tailLines: 1 });
+    await eventually('a stamped line', () => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z three\n$/.test(stamped.text));
+    const followed = new Collect();
+    const cut = new Promise<void>((resolve) => followed.once('pipe', (source: NodeJS.ReadableStream) => source.once('error', () => resolve())));
+    await new Log(kc).log(NS, pod, 'web', followed, { follow: true, sinceTime: new Date(Date.now() + 3_600_000).toISOString() });
+    sim.pods.appendLog(NS, pod, 'four\n');
+    await eventually('the followed line', () => followed.text === 'four\n');
+    sim.pods.dropLogFollows(NS, pod);
+    await cut;
+  });
 });
 
 describe('port-forward', () => {

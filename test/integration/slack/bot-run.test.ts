@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { requestKey } from '../../../src/adapters/slack/bot/job-of-command.js';
 import { APPROVE_ACTION } from '../../../src/core/commands/replies.js';
 import { deploy } from '../../../src/core/release/deploy.js';
+import type { JobRun } from '../../../src/testkit/kube-sim/controllers/context.js';
+import { typeOf } from '../../../src/testkit/kube-sim/index.js';
 import { botWorld, SECRET } from '../../support/bot-world.js';
 import { startBotWorker } from '../../support/bot-worker.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
@@ -47,5 +49,30 @@ describe('/nestor run', { timeout: 90_000 }, () => {
       .find((t) => t.includes('failed with exit code 3') && t.includes('does not exist')));
     // Nothing of the app was released by it: the history holds the deploy only.
     expect((await f.history.list('mary', 'production')).map((r) => r.kind)).toEqual(['deploy']);
+  });
+
+  it('shows the end of the log in its status message while the process runs, then how it ended', async (ctx) => {
+    await deploy(f.deps, f.ctx('alice'), { app: 'mary', env: 'dev3', ref: 'v1.0.0' });
+    let end: ((run: JobRun) => void) | undefined;
+    f.sim.controllers.options.jobRunner = () => new Promise<JobRun>((resolve) => (end = resolve));
+    const world = await botWorld(ctx, f);
+    const worker = startBotWorker(ctx, world, f.deps, { tuning: { logIntervalMs: 10 } });
+    await world.send(signedSlashCommand(SECRET, { text: 'run mary dev3 -- node scripts/seed.js', triggerId: 'T.seed', responseUrl: world.slack.responseUrl('seed') }));
+    const jobId = requestKey('T0NESTOR', 'T.seed');
+    await world.response('seed', `queued as job ${jobId}`);
+    await eventually('the process to start', () => end !== undefined, 30_000);
+    const pod = f.sim.store.list(typeOf('Pod'), 'dev3', (p) => (p.metadata['labels'] as Record<string, string>)['job-name']?.includes('-run-') === true)[0]!;
+
+    f.sim.pods.appendLog('dev3', String(pod.metadata['name']), 'seeding 1/2\nseeding 2/2\n');
+    const statusTexts = () => world.slack.callsOf('chat.update').map((c) => JSON.stringify(c.args['blocks'] ?? []));
+    await eventually('the log in the status message while it runs', () => statusTexts().find((t) => t.includes('The end of its log so far') && t.includes('seeding 1/2\\nseeding 2/2')), 30_000);
+
+    end!({ succeeded: true, log: 'seeded\n' });
+    await worker.completed(jobId);
+    await worker.flush();
+    const last = world.slack.callsOf('chat.update').at(-1)!;
+    expect(String(last.args['text'])).toContain('ended with exit code 0');
+    expect(JSON.stringify(last.args['blocks'])).toContain('seeding 1/2\\nseeding 2/2\\nseeded');
+    expect(JSON.stringify(last.args['blocks'])).not.toContain('The end of its log so far');
   });
 });

@@ -94,6 +94,34 @@ describe('Slack progress sink: one message per job, edited in place', () => {
     expect(blocksOf(update!)).toContain('✓ resolve — feature-x is branch at 3f2c1ab');
   });
 
+  it('shows the end of a running process\'s log in its message, edited at most every 3 s however many lines come, none in the thread', async () => {
+    const clock = new ManualClock();
+    sink = createSlackProgressSink({ slack: client(standin.apiUrl), clock, random: () => 0.5, observe: reports.observe });
+    const job = jobUpdates();
+    sink(job.started);
+    await reports.waitFor(statusSent);
+    sink(job.event({ type: 'log', lines: ['line 1'] }));
+    await clock.advance(1_000);
+    await reports.waitFor(statusSent, 2);
+    expect(blocksOf(standin.callsOf('chat.update')[0]!)).toContain('line 1');
+
+    for (let i = 2; i <= 30; i += 1) sink(job.event({ type: 'log', lines: [`line ${i}`] }));
+    await clock.advance(1_999);
+    expect(standin.callsOf('chat.update')).toHaveLength(1);
+    await clock.advance(1);
+    await reports.waitFor(statusSent, 3);
+    const shown = blocksOf(standin.callsOf('chat.update')[1]!);
+    expect(shown).toContain('line 21\\nline 22');
+    expect(shown).toContain('line 30');
+    expect(shown).not.toContain('line 20');
+
+    sink(job.completed);
+    await sink.flush();
+    const { replies, updates } = messages();
+    expect(blocksOf(updates.at(-1)!)).not.toContain('line 30');
+    expect(JSON.stringify(replies)).not.toContain('line ');
+  });
+
   it('edits the acknowledgement given by the origin and replies in its thread; CLI jobs are ignored', async () => {
     sink = createSlackProgressSink({ slack: client(standin.apiUrl), observe: reports.observe });
     const ack = '1714557000.000100';
