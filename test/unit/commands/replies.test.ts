@@ -65,6 +65,15 @@ describe('job progress as a reduction of release events', () => {
     expect(progressMessage(done)).toMatchObject({ tone: 'failure', summary: 'deploy mary@main to dev3: apply failed' });
   });
 
+  it("shows the last 10 lines of a running process's log at the end of its message, and not once it ended", () => {
+    const lines = Array.from({ length: 12 }, (_, i) => `line ${i + 1}`);
+    const p = run([{ type: 'stage', stage: 'run', status: 'started' }, { type: 'log', lines: lines.slice(0, 5) }, { type: 'log', lines: lines.slice(5) }]);
+    expect(progressMessage(p).sections).toEqual([{ title: 'The end of its log so far', lines: lines.slice(2), monospace: true }]);
+    expect(threadLine({ type: 'log', lines: ['a', 'b'] })).toBe('a\nb');
+    const ended = finishProgress(p, { outcome: 'released', message: 'ran' });
+    expect(progressMessage(ended).sections).toEqual([]);
+  });
+
   it('gives one thread line per event', () => {
     expect(threadLine({ type: 'applied', cluster: 'eu', object: 'Service dev3/mary', result: 'created' })).toBe('[apply] eu: Service dev3/mary created');
   });
