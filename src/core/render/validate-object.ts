@@ -45,6 +45,11 @@ const MODELS: Record<string, () => Model> = {
 
 export const SUPPORTED_KINDS = Object.keys(MODELS);
 
+/** Loads every model now: the CLI's startup snapshot carries them loaded (src/main/snapshot-entry.ts). */
+export function loadModels(): void {
+  for (const model of Object.values(MODELS)) model();
+}
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** CronJob names get an 11-character suffix for their Jobs. */
 const MAX_NAME: Record<string, number> = { CronJob: 52 };

@@ -1,0 +1,102 @@
+// Builds the CLI's V8 startup snapshot into dist/cli/ (or the folder given as argument, beside
+// the bundle of scripts/bundle-cli.mjs): src/main/snapshot-entry.ts bundled as one CommonJS file
+// (a snapshot's script may require Node's own modules only), `node --build-snapshot` on it, and
+// nestor.blob.node, the node binary and the folder it was built for. bin/nestor runs the blob
+// only when both match, else the bundle: a blob loads in that node binary only, and the paths it
+// holds (the templates, node_modules) are those of the build.
+import { spawnSync } from 'node:child_process';
+import { realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { build } from 'esbuild';
+import process from 'node:process';
+import { fileURLToPath, pathToFileURL, URL } from 'node:url';
+import { englishOnly, externals } from './cli-bundle-options.mjs';
+
+const root = realpathSync(fileURLToPath(new URL('..', import.meta.url)));
+const outdir = realpathSync(process.argv[2] ?? `${root}/dist/cli`);
+/** The package whose bin/nestor runs this dist/cli. */
+const packageRoot = realpathSync(`${outdir}/../..`);
+const script = `${outdir}/snapshot.cjs`;
+const blob = `${outdir}/nestor.blob`;
+
+/** The packages left outside are required when first used, at run time, from node_modules. */
+const requiredAtRun = {
+  name: 'required-at-run',
+  setup(b) {
+    const filter = new RegExp(`^(${externals.map((e) => e.replace(/[.*/]/g, (c) => (c === '*' ? '[^/]+' : `\\${c}`))).join('|')})(/.*)?$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'required-at-run' }));
+    b.onLoad({ filter: /.*/, namespace: 'required-at-run' }, (args) => ({
+      contents: `module.exports = globalThis.__nestorRequire(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Rewrites a module's text for the snapshot bundle; each rewrite must apply (a source that moved
+ * on would otherwise leave a require to run at build time).
+ */
+function rewrite(name, filter, edits) {
+  return {
+    name,
+    setup(b) {
+      b.onLoad({ filter }, async (args) => {
+        let text = await readFile(args.path, 'utf8');
+        for (const [from, to] of edits) {
+          if (!text.includes(from)) throw new Error(`${name}: "${from}" not found in ${args.path}`);
+          text = text.replaceAll(from, to);
+        }
+        return { contents: text, loader: 'ts' };
+      });
+    },
+  };
+}
+
+/** The generated validators' `createRequire(import.meta.url)`: the bundle carries what they require. */
+const bundledValidatorRequires = rewrite('bundled-validator-requires', /-validators\.ts$/, [['const require = createRequire(import.meta.url);', '']]);
+
+/**
+ * The prometheus-operator models, required on first use by validate-object.ts, are bundled too,
+ * with their RE2 patterns made on first use (bundle-shims/re2-on-first-use.mjs).
+ */
+const bundledModels = rewrite('bundled-models', /validate-object\.ts$/, [["load('@kubernetes-models/prometheus-operator/", "require('@kubernetes-models/prometheus-operator/"]]);
+const re2OnFirstUse = {
+  name: 're2-on-first-use',
+  setup(b) {
+    b.onResolve({ filter: /^@kubernetes-models\/validate\/runtime\/re2$/ }, () => ({ path: fileURLToPath(new URL('bundle-shims/re2-on-first-use.mjs', import.meta.url)) }));
+  },
+};
+
+rmSync(blob, { force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/main/snapshot-entry.ts'],
+  outfile: script,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+  plugins: [englishOnly, re2OnFirstUse, requiredAtRun, bundledValidatorRequires, bundledModels],
+  // The script's text lives in the snapshot's heap: a smaller one is a smaller blob and process.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  keepNames: true,
+  define: { 'import.meta.url': '__nestorMetaUrl' },
+  banner: { js: `var __nestorMetaUrl = ${JSON.stringify(pathToFileURL(`${outdir}/entry.js`).href)};` },
+});
+
+const built = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], { cwd: outdir, encoding: 'utf8' });
+rmSync(script);
+// Node warns of the built-in modules it has not verified in snapshots (node:module, node:child_process,
+// node:readline/promises): the snapshot holds them loaded, and the commands use them only once started.
+const unverified = /^\(node:\d+\) Warning: It's not yet fully verified whether built-in module "[^"]+" works in user snapshot builder scripts\.\n(?:(?!\(node:).*\n)*/gm;
+process.stderr.write(built.stderr.replace(unverified, ''));
+if (built.status !== 0) {
+  rmSync(blob, { force: true });
+  throw new Error(`node --build-snapshot failed (exit ${built.status ?? built.signal})`);
+}
+const node = statSync(process.execPath);
+// bin/nestor composes the first line from its own package folder and `stat -L -c '%s %Y %i'` of
+// the node on the PATH; the second is for the reader.
+writeFileSync(`${blob}.node`, `${packageRoot} ${node.size} ${Math.floor(node.mtimeMs / 1000)} ${node.ino}\n${process.version} ${process.execPath}\n`);
