@@ -81,6 +81,9 @@ function rows(run: ReleaseRun): Row[] {
     ['  apply', ms(stageMedian(run, 'apply'))],
     ['  rollout', ms(stageMedian(run, 'rollout'))],
     ['  history (commit + push, one clone)', ms(stageMedian(run, 'history'))],
+    ['CPU per app: Nestor', ms(run.cpu.nestorMs / run.apps.length), 'its process'],
+    ['CPU per app: git', ms(run.cpu.childrenMs / run.apps.length), 'the processes Nestor spawned'],
+    ['CPU per app: simulator', ms(run.cpu.simulatorMs / run.apps.length), 'its process'],
   ];
 }
 
@@ -120,6 +123,9 @@ console.log(table(`Ratios (medians of ${ROUNDS} rounds, ${LATENCY_MS} ms per req
   [`release per app, parallelism ${PARALLELISM}`, ms(parallelAppMs), `${ratio(1000 / parallelAppMs)} apps/s`],
   ['release per app, one at a time', ms(sequentialAppMs), `${ratio(1000 / sequentialAppMs)} apps/s`],
   [`floor per app, parallelism ${PARALLELISM}`, ms(floorAppMs), `${medianRound.floor.objects} server-side applies straight over HTTP`],
+  ['CPU per app, parallelism ' + String(PARALLELISM), ms(medianOf(rounds, (r) => r.parallel.cpu.nestorMs / r.parallel.apps.length)),
+    `Nestor; git ${ms(medianOf(rounds, (r) => r.parallel.cpu.childrenMs / r.parallel.apps.length))}, simulator ${ms(medianOf(rounds, (r) => r.parallel.cpu.simulatorMs / r.parallel.apps.length))}`],
+  ['CPU per app, floor', ms(medianOf(rounds, (r) => r.floor.cpu.nestorMs / APPS)), `its client; simulator ${ms(medianOf(rounds, (r) => r.floor.cpu.simulatorMs / APPS))}`],
   [`speed-up, parallelism ${PARALLELISM} / 1`, times(speedUp), `${goal(speedUp >= SPEED_UP_GOAL)}: at least ${SPEED_UP_GOAL}×`],
   [`release / floor, parallelism ${PARALLELISM}`, times(overFloor), `${goal(overFloor <= FLOOR_GOAL)}: at most ${FLOOR_GOAL}×`],
   ['pure render, all apps', ms(renderMs), `${ms(renderMs / APPS)} per app (config and templates loaded once)`],

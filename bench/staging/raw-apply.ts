@@ -10,11 +10,13 @@ import { renderConfiguredApp } from '../../src/core/render/index.js';
 import type { KubeObject } from '../../src/core/render/types.js';
 import { RESOURCE_TYPES } from '../../src/testkit/kube-sim/index.js';
 import type { GeneratedConfig } from '../generate-config.js';
+import { startCpuMeter, type CpuSpent } from './cpu-meter.js';
 import { ENV, startSimProcess, seedObjects } from './world.js';
 
 export interface RawApplyRun {
   totalMs: number;
   objects: number;
+  cpu: CpuSpent;
 }
 
 /** Every app's objects, rendered as the release renders them (pure, before timing starts). */
@@ -55,11 +57,13 @@ export async function rawApply(config: GeneratedConfig, objectsByApp: readonly K
   try {
     await sim.seed(seedObjects(config));
     const limit = pLimit(parallelism);
+    const cpuSince = await startCpuMeter(sim);
     const start = performance.now();
     await Promise.all(objectsByApp.map((objects) => limit(async () => {
       for (const obj of objects) await patch(agent, sim.url, obj);
     })));
-    return { totalMs: performance.now() - start, objects: objectsByApp.reduce((n, o) => n + o.length, 0) };
+    const totalMs = performance.now() - start;
+    return { totalMs, objects: objectsByApp.reduce((n, o) => n + o.length, 0), cpu: await cpuSince() };
   } finally {
     agent.destroy();
     await sim.close();

@@ -6,6 +6,7 @@ import { appConfig } from '../../src/core/config/index.js';
 import { deploy } from '../../src/core/release/deploy.js';
 import type { ReleaseEvent, Stage } from '../../src/core/release/events.js';
 import type { ReleaseOutcome } from '../../src/core/release/release-deps.js';
+import { startCpuMeter, type CpuSpent } from './cpu-meter.js';
 import { ENV, type World } from './world.js';
 
 export interface AppTiming {
@@ -22,6 +23,7 @@ export interface ReleaseRun {
   perCluster: number;
   totalMs: number;
   apps: AppTiming[];
+  cpu: CpuSpent;
 }
 
 /** The clusters of each app in the environment (the config read once). */
@@ -65,7 +67,9 @@ export async function releaseAll(world: World, apps: readonly string[], perClust
     limits.set(cluster, known);
     return known;
   };
+  const cpuSince = await startCpuMeter(world.sim);
   const start = performance.now();
   const timings = await Promise.all(apps.map((app) => withSlots((clusters.get(app) ?? []).map(limitOf), () => releaseOne(world, app, run))));
-  return { perCluster, totalMs: performance.now() - start, apps: timings };
+  const totalMs = performance.now() - start;
+  return { perCluster, totalMs, apps: timings, cpu: await cpuSince() };
 }

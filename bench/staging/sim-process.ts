@@ -4,19 +4,27 @@
 // ready at once: the cluster's answer time is what dominates. `--controllers manual`: the
 // simulated controllers never act (a fleet seeded as settled, only read: no pods are made for its
 // thousands of Deployments). Messages: it sends `{ url }` once
-// listening; `{ seed: objects }` creates them directly in the store and is answered `{ seeded: n }`.
+// listening; `{ seed: objects }` creates them directly in the store and is answered `{ seeded: n }`;
+// `{ cpu: true }` is answered `{ cpuMs }`, the CPU time the simulator's process has used so far.
 import { parseArgs } from 'node:util';
 import { startKubeSimulator, typeOf, type KubeObject } from '../../src/testkit/kube-sim/index.js';
 
 export interface SimProcessReady { url: string }
 export interface SimProcessSeed { seed: KubeObject[] }
 export interface SimProcessSeeded { seeded: number }
+export interface SimProcessCpuAsk { cpu: true }
+export interface SimProcessCpu { cpuMs: number }
 
 const { values } = parseArgs({ options: { 'latency-ms': { type: 'string', default: '0' }, controllers: { type: 'string', default: 'real' } } });
 const clock = values.controllers === 'manual' ? 'manual' : 'real';
 const sim = await startKubeSimulator({ port: 0, latencyMs: Number(values['latency-ms']), controllers: { readyDelayMs: 0 }, clock });
 
-process.on('message', (message: SimProcessSeed) => {
+process.on('message', (message: SimProcessSeed | SimProcessCpuAsk) => {
+  if ('cpu' in message) {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpuMs: (user + system) / 1000 } satisfies SimProcessCpu);
+    return;
+  }
   for (const object of message.seed) sim.store.create(typeOf(object.kind as string), object);
   process.send?.({ seeded: message.seed.length } satisfies SimProcessSeeded);
 });

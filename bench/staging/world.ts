@@ -19,7 +19,7 @@ import { MemoryLocks } from '../../src/testkit/fakes/memory/memory-locks.js';
 import { systemClock } from '../../src/adapters/system/system-clock.js';
 import type { ReleaseDeps } from '../../src/core/release/release-deps.js';
 import type { GeneratedConfig } from '../generate-config.js';
-import type { SimProcessReady, SimProcessSeed, SimProcessSeeded } from './sim-process.js';
+import type { SimProcessCpu, SimProcessCpuAsk, SimProcessReady, SimProcessSeed, SimProcessSeeded } from './sim-process.js';
 
 export const ENV = 'staging';
 export const CLUSTERS = ['acme-prod', 'acme-nonprod'];
@@ -33,6 +33,8 @@ export interface SimProcess {
   url: string;
   /** Creates the objects in the simulator's store directly (no latency, no apply). */
   seed(objects: KubeObject[]): Promise<void>;
+  /** CPU time (user + system) the simulator's process has used so far, in ms. */
+  cpuMs(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,11 @@ export async function startSimProcess(latencyMs: number, controllers: 'real' | '
       const seeded = next<SimProcessSeeded>();
       child.send({ seed: objects } satisfies SimProcessSeed);
       await seeded;
+    },
+    cpuMs: async () => {
+      const answer = next<SimProcessCpu>();
+      child.send({ cpu: true } satisfies SimProcessCpuAsk);
+      return (await answer).cpuMs;
     },
     close: async () => {
       if (child.exitCode !== null) return;
