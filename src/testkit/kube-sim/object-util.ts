@@ -16,8 +16,13 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A copy of plain JSON: several times cheaper than structuredClone, which every request pays for. */
 export function deepClone<T extends JsonValue>(value: T): T {
-  return structuredClone(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item) => deepClone(item)) as T;
+  const copy: JsonObject = {};
+  for (const key of Object.keys(value)) copy[key] = deepClone(value[key]!);
+  return copy as T;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {
