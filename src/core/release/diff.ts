@@ -1,9 +1,9 @@
 // What a release changes: rendered objects against what is live, as Kubernetes' server-side
 // apply sees it (only the fields Nestor sets are compared), and a readable unified diff.
-import { createTwoFilesPatch } from 'diff';
 import { describeRef, refOf, type KubeObject } from '../ports/cluster.js';
 import { toYaml } from '../render/to-yaml.js';
 import type { ObjectChange } from './events.js';
+import { unifiedPatch } from './patch-text.js';
 
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -90,7 +90,7 @@ export function diffRelease(
       { label: `${labels.rendered}/${name}`, text: toYaml([masked(after, before, labels.rendered)]) },
     ] as const;
     const [from, to] = options.reverse ? [sides[1], sides[0]] : sides;
-    patches.push(createTwoFilesPatch(from.label, to.label, from.text, to.text, '', '', { context: 3 }));
+    patches.push(unifiedPatch(from.label, to.label, from.text, to.text));
   }
   for (const object of pruned) {
     const name = objectKey(object);
