@@ -84,6 +84,15 @@ interface RolloutCommon {
   progressDeadlineSeconds: number;
   /** Label selector of the Deployment's pods (from `spec.selector.matchLabels`), when it has one. */
   podSelector?: string;
+  /** The Deployment's resourceVersion when it was read: a watch of its rollout follows on from it. */
+  resourceVersion?: string;
+}
+
+export interface RolloutWatchHandlers {
+  /** Each new status of the Deployment, in the order the cluster made them. */
+  onChange: (status: RolloutStatus) => void;
+  /** The watch stopped on its own (closed by the server, lost, refused): poll from now on. Called once at most. */
+  onEnd: () => void;
 }
 
 /** Where a Deployment's rollout stands, by the rules of `kubectl rollout status`. */
@@ -123,6 +132,13 @@ export interface Cluster {
   delete(ref: ObjectRef): Promise<'deleted' | 'absent'>;
   /** Deployments only (BadInput otherwise); a missing Deployment is `failed` with reason NotFound. */
   rolloutStatus(ref: ObjectRef): Promise<RolloutStatus>;
+  /**
+   * Optional: follows a Deployment's rollout from `since` (a status read with its
+   * resourceVersion) as the cluster changes it, instead of it being read again and again.
+   * Returns the function that stops the watch, or undefined when this status cannot be followed
+   * (no resourceVersion, no watch on this cluster): the caller then polls.
+   */
+  watchRollout?(since: RolloutStatus, handlers: RolloutWatchHandlers): (() => void) | undefined;
   /** Events about `involved`, oldest first. */
   events(namespace: string, involved: ObjectRef): Promise<KubeEvent[]>;
   /**

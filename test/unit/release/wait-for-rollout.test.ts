@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { RolloutStatus, RolloutWatchHandlers } from '../../../src/core/ports/cluster.js';
 import { MemoryCluster } from '../../../src/testkit/fakes/kube/memory-cluster.js';
 import { waitForRollout, type WaitForRolloutOptions } from '../../../src/core/release/wait-for-rollout.js';
 import { configMapObject, deploymentObject, namespaceObject, refTo } from '../../support/kube-objects.js';
@@ -80,5 +81,60 @@ describe('waitForRollout', () => {
     const controller = new AbortController();
     const run = waitForRollout(cluster, [refTo(web)], options({ signal: controller.signal, clock: { now: () => 0, sleep: async () => controller.abort() } }));
     await expect(run).rejects.toThrow();
+  });
+});
+
+/** The memory cluster with watches of rollouts the test drives: each one opened is kept with its handlers. */
+class WatchingCluster extends MemoryCluster {
+  readonly watches: { since: RolloutStatus; handlers: RolloutWatchHandlers; stopped: boolean }[] = [];
+
+  watchRollout(since: RolloutStatus, handlers: RolloutWatchHandlers): () => void {
+    const watch = { since, handlers, stopped: false };
+    this.watches.push(watch);
+    return () => {
+      watch.stopped = true;
+    };
+  }
+}
+
+describe('waitForRollout with a watch', () => {
+  let watching: WatchingCluster;
+  const reads = (): number => watching.calls.filter((c) => c.op === 'rolloutStatus').length;
+  const available = (status: RolloutStatus): RolloutStatus => ({ ...status, state: 'available', message: `deployment "${status.ref.name}" successfully rolled out` });
+
+  beforeEach(async () => {
+    watching = new WatchingCluster('test');
+    await watching.apply([namespaceObject('dev3'), web], { fieldManager: 'nestor' });
+    watching.setRollout('mary-web', { outcome: 'progressing' });
+  });
+
+  it('follows a Deployment still rolling out after its first read, and takes its change without reading it again', async () => {
+    const seen: string[] = [];
+    const clock = { now: () => t, sleep: async (ms: number) => {
+      sleeps.push(ms);
+      // The change comes during the wait: it ends it, and the poll interval never passes.
+      watching.watches[0]?.handlers.onChange(available(watching.watches[0].since));
+      await new Promise<void>(() => undefined);
+    } };
+    const outcomes = await waitForRollout(watching, [refTo(web)], options({ clock, onProgress: (s) => seen.push(s.state) }));
+    expect(outcomes).toEqual([expect.objectContaining({ state: 'available' })]);
+    expect(seen).toEqual(['progressing', 'available']);
+    expect(reads()).toBe(1);
+    expect(watching.watches.map((w) => [w.since.ref.name, w.since.state, w.stopped])).toEqual([['mary-web', 'progressing', true]]);
+  });
+
+  it('still reads the Deployment when a poll interval brings no news, and watches again after a watch ended', async () => {
+    let sleepsSoFar = 0;
+    const clock = { now: () => t, sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+      sleepsSoFar += 1;
+      if (sleepsSoFar === 1) watching.watches[0]?.handlers.onEnd();
+      if (sleepsSoFar === 2) watching.setRollout('mary-web', { outcome: 'available' });
+    } };
+    const outcomes = await waitForRollout(watching, [refTo(web)], options({ clock }));
+    expect(outcomes).toEqual([expect.objectContaining({ state: 'available', elapsedMs: 2000 })]);
+    expect(reads()).toBe(3);
+    expect(watching.watches.map((w) => [w.since.state, w.stopped])).toEqual([['progressing', true], ['progressing', true]]);
   });
 });

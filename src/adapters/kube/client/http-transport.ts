@@ -71,10 +71,18 @@ function keepAliveAgents(): (options: https.RequestOptions, proxied: boolean) =>
   };
 }
 
-/** A transport for the current context of `kubeConfig` (one KubeConfig per context). */
-export function kubeConfigTransport(kubeConfig: KubeConfig): Transport {
+/**
+ * Streams the lines of a long answer (a watch) to `onLine` until the server ends it (resolves),
+ * `signal` aborts (resolves) or the connection fails or answers other than 200 (rejects).
+ */
+export type WatchTransport = (request: KubeRequest, onLine: (line: string) => void, signal: AbortSignal) => Promise<void>;
+
+/** The URL and authenticated options of a request to the current context of `kubeConfig`. */
+type Prepare = (request: KubeRequest) => Promise<{ url: URL; options: https.RequestOptions }>;
+
+function preparer(kubeConfig: KubeConfig): Prepare {
   const reuseAgent = keepAliveAgents();
-  return async (request, timeoutMs) => {
+  return async (request) => {
     const cluster = kubeConfig.getCurrentCluster();
     const server = cluster?.server;
     if (!server) throw new NetworkError('the kubeconfig context has no cluster server', 'ENOSERVER');
@@ -89,8 +97,58 @@ export function kubeConfigTransport(kubeConfig: KubeConfig): Transport {
     await kubeConfig.applyToHTTPSOptions(options);
     options.protocol = new URL(server).protocol;
     reuseAgent(options, cluster.proxyUrl !== undefined);
-    return send(urlOf(server, request), options, request, timeoutMs);
+    return { url: urlOf(server, request), options };
   };
+}
+
+/** A transport for the current context of `kubeConfig` (one KubeConfig per context), and its watches. */
+export function kubeConfigTransports(kubeConfig: KubeConfig): { transport: Transport; watch: WatchTransport } {
+  const prepare = preparer(kubeConfig);
+  return {
+    transport: async (request, timeoutMs) => {
+      const { url, options } = await prepare(request);
+      return send(url, options, request, timeoutMs);
+    },
+    watch: async (request, onLine, signal) => {
+      const { url, options } = await prepare(request);
+      return stream(url, options, onLine, signal);
+    },
+  };
+}
+
+/** A transport for the current context of `kubeConfig` (one KubeConfig per context). */
+export function kubeConfigTransport(kubeConfig: KubeConfig): Transport {
+  return kubeConfigTransports(kubeConfig).transport;
+}
+
+function stream(url: URL, options: https.RequestOptions, onLine: (line: string) => void, signal: AbortSignal): Promise<void> {
+  const module = url.protocol === 'http:' ? http : https;
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return resolve();
+    const req = module.request(url, options, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        return reject(new NetworkError(`watch answered HTTP ${res.statusCode ?? 0}`, 'EWATCH'));
+      }
+      let partial = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) if (line.trim() !== '') onLine(line);
+      });
+      res.on('end', () => resolve());
+      res.on('error', (err) => (signal.aborted ? resolve() : reject(networkError(err))));
+    });
+    const onAbort = (): void => {
+      req.destroy();
+      resolve();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    req.on('close', () => signal.removeEventListener('abort', onAbort));
+    req.on('error', (err) => (signal.aborted ? resolve() : reject(networkError(err))));
+    req.end();
+  });
 }
 
 function send(url: URL, options: https.RequestOptions, request: KubeRequest, timeoutMs: number): Promise<KubeResponse> {

@@ -3,7 +3,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import type { Cluster, ClusterProvider } from '../../../core/ports/cluster.js';
-import { kubeConfigTransport, type Transport } from './http-transport.js';
+import { kubeConfigTransports, type Transport, type WatchTransport } from './http-transport.js';
 import { KubeCluster } from './kube-cluster.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 
@@ -12,6 +12,8 @@ export interface KubeClusterProviderOptions {
   retry?: Partial<RetryPolicy>;
   /** How requests are sent for one context (default: HTTP(S) with the kubeconfig's credentials). */
   transport?: (kubeConfig: KubeConfig) => Transport;
+  /** How watches are streamed for one context; with a `transport` of its own and none here, rollouts are polled. */
+  watch?: (kubeConfig: KubeConfig) => WatchTransport;
 }
 
 /** Reads a kubeconfig file; the caller picks the path (e.g. from `--kubeconfig` or KUBECONFIG). */
@@ -56,10 +58,19 @@ export class KubeClusterProvider implements ClusterProvider {
       throw new NestorError(ErrorCode.ConfigInvalid,
         `kubeconfig context "${contextName}": ${server.server} is plain HTTP; set insecure-skip-tls-verify: true on its cluster to allow it`);
     }
-    const transport = (this.options.transport ?? kubeConfigTransport)(forContext);
-    const cluster = new KubeCluster({ name: contextName, transport, retry: this.retry, defaultNamespace: context.namespace ?? 'default', kubeConfig: forContext });
+    const { transport, watch } = this.transportsFor(forContext);
+    const cluster = new KubeCluster({
+      name: contextName, transport, ...(watch ? { watch } : {}), retry: this.retry, defaultNamespace: context.namespace ?? 'default', kubeConfig: forContext,
+    });
     this.clusters.set(contextName, cluster);
     return cluster;
+  }
+
+  private transportsFor(kubeConfig: KubeConfig): { transport: Transport; watch?: WatchTransport } {
+    const watch = this.options.watch?.(kubeConfig);
+    if (this.options.transport) return { transport: this.options.transport(kubeConfig), ...(watch ? { watch } : {}) };
+    const made = kubeConfigTransports(kubeConfig);
+    return { transport: made.transport, watch: watch ?? made.watch };
   }
 
   /** A KubeConfig whose current context is `contextName` (the injected one is left untouched). */

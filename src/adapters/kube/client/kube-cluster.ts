@@ -6,12 +6,12 @@ import { ErrorCode, NestorError } from '../../../core/errors.js';
 import {
   ApplyResult, describeRef, refOf, secretValues, sortForApply,
   type AppliedObject, type ApplyOptions, type Cluster, type KubeEvent, type KubeObject, type ListQuery,
-  type ObjectRef, type PodLogStreamOptions, type RolloutStatus,
+  type ObjectRef, type PodLogStreamOptions, type RolloutStatus, type RolloutWatchHandlers,
 } from '../../../core/ports/cluster.js';
 import { statusError, unavailableError, type ErrorContext } from './cluster-errors.js';
 import { Discovery } from './discovery.js';
-import type { KubeRequest, KubeResponse, Transport } from './http-transport.js';
-import { eventsOf, itemsOf, parseObject } from './kube-json.js';
+import type { KubeRequest, KubeResponse, Transport, WatchTransport } from './http-transport.js';
+import { eventsOf, itemsOf, parseObject, watchEventOf } from './kube-json.js';
 import { streamPodLog } from './kube-pod-log.js';
 import { RetriesExhausted, sendWithRetry, type RetryPolicy } from './retry.js';
 import { rolloutStatusOf } from './rollout-status.js';
@@ -20,6 +20,8 @@ export interface KubeClusterOptions {
   /** The kubeconfig context name. */
   name: string;
   transport: Transport;
+  /** Streams watches; without it rollouts are polled. */
+  watch?: WatchTransport;
   retry: RetryPolicy;
   /** Namespace of namespaced objects that name none (the context's, else `default`). */
   defaultNamespace: string;
@@ -30,6 +32,10 @@ export interface KubeClusterOptions {
 const APPLY_CONTENT_TYPE = 'application/apply-patch+yaml';
 /** Set by the server: never sent in an apply (managedFields would be refused). */
 const SERVER_FIELDS = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink'];
+
+/** How long a rollout watch is asked to last; the caller reads the Deployment again and watches anew after it. */
+const WATCH_SECONDS = 60;
+const WATCH_MARGIN_SECONDS = 15;
 
 class HttpFailure extends Error {
   constructor(readonly status: number, readonly body: string) {
@@ -117,6 +123,52 @@ export class KubeCluster implements Cluster {
     const live = await this.guard({ cluster: this.name, operation: 'read rollout status of', ref }, () => this.get(ref));
     if (live === undefined) return notFoundStatus(ref);
     return rolloutStatusOf(ref, live);
+  }
+
+  /**
+   * A watch of the one Deployment (by name) from the status's resourceVersion: every change
+   * after that read, in order. It ends (onEnd) when the server closes it (asked to after
+   * WATCH_SECONDS, and given a margin more before it is given up as silently lost), refuses it
+   * (e.g. 410 Gone: that version is too old) or the connection fails.
+   */
+  watchRollout(since: RolloutStatus, handlers: RolloutWatchHandlers): (() => void) | undefined {
+    const { ref, resourceVersion } = since;
+    const watch = this.options.watch;
+    if (!watch || resourceVersion === undefined || ref.kind !== 'Deployment') return undefined;
+    const stop = new AbortController();
+    let stoppedByCaller = false;
+    const onEvent = (line: string): void => {
+      const event = watchEventOf(line, ref);
+      if (event.type === 'ADDED' || event.type === 'MODIFIED') handlers.onChange(rolloutStatusOf(ref, event.object));
+      else if (event.type === 'DELETED') handlers.onChange(notFoundStatus(ref));
+      else if (event.type === 'ERROR') stop.abort();
+    };
+    const onLine = (line: string): void => {
+      if (stop.signal.aborted) return;
+      try {
+        onEvent(line);
+      } catch {
+        stop.abort();
+      }
+    };
+    const follow = async (): Promise<void> => {
+      const namespace = ref.namespace ?? this.options.defaultNamespace;
+      const path = await this.discovery.path({ apiVersion: ref.apiVersion, kind: ref.kind, namespace }, this.options.defaultNamespace);
+      const query = { watch: '1', fieldSelector: `metadata.name=${ref.name}`, resourceVersion, timeoutSeconds: String(WATCH_SECONDS) };
+      const lost = setTimeout(() => stop.abort(), (WATCH_SECONDS + WATCH_MARGIN_SECONDS) * 1000);
+      try {
+        await watch({ method: 'GET', path, query }, onLine, stop.signal);
+      } finally {
+        clearTimeout(lost);
+      }
+    };
+    void follow().catch(() => undefined).finally(() => {
+      if (!stoppedByCaller) handlers.onEnd();
+    });
+    return () => {
+      stoppedByCaller = true;
+      stop.abort();
+    };
   }
 
   async events(namespace: string, involved: ObjectRef): Promise<KubeEvent[]> {

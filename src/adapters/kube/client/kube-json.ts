@@ -21,6 +21,12 @@ export function parseObject(body: string, kind: KindRef): KubeObject {
   return asObject(JSON.parse(body), kind);
 }
 
+/** One line of a watch: its type (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR) and object. */
+export function watchEventOf(line: string, kind: KindRef): { type: string; object: KubeObject } {
+  const event = record(JSON.parse(line));
+  return { type: text(event['type']) ?? '', object: asObject(event['object'], kind) };
+}
+
 /** The items of a list answer, each given the apiVersion and kind of the query. */
 export function itemsOf(body: string, kind: KindRef): KubeObject[] {
   const items = record(JSON.parse(body))['items'];

@@ -41,6 +41,7 @@ export function rolloutStatusOf(ref: ObjectRef, deployment: KubeObject): Rollout
     ref, conditions: conditionsOf(status), replicas,
     progressDeadlineSeconds: typeof spec['progressDeadlineSeconds'] === 'number' ? spec['progressDeadlineSeconds'] : DEFAULT_PROGRESS_DEADLINE_SECONDS,
     ...(podSelector !== undefined ? { podSelector } : {}),
+    ...(typeof deployment.metadata['resourceVersion'] === 'string' ? { resourceVersion: deployment.metadata['resourceVersion'] } : {}),
   };
   const name = ref.name;
   const generation = count(deployment.metadata['generation']);
