@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../../src/core/ports/cluster.js';
 import { waitForRollout } from '../../../src/core/release/wait-for-rollout.js';
 import { systemClock } from '../../../src/adapters/system/system-clock.js';
+import { WatchRefused } from '../../../src/adapters/kube/client/http-transport.js';
+import { KubeClusterProvider } from '../../../src/adapters/kube/client/kube-cluster-provider.js';
 import type { KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
 import { deploymentObject, namespaceObject, refTo } from '../../support/kube-objects.js';
-import { SIM_CONTEXT, startSimProvider } from '../../support/kube-sim-provider.js';
+import { SIM_CONTEXT, simKubeConfig, startSimProvider } from '../../support/kube-sim-provider.js';
 
 const HOUR_MS = 3_600_000;
 /** An image the simulated nodes never pull: its Deployment rolls out until its deadline. */
@@ -52,5 +54,34 @@ describe('waitForRollout through a watch', () => {
       },
     });
     expect(outcomes).toEqual([expect.objectContaining({ state: 'failed', reason: 'NotFound' })]);
+  });
+
+  it('asks for no more watches on that cluster once one is refused as not allowed (403): its rollouts are polled', async () => {
+    let asked = 0;
+    let refused!: () => void;
+    const refusal = new Promise<void>((resolve) => {
+      refused = resolve;
+    });
+    const refusing = new KubeClusterProvider(simKubeConfig(sim), {
+      watch: () => async () => {
+        asked += 1;
+        refused();
+        throw new WatchRefused(403);
+      },
+    }).cluster(SIM_CONTEXT);
+    const stuck = (name: string) => deploymentObject('refused', name, STUCK, { replicas: 1 });
+    await refusing.apply([namespaceObject('refused'), stuck('web'), stuck('worker')], { fieldManager: 'nestor' });
+    // Each wait is stopped at its first pause (the first once its watch was refused): both Deployments stay stuck.
+    const waitOnce = (name: string, pause: () => Promise<void>) => {
+      const stop = new AbortController();
+      const clock = { now: () => Date.now(), sleep: async () => {
+        await pause();
+        stop.abort();
+      } };
+      return waitForRollout(refusing, [refTo(stuck(name))], { clock, pollIntervalMs: 50, signal: stop.signal });
+    };
+    await expect(waitOnce('web', () => refusal)).rejects.toThrow();
+    await expect(waitOnce('worker', async () => undefined)).rejects.toThrow();
+    expect(asked).toBe(1);
   });
 });

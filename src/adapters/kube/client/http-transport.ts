@@ -71,9 +71,18 @@ function keepAliveAgents(): (options: https.RequestOptions, proxied: boolean) =>
   };
 }
 
+/** A watch answered with another status than 200 (e.g. 403: the credentials may not watch). */
+export class WatchRefused extends Error {
+  constructor(readonly status: number) {
+    super(`watch answered HTTP ${status}`);
+    this.name = 'WatchRefused';
+  }
+}
+
 /**
  * Streams the lines of a long answer (a watch) to `onLine` until the server ends it (resolves),
- * `signal` aborts (resolves) or the connection fails or answers other than 200 (rejects).
+ * `signal` aborts (resolves) or the connection fails (rejects) or answers other than 200 (rejects
+ * with WatchRefused).
  */
 export type WatchTransport = (request: KubeRequest, onLine: (line: string) => void, signal: AbortSignal) => Promise<void>;
 
@@ -128,7 +137,7 @@ function stream(url: URL, options: https.RequestOptions, onLine: (line: string) 
     const req = module.request(url, options, (res) => {
       if (res.statusCode !== 200) {
         res.resume();
-        return reject(new NetworkError(`watch answered HTTP ${res.statusCode ?? 0}`, 'EWATCH'));
+        return reject(new WatchRefused(res.statusCode ?? 0));
       }
       let partial = '';
       res.setEncoding('utf8');

@@ -10,7 +10,7 @@ import {
 } from '../../../core/ports/cluster.js';
 import { statusError, unavailableError, type ErrorContext } from './cluster-errors.js';
 import { Discovery } from './discovery.js';
-import type { KubeRequest, KubeResponse, Transport, WatchTransport } from './http-transport.js';
+import { WatchRefused, type KubeRequest, type KubeResponse, type Transport, type WatchTransport } from './http-transport.js';
 import { eventsOf, itemsOf, parseObject, watchEventOf } from './kube-json.js';
 import { streamPodLog } from './kube-pod-log.js';
 import { RetriesExhausted, sendWithRetry, type RetryPolicy } from './retry.js';
@@ -32,6 +32,9 @@ export interface KubeClusterOptions {
 const APPLY_CONTENT_TYPE = 'application/apply-patch+yaml';
 /** Set by the server: never sent in an apply (managedFields would be refused). */
 const SERVER_FIELDS = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink'];
+
+/** Answers saying this cluster will not let these credentials watch: no rollout is watched again there. */
+const WATCH_NOT_ALLOWED: ReadonlySet<number> = new Set([401, 403, 404, 405]);
 
 /** How long a rollout watch is asked to last; the caller reads the Deployment again and watches anew after it. */
 const WATCH_SECONDS = 60;
@@ -60,6 +63,8 @@ function content(obj: KubeObject): unknown {
 export class KubeCluster implements Cluster {
   readonly name: string;
   private readonly discovery: Discovery;
+  /** A watch was refused as not allowed: rollouts are polled, without asking again at each poll. */
+  private watchesRefused = false;
 
   constructor(private readonly options: KubeClusterOptions) {
     this.name = options.name;
@@ -129,12 +134,13 @@ export class KubeCluster implements Cluster {
    * A watch of the one Deployment (by name) from the status's resourceVersion: every change
    * after that read, in order. It ends (onEnd) when the server closes it (asked to after
    * WATCH_SECONDS, and given a margin more before it is given up as silently lost), refuses it
-   * (e.g. 410 Gone: that version is too old) or the connection fails.
+   * (e.g. 410 Gone: that version is too old) or the connection fails. Once refused as not
+   * allowed (e.g. 403: no `watch` in the credentials' RBAC), this cluster's rollouts are polled.
    */
   watchRollout(since: RolloutStatus, handlers: RolloutWatchHandlers): (() => void) | undefined {
     const { ref, resourceVersion } = since;
     const watch = this.options.watch;
-    if (!watch || resourceVersion === undefined || ref.kind !== 'Deployment') return undefined;
+    if (!watch || this.watchesRefused || resourceVersion === undefined || ref.kind !== 'Deployment') return undefined;
     const stop = new AbortController();
     let stoppedByCaller = false;
     const onEvent = (line: string): void => {
@@ -162,7 +168,9 @@ export class KubeCluster implements Cluster {
         clearTimeout(lost);
       }
     };
-    void follow().catch(() => undefined).finally(() => {
+    void follow().catch((error: unknown) => {
+      if (error instanceof WatchRefused && WATCH_NOT_ALLOWED.has(error.status)) this.watchesRefused = true;
+    }).finally(() => {
       if (!stoppedByCaller) handlers.onEnd();
     });
     return () => {
