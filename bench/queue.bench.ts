@@ -4,8 +4,12 @@
 // app-env's Redis lock around the handler, the line kept: JobQueue.lineOf) is measured against
 // bare BullMQ (add + trivial processor) in the same run. Both pipes stay up; ROUNDS rounds
 // alternate which side goes first; figures are medians over rounds (p99 over every sample).
+// On a shared machine the rates swing with the load, so each throughput round also records the
+// CPU it cost per job: this process's (producer and worker; process.cpuUsage) and redis-server's
+// (INFO cpu), which move far less. `--rounds N` (default 3).
 // Redis: REDIS_URL if set, else a redis-server started for the run.
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -20,7 +24,8 @@ import { median } from './lib/measure.js';
 import { count, ms, table, times } from './lib/report.js';
 
 const JOBS = 1_000;
-const ROUNDS = 3;
+const roundsArg = process.argv.indexOf('--rounds');
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
 const CONCURRENCY = 50;
 const LATENCY_SAMPLES = 300;
 
@@ -95,14 +100,34 @@ async function nestorPipe(url: string): Promise<Pipe> {
   };
 }
 
-async function throughput(pipe: Pipe, offset: number): Promise<number> {
+/** redis-server's CPU time so far, in µs (user + system). */
+async function redisCpu(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? Number.NaN);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1e6;
+}
+
+interface Round {
+  rate: number;
+  /** This process's CPU per job, µs. */
+  cpu: number;
+  /** redis-server's CPU per job, µs. */
+  redisCpu: number;
+}
+
+async function throughput(pipe: Pipe, offset: number, redis: Redis): Promise<Round> {
+  const redisBefore = await redisCpu(redis);
+  const cpuBefore = process.cpuUsage();
   const start = performance.now();
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < JOBS) await pipe.run(offset + next++);
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-  return JOBS / ((performance.now() - start) / 1000);
+  const took = performance.now() - start;
+  const cpu = process.cpuUsage(cpuBefore);
+  const redisAfter = await redisCpu(redis);
+  return { rate: JOBS / (took / 1000), cpu: (cpu.user + cpu.system) / JOBS, redisCpu: (redisAfter - redisBefore) / JOBS };
 }
 
 async function latencies(pipe: Pipe, offset: number): Promise<number[]> {
@@ -120,7 +145,7 @@ function at(sorted: readonly number[], q: number): number {
 }
 
 interface Tally {
-  rates: number[];
+  rounds: Round[];
   samples: number[];
 }
 
@@ -129,19 +154,24 @@ type Side = 'bare' | 'nestor';
 let server: RedisServer | undefined;
 const url = process.env.REDIS_URL ?? (server = await startRedis()).url;
 const pipes: Partial<Record<Side, Pipe>> = {};
+const probe = new Redis(url);
+console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(", ")}`);
 try {
   pipes.bare = await barePipe(url);
   pipes.nestor = await nestorPipe(url);
-  const tallies: Record<Side, Tally> = { bare: { rates: [], samples: [] }, nestor: { rates: [], samples: [] } };
+  const tallies: Record<Side, Tally> = { bare: { rounds: [], samples: [] }, nestor: { rounds: [], samples: [] } };
   for (const side of ['bare', 'nestor'] as const) await latencies(pipes[side]!, 1_000_000); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
     const order: Side[] = round % 2 === 0 ? ['bare', 'nestor'] : ['nestor', 'bare'];
-    for (const side of order) tallies[side].rates.push(await throughput(pipes[side]!, 2_000_000 + round * JOBS));
+    for (const side of order) tallies[side].rounds.push(await throughput(pipes[side]!, 2_000_000 + round * JOBS, probe));
     for (const side of order) tallies[side].samples.push(...(await latencies(pipes[side]!, 3_000_000 + round * LATENCY_SAMPLES)));
   }
   const summary = (t: Tally) => {
     const sorted = [...t.samples].sort((a, b) => a - b);
-    return { rate: median(t.rates), p50: at(sorted, 0.5), p99: at(sorted, 0.99) };
+    return {
+      rate: median(t.rounds.map((r) => r.rate)), cpu: median(t.rounds.map((r) => r.cpu)), redisCpu: median(t.rounds.map((r) => r.redisCpu)),
+      p50: at(sorted, 0.5), p99: at(sorted, 0.99),
+    };
   };
   const bare = summary(tallies.bare);
   const nestor = summary(tallies.nestor);
@@ -150,6 +180,9 @@ try {
   console.log(table(`queue: ${count(JOBS)} trivial jobs per round, concurrency ${CONCURRENCY}, ${ROUNDS} rounds alternating sides; latency over ${count(LATENCY_SAMPLES * ROUNDS)} jobs on an idle queue per side`, [
     ['bare BullMQ jobs/s (median round)', count(bare.rate)],
     ['Nestor jobs/s (median round)', count(nestor.rate), `${times(rateRatio)} of bare`],
+    ['bare BullMQ CPU per job: node / redis-server', `${count(bare.cpu)} µs / ${count(bare.redisCpu)} µs`],
+    ['Nestor CPU per job: node / redis-server', `${count(nestor.cpu)} µs / ${count(nestor.redisCpu)} µs`,
+      `${times(nestor.cpu / bare.cpu)} / ${times(nestor.redisCpu / bare.redisCpu)} of bare`],
     ['bare BullMQ add→completed p50 / p99', `${ms(bare.p50)} / ${ms(bare.p99)}`],
     ['Nestor enqueue→completed p50 / p99', `${ms(nestor.p50)} / ${ms(nestor.p99)}`, `${times(nestor.p50 / bare.p50)} / ${times(p99Ratio)} of bare`],
   ]));
@@ -159,5 +192,7 @@ try {
   ]));
 } finally {
   for (const pipe of Object.values(pipes)) await pipe.close();
+  probe.disconnect();
+  console.log(`load average at end: ${loadavg().map((l) => l.toFixed(1)).join(", ")}`);
   await server?.stop();
 }

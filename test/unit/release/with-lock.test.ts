@@ -99,6 +99,24 @@ describe('withLock', () => {
     expect(clock.sleepers).toBe(0);
   });
 
+  it('keeps renewing a lock held beside another that ends, and stops its timer once none is held', async () => {
+    const first = gate();
+    const second = gate();
+    const other = appLockKey('jane', 'dev3');
+    const running = [withLock(locks, KEY, alice, options(), first.run), withLock(locks, other, bob, options(), second.run)];
+    await clock.advance(TTL / 2);
+    first.finish();
+    await running[0];
+    await clock.advance(3 * TTL);
+    expect(await locks.current(KEY)).toBeUndefined();
+    expect((await locks.current(other))?.id).toBe(bob.id);
+    expect(second.scope()?.signal.aborted).toBe(false);
+    expect(clock.sleepers).toBe(1);
+    second.finish();
+    await running[1];
+    expect(clock.sleepers).toBe(0);
+  });
+
   it('tells the operation when the lock is lost', async () => {
     const op = gate();
     const running = withLock(locks, KEY, alice, options(), op.run);
