@@ -57,7 +57,12 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
   const tryUnlessWaiting: JobRunnerDeps['tryUnlessWaiting'] = locks instanceof RedisLocks
     ? (job, _jobId, owner, ttlMs) => locks.acquireUnlessWaiting(jobLockKey(job), owner, ttlMs, waiting.keyOf(job))
     : async (job, jobId, owner, ttlMs) => ((await waiting.others(job, jobId)) ? undefined : locks.acquire(jobLockKey(job), owner, ttlMs));
-  const runner: JobRunnerDeps = { tryUnlessWaiting, ...options.runner };
+  // BullMQ ends a job (moveToFinished) on this same connection: the release goes out before it,
+  // so the job is not seen ended with its lock still held, and its end waits for no extra round
+  // trip. (Only the first release after a Redis restart, sent again as EVAL, may come after it: a
+  // job of the line taken at that moment is deferred once.)
+  const releaseInOrder = locks instanceof RedisLocks && locks.sendsOver(options.connection);
+  const runner: JobRunnerDeps = { tryUnlessWaiting, ...(releaseInOrder ? { releaseInOrder } : {}), ...options.runner };
   const processor = async (bull: BullJob<JobEnvelope, JobOutcome>, token?: string): Promise<JobOutcome> => {
     const jobId = bull.id ?? '';
     const attempt = bull.attemptsMade + 1;

@@ -136,6 +136,11 @@ export class RedisLocks implements Locks {
     this.process = options.process;
   }
 
+  /** Whether this store's commands go over `redis`, in order with the other commands sent on it. */
+  sendsOver(redis: Redis): boolean {
+    return this.redis === redis;
+  }
+
   async acquire(key: string, owner: LockOwner, ttlMs: number): Promise<LockAttempt> {
     return (await this.take(key, owner, ttlMs, []))!;
   }

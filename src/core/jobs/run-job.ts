@@ -54,6 +54,11 @@ export interface JobRunnerDeps {
   tryUnlessWaiting?: TurnDeps['tryUnlessWaiting'];
   /** Waiting in place for a lock and renewing it: the clock the lock store expires by. */
   clock: Clock;
+  /**
+   * A queued job's lock is released on the connection its queue ends the job on, so the end is
+   * seen after the release without waiting for its answer (WithLockOptions.releaseInOrder).
+   */
+  releaseInOrder?: boolean;
   onError?: (error: unknown) => void;
 }
 
@@ -110,7 +115,7 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
   try {
     const owner = { id: jobId, user: job.user, operation: describeJob(job) };
     const options = {
-      ...deps.lock, clock: deps.clock, onWaiting,
+      ...deps.lock, clock: deps.clock, onWaiting, ...(deps.releaseInOrder && run.deferrable ? { releaseInOrder: true } : {}),
       ...(deps.onError ? { onError: deps.onError } : {}), ...(run.signal ? { signal: run.signal } : {}),
     };
     let started = false;

@@ -23,10 +23,16 @@ export interface WithLockOptions {
   onError?: (error: unknown) => void;
   /** Stops the wait (the operation itself gets `scope.signal`). */
   signal?: AbortSignal;
+  /**
+   * The lock store runs the release before anything the caller sends it next (one connection, in
+   * order), so the caller need not wait for the release's answer: the operation's result comes
+   * back without it (a failed release still goes to `onError`; the lock then expires).
+   */
+  releaseInOrder?: boolean;
 }
 
 /** What holding a lock taken already needs. */
-export type HoldOptions = Pick<WithLockOptions, 'ttlMs' | 'heartbeatMs' | 'clock' | 'onError'>;
+export type HoldOptions = Pick<WithLockOptions, 'ttlMs' | 'heartbeatMs' | 'clock' | 'onError' | 'releaseInOrder'>;
 
 /** What the operation sees of its lock. */
 export interface LockScope {
@@ -72,7 +78,8 @@ export async function holdLock<T>(
     return await fn({ key, get signal() { return held.signal(); }, assertHeld: () => held.assertHeld() });
   } finally {
     await held.stop();
-    await handle.release().catch((e: unknown) => options.onError?.(e));
+    const released = handle.release().catch((e: unknown) => options.onError?.(e));
+    if (!options.releaseInOrder) await released;
   }
 }
 

@@ -26,6 +26,57 @@ describe.concurrent('BullMQ job worker', () => {
     expect((await world.queue.enqueue(deployJob(), { idempotencyKey: 'run-1' })).message).toBe('already queued as job run-1 (completed)');
   });
 
+  it('runs a replayed request once: before, while and after its job runs', async (ctx) => {
+    const world = queueWorld(ctx);
+    let runs = 0;
+    let release = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    ctx.onTestFinished(() => release());
+    world.startWorker(handlersWith({ deploy: async () => ((runs += 1), await gate, done()) }));
+    const replays = await Promise.all([1, 2, 3].map(() => world.queue.enqueue(deployJob(), { idempotencyKey: 'replayed-1' })));
+    expect(replays.filter((r) => r.created)).toHaveLength(1);
+    await eventually('the job to start', () => runs === 1);
+    expect((await world.queue.enqueue(deployJob(), { idempotencyKey: 'replayed-1' })).created).toBe(false);
+    release();
+    expect(await finished(world, 'replayed-1')).toMatchObject({ state: 'completed', attempts: 1 });
+    expect((await world.queue.enqueue(deployJob(), { idempotencyKey: 'replayed-1' })).created).toBe(false);
+    expect(runs).toBe(1);
+  });
+
+  it('shows a job completed only once its lock is free (the release goes out first, unawaited)', async (ctx) => {
+    const world = queueWorld(ctx);
+    world.startWorker(handlersWith({ deploy: async () => done() }));
+    for (const id of ['freed-1', 'freed-2', 'freed-3']) {
+      await world.queue.enqueue(deployJob(), { idempotencyKey: id });
+      expect(await finished(world, id)).toMatchObject({ state: 'completed' });
+      expect(await world.locks.current(appLockKey('mary', 'dev3'))).toBeUndefined();
+    }
+  });
+
+  it('runs one job at a time per app and environment across two workers', async (ctx) => {
+    const world = queueWorld(ctx);
+    const running = new Map<string, number>();
+    let most = 0;
+    const ran: string[] = [];
+    const deploy = async (c: { jobId: string }, job: { app: string; env: string }): Promise<JobOutcome> => {
+      const line = `${job.env}.${job.app}`;
+      running.set(line, (running.get(line) ?? 0) + 1);
+      most = Math.max(most, running.get(line) ?? 0);
+      // Long enough that the other worker's jobs of the line come while it runs.
+      await new Promise((resolve) => setImmediate(resolve));
+      running.set(line, (running.get(line) ?? 0) - 1);
+      ran.push(c.jobId);
+      return done();
+    };
+    world.startWorker(handlersWith({ deploy }), 4, { ttlMs: 10_000, waitMs: 60_000, pollMs: 5 });
+    world.startWorker(handlersWith({ deploy }), 4, { ttlMs: 10_000, waitMs: 60_000, pollMs: 5 });
+    const ids = Array.from({ length: 16 }, (_, i) => `pair-${i}`);
+    await Promise.all(ids.map((id, i) => world.queue.enqueue(deployJob({ app: i % 2 === 0 ? 'mary' : 'pricing' }), { idempotencyKey: id })));
+    for (const id of ids) expect(await finished(world, id)).toMatchObject({ state: 'completed' });
+    expect(most).toBe(1);
+    expect([...ran].sort()).toEqual([...ids].sort());
+  });
+
   it('retries a retryable failure with backoff, then succeeds', async (ctx) => {
     const world = queueWorld(ctx);
     let calls = 0;
