@@ -5,13 +5,17 @@
 // the fingerprint recorded with the release). Built from the config and the heads of every
 // environment, asked all at once: the git history answers concurrent head reads with one read of
 // the repository, and nothing is read per app (not even the app's repository: the fingerprint
-// leaves out the Procfile and Cronfile, which do not change while the version does not).
+// leaves out the Procfile and Cronfile, which do not change while the version does not). The live
+// drift comes from the drift board workers publish (live-drift-board.ts), read at the same time in
+// one round trip for every environment.
 import { appConfig, appsOf, type ConfigTree } from '../config/index.js';
 import { syncSettings } from '../config/sync-settings.js';
 import type { Environment } from '../config/resolve-references.js';
 import { configuredConfig } from '../render/index.js';
 import { configFingerprint } from '../release/run-release.js';
 import type { AppHistoryHead, Pin, ReleaseHistory, ReleaseSummary } from '../ports/release-history.js';
+import type { DriftBoard, DriftEntry } from '../ports/drift-board.js';
+import { staleBefore, staleness } from './live-drift-board.js';
 
 export interface MatrixCell {
   /** The latest release; none when the app was never released in the environment. */
@@ -29,6 +33,15 @@ export interface MatrixCell {
   configOutOfSync?: true;
   /** Why the config now could not be compared (a `$NAME` value missing, ...). */
   configProblem?: string;
+  /** Released apps, when the matrix reads a drift board: how a worker last saw its live objects. */
+  live?: LiveDriftCell;
+}
+
+export interface LiveDriftCell {
+  /** None: no worker has read the app's live objects since the board began (not checked). */
+  entry?: DriftEntry;
+  /** Why the entry no longer tells how the app stands (old, or older than the latest release). */
+  stale?: string;
 }
 
 export interface MatrixEnvironment {
@@ -45,13 +58,19 @@ export interface FleetMatrix {
   cells: Map<string, Map<string, MatrixCell>>;
   /** Environments whose history could not be read, with why. */
   problems: Map<string, string>;
+  /** Why the drift board could not be read (then no cell has `live`). */
+  liveProblem?: string;
 }
 
 export interface FleetMatrixDeps {
   history: Pick<ReleaseHistory, 'headsOf'>;
   /** For `$NAME` values, as the release resolved them. */
   environment: Environment;
+  /** The live drift workers published; absent: no cell has `live`. */
+  drift?: Pick<DriftBoard, 'read'>;
 }
+
+type BoardRead = { boards: Map<string, Map<string, DriftEntry>> } | { error: string } | undefined;
 
 export async function fleetMatrix(deps: FleetMatrixDeps, tree: ConfigTree, envs: readonly string[], now: number): Promise<FleetMatrix> {
   const environments = envs.map((name): MatrixEnvironment => {
@@ -63,7 +82,11 @@ export async function fleetMatrix(deps: FleetMatrixDeps, tree: ConfigTree, envs:
   const reads = new Map([...appsByEnv].map(([env, apps]) => [env, deps.history.headsOf(env, apps).then((heads) => ({ heads }), (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }))]));
   const followed = environments.flatMap((e) => (e.follows && !appsByEnv.has(e.follows) ? [e.follows] : []));
   for (const env of new Set(followed)) reads.set(env, deps.history.headsOf(env).then((heads) => ({ heads }), (error: unknown) => ({ error: String(error) })));
+  const board: Promise<BoardRead> = deps.drift
+    ? deps.drift.read(envs).then((boards) => ({ boards }), (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }))
+    : Promise.resolve(undefined);
   const results = new Map(await Promise.all([...reads].map(async ([env, read]) => [env, await read] as const)));
+  const live = await board;
   const headsIn = (env: string): Map<string, AppHistoryHead> | undefined => {
     const result = results.get(env);
     return result && 'heads' in result ? result.heads : undefined;
@@ -75,6 +98,7 @@ export async function fleetMatrix(deps: FleetMatrixDeps, tree: ConfigTree, envs:
     const result = results.get(env);
     if (result && 'error' in result) problems.set(env, result.error);
     const heads = headsIn(env);
+    const boardOf = live && 'boards' in live ? { entries: live.boards.get(env), staleFrom: staleBefore(tree, env, now) } : undefined;
     for (const app of appsByEnv.get(env) ?? []) {
       const { latest, pin } = heads?.get(app) ?? {};
       const disabled = appConfig(tree, app, env).config.is_enabled === false;
@@ -86,13 +110,20 @@ export async function fleetMatrix(deps: FleetMatrixDeps, tree: ConfigTree, envs:
         ...(pin ? { pin } : {}),
         ...(drifted ? { drift: { from: follows, sha: source.sha } } : {}),
         ...(latest?.configFingerprint && !disabled ? configState(deps, tree, app, env, latest.configFingerprint) : {}),
+        ...(latest && boardOf ? { live: liveCell(boardOf.entries?.get(app), boardOf.staleFrom, latest.at) } : {}),
       };
       let row = cells.get(app);
       if (!row) cells.set(app, (row = new Map()));
       row.set(env, cell);
     }
   }
-  return { environments, apps: [...cells.keys()].sort(), cells, problems };
+  return { environments, apps: [...cells.keys()].sort(), cells, problems, ...(live && 'error' in live ? { liveProblem: live.error } : {}) };
+}
+
+function liveCell(entry: DriftEntry | undefined, staleFrom: number, releasedAt: string): LiveDriftCell {
+  if (!entry) return {};
+  const stale = staleness(entry, staleFrom, releasedAt);
+  return { entry, ...(stale ? { stale } : {}) };
 }
 
 /**
