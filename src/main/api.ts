@@ -15,6 +15,7 @@ import type { WebOptions } from '../adapters/http/web/web-services.js';
 import { bullmqJobListing } from '../adapters/queue/bullmq-job-listing.js';
 import type { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
 import { RedisDeliveryIds } from '../adapters/redis/redis-delivery-ids.js';
+import { RedisDriftBoard } from '../adapters/redis/redis-drift-board.js';
 import type { SlackClient } from '../adapters/slack/bot/approval-request.js';
 import type { BotServices } from '../adapters/slack/bot/bot-services.js';
 import type { ApiSettings, Env, ProcessSettings, WebSettings } from './bot-settings.js';
@@ -33,7 +34,7 @@ export async function serveApi(services: BotServices, slack: SlackClient, api: A
   const github = api.githubWebhookSecret
     ? { webhooks: new Webhooks({ secret: api.githubWebhookSecret }), deliveries: new RedisDeliveryIds(redis) }
     : undefined;
-  const web = api.web ? webOptions(api.web, services, slack) : undefined;
+  const web = api.web ? webOptions(api.web, services, slack, new RedisDriftBoard(redis)) : undefined;
   const server = await buildApiServer({ ...services, slack, tokens: tokenAuthority(api.tokens), ...(github ? { github } : {}), ...(web ? { web } : {}), ...(operations ? { operations } : {}) }, logger.child({ component: 'api' }));
   await server.listen({ port: api.port, host: '0.0.0.0' });
   const { port } = server.server.address() as AddressInfo;
@@ -41,14 +42,15 @@ export async function serveApi(services: BotServices, slack: SlackClient, api: A
   return { port, close: () => server.close() };
 }
 
-/** The web view over the bot's BullMQ queue; people sign in from the bot's own Slack workspace. */
-export function webOptions(settings: WebSettings, services: BotServices, slack: SlackClient): WebOptions {
+/** The web view over the bot's BullMQ queue and the workers' drift board; people sign in from the bot's own Slack workspace. */
+export function webOptions(settings: WebSettings, services: BotServices, slack: SlackClient, drift: WebOptions['drift']): WebOptions {
   const { queue } = services.queue as BullmqJobQueue;
   let workspace: Promise<string | undefined> | undefined;
   return {
     signIn: { url: settings.url, issuer: settings.issuer, clientId: settings.clientId, clientSecret: settings.clientSecret },
     sessionSecret: settings.sessionSecret,
     listing: bullmqJobListing(queue),
+    drift,
     boardQueues: [queue],
     workspace: () => (workspace ??= slack.auth.test().then((answer) => answer.team_id, (error: unknown) => {
       workspace = undefined;

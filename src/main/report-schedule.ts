@@ -3,7 +3,8 @@
 // kind of schedule, posted to the schedule's channel (else the environment's slack.channels.info),
 // and for a `report` job (`/nestor report [<env>]`), to the conversation it was asked from. Either
 // way ONE summary, counts first, with every app in its thread. Slack failing costs the message,
-// never the run (it is logged); the run's outcome is the report's counts either way.
+// never the run (it is logged); the run's outcome is the report's counts either way. With a drift
+// board, each released app's live drift is published there for the web view (a failure is logged).
 import type { webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -12,6 +13,8 @@ import { logDeliveries } from '../adapters/slack/notifier/index.js';
 import { postTrackedRelease } from '../adapters/slack/notifier/post-tracked-release.js';
 import { syncReport, type SyncReport, type SyncReportDeps } from '../core/fleet/sync-report.js';
 import { syncReportMessages, syncReportOutcome } from '../core/fleet/sync-report-messages.js';
+import { publishReportDrift } from '../core/fleet/live-drift-board.js';
+import type { DriftBoard } from '../core/ports/drift-board.js';
 import type { JobPipelines } from '../core/jobs/job-handlers.js';
 import type { ScheduleHandler } from '../core/schedules/schedule-handlers.js';
 
@@ -27,10 +30,13 @@ interface ReportRequest {
 
 type PostReport = (request: ReportRequest) => Promise<SyncReport>;
 
-function reportPoster(deps: SyncReportDeps, connection: Redis, slack: webApi.WebClient, logger: Logger): PostReport {
+type Board = Pick<DriftBoard, 'publish'>;
+
+function reportPoster(deps: SyncReportDeps, connection: Redis, slack: webApi.WebClient, logger: Logger, board?: Board): PostReport {
   const scheduleRuns = new RedisScheduleRuns(connection);
   return async ({ env, channelOf, by, runId }) => {
     const report = await syncReport({ ...deps, scheduleRuns }, env === undefined ? {} : { env });
+    if (board) await publishReportDrift(board, report).catch((error: unknown) => logger.warn({ err: error, runId, env }, 'live drift not published'));
     const to = channelOf(report);
     if (to) {
       const messages = syncReportMessages(report, { by, runId });
@@ -41,16 +47,16 @@ function reportPoster(deps: SyncReportDeps, connection: Redis, slack: webApi.Web
   };
 }
 
-export function reportHandler(deps: SyncReportDeps, connection: Redis, slack: webApi.WebClient, logger: Logger): ScheduleHandler {
-  const post = reportPoster(deps, connection, slack, logger);
+export function reportHandler(deps: SyncReportDeps, connection: Redis, slack: webApi.WebClient, logger: Logger, board?: Board): ScheduleHandler {
+  const post = reportPoster(deps, connection, slack, logger, board);
   return async ({ env, schedule, firingId }) => syncReportOutcome(
     await post({ env, by: `schedule:${schedule.name}`, runId: firingId, channelOf: (report) => schedule.channel ?? report.environments[0]?.channel }),
   );
 }
 
 /** The `report` job: the report posted to the requester's conversation (a job from elsewhere posts nowhere). */
-export function reportJobPipeline(deps: SyncReportDeps, connection: Redis, slack: webApi.WebClient, logger: Logger): JobPipelines['report'] {
-  const post = reportPoster(deps, connection, slack, logger);
+export function reportJobPipeline(deps: SyncReportDeps, connection: Redis, slack: webApi.WebClient, logger: Logger, board?: Board): JobPipelines['report'] {
+  const post = reportPoster(deps, connection, slack, logger, board);
   return async (ctx, job) => {
     const { origin } = job;
     const channelOf = (): string | undefined => (origin.kind === 'slack' ? origin.channel : undefined);

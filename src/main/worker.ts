@@ -31,6 +31,8 @@ import { runUntilSignal } from './run-until-signal.js';
 import { reportHandler, reportJobPipeline } from './report-schedule.js';
 import { fleetScheduleHandlers } from './fleet-schedules.js';
 import { announcer, type Announcer } from './worker-announce.js';
+import { publishingDrift } from './worker-drift.js';
+import { RedisDriftBoard } from '../adapters/redis/redis-drift-board.js';
 import { startWorkerSchedules } from './worker-schedules.js';
 import { releaseDeps, runtimeSettings, withImages } from './release-runtime.js';
 import { datastorePorts } from '../adapters/datastores/datastore-ports.js';
@@ -129,15 +131,17 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   });
   // Each update counted, then logged on the job's own logger, then shown in Slack.
   const progress = jobMetricsSink(metrics, deps.wallClock, jobLogSink(logger, deps.wallClock, sink));
-  const announce = announcer(client, logger, deployments, observe);
+  // What each release and report tells of its apps' live drift, for the web view.
+  const board = new RedisDriftBoard(connection);
+  const announce = publishingDrift(announcer(client, logger, deployments, observe), board, deps.wallClock, logger);
   const workflow = workflowPipeline(deps, { branches: deps.branches ?? new GitAppBranches({ cacheDir: join(stateDir, 'workflow-mirrors') }), deliveries: new RedisCiDeliveries({ redis: connection }) }, client, logger);
-  const more: Partial<JobPipelines> = { report: reportJobPipeline(deps, connection, client, logger), ciSuccess: workflow.ciSuccess, datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input),
+  const more: Partial<JobPipelines> = { report: reportJobPipeline(deps, connection, client, logger, board), ciSuccess: workflow.ciSuccess, datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input),
     datastoreList: datastoreListJobPipeline(datastores, client, logger),
   };
   const runner = { ...workerRunner(deps, announce, locks, progress, logger, more), line: (id: string) => queue.lineOf(id) };
   const tuning = { lockDuration: settings.jobLockMs, stalledInterval: settings.jobLockMs };
   const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error'), tuning });
-  const handlers = { ...fleetScheduleHandlers(deps, announce, client, logger), report: reportHandler(deps, connection, client, logger), 'datastore-nightly': datastoreNightlyHandler(datastores, client, logger) };
+  const handlers = { ...fleetScheduleHandlers(deps, announce, client, logger), report: reportHandler(deps, connection, client, logger, board), 'datastore-nightly': datastoreNightlyHandler(datastores, client, logger) };
   const schedules = startWorkerSchedules({ connection, config: deps.config, clock: deps.wallClock, logger, tuning, handlers });
   const { history } = deps;
   return {

@@ -2,15 +2,19 @@
 // options built as `nestor api` builds them (main/api.ts webOptions: the BullMQ queue listed and
 // on the board, the workspace from the Slack stand-in's auth.test), sign-in against the local
 // OIDC stand-in, served on a real port for Chromium. `signIn` runs the whole sign-in over HTTP
-// and gives the session cookie, for requests made without a browser.
+// and gives the session cookie, for requests made without a browser. The drift board is the test
+// Redis under a prefix of its own: a worker-side part given `drift` publishes where the view reads.
 import type { FastifyInstance } from 'fastify';
 import type { TestContext } from 'vitest';
 import { buildApiServer } from '../../src/adapters/http/api-server.js';
 import { tokenAuthority } from '../../src/adapters/http/api-tokens.js';
+import { RedisDriftBoard } from '../../src/adapters/redis/redis-drift-board.js';
+import type { ApiServices } from '../../src/adapters/http/api-services.js';
 import { webOptions } from '../../src/main/api.js';
 import { botWorld, type BotWorld } from './bot-world.js';
 import { TOKENS } from './api-world.js';
 import { freePort } from './redis-server.js';
+import { uniqueName } from './redis.js';
 import type { ReleaseFixture } from './release-fixture.js';
 import { OIDC_CLIENT, SlackOidcStandin } from './slack-oidc-standin.js';
 
@@ -21,6 +25,8 @@ export interface WebWorld extends BotWorld {
   /** The view's base URL (NESTOR_WEB_URL). */
   webUrl: string;
   oidc: SlackOidcStandin;
+  /** The board the view reads the live drift from. */
+  drift: RedisDriftBoard;
   /** Signs in as this Slack user (of Nestor's workspace unless `team`) through the stand-in; the `cookie` header of the session. */
   signIn(id: string, name: string, team?: string): Promise<string>;
 }
@@ -30,14 +36,16 @@ export function cookiesOf(response: Response): string[] {
   return response.headers.getSetCookie().map((c) => c.split(';')[0] ?? '').filter((c) => !c.endsWith('='));
 }
 
-export async function webWorld(ctx: TestContext, fixture: ReleaseFixture): Promise<WebWorld> {
+/** `services`: some of the API's services replaced (a history that fails, ...). */
+export async function webWorld(ctx: TestContext, fixture: ReleaseFixture, services: Partial<ApiServices> = {}): Promise<WebWorld> {
   const world = await botWorld(ctx, fixture);
   const oidc = await SlackOidcStandin.start();
   ctx.onTestFinished(() => oidc.close());
   const port = await freePort();
   const webUrl = `http://127.0.0.1:${port}`;
-  const web = webOptions({ url: webUrl, issuer: oidc.issuer, clientId: OIDC_CLIENT.id, clientSecret: OIDC_CLIENT.secret, sessionSecret: SESSION_SECRET }, world.services, world.app.client);
-  const server = await buildApiServer({ ...world.services, slack: world.app.client, tokens: tokenAuthority(TOKENS), web }, world.services.logger);
+  const drift = new RedisDriftBoard(world.redis, `${uniqueName('drift')}:`);
+  const web = webOptions({ url: webUrl, issuer: oidc.issuer, clientId: OIDC_CLIENT.id, clientSecret: OIDC_CLIENT.secret, sessionSecret: SESSION_SECRET }, world.services, world.app.client, drift);
+  const server = await buildApiServer({ ...world.services, slack: world.app.client, tokens: tokenAuthority(TOKENS), web, ...services }, world.services.logger);
   ctx.onTestFinished(() => server.close());
   await server.listen({ port, host: '127.0.0.1' });
   const signIn = async (id: string, name: string, team?: string): Promise<string> => {
@@ -48,5 +56,5 @@ export async function webWorld(ctx: TestContext, fixture: ReleaseFixture): Promi
     if (callback.status !== 302) throw new Error(`sign-in failed: ${callback.status} ${await callback.text()}`);
     return cookiesOf(callback).join('; ');
   };
-  return { ...world, server, webUrl, oidc, signIn };
+  return { ...world, server, webUrl, oidc, drift, signIn };
 }

@@ -23,6 +23,10 @@ td.none { color: #595959; }
 .pin { background: #dbe7fb; color: #0a2e66; }
 .off { background: #e6e6e6; color: #333333; }
 .out { background: #f9d6d5; color: #6b0c08; }
+.live-drift { background: #ead7f7; color: #3d0a5c; }
+.live-unknown { background: #e6e6e6; color: #333333; }
+.stale { background: #fff1b8; color: #4d3a00; }
+.live ul { margin: .2rem 0 0; padding-left: 1.1rem; font-size: .85em; }
 .status { border: 2px solid #0b57d0; padding: .5rem; }
 .status.failure { border-color: #a50e0e; }
 pre { background: #f6f7f9; border: 1px solid #8a8a8a; padding: .5rem; overflow-x: auto; }
