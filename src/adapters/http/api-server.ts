@@ -15,6 +15,7 @@ import { ciSuccessRoute } from './routes/ci-success.js';
 import { deploysRoute } from './routes/deploys.js';
 import { githubWebhookRoute } from './routes/github-webhook.js';
 import { readRoutes } from './routes/read-routes.js';
+import { webErrorPage } from './web/error-page.js';
 import { serveWebView } from './web/web-view.js';
 import { operationsRoutes } from '../observability/operations.js';
 
@@ -30,7 +31,7 @@ export async function buildApiServer(services: ApiServices, logger: Logger): Pro
     },
     schemaErrorFormatter,
   }) as unknown as FastifyInstance;
-  handleErrors(server);
+  handleErrors(server, services.web ? webErrorPage : undefined);
   requireTokens(server, services.tokens);
   serveOpenApi(server, { title: 'Nestor API', version: API_VERSION });
   ciSuccessRoute(server, services);

@@ -9,6 +9,7 @@ import { configOutOfSync } from '../../../core/fleet/config-sync-state.js';
 import type { Release, ReleaseSummary } from '../../../core/ports/release-history.js';
 import { diffRelease, objectKey } from '../../../core/release/diff.js';
 import { manifestsOf } from '../../../core/release/restore-release.js';
+import { sendErrorPage } from './error-page.js';
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
 import { age } from './matrix-page.js';
@@ -23,7 +24,7 @@ export function appPage(server: FastifyInstance, services: WebServices): void {
     const session = signedIn(request);
     const { app, env } = request.params as { app: string; env: string };
     const query = request.query as { from?: string; to?: string };
-    if (!isDnsLabel(app) || !isDnsLabel(env)) return reply.code(400).type('text/plain').send('expected an app and an environment name (DNS-1123 labels)');
+    if (!isDnsLabel(app) || !isDnsLabel(env)) return sendErrorPage(request, reply, 400, { text: 'The address names no app and environment (expected DNS-1123 labels, as /apps/mary/staging).' });
     const pick = (c: string | undefined) => (c !== undefined && COMMIT.test(c) ? c : undefined);
     const releases = await services.history.list(app, env, SHOWN);
     const to = pick(query.to) ?? releases[0]?.commit;

@@ -8,6 +8,7 @@ import { onApprovalClick } from '../../slack/bot/approval-click.js';
 import type { ApprovalRequest } from '../../../core/commands/approval.js';
 import type { Message } from '../../../core/commands/replies.js';
 import { shortSha, shortTime } from '../../../core/commands/replies.js';
+import { sendErrorPage } from './error-page.js';
 import { html, type Html } from './html.js';
 import { page } from './layout.js';
 import type { WebServices } from './web-services.js';
@@ -27,7 +28,9 @@ export function approvalsPage(server: FastifyInstance, services: WebServices): v
     const session = signedIn(request);
     const { id } = request.params as { id: string };
     const action = (request.body as Record<string, unknown>)['action'];
-    if (!ID.test(id) || (action !== 'approve' && action !== 'reject')) return reply.code(400).type('text/plain').send('expected action=approve or action=reject for an approval request id');
+    if (!ID.test(id) || (action !== 'approve' && action !== 'reject')) {
+      return sendErrorPage(request, reply, 400, { text: 'The form asked neither Approve nor Reject of an approval request: nothing was decided.', todo: 'Go back to the approvals and use their buttons.' });
+    }
     const replies: Message[] = [];
     const by = { id: session.id, name: session.name, teams: (await services.teamsOf?.(session.id)) ?? [] };
     await onApprovalClick(services, services.slack, { action, id, by }, async (m) => void replies.push(m));

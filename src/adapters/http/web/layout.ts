@@ -4,7 +4,7 @@
 import { Html, html, type HtmlValue } from './html.js';
 import type { WebSession } from './web-session.js';
 
-const STYLE = `
+export const STYLE = `
 :root { color: #1a1a1a; background: #ffffff; font: 15px/1.4 system-ui, sans-serif; }
 body { margin: 0 1rem 2rem; }
 a { color: #0b57d0; }

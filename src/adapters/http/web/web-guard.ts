@@ -1,6 +1,7 @@
 // Every page of the web view wants a session: one not signed in is sent to sign in with Slack
 // (a GET) or refused (anything else); a form of the pages must post the session's CSRF value back.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { sendErrorPage } from './error-page.js';
 import { toSignIn } from './slack-sign-in.js';
 import { csrfMatches, sessionOf, type WebSession } from './web-session.js';
 
@@ -23,7 +24,9 @@ export function acceptForms(scope: FastifyInstance): void {
   scope.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'POST') return;
     const posted = (request.body as Record<string, unknown> | undefined)?.['csrf'];
-    if (!csrfMatches(signedIn(request), posted)) return reply.code(403).type('text/plain').send('this form is stale: reload the page and try again');
+    if (!csrfMatches(signedIn(request), posted)) {
+      return sendErrorPage(request, reply, 403, { text: 'This form is stale (or was not sent from Nestor\u2019s page): nothing was done.', todo: 'Go back, reload the page and try again.' });
+    }
   });
 }
 
