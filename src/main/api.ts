@@ -19,7 +19,9 @@ import { RedisDriftBoard } from '../adapters/redis/redis-drift-board.js';
 import type { SlackClient } from '../adapters/slack/bot/approval-request.js';
 import type { BotServices } from '../adapters/slack/bot/bot-services.js';
 import type { ApiSettings, Env, ProcessSettings, WebSettings } from './bot-settings.js';
-import { botServices, closeBotServices, producerRedis } from './bot.js';
+import { botServices, closeBotServices, producerRedis, slackApiOptions } from './bot.js';
+import { countedSlackClient } from '../adapters/observability/slack-call-metrics.js';
+import { NO_METRICS, type Metrics } from '../core/ports/metrics.js';
 import { runUntilSignal } from './run-until-signal.js';
 import type { Operations } from '../adapters/observability/operations.js';
 import { besideOperations, startOperations } from './operations.js';
@@ -59,11 +61,12 @@ export function webOptions(settings: WebSettings, services: BotServices, slack: 
   };
 }
 
-export async function startApi(settings: ProcessSettings, env: Env, cwd: string, logger: Logger, operations?: Operations): Promise<ApiServer> {
+/** `metrics`: the process's, counting its Slack calls. */
+export async function startApi(settings: ProcessSettings, env: Env, cwd: string, logger: Logger, operations?: Operations, metrics: Metrics = NO_METRICS): Promise<ApiServer> {
   if (!settings.api) throw new Error('nestor api started without its settings (NESTOR_API_TOKENS)');
   const redis = producerRedis(settings.redis, logger);
-  const services = botServices(settings, env, cwd, redis, logger);
-  const slack = new webApi.WebClient(settings.botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {});
+  const services = botServices(settings, env, cwd, redis, logger, metrics);
+  const slack = new webApi.WebClient(settings.botToken, countedSlackClient(metrics, slackApiOptions(settings)));
   const server = await serveApi(services, slack, settings.api, redis, logger, operations);
   return {
     port: server.port,
@@ -78,7 +81,7 @@ export async function startApi(settings: ProcessSettings, env: Env, cwd: string,
 export function runApi(io: CliIo): Promise<void> {
   return runUntilSignal('api', io, async (settings, logger) => {
     const operations = await startOperations('api', settings, logger);
-    const { close } = await besideOperations(operations, () => startApi(settings, io.env, io.cwd, logger, operations.ops));
+    const { close } = await besideOperations(operations, () => startApi(settings, io.env, io.cwd, logger, operations.ops, operations.metrics));
     return { close };
   }, 'api stopping');
 }

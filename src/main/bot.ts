@@ -27,6 +27,8 @@ import type { Operations } from '../adapters/observability/operations.js';
 import { slackAuthCheck } from '../adapters/observability/slack-auth-check.js';
 import { boltLogger } from '../adapters/slack/bot/bolt-logger.js';
 import { besideOperations, startOperations } from './operations.js';
+import { countedSlackClient, slackReplyCounter } from '../adapters/observability/slack-call-metrics.js';
+import { NO_METRICS, type Metrics } from '../core/ports/metrics.js';
 
 export interface BotProcess {
   app: App;
@@ -44,13 +46,14 @@ export function producerRedis(target: RedisTarget | string, logger: Logger): Red
   return redis;
 }
 
-export function botServices(settings: ProcessSettings, env: Env, cwd: string, redis: Redis, logger: Logger): BotServices {
+/** `metrics`: the process's, counting its Slack calls (the people and teams lookups). */
+export function botServices(settings: ProcessSettings, env: Env, cwd: string, redis: Redis, logger: Logger, metrics: Metrics = NO_METRICS): BotServices {
   // No kubeconfig: the bot, which faces the internet, never holds cluster credentials (status from Slack shows no replica counts).
   const runtime = runtimeSettings(cwd, env, { config: settings.configDir, history: settings.history });
   const deps = releaseDeps(runtime);
   const queue = new BullmqJobQueue({ connection: redis, onError: (error) => logger.debug({ err: String(error) }, 'queue error') });
   const schedules = { queue: new BullmqScheduleQueue({ connection: redis, onError: (error) => logger.debug({ err: String(error) }, 'schedule queue error') }), runs: new RedisScheduleRuns(redis) };
-  const slack = new webApi.WebClient(settings.botToken, settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {});
+  const slack = new webApi.WebClient(settings.botToken, countedSlackClient(metrics, slackApiOptions(settings)));
   return {
     queue, approvals: new RedisApprovalStore({ redis }), postings: new RedisApprovalPostings({ redis }),
     config: deps.config, source: deps.source, history: deps.history, environment: deps.environment,
@@ -69,15 +72,23 @@ export interface BotOptions {
   sweep?: ApprovalSweeperOptions;
   /** /healthz, /readyz and /metrics, served by the HTTP API too when it runs in the bot. */
   operations?: Operations;
+  /** Where its Slack calls (Bolt's, the lookups', response_url replies) are counted. */
+  metrics?: Metrics;
+}
+
+/** The WebClient options every Slack client of a process starts from: the API's URL when set (a stand-in in tests). */
+export function slackApiOptions(settings: Pick<ProcessSettings, 'slackApiUrl'>): webApi.WebClientOptions {
+  return settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {};
 }
 
 export async function startBot(settings: ProcessSettings, env: Env, cwd: string, logger: Logger, options: BotOptions = {}): Promise<BotProcess> {
   const redis = producerRedis(settings.redis, logger);
-  const services = botServices(settings, env, cwd, redis, logger);
+  const metrics = options.metrics ?? NO_METRICS;
+  const services = botServices(settings, env, cwd, redis, logger, metrics);
   const app = buildBoltApp({
     signingSecret: settings.signingSecret, token: settings.botToken, services,
     ...(settings.appToken ? { appToken: settings.appToken } : {}),
-    ...(settings.slackApiUrl ? { clientOptions: { slackApiUrl: settings.slackApiUrl } } : {}),
+    clientOptions: countedSlackClient(metrics, slackApiOptions(settings)), countReply: slackReplyCounter(metrics),
   });
   const started = settings.appToken ? await app.start() : await app.start(settings.port);
   const port = settings.appToken ? undefined : ((started as Server).address() as AddressInfo).port;
@@ -108,12 +119,12 @@ export async function closeBotServices(services: BotServices, redis: Redis): Pro
 export function runBot(io: CliIo): Promise<void> {
   return runUntilSignal('bot', io, async (settings, logger) => {
     // Its own client for auth.test: one that fails fast instead of retrying for minutes.
-    const slack = new webApi.WebClient(settings.botToken, {
-      retryConfig: { retries: 0 }, timeout: 5_000, logger: boltLogger(logger, LogLevel.ERROR), ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}),
-    });
-    const slackReady = slackAuthCheck(slack, (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'slack auth.test failed: not ready'));
-    const operations = await startOperations('bot', settings, logger, { readiness: [slackReady] });
-    const { close } = await besideOperations(operations, () => startBot(settings, io.env, io.cwd, logger, { operations: operations.ops }));
+    const slackReady = (metrics: Metrics) => slackAuthCheck(
+      new webApi.WebClient(settings.botToken, countedSlackClient(metrics, { retryConfig: { retries: 0 }, timeout: 5_000, logger: boltLogger(logger, LogLevel.ERROR), ...slackApiOptions(settings) })),
+      (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'slack auth.test failed: not ready'),
+    );
+    const operations = await startOperations('bot', settings, logger, { readiness: (metrics) => [slackReady(metrics)] });
+    const { close } = await besideOperations(operations, () => startBot(settings, io.env, io.cwd, logger, { operations: operations.ops, metrics: operations.metrics }));
     return { close };
   }, 'bot stopping');
 }

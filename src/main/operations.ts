@@ -10,6 +10,7 @@ import { BullmqJobQueue } from '../adapters/queue/bullmq-queue.js';
 import { readQueueDepth } from '../adapters/queue/queue-depth.js';
 import { RedisApprovalStore } from '../adapters/redis/redis-approval-store.js';
 import { connectRedis } from '../adapters/redis/redis-connection.js';
+import type { Metrics } from '../core/ports/metrics.js';
 import type { ProcessSettings, Role } from './bot-settings.js';
 
 export interface ProcessOperations {
@@ -21,8 +22,8 @@ export interface ProcessOperations {
 }
 
 export interface OperationsInput {
-  /** What the process needs besides Redis (the worker's consumer, the bot's Slack auth). */
-  readiness?: readonly ReadinessCheck[];
+  /** What the process needs besides Redis (the worker's consumer, the bot's Slack auth): made with the process's metrics, to count what they call. */
+  readiness?: readonly ReadinessCheck[] | ((metrics: Metrics) => readonly ReadinessCheck[]);
   historyWritesPending?: MetricSources['historyWritesPending'];
 }
 
@@ -46,7 +47,8 @@ export async function startOperations(role: Role, settings: ProcessSettings, log
       }
     },
   };
-  const ops = operations(role, [redisReady, ...(input.readiness ?? [])], metrics);
+  const readiness = typeof input.readiness === 'function' ? input.readiness(metrics) : input.readiness ?? [];
+  const ops = operations(role, [redisReady, ...readiness], metrics);
   const server = await serveOperations(ops, settings.healthPort, (error) => logger.error({ err: error }, 'operations endpoint error'));
   logger.info({ healthPort: server.port }, 'operations endpoints started');
   return {

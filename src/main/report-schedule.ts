@@ -9,7 +9,7 @@ import type { webApi } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RedisScheduleRuns } from '../adapters/schedules/redis-schedule-runs.js';
-import { logDeliveries } from '../adapters/slack/notifier/index.js';
+import { logDeliveries, type DeliveryObserver } from '../adapters/slack/notifier/index.js';
 import { postTrackedRelease } from '../adapters/slack/notifier/post-tracked-release.js';
 import { syncReport, type SyncReport, type SyncReportDeps } from '../core/fleet/sync-report.js';
 import { syncReportMessages, syncReportOutcome } from '../core/fleet/sync-report-messages.js';
@@ -32,7 +32,13 @@ type PostReport = (request: ReportRequest) => Promise<SyncReport>;
 
 type Board = Pick<DriftBoard, 'publish'>;
 
-function reportPoster(deps: SyncReportDeps, connection: Redis, slack: webApi.WebClient, logger: Logger, board?: Board): PostReport {
+/** Where a report goes beside Slack: `observe` its deliveries (logged, and counted in the worker), `board` its live drift. */
+export interface ReportOutlets {
+  observe?: DeliveryObserver;
+  board?: Board;
+}
+
+function reportPoster(deps: SyncReportDeps, connection: Redis, slack: webApi.WebClient, logger: Logger, { observe = logDeliveries(logger), board }: ReportOutlets): PostReport {
   const scheduleRuns = new RedisScheduleRuns(connection);
   return async ({ env, channelOf, by, runId }) => {
     const report = await syncReport({ ...deps, scheduleRuns }, env === undefined ? {} : { env });
@@ -40,23 +46,25 @@ function reportPoster(deps: SyncReportDeps, connection: Redis, slack: webApi.Web
     const to = channelOf(report);
     if (to) {
       const messages = syncReportMessages(report, { by, runId });
-      await postTrackedRelease({ slack, observe: logDeliveries(logger) }, to, messages, runId)
+      await postTrackedRelease({ slack, observe }, to, messages, runId)
         .catch((error: unknown) => logger.warn({ err: error, runId, env }, 'sync report not posted'));
     }
     return report;
   };
 }
 
-export function reportHandler(deps: SyncReportDeps, connection: Redis, slack: webApi.WebClient, logger: Logger, board?: Board): ScheduleHandler {
-  const post = reportPoster(deps, connection, slack, logger, board);
+export function reportHandler(deps: SyncReportDeps, connection: Redis, slack: webApi.WebClient, logger: Logger, outlets: ReportOutlets = {}): ScheduleHandler {
+  const post = reportPoster(deps, connection, slack, logger, outlets);
   return async ({ env, schedule, firingId }) => syncReportOutcome(
     await post({ env, by: `schedule:${schedule.name}`, runId: firingId, channelOf: (report) => schedule.channel ?? report.environments[0]?.channel }),
   );
 }
 
 /** The `report` job: the report posted to the requester's conversation (a job from elsewhere posts nowhere). */
-export function reportJobPipeline(deps: SyncReportDeps, connection: Redis, slack: webApi.WebClient, logger: Logger, board?: Board): JobPipelines['report'] {
-  const post = reportPoster(deps, connection, slack, logger, board);
+export function reportJobPipeline(
+  deps: SyncReportDeps, connection: Redis, slack: webApi.WebClient, logger: Logger, outlets: ReportOutlets = {},
+): JobPipelines['report'] {
+  const post = reportPoster(deps, connection, slack, logger, outlets);
   return async (ctx, job) => {
     const { origin } = job;
     const channelOf = (): string | undefined => (origin.kind === 'slack' ? origin.channel : undefined);

@@ -47,6 +47,7 @@ import { jobLogSink } from '../adapters/observability/job-log-sink.js';
 import { jobMetricsSink } from '../core/jobs/job-metrics.js';
 import { ExternalSystem, NO_METRICS, type Metrics } from '../core/ports/metrics.js';
 import { kubeRetryMetrics, slackDeliveryMetrics } from '../adapters/observability/external-metrics.js';
+import { countedSlackClient } from '../adapters/observability/slack-call-metrics.js';
 import { besideOperations, startOperations } from './operations.js';
 
 const refuse = (message: string): NestorError => new NestorError(ErrorCode.BadInput, message);
@@ -121,9 +122,10 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   const stateDir = runtime.stateDir;
   const { deps, deployments } = withCodeHost(withImages({ ...releaseDeps(runtime), locks }, env, metrics), env, logger, metrics);
   const datastores = { ...deps, datastores: datastorePorts({ root: snapshotsFolder(cwd, env, stateDir), clock: deps.wallClock, clusters: deps.clusters }) };
-  const client = new WebClient(settings.botToken, { ...NOTIFIER_CLIENT_OPTIONS, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) });
+  // Every Slack call counted (by method and outcome); the notifier's own retries through `observe`.
+  const client = new WebClient(settings.botToken, countedSlackClient(metrics, { ...NOTIFIER_CLIENT_OPTIONS, ...(settings.slackApiUrl ? { slackApiUrl: settings.slackApiUrl } : {}) }));
   const queue = new BullmqJobQueue({ connection });
-  // Slack deliveries (progress, announcements) logged and counted.
+  // Slack deliveries (progress, announcements, schedules' and the workflow's posts) logged and their retries counted.
   const observe = slackDeliveryMetrics(metrics, logDeliveries(logger));
   const sink = createSlackProgressSink({
     slack: client, messages: new RedisProgressMessages({ redis: connection }),
@@ -134,14 +136,17 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   // What each release and report tells of its apps' live drift, for the web view.
   const board = new RedisDriftBoard(connection);
   const announce = publishingDrift(announcer(client, logger, deployments, observe), board, deps.wallClock, logger);
-  const workflow = workflowPipeline(deps, { branches: deps.branches ?? new GitAppBranches({ cacheDir: join(stateDir, 'workflow-mirrors') }), deliveries: new RedisCiDeliveries({ redis: connection }) }, client, logger);
-  const more: Partial<JobPipelines> = { report: reportJobPipeline(deps, connection, client, logger, board), ciSuccess: workflow.ciSuccess, datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input),
-    datastoreList: datastoreListJobPipeline(datastores, client, logger),
+  const workflow = workflowPipeline(deps, { branches: deps.branches ?? new GitAppBranches({ cacheDir: join(stateDir, 'workflow-mirrors') }), deliveries: new RedisCiDeliveries({ redis: connection }) }, client, logger, observe);
+  const more: Partial<JobPipelines> = { report: reportJobPipeline(deps, connection, client, logger, { observe, board }), ciSuccess: workflow.ciSuccess, datastore: (ctx, input) => runDatastoreJob(datastores, ctx, input),
+    datastoreList: datastoreListJobPipeline(datastores, client, logger, observe),
   };
   const runner = { ...workerRunner(deps, announce, locks, progress, logger, more), line: (id: string) => queue.lineOf(id) };
   const tuning = { lockDuration: settings.jobLockMs, stalledInterval: settings.jobLockMs };
   const worker = startJobWorker({ connection, runner, onError: (error) => logger.warn({ err: String(error) }, 'worker error'), tuning });
-  const handlers = { ...fleetScheduleHandlers(deps, announce, client, logger), report: reportHandler(deps, connection, client, logger, board), 'datastore-nightly': datastoreNightlyHandler(datastores, client, logger) };
+  const handlers = {
+    ...fleetScheduleHandlers(deps, announce, client, logger, observe), report: reportHandler(deps, connection, client, logger, { observe, board }),
+    'datastore-nightly': datastoreNightlyHandler(datastores, client, logger, observe),
+  };
   const schedules = startWorkerSchedules({ connection, config: deps.config, clock: deps.wallClock, logger, tuning, handlers });
   const { history } = deps;
   return {

@@ -4,7 +4,7 @@
 // logged: the branches moved whatever Slack does.
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { logDeliveries, postAnnouncement } from '../adapters/slack/notifier/index.js';
+import { logDeliveries, postAnnouncement, type DeliveryObserver } from '../adapters/slack/notifier/index.js';
 import { workflowAnnouncementIn } from '../core/commands/replies/workflow-replies.js';
 import type { JobPipelines } from '../core/jobs/job-handlers.js';
 import type { ReleaseDeps } from '../core/release/release-deps.js';
@@ -15,7 +15,10 @@ export interface WorkflowPipeline {
   settled(): Promise<void>;
 }
 
-export function workflowPipeline(deps: ReleaseDeps, ports: WorkflowPorts, slack: webApi.WebClient, logger: Logger): WorkflowPipeline {
+/** `observe`: the announcements' deliveries (logged, and counted in the worker). */
+export function workflowPipeline(
+  deps: ReleaseDeps, ports: WorkflowPorts, slack: webApi.WebClient, logger: Logger, observe: DeliveryObserver = logDeliveries(logger),
+): WorkflowPipeline {
   const inFlight = new Set<Promise<void>>();
   return {
     ciSuccess: async (ctx, input) => {
@@ -23,7 +26,7 @@ export function workflowPipeline(deps: ReleaseDeps, ports: WorkflowPorts, slack:
       const announced = deps.config.load()
         .then(async ({ tree }) => {
           const announcement = workflowAnnouncementIn(tree, result, ctx.user, ctx.jobId);
-          if (announcement) await postAnnouncement({ slack, observe: logDeliveries(logger) }, announcement, ctx.jobId);
+          if (announcement) await postAnnouncement({ slack, observe }, announcement, ctx.jobId);
         })
         .catch((error: unknown) => logger.warn({ err: error, jobId: ctx.jobId, app: input.app }, 'CI success announcement failed'))
         .finally(() => inFlight.delete(announced));

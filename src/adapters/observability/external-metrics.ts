@@ -1,5 +1,6 @@
 // The hooks through which the adapters' own retry loops report to the Metrics port: the
-// Kubernetes client's (every failed attempt, every retry) and the Slack notifier's deliveries.
+// Kubernetes client's (every failed attempt, every retry), the Slack notifier's deliveries (its
+// calls themselves are counted by slack-call-metrics.ts), the registry check's fetch.
 import { ExternalSystem, type Metrics } from '../../core/ports/metrics.js';
 import type { RetryPolicy } from '../kube/client/retry.js';
 import type { DeliveryObserver } from '../slack/notifier/delivery-report.js';
@@ -12,18 +13,22 @@ export function kubeRetryMetrics(metrics: Metrics): Pick<RetryPolicy, 'onFailure
   };
 }
 
+/** The kind of a failed delivery the notifier retries, from its report: the kinds slackCallCounter gives the attempt. */
+function deliveryRetryKind(report: { reason: 'rate-limited' | 'failed'; code: string }): string {
+  if (report.reason === 'rate-limited') return 'rate_limited';
+  const status = /^http_(\d+)$/.exec(report.code)?.[1];
+  if (status !== undefined) return Number(status) >= 500 ? 'server' : 'client';
+  return report.code === 'slack_webapi_request_error' ? 'network' : 'api_error';
+}
+
 /**
- * Wraps the notifier's delivery observer: a retry counts an error and a retry (rate_limited or
- * failed), a message Slack refused for good an error `refused`, one dropped after the bounded
- * retry time an error `gave_up`.
+ * Wraps the notifier's delivery observer: each delivery retried counts a retry (its failed
+ * attempt is counted as an error by the WebClient's counting fetch, slack-call-metrics.ts), and a
+ * delivery dropped after the bounded retry time an error `gave_up`.
  */
 export function slackDeliveryMetrics(metrics: Metrics, next: DeliveryObserver): DeliveryObserver {
   return (report) => {
-    if (report.result === 'retry') {
-      const kind = report.reason === 'rate-limited' ? 'rate_limited' : 'failed';
-      metrics.externalError(ExternalSystem.Slack, kind);
-      metrics.externalRetry(ExternalSystem.Slack, kind);
-    } else if (report.result === 'dropped') metrics.externalError(ExternalSystem.Slack, 'refused');
+    if (report.result === 'retry') metrics.externalRetry(ExternalSystem.Slack, deliveryRetryKind(report));
     else if (report.result === 'gave-up') metrics.externalError(ExternalSystem.Slack, 'gave_up');
     next(report);
   };

@@ -4,7 +4,7 @@
 // scrape time, so any process shows the whole fleet's queue; a read that fails or takes too long
 // gives NaN (no series for the labelled queue gauge) instead of failing the scrape.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ExternalSystem, Metrics, RolloutOutcome } from '../../core/ports/metrics.js';
+import type { ExternalSystem, Metrics, RolloutOutcome, SlackCallOutcome } from '../../core/ports/metrics.js';
 
 export const METRICS_PREFIX = 'nestor_';
 
@@ -45,6 +45,7 @@ export class PrometheusMetrics implements Metrics {
   private readonly rollouts: Counter<'outcome'>;
   private readonly errors: Counter<'system' | 'kind'>;
   private readonly retries: Counter<'system' | 'kind'>;
+  private readonly slackCalls: Counter<'method' | 'outcome'>;
 
   constructor(sources: MetricSources = {}, private readonly options: PrometheusMetricsOptions = {}) {
     const registers = [this.registry];
@@ -55,6 +56,7 @@ export class PrometheusMetrics implements Metrics {
     this.rollouts = new Counter({ name: 'nestor_rollouts_total', help: 'Rollouts ended: succeeded, failed, or failed and rolled_back to the last good release.', labelNames: ['outcome'], registers });
     this.errors = new Counter({ name: 'nestor_external_errors_total', help: 'Failed calls to other systems (kubernetes, git, slack, github, registry), by kind of failure.', labelNames: ['system', 'kind'], registers });
     this.retries = new Counter({ name: 'nestor_external_retries_total', help: 'Calls to other systems tried again after a failure, by kind of failure.', labelNames: ['system', 'kind'], registers });
+    this.slackCalls = new Counter({ name: 'nestor_slack_calls_total', help: 'HTTP attempts at the Slack Web API (and response_url), by method and outcome (ok, api_error, rate_limited, server, client, network).', labelNames: ['method', 'outcome'], registers });
     if (sources.queue) this.queueGauges(sources.queue);
     if (sources.approvalsPending) this.valueGauge('nestor_approvals_pending', 'Approval requests waiting for a decision (not expired).', sources.approvalsPending);
     if (sources.historyWritesPending) this.valueGauge('nestor_history_writes_pending', 'Releases applied by this process but not yet pushed to the history repository.', sources.historyWritesPending);
@@ -84,6 +86,10 @@ export class PrometheusMetrics implements Metrics {
 
   externalRetry(system: ExternalSystem, kind: string): void {
     this.retries.inc({ system, kind });
+  }
+
+  slackCall(method: string, outcome: SlackCallOutcome): void {
+    this.slackCalls.inc({ method, outcome });
   }
 
   private queueGauges(read: () => Promise<QueueDepth>): void {

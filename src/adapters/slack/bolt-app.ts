@@ -28,7 +28,11 @@ export interface BoltParts {
   commandName?: string;
   services: BotServices;
   logLevel?: LogLevel;
+  /** Told of each reply to a slash command's response_url (sent over node's http, not the WebClient): its error when it failed. */
+  countReply?: ReplyCounter;
 }
+
+export type ReplyCounter = (error?: unknown) => void;
 
 /** The user's line for an error; internal errors are logged, not shown. */
 export function errorMessage(error: unknown, logger: Logger): Message {
@@ -37,11 +41,13 @@ export function errorMessage(error: unknown, logger: Logger): Message {
   return message({ visibility: 'ephemeral', tone: 'failure', title: 'Internal error', summary: 'Nestor failed to handle this; nothing was queued. The error is in its logs.' });
 }
 
-function replier(responseUrl: string, logger: Logger): Reply {
+function replier(responseUrl: string, logger: Logger, count: ReplyCounter): Reply {
   return async (m) => {
     try {
       await postToResponseUrl(responseUrl, slackReply(m));
+      count();
     } catch (error) {
+      count(error);
       logger.warn({ err: error }, 'reply to response_url failed');
     }
   };
@@ -52,7 +58,8 @@ export function buildBoltApp(parts: BoltParts): App {
   const logger = boltLogger(services.logger, parts.logLevel);
   const socket = parts.appToken ? { socketMode: true, appToken: parts.appToken } : {};
   const app = new App({ signingSecret: parts.signingSecret, token: parts.token, logger, ...(parts.clientOptions ? { clientOptions: parts.clientOptions } : {}), ...socket });
-  app.command(parts.commandName ?? '/nestor', (args) => onCommand(services, args));
+  const countReply = parts.countReply ?? (() => undefined);
+  app.command(parts.commandName ?? '/nestor', (args) => onCommand(services, args, countReply));
   app.action(APPROVE_ACTION, (args) => onClick(services, 'approve', args));
   app.action(REJECT_ACTION, (args) => onClick(services, 'reject', args));
   app.action(CONFIRM_RESET_ACTION, (args) => onClick(services, 'confirm-reset', args));
@@ -60,13 +67,13 @@ export function buildBoltApp(parts: BoltParts): App {
   return app;
 }
 
-async function onCommand(services: BotServices, args: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
+async function onCommand(services: BotServices, args: SlackCommandMiddlewareArgs & AllMiddlewareArgs, countReply: ReplyCounter): Promise<void> {
   const { ack, command, client } = args;
   const parsed = parseCommand(slashCommandText(command.text));
   if (!parsed.ok) return ack(slackReply(syntaxErrorReply(parsed.error)));
   if (parsed.command.kind === 'help') return ack(slackReply(helpReply(parsed.command.topic)));
   await ack();
-  const reply = replier(command.response_url, services.logger);
+  const reply = replier(command.response_url, services.logger, countReply);
   const request = { team: command.team_id, channel: command.channel_id, user: { id: command.user_id, name: command.user_name }, triggerId: command.trigger_id };
   try {
     await runSlashCommand(services, client, request, parsed.command, reply);

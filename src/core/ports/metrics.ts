@@ -24,6 +24,21 @@ export const RolloutOutcome = {
 } as const;
 export type RolloutOutcome = (typeof RolloutOutcome)[keyof typeof RolloutOutcome];
 
+/**
+ * How one HTTP attempt at the Slack Web API (or a response_url) ended: Slack answered `ok`; it
+ * answered `ok: false` (api_error: a refused call, or one of its own transient errors); a 429
+ * (rate_limited), a 5xx (server), another status (client); or no answer at all (network).
+ */
+export const SlackCallOutcome = {
+  Ok: 'ok',
+  ApiError: 'api_error',
+  RateLimited: 'rate_limited',
+  Server: 'server',
+  Client: 'client',
+  Network: 'network',
+} as const;
+export type SlackCallOutcome = (typeof SlackCallOutcome)[keyof typeof SlackCallOutcome];
+
 export interface Metrics {
   /** A job attempt ended: `outcome` is its result's (released, rolled-back...) or error/retrying when it threw. */
   jobEnded(kind: string, outcome: string, seconds: number): void;
@@ -34,6 +49,8 @@ export interface Metrics {
   externalError(system: ExternalSystem, kind: string): void;
   /** A failed call is tried again after a wait. */
   externalRetry(system: ExternalSystem, kind: string): void;
+  /** One HTTP attempt at Slack ended (`method`: the Web API method, or `response_url`). */
+  slackCall(method: string, outcome: SlackCallOutcome): void;
 }
 
 /** Counts nothing: the CLI and the shell, whose runs end with the command. */
@@ -43,4 +60,5 @@ export const NO_METRICS: Metrics = {
   rolloutEnded: () => undefined,
   externalError: () => undefined,
   externalRetry: () => undefined,
+  slackCall: () => undefined,
 };

@@ -45,22 +45,26 @@ describe('external errors and retries', () => {
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'client' })).toBeUndefined();
   });
 
-  it('counts Slack deliveries retried, refused and given up, and passes every report on', async () => {
+  it('counts Slack deliveries retried (by kind) and given up, and passes every report on', async () => {
     const metrics = new PrometheusMetrics();
     const seen: DeliveryReport[] = [];
     const observe = slackDeliveryMetrics(metrics, (report) => void seen.push(report));
     const base = { jobId: 'j1', lane: 'status' } as const;
-    observe({ ...base, result: 'retry', reason: 'rate-limited', code: 'slack_webapi_rate_limited_error', retryInMs: 1_000 });
+    observe({ ...base, result: 'retry', reason: 'rate-limited', code: 'ratelimited', retryInMs: 1_000 });
     observe({ ...base, result: 'retry', reason: 'failed', code: 'slack_webapi_request_error', retryInMs: 500 });
+    observe({ ...base, result: 'retry', reason: 'failed', code: 'http_503', retryInMs: 500 });
+    observe({ ...base, result: 'retry', reason: 'failed', code: 'internal_error', retryInMs: 500 });
     observe({ ...base, result: 'dropped', code: 'channel_not_found' });
     observe({ ...base, result: 'gave-up', code: 'slack_webapi_request_error' });
     observe({ ...base, result: 'sent' });
     const text = await scrape(metrics);
-    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'slack', kind: 'rate_limited' })).toBe(1);
-    expect(sampleValue(text, 'nestor_external_retries_total', { system: 'slack', kind: 'failed' })).toBe(1);
-    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'slack', kind: 'refused' })).toBe(1);
+    for (const kind of ['rate_limited', 'network', 'server', 'api_error']) {
+      expect(sampleValue(text, 'nestor_external_retries_total', { system: 'slack', kind })).toBe(1);
+    }
+    // The failed attempts themselves are counted by the client's fetch (slack-call-metrics.test.ts).
+    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'slack', kind: 'rate_limited' })).toBeUndefined();
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'slack', kind: 'gave_up' })).toBe(1);
-    expect(seen).toHaveLength(5);
+    expect(seen).toHaveLength(7);
   });
 
   it('names the kind of a failed GitHub call by its status', () => {

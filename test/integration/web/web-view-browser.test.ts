@@ -81,7 +81,7 @@ describe('web view in Chromium', () => {
 
     // Someone deletes the app's Service by hand; the report schedule fires in a worker.
     await kubectl('delete', 'service', 'mary', '-n', 'dev3');
-    const report = reportHandler(f.deps, world.redis, world.app.client, logger, world.drift);
+    const report = reportHandler(f.deps, world.redis, world.app.client, logger, { board: world.drift });
     const schedule = { env: 'dev3', name: 'report', kind: 'report' as const, cron: '0 9 * * 1-5', timeZone: 'Europe/Paris', channel: 'dev-reports' };
     await report({ env: 'dev3', schedule, firedAt: new Date(), firingId: 'firing-live-1', signal: new AbortController().signal });
     await page.reload();

@@ -14,7 +14,7 @@ const transports: Record<string, { send: Send; agent: HttpAgent }> = {
   'https:': { send: httpsRequest, agent: new HttpsAgent({ keepAlive: true }) },
 };
 
-/** Resolves once Slack answered 2xx; rejects on any other status, a network error or no answer in 10 s. */
+/** Resolves once Slack answered 2xx; rejects on any other status (the error's `status`), a network error or no answer in 10 s. */
 export async function postToResponseUrl(responseUrl: string, body: object): Promise<void> {
   const url = new URL(responseUrl);
   const transport = transports[url.protocol];
@@ -40,7 +40,7 @@ function post(transport: { send: Send; agent: HttpAgent }, url: URL, payload: Bu
       res.once('end', () => {
         const status = res.statusCode ?? 0;
         if (status >= 200 && status < 300) resolve();
-        else reject(new Error(`Failed to respond to the response_url: ${status} ${res.statusMessage ?? ''}`.trimEnd()));
+        else reject(Object.assign(new Error(`Failed to respond to the response_url: ${status} ${res.statusMessage ?? ''}`.trimEnd()), { status }));
       });
     });
     request.setTimeout(TIMEOUT_MS, () => request.destroy(new Error(`no answer from the response_url within ${TIMEOUT_MS / 1000} s`)));
