@@ -36,6 +36,8 @@ export interface RuntimeSettings {
   kubeRetry?: Partial<RetryPolicy>;
   /** A history write left pending (the worker's metrics). */
   onHistoryPushFailed?: (reason: string) => void;
+  /** A history push refused and tried again (the worker's metrics). */
+  onHistoryPushRetry?: () => void;
   tuning?: Partial<ReleaseTuning>;
 }
 
@@ -82,6 +84,7 @@ export function releaseDeps(settings: RuntimeSettings): ReleaseDeps {
     history: new GitReleaseHistory({
       remote: historyRemote, workDir: state('history-work'), ...(settings.historyKey ? { key: settings.historyKey } : {}),
       ...(settings.onHistoryPushFailed ? { onPushFailed: settings.onHistoryPushFailed } : {}),
+      ...(settings.onHistoryPushRetry ? { onPushRetry: settings.onHistoryPushRetry } : {}),
     }),
     locks: new FileLocks({ dir: state('locks') }),
     clock: systemClock,

@@ -58,6 +58,8 @@ export interface GitReleaseHistoryOptions extends WorkCloneOptions {
   clock?: Clock;
   /** A write left pending: the push still failed after its attempts (for metrics). */
   onPushFailed?: (reason: 'unreachable' | 'rejected' | 'conflict') => void;
+  /** A push refused (another writer pushed first), tried again after fetch and rebase (for metrics). */
+  onPushRetry?: () => void;
 }
 
 interface QueuedHeadRead {
@@ -74,6 +76,7 @@ export class GitReleaseHistory implements ReleaseHistory {
   private readonly key: Buffer | undefined;
   private readonly attempts: number;
   private readonly onPushFailed: GitReleaseHistoryOptions['onPushFailed'];
+  private readonly onPushRetry: GitReleaseHistoryOptions['onPushRetry'];
   private readonly clock: Clock;
   private readonly reader: HistoryReader;
   private fetchesStarted = 0;
@@ -92,6 +95,7 @@ export class GitReleaseHistory implements ReleaseHistory {
     this.key = options.key === undefined ? undefined : parseHistoryKey(options.key);
     this.attempts = options.maxPushAttempts ?? 5;
     this.onPushFailed = options.onPushFailed;
+    this.onPushRetry = options.onPushRetry;
     this.clock = options.clock ?? systemClock;
     this.reader = new HistoryReader(this.clone.git, this.key);
   }
@@ -345,7 +349,7 @@ export class GitReleaseHistory implements ReleaseHistory {
   }
 
   private async publishOrPending(): Promise<void> {
-    const outcome: PushOutcome = await this.clone.publish(this.attempts);
+    const outcome: PushOutcome = await this.clone.publish(this.attempts, this.onPushRetry);
     if (outcome.ok) return;
     this.onPushFailed?.(outcome.reason);
     const pending = await this.clone.aheadCount();

@@ -205,9 +205,9 @@ export class WorkClone {
 
   /**
    * Publishes local commits: push; when refused, fetch, rebase and push again, `attempts` times
-   * at most. Local commits are kept whatever happens.
+   * at most (`onRetry` told before each push again). Local commits are kept whatever happens.
    */
-  async publish(attempts: number): Promise<PushOutcome> {
+  async publish(attempts: number, onRetry?: () => void): Promise<PushOutcome> {
     let outcome: PushOutcome = { ok: true };
     for (let i = 0; i < attempts; i += 1) {
       outcome = await this.push();
@@ -215,6 +215,7 @@ export class WorkClone {
       const fetched = await this.fetch();
       if (!fetched.ok) return { ok: false, reason: 'unreachable', detail: fetched.detail };
       if (!(await this.rebaseOnRemote())) return { ok: false, reason: 'conflict', detail: 'rebase conflict' };
+      if (i + 1 < attempts) onRetry?.();
     }
     return outcome;
   }

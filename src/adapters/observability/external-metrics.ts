@@ -13,6 +13,21 @@ export function kubeRetryMetrics(metrics: Metrics): Pick<RetryPolicy, 'onFailure
   };
 }
 
+/**
+ * For the history's publishing (release-runtime's settings): a push refused because another writer
+ * pushed first, tried again after fetch and rebase, counts an error and a retry `rejected`; a write
+ * left pending after its attempts an error of its reason (unreachable, rejected, conflict).
+ */
+export function historyPushMetrics(metrics: Metrics): { onHistoryPushFailed(reason: string): void; onHistoryPushRetry(): void } {
+  return {
+    onHistoryPushFailed: (reason) => metrics.externalError(ExternalSystem.Git, reason),
+    onHistoryPushRetry: () => {
+      metrics.externalError(ExternalSystem.Git, 'rejected');
+      metrics.externalRetry(ExternalSystem.Git, 'rejected');
+    },
+  };
+}
+
 /** The kind of a failed delivery the notifier retries, from its report: the kinds slackCallCounter gives the attempt. */
 function deliveryRetryKind(report: { reason: 'rate-limited' | 'failed'; code: string }): string {
   if (report.reason === 'rate-limited') return 'rate_limited';

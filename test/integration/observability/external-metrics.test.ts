@@ -1,16 +1,23 @@
 // External errors and retries counted through the adapters' own hooks, on real parts: the
 // Kubernetes client against a simulator that is gone, the registry check's fetch against a real
-// HTTP server, and the Slack notifier's delivery reports.
+// HTTP server, the Slack notifier's delivery reports, and the git history's push raced by another
+// writer on a real repository.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { KubeClusterProvider } from '../../../src/adapters/kube/client/kube-cluster-provider.js';
-import { countingFetch, httpFailureKind, kubeRetryMetrics, slackDeliveryMetrics } from '../../../src/adapters/observability/external-metrics.js';
+import { countingFetch, historyPushMetrics, httpFailureKind, kubeRetryMetrics, slackDeliveryMetrics } from '../../../src/adapters/observability/external-metrics.js';
+import { GitReleaseHistory } from '../../../src/adapters/git/git-release-history.js';
 import { PrometheusMetrics } from '../../../src/adapters/observability/prometheus-metrics.js';
 import type { DeliveryReport } from '../../../src/adapters/slack/notifier/delivery-report.js';
 import { InstantClock } from '../../../src/testkit/fakes/time/instant-clock.js';
 import { SIM_CONTEXT, simKubeConfig, startSimProvider } from '../../support/kube-sim-provider.js';
 import { sampleValue } from '../../support/prometheus-text.js';
+import { cleanupFixtures, commitFiles, git, makeBareRepo, onNextCommit, pushFromHook, tempDir } from '../../support/git-fixtures.js';
+import { release } from '../../contract/release-history.contract.js';
+
+afterAll(cleanupFixtures);
 
 const scrape = async (metrics: PrometheusMetrics) => (await metrics.text()).body;
 
@@ -65,6 +72,26 @@ describe('external errors and retries', () => {
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'slack', kind: 'rate_limited' })).toBeUndefined();
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'slack', kind: 'gave_up' })).toBe(1);
     expect(seen).toHaveLength(7);
+  });
+
+  it('counts a history push refused because another writer pushed first, tried again after fetch and rebase', async () => {
+    const parent = tempDir();
+    const remote = makeBareRepo(parent);
+    const workDir = join(parent, 'work');
+    const metrics = new PrometheusMetrics();
+    const { onHistoryPushFailed, onHistoryPushRetry } = historyPushMetrics(metrics);
+    const writer = new GitReleaseHistory({ remote, workDir, onPushFailed: onHistoryPushFailed, onPushRetry: onHistoryPushRetry });
+    await writer.record(release({}, { jobId: 'first' }));
+    // The other writer's commit lands on the remote the moment this writer commits locally: its push is then refused.
+    const other = join(parent, 'other');
+    git(parent, 'clone', '--quiet', remote, other);
+    commitFiles(other, 'another writer', { 'dev4/john/release.json': '{}\n' });
+    onNextCommit(workDir, pushFromHook(other), join(parent, 'raced'));
+    const result = await writer.record(release({ app: 'paul' }, { jobId: 'raced' }));
+    expect(git(remote, 'rev-parse', 'main').trim()).toBe(result.commit);
+    const text = await scrape(metrics);
+    expect(sampleValue(text, 'nestor_external_retries_total', { system: 'git', kind: 'rejected' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'git', kind: 'rejected' })).toBe(1);
   });
 
   it('names the kind of a failed GitHub call by its status', () => {
