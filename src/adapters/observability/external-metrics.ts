@@ -57,6 +57,11 @@ export function httpFailureKind(error: unknown): 'rate_limited' | 'server' | 'cl
   return status >= 500 ? 'server' : 'client';
 }
 
+/** For OciRegistry: the failed answers counted as errors (countingFetch), each check tried again as a retry of its kind. */
+export function registryMetrics(metrics: Metrics): { fetch: typeof fetch; onRetry(kind: string): void } {
+  return { fetch: countingFetch(metrics, ExternalSystem.Registry), onRetry: (kind) => metrics.externalRetry(ExternalSystem.Registry, kind) };
+}
+
 /** A fetch that counts, for `system`, the requests that got no answer and the 429 and 5xx answers (the registry check). */
 export function countingFetch(metrics: Metrics, system: ExternalSystem, fetchFn: typeof fetch = globalThis.fetch): typeof fetch {
   return async (input, init) => {

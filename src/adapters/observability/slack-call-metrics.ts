@@ -4,7 +4,9 @@
 // failed one also as an error of its kind), and whose own retries (Bolt's clients wait out a 429's
 // Retry-After, and retry 5xx and network failures) are counted as retries. Bolt's respond()
 // posts to response_url through the same fetch.
-import { ErrorCode, retryPolicies, type RetryOptions, type WebClientOptions } from '@slack/web-api';
+import type { RetryOptions, WebClientOptions } from '@slack/web-api';
+// Its module object: Node's ESM sees no named export `retryPolicies` in this CommonJS package.
+import slackWebApi from '@slack/web-api';
 import { ExternalSystem, SlackCallOutcome, type Metrics } from '../../core/ports/metrics.js';
 import { httpFailureKind } from './external-metrics.js';
 
@@ -60,7 +62,7 @@ export function slackReplyCounter(metrics: Metrics): (error?: unknown) => void {
 /** The kind of failure of a WebClient attempt it retries: a 429 it waited out, an HTTP error, or no answer. */
 export function slackRetryKind(error: unknown): SlackCallOutcome {
   const e = typeof error === 'object' && error !== null ? (error as { code?: unknown; statusCode?: unknown; original?: { message?: unknown } }) : {};
-  if (e.code === ErrorCode.HTTPError) return typeof e.statusCode === 'number' && e.statusCode >= 500 ? SlackCallOutcome.Server : SlackCallOutcome.Client;
+  if (e.code === slackWebApi.ErrorCode.HTTPError) return typeof e.statusCode === 'number' && e.statusCode >= 500 ? SlackCallOutcome.Server : SlackCallOutcome.Client;
   // Having waited out a 429's Retry-After, the WebClient asks for the retry with a request error of its own words.
   if (typeof e.original?.message === 'string' && e.original.message.startsWith('A rate limit was exceeded')) return SlackCallOutcome.RateLimited;
   return SlackCallOutcome.Network;
@@ -77,7 +79,7 @@ type RetryOptionsWithHook = RetryOptions & { onFailedAttempt?: (error: FailedAtt
 
 /** `options` for a WebClient whose calls and retries are counted into `metrics`. */
 export function countedSlackClient(metrics: Metrics, options: WebClientOptions = {}): WebClientOptions {
-  const retries: RetryOptionsWithHook = options.retryConfig ?? retryPolicies.tenRetriesInAboutThirtyMinutes;
+  const retries: RetryOptionsWithHook = options.retryConfig ?? slackWebApi.retryPolicies.tenRetriesInAboutThirtyMinutes;
   const retryConfig: RetryOptionsWithHook = {
     ...retries,
     onFailedAttempt: async (error) => {

@@ -1,7 +1,11 @@
 // ImageRegistry over the OCI distribution API with node's fetch: a manifest HEAD, answering a
-// 401's challenge once (a bearer token from the realm, or basic auth). Credentials go only in
-// Authorization headers; messages name the image, never them.
+// 401's challenge once (a bearer token from the realm, or basic auth). A 429, a 5xx or no answer
+// is tried again after a short backoff (a Retry-After honoured, capped), a few times, before the
+// check fails (and its job with it). Credentials go only in Authorization headers; messages name
+// the image, never them.
 import { ErrorCode, NestorError } from '../../core/errors.js';
+import type { Clock } from '../../core/ports/clock.js';
+import { systemClock } from '../system/system-clock.js';
 import { imageName, type ImageRef, type ImageRegistry, type RegistryCredentials } from '../../core/ports/image-registry.js';
 import { parseChallenge, type Challenge } from './www-authenticate.js';
 
@@ -17,6 +21,24 @@ export interface OciRegistryOptions {
   fetch?: typeof fetch;
   /** Per request. Default 10 s. */
   timeoutMs?: number;
+  /** Tries of a request in all, the first included. Default 3. */
+  attempts?: number;
+  /** The first wait before trying again, doubled each time, and the longest (a Retry-After too). Default 500 ms and 5 s. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  /** Waits between attempts. Default: the system clock. */
+  clock?: Clock;
+  /** A request tried again after a failure: `rate_limited` (429), `server` (5xx) or `network` (no answer). For metrics. */
+  onRetry?: (kind: RegistryFailureKind) => void;
+}
+
+export type RegistryFailureKind = 'rate_limited' | 'server' | 'network';
+
+const failureKind = (status: number): RegistryFailureKind | undefined => (status === 429 ? 'rate_limited' : status >= 500 ? 'server' : undefined);
+
+function retryAfterMs(response: Response): number | undefined {
+  const seconds = Number(response.headers.get('retry-after') ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 function basic(credentials: RegistryCredentials): string {
@@ -27,7 +49,7 @@ export class OciRegistry implements ImageRegistry {
   private readonly fetch: typeof fetch;
   private readonly timeoutMs: number;
 
-  constructor(options: OciRegistryOptions = {}) {
+  constructor(private readonly options: OciRegistryOptions = {}) {
     this.fetch = options.fetch ?? globalThis.fetch;
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
@@ -65,7 +87,31 @@ export class OciRegistry implements ImageRegistry {
     return `Bearer ${value}`;
   }
 
+  /** The first answer that is not a 429 or a 5xx, or the last one; throws when the last attempt got no answer. */
   private async send(ref: ImageRef, url: string, method: string, headers: Record<string, string>): Promise<Response> {
+    const attempts = this.options.attempts ?? 3;
+    const maxBackoffMs = this.options.maxBackoffMs ?? 5_000;
+    for (let attempt = 1; ; attempt += 1) {
+      let kind: RegistryFailureKind;
+      let wait: number | undefined;
+      try {
+        const response = await this.sendOnce(ref, url, method, headers);
+        const failed = failureKind(response.status);
+        if (failed === undefined || attempt >= attempts) return response;
+        kind = failed;
+        wait = retryAfterMs(response);
+        await response.body?.cancel();
+      } catch (error) {
+        if (attempt >= attempts) throw error;
+        kind = 'network';
+      }
+      this.options.onRetry?.(kind);
+      const backoff = (this.options.backoffMs ?? 500) * 2 ** (attempt - 1);
+      await (this.options.clock ?? systemClock).sleep(Math.min(maxBackoffMs, wait ?? backoff));
+    }
+  }
+
+  private async sendOnce(ref: ImageRef, url: string, method: string, headers: Record<string, string>): Promise<Response> {
     try {
       return await this.fetch(url, { method, headers, redirect: 'follow', signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (error) {

@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KubeClusterProvider } from '../../../src/adapters/kube/client/kube-cluster-provider.js';
-import { countingFetch, historyPushMetrics, httpFailureKind, kubeRetryMetrics, slackDeliveryMetrics } from '../../../src/adapters/observability/external-metrics.js';
+import { countingFetch, historyPushMetrics, httpFailureKind, kubeRetryMetrics, registryMetrics, slackDeliveryMetrics } from '../../../src/adapters/observability/external-metrics.js';
 import { GitReleaseHistory } from '../../../src/adapters/git/git-release-history.js';
+import { OciRegistry } from '../../../src/adapters/registry/oci-registry.js';
 import { PrometheusMetrics } from '../../../src/adapters/observability/prometheus-metrics.js';
 import type { DeliveryReport } from '../../../src/adapters/slack/notifier/delivery-report.js';
 import { InstantClock } from '../../../src/testkit/fakes/time/instant-clock.js';
@@ -50,6 +51,31 @@ describe('external errors and retries', () => {
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'rate_limited' })).toBe(1);
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'network' })).toBe(1);
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'client' })).toBeUndefined();
+  });
+
+  it('counts the image checks the registry failed and that were tried again: a 503, then a 429 with Retry-After, then found', async (ctx) => {
+    const answers: [number, Record<string, string>][] = [[503, {}], [429, { 'retry-after': '2' }], [200, {}]];
+    const asked: string[] = [];
+    const server = createServer((request, response) => {
+      asked.push(`${request.method ?? ''} ${request.url ?? ''}`);
+      const [status, headers] = answers.shift() ?? [200, {}];
+      response.writeHead(status, headers).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    ctx.onTestFinished(() => void server.close());
+    const metrics = new PrometheusMetrics();
+    const clock = new InstantClock();
+    const registry = new OciRegistry({ ...registryMetrics(metrics), clock });
+    const ref = { registry: `127.0.0.1:${(server.address() as AddressInfo).port}`, repository: 'kapten/mary', tag: 'v1', insecure: true };
+    expect(await registry.exists(ref)).toBe(true);
+    expect(asked).toEqual(Array(3).fill('HEAD /v2/kapten/mary/manifests/v1'));
+    // A backoff after the 503, the Retry-After after the 429.
+    expect(clock.waits).toEqual([500, 2_000]);
+    const text = await scrape(metrics);
+    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'server' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'rate_limited' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_retries_total', { system: 'registry', kind: 'server' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_retries_total', { system: 'registry', kind: 'rate_limited' })).toBe(1);
   });
 
   it('counts Slack deliveries retried (by kind) and given up, and passes every report on', async () => {
