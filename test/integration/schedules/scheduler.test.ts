@@ -60,8 +60,12 @@ describe('firings', () => {
     // One run per firing time of each schedule: no firing ran twice under two ids.
     const firings = calls.map((c) => `${c.env}@${c.firedAt.getTime()}`);
     expect(new Set(firings).size).toBe(firings.length);
-    const record = (await world.runs.records(['nestor:production:nightly'])).get('nestor:production:nightly');
-    expect(record?.last).toMatchObject({ trigger: 'schedule', outcome: done });
+    // The handler is called before its outcome is recorded: the last firing may still be ending.
+    const last = await eventually('the last firing recorded with its outcome', async () => {
+      const record = (await world.runs.records(['nestor:production:nightly'])).get('nestor:production:nightly');
+      return record?.last?.outcome ? record.last : undefined;
+    });
+    expect(last).toMatchObject({ trigger: 'schedule', outcome: done });
   });
 
   it('a firing due while no worker runs runs when one comes back, even after a reconcile', async (ctx) => {
