@@ -6,6 +6,7 @@ import type { CliIo } from '../../src/adapters/cli/cli-context.js';
 import { main } from '../../src/main/cli.js';
 import type { ReleaseDeps } from '../../src/core/release/release-deps.js';
 import { releaseDeps, runtimeSettings } from '../../src/main/release-runtime.js';
+import { nestorCommand } from './nestor-bundle.js';
 
 export interface CliRun {
   code: number;
@@ -54,9 +55,10 @@ export interface CliProcess {
 
 const REPO = join(import.meta.dirname, '../..');
 
-/** `nestor <argv>` from the sources as a process; `env` is its whole environment (PATH and HOME added). */
+/** `nestor <argv>` as a process, from this run's bundle of the sources; `env` is its whole environment (PATH and HOME added). */
 export function spawnCli(argv: string[], env: Record<string, string>): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'test/support/nestor-child.ts'), ...argv], {
+  const [command, args] = nestorCommand(argv);
+  const child = spawn(command, args, {
     cwd: REPO, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? REPO, ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -1,7 +1,10 @@
 // Vitest global setup: one real redis-server for the whole run, its URL handed to tests through
 // `inject('redisUrl')` (see test/support/redis.ts). Tests share it and keep apart by using a
 // unique key prefix or queue name each; a test that restarts Redis starts its own server.
+// And the CLI bundled from the sources as they are now, which the tests that start `nestor`
+// processes run (see test/support/nestor-bundle.ts).
 import type { TestProject } from 'vitest/node';
+import { buildNestorBundle } from './nestor-bundle.js';
 import { startRedis } from './redis-server.js';
 
 declare module 'vitest' {
@@ -12,7 +15,12 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const bundle = buildNestorBundle();
+  project.provide('nestorBundle', bundle.entry);
   const server = await startRedis();
   project.provide('redisUrl', server.url);
-  return () => server.stop();
+  return async () => {
+    bundle.remove();
+    await server.stop();
+  };
 }

@@ -10,14 +10,14 @@ import { startKubeSimulator, type KubeSimulator } from '../../src/testkit/kube-s
 import { exampleConfigRepo } from './config-fixtures.js';
 import { eventually } from './eventually.js';
 import { makeAppRepo, makeBareRepo, tempDir, type AppRepoShas } from './git-fixtures.js';
+import { nestorCommand } from './nestor-bundle.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 import { CLUSTERS, HISTORY_KEY } from './release-fixture.js';
 import { startSlackApiStandin, type SlackApiStandin } from './slack-api-standin.js';
 
 const REPO = join(import.meta.dirname, '../..');
-const BIN = join(import.meta.dirname, 'nestor-bin.ts');
 export const SIGNING_SECRET = 'process-test-signing-secret';
-/** A process loads its sources through tsx: slow on a loaded machine. */
+/** A process starts in a second from the bundle, but in far more on a loaded machine. */
 const STARTUP_MS = 90_000;
 
 export type Log = Record<string, unknown> & { msg?: string };
@@ -91,8 +91,9 @@ function report(processes: readonly { name: string; proc: NestorProcess }[]): vo
 }
 
 function spawnNestor(role: string, env: Record<string, string>): NestorProcess {
-  // In the repository, where `--import tsx` is found; every setting is an absolute path.
-  const child = spawn(process.execPath, ['--import', 'tsx', BIN, role], { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // In the repository, as from a checkout; every setting is an absolute path.
+  const [command, args] = nestorCommand([role]);
+  const child = spawn(command, args, { cwd: REPO, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const logs: Log[] = [];
   let pending = '';
   let stderr = '';

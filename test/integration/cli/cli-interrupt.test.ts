@@ -18,7 +18,7 @@ import { CLUSTERS, HISTORY_KEY, releaseFixture } from '../../support/release-fix
 
 afterAll(() => cleanupFixtures());
 
-/** A process loads its sources through tsx: slow on a loaded machine. */
+/** A process starts in a second from the bundle, but in far more on a loaded machine. */
 const SLOW = 90_000;
 
 interface World {

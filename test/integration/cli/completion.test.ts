@@ -11,6 +11,7 @@ import { runComplete, TREE_VARIABLE } from '../../../src/main/complete.js';
 import { runCli } from '../../support/cli-run.js';
 import { EXAMPLE_CONFIG_DIR } from '../../support/config-fixtures.js';
 import { cleanupFixtures, makeAppRepo, tempDir } from '../../support/git-fixtures.js';
+import { nestorCommand } from '../../support/nestor-bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 let root: string;
@@ -85,10 +86,11 @@ describe('nestor completion', () => {
     const file = join(root, 'nestor.bash');
     writeFileSync(file, await script('bash'));
     expect(spawnSync('bash', ['-n', file], { encoding: 'utf8' })).toMatchObject({ status: 0, stderr: '' });
-    // `nestor` on the PATH runs the sources, as bin/nestor.js runs dist.
+    // `nestor` on the PATH runs this run's bundle of the sources, as bin/nestor.js runs dist/cli.
     const bin = join(root, 'bin');
     mkdirSync(bin, { recursive: true });
-    writeFileSync(join(bin, 'nestor'), `#!/bin/sh\nexec "${process.execPath}" --import tsx "${join(ROOT, 'test/support/nestor-child.ts')}" "$@"\n`);
+    const [node, nestorArgs] = nestorCommand([]);
+    writeFileSync(join(bin, 'nestor'), `#!/bin/sh\nexec "${node}" ${nestorArgs.map((a) => `"${a}"`).join(' ')} "$@"\n`);
     chmodSync(join(bin, 'nestor'), 0o755);
     const tab = (...words: string[]) => `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _nestor_complete; echo "[$\{COMPREPLY[*]}]"`;
     const bash = spawnSync('bash', ['-c', [`source ${file}`, 'complete -p nestor', tab('nestor', 'ro'), tab('nestor', 'deploy', 'mary', 'f'), tab('nestor', 'deploy', 'mary', 'main', 'dev')].join('\n')], {

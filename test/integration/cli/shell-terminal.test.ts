@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures, tempDir } from '../../support/git-fixtures.js';
+import { nestorCommand } from '../../support/nestor-bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const KEYS = { tab: '\t', enter: '\r', ctrlC: '\x03', ctrlD: '\x04', up: '\x1b[A' } as const;
@@ -20,7 +21,7 @@ const plain = (raw: string): string => raw.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''
 describe('nestor shell on a terminal', () => {
   it('completes with Tab, recalls with ↑, clears the line or stops the command on Ctrl-C, quits on Ctrl-D', async () => {
     const state = tempDir('nestor-shell-tty-');
-    const child = spawn('script', ['-qfec', `${process.execPath} --import tsx test/support/nestor-child.ts shell`, '/dev/null'], {
+    const child = spawn('script', ['-qfec', nestorCommand(['shell']).flat().join(' '), '/dev/null'], {
       cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'],
       env: { ...process.env, NESTOR_USER: 'newcomer', NESTOR_STATE: state, TERM: 'xterm', COLUMNS: '200' },
     });
