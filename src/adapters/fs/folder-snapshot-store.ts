@@ -7,33 +7,23 @@
 // named `.resets`).
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isDnsLabel } from '../../core/config/schema.js';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports/clock.js';
+import type { NewSnapshot, ResetRecord, SnapshotInfo, SnapshotStore } from '../../core/ports/datastores.js';
 import {
-  DatastoreKind, parseSnapshotId, snapshotId, type NewSnapshot, type ResetRecord, type SnapshotInfo, type SnapshotStore,
-} from '../../core/ports/datastores.js';
+  MANIFEST, checkRetention, checkSnapshotFolder, infoOf, manifestName, manifestOf, newSnapshotNames, newestFirst, parseManifest,
+  parseResetRecord, snapshotIdParts, type Manifest,
+} from '../datastores/snapshot-manifests.js';
 
-const MANIFEST = '.meta.json';
 const PARTIAL = '.partial';
-const EXTENSION = /^[a-z0-9][a-z0-9.-]{0,30}$/;
-const KINDS: ReadonlySet<string> = new Set(Object.values(DatastoreKind));
-
-interface Manifest extends SnapshotInfo {
-  /** The data file, beside the manifest. */
-  file: string;
-}
 
 export class FolderSnapshotStore implements SnapshotStore {
   constructor(private readonly root: string, private readonly clock: Pick<Clock, 'now'>) {}
 
   async put(snapshot: NewSnapshot, write: (file: string, id: string) => Promise<void>): Promise<SnapshotInfo> {
+    const names = newSnapshotNames(snapshot, this.clock.now());
+    const { id, stamp, file } = names;
     const folder = this.folderOf(snapshot.env, snapshot.datastore);
-    if (!EXTENSION.test(snapshot.extension)) throw new NestorError(ErrorCode.BadInput, `invalid snapshot extension "${snapshot.extension}"`);
-    const createdAt = new Date(this.clock.now());
-    const id = snapshotId(snapshot.env, snapshot.datastore, createdAt);
-    const stamp = parseSnapshotId(id)!.stamp;
-    const file = `${stamp}.${snapshot.extension}`;
     const partial = join(folder, `.${file}${PARTIAL}`);
     await mkdir(folder, { recursive: true });
     try {
@@ -44,10 +34,7 @@ export class FolderSnapshotStore implements SnapshotStore {
       throw error;
     }
     const { size } = await stat(join(folder, file));
-    const manifest: Manifest = {
-      id, env: snapshot.env, datastore: snapshot.datastore, kind: snapshot.kind, createdAt: createdAt.toISOString(), bytes: size,
-      ...(snapshot.jobId === undefined ? {} : { jobId: snapshot.jobId }), file,
-    };
+    const manifest = manifestOf(snapshot, names, size);
     await writeFile(join(folder, `.${stamp}${MANIFEST}${PARTIAL}`), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o600 });
     await rename(join(folder, `.${stamp}${MANIFEST}${PARTIAL}`), join(folder, `${stamp}${MANIFEST}`));
     return infoOf(manifest);
@@ -69,12 +56,12 @@ export class FolderSnapshotStore implements SnapshotStore {
   }
 
   async prune(env: string, datastore: string, keep: number): Promise<SnapshotInfo[]> {
-    if (!(Number.isInteger(keep) && keep >= 1)) throw new NestorError(ErrorCode.BadInput, `invalid snapshot retention ${keep}: keep at least 1`);
+    checkRetention(keep);
     const folder = this.folderOf(env, datastore);
     const manifests = await this.manifests(env, datastore);
     const dropped = manifests.slice(keep);
     for (const m of dropped) {
-      await rm(join(folder, `${parseSnapshotId(m.id)!.stamp}${MANIFEST}`), { force: true });
+      await rm(join(folder, manifestName(m.id)), { force: true });
       await rm(join(folder, m.file), { force: true });
     }
     await this.removeLeftovers(folder, manifests.slice(0, keep));
@@ -94,14 +81,7 @@ export class FolderSnapshotStore implements SnapshotStore {
       if (error.code === 'ENOENT') return undefined;
       throw error;
     });
-    if (text === undefined) return undefined;
-    try {
-      const reset = JSON.parse(text) as ResetRecord;
-      if (reset.env === env && reset.datastore === datastore && parseSnapshotId(reset.snapshot)) return reset;
-    } catch {
-      // reported below
-    }
-    throw new NestorError(ErrorCode.DatastoreFailed, `the last reset record of ${datastore} of ${env} (${file}) is not one Nestor wrote`);
+    return text === undefined ? undefined : parseResetRecord(text, env, datastore, file);
   }
 
   private resetFile(env: string, datastore: string): string {
@@ -110,7 +90,7 @@ export class FolderSnapshotStore implements SnapshotStore {
 
   /** Data files no kept manifest names, and partial files of snapshots older than the oldest kept one. */
   private async removeLeftovers(folder: string, kept: readonly Manifest[]): Promise<void> {
-    const named = new Set(kept.flatMap((m) => [m.file, `${parseSnapshotId(m.id)!.stamp}${MANIFEST}`]));
+    const named = new Set(kept.flatMap((m) => [m.file, manifestName(m.id)]));
     const oldest = kept.at(-1)?.createdAt.replaceAll(':', '-') ?? '';
     for (const name of await readdir(folder).catch(() => [] as string[])) {
       const partial = name.startsWith('.') && name.endsWith(PARTIAL);
@@ -127,43 +107,21 @@ export class FolderSnapshotStore implements SnapshotStore {
       throw error;
     });
     const ids = names.filter((n) => n.endsWith(MANIFEST) && !n.startsWith('.')).map((n) => `${env}/${datastore}/${n.slice(0, -MANIFEST.length)}`);
-    const manifests = await Promise.all(ids.map((id) => this.manifest(id)));
-    return manifests.filter((m): m is Manifest => m !== undefined).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return newestFirst(await Promise.all(ids.map((id) => this.manifest(id))));
   }
 
   private async manifest(id: string): Promise<Manifest | undefined> {
-    const parts = parseSnapshotId(id);
-    if (!parts) throw new NestorError(ErrorCode.BadInput, `invalid snapshot id "${id}": expected <env>/<datastore>/<UTC time> such as staging/main-db/2026-12-02T03-00-00.000Z`);
+    const parts = snapshotIdParts(id);
     const path = join(this.folderOf(parts.env, parts.datastore), `${parts.stamp}${MANIFEST}`);
     const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
       throw error;
     });
-    if (text === undefined) return undefined;
-    const manifest = parseJson(text);
-    if (!manifest || manifest.id !== id || !KINDS.has(manifest.kind) || typeof manifest.file !== 'string' || manifest.file.includes('/')) {
-      throw new NestorError(ErrorCode.DatastoreFailed, `the manifest of snapshot ${id} (${path}) is not one Nestor wrote`);
-    }
-    return manifest;
+    return text === undefined ? undefined : parseManifest(text, id, path);
   }
 
   private folderOf(env: string, datastore: string): string {
-    for (const [what, name] of [['environment', env], ['datastore', datastore]] as const) {
-      if (!isDnsLabel(name)) throw new NestorError(ErrorCode.BadInput, `invalid ${what} name "${name}": expected a DNS-1123 label`);
-    }
+    checkSnapshotFolder(env, datastore);
     return join(this.root, env, datastore);
   }
-}
-
-function parseJson(text: string): Manifest | undefined {
-  try {
-    return JSON.parse(text) as Manifest;
-  } catch {
-    return undefined;
-  }
-}
-
-function infoOf(manifest: Manifest): SnapshotInfo {
-  const { file: _file, ...info } = manifest;
-  return info;
 }

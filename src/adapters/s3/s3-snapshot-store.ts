@@ -13,26 +13,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isDnsLabel } from '../../core/config/schema.js';
 import type { ObjectStoreLocation } from '../../core/config/snapshot-settings.js';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports/clock.js';
+import { parseSnapshotId, type NewSnapshot, type ResetRecord, type SnapshotInfo, type SnapshotStore } from '../../core/ports/datastores.js';
 import {
-  DatastoreKind, parseSnapshotId, snapshotId, type NewSnapshot, type ResetRecord, type SnapshotInfo, type SnapshotStore,
-} from '../../core/ports/datastores.js';
+  MANIFEST, checkRetention, checkSnapshotFolder, infoOf, manifestName, manifestOf, newSnapshotNames, newestFirst, parseManifest,
+  parseResetRecord, snapshotIdParts, type Manifest,
+} from '../datastores/snapshot-manifests.js';
 import { isMissing, objectStoreFailed, s3Connection, type S3Connection, type S3ConnectionOptions } from './s3-connection.js';
 
-const MANIFEST = '.meta.json';
-const EXTENSION = /^[a-z0-9][a-z0-9.-]{0,30}$/;
-const KINDS: ReadonlySet<string> = new Set(Object.values(DatastoreKind));
 /** Parts of a multipart upload: 2 of 8 MiB in memory at once. */
 const PART_SIZE = 8 * 1024 * 1024;
 const PARTS_AT_ONCE = 2;
-
-interface Manifest extends SnapshotInfo {
-  /** The data object's name, beside the manifest. */
-  file: string;
-}
 
 export interface S3SnapshotStoreOptions extends S3ConnectionOptions {
   location: ObjectStoreLocation;
@@ -55,20 +48,14 @@ export class S3SnapshotStore implements SnapshotStore {
   }
 
   async put(snapshot: NewSnapshot, write: (file: string, id: string) => Promise<void>): Promise<SnapshotInfo> {
+    const names = newSnapshotNames(snapshot, this.clock.now());
+    const { id, stamp, file } = names;
     const folder = this.folderOf(snapshot.env, snapshot.datastore);
-    if (!EXTENSION.test(snapshot.extension)) throw new NestorError(ErrorCode.BadInput, `invalid snapshot extension "${snapshot.extension}"`);
-    const createdAt = new Date(this.clock.now());
-    const id = snapshotId(snapshot.env, snapshot.datastore, createdAt);
-    const stamp = parseSnapshotId(id)!.stamp;
-    const file = `${stamp}.${snapshot.extension}`;
     return this.withTempFile(file, async (local) => {
       await write(local, id);
       const { size } = await stat(local);
       await this.upload(`${folder}/${file}`, local);
-      const manifest: Manifest = {
-        id, env: snapshot.env, datastore: snapshot.datastore, kind: snapshot.kind, createdAt: createdAt.toISOString(), bytes: size,
-        ...(snapshot.jobId === undefined ? {} : { jobId: snapshot.jobId }), file,
-      };
+      const manifest = manifestOf(snapshot, names, size);
       try {
         await this.putText(`${folder}/${stamp}${MANIFEST}`, JSON.stringify(manifest, null, 2));
       } catch (error) {
@@ -99,16 +86,16 @@ export class S3SnapshotStore implements SnapshotStore {
   }
 
   async prune(env: string, datastore: string, keep: number): Promise<SnapshotInfo[]> {
-    if (!(Number.isInteger(keep) && keep >= 1)) throw new NestorError(ErrorCode.BadInput, `invalid snapshot retention ${keep}: keep at least 1`);
+    checkRetention(keep);
     const folder = this.folderOf(env, datastore);
     const names = await this.names(folder);
     const manifests = await this.manifestsNamed(env, datastore, names);
     const kept = manifests.slice(0, keep);
     const dropped = manifests.slice(keep);
-    const named = new Set(kept.flatMap((m) => [m.file, `${parseSnapshotId(m.id)!.stamp}${MANIFEST}`]));
+    const named = new Set(kept.flatMap((m) => [m.file, manifestName(m.id)]));
     // A data object newer than the oldest kept snapshot and without a manifest may be one being taken now.
     const oldest = kept.at(-1) ? parseSnapshotId(kept.at(-1)!.id)!.stamp : '';
-    const manifestsFirst = dropped.map((m) => `${parseSnapshotId(m.id)!.stamp}${MANIFEST}`);
+    const manifestsFirst = dropped.map((m) => manifestName(m.id));
     const stale = names.filter((name) => !named.has(name) && !manifestsFirst.includes(name) && (name.endsWith(MANIFEST) || name < oldest));
     await this.delete(manifestsFirst.map((name) => `${folder}/${name}`));
     await this.delete(stale.map((name) => `${folder}/${name}`));
@@ -122,14 +109,7 @@ export class S3SnapshotStore implements SnapshotStore {
   async lastReset(env: string, datastore: string): Promise<ResetRecord | undefined> {
     const key = this.resetKey(env, datastore);
     const text = await this.getText(key);
-    if (text === undefined) return undefined;
-    try {
-      const reset = JSON.parse(text) as ResetRecord;
-      if (reset.env === env && reset.datastore === datastore && parseSnapshotId(reset.snapshot)) return reset;
-    } catch {
-      // reported below
-    }
-    throw new NestorError(ErrorCode.DatastoreFailed, `the last reset record of ${datastore} of ${env} (s3://${this.location.bucket}/${key}) is not one Nestor wrote`);
+    return text === undefined ? undefined : parseResetRecord(text, env, datastore, `s3://${this.location.bucket}/${key}`);
   }
 
   private resetKey(env: string, datastore: string): string {
@@ -144,28 +124,19 @@ export class S3SnapshotStore implements SnapshotStore {
   /** The manifests among `names` (objects of the datastore's folder), newest first. */
   private async manifestsNamed(env: string, datastore: string, names: readonly string[]): Promise<Manifest[]> {
     const ids = names.filter((n) => n.endsWith(MANIFEST)).map((n) => `${env}/${datastore}/${n.slice(0, -MANIFEST.length)}`).filter((id) => parseSnapshotId(id));
-    const manifests = await Promise.all(ids.map((id) => this.manifest(id)));
-    return manifests.filter((m): m is Manifest => m !== undefined).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+    return newestFirst(await Promise.all(ids.map((id) => this.manifest(id))));
   }
 
   private async manifest(id: string): Promise<Manifest | undefined> {
-    const parts = parseSnapshotId(id);
-    if (!parts) throw new NestorError(ErrorCode.BadInput, `invalid snapshot id "${id}": expected <env>/<datastore>/<UTC time> such as staging/main-db/2026-12-02T03-00-00.000Z`);
+    const parts = snapshotIdParts(id);
     const key = `${this.folderOf(parts.env, parts.datastore)}/${parts.stamp}${MANIFEST}`;
     const text = await this.getText(key);
-    if (text === undefined) return undefined;
-    const manifest = parseJson(text);
-    if (!manifest || manifest.id !== id || !KINDS.has(manifest.kind) || typeof manifest.file !== 'string' || manifest.file.includes('/')) {
-      throw new NestorError(ErrorCode.DatastoreFailed, `the manifest of snapshot ${id} (s3://${this.location.bucket}/${key}) is not one Nestor wrote`);
-    }
-    return manifest;
+    return text === undefined ? undefined : parseManifest(text, id, `s3://${this.location.bucket}/${key}`);
   }
 
   /** The key prefix of a datastore's snapshots, its names checked (so never a key outside it). */
   private folderOf(env: string, datastore: string): string {
-    for (const [what, name] of [['environment', env], ['datastore', datastore]] as const) {
-      if (!isDnsLabel(name)) throw new NestorError(ErrorCode.BadInput, `invalid ${what} name "${name}": expected a DNS-1123 label`);
-    }
+    checkSnapshotFolder(env, datastore);
     return this.keyOf(env, datastore);
   }
 
@@ -259,17 +230,4 @@ export class S3SnapshotStore implements SnapshotStore {
       });
     }
   }
-}
-
-function parseJson(text: string): Manifest | undefined {
-  try {
-    return JSON.parse(text) as Manifest;
-  } catch {
-    return undefined;
-  }
-}
-
-function infoOf(manifest: Manifest): SnapshotInfo {
-  const { file: _file, ...info } = manifest;
-  return info;
 }
