@@ -4,7 +4,9 @@
 // paths load is evaluated here, at build time, so a start deserializes it instead of reading,
 // compiling and running 2.5 MB of JavaScript. Nothing here may read the environment, the
 // arguments or the working directory, nor leave a handle open: the process runs main() at start.
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { startupSnapshot } from 'node:v8';
 import { run } from './entry.js';
 
@@ -15,6 +17,8 @@ declare global {
 
 /** The module the bundle stands for (dist/cli/entry.js): packages are resolved from there. */
 declare const __nestorMetaUrl: string;
+/** The bundle's own require: luxon as cron-parser requires it (an `import` would be its ESM copy). */
+declare const require: (id: 'luxon') => { Settings: { resetCaches(): void; defaultLocale: string } };
 
 // The lazy parts of the commands that need no release runtime: imported now, they are in the heap.
 const warm = Promise.all([
@@ -26,7 +30,38 @@ const warm = Promise.all([
   import('../core/config/environment-tree.js'),
   import('../core/config/index.js'),
   import('../core/render/validate-object.js').then(({ loadModels }) => loadModels()),
-]);
+]).then(runOnce);
+
+/**
+ * The functions run while the snapshot is built keep their bytecode in it, so a start compiles
+ * only what this did not run: the config, envs and render paths run once on the example config
+ * beside the package, when it is there. What that leaves behind goes: luxon's caches (cron-parser
+ * asks it for the machine's locale) and the cron check's.
+ */
+async function runOnce(): Promise<void> {
+  const dir = fileURLToPath(new URL('../../nestor-config', __nestorMetaUrl));
+  if (!existsSync(dir)) return;
+  const [render, { loadConfigFolder, readConfigFolder }, { loadTemplateSet }, { showEnvironmentTree }, { renderJson, jsonText }, { clearCronChecks }] = await Promise.all([
+    import('../core/render/index.js'), import('../adapters/fs/config-folder.js'), import('../adapters/fs/templates.js'),
+    import('../core/config/environment-tree.js'), import('../adapters/cli/json-output.js'), import('../core/config/cron.js'),
+  ]);
+  const [tree, files, templates] = await Promise.all([loadConfigFolder(dir), readConfigFolder(dir), loadTemplateSet(dir)]);
+  showEnvironmentTree(tree);
+  render.validateAll(files, templates, {});
+  for (const [env, node] of tree.environments) {
+    for (const app of node.apps.keys()) {
+      const { clusters } = render.renderConfiguredApp({ tree, templates, app, env, environment: {}, version: { sha: '0000000' } });
+      for (const cluster of clusters) render.toYaml(cluster.objects);
+      jsonText(renderJson(clusters));
+    }
+  }
+  clearCronChecks();
+  const { Settings } = require('luxon');
+  Settings.resetCaches();
+  // Else the first cron check of each start asks Intl for the machine's locale, ~30 ms of ICU's
+  // set-up; Nestor formats no date through luxon (cron-parser only computes times with it).
+  Settings.defaultLocale = 'en-US';
+}
 
 startupSnapshot.setDeserializeMainFunction(() => {
   globalThis.__nestorRequire = createRequire(__nestorMetaUrl);

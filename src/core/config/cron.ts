@@ -11,6 +11,11 @@ const MAX_CACHED = 1024;
 const VALID = '';
 const cache = new Map<string, string>();
 
+/** Forgets the checks made (the CLI's startup snapshot is built after checking the example config). */
+export function clearCronChecks(): void {
+  cache.clear();
+}
+
 /** Why a schedule is not a valid Kubernetes CronJob schedule, or undefined when it is. */
 export function cronProblem(expression: string): string | undefined {
   let problem = cache.get(expression);
