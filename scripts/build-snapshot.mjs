@@ -86,6 +86,16 @@ await build({
   banner: { js: `var __nestorMetaUrl = ${JSON.stringify(pathToFileURL(`${outdir}/entry.js`).href)};` },
 });
 
+// V8 keeps the script's text in the heap, as one-byte characters only if every one of them is
+// ASCII: a single other character (esbuild escapes them, except in regular expressions and tagged
+// templates) doubles those 4 MB in the blob, which a start reads, checks and copies.
+const text = await readFile(script, 'latin1');
+const wide = text.match(/.{0,60}[\x80-\xff].{0,20}/g);
+if (wide) {
+  rmSync(script);
+  throw new Error(`the snapshot's script must be ASCII; write these characters as escapes or HTML entities in the sources:\n${wide.join('\n')}`);
+}
+
 const built = spawnSync(process.execPath, ['--snapshot-blob', blob, '--build-snapshot', script], { cwd: outdir, encoding: 'utf8' });
 rmSync(script);
 // Node warns of the built-in modules it has not verified in snapshots (node:module, node:child_process,

@@ -27,7 +27,7 @@ function readQuoted(text: string, start: number, close: string, scan: Scan): num
   while (i < text.length) {
     const ch = text[i]!;
     if (ch === close || (close === '”' && ch === '"') || (close === '"' && ch === '”')) return i + 1;
-    if (escapes && ch === '\\' && i + 1 < text.length && /["\\”$`]/.test(text[i + 1]!)) {
+    if (escapes && ch === '\\' && i + 1 < text.length && /["\\\u201D$`]/.test(text[i + 1]!)) {
       scan.current += text[i + 1];
       i += 2;
       continue;

@@ -38,7 +38,7 @@ export function appPage(server: FastifyInstance, services: WebServices): void {
 
 function history(app: string, env: string, releases: readonly ReleaseSummary[], from: string | undefined, to: string | undefined, now: number): Html {
   if (releases.length === 0) return html`<p>${app} was never released in ${env}.</p>`;
-  const option = (r: ReleaseSummary, selected: string | undefined) => html`<option value="${r.commit}"${r.commit === selected ? html` selected` : ''}>${shortSha(r.commit)} · ${r.kind} ${shortSha(r.sha)} · ${shortTime(r.at)}</option>`;
+  const option = (r: ReleaseSummary, selected: string | undefined) => html`<option value="${r.commit}"${r.commit === selected ? html` selected` : ''}>${shortSha(r.commit)} &middot; ${r.kind} ${shortSha(r.sha)} &middot; ${shortTime(r.at)}</option>`;
   return html`<table id="releases"><caption>Releases, newest first (the latest ${releases.length})</caption>
 <thead><tr><th scope="col">When</th><th scope="col">What</th><th scope="col">Version</th><th scope="col">By</th><th scope="col">History commit</th></tr></thead>
 <tbody>${releases.map((r) => html`<tr><td>${shortTime(r.at)} <span class="age">(${age(Math.max(0, now - Date.parse(r.at)))} ago)</span></td><th scope="row">${r.message}</th><td><code>${shortSha(r.sha)}</code> ${r.ref && r.ref !== r.sha ? r.ref : ''}</td><td>${r.user}</td><td><code>${shortSha(r.commit)}</code></td></tr>`)}</tbody></table>

@@ -54,7 +54,7 @@ export function errorPage(status: number, { title, text, todo, link }: PageText)
   const to = link ?? kind.link;
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${heading} · Nestor</title><style>${new Html(STYLE)}</style></head>
+<title>${heading} &middot; Nestor</title><style>${new Html(STYLE)}</style></head>
 <body><main><h1>${heading}</h1>
 <p role="alert">${text}</p>
 <p>${todo ?? kind.todo}</p>

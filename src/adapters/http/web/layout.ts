@@ -40,7 +40,7 @@ const NAV: [string, string][] = [['/', 'Environments'], ['/approvals', 'Approval
 export function page(title: string, session: WebSession, body: HtmlValue): Html {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · Nestor</title><style>${new Html(STYLE)}</style></head>
+<title>${title} &middot; Nestor</title><style>${new Html(STYLE)}</style></head>
 <body><header><nav aria-label="Nestor"><ul>${NAV.map(([href, label]) => html`<li><a href="${href}">${label}</a></li>`)}
 <li>Signed in as ${session.name}</li><li><form method="post" action="/auth/logout"><button type="submit">Sign out</button></form></li></ul></nav></header>
 <main><h1>${title}</h1>

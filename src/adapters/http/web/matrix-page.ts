@@ -40,7 +40,7 @@ function matrixTable(matrix: FleetMatrix, now: number): Html {
 }
 
 function cell(app: string, env: string, c: MatrixCell | undefined, now: number): Html {
-  if (!c) return html`<td class="none">–</td>`;
+  if (!c) return html`<td class="none">&ndash;</td>`;
   const marks = [
     c.drift ? html` <span class="mark drift" title="${c.drift.from} runs ${c.drift.sha ? shortSha(c.drift.sha) : 'nothing'}">drift</span>` : '',
     c.configOutOfSync ? html` <span class="mark out" title="the config changed since this release: a config sync would release it again">config out of sync</span>` : '',
