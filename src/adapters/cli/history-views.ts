@@ -8,6 +8,7 @@ import type { ReleaseDeps } from '../../core/release/release-deps.js';
 import type { DriftReport } from '../../core/release/release-drift.js';
 import { historyJson, jsonText } from './json-output.js';
 import { formatTable } from './text-table.js';
+import { compareText } from '../../core/text/compare-text.js';
 
 function versionOf(r: Pick<ReleaseSummary, 'sha' | 'ref'>): string {
   const short = r.sha.slice(0, 7);
@@ -46,7 +47,7 @@ export async function allEnvironments(deps: ReleaseDeps, app: string, limit: num
     Promise.all(envs.map((env) => deps.history.list(app, env, limit))),
     Promise.all(envs.map((env) => deps.history.getPin(app, env))),
   ]);
-  const releases = lists.flat().sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit);
+  const releases = lists.flat().sort((a, b) => compareText(b.at, a.at)).slice(0, limit);
   if (json) return jsonText(historyJson(app, null, releases, undefined));
   if (releases.length === 0) return `no releases of ${app}\n`;
   const pinned = envs.flatMap((env, i) => (pins[i] ? [`${env}: ${pinLine(pins[i])}`] : []));

@@ -13,6 +13,7 @@ import {
 } from '../../core/ports/job-queue.js';
 import { jobOf, type JobEnvelope } from './job-envelope.js';
 import { stepsOf } from './job-steps.js';
+import { compareText } from '../../core/text/compare-text.js';
 
 export interface BullmqQueueOptions {
   connection: Redis;
@@ -83,7 +84,7 @@ export class BullmqJobQueue implements JobQueue {
         lined.push({ jobId: bull.id, job, state: stateOf(type), at: bull.timestamp });
       }
     }
-    lined.sort((a, b) => a.at - b.at || a.jobId.localeCompare(b.jobId));
+    lined.sort((a, b) => a.at - b.at || compareText(a.jobId, b.jobId));
     return lined.map(({ at: _at, ...rest }) => rest);
   }
 

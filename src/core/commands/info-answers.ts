@@ -10,6 +10,7 @@ import type { ConfigSource } from '../ports/config-source.js';
 import type { ScheduleDeps } from '../schedules/schedule-listing.js';
 import { listSchedules } from '../schedules/schedule-listing.js';
 import { environmentPolicy } from './environment-policy.js';
+import { compareText } from '../text/compare-text.js';
 
 const INFO_KINDS = ['help', 'envs', 'status', 'history', 'schedules'] as const;
 export type InfoCommand = Extract<Command, { kind: (typeof INFO_KINDS)[number] }>;
@@ -63,7 +64,7 @@ export function environmentRows(tree: ConfigTree): { name: string; parent?: stri
 async function historyEntries(history: ReleaseHistory, app: string, envs: readonly string[]): Promise<HistoryEntry[]> {
   const lists = await Promise.all(envs.map((env) => history.list(app, env, HISTORY_LIMIT)));
   return lists.flat()
-    .sort((a, b) => b.at.localeCompare(a.at))
+    .sort((a, b) => compareText(b.at, a.at))
     .slice(0, HISTORY_LIMIT)
     .map((r) => ({ commit: r.commit, at: r.at, by: r.user, env: r.env, what: withoutAuthor(r.message, r.user) }));
 }

@@ -12,6 +12,7 @@ import { parseFile } from './parse-file.js';
 import { positionOf } from './positions.js';
 import { isDnsLabel } from './schema.js';
 import { validateFile } from './validate-file.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface EnvironmentNode {
   name: string;
@@ -157,7 +158,7 @@ export function loadConfigTree(files: readonly ConfigFile[]): ConfigTree {
 }
 
 export function sortProblems(problems: ConfigProblem[]): ConfigProblem[] {
-  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+  return [...problems].sort((a, b) => compareText(a.file, b.file) || a.line - b.line || a.col - b.col);
 }
 
 /** The environment and its ancestors, root first. Assumes a tree without cycles (loadConfigTree checks). */

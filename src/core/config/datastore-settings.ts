@@ -12,6 +12,7 @@ import { mergeLayers } from './merge.js';
 import { ENV_REFERENCE, type DatastoreConfig, type DatastoreKindName } from './schema.js';
 import { snapshotProblems } from './snapshot-settings.js';
 import { lastDeclaring, problemAt } from './sync-settings.js';
+import { compareText } from '../text/compare-text.js';
 
 /** Where a datastore's connection (a URL, password included) is read at run time. */
 export type DatastoreConnection = { setting: string } | { secret: string; key: string };
@@ -63,7 +64,7 @@ const datastoresIn = (file: ParsedFile): Record<string, unknown> => (isPlainObje
 function declaredIn(tree: ConfigTree, env: string): Map<string, Declared> {
   const layers: { file: ParsedFile; app?: string }[] = ancestry(tree, env).flatMap((node) => [
     { file: node.project },
-    ...[...node.apps].sort(([a], [b]) => a.localeCompare(b)).map(([app, file]) => ({ file, app })),
+    ...[...node.apps].sort(([a], [b]) => compareText(a, b)).map(([app, file]) => ({ file, app })),
   ]);
   const merged = mergeLayers(layers.map(({ file }) => ({ file: file.file, data: { datastores: datastoresIn(file) } })));
   const out = new Map<string, Declared>();
@@ -124,7 +125,7 @@ function settingsOf(env: string, name: string, { config, ownerApp, files }: Decl
 /** The environment's complete datastores, by name; incomplete ones are left out (datastoreProblems reports them). */
 export function datastoresOf(tree: ConfigTree, env: string): DatastoreSettings[] {
   return [...declaredIn(tree, env)]
-    .sort(([a], [b]) => a.localeCompare(b))
+    .sort(([a], [b]) => compareText(a, b))
     .flatMap(([name, declared]) => settingsOf(env, name, declared) ?? []);
 }
 

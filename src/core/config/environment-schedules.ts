@@ -8,6 +8,7 @@ import { ancestry, type ConfigTree } from './config-tree.js';
 import { mergeLayers } from './merge.js';
 import { positionOf } from './positions.js';
 import type { ProjectFileConfig, ScheduleConfig, ScheduleKindName } from './schema.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface EnvironmentSchedule {
   env: string;
@@ -38,7 +39,7 @@ function mergedProject(tree: ConfigTree, env: string): Merged {
 export function schedulesOf(tree: ConfigTree, env: string): EnvironmentSchedule[] {
   const { schedules, infoChannel } = mergedProject(tree, env);
   const out: EnvironmentSchedule[] = [];
-  for (const [name, s] of Object.entries(schedules).sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, s] of Object.entries(schedules).sort(([a], [b]) => compareText(a, b))) {
     if (s.kind === undefined || s.cron === undefined) continue;
     const channel = s.channel ?? infoChannel;
     out.push({ env, name, kind: s.kind, cron: s.cron, timeZone: s.time_zone ?? DEFAULT_TIME_ZONE, ...(channel ? { channel } : {}) });

@@ -14,6 +14,7 @@ import { runningVersion, type RunningVersion } from '../release/config-change-st
 import type { ReleaseDeps } from '../release/release-deps.js';
 import { manifestsOf } from '../release/restore-release.js';
 import { configHash } from '../release/run-release.js';
+import { compareText } from '../text/compare-text.js';
 
 export type ConfigSyncDeps = Pick<ReleaseDeps, 'config' | 'source' | 'history' | 'environment'>;
 
@@ -80,7 +81,7 @@ async function changedKeys(
   return clusters.flatMap((cluster) => diffKeys(masked,
     keysOf(recorded.find((c) => c.cluster === cluster)?.objects ?? [], prefix(cluster)),
     keysOf(now.find((c) => c.cluster === cluster)?.objects ?? [], prefix(cluster)),
-  )).sort((a, b) => a.key.localeCompare(b.key));
+  )).sort((a, b) => compareText(a.key, b.key));
 }
 
 /** Derived from the variables (shown by name) and the live Secret: they change with them, so they tell nothing more. */

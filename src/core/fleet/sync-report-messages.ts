@@ -6,6 +6,7 @@ import { formatDuration, message, shortSha, shortTime, Tone, type Section } from
 import { DriftState } from './live-drift.js';
 import { chunkLines, fitLines, threadReplies, type ThreadedMessages } from './message-limits.js';
 import { ConfigState, type AppReport, type EnvReport, type SyncReport } from './sync-report.js';
+import { compareText } from '../text/compare-text.js';
 
 export const Concern = { Drifted: 'drifted', ConfigOutOfSync: 'configOutOfSync', Pinned: 'pinned', Failed: 'failed', Unknown: 'unknown' } as const;
 export type Concern = (typeof Concern)[keyof typeof Concern];
@@ -99,7 +100,7 @@ function summarySections(report: SyncReport): Section[] {
   for (const concern of CONCERNS) {
     const entries = report.environments.flatMap((e) => e.apps.filter(HAS[concern]).map((a) => ({ at: a.lastFailure?.at ?? '', line: `${name(e, a)}: ${ENTRY[concern](a)}` })));
     // The newest failures first; the other lists in environment and app order.
-    if (concern === Concern.Failed) entries.sort((x, y) => y.at.localeCompare(x.at));
+    if (concern === Concern.Failed) entries.sort((x, y) => compareText(y.at, x.at));
     if (entries.length > 0) sections.push({ title: `${LABEL[concern]} (${entries.length})`, lines: fitLines(entries.map((e) => e.line)) });
   }
   const skipped = report.environments.flatMap((e) => e.skippedFirings.map((note) => `${e.env}/${note}`));

@@ -4,6 +4,7 @@
 import { SECRET_MASK, appConfig, originsOf, pathKey, positionOf, type ConfigTree, type Origins } from '../config/index.js';
 import { checkVariableName } from '../config/edit-args.js';
 import type { ParsedFile } from '../config/config-file.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface ConfigEntry {
   key: string;
@@ -47,7 +48,7 @@ export function configView(tree: ConfigTree, app: string, env: string, keys: rea
   }
   const wanted = keys.length > 0 ? new Set(keys) : undefined;
   return {
-    entries: [...entries.values()].filter((e) => !wanted || wanted.has(e.key)).sort((a, b) => a.key.localeCompare(b.key)),
+    entries: [...entries.values()].filter((e) => !wanted || wanted.has(e.key)).sort((a, b) => compareText(a.key, b.key)),
     missing: keys.filter((k) => !entries.has(k)),
   };
 }

@@ -9,6 +9,7 @@ import {
   type Cluster, type DeploymentCondition, type KubeEvent, type ObjectRef, type RolloutStatus,
 } from '../ports/cluster.js';
 import type { Clock } from '../ports/clock.js';
+import { compareText } from '../text/compare-text.js';
 
 export interface WaitForRolloutOptions {
   /** Deadlines and the waits between polls (injected so tests need no real waiting). */
@@ -199,7 +200,7 @@ async function warningEvents(cluster: Cluster, status: RolloutStatus, options: W
   return all
     .filter((e) => e.type === 'Warning')
     .map((e, i) => ({ e, i }))
-    .sort((a, b) => (b.e.lastTimestamp ?? '').localeCompare(a.e.lastTimestamp ?? '') || b.i - a.i)
+    .sort((a, b) => compareText(b.e.lastTimestamp ?? '', a.e.lastTimestamp ?? '') || b.i - a.i)
     .map((x) => x.e)
     .filter((e) => {
       const id = `${e.reason}\u0000${e.message.replace(/\b[a-z0-9]+(-[a-z0-9]+)+\b/g, '')}`;

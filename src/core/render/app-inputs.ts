@@ -3,6 +3,7 @@ import type { MergedConfig } from '../config/schema.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import { parseCronfile, scheduleProblem } from './cronfile.js';
 import { parseProcfile } from './procfile.js';
+import { compareText } from '../text/compare-text.js';
 
 /** Heroku's `release` process type is a one-off task before a deploy (see renderJob), not a Deployment. */
 export const RELEASE_PROCESS = 'release';
@@ -23,7 +24,7 @@ export function resolveProcesses(config: MergedConfig, procfile: string | undefi
   return Object.entries(base)
     .filter((e): e is [string, string] => typeof e[1] === 'string' && fromConfig[e[0]] !== null)
     .filter(([name]) => name !== RELEASE_PROCESS)
-    .sort(([a], [b]) => (a === 'web' ? -1 : b === 'web' ? 1 : a.localeCompare(b)));
+    .sort(([a], [b]) => (a === 'web' ? -1 : b === 'web' ? 1 : compareText(a, b)));
 }
 
 /** Crons from the Cronfile when given, else from `crons:` (a `null` entry removes one), by name. */
@@ -33,7 +34,7 @@ export function resolveCrons(config: MergedConfig, cronfile: string | undefined)
     cronfile !== undefined
       ? parseCronfile(cronfile).map(({ name, schedule, command }) => ({ name, schedule, command }))
       : Object.entries(fromConfig).flatMap(([name, c]) => (c ? [checkedCron(name, c.schedule, c.command)] : []));
-  return list.filter((c) => fromConfig[c.name] !== null).sort((a, b) => a.name.localeCompare(b.name));
+  return list.filter((c) => fromConfig[c.name] !== null).sort((a, b) => compareText(a.name, b.name));
 }
 
 function checkedCron(name: string, schedule: string, command: string): CronTask {

@@ -11,6 +11,7 @@ import { allowed, mayRead } from '../api-auth.js';
 import { sendError } from '../api-errors.js';
 import { ErrorBody } from '../api-jobs.js';
 import type { ApiServices } from '../api-services.js';
+import { compareText } from '../../../core/text/compare-text.js';
 
 const { app, env } = DeployJob.properties;
 const open = { additionalProperties: true } as const;
@@ -73,7 +74,7 @@ export function readRoutes(server: FastifyInstance, services: ApiServices): void
     const limit = query.limit ?? 10;
     const envs = envsOfApp(tree, query.app, query.env).filter((e) => mayRead(request, e));
     const lists = await Promise.all(envs.map((e) => services.history.list(query.app, e, limit)));
-    return { releases: lists.flat().sort((a, b) => b.at.localeCompare(a.at)).slice(0, limit) };
+    return { releases: lists.flat().sort((a, b) => compareText(b.at, a.at)).slice(0, limit) };
   });
 
   server.get('/api/v1/environments', {
@@ -82,7 +83,7 @@ export function readRoutes(server: FastifyInstance, services: ApiServices): void
   }, async (request, reply) => {
     if (!allowed(request, reply)) return reply;
     const { tree } = await services.config.load();
-    const rows = environmentRows(tree).filter((row) => mayRead(request, row.name)).sort((a, b) => a.name.localeCompare(b.name));
+    const rows = environmentRows(tree).filter((row) => mayRead(request, row.name)).sort((a, b) => compareText(a.name, b.name));
     const environments = await Promise.all(rows.map(async (row) => {
       const apps = appsOf(tree, row.name);
       const heads = await services.history.headsOf(row.name, apps);

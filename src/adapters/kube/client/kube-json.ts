@@ -1,5 +1,6 @@
 // Reading API answers: objects, lists (whose items lack apiVersion and kind) and events.
 import type { KindRef, KubeEvent, KubeObject, ObjectRef } from '../../../core/ports/cluster.js';
+import { compareText } from '../../../core/text/compare-text.js';
 
 type Json = Record<string, unknown>;
 
@@ -60,6 +61,6 @@ export function eventsOf(body: string): KubeEvent[] {
   const items = record(JSON.parse(body))['items'];
   const events = Array.isArray(items) ? items.map(eventOf) : [];
   return events.map((e, i) => ({ e, i }))
-    .sort((a, b) => (a.e.lastTimestamp ?? '').localeCompare(b.e.lastTimestamp ?? '') || a.i - b.i)
+    .sort((a, b) => compareText(a.e.lastTimestamp ?? '', b.e.lastTimestamp ?? '') || a.i - b.i)
     .map((x) => x.e);
 }

@@ -4,6 +4,7 @@ import { ApiException, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernete
 import type { AppTarget } from '../../../core/helpers/helper-target.js';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import { kubeConfigOn } from './kubeconfig-context.js';
+import { compareText } from '../../../core/text/compare-text.js';
 
 export interface ClusterPods {
   context: string;
@@ -35,7 +36,7 @@ export async function appPods(target: AppTarget, kubeconfig: string): Promise<Cl
     const kubeConfig = kubeConfigOn(kubeconfig, c.context);
     try {
       const list = await kubeConfig.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: c.namespace, labelSelector: target.selector });
-      const pods = list.items.sort((a, b) => podName(a).localeCompare(podName(b)));
+      const pods = list.items.sort((a, b) => compareText(podName(a), podName(b)));
       return { context: c.context, namespace: c.namespace, kubeConfig, pods };
     } catch (err) {
       throw clusterError(c.context, err);
