@@ -78,9 +78,12 @@ await build({
   target: 'node20',
   logLevel: 'warning',
   plugins: [englishOnly, re2OnFirstUse, requiredAtRun, bundledValidatorRequires, bundledModels],
-  // The script's text lives in the snapshot's heap: a smaller one is a smaller blob and process.
+  // The script's text and its functions' scopes live in the snapshot's heap: a smaller one is a
+  // smaller blob and a faster start (short local names: -7% of `nestor help`'s instructions);
+  // keepNames keeps functions' and classes' names in stack traces and error messages.
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: true,
   keepNames: true,
   define: { 'import.meta.url': '__nestorMetaUrl' },
   banner: { js: `var __nestorMetaUrl = ${JSON.stringify(pathToFileURL(`${outdir}/entry.js`).href)};` },
