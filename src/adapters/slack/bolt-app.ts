@@ -57,7 +57,9 @@ export function buildBoltApp(parts: BoltParts): App {
   const { services } = parts;
   const logger = boltLogger(services.logger, parts.logLevel);
   const socket = parts.appToken ? { socketMode: true, appToken: parts.appToken } : {};
-  const app = new App({ signingSecret: parts.signingSecret, token: parts.token, logger, ...(parts.clientOptions ? { clientOptions: parts.clientOptions } : {}), ...socket });
+  // convoStore: false drops Bolt's conversation-state middleware, which Nestor never reads: per event it
+  // looked the channel up in an in-memory store and built an Error for every miss.
+  const app = new App({ signingSecret: parts.signingSecret, token: parts.token, logger, convoStore: false, ...(parts.clientOptions ? { clientOptions: parts.clientOptions } : {}), ...socket });
   const countReply = parts.countReply ?? (() => undefined);
   app.command(parts.commandName ?? '/nestor', (args) => onCommand(services, args, countReply));
   app.action(APPROVE_ACTION, (args) => onClick(services, 'approve', args));
