@@ -27,6 +27,7 @@ export interface EnqueueRequest {
 }
 
 const TIMED_OUT = Symbol('timed-out');
+const ANSWERED = Symbol('answered');
 
 /** The `ready` of an EnqueueRequest from the bot's services, when they know it. */
 export function readiness(services: { queueReady?(): boolean }): Pick<EnqueueRequest, 'ready'> {
@@ -51,7 +52,7 @@ export async function enqueueInTime(request: EnqueueRequest, late: (outcome: Que
   const answered = new AbortController();
   const deadline = request.clock.sleep(request.timeoutMs, answered.signal).then((): typeof TIMED_OUT => TIMED_OUT);
   const first = await Promise.race([work, deadline]);
-  answered.abort();
+  answered.abort(ANSWERED); // a reason of our own: abort() without one builds a DOMException, stack and all
   if (first !== TIMED_OUT) return first;
   logger.warn({ key, timeoutMs: request.timeoutMs }, 'enqueue timed out');
   void work.then((outcome) => {
