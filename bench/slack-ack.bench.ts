@@ -10,8 +10,12 @@
 // finish, and the jobs are counted: each burst must leave exactly BURST new jobs, one per trigger id.
 // Everything is on loopback: the Slack Web API and the response URLs are a local stand-in, run in
 // a worker thread of its own (bench/slack/standin-thread.ts), off the measured apps' event loop.
-// Redis: REDIS_URL if set, else a redis-server started for the run.
+// Redis: REDIS_URL if set, else a redis-server started for the run. `--rounds N` (default 5).
+// It also prints the main thread's CPU per request of each side (median burst; the client and the
+// stand-in run on threads of their own), which moves far less than the rates on a loaded machine:
+// until the last ack, and until Nestor's last reply (its post-ack work; the drain's polling too).
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
@@ -19,7 +23,7 @@ import { requestKey } from '../src/adapters/slack/bot/job-of-command.js';
 import { startRedis, type RedisServer } from '../test/support/redis-server.js';
 import { signedSlashCommand } from '../test/support/slack-signing.js';
 import { count, ms, table, times } from './lib/report.js';
-import { median } from './lib/measure.js';
+import { mainThreadCpuMs, median } from './lib/measure.js';
 import { SECRET, startBareBolt, startNestorBolt, type NestorApp, type RunningApp } from './slack/bolt-apps.js';
 import type { BurstRequest, BurstResult, ClientMessage } from './slack/burst-client.js';
 import type { ReplyCount, StandinMessage, StandinReady } from './slack/standin-thread.js';
@@ -27,7 +31,8 @@ import type { ReplyCount, StandinMessage, StandinReady } from './slack/standin-t
 const BURST = 200;
 const SOCKETS = 50;
 const WARMUP_ROUNDS = 3;
-const ROUNDS = 5;
+const roundsArg = process.argv.indexOf('--rounds');
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
 const TEXT = 'deploy mary feature-x dev3';
 const TEAM = 'T0NESTOR'; // what slashCommandBody sends
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -126,6 +131,9 @@ async function jobsInQueue(nestor: NestorApp): Promise<number> {
 interface Tally {
   latencies: number[];
   rates: number[];
+  /** Main-thread CPU µs per request of each burst: until the last ack, and until every reply was sent. */
+  ackCpu: number[];
+  allCpu: number[];
   failed: number;
   errors: string[];
 }
@@ -140,15 +148,23 @@ interface JobCheck {
 async function fire(client: Client, slack: Standin, label: Label, app: RunningApp, tag: string, tally: Tally | undefined, nestor: NestorApp): Promise<JobCheck | undefined> {
   const { requests, triggers } = burstRequests(slack, tag);
   const before = label === 'nestor' ? await jobsInQueue(nestor) : 0;
+  const cpuStart = mainThreadCpuMs();
   const result = await client.burst(app.url, requests);
+  const cpuAcked = mainThreadCpuMs();
+  const perRequest = (end: number | undefined) => (end === undefined || cpuStart === undefined ? Number.NaN : ((end - cpuStart) * 1000) / BURST);
   if (tally) {
+    tally.ackCpu.push(perRequest(cpuAcked));
     tally.latencies.push(...result.latencies);
     tally.rates.push(BURST / (result.wallMs / 1000));
     tally.failed += result.statuses.filter((s) => s !== 200).length;
     tally.errors.push(...result.errors);
   }
-  if (label !== 'nestor') return undefined;
+  if (label !== 'nestor') {
+    tally?.allCpu.push(perRequest(cpuAcked));
+    return undefined;
+  }
   const { replies, unavailable } = await drained(slack, tag);
+  tally?.allCpu.push(perRequest(mainThreadCpuMs()));
   const present = (await Promise.all(triggers.map((t) => nestor.queue.queue.getJob(requestKey(TEAM, t))))).filter(Boolean).length;
   return { added: (await jobsInQueue(nestor)) - before, present, replies, unavailable };
 }
@@ -164,11 +180,13 @@ interface Summary {
   p99: number;
   max: number;
   rate: number;
+  ackCpu: number;
+  allCpu: number;
 }
 
 function summarise(tally: Tally): Summary {
   const sorted = [...tally.latencies].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN, rate: median(tally.rates) };
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN, rate: median(tally.rates), ackCpu: median(tally.ackCpu), allCpu: median(tally.allCpu) };
 }
 
 let server: RedisServer | undefined;
@@ -184,7 +202,8 @@ try {
   const client = startClient();
   stops.push(() => client.close());
   const apps: Record<Label, RunningApp> = { bare, nestor };
-  const tallies: Record<Label, Tally> = { bare: { latencies: [], rates: [], failed: 0, errors: [] }, nestor: { latencies: [], rates: [], failed: 0, errors: [] } };
+  const tally = (): Tally => ({ latencies: [], rates: [], ackCpu: [], allCpu: [], failed: 0, errors: [] });
+  const tallies: Record<Label, Tally> = { bare: tally(), nestor: tally() };
   const checks: JobCheck[] = [];
 
   for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
@@ -206,7 +225,10 @@ try {
     ['p99', ms(b.p99), `${ms(n.p99).padStart(9)}  ${times(n.p99 / b.p99)}`],
     ['max', ms(b.max), `${ms(n.max).padStart(9)}  ${times(n.max / b.max)}`],
     ['requests/s (median burst)', count(b.rate), `${count(n.rate).padStart(9)}  ${times(n.rate / b.rate)}`],
+    ['main-thread CPU µs/request, to the last ack', count(b.ackCpu), `${count(n.ackCpu).padStart(9)}  ${times(n.ackCpu / b.ackCpu)}`],
+    ['… to the last reply (Nestor: enqueue and reply)', count(b.allCpu), `${count(n.allCpu).padStart(9)}  ${times(n.allCpu / b.allCpu)}`],
   ]));
+  console.log(`load average: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const p99Ratio = n.p99 / b.p99;
   const rateRatio = n.rate / b.rate;
   console.log(table('slack ack goals', [

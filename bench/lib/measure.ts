@@ -1,4 +1,5 @@
 // Timing helpers shared by benchmarks: they measure and print, never assert.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 export function median(values: readonly number[]): number {
@@ -24,4 +25,16 @@ export async function timedAsync<T>(fn: () => Promise<T>): Promise<{ ms: number;
 /** The median of one numeric field over several runs. */
 export function medianOf<T>(runs: readonly T[], pick: (run: T) => number): number {
   return median(runs.map(pick));
+}
+
+/**
+ * CPU milliseconds this process's main thread has run (Linux: its schedstat), not its worker
+ * threads'; undefined where that is not readable. Node 20 has no per-thread CPU clock.
+ */
+export function mainThreadCpuMs(): number | undefined {
+  try {
+    return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
 }
