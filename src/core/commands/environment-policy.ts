@@ -21,9 +21,29 @@ export function environmentPolicy(tree: ConfigTree, env: string): EnvironmentPol
   };
 }
 
-/** A `policyOf` reading the config each time (a config change applies at once). */
+/**
+ * A `policyOf` reading the config each time (a config change applies at once). The merged policy
+ * is kept per loaded tree and environment, frozen: a load that found nothing changed answers the
+ * same tree, so a burst of commands merges each environment's project files once, not per command.
+ */
 export function policyFromConfig(config: ConfigSource): (env: string) => Promise<EnvironmentPolicy> {
-  return async (env) => environmentPolicy((await config.load()).tree, env);
+  const merged = new WeakMap<ConfigTree, Map<string, EnvironmentPolicy>>();
+  return async (env) => {
+    const { tree } = await config.load();
+    let byEnv = merged.get(tree);
+    if (!byEnv) merged.set(tree, (byEnv = new Map()));
+    let policy = byEnv.get(env);
+    if (!policy) byEnv.set(env, (policy = deepFreeze(environmentPolicy(tree, env))));
+    return policy;
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 /** The channels of an environment: `slack.channels.info` and `.error`. */
