@@ -14,7 +14,7 @@ import { GitAppBranches } from '../adapters/git/git-app-branches.js';
 import { GitReleaseHistory } from '../adapters/git/git-release-history.js';
 import { GitSourceRepo } from '../adapters/git/git-source-repo.js';
 import { KubeClusterProvider, kubeConfigFromFile } from '../adapters/kube/client/kube-cluster-provider.js';
-import type { RetryPolicy } from '../adapters/kube/client/retry.js';
+import type { KubeRetryPolicy } from '../adapters/kube/client/retry.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import type { ClusterProvider } from '../core/ports/cluster.js';
 import type { ReleaseDeps, ReleaseTuning } from '../core/release/release-deps.js';
@@ -33,7 +33,7 @@ export interface RuntimeSettings {
   environment: Readonly<Record<string, string | undefined>>;
   clusters?: ClusterProvider;
   /** The Kubernetes client's retry hooks (the worker's metrics). */
-  kubeRetry?: Partial<RetryPolicy>;
+  kubeRetry?: Partial<KubeRetryPolicy>;
   /** A history write left pending (the worker's metrics). */
   onHistoryPushFailed?: (reason: string) => void;
   /** A history push refused and tried again (the worker's metrics). */

@@ -9,7 +9,7 @@ import { GitAppBranches } from '../../src/adapters/git/git-app-branches.js';
 import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
 import { GitSourceRepo } from '../../src/adapters/git/git-source-repo.js';
 import { KubeClusterProvider } from '../../src/adapters/kube/client/kube-cluster-provider.js';
-import type { RetryPolicy } from '../../src/adapters/kube/client/retry.js';
+import type { KubeRetryPolicy } from '../../src/adapters/kube/client/retry.js';
 import { settlingClock, startKubeSimulator, type KubeSimulator } from '../../src/testkit/kube-sim/index.js';
 import { MemoryLocks } from '../../src/testkit/fakes/memory/memory-locks.js';
 import { InstantClock } from '../../src/testkit/fakes/time/instant-clock.js';
@@ -38,7 +38,7 @@ export interface ReleaseFixture {
 export interface ReleaseFixtureOptions {
   historyKey?: string;
   /** Overrides of the cluster client's retry policy (e.g. a short per-request `timeoutMs`). */
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<KubeRetryPolicy>;
   /** The simulator serves prometheus-operator's kinds (default true). */
   prometheusOperator?: boolean;
 }

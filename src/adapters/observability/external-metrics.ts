@@ -2,7 +2,7 @@
 // Kubernetes client's (every failed attempt, every retry), the Slack notifier's deliveries (its
 // calls themselves are counted by slack-call-metrics.ts), the registry check's fetch.
 import { ExternalSystem, type Metrics } from '../../core/ports/metrics.js';
-import type { RetryPolicy } from '../kube/client/retry.js';
+import type { RetryPolicy } from '../http/transient-retry.js';
 import type { DeliveryObserver } from '../slack/notifier/delivery-report.js';
 
 /** For KubeClusterProvider's `retry`: errors by kind (rate_limited, server, network), and retries. */

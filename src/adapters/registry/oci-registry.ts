@@ -7,6 +7,7 @@ import { ErrorCode, NestorError } from '../../core/errors.js';
 import type { Clock } from '../../core/ports/clock.js';
 import { systemClock } from '../system/system-clock.js';
 import { imageName, type ImageRef, type ImageRegistry, type RegistryCredentials } from '../../core/ports/image-registry.js';
+import { retryAfterMs, retryTransient, statusFailureKind, type FailureKind, type RetryPolicy } from '../http/transient-retry.js';
 import { parseChallenge, type Challenge } from './www-authenticate.js';
 
 /** Every manifest kind an image can be pushed as: OCI index and manifest, Docker v2 list and manifest. */
@@ -23,7 +24,7 @@ export interface OciRegistryOptions {
   timeoutMs?: number;
   /** Tries of a request in all, the first included. Default 3. */
   attempts?: number;
-  /** The first wait before trying again, doubled each time, and the longest (a Retry-After too). Default 500 ms and 5 s. */
+  /** The first wait before trying again, doubled each time (no jitter), and the longest (a Retry-After too). Default 500 ms and 5 s. */
   backoffMs?: number;
   maxBackoffMs?: number;
   /** Waits between attempts. Default: the system clock. */
@@ -32,14 +33,7 @@ export interface OciRegistryOptions {
   onRetry?: (kind: RegistryFailureKind) => void;
 }
 
-export type RegistryFailureKind = 'rate_limited' | 'server' | 'network';
-
-const failureKind = (status: number): RegistryFailureKind | undefined => (status === 429 ? 'rate_limited' : status >= 500 ? 'server' : undefined);
-
-function retryAfterMs(response: Response): number | undefined {
-  const seconds = Number(response.headers.get('retry-after') ?? Number.NaN);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
-}
+export type RegistryFailureKind = FailureKind;
 
 function basic(credentials: RegistryCredentials): string {
   return `Basic ${Buffer.from(`${credentials.username}:${credentials.password.reveal()}`).toString('base64')}`;
@@ -48,10 +42,21 @@ function basic(credentials: RegistryCredentials): string {
 export class OciRegistry implements ImageRegistry {
   private readonly fetch: typeof fetch;
   private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
 
-  constructor(private readonly options: OciRegistryOptions = {}) {
+  constructor(options: OciRegistryOptions = {}) {
     this.fetch = options.fetch ?? globalThis.fetch;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    const { onRetry } = options;
+    this.retry = {
+      attempts: options.attempts ?? 3,
+      baseDelayMs: options.backoffMs ?? 500,
+      maxDelayMs: options.maxBackoffMs ?? 5_000,
+      jitter: 'none',
+      random: Math.random,
+      clock: options.clock ?? systemClock,
+      ...(onRetry ? { onRetry: (info) => onRetry(info.kind) } : {}),
+    };
   }
 
   async exists(ref: ImageRef): Promise<boolean> {
@@ -88,27 +93,21 @@ export class OciRegistry implements ImageRegistry {
   }
 
   /** The first answer that is not a 429 or a 5xx, or the last one; throws when the last attempt got no answer. */
-  private async send(ref: ImageRef, url: string, method: string, headers: Record<string, string>): Promise<Response> {
-    const attempts = this.options.attempts ?? 3;
-    const maxBackoffMs = this.options.maxBackoffMs ?? 5_000;
-    for (let attempt = 1; ; attempt += 1) {
-      let kind: RegistryFailureKind;
-      let wait: number | undefined;
+  private send(ref: ImageRef, url: string, method: string, headers: Record<string, string>): Promise<Response> {
+    return retryTransient<Response>(this.retry, `${method} ${url}`, async () => {
+      let response: Response;
       try {
-        const response = await this.sendOnce(ref, url, method, headers);
-        const failed = failureKind(response.status);
-        if (failed === undefined || attempt >= attempts) return response;
-        kind = failed;
-        wait = retryAfterMs(response);
-        await response.body?.cancel();
+        response = await this.sendOnce(ref, url, method, headers);
       } catch (error) {
-        if (attempt >= attempts) throw error;
-        kind = 'network';
+        return { failed: { kind: 'network', problem: error instanceof Error ? error.message : String(error), giveUp: () => { throw error; } } };
       }
-      this.options.onRetry?.(kind);
-      const backoff = (this.options.backoffMs ?? 500) * 2 ** (attempt - 1);
-      await (this.options.clock ?? systemClock).sleep(Math.min(maxBackoffMs, wait ?? backoff));
-    }
+      const kind = statusFailureKind(response.status);
+      if (kind === undefined) return { answer: response };
+      return { failed: {
+        kind, problem: `HTTP ${response.status}`, retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+        giveUp: () => response, discard: async () => { await response.body?.cancel(); },
+      } };
+    });
   }
 
   private async sendOnce(ref: ImageRef, url: string, method: string, headers: Record<string, string>): Promise<Response> {

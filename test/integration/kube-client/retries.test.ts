@@ -3,7 +3,7 @@
 // waits for the (short) per-request timeout.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KubeClusterProvider } from '../../../src/adapters/kube/client/kube-cluster-provider.js';
-import type { RetryInfo } from '../../../src/adapters/kube/client/retry.js';
+import type { RetryInfo } from '../../../src/adapters/http/transient-retry.js';
 import type { KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
 import { InstantClock } from '../../../src/testkit/fakes/time/instant-clock.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';

@@ -5,11 +5,11 @@ import { ErrorCode, NestorError } from '../../../core/errors.js';
 import type { Cluster, ClusterProvider } from '../../../core/ports/cluster.js';
 import { kubeConfigTransports, type Transport, type WatchTransport } from './http-transport.js';
 import { KubeCluster } from './kube-cluster.js';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, type KubeRetryPolicy } from './retry.js';
 
 export interface KubeClusterProviderOptions {
   /** Overrides of the retry policy (attempts, delays, per-request timeout, clock, random). */
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<KubeRetryPolicy>;
   /** How requests are sent for one context (default: HTTP(S) with the kubeconfig's credentials). */
   transport?: (kubeConfig: KubeConfig) => Transport;
   /** How watches are streamed for one context; with a `transport` of its own and none here, rollouts are polled. */
@@ -29,7 +29,7 @@ export function kubeConfigFromFile(path: string): KubeConfig {
 
 export class KubeClusterProvider implements ClusterProvider {
   private readonly clusters = new Map<string, Cluster>();
-  private readonly retry: RetryPolicy;
+  private readonly retry: KubeRetryPolicy;
 
   private loaded: KubeConfig | undefined;
 

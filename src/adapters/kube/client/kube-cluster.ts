@@ -13,7 +13,7 @@ import { Discovery } from './discovery.js';
 import { WatchRefused, type KubeRequest, type KubeResponse, type Transport, type WatchTransport } from './http-transport.js';
 import { eventsOf, itemsOf, parseObject, watchEventOf } from './kube-json.js';
 import { streamPodLog } from './kube-pod-log.js';
-import { RetriesExhausted, sendWithRetry, type RetryPolicy } from './retry.js';
+import { RetriesExhausted, sendWithRetry, type KubeRetryPolicy } from './retry.js';
 import { rolloutStatusOf } from './rollout-status.js';
 
 export interface KubeClusterOptions {
@@ -22,7 +22,7 @@ export interface KubeClusterOptions {
   transport: Transport;
   /** Streams watches; without it rollouts are polled. */
   watch?: WatchTransport;
-  retry: RetryPolicy;
+  retry: KubeRetryPolicy;
   /** Namespace of namespaced objects that name none (the context's, else `default`). */
   defaultNamespace: string;
   /** The context's kubeconfig, for the streams client-node reads itself (a followed pod log). */
