@@ -1,27 +1,16 @@
 // The SnapshotStore contract on the folder store and on the S3 store (the S3 stand-in, path-style,
 // a bucket of its own per test and a prefix), then what only the S3 store has: uploads in parts,
 // listings in pages, temp files removed, and errors that name the bucket and key, never a secret.
-import { mkdtempSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll } from 'vitest';
 import { FolderSnapshotStore } from '../../src/adapters/fs/folder-snapshot-store.js';
-import { S3SnapshotStore } from '../../src/adapters/s3/s3-snapshot-store.js';
-import { objectStoreOf } from '../../src/core/config/snapshot-settings.js';
 import { cleanupFixtures, tempDir } from '../support/git-fixtures.js';
-import { startS3Standin, type S3Standin } from '../support/s3-standin.js';
+import { s3SnapshotStore, useS3Standin } from '../support/s3-snapshot-stores.js';
 import { snapshotStoreContract, type SnapshotStoreWorld } from './snapshot-store.contract.js';
 
-let s3: S3Standin;
-beforeAll(async () => {
-  s3 = await startS3Standin();
-});
-afterAll(async () => {
-  await s3?.stop();
-  cleanupFixtures();
-});
+const s3 = useS3Standin();
+afterAll(cleanupFixtures);
 
 snapshotStoreContract('folder', async () => {
   const dir = tempDir('nestor-snapshots-');
@@ -43,15 +32,12 @@ snapshotStoreContract('folder', async () => {
   } satisfies SnapshotStoreWorld;
 });
 
-let buckets = 0;
 snapshotStoreContract('s3', async () => {
-  const bucket = `snapshots-${++buckets}`;
-  s3.createBucket(bucket);
-  const location = { ...objectStoreOf(`s3://${bucket}/nestor/snapshots/`), endpoint: s3.endpoint, forcePathStyle: true };
   let now = 0;
+  const { bucket, store } = s3SnapshotStore(s3, { prefix: 'nestor/snapshots/', clock: { now: () => now } });
   const put = (key: string, text: string) => s3.buckets.get(bucket)!.set(key, { body: Buffer.from(text), etag: '"raw"', modified: new Date(), contentType: '' });
   return {
-    store: new S3SnapshotStore({ location, clock: { now: () => now }, credentials: s3.credentials, tempDir: mkdtempSync(join(tmpdir(), 'nestor-s3-tmp-')) }),
+    store,
     at: (iso) => void (now = Date.parse(iso)),
     where: `s3://${bucket}/nestor/snapshots/`,
     names: async (env, datastore) => {

@@ -2,10 +2,9 @@
 // (deployments and their statuses, commit statuses, compare, an App installation's token),
 // checking each payload as GitHub does (422 naming the field) and recording every call. It can
 // fail the next calls of a route (500, or 403 rate limit with Retry-After).
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { perTest } from './per-test.js';
+import { LocalHttpServer, readBody } from './standin-http.js';
 
 export interface GitHubCall {
   method: string;
@@ -37,7 +36,7 @@ export class GitHubApiStandin {
   readonly calls: GitHubCall[] = [];
   /** Commits of each repository (`owner/repo`), oldest first, for compare. */
   readonly commits = new Map<string, StandinCommit[]>();
-  private server: Server | undefined;
+  private server: LocalHttpServer | undefined;
   private nextId = 1;
   private readonly failures = new Map<string, Failure>();
   private readonly routes: [string, RegExp, Handler][] = [
@@ -56,8 +55,7 @@ export class GitHubApiStandin {
   ];
 
   get apiUrl(): string {
-    const { port } = this.server!.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return this.server!.url;
   }
 
   /** Calls of one route, e.g. `POST /repos/:owner/:repo/statuses/:sha`. */
@@ -72,14 +70,11 @@ export class GitHubApiStandin {
   }
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
+    this.server = await LocalHttpServer.start((req, res) => this.handle(req, res));
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.stop();
   }
 
   private compare(repo: string, base: string, head: string): [number, unknown] {
@@ -92,9 +87,7 @@ export class GitHubApiStandin {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString('utf8');
+    const raw = (await readBody(req)).toString('utf8');
     const body = raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const method = req.method ?? 'GET';

@@ -5,10 +5,9 @@
 // SigV4-signed with a known access key; errors as S3 words them (XML with a Code). It records
 // every call, and can fail the next calls of an operation on demand.
 import { createHash, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkSignature, decodeAwsChunked } from './s3-sigv4.js';
+import { LocalHttpServer, readBody } from './standin-http.js';
 
 export interface S3Call {
   operation: string;
@@ -38,7 +37,7 @@ export class S3Standin {
   readonly buckets = new Map<string, Map<string, StoredObject>>();
   /** Keys per ListObjectsV2 page at most (S3: 1000), small to test continuation. */
   pageSize = 1000;
-  private server: Server | undefined;
+  private server: LocalHttpServer | undefined;
   private readonly secrets = new Map<string, string>();
   private readonly uploads = new Map<string, Upload>();
   private readonly failures = new Map<string, Failure>();
@@ -48,7 +47,7 @@ export class S3Standin {
   }
 
   get endpoint(): string {
-    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+    return this.server!.url;
   }
 
   get credentials(): { accessKeyId: string; secretAccessKey: string } {
@@ -79,20 +78,15 @@ export class S3Standin {
   }
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.listen(0, '127.0.0.1');
-    await once(this.server, 'listening');
+    this.server = await LocalHttpServer.start((req, res) => this.handle(req, res));
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await this.server?.stop();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks);
+    const raw = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://standin');
     const [, bucket = '', ...rest] = url.pathname.split('/');
     const key = rest.map(decodeURIComponent).join('/');

@@ -5,34 +5,21 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { S3SnapshotStore } from '../../../src/adapters/s3/s3-snapshot-store.js';
 import { objectStoreOf } from '../../../src/core/config/snapshot-settings.js';
 import type { NewSnapshot } from '../../../src/core/ports/datastores.js';
-import { cleanupFixtures, tempDir } from '../../support/git-fixtures.js';
-import { startS3Standin, type S3Standin } from '../../support/s3-standin.js';
+import { cleanupFixtures } from '../../support/git-fixtures.js';
+import { s3SnapshotStore, useS3Standin } from '../../support/s3-snapshot-stores.js';
 
-let s3: S3Standin;
-beforeAll(async () => {
-  s3 = await startS3Standin();
-});
-afterAll(async () => {
-  await s3?.stop();
-  cleanupFixtures();
-});
+const s3 = useS3Standin();
+afterAll(cleanupFixtures);
 
 const DB: NewSnapshot = { env: 'staging', datastore: 'main-db', kind: 'postgresql', extension: 'pgdump' };
-let buckets = 0;
 
 function world(options: { credentials?: { accessKeyId: string; secretAccessKey: string }; bucket?: string } = {}) {
-  const bucket = options.bucket ?? `store-${++buckets}`;
-  if (!options.bucket) s3.createBucket(bucket);
-  const temp = tempDir('nestor-s3-tmp-');
   let now = Date.parse('2026-12-02T03:00:00.000Z');
-  const store = new S3SnapshotStore({
-    location: { ...objectStoreOf(`s3://${bucket}/snaps`), endpoint: s3.endpoint, forcePathStyle: true },
-    clock: { now: () => (now += 60_000) }, credentials: options.credentials ?? s3.credentials, tempDir: temp, maxAttempts: 2,
-  });
+  const { bucket, store, temp } = s3SnapshotStore(s3, { ...options, prefix: 'snaps', clock: { now: () => (now += 60_000) }, maxAttempts: 2 });
   return { bucket, store, temp, tempFiles: () => readdirSync(temp) };
 }
 
