@@ -21,6 +21,7 @@ import { jobHandlers } from '../src/core/jobs/job-handlers.js';
 import type { DeployJob } from '../src/core/jobs/job-schema.js';
 import { startRedis, type RedisServer } from '../test/support/redis-server.js';
 import { median } from './lib/measure.js';
+import { reportGoals } from './lib/goals.js';
 import { count, ms, table, times } from './lib/report.js';
 
 const JOBS = 1_000;
@@ -186,10 +187,10 @@ try {
     ['bare BullMQ add→completed p50 / p99', `${ms(bare.p50)} / ${ms(bare.p99)}`],
     ['Nestor enqueue→completed p50 / p99', `${ms(nestor.p50)} / ${ms(nestor.p99)}`, `${times(nestor.p50 / bare.p50)} / ${times(p99Ratio)} of bare`],
   ]));
-  console.log(table('queue goals', [
-    ['jobs/s at least 0.8× bare BullMQ', times(rateRatio), rateRatio >= 0.8 ? 'holds' : 'DOES NOT HOLD'],
-    ['p99 latency at most 1.5× bare BullMQ', times(p99Ratio), p99Ratio <= 1.5 ? 'holds' : 'DOES NOT HOLD'],
-  ]));
+  reportGoals([
+    { name: 'jobs/s / bare BullMQ', ratio: rateRatio, bound: 'at least', limit: 0.8 },
+    { name: 'p99 latency / bare BullMQ', ratio: p99Ratio, bound: 'at most', limit: 1.5 },
+  ], 'queue goals');
 } finally {
   for (const pipe of Object.values(pipes)) await pipe.close();
   probe.disconnect();

@@ -22,6 +22,7 @@ import { Worker } from 'node:worker_threads';
 import { requestKey } from '../src/adapters/slack/bot/job-of-command.js';
 import { startRedis, type RedisServer } from '../test/support/redis-server.js';
 import { signedSlashCommand } from '../test/support/slack-signing.js';
+import { reportGoals } from './lib/goals.js';
 import { count, ms, table, times } from './lib/report.js';
 import { mainThreadCpuMs, median } from './lib/measure.js';
 import { SECRET, startBareBolt, startNestorBolt, type NestorApp, type RunningApp } from './slack/bolt-apps.js';
@@ -231,10 +232,10 @@ try {
   console.log(`load average: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const p99Ratio = n.p99 / b.p99;
   const rateRatio = n.rate / b.rate;
-  console.log(table('slack ack goals', [
-    ['ack p99 at most 1.3× bare Bolt', times(p99Ratio), p99Ratio <= 1.3 ? 'holds' : 'DOES NOT HOLD'],
-    ['requests/s at least 0.8× bare Bolt', times(rateRatio), rateRatio >= 0.8 ? 'holds' : 'DOES NOT HOLD'],
-  ]));
+  reportGoals([
+    { name: 'ack p99 / bare Bolt', ratio: p99Ratio, bound: 'at most', limit: 1.3 },
+    { name: 'requests/s / bare Bolt', ratio: rateRatio, bound: 'at least', limit: 0.8 },
+  ], 'slack ack goals');
   const jobsOk = checks.length === ROUNDS && checks.every((c) => c.added === BURST && c.present === BURST);
   const failed = tallies.bare.failed + tallies.nestor.failed;
   console.log(table('Nestor, after each measured burst', [
