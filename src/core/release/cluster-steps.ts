@@ -43,15 +43,37 @@ export function appSelector(app: string, env: string): string {
   return `app=${app},${MANAGED_BY}=nestor,${ENVIRONMENT}=${env}`;
 }
 
+const isPrunable = (o: KubeObject): boolean => PRUNABLE_KINDS.some((k) => k.apiVersion === o.apiVersion && k.kind === o.kind);
+const isNestorsOwn = (o: KubeObject, app: string, env: string): boolean => {
+  const labels = o.metadata.labels ?? {};
+  return labels['app'] === app && labels[MANAGED_BY] === 'nestor' && labels[ENVIRONMENT] === env;
+};
+
+/**
+ * What is live, read in one round trip in the usual case: the prune's list of the app's objects
+ * (one per prunable kind, by its labels) serves the diff too, and only the rendered objects no
+ * such list can return (a Namespace, the Secret) are read one by one beside it. A rendered object
+ * the list could return but did not is read afterwards: it is new, or live without the app's
+ * labels (then the diff must still show it as it is).
+ */
 export async function prepareCluster(provider: ClusterProvider, manifests: ClusterManifests, app: string, env: string): Promise<PreparedCluster> {
   const cluster = provider.cluster(manifests.context);
-  const current = await Promise.all(manifests.objects.map((o) => cluster.get(refOf(o))));
+  const listable = (o: KubeObject): boolean => isPrunable(o) && isNestorsOwn(o, app, env);
+  const readAlone = manifests.objects.filter((o) => !listable(o));
+  const [owned, alone] = await Promise.all([
+    cluster.list({ namespace: manifests.namespace, kinds: PRUNABLE_KINDS, labelSelector: appSelector(app, env) }),
+    Promise.all(readAlone.map((o) => cluster.get(refOf(o)))),
+  ]);
+  const listed = new Map(owned.map((o) => [objectKey(o), o]));
+  const unlisted = manifests.objects.filter((o) => listable(o) && !listed.has(objectKey(o)));
+  const readAfter = await Promise.all(unlisted.map((o) => cluster.get(refOf(o))));
   const live = new Map<string, KubeObject>();
-  current.forEach((o, i) => {
-    if (o) live.set(objectKey(manifests.objects[i]!), o);
-  });
+  const found = new Map<KubeObject, KubeObject | undefined>([...readAlone.map((o, i) => [o, alone[i]] as const), ...unlisted.map((o, i) => [o, readAfter[i]] as const)]);
+  for (const o of manifests.objects) {
+    const current = found.has(o) ? found.get(o) : listed.get(objectKey(o));
+    if (current) live.set(objectKey(o), current);
+  }
   const rendered = new Set(manifests.objects.map(objectKey));
-  const owned = await cluster.list({ namespace: manifests.namespace, kinds: PRUNABLE_KINDS, labelSelector: appSelector(app, env) });
   const prune = owned.filter((o) => !rendered.has(objectKey(o)) && o.metadata.labels?.['app'] === app);
   return { app, env, manifests, cluster, live, prune, diff: diffRelease(manifests.objects, live, prune) };
 }
@@ -96,12 +118,6 @@ export async function applyCluster(prepared: PreparedCluster, options: { force: 
   }
   return { applied, pruned };
 }
-
-const isPrunable = (o: KubeObject): boolean => PRUNABLE_KINDS.some((k) => k.apiVersion === o.apiVersion && k.kind === o.kind);
-const isNestorsOwn = (o: KubeObject, app: string, env: string): boolean => {
-  const labels = o.metadata.labels ?? {};
-  return labels['app'] === app && labels[MANAGED_BY] === 'nestor' && labels[ENVIRONMENT] === env;
-};
 
 export interface Removal {
   /** Deleted, as `<cluster>: <object>`. */
