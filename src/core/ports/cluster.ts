@@ -115,7 +115,9 @@ export interface Cluster {
   /** The kubeconfig context name (an environment's `cluster_name`). */
   readonly name: string;
   /**
-   * Server-side apply, Namespaces first then the rest in install order (see `sortForApply`).
+   * Server-side apply in install order (see `sortForApply`); an adapter may apply the objects of
+   * one wave (see `applyWaves`) at once, never one before the waves ahead of it. Results in
+   * install order, wave by wave.
    * Errors: Conflict (another field manager owns a field; never retried), BadInput (invalid
    * object, missing namespace, unknown kind), NotAuthorized, ClusterUnavailable (retryable,
    * after bounded retries; the message lists the objects already applied in this call).
@@ -210,6 +212,27 @@ export function sortForApply<T extends { kind: string }>(objects: readonly T[]):
     return index < 0 ? APPLY_ORDER.length : index;
   };
   return objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o.kind) - rank(b.o.kind) || a.i - b.i).map((x) => x.o);
+}
+
+/** Kinds others need before them: a namespace before what it holds, a CRD before its resources. */
+const CONTAINERS: ReadonlySet<string> = new Set(['Namespace', 'CustomResourceDefinition', 'StorageClass', 'PersistentVolume', 'ClusterRole', 'IngressClass']);
+/** What pods read as they start (config, identity, quotas, claims): current before the workloads that start them. */
+const POD_INPUTS: ReadonlySet<string> = new Set([
+  'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodDisruptionBudget', 'ServiceAccount', 'Secret', 'ConfigMap',
+  'PersistentVolumeClaim', 'ClusterRoleBinding', 'Role', 'RoleBinding',
+]);
+
+/**
+ * The objects in install order (`sortForApply`), cut into waves that may each be applied all at
+ * once: containers (Namespace, CRD, ...), then what pods read at start (Secret, ConfigMap, ...),
+ * then the rest (Services, workloads, autoscalers, Ingresses, custom resources). No object of a
+ * later wave is needed by one of an earlier wave; within a wave none needs another.
+ */
+export function applyWaves<T extends { kind: string }>(objects: readonly T[]): T[][] {
+  const waveOf = (kind: string): number => (CONTAINERS.has(kind) ? 0 : POD_INPUTS.has(kind) ? 1 : 2);
+  const waves: T[][] = [[], [], []];
+  for (const o of sortForApply(objects)) waves[waveOf(o.kind)]!.push(o);
+  return waves.filter((w) => w.length > 0);
 }
 
 /** Values of a Secret (data, base64 and decoded; stringData) that must never reach a message. */

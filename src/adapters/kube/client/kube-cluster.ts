@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import {
-  ApplyResult, describeRef, refOf, secretValues, sortForApply,
+  ApplyResult, applyWaves, describeRef, refOf, secretValues,
   type AppliedObject, type ApplyOptions, type Cluster, type KubeEvent, type KubeObject, type ListQuery,
   type ObjectRef, type PodLogStreamOptions, type RolloutStatus, type RolloutWatchHandlers,
 } from '../../../core/ports/cluster.js';
@@ -74,17 +74,31 @@ export class KubeCluster implements Cluster {
     });
   }
 
+  /**
+   * Wave after wave (see `applyWaves`), each wave's objects all at once: a round trip per wave,
+   * not per object. A failure stops the apply once its wave has settled, so that the error lists
+   * every object applied in this call; the first failure in install order is the one thrown.
+   */
   async apply(objects: readonly KubeObject[], options: ApplyOptions): Promise<AppliedObject[]> {
     const applied: AppliedObject[] = [];
     const secrets = secretValues(objects);
-    for (const obj of sortForApply(objects)) {
+    for (const wave of applyWaves(objects)) {
       options.signal?.throwIfAborted();
-      const ctx: ErrorContext = { cluster: this.name, operation: 'apply', ref: refOf(obj), applied, secrets };
-      applied.push(await this.guard(ctx, async () => {
-        const ref = await this.refWithScope(obj);
-        ctx.ref = ref;
-        return this.applyOne(obj, ref, options);
+      const settled = await Promise.all(wave.map(async (obj) => {
+        let ref = refOf(obj);
+        try {
+          ref = await this.refWithScope(obj);
+          return { ref, done: await this.applyOne(obj, ref, options) };
+        } catch (error) {
+          return { ref, error };
+        }
       }));
+      for (const s of settled) if (s.done) applied.push(s.done);
+      const failed = settled.find((s) => !s.done);
+      if (failed) {
+        const ctx: ErrorContext = { cluster: this.name, operation: 'apply', ref: failed.ref, applied, secrets };
+        await this.guard(ctx, () => Promise.reject(failed.error));
+      }
     }
     return applied;
   }

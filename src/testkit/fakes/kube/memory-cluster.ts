@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ErrorCode, NestorError } from '../../../core/errors.js';
 import {
-  ApplyResult, describeRef, refOf, secretValues, sortForApply,
+  ApplyResult, applyWaves, describeRef, refOf, secretValues,
   type AppliedObject, type ApplyOptions, type Cluster, type ClusterProvider, type KubeEvent, type KubeObject,
   type ListQuery, type ObjectRef, type PodLogStreamOptions, type RolloutStatus,
 } from '../../../core/ports/cluster.js';
@@ -71,7 +71,7 @@ export class MemoryCluster implements Cluster {
   async apply(objects: readonly KubeObject[], options: ApplyOptions): Promise<AppliedObject[]> {
     const applied: AppliedObject[] = [];
     const secrets = secretValues(objects);
-    for (const obj of sortForApply(objects)) {
+    for (const obj of applyWaves(objects).flat()) {
       options.signal?.throwIfAborted();
       const ref = this.scoped(refOf(obj));
       const ctx: ErrorContext = { cluster: this.name, operation: 'apply', ref, applied, secrets };
