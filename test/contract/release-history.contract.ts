@@ -174,6 +174,24 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       expect((await reader.list('shared', 'dev3')).map((r) => r.jobId).sort()).toEqual(['w0-2', 'w1-2']);
     });
 
+    it('records each retried job of a burst once, whichever apps and however long ago they were released', async () => {
+      const history = (await makeWorld()).open();
+      const early = await history.record(release({ app: 'early' }, { jobId: 'e-1' }));
+      const busy = Array.from({ length: 101 }, (_, i) => ({ sha: i % 2 ? SHA_A : SHA_B, jobId: `busy-${i}`, at: `2025-01-02T04:${String(i % 60).padStart(2, '0')}:00.000Z` }));
+      await Promise.all(busy.map((r) => history.record(release({ app: 'busy' }, r))));
+      // Asked while a read holds the history: the three go in one batch.
+      const [, earlyAgain, busyAgain, busyNew] = await Promise.all([
+        history.list('busy', 'dev3', 1),
+        history.record(release({ app: 'early' }, { jobId: 'e-1', at: '2025-01-03T00:00:00.000Z' })),
+        history.record(release({ app: 'busy' }, { ...busy[100]!, at: '2025-01-03T00:00:00.000Z' })),
+        history.record(release({ app: 'busy' }, { jobId: 'busy-new', at: '2025-01-03T00:00:00.000Z' })),
+      ]);
+      expect(earlyAgain).toEqual({ commit: early.commit, created: false });
+      expect(busyAgain.created).toBe(false);
+      expect(busyNew.created).toBe(true);
+      expect(await history.list('early', 'dev3')).toHaveLength(1);
+    });
+
     it('gives each of a burst of records on one writer its own commit, every one published', async () => {
       const world = await makeWorld();
       const writer = world.open();

@@ -45,10 +45,13 @@ export async function stageRecords(clone: WorkClone, reader: HistoryReader, batc
   const jobs = new Set<string>();
   let index = 0;
   try {
+    const asked = batch.flatMap(({ dir, jobId }) => (jobId !== undefined && !neverReleased(clone, dir) ? [{ dir, jobId }] : []));
+    const found = await reader.findJobs(asked);
+    const recorded = new Set(asked.filter((_, i) => found[i] !== undefined).map(({ dir, jobId }) => `${dir}/${jobId}`));
     for (const { dir, jobId, files, record, message } of batch) {
       if (jobId !== undefined) {
         const key = `${dir}/${jobId}`;
-        if (jobs.has(key) || (!neverReleased(clone, dir) && (await reader.findJob(dir, jobId)) !== undefined)) {
+        if (jobs.has(key) || recorded.has(key)) {
           plans.push({ kind: 'recorded' });
           continue;
         }

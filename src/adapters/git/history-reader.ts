@@ -67,6 +67,27 @@ export class HistoryReader {
     return found.find((r) => r.jobId === jobId)?.commit;
   }
 
+  /**
+   * `findJob` for many at once, in one git log of all their folders in the usual case (a batch
+   * of records, each asking whether its job was recorded already). That log holds each folder's
+   * newest releases first; a folder with fewer than JOB_LOOKBACK of them there, when the log was
+   * cut short, is looked at alone.
+   */
+  async findJobs(asked: readonly { dir: string; jobId: string }[]): Promise<(string | undefined)[]> {
+    if (asked.length <= 1) return Promise.all(asked.map(({ dir, jobId }) => this.findJob(dir, jobId)));
+    const dirs = [...new Set(asked.map((a) => a.dir))];
+    const limit = dirs.length * JOB_LOOKBACK;
+    const all = await this.releasesOfAll(dirs, [`--max-count=${limit}`]);
+    const byDir = new Map<string, ReleaseSummary[]>(dirs.map((dir) => [dir, []]));
+    for (const release of all) byDir.get(`${release.env}/${release.app}`)?.push(release);
+    const complete = all.length < limit;
+    return Promise.all(asked.map(async ({ dir, jobId }) => {
+      const latest = byDir.get(dir) ?? [];
+      if (!complete && latest.length < JOB_LOOKBACK) return this.findJob(dir, jobId);
+      return latest.slice(0, JOB_LOOKBACK).find((r) => r.jobId === jobId)?.commit;
+    }));
+  }
+
   /** The release a commit records; undefined for other commits (pins). */
   async summaryOf(commit: string): Promise<ReleaseSummary | undefined> {
     return parseLog((await tryRaw(this.git, ['log', '--max-count=1', LOG_FORMAT, commit, '--'])) ?? '')[0];
