@@ -9,6 +9,8 @@ export interface CpuSpent {
   /** Ended child processes (git), from /proc (NaN where there is none). */
   childrenMs: number;
   simulatorMs: number;
+  /** Requests the simulator received. */
+  requests: number;
 }
 
 /** User + system CPU of this process's ended and waited-for children, from /proc/self/stat. */
@@ -30,6 +32,9 @@ function ownCpuMs(): number {
 
 /** Starts counting; the function returned tells the CPU spent since. */
 export async function startCpuMeter(sim: SimProcess): Promise<() => Promise<CpuSpent>> {
-  const [nestor, children, simulator] = [ownCpuMs(), childrenCpuMs(), await sim.cpuMs()];
-  return async () => ({ nestorMs: ownCpuMs() - nestor, childrenMs: childrenCpuMs() - children, simulatorMs: (await sim.cpuMs()) - simulator });
+  const [nestor, children, simulator] = [ownCpuMs(), childrenCpuMs(), await sim.usage()];
+  return async () => {
+    const now = await sim.usage();
+    return { nestorMs: ownCpuMs() - nestor, childrenMs: childrenCpuMs() - children, simulatorMs: now.cpuMs - simulator.cpuMs, requests: now.requests - simulator.requests };
+  };
 }

@@ -1,6 +1,7 @@
 // The floor of a staging release: the same rendered manifests server-side applied straight over
 // HTTP (no kubectl, no Nestor: no diff, rollout wait, history), one PATCH per object, each app's
-// objects in order and `parallelism` apps at a time, on a keep-alive agent.
+// objects in order and `parallelism` apps at a time, on a keep-alive agent; over the objects of
+// a previous version when the release's fleet is already released.
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
@@ -20,12 +21,12 @@ export interface RawApplyRun {
 }
 
 /** Every app's objects, rendered as the release renders them (pure, before timing starts). */
-export async function renderedObjects(config: GeneratedConfig, apps: readonly string[]): Promise<KubeObject[][]> {
+export async function renderedObjects(config: GeneratedConfig, apps: readonly string[], sha = 'f'.repeat(40)): Promise<KubeObject[][]> {
   const tree = loadConfigTree(config.files);
   const templates = await loadTemplateSet();
   return apps.map((app) => renderConfiguredApp({
     tree, templates, app, env: ENV, environment: config.processEnv, secretValues: config.secretValues,
-    version: { sha: 'f'.repeat(40), ref: 'main' }, procfile: 'web: node server.js\nworker: node worker.js\n',
+    version: { sha, ref: 'main' }, procfile: 'web: node server.js\nworker: node worker.js\n',
   }).clusters.flatMap((c) => c.objects));
 }
 
@@ -51,17 +52,22 @@ function patch(agent: http.Agent, url: string, obj: KubeObject): Promise<void> {
   });
 }
 
-export async function rawApply(config: GeneratedConfig, objectsByApp: readonly KubeObject[][], parallelism: number, latencyMs: number): Promise<RawApplyRun> {
+/** `before`: objects applied first, not measured (the fleet as a previous release left it). */
+export async function rawApply(
+  config: GeneratedConfig, objectsByApp: readonly KubeObject[][], parallelism: number, latencyMs: number, before: readonly KubeObject[][] = [],
+): Promise<RawApplyRun> {
   const sim = await startSimProcess(latencyMs);
   const agent = new http.Agent({ keepAlive: true });
   try {
     await sim.seed(seedObjects(config));
     const limit = pLimit(parallelism);
-    const cpuSince = await startCpuMeter(sim);
-    const start = performance.now();
-    await Promise.all(objectsByApp.map((objects) => limit(async () => {
+    const applyAll = (all: readonly KubeObject[][]) => Promise.all(all.map((objects) => limit(async () => {
       for (const obj of objects) await patch(agent, sim.url, obj);
     })));
+    await applyAll(before);
+    const cpuSince = await startCpuMeter(sim);
+    const start = performance.now();
+    await applyAll(objectsByApp);
     const totalMs = performance.now() - start;
     return { totalMs, objects: objectsByApp.reduce((n, o) => n + o.length, 0), cpu: await cpuSince() };
   } finally {

@@ -5,7 +5,8 @@
 // simulated controllers never act (a fleet seeded as settled, only read: no pods are made for its
 // thousands of Deployments). Messages: it sends `{ url }` once
 // listening; `{ seed: objects }` creates them directly in the store and is answered `{ seeded: n }`;
-// `{ cpu: true }` is answered `{ cpuMs }`, the CPU time the simulator's process has used so far.
+// `{ cpu: true }` is answered `{ cpuMs, requests }`, the CPU time the simulator's process has used
+// so far and the requests it has received.
 import { parseArgs } from 'node:util';
 import { startKubeSimulator, typeOf, type KubeObject } from '../../src/testkit/kube-sim/index.js';
 
@@ -13,7 +14,7 @@ export interface SimProcessReady { url: string }
 export interface SimProcessSeed { seed: KubeObject[] }
 export interface SimProcessSeeded { seeded: number }
 export interface SimProcessCpuAsk { cpu: true }
-export interface SimProcessCpu { cpuMs: number }
+export interface SimProcessCpu { cpuMs: number; requests: number }
 
 const { values } = parseArgs({ options: { 'latency-ms': { type: 'string', default: '0' }, controllers: { type: 'string', default: 'real' } } });
 const clock = values.controllers === 'manual' ? 'manual' : 'real';
@@ -22,7 +23,7 @@ const sim = await startKubeSimulator({ port: 0, latencyMs: Number(values['latenc
 process.on('message', (message: SimProcessSeed | SimProcessCpuAsk) => {
   if ('cpu' in message) {
     const { user, system } = process.cpuUsage();
-    process.send?.({ cpuMs: (user + system) / 1000 } satisfies SimProcessCpu);
+    process.send?.({ cpuMs: (user + system) / 1000, requests: sim.faults.requests.length } satisfies SimProcessCpu);
     return;
   }
   for (const object of message.seed) sim.store.create(typeOf(object.kind as string), object);

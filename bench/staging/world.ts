@@ -33,8 +33,8 @@ export interface SimProcess {
   url: string;
   /** Creates the objects in the simulator's store directly (no latency, no apply). */
   seed(objects: KubeObject[]): Promise<void>;
-  /** CPU time (user + system) the simulator's process has used so far, in ms. */
-  cpuMs(): Promise<number>;
+  /** CPU time (user + system) the simulator's process has used so far, in ms, and the requests it has received. */
+  usage(): Promise<SimProcessCpu>;
   close(): Promise<void>;
 }
 
@@ -68,10 +68,10 @@ export async function startSimProcess(latencyMs: number, controllers: 'real' | '
       child.send({ seed: objects } satisfies SimProcessSeed);
       await seeded;
     },
-    cpuMs: async () => {
+    usage: async () => {
       const answer = next<SimProcessCpu>();
       child.send({ cpu: true } satisfies SimProcessCpuAsk);
-      return (await answer).cpuMs;
+      return answer;
     },
     close: async () => {
       if (child.exitCode !== null) return;
@@ -89,10 +89,18 @@ function writeConfig(dir: string, config: GeneratedConfig): void {
   }
 }
 
+const originOf = (app: string): string => `git@example.test:acme/${app}.git`;
+
 function originsOf(config: GeneratedConfig): FakeSourceRepo {
   const source = new FakeSourceRepo();
-  for (const app of config.apps) source.commit(`git@example.test:acme/${app}.git`, 'main', 'initial', { Procfile: PROCFILE });
+  for (const app of config.apps) source.commit(originOf(app), 'main', 'initial', { Procfile: PROCFILE });
   return source;
+}
+
+/** A new commit on each app's `main`: the next release deploys a new version. */
+export function moveMain(world: World, apps: readonly string[]): void {
+  const origins = world.deps.source as FakeSourceRepo;
+  for (const app of apps) origins.commit(originOf(app), 'main', 'next', {});
 }
 
 export function simKubeConfig(url: string): KubeConfig {
