@@ -56,13 +56,17 @@ const isNestorsOwn = (o: KubeObject, app: string, env: string): boolean => {
  * the list could return but did not is read afterwards: it is new, or live without the app's
  * labels (then the diff must still show it as it is).
  */
-export async function prepareCluster(provider: ClusterProvider, manifests: ClusterManifests, app: string, env: string): Promise<PreparedCluster> {
+export async function prepareCluster(
+  provider: ClusterProvider, manifests: ClusterManifests, app: string, env: string,
+  /** Objects of this cluster the release has just read (the Secret read for the render), by objectKey. */
+  known?: ReadonlyMap<string, KubeObject>,
+): Promise<PreparedCluster> {
   const cluster = provider.cluster(manifests.context);
   const listable = (o: KubeObject): boolean => isPrunable(o) && isNestorsOwn(o, app, env);
   const readAlone = manifests.objects.filter((o) => !listable(o));
   const [owned, alone] = await Promise.all([
     cluster.list({ namespace: manifests.namespace, kinds: PRUNABLE_KINDS, labelSelector: appSelector(app, env) }),
-    Promise.all(readAlone.map((o) => cluster.get(refOf(o)))),
+    Promise.all(readAlone.map((o) => known?.get(objectKey(o)) ?? cluster.get(refOf(o)))),
   ]);
   const listed = new Map(owned.map((o) => [objectKey(o), o]));
   const unlisted = manifests.objects.filter((o) => listable(o) && !listed.has(objectKey(o)));

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 // Secret values live only in the cluster (`config set --secret` puts them there). A release
 // re-applies them as they are, so that the history can keep them (encrypted) for a rollback.
 import { SECRET_MASK, type MergedConfig } from '../config/index.js';
-import type { ClusterProvider } from '../ports/cluster.js';
+import type { ClusterProvider, KubeObject } from '../ports/cluster.js';
 import type { ReleaseListener } from './events.js';
 
 export const secretNameOf = (app: string): string => `${app}-secrets`;
@@ -28,6 +28,8 @@ export interface LiveSecrets {
    * Deployment could test guesses of a value against.
    */
   version: string;
+  /** The Secret the values were read from, and the context it was read in: what is live there. */
+  read: { context: string; secret: KubeObject };
 }
 
 function versionOf(uid: string, values: Record<string, string>): string {
@@ -51,7 +53,7 @@ export async function liveSecretValues(
     missing = names.filter((n) => data[n] === undefined);
     if (missing.length === 0) {
       const values = Object.fromEntries(names.map((n) => [n, Buffer.from(data[n]!, 'base64').toString('utf8')]));
-      return { values, version: versionOf(String(secret.metadata.uid ?? secret.metadata.name), values) };
+      return { values, version: versionOf(String(secret.metadata.uid ?? secret.metadata.name), values), read: { context, secret } };
     }
   }
   onEvent({

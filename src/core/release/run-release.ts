@@ -8,13 +8,14 @@ import type { LoadedConfig } from '../ports/config-source.js';
 import type { ReleaseKind } from '../ports/release-history.js';
 import type { ResolvedRef } from '../ports/source-repo.js';
 import { renderConfiguredApp, toYaml, type ConfiguredManifests } from '../render/index.js';
-import type { KubeObject } from '../render/types.js';
+import type { ClusterManifests, KubeObject } from '../render/types.js';
 import { cancelledRollout, checkNotCancelled } from './cancel.js';
 import { autoRollback } from './auto-rollback.js';
 import { imageStage } from './image-stage.js';
 import { applyCluster, emptyRenderRefusal, failedRollouts, prepareCluster, waitForClusters, type PreparedCluster } from './cluster-steps.js';
 import { Stage, countChanges } from './events.js';
-import { liveSecretValues } from './live-secrets.js';
+import { liveSecretValues, type LiveSecrets } from './live-secrets.js';
+import { objectKey } from './diff.js';
 import { recordRelease, secretKeysOf, unrecordableSecrets } from './record-release.js';
 import { ReleaseOutcome, tuningOf, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from './release-deps.js';
 import { releaseCommandOf, releasePhase } from './release-phase.js';
@@ -60,11 +61,17 @@ function baseResult(input: RunReleaseInput, config: MergedConfig): Omit<ReleaseR
   };
 }
 
-/** Renders with the live secret values; a render holding secrets the history can't record stops here. */
-async function renderStage(deps: ReleaseDeps, ctx: ReleaseContext, input: RunReleaseInput, merged: AppConfig): Promise<ConfiguredManifests> {
+/**
+ * Renders with the live secret values; a render holding secrets the history can't record stops
+ * here. `read`: the Secret read for the values, which the diff need not read again.
+ */
+async function renderStage(
+  deps: ReleaseDeps, ctx: ReleaseContext, input: RunReleaseInput, merged: AppConfig, read: { secret?: LiveSecrets['read'] },
+): Promise<ConfiguredManifests> {
   const { app, env, loaded, version } = input;
   return stage(ctx.onEvent, Stage.Render, async () => {
     const secrets = await liveSecretValues(deps.clusters, merged.config, app, env, ctx.onEvent);
+    if (secrets) read.secret = secrets.read;
     const manifests = renderConfiguredApp({
       tree: loaded.tree, templates: loaded.templates, app, env, environment: deps.environment, merged,
       version: { sha: version.sha, ref: version.ref },
@@ -82,12 +89,14 @@ async function renderStage(deps: ReleaseDeps, ctx: ReleaseContext, input: RunRel
 export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: RunReleaseInput): Promise<ReleaseResult> {
   const { app, env, loaded, version } = input;
   const merged = input.merged ?? appConfig(loaded.tree, app, env);
-  const rendered = await renderStage(deps, ctx, input, merged);
+  const read: { secret?: LiveSecrets['read'] } = {};
+  const rendered = await renderStage(deps, ctx, input, merged, read);
   const images = imagesOf(rendered.clusters.flatMap((c) => c.objects));
   const image = images[0];
   await imageStage(deps, ctx, { app, env, sha: version.sha, config: merged.config, pulled: images, ...(input.dryRun ? { dryRun: true } : {}) });
   const prepared = await stage(ctx.onEvent, Stage.Diff, async () => {
-    const all = await Promise.all(rendered.clusters.map((m) => prepareCluster(deps.clusters, m, app, env)));
+    const known = (m: ClusterManifests) => (read.secret?.context === m.context ? new Map([[objectKey(read.secret.secret), read.secret.secret]]) : undefined);
+    const all = await Promise.all(rendered.clusters.map((m) => prepareCluster(deps.clusters, m, app, env, known(m))));
     for (const p of all) ctx.onEvent({ type: 'diff', cluster: p.manifests.cluster, changes: p.diff.changes, text: p.diff.text });
     return all;
   }, (all) => countChanges(all.flatMap((p) => p.diff.changes)));

@@ -61,6 +61,15 @@ describe('prepareCluster', () => {
     expect(singleReads().sort()).toEqual([`/api/v1/namespaces/${ENV}`, `/api/v1/namespaces/${ENV}/secrets/mary-secrets`]);
   });
 
+  it('does not read again the Secret the release read for its render', async () => {
+    const cluster = provider.cluster(SIM_CONTEXT);
+    const secret = await cluster.get({ apiVersion: 'v1', kind: 'Secret', namespace: ENV, name: 'mary-secrets' });
+    sim.faults.reset();
+    const prepared = await prepareCluster(provider, rendered('img:2'), 'mary', ENV, new Map([[`Secret ${ENV}/mary-secrets`, secret!]]));
+    expect(prepared.diff.changes.find((c) => c.object === `Secret ${ENV}/mary-secrets`)?.change).toBe('unchanged');
+    expect(singleReads()).toEqual([`/api/v1/namespaces/${ENV}`]);
+  });
+
   it('reads an object the list did not return before calling it new: live without the app\'s labels, it is an update', async () => {
     const unlabelled: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mary-extra', namespace: ENV }, data: { B: '1' } };
     await provider.cluster(SIM_CONTEXT).apply([unlabelled], { fieldManager: 'kubectl' });
