@@ -4,7 +4,7 @@
 // the bundle, and the process tests start dozens of them.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { inject } from 'vitest';
 
 declare module 'vitest' {
@@ -29,6 +29,11 @@ export function buildNestorBundle(): NestorBundle {
   const built = spawnSync(process.execPath, ['scripts/bundle-cli.mjs', dir], { cwd: REPO, encoding: 'utf8' });
   if (built.status !== 0 || built.stderr !== '') throw new Error(`the CLI bundle for the tests failed to build (exit ${String(built.status)}): ${built.stderr}`);
   return { entry: join(dir, 'entry.js'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The folder of this run's bundle (entry.js and its chunks). */
+export function nestorBundleDir(): string {
+  return dirname(inject('nestorBundle'));
 }
 
 /** The command and arguments that run `nestor <argv>` from this run's bundle. */

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_CONFIG_DIR } from '../../support/config-fixtures.js';
 import { cleanupFixtures, tempDir } from '../../support/git-fixtures.js';
+import { nestorBundleDir } from '../../support/nestor-bundle.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 // A package laid out as the checkout (bin/, dist/cli/), inside it: the built-in templates and
@@ -22,11 +23,12 @@ beforeAll(() => {
   home = tempDir('nestor-bundle-');
   mkdirSync(join(PACKAGE, 'bin'), { recursive: true });
   for (const file of ['nestor', 'nestor.js']) copyFileSync(join(ROOT, 'bin', file), join(PACKAGE, 'bin', file));
-  for (const script of ['scripts/bundle-cli.mjs', 'scripts/build-snapshot.mjs']) {
-    const built = spawnSync(process.execPath, [script, CLI], { cwd: ROOT, encoding: 'utf8' });
-    expect(built.stderr).toBe('');
-    expect(built.status).toBe(0);
-  }
+  // The bundle is scripts/bundle-cli.mjs's output for this run (the global setup's); the snapshot
+  // holds its own folder's paths, so it is built here.
+  cpSync(nestorBundleDir(), CLI, { recursive: true });
+  const built = spawnSync(process.execPath, ['scripts/build-snapshot.mjs', CLI], { cwd: ROOT, encoding: 'utf8' });
+  expect(built.stderr).toBe('');
+  expect(built.status).toBe(0);
 }, 120_000);
 afterAll(() => {
   rmSync(PACKAGE, { recursive: true, force: true });
