@@ -2,8 +2,13 @@
 // `inject('redisUrl')` (see test/support/redis.ts). Tests share it and keep apart by using a
 // unique key prefix or queue name each; a test that restarts Redis starts its own server.
 // And the CLI bundled from the sources as they are now, which the tests that start `nestor`
-// processes run (see test/support/nestor-bundle.ts).
+// processes run (see test/support/nestor-bundle.ts), and the application repository that
+// `makeAppRepo` copies (test/support/git-fixtures.ts).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { buildAppRepo } from './git-fixtures.js';
 import { buildNestorBundle } from './nestor-bundle.js';
 import { startRedis } from './redis-server.js';
 
@@ -17,10 +22,13 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const bundle = buildNestorBundle();
   project.provide('nestorBundle', bundle.entry);
+  const appRepoParent = mkdtempSync(join(tmpdir(), 'nestor-app-repo-'));
+  project.provide('appRepo', buildAppRepo(appRepoParent));
   const server = await startRedis();
   project.provide('redisUrl', server.url);
   return async () => {
     bundle.remove();
+    rmSync(appRepoParent, { recursive: true, force: true });
     await server.stop();
   };
 }
