@@ -5,7 +5,7 @@
 // own stops that step with a message, and nothing is forced over it.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GitAppBranches } from '../../../src/adapters/git/git-app-branches.js';
 import { RedisCiDeliveries } from '../../../src/adapters/redis/redis-ci-deliveries.js';
 import { OciRegistry } from '../../../src/adapters/registry/oci-registry.js';
@@ -24,13 +24,13 @@ import { useReleaseFixture } from '../../support/release-fixture.js';
 
 const f = useReleaseFixture();
 let registry: RegistryServer;
-beforeAll(async () => {
+// A registry per test: the app repositories of both tests have the same commits (copies of one
+// repository), so an image the first test built would be found by the second.
+beforeEach(async () => {
   registry = await startRegistry();
 });
-afterAll(async () => {
-  await registry.stop();
-  cleanupFixtures();
-});
+afterEach(() => registry.stop());
+afterAll(() => cleanupFixtures());
 
 /** The example config on the test registry, staging tracking greenlight with mary alone; mary's master one commit ahead of greenlight. */
 function world(): CiSuccessDeps & ReleaseDeps {
