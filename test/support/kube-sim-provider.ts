@@ -1,7 +1,9 @@
 // Starts a kube simulator and a KubeClusterProvider on it, for tests of the real adapter.
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClusterProvider, type KubeClusterProviderOptions } from '../../src/adapters/kube/client/kube-cluster-provider.js';
+import type { Cluster } from '../../src/core/ports/cluster.js';
 import { startKubeSimulator, type KubeSimulator, type KubeSimulatorOptions } from '../../src/testkit/kube-sim/index.js';
+import { perFile } from './per-test.js';
 
 export const SIM_CONTEXT = 'kapten_dev_eu-w1';
 
@@ -29,4 +31,12 @@ export async function startSimProvider(
 ): Promise<SimProvider> {
   const sim = await startKubeSimulator({ port: 0, ...simOptions });
   return { sim, provider: new KubeClusterProvider(simKubeConfig(sim), providerOptions) };
+}
+
+/** A simulator on a manual clock and the cluster of its context, for all the tests of a file. */
+export function simClusterPerFile(): { sim: KubeSimulator; cluster: Cluster } {
+  return perFile('the simulated cluster', async () => {
+    const { sim, provider } = await startSimProvider({ clock: 'manual' });
+    return { sim, cluster: provider.cluster(SIM_CONTEXT) };
+  }, ({ sim }) => sim.close());
 }

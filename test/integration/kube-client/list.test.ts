@@ -1,20 +1,11 @@
 // Cluster.list sends its GETs, one per kind, at once: a release's prune lookup (six kinds) costs
 // one round trip to the API server, not six. The simulator holds them all unanswered to show it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../../../src/core/ports/cluster.js';
-import type { KubeSimulator } from '../../../src/testkit/kube-sim/index.js';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../../support/eventually.js';
 import { configMapObject, deploymentObject, namespaceObject } from '../../support/kube-objects.js';
-import { SIM_CONTEXT, startSimProvider } from '../../support/kube-sim-provider.js';
+import { simClusterPerFile } from '../../support/kube-sim-provider.js';
 
-let sim: KubeSimulator;
-let cluster: Cluster;
-beforeAll(async () => {
-  const started = await startSimProvider({ clock: 'manual' });
-  sim = started.sim;
-  cluster = started.provider.cluster(SIM_CONTEXT);
-});
-afterAll(() => sim.close());
+const world = simClusterPerFile();
 
 const KINDS = [
   { apiVersion: 'apps/v1', kind: 'Deployment' },
@@ -29,11 +20,11 @@ describe('Cluster.list', () => {
   it('asks for every kind at once and returns the objects in the order of the kinds', async () => {
     const labels = { app: 'listed' };
     const withLabels = <T extends { metadata: object }>(o: T) => ({ ...o, metadata: { ...o.metadata, labels } });
-    await cluster.apply([namespaceObject('listed'), withLabels(configMapObject('listed', 'cm', { a: '1' })), withLabels(deploymentObject('listed', 'web', 'img:1'))], { fieldManager: 'test' });
-    sim.faults.hangNext(KINDS.length, { method: 'GET', pathIncludes: '/namespaces/listed/' });
-    const listed = cluster.list({ namespace: 'listed', kinds: KINDS, labelSelector: 'app=listed' });
-    await eventually('every kind asked for while none is answered', () => sim.faults.hungCount === KINDS.length);
-    sim.faults.releaseHung();
+    await world.cluster.apply([namespaceObject('listed'), withLabels(configMapObject('listed', 'cm', { a: '1' })), withLabels(deploymentObject('listed', 'web', 'img:1'))], { fieldManager: 'test' });
+    world.sim.faults.hangNext(KINDS.length, { method: 'GET', pathIncludes: '/namespaces/listed/' });
+    const listed = world.cluster.list({ namespace: 'listed', kinds: KINDS, labelSelector: 'app=listed' });
+    await eventually('every kind asked for while none is answered', () => world.sim.faults.hungCount === KINDS.length);
+    world.sim.faults.releaseHung();
     expect((await listed).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Deployment/web', 'ConfigMap/cm']);
   });
 });
