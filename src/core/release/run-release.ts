@@ -61,17 +61,17 @@ function baseResult(input: RunReleaseInput, config: MergedConfig): Omit<ReleaseR
   };
 }
 
-/**
- * Renders with the live secret values; a render holding secrets the history can't record stops
- * here. `read`: the Secret read for the values, which the diff need not read again.
- */
-async function renderStage(
-  deps: ReleaseDeps, ctx: ReleaseContext, input: RunReleaseInput, merged: AppConfig, read: { secret?: LiveSecrets['read'] },
-): Promise<ConfiguredManifests> {
+interface Rendered {
+  manifests: ConfiguredManifests;
+  /** The Secret read for the values, which the diff need not read again. */
+  secretRead?: LiveSecrets['read'];
+}
+
+/** Renders with the live secret values; a render holding secrets the history can't record stops here. */
+async function renderStage(deps: ReleaseDeps, ctx: ReleaseContext, input: RunReleaseInput, merged: AppConfig): Promise<Rendered> {
   const { app, env, loaded, version } = input;
   return stage(ctx.onEvent, Stage.Render, async () => {
     const secrets = await liveSecretValues(deps.clusters, merged.config, app, env, ctx.onEvent);
-    if (secrets) read.secret = secrets.read;
     const manifests = renderConfiguredApp({
       tree: loaded.tree, templates: loaded.templates, app, env, environment: deps.environment, merged,
       version: { sha: version.sha, ref: version.ref },
@@ -82,20 +82,19 @@ async function renderStage(
     const unrecordable = unrecordableSecrets(deps.history, app, env, secretKeysOf(manifests.clusters.flatMap((c) => c.objects)));
     if (unrecordable && input.dryRun) ctx.onEvent({ type: 'warning', message: unrecordable });
     else if (unrecordable) throw new NestorError(ErrorCode.MissingEnvironmentValue, `nothing was applied: ${unrecordable}`);
-    return manifests;
-  }, (r) => `${r.clusters.reduce((n, c) => n + c.objects.length, 0)} objects for ${r.clusters.length} cluster(s)`);
+    return secrets ? { manifests, secretRead: secrets.read } : { manifests };
+  }, ({ manifests: r }) => `${r.clusters.reduce((n, c) => n + c.objects.length, 0)} objects for ${r.clusters.length} cluster(s)`);
 }
 
 export async function runRelease(deps: ReleaseDeps, ctx: ReleaseContext, input: RunReleaseInput): Promise<ReleaseResult> {
   const { app, env, loaded, version } = input;
   const merged = input.merged ?? appConfig(loaded.tree, app, env);
-  const read: { secret?: LiveSecrets['read'] } = {};
-  const rendered = await renderStage(deps, ctx, input, merged, read);
+  const { manifests: rendered, secretRead } = await renderStage(deps, ctx, input, merged);
   const images = imagesOf(rendered.clusters.flatMap((c) => c.objects));
   const image = images[0];
   await imageStage(deps, ctx, { app, env, sha: version.sha, config: merged.config, pulled: images, ...(input.dryRun ? { dryRun: true } : {}) });
   const prepared = await stage(ctx.onEvent, Stage.Diff, async () => {
-    const known = (m: ClusterManifests) => (read.secret?.context === m.context ? new Map([[objectKey(read.secret.secret), read.secret.secret]]) : undefined);
+    const known = (m: ClusterManifests) => (secretRead?.context === m.context ? new Map([[objectKey(secretRead.secret), secretRead.secret]]) : undefined);
     const all = await Promise.all(rendered.clusters.map((m) => prepareCluster(deps.clusters, m, app, env, known(m))));
     for (const p of all) ctx.onEvent({ type: 'diff', cluster: p.manifests.cluster, changes: p.diff.changes, text: p.diff.text });
     return all;
