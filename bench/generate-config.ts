@@ -1,5 +1,7 @@
 // A synthetic nestor-config of realistic shape for benchmarks: production, staging and dev
 // environments, apps with web/worker/cron processes and per-environment overrides.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { ConfigFile } from '../src/core/config/index.js';
 
 export interface GeneratedConfig {
@@ -72,4 +74,12 @@ export function generateConfig(appCount = 130, envCount = 25): GeneratedConfig {
     }
   });
   return { files, environments, apps, processEnv: { NPM_TOKEN: 'bench-npm-token' }, secretValues: { SENTRY_DSN: 'https://key@sentry.acme.test/1' } };
+}
+
+/** Writes the config's files under `dir`, as a nestor-config folder. */
+export function writeConfigFolder(dir: string, config: GeneratedConfig): void {
+  for (const file of config.files) {
+    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
+    writeFileSync(join(dir, file.path), file.text);
+  }
 }

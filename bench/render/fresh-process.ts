@@ -2,11 +2,11 @@
 // the startup snapshot when `npm run build` made one for this node, else the bundle), cold caches,
 // the whole generated config read and checked, on the config written to a temporary folder.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { GeneratedConfig } from '../generate-config.js';
+import { writeConfigFolder, type GeneratedConfig } from '../generate-config.js';
 
 const NESTOR = fileURLToPath(new URL('../../../bin/nestor', import.meta.url));
 
@@ -19,10 +19,7 @@ export interface FreshRender {
 export function openFreshRender(config: GeneratedConfig, app: string, env: string): FreshRender {
   const root = mkdtempSync(join(tmpdir(), 'nestor-bench-fresh-'));
   const dir = join(root, 'nestor-config');
-  for (const file of config.files) {
-    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-    writeFileSync(join(dir, file.path), file.text);
-  }
+  writeConfigFolder(dir, config);
   const childEnv = { ...process.env, ...config.processEnv, NESTOR_CONFIG: dir, NESTOR_STATE: join(root, 'state') };
   return {
     run() {

@@ -6,9 +6,9 @@
 // git processes, one after the other, which at 25 × 130 would be all the bench measures). A few
 // Deployments are edited live, so some apps drift. App origins are in memory, as in the staging bench.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { FolderConfigSource } from '../../src/adapters/fs/folder-config-source.js';
 import { loadTemplateSet } from '../../src/adapters/fs/templates.js';
 import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
@@ -21,7 +21,7 @@ import { configHash } from '../../src/core/release/run-release.js';
 import { FakeReleaseHistory } from '../../src/testkit/fakes/git/fake-release-history.js';
 import { FakeSourceRepo } from '../../src/testkit/fakes/git/fake-source-repo.js';
 import type { KubeObject as StoredObject } from '../../src/testkit/kube-sim/index.js';
-import type { GeneratedConfig } from '../generate-config.js';
+import { writeConfigFolder, type GeneratedConfig } from '../generate-config.js';
 import { simKubeConfig, startSimProcess, type SimProcess } from '../staging/world.js';
 
 const HISTORY_KEY = Buffer.alloc(32, 9).toString('base64');
@@ -36,19 +36,12 @@ export interface FleetWorld {
   close(): Promise<void>;
 }
 
-function writeConfig(dir: string, config: GeneratedConfig): void {
-  for (const file of config.files) {
-    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-    writeFileSync(join(dir, file.path), file.text);
-  }
-}
-
 export type HistoryKind = 'git' | 'memory';
 
 export async function openFleetWorld(config: GeneratedConfig, latencyMs: number, kind: HistoryKind): Promise<FleetWorld> {
   const root = mkdtempSync(join(tmpdir(), 'nestor-bench-report-'));
   const configDir = join(root, 'nestor-config');
-  writeConfig(configDir, config);
+  writeConfigFolder(configDir, config);
   const remote = join(root, 'history.git');
   execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', remote]);
   const source = new FakeSourceRepo();

@@ -4,7 +4,7 @@
 // repository, real time (rollouts are polled as in production, at rolloutPollMs). App origins are in-memory (FakeSourceRepo):
 // 130 real app repositories would only measure git clones.
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import { kubeconfigYaml, type KubeObject } from '../../src/testkit/kube-sim/inde
 import { MemoryLocks } from '../../src/testkit/fakes/memory/memory-locks.js';
 import { systemClock } from '../../src/adapters/system/system-clock.js';
 import type { ReleaseDeps } from '../../src/core/release/release-deps.js';
-import type { GeneratedConfig } from '../generate-config.js';
+import { writeConfigFolder, type GeneratedConfig } from '../generate-config.js';
 import type { SimProcessCpu, SimProcessCpuAsk, SimProcessReady, SimProcessSeed, SimProcessSeeded } from './sim-process.js';
 
 export const ENV = 'staging';
@@ -82,13 +82,6 @@ export async function startSimProcess(latencyMs: number, controllers: 'real' | '
   };
 }
 
-function writeConfig(dir: string, config: GeneratedConfig): void {
-  for (const file of config.files) {
-    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-    writeFileSync(join(dir, file.path), file.text);
-  }
-}
-
 const originOf = (app: string): string => `git@example.test:acme/${app}.git`;
 
 function originsOf(config: GeneratedConfig): FakeSourceRepo {
@@ -121,7 +114,7 @@ export function seedObjects(config: GeneratedConfig): KubeObject[] {
 export async function openWorld(config: GeneratedConfig, latencyMs: number): Promise<World> {
   const root = mkdtempSync(join(tmpdir(), 'nestor-bench-staging-'));
   const configDir = join(root, 'nestor-config');
-  writeConfig(configDir, config);
+  writeConfigFolder(configDir, config);
   const remote = join(root, 'history.git');
   execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', remote]);
   const sim = await startSimProcess(latencyMs);
