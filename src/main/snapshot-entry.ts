@@ -28,39 +28,39 @@ const warm = Promise.all([
   import('../adapters/fs/templates.js'),
   import('../adapters/cli/json-output.js'),
   import('../core/config/environment-tree.js'),
+  import('../core/config/cron.js'),
   import('../core/config/index.js'),
   import('../core/render/validate-object.js').then(({ loadModels }) => loadModels()),
-]).then(runOnce);
-
-/**
- * The functions run while the snapshot is built keep their bytecode in it, so a start compiles
- * only what this did not run: the config, envs and render paths run once on the example config
- * beside the package, when it is there. What that leaves behind goes: luxon's caches (cron-parser
- * asks it for the machine's locale) and the cron check's.
- */
-async function runOnce(): Promise<void> {
-  const dir = fileURLToPath(new URL('../../nestor-config', __nestorMetaUrl));
-  if (!existsSync(dir)) return;
-  const [render, { loadConfigFolder, readConfigFolder }, { loadTemplateSet }, { showEnvironmentTree }, { renderJson, jsonText }, { clearCronChecks }] = await Promise.all([
-    import('../core/render/index.js'), import('../adapters/fs/config-folder.js'), import('../adapters/fs/templates.js'),
-    import('../core/config/environment-tree.js'), import('../adapters/cli/json-output.js'), import('../core/config/cron.js'),
-  ]);
-  const [tree, files, templates] = await Promise.all([loadConfigFolder(dir), readConfigFolder(dir), loadTemplateSet(dir)]);
-  showEnvironmentTree(tree);
-  render.validateAll(files, templates, {});
-  for (const [env, node] of tree.environments) {
-    for (const app of node.apps.keys()) {
-      const { clusters } = render.renderConfiguredApp({ tree, templates, app, env, environment: {}, version: { sha: '0000000' } });
-      for (const cluster of clusters) render.toYaml(cluster.objects);
-      jsonText(renderJson(clusters));
+]).then(async ([, render, configFolder, { loadTemplateSet }, { renderJson, jsonText }, { showEnvironmentTree }, { clearCronChecks }]) => {
+  await runOnce(async (dir) => {
+    const [tree, files, templates] = await Promise.all([configFolder.loadConfigFolder(dir), configFolder.readConfigFolder(dir), loadTemplateSet(dir)]);
+    showEnvironmentTree(tree);
+    render.validateAll(files, templates, {});
+    for (const [env, node] of tree.environments) {
+      for (const app of node.apps.keys()) {
+        const { clusters } = render.renderConfiguredApp({ tree, templates, app, env, environment: {}, version: { sha: '0000000' } });
+        for (const cluster of clusters) render.toYaml(cluster.objects);
+        jsonText(renderJson(clusters));
+      }
     }
-  }
+  });
   clearCronChecks();
   const { Settings } = require('luxon');
   Settings.resetCaches();
   // Else the first cron check of each start asks Intl for the machine's locale, ~30 ms of ICU's
   // set-up; Nestor formats no date through luxon (cron-parser only computes times with it).
   Settings.defaultLocale = 'en-US';
+});
+
+/**
+ * The functions run while the snapshot is built keep their bytecode in it, so a start compiles
+ * only what this did not run: the config, envs and render paths run once on the example config
+ * beside the package, when it is there. What that leaves behind goes after: luxon's caches
+ * (cron-parser asks it for the machine's locale) and the cron check's.
+ */
+async function runOnce(paths: (exampleConfig: string) => Promise<void>): Promise<void> {
+  const dir = fileURLToPath(new URL('../../nestor-config', __nestorMetaUrl));
+  if (existsSync(dir)) await paths(dir);
 }
 
 startupSnapshot.setDeserializeMainFunction(() => {
