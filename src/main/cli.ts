@@ -43,15 +43,30 @@ async function loadRuntime(env: NodeJS.ProcessEnv): Promise<Runtime> {
 }
 
 /** The io of a real `nestor` process, what to load before a command runs, and what to close once it ends. */
-export function processIo(): CliIo & { prepare(command: Command): Promise<void>; close(): Promise<void> } {
+export type ProcessIo = CliIo & { prepare(command: Command): Promise<void>; close(): Promise<void> };
+
+/**
+ * The io of a real `nestor` process. It reads process.* (environment, working folder, stdin) when
+ * a command first asks, not when it is made: the startup snapshot makes it, and the program over
+ * it, while the blob is built (see processCli).
+ */
+export function processIo(): ProcessIo {
   let loaded: Runtime | undefined;
   let deployments: ReleaseDeployments | undefined;
+  let cwd: string | undefined;
+  let user: string | undefined;
   return {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),
-    env: process.env,
-    cwd: process.cwd(),
-    user: currentUser(process.env),
+    get env() {
+      return process.env;
+    },
+    get cwd() {
+      return (cwd ??= process.cwd());
+    },
+    get user() {
+      return (user ??= currentUser(process.env));
+    },
     releaseDeps: (options) => {
       if (!loaded) throw new Error('release dependencies asked for by a command listed in WITHOUT_RUNTIME (src/main/cli.ts)');
       const { runtime, shared, codeHost } = loaded;
@@ -64,15 +79,35 @@ export function processIo(): CliIo & { prepare(command: Command): Promise<void>;
       return hosted.deps;
     },
     deployments: () => deployments,
-    ...(process.stdin.isTTY ? { confirm: askOnTerminal } : {}),
-    stdin: process.stdin,
-    interrupts: process,
+    // Absent (undefined) without a terminal: the commands that ask refuse then.
+    get confirm() {
+      return process.stdin.isTTY ? askOnTerminal : undefined;
+    },
+    get stdin() {
+      return process.stdin;
+    },
+    get interrupts() {
+      return process;
+    },
     prepare: async (command) => {
       checkGrammarWords(command);
       if (!loaded && !WITHOUT_RUNTIME.has(commandPath(command))) loaded = await loadRuntime(process.env);
     },
     close: async () => loaded?.shared.close(),
   };
+}
+
+/** A process's program over its io, made once per process: by processCli at start, or in the startup snapshot. */
+export interface ProcessCli {
+  io: ProcessIo;
+  program: Command;
+}
+
+export function processCli(): ProcessCli {
+  const io = processIo();
+  const program = nestorProgram(io);
+  program.hook('preAction', (_program, command) => io.prepare(command));
+  return { io, program };
 }
 
 async function askOnTerminal(question: string): Promise<boolean> {
@@ -101,12 +136,21 @@ export function nestorProgram(io: CliIo): Command {
   return buildProgram(io, [registerShell(main), registerBot, registerWorker, registerApi, registerCompletion]);
 }
 
-/** Runs the CLI; returns the process exit code (see exit-codes.ts). */
+/** Runs the CLI; returns the process exit code (see exit-codes.ts). Without an io it runs as the process. */
 export async function main(argv: readonly string[], given?: CliIo): Promise<number> {
-  const own = given ? undefined : processIo();
-  const io = given ?? own!;
-  const program = nestorProgram(io);
-  if (own) program.hook('preAction', (_program, command) => own.prepare(command));
+  return given ? parse(nestorProgram(given), given, argv) : runProcessCli(processCli(), argv);
+}
+
+/** Runs a process's CLI (made by processCli at start, or ahead in the startup snapshot) once. */
+export async function runProcessCli({ io, program }: ProcessCli, argv: readonly string[]): Promise<number> {
+  try {
+    return await parse(program, io, argv);
+  } finally {
+    await io.close();
+  }
+}
+
+async function parse(program: Command, io: CliIo, argv: readonly string[]): Promise<number> {
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
@@ -115,7 +159,5 @@ export async function main(argv: readonly string[], given?: CliIo): Promise<numb
     // Commander has printed its own usage error.
     if (!(error instanceof CommanderError)) report(error, io, argv.includes('--debug'));
     return exitCodeOfError(error);
-  } finally {
-    await own?.close();
   }
 }
