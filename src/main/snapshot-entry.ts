@@ -49,6 +49,7 @@ const warm = Promise.all([
     }
   });
   clearCronChecks();
+  render.forgetWrittenScalars();
   const { Settings } = require('luxon');
   Settings.resetCaches();
   // Else the first cron check of each start asks Intl for the machine's locale, ~30 ms of ICU's
@@ -61,7 +62,8 @@ const warm = Promise.all([
  * The functions run while the snapshot is built keep their bytecode in it, so a start compiles
  * only what this did not run: the config, envs and render paths run once on the example config
  * beside the package, when it is there. What that leaves behind goes after: luxon's caches
- * (cron-parser asks it for the machine's locale) and the cron check's.
+ * (cron-parser asks it for the machine's locale), the cron check's and the YAML writer's (values
+ * of the example config: a start must not find them done).
  */
 async function runOnce(paths: (exampleConfig: string) => Promise<void>): Promise<void> {
   const dir = fileURLToPath(new URL('../../nestor-config', __nestorMetaUrl));

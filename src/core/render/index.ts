@@ -2,7 +2,7 @@
 export { renderApp, type RenderRequest } from './render-app.js';
 export { renderEnvironment, type EnvironmentRequest, GLOBAL_NAME } from './render-environment.js';
 export { renderJob, type JobRequest } from './render-job.js';
-export { toYaml } from './to-yaml.js';
+export { forgetWrittenScalars, toYaml } from './to-yaml.js';
 export { parseProcfile } from './procfile.js';
 export { parseCronfile, type CronEntry } from './cronfile.js';
 export { TemplateSet } from './template-set.js';

@@ -41,6 +41,11 @@ export function documentYaml(value: unknown): string {
   }
 }
 
+/** Forgets the scalars written (the CLI's startup snapshot is built after rendering the example config). */
+export function forgetWrittenScalars(): void {
+  EMIT.scalars.clear();
+}
+
 export function toYaml(objects: readonly KubeObject[]): string {
   let out = '';
   for (const o of objects) out += `---\n${documentYaml(o)}`;
