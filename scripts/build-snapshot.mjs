@@ -107,8 +107,10 @@ if (wide) {
 // command. --interrupt-budget 8× V8's: a function is optimized by TurboFan after 8× more work, so
 // a command of a few hundred milliseconds no longer spends a fifth of its CPU compiling code it
 // is about to stop running (render -22%, validate -33% of instructions); a long one (validate of
-// 130 apps × 25 environments, 3 s) is not slower.
-const built = spawnSync(process.execPath, ['--no-rehash-snapshot', '--interrupt-budget=540672', '--snapshot-blob', blob, '--build-snapshot', script], { cwd: outdir, encoding: 'utf8' });
+// 130 apps × 25 environments, 3 s) is not slower. --min-semi-space-size 8 MB (V8 starts the young
+// generation at 1 MB and grows it as it goes): a short command runs fewer scavenges (render -2.4%,
+// envs -1.4% of instructions, 1.6 MB more peak memory); a long process would grow it anyway.
+const built = spawnSync(process.execPath, ['--no-rehash-snapshot', '--interrupt-budget=540672', '--min-semi-space-size=8', '--snapshot-blob', blob, '--build-snapshot', script], { cwd: outdir, encoding: 'utf8' });
 rmSync(script);
 // Node warns of the built-in modules it has not verified in snapshots (node:module, node:child_process,
 // node:readline/promises): the snapshot holds them loaded, and the commands use them only once started.
