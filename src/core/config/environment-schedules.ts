@@ -5,9 +5,9 @@
 import type { ConfigProblem } from '../errors.js';
 import { isPlainObject } from './config-file.js';
 import { ancestry, type ConfigTree } from './config-tree.js';
-import { mergeLayers } from './merge.js';
+import { mergedProject } from './merged-project.js';
 import { positionOf } from './positions.js';
-import type { ProjectFileConfig, ScheduleConfig, ScheduleKindName } from './schema.js';
+import type { ScheduleConfig, ScheduleKindName } from './schema.js';
 import { compareText } from '../text/compare-text.js';
 
 export interface EnvironmentSchedule {
@@ -29,15 +29,15 @@ interface Merged {
   infoChannel: string | undefined;
 }
 
-function mergedProject(tree: ConfigTree, env: string): Merged {
-  const merged = mergeLayers(ancestry(tree, env).map((node) => node.project)) as ProjectFileConfig;
+function scheduleSettings(tree: ConfigTree, env: string): Merged {
+  const merged = mergedProject(tree, env);
   const schedules = isPlainObject(merged.schedules) ? (merged.schedules as Record<string, ScheduleConfig>) : {};
   return { schedules, infoChannel: merged.slack?.channels?.info };
 }
 
 /** The environment's complete schedules, by name; incomplete ones are left out (scheduleProblems reports them). */
 export function schedulesOf(tree: ConfigTree, env: string): EnvironmentSchedule[] {
-  const { schedules, infoChannel } = mergedProject(tree, env);
+  const { schedules, infoChannel } = scheduleSettings(tree, env);
   const out: EnvironmentSchedule[] = [];
   for (const [name, s] of Object.entries(schedules).sort(([a], [b]) => compareText(a, b))) {
     if (s.kind === undefined || s.cron === undefined) continue;
@@ -57,7 +57,7 @@ export function scheduleProblems(tree: ConfigTree): ConfigProblem[] {
   const problems = new Map<string, ConfigProblem>();
   for (const env of tree.environments.keys()) {
     const chain = ancestry(tree, env);
-    for (const [name, schedule] of Object.entries(mergedProject(tree, env).schedules)) {
+    for (const [name, schedule] of Object.entries(scheduleSettings(tree, env).schedules)) {
       const missing = (['kind', 'cron'] as const).filter((key) => schedule[key] === undefined);
       if (missing.length === 0) continue;
       const declaring = chain.map((n) => n.project).reverse().find((p) => isPlainObject(p.data.schedules) && isPlainObject(p.data.schedules[name]))!;

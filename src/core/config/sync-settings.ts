@@ -8,9 +8,9 @@ import { closestWord } from '../text/did-you-mean.js';
 import { isPlainObject, type ParsedFile } from './config-file.js';
 import { ancestry, type ConfigTree } from './config-tree.js';
 import { schedulesOf } from './environment-schedules.js';
-import { mergeLayers } from './merge.js';
+import { mergedProject } from './merged-project.js';
 import { positionOf } from './positions.js';
-import type { ProjectFileConfig, ScheduleKindName } from './schema.js';
+import type { ScheduleKindName } from './schema.js';
 
 export const DEFAULT_VERSION_SOURCE = 'staging';
 export const DEFAULT_HOLD_HOURS = 24;
@@ -27,10 +27,7 @@ export interface SyncSettings {
   configSync: boolean;
 }
 
-/** The environment's project.yaml files merged, root first. */
-export function mergedProject(tree: ConfigTree, env: string): ProjectFileConfig {
-  return mergeLayers(ancestry(tree, env).map((node) => node.project)) as ProjectFileConfig;
-}
+export { mergedProject };
 
 export function syncSettings(tree: ConfigTree, env: string): SyncSettings {
   const release = mergedProject(tree, env).release;
