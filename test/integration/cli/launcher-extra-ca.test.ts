@@ -1,7 +1,7 @@
 // bin/nestor starts the commands that open no TLS connection without NODE_EXTRA_CA_CERTS (Node 20
-// reads the whole bundle at start) and keeps it for every other command. The launcher runs here
-// from a package of its own whose bin/nestor.js (what it runs when there is no snapshot) prints
-// the variable it got.
+// reads the whole bundle at start) and with glibc's malloc on huge pages (GLIBC_TUNABLES); every
+// other command keeps its environment. The launcher runs here from a package of its own whose
+// bin/nestor.js (what it runs when there is no snapshot) prints the variables it got.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,19 +19,21 @@ beforeAll(() => {
   mkdirSync(join(pkg, 'bin'));
   launcher = join(pkg, 'bin', 'nestor');
   copyFileSync(join(ROOT, 'bin', 'nestor'), launcher);
-  writeFileSync(join(pkg, 'bin', 'nestor.js'), "process.stdout.write(JSON.stringify({ certs: process.env.NODE_EXTRA_CA_CERTS ?? null, args: process.argv.slice(2) }));\n");
+  writeFileSync(join(pkg, 'bin', 'nestor.js'), "process.stdout.write(JSON.stringify({ certs: process.env.NODE_EXTRA_CA_CERTS ?? null, tunables: process.env.GLIBC_TUNABLES ?? null, args: process.argv.slice(2) }));\n");
 });
 afterAll(cleanupFixtures);
 
-function launch(args: string[]): { certs: string | null; args: string[]; warned: boolean } {
-  const child = spawnSync(launcher, args, { encoding: 'utf8', env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: CERTS } });
+type Launched = { certs: string | null; tunables: string | null; args: string[]; warned: boolean };
+
+function launch(args: string[], env: Record<string, string> = {}): Launched {
+  const child = spawnSync(launcher, args, { encoding: 'utf8', env: { PATH: process.env.PATH, NODE_EXTRA_CA_CERTS: CERTS, ...env } });
   expect(child.status).toBe(0);
   const warned = child.stderr.includes(`Ignoring extra certs from \`${CERTS}\``);
   expect(child.stderr.replace(/^Warning: Ignoring extra certs from .*\n/m, '')).toBe('');
-  return { ...(JSON.parse(child.stdout) as { certs: string | null; args: string[] }), warned };
+  return { ...(JSON.parse(child.stdout) as Omit<Launched, 'warned'>), warned };
 }
 
-describe('bin/nestor and NODE_EXTRA_CA_CERTS', () => {
+describe('bin/nestor, NODE_EXTRA_CA_CERTS and GLIBC_TUNABLES', () => {
   it.each([
     [['render', 'mary', 'production']],
     [['-c', 'deploy', 'render', 'mary', 'production']],
@@ -41,8 +43,12 @@ describe('bin/nestor and NODE_EXTRA_CA_CERTS', () => {
     [['help', 'deploy']],
     [['--help']],
     [[]],
-  ])('starts %j without it, with its arguments untouched', (args) => {
-    expect(launch(args)).toEqual({ certs: null, args, warned: false });
+  ])('starts %j without it, malloc on huge pages, with its arguments untouched', (args) => {
+    expect(launch(args)).toEqual({ certs: null, tunables: 'glibc.malloc.hugetlb=1', args, warned: false });
+  });
+
+  it("adds the huge pages to the user's own GLIBC_TUNABLES", () => {
+    expect(launch(['envs'], { GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }).tunables).toBe('glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1');
   });
 
   it.each([
@@ -52,6 +58,6 @@ describe('bin/nestor and NODE_EXTRA_CA_CERTS', () => {
     [['deploy', '--help']],
     [['worker']],
   ])('keeps it for %j', (args) => {
-    expect(launch(args)).toEqual({ certs: CERTS, args, warned: true });
+    expect(launch(args)).toEqual({ certs: CERTS, tunables: null, args, warned: true });
   });
 });
