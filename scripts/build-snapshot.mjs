@@ -6,7 +6,7 @@
 // holds (the templates, node_modules) are those of the build.
 import { spawnSync } from 'node:child_process';
 import { realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
@@ -80,7 +80,7 @@ await build({
   plugins: [englishOnly, re2OnFirstUse, requiredAtRun, bundledValidatorRequires, bundledModels],
   // The script's text and its functions' scopes live in the snapshot's heap: a smaller one is a
   // smaller blob and a faster start (short local names: -7% of `nestor help`'s instructions);
-  // keepNames keeps functions' and classes' names in stack traces and error messages.
+  // keepNames keeps classes' names (see classNamesOnly below).
   minifyWhitespace: true,
   minifySyntax: true,
   minifyIdentifiers: true,
@@ -88,6 +88,27 @@ await build({
   define: { 'import.meta.url': '__nestorMetaUrl' },
   banner: { js: `var __nestorMetaUrl = ${JSON.stringify(pathToFileURL(`${outdir}/entry.js`).href)};` },
 });
+
+/**
+ * keepNames names every function and class again after minifying (`H(fn, "name")`), and V8 turns
+ * each function so named into a dictionary-mode object: 1.2 MB of the heap, 4% of a render's
+ * instructions. Classes keep their names (cron-parser's and commander's messages are made of
+ * them; esbuild names a class in a static block of its own, `static{H(this,"Name")}`); functions
+ * keep their minified ones, in the snapshot's stack traces too (`--debug`; bin/nestor.js keeps
+ * every name).
+ */
+function classNamesOnly(script) {
+  const helper = /var ([\w$]+)=\(r,e\)=>([\w$]+)\(r,"name",\{value:e,configurable:!0\}\);/g;
+  const found = [...script.matchAll(helper)];
+  if (found.length !== 1) throw new Error(`classNamesOnly: esbuild's keepNames helper found ${found.length} times in the snapshot's script`);
+  const [definition, name, defineProperty] = found[0];
+  const inClass = `static{${name}(this,`;
+  if (!script.includes(inClass)) throw new Error(`classNamesOnly: no class named by "${inClass}" in the snapshot's script`);
+  return script
+    .replace(definition, `var ${name}=r=>r,__nestorClassName=(r,e)=>${defineProperty}(r,"name",{value:e,configurable:!0});`)
+    .replaceAll(inClass, 'static{__nestorClassName(this,');
+}
+await writeFile(script, classNamesOnly(await readFile(script, 'latin1')), 'latin1');
 
 // V8 keeps the script's text in the heap, as one-byte characters only if every one of them is
 // ASCII: a single other character (esbuild escapes them, except in regular expressions and tagged
