@@ -1,8 +1,9 @@
 /** The in-memory object store: resource versions, uids, generations, cascading deletes and a watch log. */
 import { randomUUID } from 'node:crypto';
 import { apiErrors } from './api-error.js';
+import { ObjectIndex, keyOf, typeKey } from './object-index.js';
 import { RESOURCE_TYPES, typeOf, type ResourceType } from './resource-types.js';
-import { deepClone, deepEqual, isObject, metaName, metaNamespace, str, type KubeObject } from './object-util.js';
+import { deepClone, deepEqual, metaName, metaNamespace, str, type KubeObject } from './object-util.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -26,10 +27,6 @@ export function rfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function keyOf(resource: ResourceType, namespace: string | undefined, name: string): string {
-  return `${resource.group}/${resource.plural}/${resource.namespaced ? namespace ?? '' : ''}/${name}`;
-}
-
 function ref(resource: ResourceType, name: string): { group: string; plural: string; name: string } {
   return { group: resource.group, plural: resource.plural, name };
 }
@@ -40,7 +37,7 @@ function withoutMetaAndStatus(obj: KubeObject): Record<string, unknown> {
 }
 
 export class ObjectStore {
-  private readonly objects = new Map<string, KubeObject>();
+  private readonly objects = new ObjectIndex();
   private readonly log: StoreEvent[] = [];
   private readonly listeners = new Set<StoreListener>();
   private version = 1;
@@ -66,7 +63,14 @@ export class ObjectStore {
   }
 
   eventsSince(resourceVersion: number): StoreEvent[] {
-    return this.log.filter((e) => e.resourceVersion > resourceVersion);
+    // The log is in resource version order: the first event after `resourceVersion` by bisection.
+    let [low, high] = [0, this.log.length];
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.log[middle]!.resourceVersion > resourceVersion) high = middle;
+      else low = middle + 1;
+    }
+    return this.log.slice(low);
   }
 
   get(resource: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -86,14 +90,15 @@ export class ObjectStore {
    * of hundreds of objects from copying them all at every event.
    */
   list(resource: ResourceType, namespace?: string, where: (obj: Readonly<KubeObject>) => boolean = () => true): KubeObject[] {
-    const prefix = `${resource.group}/${resource.plural}/${namespace ?? ''}`;
     const result: KubeObject[] = [];
-    for (const [key, obj] of this.objects) {
-      if ((namespace === undefined ? key.startsWith(`${resource.group}/${resource.plural}/`) : key.startsWith(`${prefix}/`)) && where(obj)) {
-        result.push(deepClone(obj));
-      }
-    }
-    return result.sort((a, b) => keyOrder(a).localeCompare(keyOrder(b)));
+    for (const obj of this.objects.ofType(resource, namespace)) if (where(obj)) result.push(deepClone(obj));
+    return sortedByName(result);
+  }
+
+  /** Copies of the objects of a type in a namespace whose ownerReferences name `ownerUid` (a Deployment's pods). */
+  listOwned(resource: ResourceType, namespace: string, ownerUid: string): KubeObject[] {
+    const owned = this.objects.ownedBy(ownerUid).filter((o) => typeKey(o.resource) === typeKey(resource) && metaNamespace(o.obj) === namespace);
+    return sortedByName(owned.map((o) => deepClone(o.obj)));
   }
 
   create(resource: ResourceType, input: KubeObject, options: WriteOptions = {}): KubeObject {
@@ -153,7 +158,7 @@ export class ObjectStore {
     this.deleteDependents(str(current.metadata.uid) ?? '');
     const deleted = deepClone(current);
     deleted.metadata.deletionTimestamp = rfc3339(this.now());
-    this.objects.delete(key);
+    this.objects.remove(key);
     return this.record('DELETED', resource, deleted);
   }
 
@@ -165,21 +170,21 @@ export class ObjectStore {
     }
   }
 
+  /** Namespaced dependents, by type in RESOURCE_TYPES order, then by namespace and name. */
   private deleteDependents(ownerUid: string): void {
-    for (const resource of RESOURCE_TYPES.filter((t) => t.namespaced)) {
-      for (const obj of this.list(resource)) {
-        const owners = obj.metadata.ownerReferences;
-        const owned = Array.isArray(owners) && owners.some((o) => isObject(o) && o.uid === ownerUid);
-        const key = keyOf(resource, metaNamespace(obj), metaName(obj));
-        if (owned && this.objects.has(key)) this.delete(resource, metaNamespace(obj), metaName(obj));
-      }
+    const typeOrder = (resource: ResourceType): number => RESOURCE_TYPES.findIndex((t) => typeKey(t) === typeKey(resource));
+    const dependents = this.objects.ownedBy(ownerUid)
+      .filter((o) => o.resource.namespaced)
+      .sort((a, b) => typeOrder(a.resource) - typeOrder(b.resource) || keyOrder(a.obj).localeCompare(keyOrder(b.obj)));
+    for (const { key, resource, obj } of dependents) {
+      if (this.objects.has(key)) this.delete(resource, metaNamespace(obj), metaName(obj));
     }
   }
 
   private commit(type: WatchEventType, resource: ResourceType, key: string, obj: KubeObject): KubeObject {
     this.version++;
     obj.metadata.resourceVersion = String(this.version);
-    this.objects.set(key, obj);
+    this.objects.set(resource, key, obj);
     return this.emit(type, resource, obj);
   }
 
@@ -200,4 +205,8 @@ export class ObjectStore {
 
 function keyOrder(obj: KubeObject): string {
   return `${metaNamespace(obj) ?? ''}/${metaName(obj)}`;
+}
+
+function sortedByName(objects: KubeObject[]): KubeObject[] {
+  return objects.sort((a, b) => keyOrder(a).localeCompare(keyOrder(b)));
 }

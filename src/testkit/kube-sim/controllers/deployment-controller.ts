@@ -50,11 +50,7 @@ export class DeploymentController {
     if (!deployment) return undefined;
     const template = getIn(deployment, ['spec', 'template']);
     const hash = shortHash(JSON.stringify(template), 10);
-    const uid = deployment.metadata.uid;
-    const pods = this.ctx.store.list(POD, namespace, (p) => {
-      const owners = p.metadata.ownerReferences;
-      return Array.isArray(owners) && owners.some((o) => isObject(o) && o.uid === uid);
-    });
+    const pods = this.ctx.store.listOwned(POD, namespace, str(deployment.metadata.uid) ?? '');
     return { deployment, namespace, name, hash, desired: num(getIn(deployment, ['spec', 'replicas'])) ?? 1, pods };
   }
 
