@@ -159,6 +159,21 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       expect(await world.dumpRemote()).toContain('Approved-By: dave');
     });
 
+    it('sees what another writer recorded since it last wrote or read an app: its heads, and its job recorded once', async () => {
+      const world = await makeWorld();
+      const [mine, other] = [world.open(), world.open()];
+      await mine.record(release({}, { jobId: 'mine-1' }));
+      await mine.record(release({}, { jobId: 'mine-2', sha: SHA_B }));
+      expect((await mine.headsOf('dev3', ['mary'])).get('mary')?.latest?.jobId).toBe('mine-2');
+      const theirs = await other.record(release({}, { jobId: 'shared', at: '2025-01-02T03:09:00.000Z' }));
+      expect((await mine.headsOf('dev3', ['mary'])).get('mary')?.latest?.commit).toBe(theirs.commit);
+      expect(await mine.record(release({}, { jobId: 'shared' }))).toEqual({ commit: theirs.commit, created: false });
+      const next = await mine.record(release({}, { jobId: 'mine-3' }));
+      const again = await other.record(release({}, { jobId: 'mine-3', at: '2025-01-02T03:10:00.000Z' }));
+      expect(again).toEqual({ commit: next.commit, created: false });
+      expect((await world.open().list('mary', 'dev3')).map((r) => r.jobId)).toEqual(['mine-3', 'shared', 'mine-2', 'mine-1']);
+    });
+
     it('lands concurrent writes of several writers without losing any', async () => {
       const world = await makeWorld();
       const writers = [world.open(), world.open()];

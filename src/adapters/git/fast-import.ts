@@ -11,7 +11,7 @@ export interface ImportedCommit {
 }
 
 /** As `git commit --message` stores it: no trailing blanks, no blank lines around, one final newline. */
-function cleanMessage(message: string): string {
+export function cleanMessage(message: string): string {
   return `${message.split('\n').map((line) => line.trimEnd()).join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
 }
 

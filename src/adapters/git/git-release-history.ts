@@ -41,6 +41,7 @@ import { checkName } from './paths.js';
 import { systemClock } from '../system/system-clock.js';
 import { neverReleased, stageRecords, type QueuedRecord } from './history-batch.js';
 import { HistoryReader } from './history-reader.js';
+import { KnownReleases } from './known-releases.js';
 import { WorkClone, type PushOutcome, type WorkCloneOptions } from './work-clone.js';
 
 const REASONS = {
@@ -79,6 +80,7 @@ export class GitReleaseHistory implements ReleaseHistory {
   private readonly onPushRetry: GitReleaseHistoryOptions['onPushRetry'];
   private readonly clock: Clock;
   private readonly reader: HistoryReader;
+  private readonly known: KnownReleases;
   private fetchesStarted = 0;
   /** Whether the commits an earlier process left unpushed on this clone were checked (dropRecordedElsewhere). */
   private inheritedChecked = false;
@@ -98,6 +100,7 @@ export class GitReleaseHistory implements ReleaseHistory {
     this.onPushRetry = options.onPushRetry;
     this.clock = options.clock ?? systemClock;
     this.reader = new HistoryReader(this.clone.git, this.key);
+    this.known = new KnownReleases(this.clone, this.reader);
   }
 
   /**
@@ -216,7 +219,7 @@ export class GitReleaseHistory implements ReleaseHistory {
       if (batch.some((read) => read.seen === this.fetchesStarted)) await this.sync();
       const names = await Promise.all(batch.map((read) => read.apps ?? this.appsIn(read.env)));
       const dirs = [...new Set(batch.flatMap((read, i) => names[i]!.map((app) => releaseDir(app, read.env))))];
-      const latest = await this.reader.latestOfEach(dirs.filter((dir) => !neverReleased(this.clone, dir)));
+      const latest = await this.known.latestOfEach(dirs, (dir) => neverReleased(this.clone, dir));
       const heads = new Map(await Promise.all(dirs.map(async (dir): Promise<[string, AppHistoryHead]> => {
         const [pin, holdEnded] = await Promise.all([this.pinIn(dir), this.holdEndIn(dir)]);
         const release = latest.get(dir);
@@ -326,7 +329,7 @@ export class GitReleaseHistory implements ReleaseHistory {
   private async writeBatch(batch: readonly QueuedRecord[]): Promise<(RecordResult | { error: unknown })[]> {
     // A fetch begun after the latest record was asked is as fresh as one of its own.
     if (batch.some((entry) => entry.seen === this.fetchesStarted)) await this.sync();
-    const { plans, commits } = await stageRecords(this.clone, this.reader, batch);
+    const { plans, commits } = await stageRecords(this.clone, this.known, batch);
     const rewrites = this.clone.rewrites;
     let failure: { error: unknown } | undefined;
     if (commits.length > 0 || (plans.some((p) => p.kind === 'recorded') && (await this.clone.aheadCount()) > 0)) {

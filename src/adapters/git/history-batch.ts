@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { RecordResult } from '../../core/ports/release-history.js';
 import type { ImportedCommit } from './fast-import.js';
 import { RELEASE_FILE } from './history-layout.js';
-import type { HistoryReader } from './history-reader.js';
+import type { KnownReleases } from './known-releases.js';
 import type { WorkClone } from './work-clone.js';
 
 /** A record waiting for the next batch; `seen` is how many fetches had started when it was asked. */
@@ -40,13 +40,13 @@ export function neverReleased(clone: WorkClone, dir: string): boolean {
  * the batch) and a release identical to the last one of its app are not committed again. On a
  * failure the work tree is made clean again.
  */
-export async function stageRecords(clone: WorkClone, reader: HistoryReader, batch: readonly QueuedRecord[]): Promise<{ plans: Plan[]; commits: string[] }> {
+export async function stageRecords(clone: WorkClone, known: KnownReleases, batch: readonly QueuedRecord[]): Promise<{ plans: Plan[]; commits: string[] }> {
   const plans: Plan[] = [];
   const jobs = new Set<string>();
   let index = 0;
   try {
-    const asked = batch.flatMap(({ dir, jobId }) => (jobId !== undefined && !neverReleased(clone, dir) ? [{ dir, jobId }] : []));
-    const found = await reader.findJobs(asked);
+    const asked = batch.flatMap(({ dir, jobId }) => (jobId !== undefined ? [{ dir, jobId }] : []));
+    const found = await known.findJobs(asked, (dir) => neverReleased(clone, dir));
     const recorded = new Set(asked.filter((_, i) => found[i] !== undefined).map(({ dir, jobId }) => `${dir}/${jobId}`));
     for (const { dir, jobId, files, record, message } of batch) {
       if (jobId !== undefined) {
@@ -60,7 +60,10 @@ export async function stageRecords(clone: WorkClone, reader: HistoryReader, batc
       const change = await writeRelease(clone, dir, files, record);
       plans.push(change ? { kind: 'commit', index: index++, commit: { message, ...change } } : { kind: 'unchanged' });
     }
-    const commits = await clone.importCommits(plans.flatMap((p) => (p.kind === 'commit' ? [p.commit] : [])));
+    const imported = plans.flatMap((p) => (p.kind === 'commit' ? [p.commit] : []));
+    const parent = clone.knownHead();
+    const commits = await clone.importCommits(imported);
+    if (imported.length > 0) known.committed(parent, imported, commits);
     return { plans, commits };
   } catch (error) {
     await clone.cleanWorkTree();

@@ -9,7 +9,18 @@ import { parseReleaseJson, RELEASE_FILE, summaryFromMessage } from './history-la
 
 const LOG_FORMAT = '--format=%H%x1f%B%x1e';
 /** How many of an app's latest releases are searched for a rerun job's commit. */
-const JOB_LOOKBACK = 50;
+export const JOB_LOOKBACK = 50;
+
+/** A folder's newest releases, newest first; `all`: it has no others. */
+export interface NewestReleases {
+  releases: ReleaseSummary[];
+  all: boolean;
+}
+
+/** The commit that recorded `jobId` among the JOB_LOOKBACK newest of `releases` (newest first). */
+export function jobIn(releases: readonly ReleaseSummary[], jobId: string): string | undefined {
+  return releases.slice(0, JOB_LOOKBACK).find((r) => r.jobId === jobId)?.commit;
+}
 /** Releases read per app before the apps not found yet are looked for further back. */
 const LATEST_LOOKAHEAD = 3;
 
@@ -63,29 +74,38 @@ export class HistoryReader {
    * rerun soon after it ran). Not `--grep`: a log that prints nothing costs simple-git 50 ms.
    */
   async findJob(dir: string, jobId: string, rev = 'HEAD'): Promise<string | undefined> {
-    const found = await this.releases(dir, JOB_LOOKBACK, rev);
-    return found.find((r) => r.jobId === jobId)?.commit;
+    return jobIn(await this.releases(dir, JOB_LOOKBACK, rev), jobId);
   }
 
   /**
    * `findJob` for many at once, in one git log of all their folders in the usual case (a batch
-   * of records, each asking whether its job was recorded already). That log holds each folder's
-   * newest releases first; a folder with fewer than JOB_LOOKBACK of them there, when the log was
-   * cut short, is looked at alone.
+   * of records, each asking whether its job was recorded already).
    */
   async findJobs(asked: readonly { dir: string; jobId: string }[]): Promise<(string | undefined)[]> {
     if (asked.length <= 1) return Promise.all(asked.map(({ dir, jobId }) => this.findJob(dir, jobId)));
-    const dirs = [...new Set(asked.map((a) => a.dir))];
-    const limit = dirs.length * JOB_LOOKBACK;
-    const all = await this.releasesOfAll(dirs, [`--max-count=${limit}`]);
-    const byDir = new Map<string, ReleaseSummary[]>(dirs.map((dir) => [dir, []]));
+    const newest = await this.newestOf(asked.map((a) => a.dir));
+    return asked.map(({ dir, jobId }) => jobIn(newest.get(dir)?.releases ?? [], jobId));
+  }
+
+  /**
+   * The JOB_LOOKBACK newest releases of each folder (all of them when it has fewer, `all` then
+   * true), from one git log of all the folders; that log holds each folder's newest releases
+   * first, and a folder with fewer than JOB_LOOKBACK of them there, when the log was cut short,
+   * is looked at alone.
+   */
+  async newestOf(dirs: readonly string[]): Promise<Map<string, NewestReleases>> {
+    const unique = [...new Set(dirs)];
+    const limit = unique.length * JOB_LOOKBACK;
+    const all = unique.length === 0 ? [] : await this.releasesOfAll(unique, [`--max-count=${limit}`]);
+    const byDir = new Map<string, ReleaseSummary[]>(unique.map((dir) => [dir, []]));
     for (const release of all) byDir.get(`${release.env}/${release.app}`)?.push(release);
     const complete = all.length < limit;
-    return Promise.all(asked.map(async ({ dir, jobId }) => {
+    return new Map(await Promise.all(unique.map(async (dir): Promise<[string, NewestReleases]> => {
       const latest = byDir.get(dir) ?? [];
-      if (!complete && latest.length < JOB_LOOKBACK) return this.findJob(dir, jobId);
-      return latest.slice(0, JOB_LOOKBACK).find((r) => r.jobId === jobId)?.commit;
-    }));
+      if (complete || latest.length >= JOB_LOOKBACK) return [dir, { releases: latest.slice(0, JOB_LOOKBACK), all: complete && latest.length < JOB_LOOKBACK }];
+      const alone = await this.releases(dir, JOB_LOOKBACK);
+      return [dir, { releases: alone, all: alone.length < JOB_LOOKBACK }];
+    })));
   }
 
   /** The release a commit records; undefined for other commits (pins). */

@@ -27,6 +27,7 @@ export type PushOutcome =
   | { ok: false; reason: 'unreachable' | 'rejected' | 'conflict'; detail: string };
 
 export class WorkClone {
+  /** For reads: what moves the branch goes through this class's methods, which keep `head` true. */
   readonly git: SimpleGit;
   readonly dir: string;
   readonly branch: string;
@@ -38,6 +39,12 @@ export class WorkClone {
   private indexBehind = false;
   /** How many times local commits may have been rewritten (rebased or replayed): their ids may have changed. */
   rewrites = 0;
+  /**
+   * The local branch's head as this process last read or moved it (`sha` undefined: no branch
+   * yet); undefined when unknown (after an operation that moved it some other way). Only this
+   * process's WorkClone moves the branch of its clone.
+   */
+  private head: { sha: string | undefined } | undefined;
 
   constructor(options: WorkCloneOptions) {
     this.options = options;
@@ -76,13 +83,20 @@ export class WorkClone {
       if (name === local) heads.local = sha;
       if (name === remote) heads.remote = sha;
     }
+    this.head = { sha: heads.local };
     return heads;
+  }
+
+  /** The local branch's head if this process knows it without asking git (see `head`). */
+  knownHead(): string | undefined {
+    return this.head?.sha;
   }
 
   /** Replays local commits on the fetched remote head; false when they conflict (nothing changed). */
   async rebaseOnRemote(): Promise<boolean> {
     const { local, remote } = await this.heads();
     if (remote === undefined || local === remote) return true;
+    this.head = undefined;
     if (local === undefined) {
       await this.git.raw(['reset', '--hard', `origin/${this.branch}`]);
       return true;
@@ -99,12 +113,14 @@ export class WorkClone {
   /** Makes the local branch exactly the remote one, dropping local commits. */
   async resetToRemote(): Promise<void> {
     const { remote } = await this.heads();
+    this.head = undefined;
     if (remote !== undefined) await this.git.raw(['reset', '--hard', `origin/${this.branch}`]);
   }
 
   /** Makes the clone exactly the remote branch: local commits, changes and new files dropped. */
   async discardLocal(): Promise<void> {
     const { remote } = await this.heads();
+    this.head = undefined;
     if (remote !== undefined) {
       await this.git.raw(['reset', '--hard', `origin/${this.branch}`]);
     } else {
@@ -137,6 +153,7 @@ export class WorkClone {
    */
   async replayOnRemote(keep: readonly string[]): Promise<boolean> {
     const { local } = await this.heads();
+    this.head = undefined;
     this.rewrites += 1;
     await this.git.raw(['reset', '--hard', `origin/${this.branch}`]);
     for (const commit of keep) {
@@ -151,6 +168,7 @@ export class WorkClone {
   /** Stages everything under `paths` and commits; false when nothing changed. */
   async commit(paths: string[], message: string, author?: string): Promise<boolean> {
     await this.catchUpIndex();
+    this.head = undefined;
     await this.git.raw(['add', '--all', '--verbose', '--', ...paths]);
     const authorArgs = author === undefined ? [] : [`--author=${author}`];
     try {
@@ -170,12 +188,14 @@ export class WorkClone {
    */
   async importCommits(commits: readonly ImportedCommit[]): Promise<string[]> {
     if (commits.length === 0) return [];
-    const { local } = await this.heads();
+    const local = this.head === undefined ? (await this.heads()).local : this.head.sha;
     const identity = this.options.identity ?? NESTOR_IDENTITY;
     const stream = fastImportStream(this.branch, commits, local, identity, Math.floor(Date.now() / 1000));
-    const marks = await openGit(this.dir, this.options, stream).raw(['fast-import', '--quiet']);
+    this.head = undefined;
+    const marks = (await openGit(this.dir, this.options, stream).raw(['fast-import', '--quiet'])).split('\n').filter(Boolean);
     this.indexBehind = true;
-    return marks.split('\n').filter(Boolean);
+    if (marks.length === commits.length) this.head = { sha: marks.at(-1) };
+    return marks;
   }
 
   /** Drops uncommitted changes and new files (commits are kept). */
@@ -221,6 +241,7 @@ export class WorkClone {
   }
 
   private async open(): Promise<void> {
+    this.head = undefined;
     if (existsSync(join(this.dir, '.git'))) {
       await this.recoverFromCrash();
       await this.followRemote();
@@ -233,6 +254,7 @@ export class WorkClone {
     }
     await mkdir(join(this.dir, '.git', 'info'), { recursive: true });
     await writeFile(join(this.dir, '.git', 'info', 'attributes'), '* merge=binary\n');
+    this.head = undefined;
     this.opened = true;
   }
 

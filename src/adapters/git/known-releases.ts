@@ -1,0 +1,95 @@
+// What this process knows of each history folder's newest releases, kept true as its own
+// batches commit on the branch: a read of heads or a batch's check for a rerun job asks git only
+// about folders it has not read since the branch last moved some other way (a rebase over another
+// writer's commits, a reset, a pin). One writer releasing a fleet then runs no `git log` per batch.
+import type { ReleaseSummary } from '../../core/ports/release-history.js';
+import { cleanMessage, type ImportedCommit } from './fast-import.js';
+import { summaryFromMessage } from './history-layout.js';
+import { JOB_LOOKBACK, jobIn, type HistoryReader, type NewestReleases } from './history-reader.js';
+import type { WorkClone } from './work-clone.js';
+
+export class KnownReleases {
+  /** The branch head the folders below were read at or brought up to; undefined: nothing known. */
+  private at: string | undefined;
+  private readonly folders = new Map<string, NewestReleases>();
+
+  constructor(
+    private readonly clone: WorkClone,
+    private readonly reader: HistoryReader,
+  ) {}
+
+  /** The latest release of each of `dirs` that has one (`unreleased`: those known to have none, not asked of git). */
+  async latestOfEach(dirs: readonly string[], unreleased: (dir: string) => boolean): Promise<Map<string, ReleaseSummary>> {
+    const found = new Map<string, ReleaseSummary>();
+    const missing: string[] = [];
+    for (const dir of dirs) {
+      const known = this.known(dir, unreleased, 1);
+      if (known === undefined) missing.push(dir);
+      else if (known.releases[0]) found.set(dir, known.releases[0]);
+    }
+    if (missing.length === 0) return found;
+    const head = this.clone.knownHead();
+    const read = await this.reader.latestOfEach(missing);
+    for (const dir of missing) {
+      const latest = read.get(dir);
+      if (latest) found.set(dir, latest);
+      this.learn(head, dir, latest ? { releases: [latest], all: false } : { releases: [], all: true });
+    }
+    return found;
+  }
+
+  /** For each asked job, the commit that recorded it among its folder's newest releases, if any. */
+  async findJobs(asked: readonly { dir: string; jobId: string }[], unreleased: (dir: string) => boolean): Promise<(string | undefined)[]> {
+    const missing = [...new Set(asked.map((a) => a.dir).filter((dir) => this.known(dir, unreleased, JOB_LOOKBACK) === undefined))];
+    if (missing.length > 0) {
+      const head = this.clone.knownHead();
+      for (const [dir, newest] of await this.reader.newestOf(missing)) this.learn(head, dir, newest);
+    }
+    return Promise.all(asked.map(async ({ dir, jobId }) => {
+      const known = this.known(dir, unreleased, JOB_LOOKBACK);
+      return known ? jobIn(known.releases, jobId) : this.reader.findJob(dir, jobId);
+    }));
+  }
+
+  /**
+   * The branch moved from `parent` to the last of `ids` by `commits` (in order), committed by this
+   * process: each commit's release becomes its folder's newest. Anything else forgets all.
+   */
+  committed(parent: string | undefined, commits: readonly ImportedCommit[], ids: readonly string[]): void {
+    if (this.at === undefined || this.at !== parent || ids.length !== commits.length) return this.forget();
+    commits.forEach((commit, i) => {
+      const summary = summaryFromMessage(ids[i]!, cleanMessage(commit.message));
+      const dir = summary && `${summary.env}/${summary.app}`;
+      const known = dir === undefined ? undefined : this.folders.get(dir);
+      if (!summary || !dir || !known) return;
+      const releases = [summary, ...known.releases];
+      this.folders.set(dir, { releases: releases.slice(0, JOB_LOOKBACK), all: known.all && releases.length <= JOB_LOOKBACK });
+    });
+    this.at = ids.at(-1);
+  }
+
+  /** What is known of `dir` at the branch's head, when it holds at least `depth` releases or all of them. */
+  private known(dir: string, unreleased: (dir: string) => boolean, depth: number): NewestReleases | undefined {
+    const head = this.clone.knownHead();
+    if (head === undefined || head !== this.at) this.forget(head);
+    if (unreleased(dir)) {
+      const none: NewestReleases = { releases: [], all: true };
+      if (head !== undefined) this.folders.set(dir, none);
+      return none;
+    }
+    const known = this.folders.get(dir);
+    return known && (known.all || known.releases.length >= depth) ? known : undefined;
+  }
+
+  /** Keeps what was read at `head` (the head when the read began), if that is still the branch's head. */
+  private learn(head: string | undefined, dir: string, newest: NewestReleases): void {
+    if (head === undefined || head !== this.clone.knownHead()) return;
+    if (head !== this.at) this.forget(head);
+    this.folders.set(dir, newest);
+  }
+
+  private forget(at?: string): void {
+    this.folders.clear();
+    this.at = at;
+  }
+}
