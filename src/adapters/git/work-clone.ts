@@ -12,6 +12,7 @@ import { ErrorCode, NestorError } from '../../core/errors.js';
 import { fastImportStream, type ImportedCommit } from './fast-import.js';
 import { gitFailureText, NESTOR_IDENTITY, openGit, tryRaw, type GitProcessOptions } from './git-process.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { readRefFiles } from './ref-files.js';
 import { checkOrigin, displayOrigin } from './paths.js';
 
 export interface WorkCloneOptions extends GitProcessOptions {
@@ -77,14 +78,19 @@ export class WorkClone {
   async heads(): Promise<{ local?: string; remote?: string }> {
     const local = `refs/heads/${this.branch}`;
     const remote = `refs/remotes/origin/${this.branch}`;
-    const out = (await this.git.raw(['for-each-ref', '--format=%(refname) %(objectname)', local, remote])) ?? '';
+    const refs = await readRefFiles(this.dir, [local, remote]) ?? await this.refsFromGit([local, remote]);
     const heads: { local?: string; remote?: string } = {};
-    for (const [name, sha] of out.split('\n').map((l) => l.split(' '))) {
-      if (name === local) heads.local = sha;
-      if (name === remote) heads.remote = sha;
-    }
+    const [localId, remoteId] = [refs.get(local), refs.get(remote)];
+    if (localId !== undefined) heads.local = localId;
+    if (remoteId !== undefined) heads.remote = remoteId;
     this.head = { sha: heads.local };
     return heads;
+  }
+
+  private async refsFromGit(names: readonly string[]): Promise<Map<string, string | undefined>> {
+    const out = (await this.git.raw(['for-each-ref', '--format=%(refname) %(objectname)', ...names])) ?? '';
+    const found = new Map(out.split('\n').map((l) => l.split(' ') as [string, string]));
+    return new Map(names.map((name) => [name, found.get(name)]));
   }
 
   /** The local branch's head if this process knows it without asking git (see `head`). */
