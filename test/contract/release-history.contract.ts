@@ -174,6 +174,16 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       expect((await world.open().list('mary', 'dev3')).map((r) => r.jobId)).toEqual(['mine-3', 'shared', 'mine-2', 'mine-1']);
     });
 
+    it('records a job once when another writer recorded it since this one last read the history (a stalled job run twice)', async () => {
+      const world = await makeWorld();
+      const [mine, other] = [world.open(), world.open()];
+      await mine.record(release({}, { jobId: 'first' }));
+      const theirs = await other.record(release({}, { jobId: 'stalled', at: '2025-01-02T03:09:00.000Z' }));
+      expect(await mine.record(release({}, { jobId: 'stalled', sha: SHA_B }))).toEqual({ commit: theirs.commit, created: false });
+      await mine.record(release({}, { jobId: 'after' }));
+      expect((await world.open().list('mary', 'dev3')).map((r) => r.jobId)).toEqual(['after', 'stalled', 'first']);
+    });
+
     it('lands concurrent writes of several writers without losing any', async () => {
       const world = await makeWorld();
       const writers = [world.open(), world.open()];

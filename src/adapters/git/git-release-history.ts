@@ -39,7 +39,7 @@ import {
 } from './history-layout.js';
 import { checkName } from './paths.js';
 import { systemClock } from '../system/system-clock.js';
-import { neverReleased, stageRecords, type QueuedRecord } from './history-batch.js';
+import { neverReleased, stageRecords, type Plan, type QueuedRecord } from './history-batch.js';
 import { HistoryReader } from './history-reader.js';
 import { KnownReleases } from './known-releases.js';
 import { WorkClone, type PushOutcome, type WorkCloneOptions } from './work-clone.js';
@@ -62,6 +62,8 @@ export interface GitReleaseHistoryOptions extends WorkCloneOptions {
   /** A push refused (another writer pushed first), tried again after fetch and rebase (for metrics). */
   onPushRetry?: () => void;
 }
+
+type Outcome = RecordResult | { error: unknown };
 
 interface QueuedHeadRead {
   env: string;
@@ -326,7 +328,9 @@ export class GitReleaseHistory implements ReleaseHistory {
   }
 
   /** Commits the batch's records in order after a fresh enough fetch, publishes them, and tells each its outcome. */
-  private async writeBatch(batch: readonly QueuedRecord[]): Promise<(RecordResult | { error: unknown })[]> {
+  private async writeBatch(batch: readonly QueuedRecord[]): Promise<Outcome[]> {
+    const withoutFetch = await this.writeWithoutFetch(batch);
+    if (withoutFetch) return withoutFetch;
     // A fetch begun after the latest record was asked is as fresh as one of its own.
     if (batch.some((entry) => entry.seen === this.fetchesStarted)) await this.sync();
     const { plans, commits } = await stageRecords(this.clone, this.known, batch);
@@ -340,7 +344,29 @@ export class GitReleaseHistory implements ReleaseHistory {
     // A rebase while publishing gave the commits new ids: they are still the newest, in order.
     const ids = this.clone.rewrites === rewrites ? commits
       : (await this.clone.git.raw(['rev-list', '--reverse', `--max-count=${commits.length}`, 'HEAD', '--'])).split('\n').filter(Boolean);
-    const outcomes: (RecordResult | { error: unknown })[] = [];
+    return this.outcomesOf(batch, plans, ids, failure);
+  }
+
+  /**
+   * The batch written with no fetch first, when this clone holds nothing unpublished and has
+   * synced once: its push, never forced, lands only if the remote has not moved since this clone
+   * last saw it, so the history its check for jobs already recorded read was the whole history.
+   * Undefined, and the clone as it was, when that cannot be told: the push was refused (another
+   * writer pushed, or the remote is down) or a record matched the clone's last release of its app.
+   */
+  private async writeWithoutFetch(batch: readonly QueuedRecord[]): Promise<Outcome[] | undefined> {
+    if (!this.inheritedChecked) return undefined;
+    const { local, remote } = await this.clone.heads();
+    if (local === undefined || local !== remote) return undefined;
+    const { plans, commits } = await stageRecords(this.clone, this.known, batch);
+    const landed = !plans.some((p) => p.kind === 'unchanged') && (commits.length === 0 || (await this.clone.push()).ok);
+    if (landed) return this.outcomesOf(batch, plans, commits, undefined);
+    if (commits.length > 0) await this.clone.resetTo(local);
+    return undefined;
+  }
+
+  private async outcomesOf(batch: readonly QueuedRecord[], plans: readonly Plan[], ids: readonly string[], failure: { error: unknown } | undefined): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
     for (const [i, plan] of plans.entries()) {
       const { dir, jobId } = batch[i]!;
       if (plan.kind === 'unchanged') outcomes.push({ commit: (await this.reader.releases(dir, 1))[0]?.commit ?? '', created: false });

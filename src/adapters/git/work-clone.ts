@@ -204,6 +204,14 @@ export class WorkClone {
     return marks;
   }
 
+  /** Moves the branch back to `commit`: the commits after it, changes and new files dropped. */
+  async resetTo(commit: string): Promise<void> {
+    this.head = undefined;
+    await this.git.raw(['reset', '--hard', commit]);
+    this.indexBehind = false;
+    await this.git.raw(['clean', '-d', '--force', '--quiet']);
+  }
+
   /** Drops uncommitted changes and new files (commits are kept). */
   async cleanWorkTree(): Promise<void> {
     const { local } = await this.heads();
