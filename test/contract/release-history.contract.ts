@@ -184,6 +184,22 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       expect((await world.open().list('mary', 'dev3')).map((r) => r.jobId)).toEqual(['after', 'stalled', 'first']);
     });
 
+    it('answers heads after its own records as a fresh reader of the history does', async () => {
+      const world = await makeWorld();
+      const writer = world.open();
+      const apps = ['mary', 'ann', 'zoe'];
+      await writer.headsOf('dev3', apps);
+      await writer.record(release({}, { jobId: 'm1' }));
+      await writer.record(release({ app: 'ann' }, { jobId: 'a1', configFingerprint: 'abcd' }));
+      await Promise.all([
+        writer.record(release({}, { jobId: 'm2', sha: SHA_B, trailers: { 'Nestor-Note': 'second' } })),
+        writer.record(release({ app: 'ann', kind: 'rollback' }, { jobId: 'a2', configFingerprint: 'ef01' })),
+      ]);
+      const heads = await writer.headsOf('dev3', apps);
+      expect(heads.get('mary')?.latest?.jobId).toBe('m2');
+      expect(heads).toEqual(await world.open().headsOf('dev3', apps));
+    });
+
     it('lands concurrent writes of several writers without losing any', async () => {
       const world = await makeWorld();
       const writers = [world.open(), world.open()];
