@@ -200,6 +200,14 @@ export function releaseHistoryContract(name: string, makeWorld: () => Promise<Hi
       expect(heads).toEqual(await world.open().headsOf('dev3', apps));
     });
 
+    it('records a rerun job once after a burst of more apps than it keeps in memory', async () => {
+      const history = (await makeWorld()).open();
+      const apps = Array.from({ length: 520 }, (_, i) => `app${i}`);
+      const first = await Promise.all(apps.map((app) => history.record(release({ app }, { jobId: `job-${app}` }))));
+      const again = await Promise.all(['app0', 'app519'].map((app) => history.record(release({ app }, { jobId: `job-${app}`, sha: SHA_B }))));
+      expect(again).toEqual([{ commit: first[0]!.commit, created: false }, { commit: first[519]!.commit, created: false }]);
+    });
+
     it('lands concurrent writes of several writers without losing any', async () => {
       const world = await makeWorld();
       const writers = [world.open(), world.open()];

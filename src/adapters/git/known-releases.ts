@@ -8,6 +8,13 @@ import { summaryFromMessage } from './history-layout.js';
 import { JOB_LOOKBACK, jobIn, type HistoryReader, type NewestReleases } from './history-reader.js';
 import type { WorkClone } from './work-clone.js';
 
+/**
+ * Folders kept, the least recently used dropped beyond (each holds up to JOB_LOOKBACK summaries):
+ * a fleet of one environment fits; a worker going through every app of 25 environments reads the
+ * ones it dropped from git again instead of holding them all.
+ */
+const FOLDERS_KEPT = 500;
+
 export class KnownReleases {
   /** The branch head the folders below were read at or brought up to; undefined: nothing known. */
   private at: string | undefined;
@@ -63,7 +70,7 @@ export class KnownReleases {
       const known = dir === undefined ? undefined : this.folders.get(dir);
       if (!summary || !dir || !known) return;
       const releases = [summary, ...known.releases];
-      this.folders.set(dir, { releases: releases.slice(0, JOB_LOOKBACK), all: known.all && releases.length <= JOB_LOOKBACK });
+      this.keep(dir, { releases: releases.slice(0, JOB_LOOKBACK), all: known.all && releases.length <= JOB_LOOKBACK });
     });
     this.at = ids.at(-1);
   }
@@ -74,18 +81,27 @@ export class KnownReleases {
     if (head === undefined || head !== this.at) this.forget(head);
     if (unreleased(dir)) {
       const none: NewestReleases = { releases: [], all: true };
-      if (head !== undefined) this.folders.set(dir, none);
+      if (head !== undefined) this.keep(dir, none);
       return none;
     }
     const known = this.folders.get(dir);
-    return known && (known.all || known.releases.length >= depth) ? known : undefined;
+    if (!known || !(known.all || known.releases.length >= depth)) return undefined;
+    this.keep(dir, known);
+    return known;
   }
 
   /** Keeps what was read at `head` (the head when the read began), if that is still the branch's head. */
   private learn(head: string | undefined, dir: string, newest: NewestReleases): void {
     if (head === undefined || head !== this.clone.knownHead()) return;
     if (head !== this.at) this.forget(head);
+    this.keep(dir, newest);
+  }
+
+  private keep(dir: string, newest: NewestReleases): void {
+    this.folders.delete(dir);
     this.folders.set(dir, newest);
+    const oldest = this.folders.size > FOLDERS_KEPT ? this.folders.keys().next().value : undefined;
+    if (oldest !== undefined) this.folders.delete(oldest);
   }
 
   private forget(at?: string): void {
