@@ -10,6 +10,7 @@ import type { Job } from '../../../core/jobs/job-schema.js';
 import type { Clock } from '../../../core/ports/clock.js';
 import type { Enqueued, JobQueue } from '../../../core/ports/job-queue.js';
 import type { Logger } from 'pino';
+import { deadlineLane } from './deadline-lane.js';
 import type { Reply } from './slack-reply.js';
 
 export const DEFAULT_ENQUEUE_TIMEOUT_MS = 2_500;
@@ -27,7 +28,6 @@ export interface EnqueueRequest {
 }
 
 const TIMED_OUT = Symbol('timed-out');
-const ANSWERED = Symbol('answered');
 
 /** The `ready` of an EnqueueRequest from the bot's services, when they know it. */
 export function readiness(services: { queueReady?(): boolean }): Pick<EnqueueRequest, 'ready'> {
@@ -49,10 +49,13 @@ export async function enqueueInTime(request: EnqueueRequest, late: (outcome: Que
       return { kind: 'unavailable' };
     },
   );
-  const answered = new AbortController();
-  const deadline = request.clock.sleep(request.timeoutMs, answered.signal).then((): typeof TIMED_OUT => TIMED_OUT);
-  const first = await Promise.race([work, deadline]);
-  answered.abort(ANSWERED); // a reason of our own: abort() without one builds a DOMException, stack and all
+  const first = await new Promise<QueueOutcome | typeof TIMED_OUT>((resolve) => {
+    const answered = deadlineLane(request.clock, request.timeoutMs).add(() => resolve(TIMED_OUT));
+    void work.then((outcome) => {
+      answered();
+      resolve(outcome);
+    });
+  });
   if (first !== TIMED_OUT) return first;
   logger.warn({ key, timeoutMs: request.timeoutMs }, 'enqueue timed out');
   void work.then((outcome) => {

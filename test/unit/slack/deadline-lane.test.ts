@@ -1,0 +1,64 @@
+// Deadlines of equal waits on one clock sleep: each falls due its own time after it was set,
+// a cancelled one never does, and no sleep is left once none is pending.
+import { describe, expect, it } from 'vitest';
+import { DeadlineLane, deadlineLane } from '../../../src/adapters/slack/bot/deadline-lane.js';
+import { InstantClock } from '../../../src/testkit/fakes/time/instant-clock.js';
+import { ManualClock } from '../../../src/testkit/fakes/time/manual-clock.js';
+
+describe('DeadlineLane', () => {
+  it('expires each deadline its own time after it was set, on one sleep at a time', async () => {
+    const clock = new ManualClock();
+    const lane = new DeadlineLane(clock, 1_000);
+    const expired: string[] = [];
+    lane.add(() => expired.push('a'));
+    await clock.advance(400);
+    lane.add(() => expired.push('b'));
+    lane.add(() => expired.push('c'));
+    expect(clock.sleepers).toBe(1);
+    await clock.advance(599);
+    expect(expired).toEqual([]);
+    await clock.advance(1);
+    expect(expired).toEqual(['a']);
+    await clock.advance(399);
+    expect(expired).toEqual(['a']);
+    await clock.advance(1);
+    expect(expired).toEqual(['a', 'b', 'c']);
+    expect(lane.size).toBe(0);
+    expect(clock.sleepers).toBe(0);
+  });
+
+  it('never expires a cancelled deadline, and sleeps no more once none is pending', async () => {
+    const clock = new ManualClock();
+    const lane = new DeadlineLane(clock, 1_000);
+    const expired: string[] = [];
+    const cancelA = lane.add(() => expired.push('a'));
+    await clock.advance(100);
+    const cancelB = lane.add(() => expired.push('b'));
+    cancelA();
+    await clock.advance(950);
+    expect(expired).toEqual([]);
+    expect(clock.sleepers).toBe(1);
+    cancelB();
+    cancelB();
+    expect(lane.size).toBe(0);
+    expect(clock.sleepers).toBe(0);
+    lane.add(() => expired.push('c'));
+    await clock.advance(1_000);
+    expect(expired).toEqual(['c']);
+  });
+
+  it('expires on a clock whose waits end at once without its time moving past the deadline', async () => {
+    const clock = new InstantClock();
+    const lane = new DeadlineLane(clock, 2_500);
+    const expired = await new Promise<string>((resolve) => lane.add(() => resolve('expired')));
+    expect(expired).toBe('expired');
+    expect(clock.waits).toEqual([2_500]);
+  });
+
+  it('is shared by every caller asking for the same clock and time', () => {
+    const clock = new ManualClock();
+    expect(deadlineLane(clock, 10)).toBe(deadlineLane(clock, 10));
+    expect(deadlineLane(clock, 10)).not.toBe(deadlineLane(clock, 20));
+    expect(deadlineLane(clock, 10)).not.toBe(deadlineLane(new ManualClock(), 10));
+  });
+});
