@@ -53,6 +53,11 @@ function replier(responseUrl: string, logger: Logger, count: ReplyCounter): Repl
   };
 }
 
+type Click = 'approve' | 'reject' | 'confirm-reset' | 'cancel-reset';
+
+const CLICKS: Readonly<Record<string, Click>> = { [APPROVE_ACTION]: 'approve', [REJECT_ACTION]: 'reject', [CONFIRM_RESET_ACTION]: 'confirm-reset', [CANCEL_RESET_ACTION]: 'cancel-reset' };
+const CLICK_IDS = new RegExp(`^(${Object.keys(CLICKS).join('|')})$`);
+
 export function buildBoltApp(parts: BoltParts): App {
   const { services } = parts;
   const logger = boltLogger(services.logger, parts.logLevel);
@@ -62,10 +67,8 @@ export function buildBoltApp(parts: BoltParts): App {
   const app = new App({ signingSecret: parts.signingSecret, token: parts.token, logger, convoStore: false, ...(parts.clientOptions ? { clientOptions: parts.clientOptions } : {}), ...socket });
   const countReply = parts.countReply ?? (() => undefined);
   app.command(parts.commandName ?? '/nestor', (args) => onCommand(services, args, countReply));
-  app.action(APPROVE_ACTION, (args) => onClick(services, 'approve', args));
-  app.action(REJECT_ACTION, (args) => onClick(services, 'reject', args));
-  app.action(CONFIRM_RESET_ACTION, (args) => onClick(services, 'confirm-reset', args));
-  app.action(CANCEL_RESET_ACTION, (args) => onClick(services, 'cancel-reset', args));
+  // One listener for every button: Bolt runs each listener's middleware for every request, slash commands included.
+  app.action({ action_id: CLICK_IDS }, (args) => onClick(services, args));
   return app;
 }
 
@@ -84,11 +87,12 @@ async function onCommand(services: BotServices, args: SlackCommandMiddlewareArgs
   }
 }
 
-async function onClick(services: BotServices, action: 'approve' | 'reject' | 'confirm-reset' | 'cancel-reset', args: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
+async function onClick(services: BotServices, args: SlackActionMiddlewareArgs & AllMiddlewareArgs): Promise<void> {
   const { ack, body, respond, client } = args;
   await ack();
   const clicked = body.type === 'block_actions' ? body.actions[0] : undefined;
-  if (!clicked || clicked.type !== 'button' || !clicked.value) return;
+  const action = clicked ? CLICKS[clicked.action_id] : undefined;
+  if (!clicked || !action || clicked.type !== 'button' || !clicked.value) return;
   const user = body.user as { id: string; username?: string; name?: string };
   const by = { id: user.id, name: user.username ?? user.name ?? user.id, teams: (await services.teamsOf?.(user.id)) ?? [] };
   const reply: Reply = async (m) => {
