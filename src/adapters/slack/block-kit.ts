@@ -28,7 +28,10 @@ export const TONE_EMOJI: Readonly<Record<Tone, string>> = {
   failure: ':x:',
 };
 
+const MRKDWN_SPECIAL = /[&<>]/;
+
 export function escapeMrkdwn(text: string): string {
+  if (!MRKDWN_SPECIAL.test(text)) return text;
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

@@ -9,6 +9,9 @@ function unwrap(inner: string): string {
   return target;
 }
 
+const WRAPPED_OR_ESCAPED = /[<&]/;
+
 export function slashCommandText(raw: string): string {
+  if (!WRAPPED_OR_ESCAPED.test(raw)) return raw;
   return raw.replace(/<([^<>]*)>/g, (_m, inner: string) => unwrap(inner)).replace(/&(amp|lt|gt);/g, (e) => ENTITIES[e] ?? e);
 }

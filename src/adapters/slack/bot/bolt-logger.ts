@@ -9,8 +9,13 @@ export function boltLogger(logger: Logger, level: LogLevel = LogLevel.WARN): Bol
   let log = logger.child({ component: 'bolt' }, { level: PINO_LEVEL[level] });
   const line = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a))).join(' ');
   return {
-    debug: (...args) => log.debug(line(args)),
-    info: (...args) => log.info(line(args)),
+    // Bolt logs a few debug lines per request: they are not joined (objects stringified) unless written.
+    debug: (...args) => {
+      if (log.isLevelEnabled('debug')) log.debug(line(args));
+    },
+    info: (...args) => {
+      if (log.isLevelEnabled('info')) log.info(line(args));
+    },
     warn: (...args) => log.warn(line(args)),
     error: (...args) => log.error(line(args)),
     setLevel: (next) => {
