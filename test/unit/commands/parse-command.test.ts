@@ -151,4 +151,13 @@ describe('tokenize', () => {
   it('keeps quoted spaces, escapes and empty words, expands nothing', () => {
     expect(tokenize(`a "b c" 'd $e' f\\ g "" h\\"i "j\\"k"`)).toEqual(['a', 'b c', 'd $e', 'f g', '', 'h"i', 'j"k']);
   });
+
+  it('splits text without quotes or backslashes on any whitespace, as the scan of quoted text does', () => {
+    const texts = ['deploy mary feature-x dev3', '  deploy\tmary \n feature-x  ', 'config set mary dev3 A=1\u00a0B=2', 'don’t stop', '', '   ', 'a$b `c` ${d}'];
+    for (const text of texts) {
+      // An escaped last word sends the same text through the character scan.
+      expect(tokenize(`${text} \\x`)).toEqual([...tokenize(text), 'x']);
+    }
+    expect(tokenize('  deploy\tmary \n feature-x  ')).toEqual(['deploy', 'mary', 'feature-x']);
+  });
 });
