@@ -1,8 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../core/ports/clock.js';
 
 /** The machine's clock: real time, real waits. */
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();

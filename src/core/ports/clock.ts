@@ -4,6 +4,11 @@
 export interface Clock {
   /** Milliseconds since the epoch: `new Date(clock.now())` for a date to print or store. */
   now(): number;
+  /**
+   * Milliseconds on a clock that never steps, to measure time between two moments; default now().
+   * The machine's now() is wall time, which can jump when the system time is set.
+   */
+  monotonic?(): number;
   /** Resolves after `ms`, or at once when `signal` aborts; never rejects (check the signal after). */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }

@@ -2,6 +2,7 @@
 // a cancelled one never does, and no sleep is left once none is pending.
 import { describe, expect, it } from 'vitest';
 import { DeadlineLane, deadlineLane } from '../../../src/adapters/slack/bot/deadline-lane.js';
+import type { Clock } from '../../../src/core/ports/clock.js';
 import { InstantClock } from '../../../src/testkit/fakes/time/instant-clock.js';
 import { ManualClock } from '../../../src/testkit/fakes/time/manual-clock.js';
 
@@ -53,6 +54,24 @@ describe('DeadlineLane', () => {
     const expired = await new Promise<string>((resolve) => lane.add(() => resolve('expired')));
     expect(expired).toBe('expired');
     expect(clock.waits).toEqual([2_500]);
+  });
+
+  it('measures time on the clock\'s monotonic time: a wall clock set forward expires nothing early', async () => {
+    const steady = new ManualClock();
+    let wallOffset = 0;
+    const clock: Clock = { now: () => steady.now() + wallOffset, monotonic: steady.now, sleep: steady.sleep };
+    const lane = new DeadlineLane(clock, 1_000);
+    const expired: string[] = [];
+    lane.add(() => expired.push('a'));
+    await steady.advance(500);
+    wallOffset = 3_600_000;
+    lane.add(() => expired.push('b'));
+    await steady.advance(500);
+    expect(expired).toEqual(['a']);
+    await steady.advance(499);
+    expect(expired).toEqual(['a']);
+    await steady.advance(1);
+    expect(expired).toEqual(['a', 'b']);
   });
 
   it('is shared by every caller asking for the same clock and time', () => {

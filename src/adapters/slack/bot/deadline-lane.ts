@@ -1,8 +1,10 @@
-// The deadlines of waits that all last as long (every enqueue of the bot waits the same time for
-// the queue), kept on one clock sleep: they fall due in the order they were set, so the lane
-// sleeps until the earliest one still pending. A burst of commands then costs one timer and one
-// AbortController, not one each (with an abort listener: about 15 µs of CPU per command). When
-// no deadline is pending the sleep is aborted, so no timer outlives the waits.
+// The deadlines of waits that all last as long (every enqueue of the bot waits as long for the
+// queue, every reply to a response_url as long for Slack), kept on one clock sleep: they fall due
+// in the order they were set, so the lane sleeps until the earliest one still pending. A burst of
+// commands then costs one timer and one AbortController, not one each (with an abort listener:
+// about 15 µs of CPU per command). Times are read from the clock's monotonic time where it has
+// one, so a wall clock set forward expires nothing early. When no deadline is pending the sleep
+// is aborted, so no timer outlives the waits.
 import type { Clock } from '../../../core/ports/clock.js';
 
 interface Deadline {
@@ -26,7 +28,7 @@ export class DeadlineLane {
 
   /** Calls `expire` once the lane's time has passed, unless the returned `cancel` came first. */
   add(expire: () => void): () => void {
-    const deadline: Deadline = { at: this.clock.now() + this.ms, expire, done: false };
+    const deadline: Deadline = { at: this.now() + this.ms, expire, done: false };
     this.waiting.push(deadline);
     this.pending += 1;
     if (!this.sleeping) void this.run((this.sleeping = new AbortController()));
@@ -36,6 +38,10 @@ export class DeadlineLane {
       this.pending -= 1;
       if (this.pending === 0) this.idle();
     };
+  }
+
+  private now(): number {
+    return this.clock.monotonic ? this.clock.monotonic() : this.clock.now();
   }
 
   /** Deadlines set and neither expired nor cancelled. */
@@ -56,8 +62,8 @@ export class DeadlineLane {
       const next = this.waiting[this.head];
       if (!next) return this.sleeping === stop ? this.idle() : undefined;
       const due = next.at;
-      // Woken, the clock says `due` has come, whatever now() says (a test clock may not move).
-      await this.clock.sleep(Math.max(0, due - this.clock.now()), stop.signal);
+      // Woken, the clock says `due` has come, whatever its time says (a test clock may not move).
+      await this.clock.sleep(Math.min(this.ms, Math.max(0, due - this.now())), stop.signal);
       if (stop.signal.aborted) return; // idle: a later add starts a run of its own
       for (let d = this.waiting[this.head]; d && d.at <= due; d = this.waiting[++this.head]) {
         if (d.done) continue;
