@@ -69,10 +69,21 @@ export class DeadlineLane {
         if (d.done) continue;
         d.done = true;
         this.pending -= 1;
-        d.expire();
+        expireApart(d.expire);
       }
       if (this.pending === 0) return this.idle();
     }
+  }
+}
+
+/** A throwing `expire` is thrown on its own, as from a timer of its own, and the lane goes on. */
+function expireApart(expire: () => void): void {
+  try {
+    expire();
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
   }
 }
 
