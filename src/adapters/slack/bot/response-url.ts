@@ -72,11 +72,10 @@ function post(transport: Transport, options: RequestOptions, payload: Buffer, la
       });
     });
     const answered = lane.add(() => request.destroy(new Error(`no answer from the response_url within ${TIMEOUT_MS / 1000} s`)));
-    function fail(error: NodeJS.ErrnoException): void {
+    request.once('error', (error: NodeJS.ErrnoException) => {
       answered();
       reject(request.reusedSocket && error.code === 'ECONNRESET' ? new StaleSocket(error.message) : error);
-    }
-    request.once('error', fail);
+    });
     request.end(payload);
   });
 }
