@@ -108,12 +108,37 @@ describe('RedisLocks.acquireUnlessWaiting', () => {
     const [redis] = redisPair;
     const locks = new RedisLocks({ redis, prefix: `${uniqueName('locks')}:` });
     const waiting = uniqueName('waiting');
+    const jobLock = uniqueName('job-lock');
+    await redis.set(jobLock, 'worker-1:1');
     await redis.sadd(waiting, alice.id);
-    const mine = held((await locks.acquireUnlessWaiting('dev3.mary', alice, 60_000, waiting))!);
-    expect(await locks.acquireUnlessWaiting('dev3.mary', bob, 60_000, uniqueName('none'))).toMatchObject({ held: false, by: { id: alice.id } });
-    await mine.release();
+    held((await locks.acquireUnlessWaiting('dev3.mary', alice, 60_000, waiting, { key: jobLock, token: 'worker-1:1' }))!);
+    expect(await locks.acquireUnlessWaiting('dev3.mary', bob, 60_000, uniqueName('none'), { key: uniqueName('job-lock'), token: 't' }))
+      .toMatchObject({ held: false, by: { id: alice.id } });
+    await redis.del(jobLock);
     await redis.sadd(waiting, bob.id);
-    expect(await locks.acquireUnlessWaiting('dev3.mary', alice, 60_000, waiting)).toBeUndefined();
+    expect(await locks.acquireUnlessWaiting('dev3.mary', alice, 60_000, waiting, { key: jobLock, token: 'worker-1:2' })).toBeUndefined();
+    expect(await locks.current('dev3.mary')).toBeUndefined();
+  });
+
+  it('is live while the job lock it is bound to holds its token: a release does nothing, the job ending or changing hands frees it', async () => {
+    const [redis] = redisPair;
+    const locks = new RedisLocks({ redis, prefix: `${uniqueName('locks')}:` });
+    const jobLock = uniqueName('job-lock');
+    await redis.set(jobLock, 'worker-1:1');
+    const mine = held((await locks.acquireUnlessWaiting('dev3.mary', alice, 60_000, uniqueName('none'), { key: jobLock, token: 'worker-1:1' }))!);
+    await mine.release();
+    expect(await locks.current('dev3.mary')).toMatchObject({ id: alice.id });
+    expect(await mine.renew(60_000)).toBe(true);
+    expect(await locks.acquire('dev3.mary', bob, 60_000)).toMatchObject({ held: false, by: { id: alice.id } });
+    // A stalled job taken again by another worker: its lock holds another token.
+    await redis.set(jobLock, 'worker-2:7');
+    expect(await locks.current('dev3.mary')).toBeUndefined();
+    expect(await mine.renew(60_000)).toBe(false);
+    const bobs = held(await locks.acquire('dev3.mary', bob, 60_000));
+    expect(await locks.current('dev3.mary')).toMatchObject({ id: bob.id });
+    await redis.del(jobLock);
+    expect(await locks.current('dev3.mary')).toMatchObject({ id: bob.id });
+    await bobs.release();
     expect(await locks.current('dev3.mary')).toBeUndefined();
   });
 });

@@ -8,7 +8,8 @@
 // while (no attempt counted, BullMQ's own DelayedError), its wait kept in its data. A job going
 // back to the queue (deferred, or to retry) is marked in its line's waiting set (waiting-jobs.ts)
 // until it ends: a job finding that set empty takes its turn without reading its line. On Redis
-// locks, the check and the lock are one script (one round trip for the job's turn).
+// locks, the check and the lock are one script (one round trip for the job's turn), and that lock
+// is bound to BullMQ's lock of the job: it frees itself when BullMQ ends the job (redis-locks.ts).
 import { DelayedError, UnrecoverableError, Worker, type Job as BullJob, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isJobDeferred, jobLockKey, type JobWait } from '../../core/jobs/job-turn.js';
@@ -56,15 +57,15 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
   coalesceWrites(options.connection);
   const waiting = new WaitingJobs(options.connection, options.prefix ?? 'bull', options.name ?? DEFAULT_QUEUE_NAME);
   const { locks } = options.runner;
-  const tryUnlessWaiting: JobRunnerDeps['tryUnlessWaiting'] = locks instanceof RedisLocks
-    ? (job, _jobId, owner, ttlMs) => locks.acquireUnlessWaiting(jobLockKey(job), owner, ttlMs, waiting.keyOf(job))
-    : async (job, jobId, owner, ttlMs) => ((await waiting.others(job, jobId)) ? undefined : locks.acquire(jobLockKey(job), owner, ttlMs));
-  // BullMQ ends a job (moveToFinished) on this same connection: the release goes out before it,
-  // so the job is not seen ended with its lock still held, and its end waits for no extra round
-  // trip. (Only the first release after a Redis restart, sent again as EVAL, may come after it: a
-  // job of the line taken at that moment is deferred once.)
+  // A lock taken by the other path (a line to keep) is released before BullMQ ends the job on this
+  // same connection (moveToFinished), so the job is not seen ended with its lock still held, and
+  // its end waits for no extra round trip. (Only the first release after a Redis restart, sent
+  // again as EVAL, may come after it: a job of the line taken at that moment is deferred once.)
   const releaseInOrder = locks instanceof RedisLocks && locks.sendsOver(options.connection);
-  const runner: JobRunnerDeps = { tryUnlessWaiting, ...(releaseInOrder ? { releaseInOrder } : {}), ...options.runner };
+  const runner: JobRunnerDeps = { ...(releaseInOrder ? { releaseInOrder } : {}), ...options.runner };
+  const turnOf = (jobId: string, token: string | undefined): JobRunnerDeps['tryUnlessWaiting'] => locks instanceof RedisLocks && token
+    ? (job, _jobId, owner, ttlMs) => locks.acquireUnlessWaiting(jobLockKey(job), owner, ttlMs, waiting.keyOf(job), { key: `${worker.toKey(jobId)}:lock`, token })
+    : async (job, _jobId, owner, ttlMs) => ((await waiting.others(job, jobId)) ? undefined : locks.acquire(jobLockKey(job), owner, ttlMs));
   const processor = async (bull: BullJob<JobEnvelope, JobOutcome>, token?: string): Promise<JobOutcome> => {
     const jobId = bull.id ?? '';
     const attempt = bull.attemptsMade + 1;
@@ -83,7 +84,7 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
       if (next) void bull.updateProgress({ steps: (steps = next) }).catch((error: unknown) => options.onError?.(error));
     };
     try {
-      const outcome = await runJob({ ...runner, progress }, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable: { ...withWait(wait) } });
+      const outcome = await runJob({ tryUnlessWaiting: turnOf(jobId, token), ...runner, progress }, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable: { ...withWait(wait) } });
       leave();
       return outcome;
     } catch (error) {

@@ -7,7 +7,11 @@
 // process is given (a CLI): workers' pids say nothing across containers sharing a host name.
 // Notes of locks broken by hand go to a list beside the lock (`<prefix>~broken:<key>`, 20 kept).
 // A queue's worker takes a job's lock in the same script as it checks that no other job of the
-// line waits for it (acquireUnlessWaiting): one round trip on the path every job takes.
+// line waits for it (acquireUnlessWaiting): one round trip on the path every job takes. That lock
+// is bound to the job's own lock in its queue (BullMQ's `<job key>:lock`, which holds the worker's
+// token while the job runs and is deleted in the same script that ends it): it is live only while
+// that key holds the token it was taken with, so it is free the moment its job ends, without a
+// release of its own, and free once that key expires if the worker died.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../../core/ports/clock.js';
@@ -36,17 +40,19 @@ const NOW = `
 local now = tonumber(ARGV[1])
 if not now then local t = redis.call('TIME'); now = t[1] * 1000 + math.floor(t[2] / 1000) end
 local function live(key)
-  local e = redis.call('HMGET', key, 'id', 'expiresAt', 'token', 'since')
-  if e[1] and (tonumber(e[2]) or 0) > now then return e end
-  return nil
+  local e = redis.call('HMGET', key, 'id', 'expiresAt', 'token', 'since', 'bound', 'boundToken')
+  if not e[1] or (tonumber(e[2]) or 0) <= now then return nil end
+  if e[5] and redis.call('GET', e[5]) ~= e[6] then return nil end
+  return e
 end
 `;
 
 const FIELDS = `'id', 'user', 'operation', 'since', 'expiresAt', 'host', 'pid'`;
 
 // KEYS[1] lock, KEYS[2] (optional) a set of jobs waiting for it; ARGV: now, ttl, id, user,
-// operation, token, host, pid, token of a dead holder -> {1} taken, {2} not tried (a member of
-// KEYS[2] other than id waits), or {0, id, user, operation, since, expiresAt, host, pid, token}
+// operation, token, host, pid, token of a dead holder, and optionally the key and token the lock
+// is bound to -> {1} taken, {2} not tried (a member of KEYS[2] other than id waits), or
+// {0, id, user, operation, since, expiresAt, host, pid, token}
 const ACQUIRE = new RedisScript(`${NOW}
 if KEYS[2] then
   for _, waiting in ipairs(redis.call('SMEMBERS', KEYS[2])) do
@@ -64,6 +70,7 @@ if e and e[1] == ARGV[3] then since = e[4] end
 local expires = string.format('%d', now + ttl)
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'id', ARGV[3], 'user', ARGV[4], 'operation', ARGV[5], 'since', since, 'expiresAt', expires, 'token', ARGV[6], 'host', ARGV[7], 'pid', ARGV[8])
+if ARGV[10] then redis.call('HSET', KEYS[1], 'bound', ARGV[10], 'boundToken', ARGV[11]) end
 redis.call('PEXPIRE', KEYS[1], ttl)
 return {1}
 `);
@@ -102,6 +109,12 @@ redis.call('LTRIM', KEYS[2], 0, 19)
 redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[5]))
 return note
 `);
+
+/** What a lock taken for a queued job is bound to: its queue's lock of the job (full Redis key) and the token in it. */
+export interface BoundTo {
+  key: string;
+  token: string;
+}
 
 const iso = (ms: string | undefined): string => new Date(Number(ms)).toISOString();
 
@@ -147,22 +160,25 @@ export class RedisLocks implements Locks {
 
   /**
    * acquire, unless the Redis set `waitingKey` (full key, no prefix added) holds a member other
-   * than `owner.id`: undefined then, and the lock is not tried.
+   * than `owner.id`: undefined then, and the lock is not tried. Taken, the lock is bound to
+   * `boundTo` (a queue's lock of the job, full key, and the token it holds): live only while that
+   * key holds that token, so it needs no release (its handle's release does nothing).
    */
-  acquireUnlessWaiting(key: string, owner: LockOwner, ttlMs: number, waitingKey: string): Promise<LockAttempt | undefined> {
-    return this.take(key, owner, ttlMs, [waitingKey]);
+  acquireUnlessWaiting(key: string, owner: LockOwner, ttlMs: number, waitingKey: string, boundTo: BoundTo): Promise<LockAttempt | undefined> {
+    return this.take(key, owner, ttlMs, [waitingKey], boundTo);
   }
 
-  private async take(key: string, owner: LockOwner, ttlMs: number, waitingKey: readonly string[]): Promise<LockAttempt | undefined> {
+  private async take(key: string, owner: LockOwner, ttlMs: number, waitingKey: readonly string[], boundTo?: BoundTo): Promise<LockAttempt | undefined> {
     checkLockRequest(key, ttlMs);
     const token = randomUUID();
     const where = [this.process?.host ?? '', this.process?.pid ?? ''];
+    const bound = boundTo ? [boundTo.key, boundTo.token] : [];
     let dead: string | undefined;
     for (;;) {
-      const args = [this.time(), ttlMs, owner.id, owner.user, owner.operation, token, ...where, dead ?? ''];
+      const args = [this.time(), ttlMs, owner.id, owner.user, owner.operation, token, ...where, dead ?? '', ...bound];
       const keys = [this.prefix + key, ...waitingKey];
       const [taken, ...fields] = (await redisCall(`take the lock ${key}`, () => ACQUIRE.run(this.redis, keys, args))) as [number, ...string[]];
-      if (taken === 1) return this.handle(key, token);
+      if (taken === 1) return this.handle(key, token, boundTo !== undefined);
       if (taken === 2) return undefined;
       const by = heldLock(fields);
       // Once only: a holder found dead is replaced if it still holds the lock, else the new one is told.
@@ -200,7 +216,7 @@ export class RedisLocks implements Locks {
     return this.clock ? String(Math.floor(this.clock.now())) : '';
   }
 
-  private handle(key: string, token: string): LockHandle {
+  private handle(key: string, token: string, bound: boolean): LockHandle {
     const redisKey = this.prefix + key;
     return {
       held: true,
@@ -210,6 +226,7 @@ export class RedisLocks implements Locks {
         return (await redisCall(`renew the lock ${key}`, () => RENEW.run(this.redis, [redisKey], [this.time(), ttlMs, token]))) === 1;
       },
       release: async () => {
+        if (bound) return;
         await redisCall(`release the lock ${key}`, () => RELEASE.run(this.redis, [redisKey], [token]));
       },
     };

@@ -43,7 +43,7 @@ describe.concurrent('BullMQ job worker', () => {
     expect(runs).toBe(1);
   });
 
-  it('shows a job completed only once its lock is free (the release goes out first, unawaited)', async (ctx) => {
+  it('shows a job completed with its lock free (the lock is bound to the job\'s own and ends with it)', async (ctx) => {
     const world = queueWorld(ctx);
     world.startWorker(handlersWith({ deploy: async () => done() }));
     for (const id of ['freed-1', 'freed-2', 'freed-3']) {
@@ -107,6 +107,7 @@ describe.concurrent('BullMQ job worker', () => {
     expect(await finished(world, 'denied-1')).toMatchObject({ state: 'failed', attempts: 1, error: 'alice may not deploy to production' });
     expect(calls).toBe(1);
     expect(world.sink.of('denied-1', 'failed')).toMatchObject([{ code: 'not_authorized', final: true }]);
+    expect(await world.locks.current(appLockKey('mary', 'dev3'))).toBeUndefined();
   });
 
   it('validates the payload again on the worker side: a bad job fails at once, unrun', async (ctx) => {
