@@ -11,7 +11,7 @@ import {
   JobState, enqueuedMessage, isIdempotencyKey,
   type EnqueueOptions, type Enqueued, type JobOutcome, type JobQueue, type JobStatus, type LinedUpJob,
 } from '../../core/ports/job-queue.js';
-import { coalesceWrites } from '../redis/coalesce-writes.js';
+import { coalesceWrites, sendTogether } from '../redis/coalesce-writes.js';
 import { jobOf, type JobEnvelope } from './job-envelope.js';
 import { stepsOf } from './job-steps.js';
 import { compareText } from '../../core/text/compare-text.js';
@@ -69,12 +69,29 @@ export class BullmqJobQueue implements JobQueue {
     }
     const valid = parseJob(job);
     const request = randomUUID();
-    await this.queue.add(valid.kind, { v: 1, request, job: valid }, { jobId });
+    const stored = await this.addAndRead(new BullJob<JobEnvelope, JobOutcome>(this.queue, valid.kind, { v: 1, request, job: valid }, { ...this.queue.jobsOpts, jobId }, jobId));
     // Only the stored data's own field, unparsed: a random request id appears in it only if this call stored it.
-    const stored = await this.redis.hget(this.queue.toKey(jobId), 'data');
     const created = stored?.includes(request) === true;
     const state = created || stored === null ? undefined : stateOf(await this.queue.getJobState(jobId));
     return { jobId, created, message: enqueuedMessage(jobId, created, state) };
+  }
+
+  /**
+   * Adds the job (BullMQ's own add script) and reads back its stored data, both in one write on
+   * the queue's connection, the read after the add (BullMQ sends the add before its first await).
+   * Should a BullMQ send it later, the read finds no job yet and is made again after the add.
+   */
+  private async addAndRead(bull: BullJob<JobEnvelope, JobOutcome>): Promise<string | null> {
+    const jobId = bull.id ?? '';
+    const key = this.queue.toKey(jobId);
+    const client = await this.queue.backend.client;
+    const [added, stored] = await Promise.allSettled(sendTogether(this.redis, () => [
+      this.queue.backend.addJobToTransaction(client, bull.asJSON(), jobId),
+      this.redis.hget(key, 'data'),
+    ] as const));
+    if (added.status === 'rejected') throw added.reason;
+    if (stored.status === 'rejected') throw stored.reason;
+    return stored.value ?? this.redis.hget(key, 'data');
   }
 
   async line(scopeKey: string): Promise<LinedUpJob[]> {

@@ -35,3 +35,17 @@ function watch(socket: Redis['stream']): void {
     setImmediate(uncork);
   });
 }
+
+/**
+ * Runs `send`, which sends commands on `redis` at once (before any await), and lets them leave in
+ * one socket write: one round trip for a command and the read that must follow it.
+ */
+export function sendTogether<T>(redis: Redis, send: () => T): T {
+  const socket = redis.status === 'ready' ? redis.stream : undefined;
+  socket?.cork();
+  try {
+    return send();
+  } finally {
+    socket?.uncork();
+  }
+}
