@@ -278,11 +278,13 @@ export class GitReleaseHistory implements ReleaseHistory {
   }
 
   /** Brings in other writers' commits; tolerates an unreachable remote (reads stay local). */
-  private async sync(): Promise<void> {
+  /** Fetches and rebases; false when the remote could not be reached. */
+  private async sync(): Promise<boolean> {
     this.fetchesStarted++;
-    if (!(await this.clone.fetch()).ok) return;
+    if (!(await this.clone.fetch()).ok) return false;
     if (!this.inheritedChecked) await this.dropRecordedElsewhere();
     await this.clone.rebaseOnRemote();
+    return true;
   }
 
   /**
@@ -330,9 +332,12 @@ export class GitReleaseHistory implements ReleaseHistory {
   /** Commits the batch's records in order after a fresh enough fetch, publishes them, and tells each its outcome. */
   private async writeBatch(batch: readonly QueuedRecord[]): Promise<Outcome[]> {
     const withoutFetch = await this.writeWithoutFetch(batch);
-    if (withoutFetch) return withoutFetch;
-    // A fetch begun after the latest record was asked is as fresh as one of its own.
-    if (batch.some((entry) => entry.seen === this.fetchesStarted)) await this.sync();
+    if (Array.isArray(withoutFetch)) return withoutFetch;
+    // A fetch begun after the latest record was asked is as fresh as one of its own. A push
+    // refused above is tried again after it, as publish does: counted once the remote answered.
+    if (withoutFetch === 'refused' || batch.some((entry) => entry.seen === this.fetchesStarted)) {
+      if ((await this.sync()) && withoutFetch === 'refused') this.onPushRetry?.();
+    }
     const { plans, commits } = await stageRecords(this.clone, this.known, batch);
     const rewrites = this.clone.rewrites;
     let failure: { error: unknown } | undefined;
@@ -351,18 +356,21 @@ export class GitReleaseHistory implements ReleaseHistory {
    * The batch written with no fetch first, when this clone holds nothing unpublished and has
    * synced once: its push, never forced, lands only if the remote has not moved since this clone
    * last saw it, so the history its check for jobs already recorded read was the whole history.
-   * Undefined, and the clone as it was, when that cannot be told: the push was refused (another
-   * writer pushed, or the remote is down) or a record matched the clone's last release of its app.
+   * 'refused' (another writer pushed, or the remote is down) or undefined (a record matched the
+   * clone's last release of its app, or nothing can be told), the clone as it was.
    */
-  private async writeWithoutFetch(batch: readonly QueuedRecord[]): Promise<Outcome[] | undefined> {
+  private async writeWithoutFetch(batch: readonly QueuedRecord[]): Promise<Outcome[] | 'refused' | undefined> {
     if (!this.inheritedChecked) return undefined;
     const { local, remote } = await this.clone.heads();
     if (local === undefined || local !== remote) return undefined;
     const { plans, commits } = await stageRecords(this.clone, this.known, batch);
-    const landed = !plans.some((p) => p.kind === 'unchanged') && (commits.length === 0 || (await this.clone.push()).ok);
-    if (landed) return this.outcomesOf(batch, plans, commits, undefined);
-    if (commits.length > 0) await this.clone.resetTo(local);
-    return undefined;
+    if (plans.some((p) => p.kind === 'unchanged')) {
+      if (commits.length > 0) await this.clone.resetTo(local);
+      return undefined;
+    }
+    if (commits.length === 0 || (await this.clone.push()).ok) return this.outcomesOf(batch, plans, commits, undefined);
+    await this.clone.resetTo(local);
+    return 'refused';
   }
 
   private async outcomesOf(batch: readonly QueuedRecord[], plans: readonly Plan[], ids: readonly string[], failure: { error: unknown } | undefined): Promise<Outcome[]> {
