@@ -28,6 +28,23 @@ describe('DeadlineLane', () => {
     expect(clock.sleepers).toBe(0);
   });
 
+  it('keeps its order on a lane never idle through thousands of deadlines, cancelled or expired', async () => {
+    const clock = new ManualClock();
+    const lane = new DeadlineLane(clock, 1_000);
+    const expired: number[] = [];
+    const cancels: (() => void)[] = [];
+    for (let i = 0; i < 5_000; i++) {
+      cancels.push(lane.add(() => expired.push(i)));
+      if (i % 2 === 1) cancels[i - 1]!();
+      await clock.advance(1);
+    }
+    expect(lane.size).toBe(500);
+    await clock.advance(1_000);
+    expect(expired).toEqual(Array.from({ length: 2_500 }, (_, k) => 2 * k + 1));
+    expect(lane.size).toBe(0);
+    expect(clock.sleepers).toBe(0);
+  });
+
   it('never expires a cancelled deadline, and sleeps no more once none is pending', async () => {
     const clock = new ManualClock();
     const lane = new DeadlineLane(clock, 1_000);

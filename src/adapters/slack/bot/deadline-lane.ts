@@ -13,6 +13,7 @@ interface Deadline {
   done: boolean;
 }
 
+const COMPACT_AT = 1024;
 const IDLE = Symbol('idle'); // abort() without a reason builds a DOMException, stack and all
 
 export class DeadlineLane {
@@ -59,6 +60,11 @@ export class DeadlineLane {
   private async run(stop: AbortController): Promise<void> {
     for (;;) {
       while (this.waiting[this.head]?.done) this.head += 1;
+      // A bot never idle would keep every deadline it ever set: drop the ones behind the head.
+      if (this.head >= COMPACT_AT && this.head * 2 >= this.waiting.length) {
+        this.waiting = this.waiting.slice(this.head);
+        this.head = 0;
+      }
       const next = this.waiting[this.head];
       if (!next) return this.sleeping === stop ? this.idle() : undefined;
       const due = next.at;
