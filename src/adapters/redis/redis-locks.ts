@@ -42,7 +42,7 @@ if not now then local t = redis.call('TIME'); now = t[1] * 1000 + math.floor(t[2
 local function live(key)
   local e = redis.call('HMGET', key, 'id', 'expiresAt', 'token', 'since', 'bound', 'boundToken')
   if not e[1] or (tonumber(e[2]) or 0) <= now then return nil end
-  if e[5] and redis.call('GET', e[5]) ~= e[6] then return nil end
+  if e[5] and e[5] ~= '' and redis.call('GET', e[5]) ~= e[6] then return nil end
   return e
 end
 `;
@@ -68,9 +68,8 @@ end
 local since = string.format('%d', now)
 if e and e[1] == ARGV[3] then since = e[4] end
 local expires = string.format('%d', now + ttl)
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'id', ARGV[3], 'user', ARGV[4], 'operation', ARGV[5], 'since', since, 'expiresAt', expires, 'token', ARGV[6], 'host', ARGV[7], 'pid', ARGV[8])
-if ARGV[10] then redis.call('HSET', KEYS[1], 'bound', ARGV[10], 'boundToken', ARGV[11]) end
+-- Every field is written (bound ones empty when unbound): nothing of an earlier holder is left.
+redis.call('HSET', KEYS[1], 'id', ARGV[3], 'user', ARGV[4], 'operation', ARGV[5], 'since', since, 'expiresAt', expires, 'token', ARGV[6], 'host', ARGV[7], 'pid', ARGV[8], 'bound', ARGV[10] or '', 'boundToken', ARGV[11] or '')
 redis.call('PEXPIRE', KEYS[1], ttl)
 return {1}
 `);
