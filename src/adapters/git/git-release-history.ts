@@ -277,8 +277,7 @@ export class GitReleaseHistory implements ReleaseHistory {
     return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   }
 
-  /** Brings in other writers' commits; tolerates an unreachable remote (reads stay local). */
-  /** Fetches and rebases; false when the remote could not be reached. */
+  /** Brings in other writers' commits; false when the remote could not be reached (reads stay local). */
   private async sync(): Promise<boolean> {
     this.fetchesStarted++;
     if (!(await this.clone.fetch()).ok) return false;
