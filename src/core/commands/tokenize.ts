@@ -38,8 +38,8 @@ function readQuoted(text: string, start: number, close: string, scan: Scan): num
   throw new CommandSyntaxError(`unterminated quote: a ${close === "'" || close === '’' ? 'single' : 'double'} quote opened at character ${start} is never closed`);
 }
 
-/** Text without quotes or backslashes is only words between whitespace. */
-const QUOTE_OR_ESCAPE = /["'\u201C\u201D\u2018\\]/;
+/** Text without an opening quote (CLOSING's keys) or a backslash is only words between whitespace. */
+const QUOTE_OR_ESCAPE = new RegExp(`[${Object.keys(CLOSING).join('')}\\\\]`);
 
 export function tokenize(text: string): string[] {
   if (!QUOTE_OR_ESCAPE.test(text)) return text.split(/\s+/).filter((word) => word !== '');
