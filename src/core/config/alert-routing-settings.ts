@@ -8,7 +8,8 @@ import { isPlainObject, type ParsedFile } from './config-file.js';
 import { ancestry, appsOf, type ConfigTree } from './config-tree.js';
 import { positionOf } from './positions.js';
 import type { AlertRoutingConfig } from './schema.js';
-import { lastDeclaring, mergedProject } from './sync-settings.js';
+import { mergedProject } from './merged-project.js';
+import { lastDeclaring } from './sync-settings.js';
 
 const ROUTING = ['monitoring', 'routing'];
 const TEAMS = [...ROUTING, 'teams'];

@@ -7,7 +7,8 @@
 import type { ConfigProblem } from '../errors.js';
 import { isPlainObject, type ParsedFile } from './config-file.js';
 import { ancestry, type ConfigTree } from './config-tree.js';
-import { lastDeclaring, mergedProject, problemAt } from './sync-settings.js';
+import { mergedProject } from './merged-project.js';
+import { lastDeclaring, problemAt } from './sync-settings.js';
 
 export const DEFAULT_SNAPSHOT_FOLDER = 'snapshots';
 export const DEFAULT_SNAPSHOT_KEEP = 7;

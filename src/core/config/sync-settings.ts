@@ -27,8 +27,6 @@ export interface SyncSettings {
   configSync: boolean;
 }
 
-export { mergedProject };
-
 export function syncSettings(tree: ConfigTree, env: string): SyncSettings {
   const release = mergedProject(tree, env).release;
   const version = release?.version_sync;

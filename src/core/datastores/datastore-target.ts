@@ -7,7 +7,7 @@
 import { appConfig } from '../config/app-config.js';
 import type { ConfigTree } from '../config/index.js';
 import type { DatastoreConnection, DatastoreSettings } from '../config/datastore-settings.js';
-import { mergedProject } from '../config/sync-settings.js';
+import { mergedProject } from '../config/merged-project.js';
 import { ErrorCode, isNestorError, NestorError } from '../errors.js';
 import type { ClusterProvider } from '../ports/cluster.js';
 import { connectionOf, type DatastoreTarget, type KubernetesJobTarget } from '../ports/datastores.js';

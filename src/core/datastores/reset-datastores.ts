@@ -6,7 +6,7 @@
 // asks. The driver's restore is atomic: a reset that fails leaves the target as it was, and says so.
 import type { ConfigTree } from '../config/index.js';
 import type { DatastoreSettings } from '../config/datastore-settings.js';
-import { mergedProject } from '../config/sync-settings.js';
+import { mergedProject } from '../config/merged-project.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import type { LoadedConfig } from '../ports/config-source.js';
 import { parseSnapshotId, type SnapshotInfo } from '../ports/datastores.js';

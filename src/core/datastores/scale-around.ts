@@ -5,7 +5,7 @@
 // other field Nestor owns. Meant for environments where Nestor sets the replicas
 // (`hpa_replicas: false`): an HPA would scale the pods back up.
 import type { ConfigTree } from '../config/index.js';
-import { mergedProject } from '../config/sync-settings.js';
+import { mergedProject } from '../config/merged-project.js';
 import { describeRef, refOf, type Cluster, type ClusterProvider, type KubeObject } from '../ports/cluster.js';
 import { appSelector, FIELD_MANAGER } from '../release/cluster-steps.js';
 import { Stage, type ReleaseListener } from '../release/events.js';

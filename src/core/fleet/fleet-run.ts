@@ -6,7 +6,7 @@
 // app twice.
 import { closest } from 'fastest-levenshtein';
 import { isDnsLabel, type ConfigTree, type MergedConfig } from '../config/index.js';
-import { mergedProject } from '../config/sync-settings.js';
+import { mergedProject } from '../config/merged-project.js';
 import { ErrorCode, NestorError, isNestorError } from '../errors.js';
 import type { Pin } from '../ports/release-history.js';
 import { ReleaseOutcome, type ReleaseContext, type ReleaseDeps, type ReleaseResult } from '../release/release-deps.js';

@@ -7,7 +7,7 @@
 // pinned it and why. Each app is compared by sha with the release history, so a run stopped
 // half-way (a worker killed) is completed by the next one and no app is released twice.
 import { appConfig, appsOf, type ConfigTree } from '../config/index.js';
-import { mergedProject } from '../config/sync-settings.js';
+import { mergedProject } from '../config/merged-project.js';
 import type { AppHistoryHead, ReleaseSummary } from '../ports/release-history.js';
 import type { ResolvedRef } from '../ports/source-repo.js';
 import { deploy } from '../release/deploy.js';

@@ -4,7 +4,7 @@
 // the environment needs approval).
 import { appConfig } from '../config/app-config.js';
 import { isDnsLabel, type ConfigTree } from '../config/config-tree.js';
-import { mergedProject } from '../config/sync-settings.js';
+import { mergedProject } from '../config/merged-project.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import { ENVIRONMENT, MANAGED_BY } from '../render/labels.js';
 import { closestWord } from '../text/did-you-mean.js';
