@@ -175,7 +175,7 @@ export class ObjectStore {
     const typeOrder = (resource: ResourceType): number => RESOURCE_TYPES.findIndex((t) => typeKey(t) === typeKey(resource));
     const dependents = this.objects.ownedBy(ownerUid)
       .filter((o) => o.resource.namespaced)
-      .sort((a, b) => typeOrder(a.resource) - typeOrder(b.resource) || keyOrder(a.obj).localeCompare(keyOrder(b.obj)));
+      .sort((a, b) => typeOrder(a.resource) - typeOrder(b.resource) || byName(a.obj, b.obj));
     for (const { key, resource, obj } of dependents) {
       if (this.objects.has(key)) this.delete(resource, metaNamespace(obj), metaName(obj));
     }
@@ -207,6 +207,10 @@ function keyOrder(obj: KubeObject): string {
   return `${metaNamespace(obj) ?? ''}/${metaName(obj)}`;
 }
 
+function byName(a: KubeObject, b: KubeObject): number {
+  return keyOrder(a).localeCompare(keyOrder(b));
+}
+
 function sortedByName(objects: KubeObject[]): KubeObject[] {
-  return objects.sort((a, b) => keyOrder(a).localeCompare(keyOrder(b)));
+  return objects.sort(byName);
 }
