@@ -189,19 +189,20 @@ export function jobScope(job: Job): { env?: string; app?: string; key: string } 
   return { env: job.env, app: job.app, key: `${job.env}.${job.app}` };
 }
 
+const DESCRIBE: { [K in JobKind]: (j: JobOf<K>) => string } = {
+  deploy: (j) => `deploy ${j.app}@${j.ref} to ${j.env}${j.dryRun ? ' (dry run)' : ''}`,
+  rollback: (j) => `rollback ${j.app} in ${j.env}${j.commit ? ` to ${j.commit.slice(0, 7)}` : ''}`,
+  scale: (j) => `scale ${j.app} in ${j.env}: ${j.specs.map((s) => `${s.process}=${s.min}:${s.max}`).join(' ')}`,
+  'config-set': (j) => `config set ${j.app} ${j.env} ${[...Object.keys(j.values), ...j.secrets].join(' ')}`,
+  'config-unset': (j) => `config unset ${j.app} ${j.env} ${j.keys.join(' ')}`,
+  datastore: (j) => `datastore ${j.action} ${j.env}${j.datastore ? ` ${j.datastore}` : ''}${j.from ? ` --from ${j.from}` : ''}`,
+  run: (j) => `run ${j.app} ${j.env}${j.process ? ` --process ${j.process}` : ''} -- ${shellLine(j.words)}`,
+  'ci-success': (j) => `CI success of ${j.app}@${j.branch} (${j.sha.slice(0, 7)})`,
+  report: (j) => `report${j.env ? ` ${j.env}` : ''}`,
+  'datastore-list': (j) => `datastore list ${j.env}`,
+};
+
 /** `deploy mary@feature-x to dev3`, for people waiting and for logs. */
 export function describeJob(job: Job): string {
-  const describe: { [K in JobKind]: (j: JobOf<K>) => string } = {
-    deploy: (j) => `deploy ${j.app}@${j.ref} to ${j.env}${j.dryRun ? ' (dry run)' : ''}`,
-    rollback: (j) => `rollback ${j.app} in ${j.env}${j.commit ? ` to ${j.commit.slice(0, 7)}` : ''}`,
-    scale: (j) => `scale ${j.app} in ${j.env}: ${j.specs.map((s) => `${s.process}=${s.min}:${s.max}`).join(' ')}`,
-    'config-set': (j) => `config set ${j.app} ${j.env} ${[...Object.keys(j.values), ...j.secrets].join(' ')}`,
-    'config-unset': (j) => `config unset ${j.app} ${j.env} ${j.keys.join(' ')}`,
-    datastore: (j) => `datastore ${j.action} ${j.env}${j.datastore ? ` ${j.datastore}` : ''}${j.from ? ` --from ${j.from}` : ''}`,
-    run: (j) => `run ${j.app} ${j.env}${j.process ? ` --process ${j.process}` : ''} -- ${shellLine(j.words)}`,
-    'ci-success': (j) => `CI success of ${j.app}@${j.branch} (${j.sha.slice(0, 7)})`,
-    report: (j) => `report${j.env ? ` ${j.env}` : ''}`,
-    'datastore-list': (j) => `datastore list ${j.env}`,
-  };
-  return (describe[job.kind] as (j: Job) => string)(job);
+  return (DESCRIBE[job.kind] as (j: Job) => string)(job);
 }

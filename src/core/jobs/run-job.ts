@@ -11,7 +11,7 @@ import type { HeldLock, Locks } from '../ports/locks.js';
 import type { ReleaseContext } from '../release/release-deps.js';
 import type { ReleaseEvent } from '../release/events.js';
 import { cancelledError } from '../release/cancel.js';
-import { holdLock, withLock, type LockScope } from '../release/with-lock.js';
+import { holdLock, withLock, type LockScope, type WithLockOptions } from '../release/with-lock.js';
 import { dispatch, type JobHandlers } from './job-handlers.js';
 import { describeJob, type Job } from './job-schema.js';
 import { isJobDeferred, jobLockKey, takeTurn, type JobWait, type TurnDeps } from './job-turn.js';
@@ -90,6 +90,13 @@ export function isRetryable(error: unknown): boolean {
   return isNestorError(error) && error.retryable;
 }
 
+/** Tells a job waiting in place behind `by` whom it waits for, with its position when known. */
+function waitingBehind(deps: JobRunnerDeps, jobId: string, ctx: ReleaseContext, by: HeldLock): void {
+  void (deps.position?.(jobId) ?? Promise.resolve(undefined))
+    .catch(() => undefined)
+    .then((position) => ctx.onEvent({ type: 'waiting', message: queuedBehindMessage(by, position) }));
+}
+
 export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobOutcome> {
   const { jobId, attempt } = run;
   const job = parseJob(run.data);
@@ -107,22 +114,17 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
     user: job.user, jobId, onEvent: (event) => tell({ ...base, type: 'event', event }),
     ...(run.signal ? { signal: run.signal } : {}),
   };
-  const onWaiting = (by: HeldLock): void => {
-    void (deps.position?.(jobId) ?? Promise.resolve(undefined))
-      .catch(() => undefined)
-      .then((position) => ctx.onEvent({ type: 'waiting', message: queuedBehindMessage(by, position) }));
-  };
   try {
     const owner = { id: jobId, user: job.user, operation: describeJob(job) };
-    const options = {
-      ...deps.lock, clock: deps.clock, onWaiting, ...(deps.releaseInOrder && run.deferrable ? { releaseInOrder: true } : {}),
-      ...(deps.onError ? { onError: deps.onError } : {}), ...(run.signal ? { signal: run.signal } : {}),
-    };
+    const options: WithLockOptions = { ttlMs: deps.lock.ttlMs, waitMs: deps.lock.waitMs, pollMs: deps.lock.pollMs, clock: deps.clock };
+    if (deps.releaseInOrder && run.deferrable) options.releaseInOrder = true;
+    if (deps.onError) options.onError = deps.onError;
+    if (run.signal) options.signal = run.signal;
     let started = false;
     const within = (lock: LockScope) => ((started = true), dispatch(deps.handlers, { ...ctx, lock }, job));
     const result = run.deferrable
       ? await holdLock(await takeTurn(deps, { job, jobId, owner, wait: run.deferrable.wait, tell: (message) => ctx.onEvent({ type: 'waiting', message }) }), options, within)
-      : await withLock(deps.locks, jobLockKey(job), owner, options, within).catch((error: unknown) => {
+      : await withLock(deps.locks, jobLockKey(job), owner, { ...options, onWaiting: (by) => waitingBehind(deps, jobId, ctx, by) }, within).catch((error: unknown) => {
         throw !started && run.signal?.aborted ? cancelledError() : error;
       });
     tell({ ...base, type: 'completed', result });

@@ -77,7 +77,8 @@ export async function holdLock<T>(
   try {
     return await fn({ key, get signal() { return held.signal(); }, assertHeld: () => held.assertHeld() });
   } finally {
-    await held.stop();
+    const renewing = held.stop();
+    if (renewing) await renewing;
     const released = handle.release().catch((e: unknown) => options.onError?.(e));
     if (!options.releaseInOrder) await released;
   }
@@ -128,8 +129,8 @@ function heartbeats(clock: Clock, every: number): Ticker {
 interface Held {
   signal(): AbortSignal;
   assertHeld(): void;
-  /** No more renewals; resolves once a renewal under way has answered. */
-  stop(): Promise<void>;
+  /** No more renewals; a renewal under way, if any, to wait for. */
+  stop(): Promise<void> | undefined;
 }
 
 class HeldLockState implements Held {
@@ -161,9 +162,9 @@ class HeldLockState implements Held {
     this.leave(this);
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> | undefined {
     this.leave(this);
-    await this.renewing;
+    return this.renewing;
   }
 }
 
