@@ -177,10 +177,13 @@ try {
   const bare = summary(tallies.bare);
   const nestor = summary(tallies.nestor);
   const rateRatio = nestor.rate / bare.rate;
+  // Each round's two sides ran back to back: their ratio moves less with the machine's load than the medians do.
+  const paired = tallies.nestor.rounds.map((r, i) => r.rate / (tallies.bare.rounds[i]?.rate ?? Number.NaN));
   const p99Ratio = nestor.p99 / bare.p99;
   console.log(table(`queue: ${count(JOBS)} trivial jobs per round, concurrency ${CONCURRENCY}, ${ROUNDS} rounds alternating sides; latency over ${count(LATENCY_SAMPLES * ROUNDS)} jobs on an idle queue per side`, [
     ['bare BullMQ jobs/s (median round)', count(bare.rate)],
     ['Nestor jobs/s (median round)', count(nestor.rate), `${times(rateRatio)} of bare`],
+    ['Nestor / bare jobs/s, round by round', paired.map(times).join(', '), `median ${times(median(paired))}`],
     ['bare BullMQ CPU per job: node / redis-server', `${count(bare.cpu)} µs / ${count(bare.redisCpu)} µs`],
     ['Nestor CPU per job: node / redis-server', `${count(nestor.cpu)} µs / ${count(nestor.redisCpu)} µs`,
       `${times(nestor.cpu / bare.cpu)} / ${times(nestor.redisCpu / bare.redisCpu)} of bare`],
