@@ -1,7 +1,7 @@
 // What the folder and S3 snapshot stores share: the layout of a datastore's snapshots (a data
 // file and its manifest `<UTC time>.meta.json`, named by the snapshot's time) and the checks of
 // what they read back, so that both accept and refuse the same names, ids and records.
-import { isDnsLabel } from '../../core/config/schema.js';
+import { isDnsLabel } from '../../core/config/schema-constants.js';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 import {
   DatastoreKind, parseSnapshotId, snapshotId, type NewSnapshot, type ResetRecord, type SnapshotInfo,

@@ -1,7 +1,7 @@
 // Checks shared by the verb parsers: argument counts, options, and names that end up in file
 // paths, git and the cluster (DNS-1123 labels, safe refs). Every failure is one line naming the
 // bad argument, with the usage line of the verb attached.
-import { isDnsLabel } from '../config/schema.js';
+import { isDnsLabel } from '../config/schema-constants.js';
 import { isNestorError } from '../errors.js';
 import { isSha, quoteForMessage, refProblem } from '../release/ref.js';
 import { usageText, type CommandPath } from './help.js';

@@ -2,7 +2,7 @@
 // options, the argument count and each argument's kind are checked generically; a builder per
 // command then makes the typed command. Every failure is a CommandSyntaxError.
 import { checkVariableName, parseAssignments, parseScaleSpecs } from '../config/edit-args.js';
-import { PROCESS_NAME } from '../config/schema.js';
+import { PROCESS_NAME } from '../config/schema-constants.js';
 import { quoteForMessage } from '../release/ref.js';
 import { closestWord } from '../text/did-you-mean.js';
 import { dnsName, expectCount, gitRef, historyCommit, splitOptions, syntaxError, withUsage } from './arguments.js';

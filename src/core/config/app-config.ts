@@ -6,7 +6,8 @@ import { isPlainObject, type ParsedFile } from './config-file.js';
 import { ancestry, appsOf, isDnsLabel, type ConfigTree } from './config-tree.js';
 import { mergeLayers, mergeOnto, pathKey, type Origins } from './merge.js';
 import { positionOf } from './positions.js';
-import { REQUIRED_AFTER_MERGE, type MergedConfig } from './schema.js';
+import { REQUIRED_AFTER_MERGE } from './schema-constants.js';
+import type { MergedConfig } from './schema.js';
 import { variablesSizeProblems } from './variables-size.js';
 
 export interface AppConfig {

@@ -10,7 +10,7 @@ import { syncProblems } from './sync-settings.js';
 import { workflowProblems } from './workflow-settings.js';
 import { parseFile } from './parse-file.js';
 import { positionOf } from './positions.js';
-import { isDnsLabel } from './schema.js';
+import { isDnsLabel } from './schema-constants.js';
 import { validateFile } from './validate-file.js';
 import { compareText } from '../text/compare-text.js';
 

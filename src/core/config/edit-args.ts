@@ -1,7 +1,7 @@
 // The arguments of `config set|unset` and `scale`, checked before anything is read or written.
 // Error messages name the bad argument but never repeat a value (it may be a secret).
 import { ErrorCode, NestorError } from '../errors.js';
-import { ENV_KEY, ENV_REFERENCE, PROCESS_NAME } from './schema.js';
+import { ENV_KEY, ENV_REFERENCE, PROCESS_NAME } from './schema-constants.js';
 
 /** `web=3:9`: between 3 and 9 replicas; `worker=2`: exactly 2. */
 export interface ScaleSpec {

@@ -2,7 +2,8 @@
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { isPlainObject } from './config-file.js';
 import { originsOf, problemAtValue, type AppConfig } from './app-config.js';
-import { ENV_REFERENCE, type MergedConfig } from './schema.js';
+import { ENV_REFERENCE } from './schema-constants.js';
+import type { MergedConfig } from './schema.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 

@@ -1,21 +1,9 @@
 // The one schema of nestor-config. JSON Schema for validation (ajv) and the TypeScript types
 // used everywhere else are both derived from these definitions.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { DNS1123_LABEL, DNS1123_MAX, ENV_KEY, QUANTITY, PROCESS_NAME, LATENCY, BRANCH_NAME, DATASTORE_KINDS, SCHEDULE_KINDS, SCHEDULE_NAME } from './schema-constants.js';
 
-/** DNS-1123 label: what Kubernetes accepts as a namespace or object name. */
-export const DNS1123_LABEL = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
-export const DNS1123_MAX = 63;
-const dnsLabel = new RegExp(DNS1123_LABEL);
-/** A name that ends up in file paths, git and the cluster: lowercase letters, digits and -, at most 63. */
-export function isDnsLabel(name: string): boolean {
-  return name.length <= DNS1123_MAX && dnsLabel.test(name);
-}
-/** An environment variable name. */
-export const ENV_KEY = '^[A-Za-z_][A-Za-z0-9_]*$';
-/** A Kubernetes resource quantity: `250Mi`, `0.2`, `100m`, `1G`, `1e3`. */
-export const QUANTITY = '^[+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+|m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$';
-/** A process type of a Procfile: `web`, `worker`, `release-notes`. */
-export const PROCESS_NAME = '^[a-z]([-a-z0-9]*[a-z0-9])?$';
+export * from './schema-constants.js';
 
 const strict = { additionalProperties: false } as const;
 const dnsName = (description: string) =>
@@ -75,8 +63,6 @@ export const Ratio = Type.Union(
   [Type.Number({ minimum: 0, maximum: 1 }), Type.String({ pattern: '^(0(\\.[0-9]+)?|1(\\.0+)?|\\.[0-9]+)$' })],
   { description: 'a ratio from 0 to 1 such as 0.99' },
 );
-/** A latency: seconds (`0.3`, `"2"`) or a duration (`300ms`, `2s`, `1m`). */
-export const LATENCY = '^([0-9]+(\\.[0-9]+)?|\\.[0-9]+)(ms|s|m)?$';
 export const Latency = Type.Union(
   [Type.Number({ exclusiveMinimum: 0 }), Type.String({ pattern: LATENCY })],
   { description: 'a latency in seconds (0.3) or a duration (300ms, 2s, 1m)' },
@@ -224,8 +210,6 @@ export const RunSettings = Type.Object(
   strict,
 );
 
-/** A branch name as `release.tracks` and the branch workflow write it. */
-export const BRANCH_NAME = '^[A-Za-z0-9][A-Za-z0-9._/-]*$';
 const branchName = (description: string) => Type.String({ pattern: BRANCH_NAME, maxLength: 200, description });
 
 /** What a CI success on one branch does (`workflow.<branch>`), in order: tag, build, move. */
@@ -260,8 +244,6 @@ export const TrackedRelease = Type.Object(
   strict,
 );
 
-/** The drivers a datastore can have (src/core/ports/datastores.ts). */
-export const DATASTORE_KINDS = ['postgresql', 'redis', 'kubernetes-job'] as const;
 export const DatastoreKind = Type.Union(DATASTORE_KINDS.map((kind) => Type.Literal(kind)), {
   description: `a datastore kind: ${DATASTORE_KINDS.join(', ')}`,
 });
@@ -319,22 +301,9 @@ export const DatastoreSnapshots = Type.Object(
   strict,
 );
 
-/**
- * What a schedule runs. One line per kind: the handler of each is registered by the worker
- * (src/core/schedules/schedule-handlers.ts).
- */
-export const SCHEDULE_KINDS = [
-  'staging-release',
-  'version-sync',
-  'config-sync',
-  'report',
-  'datastore-nightly',
-] as const;
 export const ScheduleKind = Type.Union(SCHEDULE_KINDS.map((kind) => Type.Literal(kind)), {
   description: `a schedule kind: ${SCHEDULE_KINDS.join(', ')}`,
 });
-/** A schedule's name: the key under `schedules:`, part of its BullMQ scheduler id. */
-export const SCHEDULE_NAME = DNS1123_LABEL;
 /**
  * Every key is optional in one file so that a child environment can change one (its `cron`,
  * say) and inherit the rest; `kind` and `cron` are required once merged (config-tree.ts).
@@ -457,15 +426,4 @@ export type DatastoreKindName = (typeof DATASTORE_KINDS)[number];
 /** What the merge of every layer gives for one app in one environment. */
 export type MergedConfig = ProjectFileConfig & AppFileConfig;
 
-/** Keys a merged config must end up with, and where a user is told to set them. */
-export const REQUIRED_AFTER_MERGE = [
-  { path: ['project'], where: 'project.yaml' },
-  { path: ['domain'], where: 'project.yaml' },
-  { path: ['deployments', 'kubernetes'], where: 'project.yaml' },
-  { path: ['docker', 'registries'], where: 'project.yaml' },
-] as const;
 
-/** A value of the form `$NAME` is read from Nestor's process environment at render time. */
-export const ENV_REFERENCE = /^\$([A-Z_][A-Z0-9_]*)$/;
-/** A variable whose value is this mask names a secret kept in a Kubernetes Secret, never in git. */
-export const SECRET_MASK = '********';

@@ -3,7 +3,7 @@
 // so when the config is checked, at the largest value, rather than when the cluster refuses it.
 import type { ConfigProblem } from '../errors.js';
 import type { AppConfig } from './app-config.js';
-import { SECRET_MASK } from './schema.js';
+import { SECRET_MASK } from './schema-constants.js';
 
 /** The API server's limit on the data of one ConfigMap or Secret, in bytes. */
 export const MAX_OBJECT_DATA_BYTES = 1024 * 1024;

@@ -12,7 +12,7 @@ import { renderJob } from '../render/render-job.js';
 import type { TemplateSet } from '../render/template-set.js';
 import { appImagesOf } from './app-images.js';
 import { imageName } from '../ports/image-registry.js';
-import { ENV_REFERENCE } from '../config/schema.js';
+import { ENV_REFERENCE } from '../config/schema-constants.js';
 
 export const DEFAULT_BUILDER = 'gcr.io/kaniko-project/executor:v1.23.2';
 export const BUILD_TASK = 'build';

@@ -1,7 +1,8 @@
 // The credentials Nestor checks a registry with: `username` and `password` (a `$NAME` of its own
 // environment), or the registry's entry in the dockerconfigjson Secret `credentials_secret` of
 // the environment's namespace (the one a build pushes with). None configured: anonymous.
-import { ENV_REFERENCE, type MergedConfig } from '../config/schema.js';
+import { ENV_REFERENCE } from '../config/schema-constants.js';
+import type { MergedConfig } from '../config/schema.js';
 import type { Environment } from '../config/resolve-references.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import type { ClusterProvider } from '../ports/cluster.js';

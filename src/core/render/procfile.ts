@@ -1,6 +1,6 @@
 // Procfile: `name: command` per line, `#` comments and blank lines ignored.
 import { ConfigError, type ConfigProblem } from '../errors.js';
-import { PROCESS_NAME } from '../config/schema.js';
+import { PROCESS_NAME } from '../config/schema-constants.js';
 
 const LINE = /^([^:\s]+)\s*:\s*(.*)$/;
 const NAME = new RegExp(PROCESS_NAME);

@@ -1,6 +1,7 @@
 // Variables of an app: all groups flattened into one ConfigMap; secrets only ever referenced.
 import { createHash } from 'node:crypto';
-import { SECRET_MASK, type MergedConfig } from '../config/schema.js';
+import { SECRET_MASK } from '../config/schema-constants.js';
+import type { MergedConfig } from '../config/schema.js';
 import { ErrorCode, NestorError } from '../errors.js';
 
 export interface AppVariables {

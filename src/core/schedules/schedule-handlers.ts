@@ -2,7 +2,8 @@
 // Kinds whose pipeline is not built yet fail their firings with a message saying so; the worker
 // passes the real handlers as they come (staging release, version and config sync, report).
 import type { EnvironmentSchedule } from '../config/environment-schedules.js';
-import { SCHEDULE_KINDS, type ScheduleKindName } from '../config/schema.js';
+import { SCHEDULE_KINDS } from '../config/schema-constants.js';
+import type { ScheduleKindName } from '../config/schema.js';
 import { ErrorCode, NestorError } from '../errors.js';
 
 export interface ScheduleContext {

@@ -8,7 +8,6 @@ import { stateFolder } from '../../fs/state-folder.js';
 import { CliExit, releaseDepsFor, type CliIo, type RuntimeOptions } from '../cli-context.js';
 import { cliReleaseContext } from '../finish-release.js';
 import { ExitCode } from '../exit-codes.js';
-import { renderText } from '../text-render.js';
 
 export function registerCi(program: Command, io: CliIo): void {
   const ci = program.command('ci').description('what CI tells Nestor');
@@ -16,9 +15,10 @@ export function registerCi(program: Command, io: CliIo): void {
     .description('a commit passed CI on a branch: tag it, build its image and move the branches that follow, as the workflow of project.yaml says')
     .argument('<app>').argument('<branch>').argument('<sha>', 'the full commit sha (40 hex digits)')
     .action(async (app: string, branch: string, sha: string, _options: unknown, command: Command) => {
-      const [{ parseJob }, { ciSuccess, CiOutcome }, { workflowAnnouncementIn }, { GitAppBranches }, { FolderCiDeliveries }] = await Promise.all([
+      const [{ parseJob }, { ciSuccess, CiOutcome }, { workflowAnnouncementIn }, { GitAppBranches }, { FolderCiDeliveries }, { renderText }] = await Promise.all([
         import('../../../core/jobs/parse-job.js'), import('../../../core/workflow/ci-success.js'),
         import('../../../core/commands/replies/workflow-replies.js'), import('../../git/git-app-branches.js'), import('../../fs/folder-ci-deliveries.js'),
+        import('../text-render.js'),
       ]);
       // The job's own checks: the same messages as a queued CI success.
       parseJob({ kind: 'ci-success', app, branch, sha, source: 'cli', user: io.user, origin: { kind: 'cli' } });

@@ -1,6 +1,6 @@
 // The announcement of a finished release in the environment's channel (failures in its error
 // channel), and the answers to config changes. Config replies name keys, never secret values.
-import { SECRET_MASK } from '../../config/schema.js';
+import { SECRET_MASK } from '../../config/schema-constants.js';
 import type { ReleaseResult } from '../../release/release-deps.js';
 import { describeReleasedBranchMove } from '../../workflow/describe-move.js';
 import { formatDuration, message, shortSha, type Field, type Message, type Section } from './message.js';
