@@ -128,7 +128,11 @@ function report(error: unknown, io: CliIo, debug: boolean): void {
   } else {
     io.err(`nestor: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
   }
-  if (debug && error instanceof Error && error.stack) io.err(`${error.stack}\n`);
+  if (debug && error instanceof Error && error.stack) {
+    io.err(`${error.stack}\n`);
+    // The snapshot's script is minified (classes keep their names) and removed once the blob is built.
+    if (globalThis.__nestorRequire) io.err('(stack of the CLI\'s startup snapshot: function names minified; `node bin/nestor.js` in Nestor\'s package shows the sources\' names)\n');
+  }
 }
 
 /** The whole program: the CLI's commands and those that run a process (shell, bot, worker, api) or print a script. */
