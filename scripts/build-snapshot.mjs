@@ -68,6 +68,14 @@ const re2OnFirstUse = {
   },
 };
 
+/** fastest-levenshtein required on first use (bundle-shims/levenshtein-on-first-use.mjs says why). */
+const levenshteinOnFirstUse = {
+  name: 'levenshtein-on-first-use',
+  setup(b) {
+    b.onResolve({ filter: /^fastest-levenshtein$/ }, () => ({ path: fileURLToPath(new URL('bundle-shims/levenshtein-on-first-use.mjs', import.meta.url)) }));
+  },
+};
+
 /**
  * TypeBox's CommonJS build instead of its ES modules. Only commands that need the schema objects
  * (the API's routes, the job schema) evaluate TypeBox, but esbuild hoists an ES module's functions
@@ -93,7 +101,7 @@ await build({
   platform: 'node',
   target: 'node20',
   logLevel: 'warning',
-  plugins: [englishOnly, re2OnFirstUse, typeboxCommonJs, requiredAtRun, bundledValidatorRequires, bundledModels],
+  plugins: [englishOnly, re2OnFirstUse, levenshteinOnFirstUse, typeboxCommonJs, requiredAtRun, bundledValidatorRequires, bundledModels],
   // The script's text and its functions' scopes live in the snapshot's heap: a smaller one is a
   // smaller blob and a faster start (short local names: -7% of `nestor help`'s instructions);
   // keepNames keeps classes' names (see classNamesOnly below).
