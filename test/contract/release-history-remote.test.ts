@@ -126,6 +126,26 @@ describe('a clone whose remote setting changed', () => {
     expect(subjects(after)).toEqual(['deploy john@1a2b3c4 (feature-x) to dev3 by alice']);
   });
 
+  it('answers reads asked together on a clone it refuses to open with that one refusal: no second open runs git on the clone once the first is answered', async () => {
+    const parent = tempDir();
+    const [before, after] = [makeBareRepo(parent), makeBareRepo(tempDir())];
+    const workDir = join(parent, 'history-work');
+    renameSync(before, `${before}.down`);
+    await expect(new GitReleaseHistory({ remote: before, workDir }).record(release({}, { jobId: 'kept' }))).rejects.toMatchObject({ code: ErrorCode.HistoryPending });
+    renameSync(`${before}.down`, before);
+
+    const moved = new GitReleaseHistory({ remote: after, workDir });
+    // As `nestor history` asks (Promise.all): the command answers the first refusal and returns.
+    const [list, pin] = await Promise.allSettled([moved.list('mary', 'dev3'), moved.getPin('mary', 'dev3')]);
+    const refusal = list.status === 'rejected' ? list.reason : undefined;
+    expect(refusal).toMatchObject({ code: ErrorCode.GitFailed });
+    expect(pin.status === 'rejected' && pin.reason).toBe(refusal);
+    // A read asked after the refusal opens again (and is refused again while the commit is kept).
+    const later = await moved.list('mary', 'dev3').catch((e: unknown) => e);
+    expect(later).toMatchObject({ code: ErrorCode.GitFailed });
+    expect(later).not.toBe(refusal);
+  });
+
   it('the config clone follows its setting too', async () => {
     const parent = tempDir();
     const before = makeSeededRemote({ 'production/project.yaml': 'project: before\n' }, parent);

@@ -36,6 +36,8 @@ export class WorkClone {
   private readonly options: WorkCloneOptions;
   private readonly mutex = new KeyedMutex();
   private opened = false;
+  private opensStarted = 0;
+  private failedOpen: { attempt: number; error: unknown } | undefined;
   /** The branch moved by fast-import and the index not yet with it (see importCommits). */
   private indexBehind = false;
   /** How many times local commits may have been rewritten (rebased or replayed): their ids may have changed. */
@@ -56,10 +58,24 @@ export class WorkClone {
     this.git = openGit(options.workDir, options);
   }
 
-  /** Runs `task` alone on this clone, after making sure the clone exists and is clean. */
+  /**
+   * Runs `task` alone on this clone, after making sure the clone exists and is clean. A task
+   * asked before an open that failed fails with it, without opening again: its caller may have
+   * given up on the calls asked with the failed one (a CLI command answering its first error),
+   * and another open would run git on the clone behind it, racing the next command's.
+   */
   exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const opensBefore = this.opensStarted;
     return this.mutex.run('clone', async () => {
-      if (!this.opened) await this.open();
+      if (this.opened) return task();
+      if (this.failedOpen !== undefined && this.failedOpen.attempt > opensBefore) throw this.failedOpen.error;
+      const attempt = (this.opensStarted += 1);
+      try {
+        await this.open();
+      } catch (error) {
+        this.failedOpen = { attempt, error };
+        throw error;
+      }
       return task();
     });
   }
