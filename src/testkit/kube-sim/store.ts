@@ -1,5 +1,6 @@
 /** The in-memory object store: resource versions, uids, generations, cascading deletes and a watch log. */
 import { randomUUID } from 'node:crypto';
+import { compareText } from '../../core/text/compare-text.js';
 import { apiErrors } from './api-error.js';
 import { ObjectIndex, keyOf, typeKey } from './object-index.js';
 import { RESOURCE_TYPES, typeOf, type ResourceType } from './resource-types.js';
@@ -207,8 +208,13 @@ function keyOrder(obj: KubeObject): string {
   return `${metaNamespace(obj) ?? ''}/${metaName(obj)}`;
 }
 
+/**
+ * The API server's list order: by storage key (/registry/<resource>/<namespace>/<name>), compared
+ * byte by byte (etcd's ranges, and the watch cache's btree of keys). Names are ASCII, where UTF-16
+ * code units order as bytes do.
+ */
 function byName(a: KubeObject, b: KubeObject): number {
-  return keyOrder(a).localeCompare(keyOrder(b));
+  return compareText(keyOrder(a), keyOrder(b));
 }
 
 function sortedByName(objects: KubeObject[]): KubeObject[] {

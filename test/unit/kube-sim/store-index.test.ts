@@ -31,6 +31,16 @@ describe('ObjectStore indexes', () => {
     expect(store.list(NAMESPACE, 'a')).toEqual([]);
   });
 
+  it('lists in the order of the storage keys compared byte by byte, as the API server does, whatever the locale', () => {
+    const store = storeWithNamespaces('a', 'a-b', 'aa');
+    for (const [ns, name] of [['a', 'z'], ['a-b', 'a'], ['aa', 'web'], ['a', 'web.1'], ['a', 'web-1'], ['a', 'web1'], ['a', 'aa']] as const) {
+      store.create(CONFIG_MAP, object('ConfigMap', name, ns));
+    }
+    // Keys /registry/configmaps/<namespace>/<name>: '-' (0x2d) < '.' (0x2e) < '/' (0x2f) < digits < letters.
+    // A Danish collation (LANG=da_DK) would put 'aa' after 'z'.
+    expect(names(store.list(CONFIG_MAP))).toEqual(['a-b/a', 'a/aa', 'a/web-1', 'a/web.1', 'a/web1', 'a/z', 'aa/web']);
+  });
+
   it('finds the objects an owner owns, and follows an ownerReferences change', () => {
     const store = storeWithNamespaces('a', 'b');
     const owner = store.create(CONFIG_MAP, object('ConfigMap', 'owner', 'a'));
