@@ -220,10 +220,11 @@ export class WorkClone {
     return marks;
   }
 
-  /** Moves the branch back to `commit`: the commits after it, changes and new files dropped. */
+  /** Moves the branch to `commit` (a full object id): the commits after it, changes and new files dropped. */
   async resetTo(commit: string): Promise<void> {
     this.head = undefined;
     await this.git.raw(['reset', '--hard', commit]);
+    this.head = { sha: commit };
     this.indexBehind = false;
     await this.git.raw(['clean', '-d', '--force', '--quiet']);
   }
@@ -231,7 +232,7 @@ export class WorkClone {
   /** Drops uncommitted changes and new files (commits are kept). */
   async cleanWorkTree(): Promise<void> {
     const { local } = await this.heads();
-    if (local !== undefined) await this.git.raw(['reset', '--hard', 'HEAD']);
+    if (local !== undefined) return this.resetTo(local);
     this.indexBehind = false;
     await this.git.raw(['clean', '-d', '--force', '--quiet']);
   }
