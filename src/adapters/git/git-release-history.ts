@@ -39,16 +39,12 @@ import {
 } from './history-layout.js';
 import { checkName } from './paths.js';
 import { systemClock } from '../system/system-clock.js';
-import { neverReleased, stageRecords, type Plan, type QueuedRecord } from './history-batch.js';
+import { neverReleased } from './history-batch.js';
+import { HistoryBatchWriter } from './history-batch-writer.js';
 import { HistoryReader } from './history-reader.js';
 import { KnownReleases } from './known-releases.js';
-import { WorkClone, type PushOutcome, type WorkCloneOptions } from './work-clone.js';
-
-const REASONS = {
-  unreachable: 'history repository unreachable',
-  rejected: 'push still refused after retries',
-  conflict: 'conflicting concurrent change',
-} as const;
+import { HistoryRemoteSync } from './history-remote-sync.js';
+import { WorkClone, type WorkCloneOptions } from './work-clone.js';
 
 export interface GitReleaseHistoryOptions extends WorkCloneOptions {
   /** The 32-byte history key in base64 or hex (NESTOR_HISTORY_KEY); without it Secrets are refused. */
@@ -63,8 +59,6 @@ export interface GitReleaseHistoryOptions extends WorkCloneOptions {
   onPushRetry?: () => void;
 }
 
-type Outcome = RecordResult | { error: unknown };
-
 interface QueuedHeadRead {
   env: string;
   apps: readonly string[] | undefined;
@@ -77,19 +71,11 @@ interface QueuedHeadRead {
 export class GitReleaseHistory implements ReleaseHistory {
   private readonly clone: WorkClone;
   private readonly key: Buffer | undefined;
-  private readonly attempts: number;
-  private readonly onPushFailed: GitReleaseHistoryOptions['onPushFailed'];
-  private readonly onPushRetry: GitReleaseHistoryOptions['onPushRetry'];
   private readonly clock: Clock;
   private readonly reader: HistoryReader;
   private readonly known: KnownReleases;
-  private fetchesStarted = 0;
-  /** Whether the commits an earlier process left unpushed on this clone were checked (dropRecordedElsewhere). */
-  private inheritedChecked = false;
-  /** Records asked for and not yet in a batch. */
-  private queued: QueuedRecord[] = [];
-  /** The batch queued on the clone and not yet started, that a new record joins. */
-  private nextBatch: Promise<void> | undefined;
+  private readonly remote: HistoryRemoteSync;
+  private readonly writer: HistoryBatchWriter;
   /** Reads of heads asked and not yet in a batch, and the batch they join. */
   private headReads: QueuedHeadRead[] = [];
   private nextHeadReads: Promise<void> | undefined;
@@ -97,31 +83,28 @@ export class GitReleaseHistory implements ReleaseHistory {
   constructor(options: GitReleaseHistoryOptions) {
     this.clone = new WorkClone(options);
     this.key = options.key === undefined ? undefined : parseHistoryKey(options.key);
-    this.attempts = options.maxPushAttempts ?? 5;
-    this.onPushFailed = options.onPushFailed;
-    this.onPushRetry = options.onPushRetry;
     this.clock = options.clock ?? systemClock;
     this.reader = new HistoryReader(this.clone.git, this.key);
     this.known = new KnownReleases(this.clone, this.reader);
+    this.remote = new HistoryRemoteSync(this.clone, this.reader, {
+      attempts: options.maxPushAttempts ?? 5, onPushFailed: options.onPushFailed, onPushRetry: options.onPushRetry,
+    });
+    this.writer = new HistoryBatchWriter(this.clone, this.known, this.reader, this.remote);
   }
 
   /**
-   * Records are written in batches (group commit): those asked while the clone is busy go
-   * together in the next batch, each its own commit, all made by one git process and published
-   * by one push. Each caller learns the outcome of its own record; a push that fails reports
-   * every record it carried as pending.
+   * Records are written in batches (group commit, HistoryBatchWriter): those asked while the
+   * clone is busy go together in the next batch, each its own commit, all made by one git process
+   * and published by one push. Each caller learns the outcome of its own record; a push that
+   * fails reports every record it carried as pending.
    */
   async record(input: RecordInput): Promise<RecordResult> {
     checkRecordInput(input);
     const files = Object.entries(input.manifestsByCluster).map(
       ([cluster, text]) => [clusterFile(cluster), encryptManifestSecrets(text, this.key)] as const,
     );
-    return new Promise((resolve, reject) => {
-      this.queued.push({
-        dir: releaseDir(input.app, input.env), files: new Map(files), record: releaseJson(input), message: releaseMessage(input),
-        jobId: input.record.jobId, seen: this.fetchesStarted, resolve, reject,
-      });
-      this.nextBatch ??= this.clone.exclusive(() => this.recordQueued()).catch((error: unknown) => this.settleQueued(error));
+    return this.writer.write({
+      dir: releaseDir(input.app, input.env), files: new Map(files), record: releaseJson(input), message: releaseMessage(input), jobId: input.record.jobId,
     });
   }
 
@@ -166,7 +149,7 @@ export class GitReleaseHistory implements ReleaseHistory {
       const pin: Pin = { ...input, commit: release.commit, at: new Date(this.clock.now()).toISOString() };
       await mkdir(join(this.clone.dir, dir), { recursive: true });
       await writeFile(join(this.clone.dir, dir, PIN_FILE), pinJson(pin));
-      if (await this.clone.commit([dir], pinMessage(app, env, pin, input.by))) await this.publishOrPending();
+      if (await this.clone.commit([dir], pinMessage(app, env, pin, input.by))) await this.remote.publishOrPending();
     });
   }
 
@@ -176,7 +159,7 @@ export class GitReleaseHistory implements ReleaseHistory {
       const file = join(this.clone.dir, dir, PIN_FILE);
       if (!existsSync(file)) return;
       await rm(file);
-      if (await this.clone.commit([dir], pinMessage(app, env, undefined, by, approvedBy))) await this.publishOrPending();
+      if (await this.clone.commit([dir], pinMessage(app, env, undefined, by, approvedBy))) await this.remote.publishOrPending();
     });
   }
 
@@ -190,7 +173,7 @@ export class GitReleaseHistory implements ReleaseHistory {
     return this.fresh(async () => {
       await mkdir(join(this.clone.dir, dir), { recursive: true });
       await writeFile(join(this.clone.dir, dir, HOLD_END_FILE), holdEndJson(end));
-      if (await this.clone.commit([dir], holdEndMessage(app, env, end))) await this.publishOrPending();
+      if (await this.clone.commit([dir], holdEndMessage(app, env, end))) await this.remote.publishOrPending();
     });
   }
 
@@ -204,7 +187,7 @@ export class GitReleaseHistory implements ReleaseHistory {
     checkName('environment', env);
     apps?.forEach((app) => releaseDir(app, env));
     return new Promise((resolve, reject) => {
-      this.headReads.push({ env, apps, seen: this.fetchesStarted, resolve, reject });
+      this.headReads.push({ env, apps, seen: this.remote.fetchesStarted, resolve, reject });
       this.nextHeadReads ??= this.clone.exclusive(() => this.readQueuedHeads()).catch((error: unknown) => {
         this.nextHeadReads = undefined;
         for (const read of this.headReads.splice(0)) read.reject(error);
@@ -218,7 +201,7 @@ export class GitReleaseHistory implements ReleaseHistory {
     const batch = this.headReads.splice(0);
     try {
       // A fetch begun after the latest read was asked is as fresh as one of its own.
-      if (batch.some((read) => read.seen === this.fetchesStarted)) await this.sync();
+      if (batch.some((read) => read.seen === this.remote.fetchesStarted)) await this.remote.sync();
       const names = await Promise.all(batch.map((read) => read.apps ?? this.appsIn(read.env)));
       const dirs = [...new Set(batch.flatMap((read, i) => names[i]!.map((app) => releaseDir(app, read.env))))];
       const latest = await this.known.latestOfEach(dirs, (dir) => neverReleased(this.clone, dir));
@@ -240,10 +223,10 @@ export class GitReleaseHistory implements ReleaseHistory {
 
   async flushPending(): Promise<FlushResult> {
     return this.clone.exclusive(async () => {
-      await this.sync();
+      await this.remote.sync();
       const before = await this.clone.aheadCount();
       if (before === 0) return { pushed: 0, pending: 0 };
-      await this.publishOrPending();
+      await this.remote.publishOrPending();
       return { pushed: before, pending: 0 };
     });
   }
@@ -254,9 +237,9 @@ export class GitReleaseHistory implements ReleaseHistory {
    * of its own, so a burst of reads (a 130-app release) costs one fetch, not 130.
    */
   private fresh<T>(fn: () => Promise<T>): Promise<T> {
-    const seen = this.fetchesStarted;
+    const seen = this.remote.fetchesStarted;
     return this.clone.exclusive(async () => {
-      if (this.fetchesStarted === seen) await this.sync();
+      if (this.remote.fetchesStarted === seen) await this.remote.sync();
       return fn();
     });
   }
@@ -276,124 +259,4 @@ export class GitReleaseHistory implements ReleaseHistory {
     const entries = await readdir(join(this.clone.dir, env), { withFileTypes: true }).catch(() => []);
     return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
   }
-
-  /** Brings in other writers' commits; false when the remote could not be reached (reads stay local). */
-  private async sync(): Promise<boolean> {
-    this.fetchesStarted++;
-    if (!(await this.clone.fetch()).ok) return false;
-    if (!this.inheritedChecked) await this.dropRecordedElsewhere();
-    await this.clone.rebaseOnRemote();
-    return true;
-  }
-
-  /**
-   * Local commits left by an earlier process on this clone, whose job another writer recorded
-   * since (that process died after committing and before pushing, and the job ran again
-   * elsewhere), are dropped: one commit per job. Checked once, at the first sync that reaches the
-   * remote: this process's own unpushed commits are of jobs that ended here.
-   */
-  private async dropRecordedElsewhere(): Promise<void> {
-    this.inheritedChecked = true;
-    const mine = await this.clone.localCommits();
-    if (mine.length === 0) return;
-    const remote = `refs/remotes/origin/${this.clone.branch}`;
-    const dropped = new Set<string>();
-    for (const commit of mine) {
-      const release = await this.reader.summaryOf(commit);
-      if (release?.jobId === undefined) continue;
-      if ((await this.reader.findJob(releaseDir(release.app, release.env), release.jobId, remote)) !== undefined) dropped.add(commit);
-    }
-    if (dropped.size > 0) await this.clone.replayOnRemote(mine.filter((c) => !dropped.has(c)));
-  }
-
-  /** Runs on the clone: takes every queued record and settles each. */
-  private async recordQueued(): Promise<void> {
-    this.nextBatch = undefined;
-    const batch = this.queued.splice(0);
-    try {
-      const outcomes = await this.writeBatch(batch);
-      batch.forEach((entry, i) => {
-        const outcome = outcomes[i];
-        if (outcome && 'commit' in outcome) entry.resolve(outcome);
-        else entry.reject(outcome?.error);
-      });
-    } catch (error) {
-      for (const entry of batch) entry.reject(error);
-    }
-  }
-
-  /** The clone could not be opened: every queued record fails with its error. */
-  private settleQueued(error: unknown): void {
-    this.nextBatch = undefined;
-    for (const entry of this.queued.splice(0)) entry.reject(error);
-  }
-
-  /** Commits the batch's records in order after a fresh enough fetch, publishes them, and tells each its outcome. */
-  private async writeBatch(batch: readonly QueuedRecord[]): Promise<Outcome[]> {
-    const withoutFetch = await this.writeWithoutFetch(batch);
-    if (Array.isArray(withoutFetch)) return withoutFetch;
-    // A fetch begun after the latest record was asked is as fresh as one of its own. A push
-    // refused above is tried again after it, as publish does: counted once the remote answered.
-    if (withoutFetch === 'refused' || batch.some((entry) => entry.seen === this.fetchesStarted)) {
-      if ((await this.sync()) && withoutFetch === 'refused') this.onPushRetry?.();
-    }
-    const { plans, commits } = await stageRecords(this.clone, this.known, batch);
-    const rewrites = this.clone.rewrites;
-    let failure: { error: unknown } | undefined;
-    if (commits.length > 0 || (plans.some((p) => p.kind === 'recorded') && (await this.clone.aheadCount()) > 0)) {
-      await this.publishOrPending().catch((error: unknown) => {
-        failure = { error };
-      });
-    }
-    // A rebase while publishing gave the commits new ids: they are still the newest, in order.
-    const ids = this.clone.rewrites === rewrites ? commits
-      : (await this.clone.git.raw(['rev-list', '--reverse', `--max-count=${commits.length}`, 'HEAD', '--'])).split('\n').filter(Boolean);
-    return this.outcomesOf(batch, plans, ids, failure);
-  }
-
-  /**
-   * The batch written with no fetch first, when this clone holds nothing unpublished and has
-   * synced once: its push, never forced, lands only if the remote has not moved since this clone
-   * last saw it, so the history its check for jobs already recorded read was the whole history.
-   * 'refused' (another writer pushed, or the remote is down) or undefined (a record matched the
-   * clone's last release of its app, or nothing can be told), the clone as it was.
-   */
-  private async writeWithoutFetch(batch: readonly QueuedRecord[]): Promise<Outcome[] | 'refused' | undefined> {
-    if (!this.inheritedChecked) return undefined;
-    const { local, remote } = await this.clone.heads();
-    if (local === undefined || local !== remote) return undefined;
-    const { plans, commits } = await stageRecords(this.clone, this.known, batch);
-    if (plans.some((p) => p.kind === 'unchanged')) {
-      if (commits.length > 0) await this.clone.resetTo(local);
-      return undefined;
-    }
-    if (commits.length === 0 || (await this.clone.push()).ok) return this.outcomesOf(batch, plans, commits, undefined);
-    await this.clone.resetTo(local);
-    return 'refused';
-  }
-
-  private async outcomesOf(batch: readonly QueuedRecord[], plans: readonly Plan[], ids: readonly string[], failure: { error: unknown } | undefined): Promise<Outcome[]> {
-    const outcomes: Outcome[] = [];
-    for (const [i, plan] of plans.entries()) {
-      const { dir, jobId } = batch[i]!;
-      if (plan.kind === 'unchanged') outcomes.push({ commit: (await this.reader.releases(dir, 1))[0]?.commit ?? '', created: false });
-      else if (failure) outcomes.push(failure);
-      else if (plan.kind === 'commit') outcomes.push({ commit: ids[plan.index] ?? '', created: true });
-      else outcomes.push({ commit: (await this.reader.findJob(dir, jobId ?? '')) ?? '', created: false });
-    }
-    return outcomes;
-  }
-
-  private async publishOrPending(): Promise<void> {
-    const outcome: PushOutcome = await this.clone.publish(this.attempts, this.onPushRetry);
-    if (outcome.ok) return;
-    this.onPushFailed?.(outcome.reason);
-    const pending = await this.clone.aheadCount();
-    throw new NestorError(
-      ErrorCode.HistoryPending,
-      `release history not published yet (${REASONS[outcome.reason]}); kept locally, will retry`,
-      { retryable: true, detail: { reason: outcome.reason, git: outcome.detail, pending, commit: (await this.clone.heads()).local } },
-    );
-  }
-
 }
