@@ -10,6 +10,8 @@ export interface GitIdentity {
 
 export const NESTOR_IDENTITY: GitIdentity = { name: 'Nestor', email: 'nestor@nestor.invalid' };
 const DEFAULT_TIMEOUT_MS = 60_000;
+/** Done anyway this long after git exits, should a process git left behind hold its output open. */
+const COMPLETION_AFTER_EXIT_MS = 10_000;
 
 export interface GitProcessOptions {
   identity?: GitIdentity;
@@ -37,6 +39,9 @@ export function openGit(baseDir: string, options: GitProcessOptions = {}, stdin?
       'fetch.writeCommitGraph=false',
     ],
     timeout: { block: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
+    // Done when git's output is all read ('close'), not 50 ms after it exits (simple-git's
+    // default): on a loaded machine the output could still be unread then, and was lost.
+    completion: { onClose: true, onExit: COMPLETION_AFTER_EXIT_MS },
     allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_SSH_COMMAND'],
     // Only our own constant GIT_SSH_COMMAND below (BatchMode: ssh never prompts); user input
     // never reaches git options.
