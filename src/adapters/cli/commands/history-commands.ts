@@ -26,7 +26,9 @@ export function registerHistory(program: Command, io: CliIo): void {
       const [{ allEnvironments, historyTable, pinLine }, { historyJson, jsonText }] = await Promise.all([import('../history-views.js'), import('../json-output.js')]);
       const deps = releaseDepsFor(io, command);
       if (env === undefined) return io.out(await allEnvironments(deps, app, limit, options.json ?? false));
-      const [releases, pin] = await Promise.all([deps.history.list(app, env, limit), deps.history.getPin(app, env)]);
+      // One after the other (the history's clone runs its git one call at a time anyway): a failed list leaves no read running after the command ends.
+      const releases = await deps.history.list(app, env, limit);
+      const pin = await deps.history.getPin(app, env);
       if (options.json) return io.out(jsonText(historyJson(app, env, releases, pin)));
       io.out(releases.length === 0 ? `no releases of ${app} in ${env}\n` : historyTable(releases, pin));
       if (pin) io.out(pinLine(pin));
