@@ -91,6 +91,16 @@ describe('bin/nestor', () => {
     expect(snapshot).toEqual(sources(args));
   });
 
+  it('says, under a --debug stack from the snapshot, that its function names are minified and where to read them', () => {
+    const args = ['render', 'nobody', 'production', '--debug'];
+    const snapshot = without(join(CLI, 'entry.js'), () => nestor('bin/nestor', args));
+    const hint = "(stack of the CLI's startup snapshot: function names minified; `node bin/nestor.js` in Nestor's package shows the sources' names)";
+    expect(snapshot.status).toBe(sources(args).status);
+    expect(snapshot.stderr.split('\n')).toContain(hint);
+    expect(sources(args).stderr).toContain('    at ');
+    expect(sources(args).stderr).not.toContain(hint);
+  });
+
   it('starts from the snapshot when run through a link, as node_modules/.bin/nestor', () => {
     const link = join(tempDir('nestor-bin-'), 'nestor');
     symlinkSync(join(PACKAGE, 'bin', 'nestor'), link);
