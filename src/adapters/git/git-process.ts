@@ -1,7 +1,7 @@
 // One way to run git: simple-git (no shell), a minimal environment that never prompts, a
 // bounded silent time, and a fixed identity. Arguments are always separate argv entries.
 
-import { simpleGit, type SimpleGit } from 'simple-git';
+import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 
 export interface GitIdentity {
   name: string;
@@ -42,12 +42,30 @@ export function openGit(baseDir: string, options: GitProcessOptions = {}, stdin?
     // Done when git's output is all read ('close'), not 50 ms after it exits (simple-git's
     // default): on a loaded machine the output could still be unread then, and was lost.
     completion: { onClose: true, onExit: COMPLETION_AFTER_EXIT_MS },
+    errors: failureOf,
     allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_SSH_COMMAND'],
     // Only our own constant GIT_SSH_COMMAND below (BatchMode: ssh never prompts); user input
     // never reaches git options.
     unsafe: { allowUnsafeSshCommand: true },
     ...(stdin === undefined ? {} : { input: () => stdin }),
   }).env(gitEnvironment());
+}
+
+type GitResult = Parameters<NonNullable<SimpleGitOptions['errors']>>[1];
+
+/**
+ * simple-git's rule (a failure is a non-zero exit with something on stderr) with two more: a git
+ * stopped by a signal (no exit code) and a fatal exit (128 and up) are failures even with nothing
+ * on stderr, their output cut short. A quiet exit 1 stays an answer (`config --get` of nothing).
+ */
+function failureOf(error: Buffer | Error | undefined, result: GitResult): Buffer | Error | undefined {
+  if (error) return error;
+  const code = result.exitCode as number | null;
+  const said = Buffer.concat([...result.stdOut, ...result.stdErr]);
+  if (code === null) return new Error(`git was stopped by a signal${said.length > 0 ? `: ${said.toString('utf8').trim()}` : ''}`);
+  if (code !== 0 && result.stdErr.length > 0) return said;
+  if (code >= 128) return new Error(`git exited with code ${code} and no message`);
+  return undefined;
 }
 
 function gitEnvironment(): Record<string, string> {
