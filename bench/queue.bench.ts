@@ -2,8 +2,9 @@
 // per-app lock rarely makes jobs wait), and add → completed latency on an idle queue. Nestor's
 // path as `nestor worker` runs it (validation at both ends, envelope, idempotency read-back, the
 // app-env's Redis lock around the handler, the line kept: JobQueue.lineOf) is measured against
-// bare BullMQ (add + trivial processor) in the same run. Both pipes stay up; ROUNDS rounds
-// alternate which side goes first; figures are medians over rounds (p99 over every sample).
+// bare BullMQ (add + trivial processor) in the same run; bare BullMQ carrying Nestor's data and
+// options runs beside them, shown only (what Nestor's jobs cost BullMQ, whatever Nestor's code
+// does). The pipes stay up; ROUNDS rounds alternate the order of the sides; figures are medians over rounds (p99 over every sample).
 // On a shared machine the rates swing with the load, so each throughput round also records the
 // CPU it cost per job: this process's (producer and worker; process.cpuUsage) and redis-server's
 // (INFO cpu), which move far less. `--rounds N` (default 3).
@@ -42,19 +43,32 @@ function completions(worker: Worker): (id: string) => Promise<void> {
   return (id) => new Promise((resolve) => waiting.set(id, () => (waiting.delete(id), resolve())));
 }
 
-async function barePipe(url: string): Promise<Pipe> {
+const OUTCOME = { outcome: 'released', message: 'ok', env: 'dev3', historyPending: false, changes: [], failures: [], diff: '' };
+
+/**
+ * Bare BullMQ; `withNestorData`: carrying what Nestor's jobs carry (its envelope, 5 attempts with
+ * backoff, finished jobs kept a day, its outcome as return value), to show what that costs alone.
+ */
+async function barePipe(url: string, withNestorData = false): Promise<Pipe> {
   const name = `bench-bare-${randomUUID().slice(0, 8)}`;
   const producer = new Redis(url);
   const connection = new Redis(url, { maxRetriesPerRequest: null });
-  const queue = new Queue(name, { connection: producer, defaultJobOptions: { removeOnComplete: true } });
-  const worker = new Worker(name, async () => ({ ok: true }), { connection, concurrency: CONCURRENCY });
+  const keep = { age: 86_400 };
+  const defaultJobOptions = withNestorData ? { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: keep, removeOnFail: keep } : { removeOnComplete: true };
+  const queue = new Queue(name, { connection: producer, defaultJobOptions });
+  const processor = async (job: { data: unknown }): Promise<object> => (withNestorData ? { ...OUTCOME, app: (job.data as { job: { app: string } }).job.app } : { ok: true });
+  const worker = new Worker(name, processor, { connection, concurrency: CONCURRENCY });
   const done = completions(worker);
   await worker.waitUntilReady();
   return {
     run: async (i) => {
       const id = `j-${i}`;
       const finished = done(id);
-      await queue.add('job', { app: `app-${i % 50}` }, { jobId: id });
+      const app = `app-${i % 50}`;
+      const data = withNestorData
+        ? { v: 1, request: randomUUID(), job: { kind: 'deploy', app, env: 'dev3', ref: 'main', user: 'bench', trigger: 'user', origin: { kind: 'cli' } } }
+        : { app };
+      await queue.add('job', data, { jobId: id });
       await finished;
     },
     close: async () => {
@@ -150,7 +164,7 @@ interface Tally {
   samples: number[];
 }
 
-type Side = 'bare' | 'nestor';
+type Side = 'bare' | 'nestor' | 'data';
 
 let server: RedisServer | undefined;
 const url = process.env.REDIS_URL ?? (server = await startRedis()).url;
@@ -160,10 +174,11 @@ console.log(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(",
 try {
   pipes.bare = await barePipe(url);
   pipes.nestor = await nestorPipe(url);
-  const tallies: Record<Side, Tally> = { bare: { rounds: [], samples: [] }, nestor: { rounds: [], samples: [] } };
-  for (const side of ['bare', 'nestor'] as const) await latencies(pipes[side]!, 1_000_000); // warm-up
+  pipes.data = await barePipe(url, true);
+  const tallies: Record<Side, Tally> = { bare: { rounds: [], samples: [] }, nestor: { rounds: [], samples: [] }, data: { rounds: [], samples: [] } };
+  for (const side of ['bare', 'nestor', 'data'] as const) await latencies(pipes[side]!, 1_000_000); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
-    const order: Side[] = round % 2 === 0 ? ['bare', 'nestor'] : ['nestor', 'bare'];
+    const order: Side[] = round % 2 === 0 ? ['bare', 'nestor', 'data'] : ['data', 'nestor', 'bare'];
     for (const side of order) tallies[side].rounds.push(await throughput(pipes[side]!, 2_000_000 + round * JOBS, probe));
     for (const side of order) tallies[side].samples.push(...(await latencies(pipes[side]!, 3_000_000 + round * LATENCY_SAMPLES)));
   }
@@ -176,6 +191,7 @@ try {
   };
   const bare = summary(tallies.bare);
   const nestor = summary(tallies.nestor);
+  const data = summary(tallies.data);
   const rateRatio = nestor.rate / bare.rate;
   // Each round's two sides ran back to back: their ratio moves less with the machine's load than the medians do.
   const paired = tallies.nestor.rounds.map((r, i) => r.rate / (tallies.bare.rounds[i]?.rate ?? Number.NaN));
@@ -184,11 +200,15 @@ try {
     ['bare BullMQ jobs/s (median round)', count(bare.rate)],
     ['Nestor jobs/s (median round)', count(nestor.rate), `${times(rateRatio)} of bare`],
     ['Nestor / bare jobs/s, round by round', paired.map(times).join(', '), `median ${times(median(paired))}`],
+    ['bare BullMQ with Nestor\'s data and options, jobs/s (shown)', count(data.rate), `${times(data.rate / bare.rate)} of bare`],
     ['bare BullMQ CPU per job: node / redis-server', `${count(bare.cpu)} µs / ${count(bare.redisCpu)} µs`],
     ['Nestor CPU per job: node / redis-server', `${count(nestor.cpu)} µs / ${count(nestor.redisCpu)} µs`,
       `${times(nestor.cpu / bare.cpu)} / ${times(nestor.redisCpu / bare.redisCpu)} of bare`],
+    ['with Nestor\'s data CPU per job: node / redis-server', `${count(data.cpu)} µs / ${count(data.redisCpu)} µs`,
+      `${times(data.cpu / bare.cpu)} / ${times(data.redisCpu / bare.redisCpu)} of bare`],
     ['bare BullMQ add→completed p50 / p99', `${ms(bare.p50)} / ${ms(bare.p99)}`],
     ['Nestor enqueue→completed p50 / p99', `${ms(nestor.p50)} / ${ms(nestor.p99)}`, `${times(nestor.p50 / bare.p50)} / ${times(p99Ratio)} of bare`],
+    ['with Nestor\'s data add→completed p50 / p99', `${ms(data.p50)} / ${ms(data.p99)}`, `${times(data.p50 / bare.p50)} / ${times(data.p99 / bare.p99)} of bare`],
   ]));
   reportGoals([
     { name: 'jobs/s / bare BullMQ', ratio: rateRatio, bound: 'at least', limit: 0.8 },
