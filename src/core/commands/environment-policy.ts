@@ -1,7 +1,9 @@
 // The authorization policy of an environment from the current nestor-config: its project.yaml
 // files merged from the root ancestor down (so `approval: null` in staging lifts production's).
 import type { EnvironmentPolicy } from './authorize.js';
-import { ancestry, mergeLayers, type ConfigTree } from '../config/index.js';
+import type { ConfigTree } from '../config/index.js';
+import { deepFreeze } from '../config/deep-freeze.js';
+import { mergedProject } from '../config/merged-project.js';
 import { ErrorCode, NestorError } from '../errors.js';
 import type { ConfigSource } from '../ports/config-source.js';
 import { closestWord } from '../text/did-you-mean.js';
@@ -14,7 +16,7 @@ export function unknownEnvironment(tree: ConfigTree, env: string): NestorError {
 
 export function environmentPolicy(tree: ConfigTree, env: string): EnvironmentPolicy {
   if (!tree.environments.has(env)) throw unknownEnvironment(tree, env);
-  const merged = mergeLayers(ancestry(tree, env).map((node) => node.project)) as EnvironmentPolicy;
+  const merged = mergedProject(tree, env) as EnvironmentPolicy;
   return {
     ...(merged.access === undefined ? {} : { access: merged.access }),
     ...(merged.approval === undefined ? {} : { approval: merged.approval }),
@@ -38,17 +40,8 @@ export function policyFromConfig(config: ConfigSource): (env: string) => Promise
   };
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-}
-
 /** The channels of an environment: `slack.channels.info` and `.error`. */
 export function releaseChannel(tree: ConfigTree, env: string): string | undefined {
   if (!tree.environments.has(env)) return undefined;
-  const merged = mergeLayers(ancestry(tree, env).map((node) => node.project)) as { slack?: { channels?: { info?: string } } };
-  return merged.slack?.channels?.info;
+  return mergedProject(tree, env).slack?.channels?.info;
 }

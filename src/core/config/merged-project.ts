@@ -1,8 +1,8 @@
 // An environment's project.yaml files merged down its ancestry, root first. Loading a tree checks
 // schedules, syncs, datastores and alert routing of every environment, each from this merge, and
 // commands read it again: it is made once per tree and environment, and frozen, being shared.
-import { isPlainObject } from './config-file.js';
 import { ancestry, type ConfigTree } from './config-tree.js';
+import { deepFreeze } from './deep-freeze.js';
 import { mergeLayers } from './merge.js';
 import type { ProjectFileConfig } from './schema.js';
 
@@ -17,10 +17,4 @@ export function mergedProject(tree: ConfigTree, env: string): ProjectFileConfig 
     merged.set(env, project);
   }
   return project;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (Array.isArray(value)) value.forEach(deepFreeze);
-  else if (isPlainObject(value)) Object.values(value).forEach(deepFreeze);
-  return Object.freeze(value);
 }
