@@ -1,8 +1,8 @@
 // Builds the CLI's V8 startup snapshot into dist/cli/ (or the folder given as argument, beside
 // the bundle of scripts/bundle-cli.mjs): src/main/snapshot-entry.ts bundled as one CommonJS file
 // (a snapshot's script may require Node's own modules only), `node --build-snapshot` on it, and
-// nestor.blob.node, the node binary and the folder it was built for. bin/nestor runs the blob
-// only when both match, else the bundle: a blob loads in that node binary only, and the paths it
+// nestor.blob.node, the node binary and the folder it was built for, then the V8 flags it was
+// built with (bin/nestor starts node with them). bin/nestor runs the blob only when both match, else the bundle: a blob loads in that node binary only, and the paths it
 // holds (the templates, node_modules) are those of the build.
 import { spawnSync } from 'node:child_process';
 import { realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -144,8 +144,8 @@ if (wide) {
   throw new Error(`the snapshot's script must be ASCII; write these characters as escapes or HTML entities in the sources:\n${wide.join('\n')}`);
 }
 
-// The V8 flags of the blob, here and in bin/nestor (a blob loads only with the flags it was built
-// with). --no-rehash-snapshot: a start keeps the hash seed drawn when this blob was built instead
+// The V8 flags of the blob, written beside it for bin/nestor (a blob loads only with the flags it
+// was built with). --no-rehash-snapshot: a start keeps the hash seed drawn when this blob was built instead
 // of rehashing every table of the heap with a new one (-14% of `nestor help`'s instructions); the
 // seed is still random, drawn once per build on the machine that runs it, and what it guards
 // against (inputs crafted to collide in V8's hash tables) would only slow down that user's own
@@ -162,7 +162,8 @@ if (wide) {
 // --no-baseline-batch-compilation: Sparkplug compiles a function when it is due instead of
 // collecting a batch first (render -0.6%, envs -0.6%). A long process is not slower (validate of
 // 130 apps × 25 environments, interleaved).
-const built = spawnSync(process.execPath, ['--no-rehash-snapshot', '--interrupt-budget=540672', '--min-semi-space-size=8', '--interrupt-budget-factor-for-feedback-allocation=64', '--no-baseline-batch-compilation', '--snapshot-blob', blob, '--build-snapshot', script], { cwd: outdir, encoding: 'utf8' });
+const V8_FLAGS = ['--no-rehash-snapshot', '--interrupt-budget=540672', '--min-semi-space-size=8', '--interrupt-budget-factor-for-feedback-allocation=64', '--no-baseline-batch-compilation'];
+const built = spawnSync(process.execPath, [...V8_FLAGS, '--snapshot-blob', blob, '--build-snapshot', script], { cwd: outdir, encoding: 'utf8' });
 rmSync(script);
 // Node warns of the built-in modules it has not verified in snapshots (node:module, node:child_process,
 // node:readline/promises): the snapshot holds them loaded, and the commands use them only once started.
@@ -174,5 +175,5 @@ if (built.status !== 0) {
 }
 const node = statSync(process.execPath);
 // bin/nestor composes the first line from its own package folder and `stat -L -c '%s %Y %i'` of
-// the node on the PATH; the second is for the reader.
-writeFileSync(`${blob}.node`, `${packageRoot} ${node.size} ${Math.floor(node.mtimeMs / 1000)} ${node.ino}\n${process.version} ${process.execPath}\n`);
+// the node on the PATH, and starts node with the flags of the second; the third is for the reader.
+writeFileSync(`${blob}.node`, `${packageRoot} ${node.size} ${Math.floor(node.mtimeMs / 1000)} ${node.ino}\n${V8_FLAGS.join(' ')}\n${process.version} ${process.execPath}\n`);
