@@ -425,5 +425,3 @@ export type DatastoreKindName = (typeof DATASTORE_KINDS)[number];
 
 /** What the merge of every layer gives for one app in one environment. */
 export type MergedConfig = ProjectFileConfig & AppFileConfig;
-
-
