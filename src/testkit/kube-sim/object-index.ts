@@ -21,6 +21,11 @@ export function typeKey(resource: ResourceType): string {
   return `${resource.group}/${resource.plural}`;
 }
 
+/** The namespace bucket of a stored object ('' for cluster-scoped ones). */
+function namespaceOf({ resource, obj }: StoredObject): string {
+  return resource.namespaced ? metaNamespace(obj) ?? '' : '';
+}
+
 function ownerUids(obj: KubeObject): string[] {
   const owners = obj.metadata.ownerReferences;
   if (!Array.isArray(owners)) return [];
@@ -51,7 +56,7 @@ export class ObjectIndex {
     this.byKey.set(key, entry);
     const namespaces = this.byType.get(typeKey(resource)) ?? new Map<string, Map<string, StoredObject>>();
     this.byType.set(typeKey(resource), namespaces);
-    const namespace = resource.namespaced ? metaNamespace(obj) ?? '' : '';
+    const namespace = namespaceOf(entry);
     const bucket = namespaces.get(namespace) ?? new Map<string, StoredObject>();
     namespaces.set(namespace, bucket);
     bucket.set(key, entry);
@@ -68,7 +73,7 @@ export class ObjectIndex {
     this.byKey.delete(key);
     this.unlinkOwners(entry);
     const namespaces = this.byType.get(typeKey(entry.resource));
-    const namespace = entry.resource.namespaced ? metaNamespace(entry.obj) ?? '' : '';
+    const namespace = namespaceOf(entry);
     const bucket = namespaces?.get(namespace);
     bucket?.delete(key);
     if (bucket?.size === 0) namespaces?.delete(namespace);
