@@ -12,7 +12,7 @@ import {
   type EnqueueOptions, type Enqueued, type JobOutcome, type JobQueue, type JobStatus, type LinedUpJob,
 } from '../../core/ports/job-queue.js';
 import { coalesceWrites, sendTogether } from '../redis/coalesce-writes.js';
-import { jobOf, type JobEnvelope } from './job-envelope.js';
+import { jobOf, turnOf, type JobEnvelope } from './job-envelope.js';
 import { stepsOf } from './job-steps.js';
 import { compareText } from '../../core/text/compare-text.js';
 
@@ -69,7 +69,7 @@ export class BullmqJobQueue implements JobQueue {
     }
     const valid = parseJob(job);
     const request = randomUUID();
-    const stored = await this.addAndRead(new BullJob<JobEnvelope, JobOutcome>(this.queue, valid.kind, { v: 1, request, job: valid }, { ...this.queue.jobsOpts, jobId }, jobId));
+    const stored = await this.addAndRead(new BullJob<JobEnvelope, JobOutcome>(this.queue, valid.kind, { v: 1, request, job: valid, turn: turnOf(valid) }, { ...this.queue.jobsOpts, jobId }, jobId));
     // Only the stored data's own field, unparsed: a random request id appears in it only if this call stored it.
     const created = stored?.includes(request) === true;
     const state = created || stored === null ? undefined : stateOf(await this.queue.getJobState(jobId));

@@ -10,7 +10,9 @@
 // until it ends: a job finding that set empty takes its turn without reading its line. On Redis
 // locks, the check and the lock are one script (one round trip for the job's turn), and that lock
 // is bound to BullMQ's lock of the job: it frees itself when BullMQ ends the job (redis-locks.ts).
-import { DelayedError, UnrecoverableError, Worker, type Job as BullJob, type WorkerOptions } from 'bullmq';
+// Most jobs have that lock already when they come: the script that fetched them took it
+// (turn-on-fetch.ts); only the others make that first try.
+import { createRedisBackend, DelayedError, UnrecoverableError, Worker, type Job as BullJob, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { isJobDeferred, jobLockKey, type JobWait } from '../../core/jobs/job-turn.js';
 import { isRetryable, runJob, type JobRunnerDeps } from '../../core/jobs/run-job.js';
@@ -19,8 +21,9 @@ import { coalesceWrites } from '../redis/coalesce-writes.js';
 import { RedisLocks } from '../redis/redis-locks.js';
 import { DEFAULT_QUEUE_NAME } from './bullmq-queue.js';
 import { promptCloser } from './close-worker.js';
-import { jobOf, unwrapJob, waitOf, type JobEnvelope } from './job-envelope.js';
+import { jobOf, unwrapJob, waitOf, type JobEnvelope, type JobTurn } from './job-envelope.js';
 import { stepsAfter, stepsOf } from './job-steps.js';
+import { bullmqScripts, fetchScripts, TurnOnFetch } from './turn-on-fetch.js';
 import { WaitingJobs } from './waiting-jobs.js';
 
 /** BullMQ timings, short in tests. */
@@ -63,8 +66,11 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
   // again as EVAL, may come after it: a job of the line taken at that moment is deferred once.)
   const releaseInOrder = locks instanceof RedisLocks && locks.sendsOver(options.connection);
   const runner: JobRunnerDeps = { ...(releaseInOrder ? { releaseInOrder } : {}), ...options.runner };
-  const turnOf = (jobId: string, token: string | undefined): JobRunnerDeps['tryUnlessWaiting'] => locks instanceof RedisLocks && token
-    ? (job, _jobId, owner, ttlMs) => locks.acquireUnlessWaiting(jobLockKey(job), owner, ttlMs, waiting.keyOf(job), { key: `${worker.toKey(jobId)}:lock`, token })
+  const turns = releaseInOrder && options.runner.line ? turnOnFetch(options, locks, waiting) : undefined;
+  const turnOf = (jobId: string, token: string | undefined, fetched: JobTurn | undefined): JobRunnerDeps['tryUnlessWaiting'] => locks instanceof RedisLocks && token
+    ? (job, _jobId, owner, ttlMs) => fetched?.lock === jobLockKey(job)
+      ? Promise.resolve(locks.boundHandle(fetched.lock, token))
+      : locks.acquireUnlessWaiting(jobLockKey(job), owner, ttlMs, waiting.keyOf(job), { key: `${worker.toKey(jobId)}:lock`, token })
     : async (job, _jobId, owner, ttlMs) => ((await waiting.others(job, jobId)) ? undefined : locks.acquire(jobLockKey(job), owner, ttlMs));
   const processor = async (bull: BullJob<JobEnvelope, JobOutcome>, token?: string): Promise<JobOutcome> => {
     const jobId = bull.id ?? '';
@@ -72,6 +78,8 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
     const maxAttempts = bull.opts.attempts ?? 1;
     const wait = waitOf(bull.data);
     const job = jobOf(bull.data);
+    // The lock its fetch took for it, if it did.
+    const fetched = token && turns?.claim(token) ? bull.data.turn : undefined;
     // Only a job that went back to the queue before can be in its line's waiting set.
     const leave = (): void => {
       if (job && (wait || attempt > 1)) void waiting.remove(job, jobId).catch((error: unknown) => options.onError?.(error));
@@ -84,7 +92,7 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
       if (next) void bull.updateProgress({ steps: (steps = next) }).catch((error: unknown) => options.onError?.(error));
     };
     try {
-      const outcome = await runJob({ tryUnlessWaiting: turnOf(jobId, token), ...runner, progress }, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable: { ...withWait(wait) } });
+      const outcome = await runJob({ tryUnlessWaiting: turnOf(jobId, token, fetched), ...runner, progress }, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable: { ...withWait(wait) } });
       leave();
       return outcome;
     } catch (error) {
@@ -106,10 +114,20 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
     ...(options.prefix ? { prefix: options.prefix } : {}),
     concurrency: options.concurrency ?? 4,
     ...options.tuning,
-  });
+  }, turns?.backendFactory ?? createRedisBackend);
   // An 'error' event without a listener would crash the process; Redis outages are retried.
   worker.on('error', (error) => options.onError?.(error));
   return { worker, close: promptCloser(worker) };
+}
+
+/** Jobs' locks taken by the fetches of this worker, unless BullMQ's scripts are not of the shape that needs (told to onError). */
+function turnOnFetch(options: BullmqWorkerOptions, locks: RedisLocks, waiting: WaitingJobs): TurnOnFetch | undefined {
+  const scripts = fetchScripts(bullmqScripts());
+  if (typeof scripts === 'string') {
+    options.onError?.(new Error(scripts));
+    return undefined;
+  }
+  return new TurnOnFetch({ connection: options.connection, locks, waitingPrefix: waiting.keyPrefix, ttlMs: options.runner.lock.ttlMs, scripts });
 }
 
 /** Closes `worker` on the first of `signals` (finishing its current jobs), then calls `done`. */

@@ -2,8 +2,8 @@
 // The id tells an enqueue whether it created the job or met one already there under the same
 // key (BullMQ answers both with the job id).
 import { ErrorCode, NestorError } from '../../core/errors.js';
-import type { Job } from '../../core/jobs/job-schema.js';
-import type { JobWait } from '../../core/jobs/job-turn.js';
+import { describeJob, jobScope, type Job } from '../../core/jobs/job-schema.js';
+import { jobLockKey, type JobWait } from '../../core/jobs/job-turn.js';
 
 export interface JobEnvelope {
   v: 1;
@@ -12,6 +12,20 @@ export interface JobEnvelope {
   job: Job;
   /** Set while the job is deferred behind a busy app-env (see bullmq-worker.ts). */
   wait?: JobWait;
+  /** What the worker's fetch needs to take the job's lock (turn-on-fetch.ts); absent from jobs enqueued before it. */
+  turn?: JobTurn;
+}
+
+/** The job's lock key, its line's (JobScope.key), and the lock owner's user and operation. */
+export interface JobTurn {
+  lock: string;
+  line: string;
+  user: string;
+  operation: string;
+}
+
+export function turnOf(job: Job): JobTurn {
+  return { lock: jobLockKey(job), line: jobScope(job).key, user: job.user, operation: describeJob(job) };
 }
 
 /** The job inside `data`, unvalidated (runJob validates it); BadInput when `data` is no envelope. */

@@ -8,11 +8,16 @@ import type { Redis } from 'ioredis';
 import { jobScope, type Job } from '../../core/jobs/job-schema.js';
 
 export class WaitingJobs {
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly queueName: string) {}
+  /** The sets' keys before the line's key. */
+  readonly keyPrefix: string;
+
+  constructor(private readonly redis: Redis, prefix: string, queueName: string) {
+    this.keyPrefix = `${prefix}:${queueName}:nestor-waiting:`;
+  }
 
   /** The Redis key of `job`'s line's set. */
   keyOf(job: Job): string {
-    return `${this.prefix}:${this.queueName}:nestor-waiting:${jobScope(job).key}`;
+    return this.keyPrefix + jobScope(job).key;
   }
 
   async add(job: Job, jobId: string): Promise<void> {

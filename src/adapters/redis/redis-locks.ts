@@ -35,16 +35,32 @@ export interface RedisLocksOptions {
   process?: LockProcess;
 }
 
-// ARGV[1] is the caller's time in ms, or '' for Redis TIME.
-const NOW = `
-local now = tonumber(ARGV[1])
-if not now then local t = redis.call('TIME'); now = t[1] * 1000 + math.floor(t[2] / 1000) end
-local function live(key)
+// The lock's Lua, shared with the queue's fetch (turn-on-fetch.ts). `nowOf(arg)`: the caller's
+// time in ms, or Redis TIME when `arg` is ''. `live(key, now)`: the lock's {id, expiresAt, token,
+// since} while it holds (a bound lock only while its bound key holds its token), else nil.
+// `hold(...)`: writes every field of a holder (bound ones empty when unbound: nothing of an
+// earlier holder is left) and its expiry.
+export const LOCK_LUA = `
+local function nowOf(arg)
+  local now = tonumber(arg)
+  if not now then local t = redis.call('TIME'); now = t[1] * 1000 + math.floor(t[2] / 1000) end
+  return now
+end
+local function live(key, now)
   local e = redis.call('HMGET', key, 'id', 'expiresAt', 'token', 'since', 'bound', 'boundToken')
   if not e[1] or (tonumber(e[2]) or 0) <= now then return nil end
   if e[5] and e[5] ~= '' and redis.call('GET', e[5]) ~= e[6] then return nil end
   return e
 end
+local function hold(key, now, ttl, id, user, operation, token, host, pid, bound, boundToken, since)
+  redis.call('HSET', key, 'id', id, 'user', user, 'operation', operation, 'since', since, 'expiresAt', string.format('%d', now + ttl), 'token', token, 'host', host, 'pid', pid, 'bound', bound, 'boundToken', boundToken)
+  redis.call('PEXPIRE', key, ttl)
+end
+`;
+
+// ARGV[1] is the caller's time in ms, or '' for Redis TIME.
+const NOW = `${LOCK_LUA}
+local now = nowOf(ARGV[1])
 `;
 
 const FIELDS = `'id', 'user', 'operation', 'since', 'expiresAt', 'host', 'pid'`;
@@ -60,23 +76,20 @@ if KEYS[2] then
   end
 end
 local ttl = tonumber(ARGV[2])
-local e = live(KEYS[1])
+local e = live(KEYS[1], now)
 if e and e[1] ~= ARGV[3] and (ARGV[9] == '' or e[3] ~= ARGV[9]) then
   local h = redis.call('HMGET', KEYS[1], ${FIELDS}, 'token')
   return {0, h[1], h[2], h[3], h[4], h[5], h[6] or '', h[7] or '', h[8]}
 end
 local since = string.format('%d', now)
 if e and e[1] == ARGV[3] then since = e[4] end
-local expires = string.format('%d', now + ttl)
--- Every field is written (bound ones empty when unbound): nothing of an earlier holder is left.
-redis.call('HSET', KEYS[1], 'id', ARGV[3], 'user', ARGV[4], 'operation', ARGV[5], 'since', since, 'expiresAt', expires, 'token', ARGV[6], 'host', ARGV[7], 'pid', ARGV[8], 'bound', ARGV[10] or '', 'boundToken', ARGV[11] or '')
-redis.call('PEXPIRE', KEYS[1], ttl)
+hold(KEYS[1], now, ttl, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[10] or '', ARGV[11] or '', since)
 return {1}
 `);
 
 // KEYS[1] lock; ARGV: now, ttl, token -> 1 renewed, 0 lost
 const RENEW = new RedisScript(`${NOW}
-local e = live(KEYS[1])
+local e = live(KEYS[1], now)
 if not e or e[3] ~= ARGV[3] then return 0 end
 redis.call('HSET', KEYS[1], 'expiresAt', string.format('%d', now + tonumber(ARGV[2])))
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
@@ -91,14 +104,14 @@ return 0
 
 // KEYS[1] lock; ARGV: now -> {} when free, else {id, user, operation, since, expiresAt, host, pid}
 const CURRENT = new RedisScript(`${NOW}
-if not live(KEYS[1]) then return {} end
+if not live(KEYS[1], now) then return {} end
 return redis.call('HMGET', KEYS[1], ${FIELDS})
 `);
 
 // KEYS[1] lock, KEYS[2] notes; ARGV: now, id, since, by, keep ms -> the note (JSON), or '' when
 // the lock is free or held by someone else than id since `since`
 const BREAK = new RedisScript(`${NOW}
-local e = live(KEYS[1])
+local e = live(KEYS[1], now)
 if not e or e[1] ~= ARGV[2] or e[4] ~= ARGV[3] then return '' end
 local h = redis.call('HMGET', KEYS[1], ${FIELDS})
 local note = cjson.encode({id = h[1], user = h[2], operation = h[3], since = h[4], expiresAt = h[5], host = h[6] or '', pid = h[7] or '', by = ARGV[4], at = string.format('%d', now)})
@@ -184,6 +197,17 @@ export class RedisLocks implements Locks {
       if (dead !== undefined || !isKnownDead(by, this.process)) return { held: false, key, by };
       dead = fields[7] ?? '';
     }
+  }
+
+  /** What a script taking this store's locks elsewhere (LOCK_LUA in the queue's fetch) needs: the keys' prefix and nowOf's argument. */
+  scriptArgs(): { prefix: string; now: string } {
+    return { prefix: this.prefix, now: this.time() };
+  }
+
+  /** The handle of a lock such a script took with `token`, bound to its job's lock (its release does nothing). */
+  boundHandle(key: string, token: string): LockHandle {
+    checkLockRequest(key);
+    return this.handle(key, token, true);
   }
 
   async current(key: string): Promise<HeldLock | undefined> {
