@@ -11,7 +11,7 @@ import {
   JobState, enqueuedMessage, isIdempotencyKey,
   type EnqueueOptions, type Enqueued, type JobOutcome, type JobQueue, type JobStatus, type LinedUpJob,
 } from '../../core/ports/job-queue.js';
-import { coalesceWrites, sendTogether } from '../redis/coalesce-writes.js';
+import { sendTogether } from '../redis/send-together.js';
 import { jobOf, turnOf, type JobEnvelope } from './job-envelope.js';
 import { stepsOf } from './job-steps.js';
 import { compareText } from '../../core/text/compare-text.js';
@@ -46,7 +46,6 @@ export class BullmqJobQueue implements JobQueue {
 
   constructor(options: BullmqQueueOptions) {
     this.redis = options.connection;
-    coalesceWrites(options.connection);
     const keep = { age: options.keepSeconds ?? 86_400 };
     this.queue = new Queue<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, {
       connection: options.connection,

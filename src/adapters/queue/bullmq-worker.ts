@@ -17,7 +17,6 @@ import type { Redis } from 'ioredis';
 import { isJobDeferred, jobLockKey, type JobWait } from '../../core/jobs/job-turn.js';
 import { isRetryable, runJob, type JobRunnerDeps } from '../../core/jobs/run-job.js';
 import type { JobOutcome } from '../../core/ports/job-queue.js';
-import { coalesceWrites } from '../redis/coalesce-writes.js';
 import { RedisLocks } from '../redis/redis-locks.js';
 import { DEFAULT_QUEUE_NAME } from './bullmq-queue.js';
 import { promptCloser } from './close-worker.js';
@@ -57,7 +56,6 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
   if (options.connection.options.maxRetriesPerRequest !== null) {
     throw new Error('the worker connection needs maxRetriesPerRequest: null');
   }
-  coalesceWrites(options.connection);
   const waiting = new WaitingJobs(options.connection, options.prefix ?? 'bull', options.name ?? DEFAULT_QUEUE_NAME);
   const { locks } = options.runner;
   // A lock taken by the other path (a line to keep) is released before BullMQ ends the job on this
