@@ -5,7 +5,7 @@ import type { Clock } from '../../core/ports/clock.js';
 export const systemClock: Clock = {
   now: () => Date.now(),
   monotonic: () => performance.now(),
-  sleep: (ms, signal) =>
+  sleep: (ms, signal, options) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve();
       const onAbort = (): void => {
@@ -16,6 +16,7 @@ export const systemClock: Clock = {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       }, ms);
+      if (options?.background) timer.unref();
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };

@@ -9,6 +9,10 @@ export interface Clock {
    * The machine's now() is wall time, which can jump when the system time is set.
    */
   monotonic?(): number;
-  /** Resolves after `ms`, or at once when `signal` aborts; never rejects (check the signal after). */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Resolves after `ms`, or at once when `signal` aborts; never rejects (check the signal after).
+   * `background`: the wait keeps no process alive by itself (a heartbeat's, which has nothing
+   * left to do once the work around it has ended).
+   */
+  sleep(ms: number, signal?: AbortSignal, options?: { background?: boolean }): Promise<void>;
 }

@@ -112,9 +112,11 @@ function busy(key: string, by: HeldLock, waitedMs: number): NestorError {
 }
 
 // The renewals of every lock held in this process on one clock at one period share one timer,
-// which runs only while some lock is held: a job's hold then costs no timer and no
-// AbortController of its own (each cost more than the rest of a no-op job's hold; see the queue
-// bench). A lock joining between two ticks is renewed early at the next one, which only extends it.
+// which runs while some lock is held and stops at its first tick with none: a job's hold then
+// costs no timer and no AbortController of its own (starting and stopping them for each of a
+// run of short jobs cost more than the rest of a no-op job's hold, and its latency; see the queue
+// bench). Its wait is a background one (Clock.sleep): it keeps no process alive after its work.
+// A lock joining between two ticks is renewed early at the next one, which only extends it.
 const tickers = new WeakMap<Clock, Map<number, Ticker>>();
 
 function heartbeats(clock: Clock, every: number): Ticker {
@@ -168,34 +170,28 @@ class HeldLockState implements Held {
   }
 }
 
-// A reason given, so that stopping builds no DOMException with its stack.
-const TICKER_IDLE = 'no lock held';
+const BACKGROUND = { background: true } as const;
 
 class Ticker {
   private readonly held = new Set<HeldLockState>();
-  private idle: AbortController | undefined;
+  private running = false;
 
   constructor(private readonly clock: Clock, private readonly every: number) {}
 
   hold(handle: LockHandle, options: HoldOptions): Held {
-    const held = new HeldLockState(handle, options, (h) => this.leave(h));
+    const held = new HeldLockState(handle, options, (h) => this.held.delete(h));
     this.held.add(held);
-    if (!this.idle) void this.run((this.idle = new AbortController()));
+    if (!this.running) void this.run();
     return held;
   }
 
-  private leave(held: HeldLockState): void {
-    if (!this.held.delete(held) || this.held.size > 0) return;
-    this.idle?.abort(TICKER_IDLE);
-    this.idle = undefined;
-  }
-
-  private async run(idle: AbortController): Promise<void> {
-    while (!idle.signal.aborted) {
-      await this.clock.sleep(this.every, idle.signal);
-      if (idle.signal.aborted) return;
+  private async run(): Promise<void> {
+    this.running = true;
+    do {
+      await this.clock.sleep(this.every, undefined, BACKGROUND);
       for (const held of this.held) held.renewing ??= this.renew(held).finally(() => (held.renewing = undefined));
-    }
+    } while (this.held.size > 0);
+    this.running = false;
   }
 
   private async renew(held: HeldLockState): Promise<void> {

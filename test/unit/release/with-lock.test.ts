@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryLocks } from '../../../src/testkit/fakes/memory/memory-locks.js';
 import { ErrorCode, NestorError } from '../../../src/core/errors.js';
-import { appLockKey, type HeldLock, type LockOwner } from '../../../src/core/ports/locks.js';
+import { appLockKey, type HeldLock, type LockOwner, type Locks } from '../../../src/core/ports/locks.js';
 import { waitingMessage, withLock, type LockScope, type WithLockOptions } from '../../../src/core/release/with-lock.js';
 import { ManualClock, settle } from '../../../src/testkit/fakes/time/manual-clock.js';
 
@@ -32,6 +32,13 @@ beforeEach(() => {
   waiting = [];
 });
 
+/** With no lock held, the heartbeat's timer runs out at its next tick, and is not set again. */
+async function heartbeatStops(): Promise<void> {
+  expect(clock.sleepers).toBeLessThanOrEqual(1);
+  await clock.advance(TTL / 3);
+  expect(clock.sleepers).toBe(0);
+}
+
 describe('withLock', () => {
   it('runs the operation holding the lock and frees it afterwards', async () => {
     const result = await withLock(locks, KEY, alice, options(), async () => (await locks.current(KEY))?.operation);
@@ -43,7 +50,7 @@ describe('withLock', () => {
   it('frees the lock when the operation throws, and passes the error on', async () => {
     await expect(withLock(locks, KEY, alice, options(), async () => { throw new Error('boom'); })).rejects.toThrow('boom');
     expect(await locks.current(KEY)).toBeUndefined();
-    expect(clock.sleepers).toBe(0);
+    await heartbeatStops();
   });
 
   it('waits behind the holder, saying who, then runs', async () => {
@@ -96,7 +103,7 @@ describe('withLock', () => {
     expect(op.scope()?.signal.aborted).toBe(false);
     op.finish();
     await running;
-    expect(clock.sleepers).toBe(0);
+    await heartbeatStops();
   });
 
   it('keeps renewing a lock held beside another that ends, and stops its timer once none is held', async () => {
@@ -114,7 +121,32 @@ describe('withLock', () => {
     expect(clock.sleepers).toBe(1);
     second.finish();
     await running[1];
-    expect(clock.sleepers).toBe(0);
+    await heartbeatStops();
+  });
+
+  it('serves a run of locks held one after the other with one heartbeat timer, renewing none that has ended', async () => {
+    const renewals: string[] = [];
+    const counted: Locks = {
+      current: (key) => locks.current(key),
+      breakLock: (key, holder, by) => locks.breakLock(key, holder, by),
+      lastBroken: (key) => locks.lastBroken(key),
+      acquire: async (key, owner, ttlMs) => {
+        const attempt = await locks.acquire(key, owner, ttlMs);
+        return attempt.held ? { ...attempt, renew: (ms) => (renewals.push(owner.id), attempt.renew(ms)) } : attempt;
+      },
+    };
+    for (const owner of [alice, bob, alice]) expect(await withLock(counted, KEY, owner, options(), async () => owner.id)).toBe(owner.id);
+    expect(clock.sleepers).toBe(1);
+    const op = gate();
+    const running = withLock(counted, KEY, bob, options(), op.run);
+    await settle();
+    expect(clock.sleepers).toBe(1);
+    await clock.advance(TTL / 3);
+    expect(renewals).toEqual([bob.id]);
+    op.finish();
+    await running;
+    await heartbeatStops();
+    expect(renewals).toEqual([bob.id]);
   });
 
   it('tells the operation when the lock is lost', async () => {

@@ -1,5 +1,8 @@
 // The Clock port's one contract, on the system clock and the test clocks: a wait ends early, and
 // quietly, when its signal aborts, so every caller checks its signal after a wait, never catches.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/adapters/system/system-clock.js';
 import type { Clock } from '../../../src/core/ports/clock.js';
@@ -24,6 +27,18 @@ describe.each<[string, () => Clock]>([
 
   it('tells the time in milliseconds since the epoch', () => {
     expect(new Date(make().now()).getUTCFullYear()).toBeGreaterThanOrEqual(2024);
+  });
+});
+
+describe('system clock', () => {
+  it('keeps no process alive by a background wait', async () => {
+    const clock = fileURLToPath(new URL('../../../src/adapters/system/system-clock.ts', import.meta.url));
+    const script = `import { systemClock } from ${JSON.stringify(clock)};
+      systemClock.sleep(${HOUR}, undefined, { background: true }).then(() => console.log('woke'));
+      systemClock.sleep(50).then(() => console.log('short wait over'));`;
+    // Exits once its short plain wait is over, the hour-long background one still pending.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { timeout: 20_000 });
+    expect(stdout).toBe('short wait over\n');
   });
 });
 
