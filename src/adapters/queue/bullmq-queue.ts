@@ -68,7 +68,10 @@ export class BullmqJobQueue implements JobQueue {
     }
     const valid = parseJob(job);
     const request = randomUUID();
-    const stored = await this.addAndRead(new BullJob<JobEnvelope, JobOutcome>(this.queue, valid.kind, { v: 1, request, job: valid, turn: turnOf(valid) }, { ...this.queue.jobsOpts, jobId }, jobId));
+    // Object.assign, as Queue.add builds them: the Job constructor walks the options with for-in,
+    // several times slower over a spread's copy (measured: 2.0 against 0.5 µs a job).
+    const jobOptions = Object.assign(Object.assign({}, this.queue.jobsOpts), { jobId });
+    const stored = await this.addAndRead(new BullJob<JobEnvelope, JobOutcome>(this.queue, valid.kind, { v: 1, request, job: valid, turn: turnOf(valid) }, jobOptions, jobId));
     // Only the stored data's own field, unparsed: a random request id appears in it only if this call stored it.
     const created = stored?.includes(request) === true;
     const state = created || stored === null ? undefined : stateOf(await this.queue.getJobState(jobId));

@@ -90,7 +90,7 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
       if (next) void bull.updateProgress({ steps: (steps = next) }).catch((error: unknown) => options.onError?.(error));
     };
     try {
-      const outcome = await runJob({ tryUnlessWaiting: turnOf(jobId, token, fetched), ...runner, progress }, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable: { ...withWait(wait) } });
+      const outcome = await runJob({ tryUnlessWaiting: turnOf(jobId, token, fetched), ...runner, progress }, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable: withWait(wait) });
       leave();
       return outcome;
     } catch (error) {

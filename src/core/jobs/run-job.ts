@@ -97,6 +97,8 @@ function waitingBehind(deps: JobRunnerDeps, jobId: string, ctx: ReleaseContext, 
     .then((position) => ctx.onEvent({ type: 'waiting', message: queuedBehindMessage(by, position) }));
 }
 
+// The updates and contexts are written out, not spread from a common part: a spread's copy cost
+// a no-op job several times the allocation of the object itself (the queue bench's GC share).
 export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobOutcome> {
   const { jobId, attempt } = run;
   const job = parseJob(run.data);
@@ -107,13 +109,11 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
       deps.onError?.(error);
     }
   };
-  const base = { jobId, job, attempt };
   // A deferred job coming back goes on with the same attempt: it started already.
-  if (run.deferrable?.wait === undefined) tell({ ...base, type: 'started' });
-  const ctx: ReleaseContext = {
-    user: job.user, jobId, onEvent: (event) => tell({ ...base, type: 'event', event }),
-    ...(run.signal ? { signal: run.signal } : {}),
-  };
+  if (run.deferrable?.wait === undefined) tell({ jobId, job, attempt, type: 'started' });
+  const onEvent = (event: ReleaseEvent): void => tell({ jobId, job, attempt, type: 'event', event });
+  const ctx: ReleaseContext = { user: job.user, jobId, onEvent };
+  if (run.signal) ctx.signal = run.signal;
   try {
     const owner = { id: jobId, user: job.user, operation: describeJob(job) };
     const options: WithLockOptions = { ttlMs: deps.lock.ttlMs, waitMs: deps.lock.waitMs, pollMs: deps.lock.pollMs, clock: deps.clock };
@@ -121,19 +121,24 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
     if (deps.onError) options.onError = deps.onError;
     if (run.signal) options.signal = run.signal;
     let started = false;
-    const within = (lock: LockScope) => ((started = true), dispatch(deps.handlers, { ...ctx, lock }, job));
+    const within = (lock: LockScope): Promise<JobOutcome> => {
+      started = true;
+      const locked: ReleaseContext = { user: job.user, jobId, onEvent, lock };
+      if (run.signal) locked.signal = run.signal;
+      return dispatch(deps.handlers, locked, job);
+    };
     const result = run.deferrable
-      ? await holdLock(await takeTurn(deps, { job, jobId, owner, wait: run.deferrable.wait, tell: (message) => ctx.onEvent({ type: 'waiting', message }) }), options, within)
+      ? await holdLock(await takeTurn(deps, { job, jobId, owner, wait: run.deferrable.wait, tell: (message) => onEvent({ type: 'waiting', message }) }), options, within)
       : await withLock(deps.locks, jobLockKey(job), owner, { ...options, onWaiting: (by) => waitingBehind(deps, jobId, ctx, by) }, within).catch((error: unknown) => {
         throw !started && run.signal?.aborted ? cancelledError() : error;
       });
-    tell({ ...base, type: 'completed', result });
+    tell({ jobId, job, attempt, type: 'completed', result });
     return result;
   } catch (error) {
     if (isJobDeferred(error)) throw error;
     const final = !isRetryable(error) || attempt >= run.maxAttempts;
     const message = error instanceof Error ? error.message : String(error);
-    tell({ ...base, type: 'failed', message, final, ...(isNestorError(error) ? { code: error.code } : {}) });
+    tell({ jobId, job, attempt, type: 'failed', message, final, ...(isNestorError(error) ? { code: error.code } : {}) });
     throw error;
   }
 }
