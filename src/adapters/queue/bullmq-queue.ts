@@ -2,7 +2,7 @@
 // refuses a second job under the same key; finished jobs are kept a day so that late replays
 // are still recognised. Retries use exponential backoff; workers decide what is retryable.
 import { randomUUID } from 'node:crypto';
-import { Job as BullJob, Queue, type JobType } from 'bullmq';
+import { createRedisBackend, Job as BullJob, Queue, type JobType } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ErrorCode, NestorError } from '../../core/errors.js';
 import { jobScope, type Job } from '../../core/jobs/job-schema.js';
@@ -11,7 +11,8 @@ import {
   JobState, enqueuedMessage, isIdempotencyKey,
   type EnqueueOptions, type Enqueued, type JobOutcome, type JobQueue, type JobStatus, type LinedUpJob,
 } from '../../core/ports/job-queue.js';
-import { sendTogether } from '../redis/send-together.js';
+import { bullmqScripts, defineOn, substitutingBackend, type BullmqScripts } from './bullmq-scripts.js';
+import { addScript, createdBy } from './created-on-add.js';
 import { jobOf, turnOf, type JobEnvelope } from './job-envelope.js';
 import { stepsOf } from './job-steps.js';
 import { compareText } from '../../core/text/compare-text.js';
@@ -28,8 +29,10 @@ export interface BullmqQueueOptions {
   backoffMs?: number;
   /** How long finished jobs (and so their idempotency keys) are kept. Default 24 h. */
   keepSeconds?: number;
-  /** Redis errors seen by the queue (it reconnects by itself). */
+  /** Redis errors seen by the queue (it reconnects by itself), and a BullMQ whose add is not the shape Nestor wraps. */
   onError?: (error: unknown) => void;
+  /** BullMQ's Lua scripts; default the installed package's (a test gives changed ones). */
+  scripts?: BullmqScripts;
 }
 
 export const DEFAULT_QUEUE_NAME = 'nestor-jobs';
@@ -43,9 +46,14 @@ function stateOf(state: string): JobState {
 export class BullmqJobQueue implements JobQueue {
   readonly queue: Queue<JobEnvelope, JobOutcome>;
   private readonly redis: Redis;
+  /** The key of the job being added, while its add is sent: that add is sent wrapped (created-on-add.ts). */
+  private adding: string | undefined;
 
   constructor(options: BullmqQueueOptions) {
     this.redis = options.connection;
+    const add = addScript(options.scripts ?? bullmqScripts());
+    if (typeof add === 'string') options.onError?.(new Error(add));
+    else defineOn(options.connection, [add]);
     const keep = { age: options.keepSeconds ?? 86_400 };
     this.queue = new Queue<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, {
       connection: options.connection,
@@ -56,7 +64,9 @@ export class BullmqJobQueue implements JobQueue {
         removeOnComplete: keep,
         removeOnFail: keep,
       },
-    });
+    }, typeof add === 'string' ? createRedisBackend : substitutingBackend(() => (commandName, args) => (
+      commandName === 'addStandardJob' && this.adding !== undefined ? { command: add.command, args: [...args, this.adding] } : undefined
+    )));
     // An 'error' event without a listener would throw.
     this.queue.on('error', (error) => options.onError?.(error));
   }
@@ -71,29 +81,28 @@ export class BullmqJobQueue implements JobQueue {
     // Object.assign, as Queue.add builds them: the Job constructor walks the options with for-in,
     // several times slower over a spread's copy (measured: 2.0 against 0.5 µs a job).
     const jobOptions = Object.assign(Object.assign({}, this.queue.jobsOpts), { jobId });
-    const stored = await this.addAndRead(new BullJob<JobEnvelope, JobOutcome>(this.queue, valid.kind, { v: 1, request, job: valid, turn: turnOf(valid) }, jobOptions, jobId));
-    // Only the stored data's own field, unparsed: a random request id appears in it only if this call stored it.
-    const created = stored?.includes(request) === true;
-    const state = created || stored === null ? undefined : stateOf(await this.queue.getJobState(jobId));
+    const created = await this.add(new BullJob<JobEnvelope, JobOutcome>(this.queue, valid.kind, { turn: turnOf(valid), v: 1, request, job: valid }, jobOptions, jobId), request);
+    const state = created ? undefined : stateOf(await this.queue.getJobState(jobId));
     return { jobId, created, message: enqueuedMessage(jobId, created, state) };
   }
 
   /**
-   * Adds the job (BullMQ's own add script) and reads back its stored data, both in one write on
-   * the queue's connection, the read after the add (BullMQ sends the add before its first await).
-   * Should a BullMQ send it later, the read finds no job yet and is made again after the add.
+   * Adds the job (BullMQ's own add script, sent wrapped: it answers whether this add created the
+   * job). BullMQ sends the add before its first await; should it not, or should its add not be
+   * the one wrapped, the stored data tells: only the add that stored it holds `request`.
    */
-  private async addAndRead(bull: BullJob<JobEnvelope, JobOutcome>): Promise<string | null> {
+  private async add(bull: BullJob<JobEnvelope, JobOutcome>, request: string): Promise<boolean> {
     const jobId = bull.id ?? '';
     const key = this.queue.toKey(jobId);
     const client = await this.queue.backend.client;
-    const [added, stored] = await Promise.allSettled(sendTogether(this.redis, () => [
-      this.queue.backend.addJobToTransaction(client, bull.asJSON(), jobId),
-      this.redis.hget(key, 'data'),
-    ] as const));
-    if (added.status === 'rejected') throw added.reason;
-    if (stored.status === 'rejected') throw stored.reason;
-    return stored.value ?? this.redis.hget(key, 'data');
+    let added: Promise<unknown>;
+    this.adding = key;
+    try {
+      added = this.queue.backend.addJobToTransaction(client, bull.asJSON(), jobId);
+    } finally {
+      this.adding = undefined;
+    }
+    return createdBy(await added) ?? (await this.redis.hget(key, 'data'))?.includes(request) === true;
   }
 
   async line(scopeKey: string): Promise<LinedUpJob[]> {

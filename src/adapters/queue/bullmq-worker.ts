@@ -22,7 +22,8 @@ import { DEFAULT_QUEUE_NAME } from './bullmq-queue.js';
 import { promptCloser } from './close-worker.js';
 import { jobOf, unwrapJob, waitOf, type JobEnvelope, type JobTurn } from './job-envelope.js';
 import { stepsAfter, stepsOf } from './job-steps.js';
-import { bullmqScripts, fetchScripts, TurnOnFetch } from './turn-on-fetch.js';
+import { bullmqScripts } from './bullmq-scripts.js';
+import { fetchScripts, TurnOnFetch } from './turn-on-fetch.js';
 import { WaitingJobs } from './waiting-jobs.js';
 
 /** BullMQ timings, short in tests. */

@@ -6,14 +6,14 @@ import { describeJob, jobScope, type Job } from '../../core/jobs/job-schema.js';
 import { jobLockKey, type JobWait } from '../../core/jobs/job-turn.js';
 
 export interface JobEnvelope {
+  /** First, so that the worker's fetch finds it at the start of the stored JSON (turn-on-fetch.ts); absent from jobs enqueued before it. */
+  turn?: JobTurn;
   v: 1;
   /** One per enqueue call. */
   request: string;
   job: Job;
   /** Set while the job is deferred behind a busy app-env (see bullmq-worker.ts). */
   wait?: JobWait;
-  /** What the worker's fetch needs to take the job's lock (turn-on-fetch.ts); absent from jobs enqueued before it. */
-  turn?: JobTurn;
 }
 
 /** The job's lock key, its line's (JobScope.key), and the lock owner's user and operation. */

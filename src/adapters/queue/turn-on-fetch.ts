@@ -1,34 +1,28 @@
 // A queued job's app-env lock taken in the Redis script that hands the job to this worker, so the
 // common case costs no round trip of its own. BullMQ's two fetching scripts (moveToActive, and
-// moveToFinished, which fetches the next job as it ends one) run wrapped: after a fetch, the
-// wrapper takes the fetched job's lock when no other job of its line waits (waiting-jobs.ts) and
-// the lock is free or the job's own, bound to the job's lock in its queue as acquireUnlessWaiting
-// binds it (redis-locks.ts). Which lock, whose and for what is in the job's envelope
-// (JobEnvelope.turn, written at enqueue). Everything else (a busy lock, a line with jobs waiting, a
-// holder that may be dead, a job enqueued without `turn`) is left to the worker's first try
-// (bullmq-worker.ts), which then reads the same state again: the wrapper decides nothing alone.
-// Should an upgrade of BullMQ change the shape the wrapper relies on, the worker runs BullMQ's
-// scripts as they are and says so once.
-import { createRequire } from 'node:module';
-import { createRedisBackend, type BackendFactory, type RedisQueueBackend } from 'bullmq';
+// moveToFinished, which fetches the next job as it ends one) run wrapped (bullmq-scripts.ts):
+// after a fetch, the wrapper takes the fetched job's lock when no other job of its line waits
+// (waiting-jobs.ts) and the lock is free or the job's own, bound to the job's lock in its queue as
+// acquireUnlessWaiting binds it (redis-locks.ts). Which lock, whose and for what is the envelope's
+// first field (JobEnvelope.turn, written at enqueue), read by a pattern, not a JSON parser: the
+// parser's tables cost Redis more than the rest of the take. Everything else (a busy lock, a line
+// with jobs waiting, a holder that may be dead, a job enqueued without `turn` or with an escaped
+// character in it) is left to the worker's first try (bullmq-worker.ts), which reads the same
+// state again: the wrapper decides nothing alone.
 import type { Redis } from 'ioredis';
 import { LOCK_LUA, type RedisLocks } from '../redis/redis-locks.js';
-
-/** One of BullMQ's Lua scripts as its package holds them. */
-export interface BullmqScript {
-  name: string;
-  content: string;
-  keys: number;
-}
-
-/** The wrapped scripts by the name BullMQ runs them under, and their key counts. */
-export type FetchScripts = ReadonlyMap<string, { command: string; keys: number; lua: string }>;
+import { defineOn, substitutingBackend, wrapLua, type BullmqScripts, type WrappedScript } from './bullmq-scripts.js';
 
 // A fetched job comes back as {HGETALL of its hash, its id, 0, 0}, from prepareJobForProcessing,
 // which also sets the job's lock `<job key>:lock` to the worker's token.
 const FETCHED = 'return {rcall("HGETALL", jobKey), jobId, 0, 0}';
 const JOB_LOCK = 'rcall("SET", lockKey, opts[\'token\'], "PX", opts[\'lockDuration\'])';
 const FETCHING: Readonly<Record<string, number>> = { moveToActive: 11, moveToFinished: 14 };
+
+// The envelope as JSON.stringify writes it: `turn` first, its four strings in order; a value
+// holding a quote or a backslash (escaped) does not match.
+// (In the Lua string `\\` is one backslash: a set of neither a quote nor a backslash.)
+const TURN_PATTERN = String.raw`^{"turn":{"lock":"([^"\\]*)","line":"([^"\\]*)","user":"([^"\\]*)","operation":"([^"\\]*)"}`;
 
 // ARGV's tail, after BullMQ's own arguments: the queue's job key prefix, the locks' key prefix,
 // the waiting sets' key prefix, the lock's ttl in ms, nowOf's argument. -> the job's token in
@@ -41,11 +35,8 @@ local function nestorTurn(fields, jobId)
     if fields[i] == 'data' then data = fields[i + 1]; break end
   end
   if not data then return 0 end
-  local ok, envelope = pcall(cjson.decode, data)
-  if not ok or type(envelope) ~= 'table' or type(envelope['turn']) ~= 'table' then return 0 end
-  local turn = envelope['turn']
-  local lock, line, user, operation = turn['lock'], turn['line'], turn['user'], turn['operation']
-  if type(lock) ~= 'string' or type(line) ~= 'string' or type(user) ~= 'string' or type(operation) ~= 'string' then return 0 end
+  local lock, line, user, operation = string.match(data, '${TURN_PATTERN}')
+  if not lock then return 0 end
   local bound = ARGV[n - 4] .. jobId .. ':lock'
   local token = redis.call('GET', bound)
   if not token then return 0 end
@@ -61,35 +52,23 @@ local function nestorTurn(fields, jobId)
 end
 `;
 
-/** `script` run as it is, then the fetched job's turn taken: its answer gets a fifth element, the job's token when taken. */
-function wrap(script: BullmqScript): string {
-  return `${TURN_LUA}
-local function bullmq()
-${script.content}
-end
-local fetched = bullmq()
-if type(fetched) == 'table' and type(fetched[1]) == 'table' and fetched[2] then fetched[5] = nestorTurn(fetched[1], fetched[2]) end
-return fetched
-`;
-}
-
-/** BullMQ's scripts, from the package's CommonJS build (the one `import 'bullmq'` loads: no second copy). */
-export function bullmqScripts(): Readonly<Record<string, BullmqScript | undefined>> {
-  return createRequire(import.meta.url)('bullmq/dist/cjs/scripts/index.js') as Record<string, BullmqScript | undefined>;
-}
+// The answer gets a fifth element: the job's token when its lock was taken.
+const AFTER = `if type(answer) == 'table' and type(answer[1]) == 'table' and answer[2] then answer[5] = nestorTurn(answer[1], answer[2]) end
+return answer`;
 
 /**
- * The fetching scripts wrapped; or, when one is not of the shape the wrapper was written for
- * (its key count, the job lock set and the answer of a fetched job), a line saying which.
+ * The fetching scripts wrapped, by the name BullMQ runs them under; or, when one is not of the
+ * shape the wrapper was written for (its key count, the job lock set and the answer of a fetched
+ * job), a line saying which.
  */
-export function fetchScripts(scripts: Readonly<Record<string, BullmqScript | undefined>>): FetchScripts | string {
-  const wrapped = new Map<string, { command: string; keys: number; lua: string }>();
+export function fetchScripts(scripts: BullmqScripts): ReadonlyMap<string, WrappedScript> | string {
+  const wrapped = new Map<string, WrappedScript>();
   for (const [name, keys] of Object.entries(FETCHING)) {
     const script = scripts[name];
     if (script?.name !== name || script.keys !== keys || !script.content.includes(FETCHED) || !script.content.includes(JOB_LOCK)) {
       return `BullMQ's ${name} script is not the shape Nestor's fetch wraps (${keys} keys, a fetched job's lock and answer): jobs take their app-env lock with a round trip of their own`;
     }
-    wrapped.set(name, { command: `nestorTurn:${name}`, keys, lua: wrap(script) });
+    wrapped.set(name, { command: `nestorTurn:${name}`, keys, lua: wrapLua(script, TURN_LUA, AFTER) });
   }
   return wrapped;
 }
@@ -102,7 +81,7 @@ export interface TurnOnFetchOptions {
   /** The waiting sets' key prefix (WaitingJobs.keyPrefix). */
   waitingPrefix: string;
   ttlMs: number;
-  scripts: FetchScripts;
+  scripts: ReadonlyMap<string, WrappedScript>;
 }
 
 // A claim is asked for once per job, when its run starts: one kept this long was lost with its
@@ -114,25 +93,20 @@ export class TurnOnFetch {
   private readonly taken = new Set<string>();
 
   constructor(private readonly options: TurnOnFetchOptions) {
-    for (const { command, keys, lua } of options.scripts.values()) {
-      if (!(command in options.connection)) options.connection.defineCommand(command, { numberOfKeys: keys, lua });
-    }
+    defineOn(options.connection, options.scripts.values());
   }
 
   /** BullMQ's Redis backend, its fetches wrapped (for `new Worker(name, processor, opts, backendFactory)`). */
-  readonly backendFactory: BackendFactory<RedisQueueBackend> = (name, opts, extra) => {
-    const backend = createRedisBackend(name, opts, extra);
-    const exec = backend.execCommand.bind(backend);
+  readonly backendFactory = substitutingBackend((backend) => {
     const jobKeyPrefix = backend.toKey('');
-    backend.execCommand = (client, commandName, args) => {
+    const note = (answer: unknown): unknown => this.note(answer);
+    return (commandName, args) => {
       const script = this.options.scripts.get(commandName);
-      if (!script) return exec(client, commandName, args);
+      if (!script) return undefined;
       const { prefix, now } = this.options.locks.scriptArgs();
-      return (client.runCommand(script.command, [...args, jobKeyPrefix, prefix, this.options.waitingPrefix, this.options.ttlMs, now]) as Promise<unknown>)
-        .then((answer) => this.note(answer));
+      return { command: script.command, args: [...args, jobKeyPrefix, prefix, this.options.waitingPrefix, this.options.ttlMs, now], answer: note };
     };
-    return backend;
-  };
+  });
 
   /** Whether the fetch that gave its job `token` took the job's lock; each answer is given once. */
   claim(token: string): boolean {

@@ -3,7 +3,8 @@
 // job's token in its queue, one taken by the worker's own first try a random token of its own.
 import { describe, expect, it } from 'vitest';
 import { turnOf } from '../../../src/adapters/queue/job-envelope.js';
-import { bullmqScripts, fetchScripts } from '../../../src/adapters/queue/turn-on-fetch.js';
+import { bullmqScripts } from '../../../src/adapters/queue/bullmq-scripts.js';
+import { fetchScripts } from '../../../src/adapters/queue/turn-on-fetch.js';
 import type { JobOutcome } from '../../../src/core/ports/job-queue.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
 import { eventually } from '../../support/eventually.js';
@@ -71,10 +72,23 @@ describe.concurrent('a job\'s lock taken with its fetch', () => {
     let seen: Awaited<ReturnType<typeof lockSeenBy>> | undefined;
     world.startWorker(handlersWith({ deploy: async (c): Promise<JobOutcome> => ((seen = await lockSeenBy(world, c.jobId)), done()) }), 1);
     const turn = { lock: 'dev3.pricing', line: 'dev3.pricing', user: 'mallory', operation: 'deploy pricing@x' };
-    await world.queue.queue.add('deploy', { v: 1, request: 'r-1', job: deployJob(), turn }, { jobId: 'forged-turn' });
+    await world.queue.queue.add('deploy', { turn, v: 1, request: 'r-1', job: deployJob() }, { jobId: 'forged-turn' });
     expect(await finished(world, 'forged-turn')).toMatchObject({ state: 'completed' });
     expect(seen).toMatchObject({ id: 'forged-turn' });
     expect(seen?.token).not.toBe(seen?.jobToken);
+  });
+
+  it('leaves a turn with an escaped character in it to the worker\'s own first try, which takes the same lock', async (ctx) => {
+    const world = queueWorld(ctx);
+    let seen: Awaited<ReturnType<typeof lockSeenBy>> | undefined;
+    let holder: string | undefined;
+    world.startWorker(handlersWith({ deploy: async (c): Promise<JobOutcome> => ((seen = await lockSeenBy(world, c.jobId)), (holder = (await world.locks.current(appLockKey('mary', 'dev3')))?.operation), done()) }), 1);
+    const job = deployJob();
+    await world.queue.queue.add('deploy', { turn: { ...turnOf(job), operation: 'deploy "mary"' }, v: 1, request: 'r-1', job }, { jobId: 'escaped' });
+    expect(await finished(world, 'escaped')).toMatchObject({ state: 'completed' });
+    expect(seen).toMatchObject({ id: 'escaped' });
+    expect(seen?.token).not.toBe(seen?.jobToken);
+    expect(holder).toBe(turnOf(job).operation);
   });
 
   it('takes nothing for a job whose lock is held: it waits its turn, then its next fetch takes it', async (ctx) => {
@@ -98,7 +112,7 @@ describe.concurrent('a job\'s lock taken with its fetch', () => {
     const waitingSet = `bull:${world.name}:nestor-waiting:dev3.mary`;
     // `earlier` went back to the queue to wait for its turn (as after a deferral) and is due later.
     const job = deployJob({ user: 'bob' });
-    await world.queue.queue.add('deploy', { v: 1, request: 'r-1', job, turn: turnOf(job), wait: { since: Date.now() } }, { jobId: 'earlier', delay: 60_000 });
+    await world.queue.queue.add('deploy', { turn: turnOf(job), v: 1, request: 'r-1', job, wait: { since: Date.now() } }, { jobId: 'earlier', delay: 60_000 });
     await redis.sadd(waitingSet, 'earlier');
     const ran: string[] = [];
     world.startWorker(handlersWith({ deploy: async (c) => (ran.push(c.jobId), done()) }), 1);
