@@ -1,13 +1,16 @@
 // Jobs through the queue: throughput with a trivial handler (concurrency 50, 50 apps so the
 // per-app lock rarely makes jobs wait), and add → completed latency on an idle queue. Nestor's
-// path as `nestor worker` runs it (validation at both ends, envelope, idempotency read-back, the
-// app-env's Redis lock around the handler, the line kept: JobQueue.lineOf) is measured against
-// bare BullMQ (add + trivial processor) in the same run; bare BullMQ carrying Nestor's data and
-// options runs beside them, shown only (what Nestor's jobs cost BullMQ, whatever Nestor's code
-// does). The pipes stay up; ROUNDS rounds alternate the order of the sides; figures are medians over rounds (p99 over every sample).
-// On a shared machine the rates swing with the load, so each throughput round also records the
-// CPU it cost per job: this process's (producer and worker; process.cpuUsage) and redis-server's
-// (INFO cpu), which move far less. `--rounds N` (default 3).
+// path as `nestor worker` runs it (validation at both ends, envelope, idempotency answered by the
+// add, the app-env's Redis lock around the handler taken with the fetch, the line kept:
+// JobQueue.lineOf) is measured against bare BullMQ (add + trivial processor) in the same run;
+// bare BullMQ carrying Nestor's data and options runs beside them, shown only (what Nestor's jobs
+// cost BullMQ, whatever Nestor's code does). The pipes stay up; ROUNDS rounds alternate the order
+// of the sides; figures are medians over rounds (p99 over every sample). On a shared machine the
+// rates swing with the load, so each throughput round also records the CPU it cost per job: this
+// process's (producer and worker; process.cpuUsage) and redis-server's (INFO cpu), which move far
+// less. `--rounds N` (default 5). Rounds of 2,000 jobs and 500 latency samples a side: with 1,000
+// and 300 the ratios moved by a tenth between runs of the same build (the p99 of 1,500 samples is
+// their 15th worst: a scavenge or two).
 // Redis: REDIS_URL if set, else a redis-server started for the run.
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -25,11 +28,11 @@ import { median } from './lib/measure.js';
 import { reportGoals } from './lib/goals.js';
 import { count, ms, table, times } from './lib/report.js';
 
-const JOBS = 1_000;
+const JOBS = 2_000;
 const roundsArg = process.argv.indexOf('--rounds');
-const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
 const CONCURRENCY = 50;
-const LATENCY_SAMPLES = 300;
+const LATENCY_SAMPLES = 500;
 
 interface Pipe {
   /** Adds one job; resolves when it is completed. */
