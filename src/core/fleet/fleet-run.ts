@@ -108,6 +108,12 @@ export interface FleetOptions {
   afterRelease?: (result: ReleaseResult, ctx: ReleaseContext, startedMs: number) => void;
   /** As soon as an app's outcome is known (progress). */
   onApp?: (app: TrackedApp) => void;
+  /**
+   * Release each due app as soon as it is found, while the others are looked at: for a run whose
+   * look reads nothing of an app's history (the staging release reads every app's head once,
+   * up front). Otherwise every app is looked at first (see runOverApps).
+   */
+  releaseAsFound?: boolean;
 }
 
 export interface FleetSettings {
@@ -155,12 +161,14 @@ export async function runOverApps(
     options.onApp?.(app);
     return app;
   };
+  const release = async (a: TrackedApp | Due): Promise<TrackedApp> => report(
+    'release' in a ? await clusters.run(a.clusters, () => releaseDue(fleetDeps, ctx, a, options)).catch((error: unknown) => failedApp(a.app, error)) : a,
+  );
+  const looking = apps.map((app) => look(app).catch((error: unknown) => failedApp(app, error)));
+  if (options.releaseAsFound) return Promise.all(looking.map(async (a) => release(await a)));
   // Every app is looked at before any is released: the history reads of the unchanged apps then
   // share one fetch of the history instead of queueing behind the releases' commits and pushes.
-  const looked = await Promise.all(apps.map((app) => look(app).catch((error: unknown) => failedApp(app, error))));
-  return Promise.all(looked.map(async (a) => report(
-    'release' in a ? await clusters.run(a.clusters, () => releaseDue(fleetDeps, ctx, a, options)).catch((error: unknown) => failedApp(a.app, error)) : a,
-  )));
+  return Promise.all((await Promise.all(looking)).map(release));
 }
 
 async function releaseDue(deps: ReleaseDeps, ctx: ReleaseContext, due: Due, options: FleetOptions): Promise<TrackedApp> {

@@ -3,9 +3,10 @@
 // master by default). An app whose branch moved since its recorded release is deployed by the
 // same pipeline as a person's deploy (auto-rollback and pin on a failed rollout included); an app
 // that did not move costs one remote lookup, no clone and no render (the history is read once for
-// all the apps, pins included); one whose branch moved while it is pinned is skipped, with who
-// pinned it and why. Each app is compared by sha with the release history, so a run stopped
-// half-way (a worker killed) is completed by the next one and no app is released twice.
+// all the apps, pins included, and a moved app is released as soon as its lookup finds it); one
+// whose branch moved while it is pinned is skipped, with who pinned it and why. Each app is
+// compared by sha with the release history, so a run stopped half-way (a worker killed) is
+// completed by the next one and no app is released twice.
 import { appConfig, appsOf, type ConfigTree } from '../config/index.js';
 import { mergedProject } from '../config/merged-project.js';
 import type { AppHistoryHead, ReleaseSummary } from '../ports/release-history.js';
@@ -71,7 +72,7 @@ export async function releaseTracked(deps: ReleaseDeps, ctx: ReleaseContext, inp
   heads.catch(() => undefined);
   const run: Run = { deps, input, tree, branch: settings.branch, lookups: new Slots(LOOKUPS_AT_ONCE), heads };
   const apps = await runOverApps(deps, ctx, names, (app) => lookAt(run, app), {
-    parallelism, ...(input.onApp ? { onApp: input.onApp } : {}), ...(input.afterDeploy ? { afterRelease: input.afterDeploy } : {}),
+    parallelism, releaseAsFound: true, ...(input.onApp ? { onApp: input.onApp } : {}), ...(input.afterDeploy ? { afterRelease: input.afterDeploy } : {}),
   });
   return {
     env: input.env, branch: settings.branch, parallelism, dryRun: input.dryRun ?? false,
