@@ -72,12 +72,17 @@ export function buildBoltApp(parts: BoltParts): App {
   return app;
 }
 
+const afterPendingIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 async function onCommand(services: BotServices, args: SlackCommandMiddlewareArgs & AllMiddlewareArgs, countReply: ReplyCounter): Promise<void> {
   const { ack, command, client } = args;
   const parsed = parseCommand(slashCommandText(command.text));
   if (!parsed.ok) return ack(slackReply(syntaxErrorReply(parsed.error)));
   if (parsed.command.kind === 'help') return ack(slackReply(helpReply(parsed.command.topic)));
   await ack();
+  // The work after the ack waits for the requests already read to be acked (a burst's other
+  // commands, each with Slack's 3 s to answer): it is queued after this turn's I/O, not run on.
+  await afterPendingIo();
   const reply = replier(command.response_url, services.logger, countReply);
   const request = { team: command.team_id, channel: command.channel_id, user: { id: command.user_id, name: command.user_name }, triggerId: command.trigger_id };
   try {
