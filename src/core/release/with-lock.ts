@@ -75,7 +75,7 @@ export async function holdLock<T>(
   const { key } = handle;
   const held = heartbeats(options.clock, options.heartbeatMs ?? Math.max(1, Math.floor(options.ttlMs / 3))).hold(handle, options);
   try {
-    return await fn({ key, get signal() { return held.signal(); }, assertHeld: () => held.assertHeld() });
+    return await fn(new HeldScope(key, held));
   } finally {
     const renewing = held.stop();
     if (renewing) await renewing;
@@ -125,6 +125,24 @@ function heartbeats(clock: Clock, every: number): Ticker {
   let ticker = byPeriod.get(every);
   if (!ticker) byPeriod.set(every, (ticker = new Ticker(clock, every)));
   return ticker;
+}
+
+/**
+ * The operation's view of its lock. A class, not an object literal with a getter: V8 pretenured
+ * those literals (allocated them in the old generation), where each kept the young objects it
+ * referenced alive through scavenges until a full GC: a queued no-op job's hold promoted 98 KB a
+ * scavenge instead of 8, and the longer pauses set the queue's p99.
+ */
+class HeldScope implements LockScope {
+  constructor(readonly key: string, private readonly held: Held) {}
+
+  get signal(): AbortSignal {
+    return this.held.signal();
+  }
+
+  assertHeld(): void {
+    this.held.assertHeld();
+  }
 }
 
 /** A lock held, as its heartbeat sees it. */
