@@ -14,13 +14,15 @@
 // (turn-on-fetch.ts); only the others make that first try.
 import { createRedisBackend, DelayedError, UnrecoverableError, Worker, type Job as BullJob, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { isJobDeferred, jobLockKey, type JobWait } from '../../core/jobs/job-turn.js';
-import { isRetryable, runJob, type JobRunnerDeps } from '../../core/jobs/run-job.js';
+import type { Job } from '../../core/jobs/job-schema.js';
+import { isJobDeferred, jobLockKey } from '../../core/jobs/job-turn.js';
+import type { LockHandle } from '../../core/ports/locks.js';
+import { isRetryable, runJob, type JobAttempt, type JobRunnerDeps } from '../../core/jobs/run-job.js';
 import type { JobOutcome } from '../../core/ports/job-queue.js';
 import { RedisLocks } from '../redis/redis-locks.js';
 import { DEFAULT_QUEUE_NAME } from './bullmq-queue.js';
 import { promptCloser } from './close-worker.js';
-import { jobOf, unwrapJob, waitOf, type JobEnvelope, type JobTurn } from './job-envelope.js';
+import { jobOf, unwrapJob, waitOf, type JobEnvelope } from './job-envelope.js';
 import { stepsAfter, stepsOf } from './job-steps.js';
 import { bullmqScripts } from './bullmq-scripts.js';
 import { fetchScripts, TurnOnFetch } from './turn-on-fetch.js';
@@ -47,7 +49,6 @@ export interface JobWorker {
   close(): Promise<void>;
 }
 
-const withWait = (wait: JobWait | undefined): { wait?: JobWait } => (wait ? { wait } : {});
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -66,19 +67,20 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
   const releaseInOrder = locks instanceof RedisLocks && locks.sendsOver(options.connection);
   const runner: JobRunnerDeps = { ...(releaseInOrder ? { releaseInOrder } : {}), ...options.runner };
   const turns = releaseInOrder && options.runner.line ? turnOnFetch(options, locks, waiting) : undefined;
-  const turnOf = (jobId: string, token: string | undefined, fetched: JobTurn | undefined): JobRunnerDeps['tryUnlessWaiting'] => locks instanceof RedisLocks && token
-    ? (job, _jobId, owner, ttlMs) => fetched?.lock === jobLockKey(job)
-      ? Promise.resolve(locks.boundHandle(fetched.lock, token))
-      : locks.acquireUnlessWaiting(jobLockKey(job), owner, ttlMs, waiting.keyOf(job), { key: `${worker.toKey(jobId)}:lock`, token })
+  const turnOf = (jobId: string, token: string | undefined): JobRunnerDeps['tryUnlessWaiting'] => locks instanceof RedisLocks && token
+    ? (job, _jobId, owner, ttlMs) => locks.acquireUnlessWaiting(jobLockKey(job), owner, ttlMs, waiting.keyOf(job), { key: `${worker.toKey(jobId)}:lock`, token })
     : async (job, _jobId, owner, ttlMs) => ((await waiting.others(job, jobId)) ? undefined : locks.acquire(jobLockKey(job), owner, ttlMs));
+  /** The lock the fetch that gave the job `token` took for it, if it did (and for the job's own lock). */
+  const heldOnFetch = (bull: BullJob<JobEnvelope, JobOutcome>, job: Job | undefined, token: string | undefined): LockHandle | undefined => {
+    const lock = token && turns?.claim(token) ? bull.data.turn?.lock : undefined;
+    return lock !== undefined && job && lock === jobLockKey(job) && locks instanceof RedisLocks ? locks.boundHandle(lock, token!) : undefined;
+  };
   const processor = async (bull: BullJob<JobEnvelope, JobOutcome>, token?: string): Promise<JobOutcome> => {
     const jobId = bull.id ?? '';
     const attempt = bull.attemptsMade + 1;
     const maxAttempts = bull.opts.attempts ?? 1;
     const wait = waitOf(bull.data);
     const job = jobOf(bull.data);
-    // The lock its fetch took for it, if it did.
-    const fetched = token && turns?.claim(token) ? bull.data.turn : undefined;
     // Only a job that went back to the queue before can be in its line's waiting set.
     const leave = (): void => {
       if (job && (wait || attempt > 1)) void waiting.remove(job, jobId).catch((error: unknown) => options.onError?.(error));
@@ -90,8 +92,12 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
       const next = stepsAfter(steps, update);
       if (next) void bull.updateProgress({ steps: (steps = next) }).catch((error: unknown) => options.onError?.(error));
     };
+    const deferrable: NonNullable<JobAttempt['deferrable']> = {};
+    if (wait) deferrable.wait = wait;
+    const held = heldOnFetch(bull, job, token);
+    if (held) deferrable.held = held;
     try {
-      const outcome = await runJob({ tryUnlessWaiting: turnOf(jobId, token, fetched), ...runner, progress }, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable: withWait(wait) });
+      const outcome = await runJob({ tryUnlessWaiting: turnOf(jobId, token), ...runner, progress }, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable });
       leave();
       return outcome;
     } catch (error) {

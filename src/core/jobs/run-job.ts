@@ -7,7 +7,7 @@ import type { Clock } from '../ports/clock.js';
 import type { JobOutcome } from '../ports/job-queue.js';
 import { queuedBehindMessage } from '../ports/job-queue.js';
 import type { LinedUpJob } from '../ports/job-queue.js';
-import type { HeldLock, Locks } from '../ports/locks.js';
+import type { HeldLock, LockHandle, LockOwner, Locks } from '../ports/locks.js';
 import type { ReleaseContext } from '../release/release-deps.js';
 import type { ReleaseEvent } from '../release/events.js';
 import { cancelledError } from '../release/cancel.js';
@@ -71,9 +71,11 @@ export interface JobAttempt {
   maxAttempts: number;
   /**
    * Given by a queue that can put the job back (BullMQ): a busy app-env then ends the run with
-   * JobDeferred instead of waiting in the worker's slot. `wait`: what earlier deferrals left.
+   * JobDeferred instead of waiting in the worker's slot. `wait`: what earlier deferrals left;
+   * `held`: the job's lock when its queue took it already (the worker's fetch), so the job takes
+   * no turn of its own.
    */
-  deferrable?: { wait?: JobWait };
+  deferrable?: { wait?: JobWait; held?: LockHandle };
   /**
    * Stops the job (Ctrl-C in the shell): while it waits in place for its lock, it ends
    * cancelled with nothing run; then the pipeline gets it as ReleaseContext.signal.
@@ -115,7 +117,7 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
   const ctx: ReleaseContext = { user: job.user, jobId, onEvent };
   if (run.signal) ctx.signal = run.signal;
   try {
-    const owner = { id: jobId, user: job.user, operation: describeJob(job) };
+    const owner = (): LockOwner => ({ id: jobId, user: job.user, operation: describeJob(job) });
     const options: WithLockOptions = { ttlMs: deps.lock.ttlMs, waitMs: deps.lock.waitMs, pollMs: deps.lock.pollMs, clock: deps.clock };
     if (deps.releaseInOrder && run.deferrable) options.releaseInOrder = true;
     if (deps.onError) options.onError = deps.onError;
@@ -128,8 +130,8 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
       return dispatch(deps.handlers, locked, job);
     };
     const result = run.deferrable
-      ? await holdLock(await takeTurn(deps, { job, jobId, owner, wait: run.deferrable.wait, tell: (message) => onEvent({ type: 'waiting', message }) }), options, within)
-      : await withLock(deps.locks, jobLockKey(job), owner, { ...options, onWaiting: (by) => waitingBehind(deps, jobId, ctx, by) }, within).catch((error: unknown) => {
+      ? await holdLock(run.deferrable.held ?? await takeTurn(deps, { job, jobId, owner: owner(), wait: run.deferrable.wait, tell: (message) => onEvent({ type: 'waiting', message }) }), options, within)
+      : await withLock(deps.locks, jobLockKey(job), owner(), { ...options, onWaiting: (by) => waitingBehind(deps, jobId, ctx, by) }, within).catch((error: unknown) => {
         throw !started && run.signal?.aborted ? cancelledError() : error;
       });
     tell({ jobId, job, attempt, type: 'completed', result });

@@ -45,6 +45,24 @@ function turnDeps(line: LinedUpJob[]): TurnDeps {
 }
 
 describe('one lock per app and environment', () => {
+  it('a queued job whose queue took its lock already takes no turn: its pipeline runs within that lock', async () => {
+    const taken = await locks.acquire(KEY, { id: 'job-2', user: 'alice', operation: 'deploy mary@feature-x' }, LOCK.ttlMs);
+    if (!taken.held) throw new Error('expected the lock');
+    const deps = cliDeps();
+    let inside: string | undefined;
+    const handlers = handlersWith({
+      deploy: (ctx, job) => whileLocked(deps, ctx, job.app, job.env, `deploy ${job.app}`, async () => {
+        inside = (await locks.current(KEY))?.id;
+        return done();
+      }),
+    });
+    let tried = 0;
+    const runner = { handlers, locks: counting, progress: () => undefined, lock: LOCK, clock, line: async () => [], tryUnlessWaiting: async () => ((tried += 1), undefined) };
+    await runJob(runner, { jobId: 'job-2', data: deployJob(), attempt: 1, maxAttempts: 1, deferrable: { held: taken } });
+    expect([acquired, tried, inside]).toEqual([[], 0, 'job-2']);
+    expect(await locks.current(KEY)).toBeUndefined();
+  });
+
   it("a job's pipeline runs within the lock its runner took: one key, taken once", async () => {
     const deps = cliDeps();
     let inside: string | undefined;
