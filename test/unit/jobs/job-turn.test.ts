@@ -38,6 +38,19 @@ function cliDeps(): ReleaseDeps {
   return { locks: counting, wallClock: clock, tuning: { lockTtlMs: LOCK.ttlMs, lockWaitMs: LOCK.waitMs, lockPollMs: LOCK.pollMs } } as unknown as ReleaseDeps;
 }
 
+/** Deploy handlers whose pipeline takes the lock as a release does; `inside`: who held it while it ran. */
+function lockedDeploy(): { handlers: ReturnType<typeof handlersWith>; inside: () => string | undefined } {
+  const deps = cliDeps();
+  let inside: string | undefined;
+  const handlers = handlersWith({
+    deploy: (ctx, job) => whileLocked(deps, ctx, job.app, job.env, `deploy ${job.app}`, async () => {
+      inside = (await locks.current(KEY))?.id;
+      return done();
+    }),
+  });
+  return { handlers, inside: () => inside };
+}
+
 const lined = (jobId: string, state: LinedUpJob['state'], user = 'bob'): LinedUpJob => ({ jobId, job: deployJob({ user }), state });
 
 function turnDeps(line: LinedUpJob[]): TurnDeps {
@@ -48,34 +61,20 @@ describe('one lock per app and environment', () => {
   it('a queued job whose queue took its lock already takes no turn: its pipeline runs within that lock', async () => {
     const taken = await locks.acquire(KEY, { id: 'job-2', user: 'alice', operation: 'deploy mary@feature-x' }, LOCK.ttlMs);
     if (!taken.held) throw new Error('expected the lock');
-    const deps = cliDeps();
-    let inside: string | undefined;
-    const handlers = handlersWith({
-      deploy: (ctx, job) => whileLocked(deps, ctx, job.app, job.env, `deploy ${job.app}`, async () => {
-        inside = (await locks.current(KEY))?.id;
-        return done();
-      }),
-    });
+    const { handlers, inside } = lockedDeploy();
     let tried = 0;
     const runner = { handlers, locks: counting, progress: () => undefined, lock: LOCK, clock, line: async () => [], tryUnlessWaiting: async () => ((tried += 1), undefined) };
     await runJob(runner, { jobId: 'job-2', data: deployJob(), attempt: 1, maxAttempts: 1, deferrable: { held: taken } });
-    expect([acquired, tried, inside]).toEqual([[], 0, 'job-2']);
+    expect([acquired, tried, inside()]).toEqual([[], 0, 'job-2']);
     expect(await locks.current(KEY)).toBeUndefined();
   });
 
   it("a job's pipeline runs within the lock its runner took: one key, taken once", async () => {
-    const deps = cliDeps();
-    let inside: string | undefined;
-    const handlers = handlersWith({
-      deploy: (ctx, job) => whileLocked(deps, ctx, job.app, job.env, `deploy ${job.app}`, async () => {
-        inside = (await locks.current(KEY))?.id;
-        return done();
-      }),
-    });
+    const { handlers, inside } = lockedDeploy();
     const runner = { handlers, locks: counting, progress: () => undefined, lock: LOCK, clock };
     await runJob(runner, { jobId: 'job-1', data: deployJob(), attempt: 1, maxAttempts: 1 });
     expect(acquired).toEqual([`${KEY} job-1`]);
-    expect(inside).toBe('job-1');
+    expect(inside()).toBe('job-1');
     expect(await locks.current(KEY)).toBeUndefined();
   });
 
