@@ -20,6 +20,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { BullmqJobQueue } from '../src/adapters/queue/bullmq-queue.js';
 import { startJobWorker } from '../src/adapters/queue/bullmq-worker.js';
+import { turnOf, type JobEnvelope } from '../src/adapters/queue/job-envelope.js';
 import { RedisLocks } from '../src/adapters/redis/redis-locks.js';
 import { systemClock } from '../src/adapters/system/system-clock.js';
 import { jobHandlers } from '../src/core/jobs/job-handlers.js';
@@ -49,6 +50,9 @@ function completions(worker: Worker): (id: string) => Promise<void> {
 
 const OUTCOME = { outcome: 'released', message: 'ok', env: 'dev3', historyPending: false, changes: [], failures: [], diff: '' };
 
+/** A job as Nestor's enqueue stores it (the lock's turn first, the request id, the job). */
+const envelopeOf = (job: DeployJob): JobEnvelope => ({ turn: turnOf(job), v: 1, request: randomUUID(), job });
+
 /**
  * Bare BullMQ; `withNestorData`: carrying what Nestor's jobs carry (its envelope, 5 attempts with
  * backoff, finished jobs kept a day, its outcome as return value), to show what that costs alone.
@@ -70,7 +74,7 @@ async function barePipe(url: string, withNestorData = false): Promise<Pipe> {
       const finished = done(id);
       const app = `app-${i % 50}`;
       const data = withNestorData
-        ? { v: 1, request: randomUUID(), job: { kind: 'deploy', app, env: 'dev3', ref: 'main', user: 'bench', trigger: 'user', origin: { kind: 'cli' } } }
+        ? envelopeOf({ kind: 'deploy', app, env: 'dev3', ref: 'main', user: 'bench', trigger: 'user', origin: { kind: 'cli' } })
         : { app };
       await queue.add('job', data, { jobId: id });
       await finished;
