@@ -8,10 +8,11 @@
 // of the sides; figures are medians over rounds (p99 over every sample). On a shared machine the
 // rates swing with the load, so each throughput round also records the CPU it cost per job: this
 // process's (producer and worker; process.cpuUsage) and redis-server's (INFO cpu), which move far
-// less. `--rounds N` (default 5). Rounds of 2,000 jobs and 1,000 latency samples a side: with 1,000
-// and 300 the ratios moved by a tenth between runs of the same build (the p99 of 1,500 samples is
-// their 15th worst: a scavenge or two), and bare BullMQ's own p99 still moves between 0.9 and 1.3 ms
-// with 500 a round.
+// less. `--rounds N` (default 5), `--latency-samples N` a side a round (default 4,000). A p99 needs
+// many samples here: one job at a time, about one sample in 110 to 130 has a scavenge in it, so a
+// p99 sits where those begin and moves with how many fell in: with 1,000 samples a round (5,000 a
+// side) bare BullMQ's p99 moved between 0.78 and 1.45 ms from run to run, with 4,000 between 1.03
+// and 1.19 (docs/performance-log.md, session 11).
 // Redis: REDIS_URL if set, else a redis-server started for the run.
 import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -34,7 +35,8 @@ const JOBS = 2_000;
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
 const CONCURRENCY = 50;
-const LATENCY_SAMPLES = 1_000;
+const samplesArg = process.argv.indexOf('--latency-samples');
+const LATENCY_SAMPLES = samplesArg > 0 ? Number(process.argv[samplesArg + 1]) : 4_000;
 
 interface Pipe {
   /** Adds one job; resolves when it is completed. */
