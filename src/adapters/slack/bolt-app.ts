@@ -72,8 +72,6 @@ export function buildBoltApp(parts: BoltParts): App {
   return app;
 }
 
-const afterPendingIo = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 async function onCommand(services: BotServices, args: SlackCommandMiddlewareArgs & AllMiddlewareArgs, countReply: ReplyCounter): Promise<void> {
   const { ack, command, client } = args;
   const parsed = parseCommand(slashCommandText(command.text));
