@@ -12,6 +12,7 @@ import { onApprovalClick } from './bot/approval-click.js';
 import { onResetConfirmation } from './bot/reset-confirmation.js';
 import { CANCEL_RESET_ACTION, CONFIRM_RESET_ACTION } from '../../core/commands/replies/reset-replies.js';
 import type { BotServices } from './bot/bot-services.js';
+import { afterPendingIo } from './bot/after-acks.js';
 import { boltLogger } from './bot/bolt-logger.js';
 import { postToResponseUrl } from './bot/response-url.js';
 import { slackReply, type Reply } from './bot/slack-reply.js';
@@ -78,8 +79,7 @@ async function onCommand(services: BotServices, args: SlackCommandMiddlewareArgs
   if (!parsed.ok) return ack(slackReply(syntaxErrorReply(parsed.error)));
   if (parsed.command.kind === 'help') return ack(slackReply(helpReply(parsed.command.topic)));
   await ack();
-  // The work after the ack waits for the requests already read to be acked (a burst's other
-  // commands, each with Slack's 3 s to answer): it is queued after this turn's I/O, not run on.
+  // Acks first: the work after it waits its turn behind the I/O pending now (after-acks.ts).
   await afterPendingIo();
   const reply = replier(command.response_url, services.logger, countReply);
   const request = { team: command.team_id, channel: command.channel_id, user: { id: command.user_id, name: command.user_name }, triggerId: command.trigger_id };
