@@ -49,7 +49,6 @@ export interface JobWorker {
   close(): Promise<void>;
 }
 
-
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -67,7 +66,7 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
   const releaseInOrder = locks instanceof RedisLocks && locks.sendsOver(options.connection);
   const runner: JobRunnerDeps = { ...(releaseInOrder ? { releaseInOrder } : {}), ...options.runner };
   const turns = releaseInOrder && options.runner.line ? turnOnFetch(options, locks, waiting) : undefined;
-  const turnOf = (jobId: string, token: string | undefined): JobRunnerDeps['tryUnlessWaiting'] => locks instanceof RedisLocks && token
+  const firstTry = (jobId: string, token: string | undefined): JobRunnerDeps['tryUnlessWaiting'] => locks instanceof RedisLocks && token
     ? (job, _jobId, owner, ttlMs) => locks.acquireUnlessWaiting(jobLockKey(job), owner, ttlMs, waiting.keyOf(job), { key: `${worker.toKey(jobId)}:lock`, token })
     : async (job, _jobId, owner, ttlMs) => ((await waiting.others(job, jobId)) ? undefined : locks.acquire(jobLockKey(job), owner, ttlMs));
   /** The lock the fetch that gave the job `token` took for it, if it did (and for the job's own lock). */
@@ -97,7 +96,7 @@ export function startJobWorker(options: BullmqWorkerOptions): JobWorker {
     const held = heldOnFetch(bull, job, token);
     if (held) deferrable.held = held;
     try {
-      const outcome = await runJob({ tryUnlessWaiting: turnOf(jobId, token), ...runner, progress }, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable });
+      const outcome = await runJob({ tryUnlessWaiting: firstTry(jobId, token), ...runner, progress }, { jobId, data: unwrapJob(bull.data), attempt, maxAttempts, deferrable });
       leave();
       return outcome;
     } catch (error) {

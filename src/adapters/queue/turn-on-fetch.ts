@@ -40,14 +40,7 @@ local function nestorTurn(fields, jobId)
   local bound = ARGV[n - 4] .. jobId .. ':lock'
   local token = redis.call('GET', bound)
   if not token then return 0 end
-  for _, waiting in ipairs(redis.call('SMEMBERS', ARGV[n - 2] .. line)) do
-    if waiting ~= jobId then return 0 end
-  end
-  local now = nowOf(ARGV[n])
-  local key = ARGV[n - 3] .. lock
-  local e = live(key, now)
-  if e and e[1] ~= jobId then return 0 end
-  hold(key, now, tonumber(ARGV[n - 1]), jobId, user, operation, token, '', '', bound, token, e and e[4] or string.format('%d', now))
+  if take(ARGV[n - 3] .. lock, ARGV[n - 2] .. line, nowOf(ARGV[n]), tonumber(ARGV[n - 1]), jobId, '', user, operation, token, '', '', bound, token) ~= 1 then return 0 end
   return token
 end
 `;

@@ -39,7 +39,10 @@ export interface RedisLocksOptions {
 // time in ms, or Redis TIME when `arg` is ''. `live(key, now)`: the lock's {id, expiresAt, token,
 // since} while it holds (a bound lock only while its bound key holds its token), else nil.
 // `hold(...)`: writes every field of a holder (bound ones empty when unbound: nothing of an
-// earlier holder is left) and its expiry.
+// earlier holder is left) and its expiry. `take(...)`: the lock for `id` unless a job other than
+// `id` waits in the set `waitingKey` (nil: none kept) -> 2, nothing tried; or unless it is live and
+// held by another than `id` and than `dead` (a holder found dead, '' for none) -> 0; else 1, taken
+// (keeping `since` when `id` held it already).
 export const LOCK_LUA = `
 local function nowOf(arg)
   local now = tonumber(arg)
@@ -56,6 +59,19 @@ local function hold(key, now, ttl, id, user, operation, token, host, pid, bound,
   redis.call('HSET', key, 'id', id, 'user', user, 'operation', operation, 'since', since, 'expiresAt', string.format('%d', now + ttl), 'token', token, 'host', host, 'pid', pid, 'bound', bound, 'boundToken', boundToken)
   redis.call('PEXPIRE', key, ttl)
 end
+local function take(key, waitingKey, now, ttl, id, dead, user, operation, token, host, pid, bound, boundToken)
+  if waitingKey then
+    for _, waiting in ipairs(redis.call('SMEMBERS', waitingKey)) do
+      if waiting ~= id then return 2 end
+    end
+  end
+  local e = live(key, now)
+  if e and e[1] ~= id and (dead == '' or e[3] ~= dead) then return 0 end
+  local since = string.format('%d', now)
+  if e and e[1] == id then since = e[4] end
+  hold(key, now, ttl, id, user, operation, token, host, pid, bound, boundToken, since)
+  return 1
+end
 `;
 
 // ARGV[1] is the caller's time in ms, or '' for Redis TIME.
@@ -70,21 +86,10 @@ const FIELDS = `'id', 'user', 'operation', 'since', 'expiresAt', 'host', 'pid'`;
 // is bound to -> {1} taken, {2} not tried (a member of KEYS[2] other than id waits), or
 // {0, id, user, operation, since, expiresAt, host, pid, token}
 const ACQUIRE = new RedisScript(`${NOW}
-if KEYS[2] then
-  for _, waiting in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-    if waiting ~= ARGV[3] then return {2} end
-  end
-end
-local ttl = tonumber(ARGV[2])
-local e = live(KEYS[1], now)
-if e and e[1] ~= ARGV[3] and (ARGV[9] == '' or e[3] ~= ARGV[9]) then
-  local h = redis.call('HMGET', KEYS[1], ${FIELDS}, 'token')
-  return {0, h[1], h[2], h[3], h[4], h[5], h[6] or '', h[7] or '', h[8]}
-end
-local since = string.format('%d', now)
-if e and e[1] == ARGV[3] then since = e[4] end
-hold(KEYS[1], now, ttl, ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[10] or '', ARGV[11] or '', since)
-return {1}
+local taken = take(KEYS[1], KEYS[2], now, tonumber(ARGV[2]), ARGV[3], ARGV[9], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[10] or '', ARGV[11] or '')
+if taken ~= 0 then return {taken} end
+local h = redis.call('HMGET', KEYS[1], ${FIELDS}, 'token')
+return {0, h[1], h[2], h[3], h[4], h[5], h[6] or '', h[7] or '', h[8]}
 `);
 
 // KEYS[1] lock; ARGV: now, ttl, token -> 1 renewed, 0 lost
