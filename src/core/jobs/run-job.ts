@@ -114,8 +114,13 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
   // A deferred job coming back goes on with the same attempt: it started already.
   if (run.deferrable?.wait === undefined) tell({ jobId, job, attempt, type: 'started' });
   const onEvent = (event: ReleaseEvent): void => tell({ jobId, job, attempt, type: 'event', event });
-  const ctx: ReleaseContext = { user: job.user, jobId, onEvent };
-  if (run.signal) ctx.signal = run.signal;
+  const contextWith = (lock?: LockScope): ReleaseContext => {
+    const context: ReleaseContext = { user: job.user, jobId, onEvent };
+    if (run.signal) context.signal = run.signal;
+    if (lock) context.lock = lock;
+    return context;
+  };
+  const ctx = contextWith();
   try {
     const owner = (): LockOwner => ({ id: jobId, user: job.user, operation: describeJob(job) });
     const options: WithLockOptions = { ttlMs: deps.lock.ttlMs, waitMs: deps.lock.waitMs, pollMs: deps.lock.pollMs, clock: deps.clock };
@@ -125,9 +130,7 @@ export async function runJob(deps: JobRunnerDeps, run: JobAttempt): Promise<JobO
     let started = false;
     const within = (lock: LockScope): Promise<JobOutcome> => {
       started = true;
-      const locked: ReleaseContext = { user: job.user, jobId, onEvent, lock };
-      if (run.signal) locked.signal = run.signal;
-      return dispatch(deps.handlers, locked, job);
+      return dispatch(deps.handlers, contextWith(lock), job);
     };
     const result = run.deferrable
       ? await holdLock(run.deferrable.held ?? await takeTurn(deps, { job, jobId, owner: owner(), wait: run.deferrable.wait, tell: (message) => onEvent({ type: 'waiting', message }) }), options, within)
