@@ -4,7 +4,9 @@
 // `nestor help` and a bad argument are shown too (they must stay instant). Nestor runs as
 // installed, bin/nestor (from the startup snapshot when `npm run build` made one for this node);
 // `render` also runs through bin/nestor.js (the bundle, no snapshot), for comparison. Rounds are
-// interleaved (helm, then each nestor command), after a warm-up round; figures are medians.
+// interleaved (helm, then each nestor command), after a warm-up round; figures are medians of 11
+// rounds (`--rounds N`): with 5, a few seconds of noise on the shared machine moved render's
+// median from 60 to 81 ms (1.32× to 1.64× helm's) while helm's moved 3 ms.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +21,7 @@ import { median } from './lib/measure.js';
 import { count, ms, table, times } from './lib/report.js';
 
 const { values: args } = parseArgs({
-  options: { rounds: { type: 'string', default: '5' }, app: { type: 'string', default: 'mary' }, env: { type: 'string', default: 'production' } },
+  options: { rounds: { type: 'string', default: '11' }, app: { type: 'string', default: 'mary' }, env: { type: 'string', default: 'production' } },
 });
 const ROUNDS = Number(args.rounds);
 const [APP, ENV] = [args.app, args.env];

@@ -271,22 +271,25 @@ export class WorkClone {
     return outcome;
   }
 
+  // The head read while opening (recovery moves the branch) is forgotten however the open ends.
   private async open(): Promise<void> {
-    this.head = undefined;
-    if (existsSync(join(this.dir, '.git'))) {
-      await this.recoverFromCrash();
-      await this.followRemote();
+    try {
+      if (existsSync(join(this.dir, '.git'))) {
+        await this.recoverFromCrash();
+        await this.followRemote();
+      }
+      if (!existsSync(join(this.dir, '.git'))) {
+        await this.git.raw(['init', '--initial-branch', this.branch]);
+        const url = this.remote.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+        const remote = `[remote "origin"]\n\turl = "${url}"\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n`;
+        await appendFile(join(this.dir, '.git', 'config'), remote);
+      }
+      await mkdir(join(this.dir, '.git', 'info'), { recursive: true });
+      await writeFile(join(this.dir, '.git', 'info', 'attributes'), '* merge=binary\n');
+      this.opened = true;
+    } finally {
+      this.head = undefined;
     }
-    if (!existsSync(join(this.dir, '.git'))) {
-      await this.git.raw(['init', '--initial-branch', this.branch]);
-      const url = this.remote.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-      const remote = `[remote "origin"]\n\turl = "${url}"\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n`;
-      await appendFile(join(this.dir, '.git', 'config'), remote);
-    }
-    await mkdir(join(this.dir, '.git', 'info'), { recursive: true });
-    await writeFile(join(this.dir, '.git', 'info', 'attributes'), '* merge=binary\n');
-    this.head = undefined;
-    this.opened = true;
   }
 
   /**

@@ -16,3 +16,15 @@ export interface Clock {
    */
   sleep(ms: number, signal?: AbortSignal, options?: { background?: boolean }): Promise<void>;
 }
+
+/** One `T` per clock and period, made when first asked for: shared by every caller on that clock at that period. */
+export function onePerClockAndPeriod<T>(make: (clock: Clock, ms: number) => T): (clock: Clock, ms: number) => T {
+  const made = new WeakMap<Clock, Map<number, T>>();
+  return (clock, ms) => {
+    let byPeriod = made.get(clock);
+    if (!byPeriod) made.set(clock, (byPeriod = new Map()));
+    let one = byPeriod.get(ms);
+    if (one === undefined) byPeriod.set(ms, (one = make(clock, ms)));
+    return one;
+  };
+}

@@ -2,7 +2,7 @@
 // holder (telling who it is), keeps the lock alive while the operation runs, frees it after.
 // Time is injected (a Clock), so tests drive it without real waiting.
 import { ErrorCode, NestorError } from '../errors.js';
-import type { Clock } from '../ports/clock.js';
+import { onePerClockAndPeriod, type Clock } from '../ports/clock.js';
 import { describeHolder, type HeldLock, type LockHandle, type LockOwner, type Locks } from '../ports/locks.js';
 
 export interface WithLockOptions {
@@ -117,15 +117,7 @@ function busy(key: string, by: HeldLock, waitedMs: number): NestorError {
 // run of short jobs cost more than the rest of a no-op job's hold, and its latency; see the queue
 // bench). Its wait is a background one (Clock.sleep): it keeps no process alive after its work.
 // A lock joining between two ticks is renewed early at the next one, which only extends it.
-const tickers = new WeakMap<Clock, Map<number, Ticker>>();
-
-function heartbeats(clock: Clock, every: number): Ticker {
-  let byPeriod = tickers.get(clock);
-  if (!byPeriod) tickers.set(clock, (byPeriod = new Map()));
-  let ticker = byPeriod.get(every);
-  if (!ticker) byPeriod.set(every, (ticker = new Ticker(clock, every)));
-  return ticker;
-}
+const heartbeats = onePerClockAndPeriod((clock, every) => new Ticker(clock, every));
 
 /**
  * The operation's view of its lock. A class, not an object literal with a getter: V8 pretenured

@@ -6,11 +6,14 @@ import type { Clock } from '../../../src/core/ports/clock.js';
 import { InstantClock } from '../../../src/testkit/fakes/time/instant-clock.js';
 import { ManualClock } from '../../../src/testkit/fakes/time/manual-clock.js';
 
+function laneOfASecond(): { clock: ManualClock; lane: DeadlineLane; expired: string[] } {
+  const clock = new ManualClock();
+  return { clock, lane: new DeadlineLane(clock, 1_000), expired: [] };
+}
+
 describe('DeadlineLane', () => {
   it('expires each deadline its own time after it was set, on one sleep at a time', async () => {
-    const clock = new ManualClock();
-    const lane = new DeadlineLane(clock, 1_000);
-    const expired: string[] = [];
+    const { clock, lane, expired } = laneOfASecond();
     lane.add(() => expired.push('a'));
     await clock.advance(400);
     lane.add(() => expired.push('b'));
@@ -46,9 +49,7 @@ describe('DeadlineLane', () => {
   });
 
   it('never expires a cancelled deadline, and sleeps no more once none is pending', async () => {
-    const clock = new ManualClock();
-    const lane = new DeadlineLane(clock, 1_000);
-    const expired: string[] = [];
+    const { clock, lane, expired } = laneOfASecond();
     const cancelA = lane.add(() => expired.push('a'));
     await clock.advance(100);
     const cancelB = lane.add(() => expired.push('b'));

@@ -5,7 +5,7 @@
 // about 15 µs of CPU per command). Times are read from the clock's monotonic time where it has
 // one, so a wall clock set forward expires nothing early. When no deadline is pending the sleep
 // is aborted, so no timer outlives the waits.
-import type { Clock } from '../../../core/ports/clock.js';
+import { onePerClockAndPeriod, type Clock } from '../../../core/ports/clock.js';
 
 interface Deadline {
   at: number;
@@ -93,13 +93,5 @@ function expireApart(expire: () => void): void {
   }
 }
 
-const lanes = new WeakMap<Clock, Map<number, DeadlineLane>>();
-
 /** The lane of waits of `ms` on `clock`, shared by every caller asking for the same. */
-export function deadlineLane(clock: Clock, ms: number): DeadlineLane {
-  let byMs = lanes.get(clock);
-  if (!byMs) lanes.set(clock, (byMs = new Map()));
-  let lane = byMs.get(ms);
-  if (!lane) byMs.set(ms, (lane = new DeadlineLane(clock, ms)));
-  return lane;
-}
+export const deadlineLane = onePerClockAndPeriod((clock, ms) => new DeadlineLane(clock, ms));
