@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { turnOf } from '../../../src/adapters/queue/job-envelope.js';
 import { bullmqScripts } from '../../../src/adapters/queue/bullmq-scripts.js';
-import { fetchScripts } from '../../../src/adapters/queue/turn-on-fetch.js';
+import { fetchScripts, luaString } from '../../../src/adapters/queue/turn-on-fetch.js';
 import type { JobOutcome } from '../../../src/core/ports/job-queue.js';
 import { appLockKey } from '../../../src/core/ports/locks.js';
 import { eventually } from '../../support/eventually.js';
@@ -38,6 +38,13 @@ describe('fetchScripts', () => {
     const changed = { ...installed, moveToFinished: { ...installed.moveToFinished!, content: installed.moveToFinished!.content.replace('jobId, 0, 0}', 'jobId, 0, 0, 0}') } };
     expect(fetchScripts(changed)).toBe("BullMQ's moveToFinished script is not the shape Nestor's fetch wraps (14 keys, a fetched job's lock and answer): jobs take their app-env lock with a round trip of their own");
     expect(fetchScripts({ ...installed, moveToActive: undefined })).toMatch(/^BullMQ's moveToActive script is not the shape/);
+  });
+});
+
+describe('luaString', () => {
+  it('writes any text as a Lua literal Redis reads back as it was', async () => {
+    const texts = ['bull:nestor:', 'a"b\\c\'d', 'line\nnext]]==]', 'dev3.marÿ 🚀', '\u00001'];
+    for (const text of texts) expect(await redisClient().eval(`return ${luaString(text)}`, 0)).toBe(text);
   });
 });
 
