@@ -29,14 +29,12 @@ import type { DeployJob } from '../src/core/jobs/job-schema.js';
 import { startRedis, type RedisServer } from '../test/support/redis-server.js';
 import { median } from './lib/measure.js';
 import { reportGoals } from './lib/goals.js';
+import { countOptions } from './lib/options.js';
 import { count, ms, table, times } from './lib/report.js';
 
 const JOBS = 2_000;
-const roundsArg = process.argv.indexOf('--rounds');
-const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
 const CONCURRENCY = 50;
-const samplesArg = process.argv.indexOf('--latency-samples');
-const LATENCY_SAMPLES = samplesArg > 0 ? Number(process.argv[samplesArg + 1]) : 4_000;
+const { rounds: ROUNDS, 'latency-samples': LATENCY_SAMPLES } = countOptions({ rounds: 5, 'latency-samples': 4_000 });
 
 interface Pipe {
   /** Adds one job; resolves when it is completed. */

@@ -30,6 +30,7 @@ import { requestKey } from '../src/adapters/slack/bot/job-of-command.js';
 import { startRedis, type RedisServer } from '../test/support/redis-server.js';
 import { signedSlashCommand } from '../test/support/slack-signing.js';
 import { reportGoals } from './lib/goals.js';
+import { countOptions } from './lib/options.js';
 import { count, ms, table, times } from './lib/report.js';
 import { mainThreadCpuMs, median } from './lib/measure.js';
 import { SECRET, startBareBolt, startNestorBolt, type NestorApp, type RunningApp } from './slack/bolt-apps.js';
@@ -40,8 +41,7 @@ const BURST = 200;
 const SOCKETS = 50;
 const WARMUP_BURSTS = 10;
 const BURSTS_PER_ROUND = 5;
-const roundsArg = process.argv.indexOf('--rounds');
-const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 8;
+const { rounds: ROUNDS } = countOptions({ rounds: 8 });
 const TEXT = 'deploy mary feature-x dev3';
 const TEAM = 'T0NESTOR'; // what slashCommandBody sends
 const REQUEST_TIMEOUT_MS = 10_000;
