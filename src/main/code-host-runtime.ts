@@ -4,7 +4,7 @@
 // Tokens and keys are read here and handed to octokit only: never logged.
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
-import { OctokitCodeHost, type GitHubAuth } from '../adapters/github/octokit-code-host.js';
+import { OctokitCodeHost, type GitHubAuth, type GitHubCall } from '../adapters/github/octokit-code-host.js';
 import { withBuildStatuses } from '../core/code-host/build-statuses.js';
 import { withHostedChangelog } from '../core/code-host/hosted-changelog.js';
 import { ReleaseDeployments } from '../core/code-host/release-deployments.js';
@@ -50,7 +50,8 @@ export function withCodeHost(deps: ReleaseDeps, env: Env, logger: Logger, metric
   const auth = authOf(env);
   if (auth === undefined) return { deps };
   const apiUrl = env.NESTOR_GITHUB_API_URL ?? GITHUB_API;
-  const host = new OctokitCodeHost({ apiUrl, gitHost: env.NESTOR_GITHUB_HOST ?? gitHostOf(apiUrl), auth });
+  const onCall = (call: GitHubCall) => metrics.externalCall(ExternalSystem.GitHub, call.route, call.outcome, call.seconds);
+  const host = new OctokitCodeHost({ apiUrl, gitHost: env.NESTOR_GITHUB_HOST ?? gitHostOf(apiUrl), auth, onCall });
   const failures = new CountedFailures((operation, where, error, count) => {
     metrics.externalError(ExternalSystem.GitHub, httpFailureKind(error));
     logger.warn({ operation, where, err: error instanceof Error ? error.message : String(error), failures: count }, 'github side effect failed');

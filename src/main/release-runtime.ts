@@ -15,6 +15,7 @@ import { GitReleaseHistory } from '../adapters/git/git-release-history.js';
 import { GitSourceRepo } from '../adapters/git/git-source-repo.js';
 import { KubeClusterProvider, kubeConfigFromFile } from '../adapters/kube/client/kube-cluster-provider.js';
 import type { KubeRetryPolicy } from '../adapters/kube/client/retry.js';
+import type { GitRun } from '../adapters/git/git-process.js';
 import { systemClock } from '../adapters/system/system-clock.js';
 import type { ClusterProvider } from '../core/ports/cluster.js';
 import type { ReleaseDeps, ReleaseTuning } from '../core/release/release-deps.js';
@@ -38,6 +39,8 @@ export interface RuntimeSettings {
   onHistoryPushFailed?: (reason: string) => void;
   /** A history push refused and tried again (the worker's metrics). */
   onHistoryPushRetry?: () => void;
+  /** Every git process run for the config, the sources, the branches and the history (the worker's metrics). */
+  onGitRun?: (run: GitRun) => void;
   tuning?: Partial<ReleaseTuning>;
 }
 
@@ -73,16 +76,17 @@ function ensureLocalHistory(stateDir: string): string {
 export function releaseDeps(settings: RuntimeSettings): ReleaseDeps {
   const state = (name: string) => join(settings.stateDir, name);
   const historyRemote = settings.history ?? ensureLocalHistory(settings.stateDir);
+  const git = settings.onGitRun ? { onRun: settings.onGitRun } : {};
   return {
     ...(settings.config.kind === 'folder'
       ? { config: new FolderConfigSource(settings.config.dir), configRepo: new FolderConfigRepo(settings.config.dir) }
-      : sharedConfig(settings.config.remote, state(CONFIG_CLONE_FOLDER))),
-    source: new GitSourceRepo({ cacheDir: state('mirrors') }),
+      : sharedConfig(settings.config.remote, state(CONFIG_CLONE_FOLDER), git)),
+    source: new GitSourceRepo({ cacheDir: state('mirrors'), ...git }),
     // Mirrors of their own: the SourceRepo's are read while these are written (the branch workflow, `release.moves_branch`).
-    branches: new GitAppBranches({ cacheDir: state('workflow-mirrors') }),
+    branches: new GitAppBranches({ cacheDir: state('workflow-mirrors'), ...git }),
     clusters: settings.clusters ?? new KubeClusterProvider(() => kubeConfigFromFile(settings.kubeconfig ?? ''), settings.kubeRetry ? { retry: settings.kubeRetry } : {}),
     history: new GitReleaseHistory({
-      remote: historyRemote, workDir: state('history-work'), ...(settings.historyKey ? { key: settings.historyKey } : {}),
+      remote: historyRemote, workDir: state('history-work'), ...git, ...(settings.historyKey ? { key: settings.historyKey } : {}),
       ...(settings.onHistoryPushFailed ? { onPushFailed: settings.onHistoryPushFailed } : {}),
       ...(settings.onHistoryPushRetry ? { onPushRetry: settings.onHistoryPushRetry } : {}),
     }),

@@ -46,7 +46,7 @@ import { GitReleaseHistory } from '../adapters/git/git-release-history.js';
 import { jobLogSink } from '../adapters/observability/job-log-sink.js';
 import { jobMetricsSink } from '../core/jobs/job-metrics.js';
 import { NO_METRICS, type Metrics } from '../core/ports/metrics.js';
-import { historyPushMetrics, kubeRetryMetrics, slackDeliveryMetrics } from '../adapters/observability/external-metrics.js';
+import { gitRunMetrics, historyPushMetrics, kubeRetryMetrics, slackDeliveryMetrics } from '../adapters/observability/external-metrics.js';
 import { countedSlackClient } from '../adapters/observability/slack-call-metrics.js';
 import { besideOperations, startOperations } from './operations.js';
 
@@ -117,7 +117,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   const locks = new RedisLocks({ redis: connection });
   const runtime = {
     ...runtimeSettings(cwd, env, { config: settings.configDir, kubeconfig: settings.kubeconfig, history: settings.history }),
-    kubeRetry: kubeRetryMetrics(metrics), ...historyPushMetrics(metrics),
+    kubeRetry: kubeRetryMetrics(metrics), ...historyPushMetrics(metrics), onGitRun: gitRunMetrics(metrics),
   };
   const stateDir = runtime.stateDir;
   const { deps, deployments } = withCodeHost(withImages({ ...releaseDeps(runtime), locks }, env, metrics), env, logger, metrics);

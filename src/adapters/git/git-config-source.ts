@@ -5,6 +5,7 @@ import type { ConfigSource, LoadedConfig } from '../../core/ports/config-source.
 import { loadConfigFolder } from '../fs/config-folder.js';
 import { loadTemplateSet } from '../fs/templates.js';
 import { GitConfigRepo } from './git-config-repo.js';
+import type { GitProcessOptions } from './git-process.js';
 
 export class GitConfigSource implements ConfigSource {
   private cached: { commit: string; loaded: LoadedConfig } | undefined;
@@ -23,7 +24,7 @@ export class GitConfigSource implements ConfigSource {
 }
 
 /** The config ports of a shared nestor-config repository, over one clone in `workDir`. */
-export function sharedConfig(remote: string, workDir: string): { config: GitConfigSource; configRepo: GitConfigRepo } {
-  const configRepo = new GitConfigRepo({ remote, workDir });
+export function sharedConfig(remote: string, workDir: string, git: GitProcessOptions = {}): { config: GitConfigSource; configRepo: GitConfigRepo } {
+  const configRepo = new GitConfigRepo({ remote, workDir, ...git });
   return { config: new GitConfigSource(configRepo), configRepo };
 }

@@ -1,6 +1,7 @@
 // One way to run git: simple-git (no shell), a minimal environment that never prompts, a
 // bounded silent time, and a fixed identity. Arguments are always separate argv entries.
 
+import { performance } from 'node:perf_hooks';
 import { simpleGit, type SimpleGit, type SimpleGitOptions } from 'simple-git';
 
 export interface GitIdentity {
@@ -17,6 +18,40 @@ export interface GitProcessOptions {
   identity?: GitIdentity;
   /** Kill a git process silent for this long (network hangs). */
   timeoutMs?: number;
+  /** Every git run through `raw` or `showBuffer`, once ended (for metrics). */
+  onRun?: (run: GitRun) => void;
+}
+
+export interface GitRun {
+  /** The git command (fetch, push, fast-import...), or `other`. */
+  command: string;
+  ok: boolean;
+  seconds: number;
+}
+
+/** The command of a run's arguments, as given to raw (an array, or one argument each). */
+function commandOf(args: unknown[]): string {
+  const first = Array.isArray(args[0]) ? (args[0] as unknown[])[0] : args[0];
+  return typeof first === 'string' && /^[a-z][a-z-]{0,30}$/.test(first) ? first : 'other';
+}
+
+/** `git`, its runs through raw and showBuffer (all Nestor makes) told to `onRun` as each ends. */
+function observed(git: SimpleGit, onRun: (run: GitRun) => void): SimpleGit {
+  const timed = <T>(method: (...args: never[]) => PromiseLike<T>) => (...args: never[]): Promise<T> => {
+    const command = commandOf(args);
+    const start = performance.now();
+    const told = (ok: boolean) => onRun({ command, ok, seconds: (performance.now() - start) / 1000 });
+    return Promise.resolve(method.apply(git, args)).then(
+      (answer) => (told(true), answer),
+      (error: unknown) => {
+        told(false);
+        throw error;
+      },
+    );
+  };
+  git.raw = timed(git.raw) as unknown as SimpleGit['raw'];
+  git.showBuffer = timed(git.showBuffer) as unknown as SimpleGit['showBuffer'];
+  return git;
 }
 
 /**
@@ -26,7 +61,7 @@ export interface GitProcessOptions {
  */
 export function openGit(baseDir: string, options: GitProcessOptions = {}, stdin?: string): SimpleGit {
   const identity = options.identity ?? NESTOR_IDENTITY;
-  return simpleGit({
+  const git = simpleGit({
     baseDir,
     config: [
       `user.name=${identity.name}`,
@@ -49,6 +84,7 @@ export function openGit(baseDir: string, options: GitProcessOptions = {}, stdin?
     unsafe: { allowUnsafeSshCommand: true },
     ...(stdin === undefined ? {} : { input: () => stdin }),
   }).env(gitEnvironment());
+  return options.onRun ? observed(git, options.onRun) : git;
 }
 
 type GitResult = Parameters<NonNullable<SimpleGitOptions['errors']>>[1];

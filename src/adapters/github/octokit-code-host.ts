@@ -3,7 +3,9 @@
 // tokens). No retries: every call is a side effect its caller logs and forgets, and a rate limit
 // (403/429 with Retry-After) is not waited out by a release.
 import { createAppAuth } from '@octokit/auth-app';
+import { performance } from 'node:perf_hooks';
 import { Octokit } from '@octokit/rest';
+import { CallOutcome, httpCallOutcome } from '../../core/ports/metrics.js';
 import { originRepo, type CodeHost, type CommitStatus, type DeploymentStatus, type HostedRepo } from '../../core/ports/code-host.js';
 import type { CommitSummary } from '../../core/ports/source-repo.js';
 
@@ -19,6 +21,21 @@ export interface OctokitCodeHostOptions {
   auth: GitHubAuth;
   /** Each call gives up after this long. Default 10 s. */
   timeoutMs?: number;
+  /** Every HTTP request to the API, once ended (for metrics). */
+  onCall?: (call: GitHubCall) => void;
+}
+
+export interface GitHubCall {
+  /** `POST /repos/{owner}/{repo}/deployments`: the route as the client names it (a closed set), or `other`. */
+  route: string;
+  outcome: CallOutcome;
+  seconds: number;
+}
+
+/** The route's template: Octokit's endpoint methods give one; a whole URL (a page's link) is `other`. */
+function routeOf(options: { method?: string; url?: string }): string {
+  const url = options.url ?? '';
+  return url.startsWith('/') && !/[?#]/.test(url) ? `${(options.method ?? 'GET').toUpperCase()} ${url}` : 'other';
 }
 
 const withTimeout = (ms: number): typeof fetch => (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(ms) });
@@ -37,6 +54,22 @@ export class OctokitCodeHost implements CodeHost {
         auth: { appId: options.auth.appId, privateKey: options.auth.privateKey, installationId: options.auth.installationId },
       });
     this.gitHost = options.gitHost.toLowerCase();
+    const onCall = options.onCall;
+    if (onCall) {
+      this.octokit.hook.wrap('request', async (request, endpoint) => {
+        const start = performance.now();
+        const told = (outcome: CallOutcome) => onCall({ route: routeOf(endpoint), outcome, seconds: (performance.now() - start) / 1000 });
+        try {
+          const response = await request(endpoint);
+          told(httpCallOutcome(response.status));
+          return response;
+        } catch (error) {
+          const status = (error as { status?: unknown }).status;
+          told(typeof status === 'number' ? httpCallOutcome(status) : CallOutcome.Network);
+          throw error;
+        }
+      });
+    }
   }
 
   repoOf(origin: string): HostedRepo | undefined {

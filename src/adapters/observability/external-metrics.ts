@@ -1,16 +1,24 @@
 // The hooks through which the adapters' own retry loops report to the Metrics port: the
 // Kubernetes client's (every failed attempt, every retry), the Slack notifier's deliveries (its
 // calls themselves are counted by slack-call-metrics.ts), the registry check's fetch.
-import { ExternalSystem, type Metrics } from '../../core/ports/metrics.js';
-import type { RetryPolicy } from '../http/transient-retry.js';
+import { performance } from 'node:perf_hooks';
+import { CallOutcome, ExternalSystem, httpCallOutcome, type Metrics } from '../../core/ports/metrics.js';
+import type { GitRun } from '../git/git-process.js';
+import type { KubeRetryPolicy } from '../kube/client/retry.js';
 import type { DeliveryObserver } from '../slack/notifier/delivery-report.js';
 
-/** For KubeClusterProvider's `retry`: errors by kind (rate_limited, server, network), and retries. */
-export function kubeRetryMetrics(metrics: Metrics): Pick<RetryPolicy, 'onFailure' | 'onRetry'> {
+/** For KubeClusterProvider's `retry`: errors by kind (rate_limited, server, network), retries, and every attempt's duration. */
+export function kubeRetryMetrics(metrics: Metrics): Pick<KubeRetryPolicy, 'onFailure' | 'onRetry' | 'onAttempt'> {
   return {
     onFailure: (info) => metrics.externalError(ExternalSystem.Kubernetes, info.kind),
     onRetry: (info) => metrics.externalRetry(ExternalSystem.Kubernetes, info.kind),
+    onAttempt: (attempt) => metrics.externalCall(ExternalSystem.Kubernetes, attempt.method, attempt.outcome, attempt.seconds),
   };
+}
+
+/** For the git adapters' `onRun`: every git process's duration, by command, ok or failed. */
+export function gitRunMetrics(metrics: Metrics): (run: GitRun) => void {
+  return (run) => metrics.externalCall(ExternalSystem.Git, run.command, run.ok ? CallOutcome.Ok : CallOutcome.Failed, run.seconds);
 }
 
 /**
@@ -62,14 +70,21 @@ export function registryMetrics(metrics: Metrics): { fetch: typeof fetch; onRetr
   return { fetch: countingFetch(metrics, ExternalSystem.Registry), onRetry: (kind) => metrics.externalRetry(ExternalSystem.Registry, kind) };
 }
 
-/** A fetch that counts, for `system`, the requests that got no answer and the 429 and 5xx answers (the registry check). */
+/**
+ * A fetch that counts, for `system`, the requests that got no answer and the 429 and 5xx answers
+ * (the registry check), and times each one until its answer's headers, by method.
+ */
 export function countingFetch(metrics: Metrics, system: ExternalSystem, fetchFn: typeof fetch = globalThis.fetch): typeof fetch {
   return async (input, init) => {
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toLowerCase();
+    const start = performance.now();
     try {
       const response = await fetchFn(input, init);
+      metrics.externalCall(system, method, httpCallOutcome(response.status), (performance.now() - start) / 1000);
       if (response.status === 429 || response.status >= 500) metrics.externalError(system, response.status === 429 ? 'rate_limited' : 'server');
       return response;
     } catch (error) {
+      metrics.externalCall(system, method, CallOutcome.Network, (performance.now() - start) / 1000);
       metrics.externalError(system, 'network');
       throw error;
     }

@@ -4,7 +4,7 @@
 // scrape time, so any process shows the whole fleet's queue; a read that fails or takes too long
 // gives NaN (no series for the labelled queue gauge) instead of failing the scrape.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ExternalSystem, Metrics, RolloutOutcome, SlackCallOutcome } from '../../core/ports/metrics.js';
+import type { CallOutcome, ExternalSystem, Metrics, RolloutOutcome, SlackCallOutcome } from '../../core/ports/metrics.js';
 
 export const METRICS_PREFIX = 'nestor_';
 
@@ -35,6 +35,7 @@ export interface PrometheusMetricsOptions {
 
 const JOB_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800];
 const STEP_BUCKETS = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
+const CALL_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
 export class PrometheusMetrics implements Metrics {
@@ -46,6 +47,7 @@ export class PrometheusMetrics implements Metrics {
   private readonly errors: Counter<'system' | 'kind'>;
   private readonly retries: Counter<'system' | 'kind'>;
   private readonly slackCalls: Counter<'method' | 'outcome'>;
+  private readonly calls: Histogram<'system' | 'operation' | 'outcome'>;
 
   constructor(sources: MetricSources = {}, private readonly options: PrometheusMetricsOptions = {}) {
     const registers = [this.registry];
@@ -57,6 +59,11 @@ export class PrometheusMetrics implements Metrics {
     this.errors = new Counter({ name: 'nestor_external_errors_total', help: 'Failed calls to other systems (kubernetes, git, slack, github, registry), by kind of failure.', labelNames: ['system', 'kind'], registers });
     this.retries = new Counter({ name: 'nestor_external_retries_total', help: 'Calls to other systems tried again after a failure, by kind of failure.', labelNames: ['system', 'kind'], registers });
     this.slackCalls = new Counter({ name: 'nestor_slack_calls_total', help: 'HTTP attempts at the Slack Web API (and response_url), by method and outcome (ok, api_error, rate_limited, server, client, network).', labelNames: ['method', 'outcome'], registers });
+    this.calls = new Histogram({
+      name: 'nestor_external_call_duration_seconds',
+      help: 'Calls to other systems, each attempt apart, by system, operation (kubernetes and registry: HTTP method; github: route; slack: Web API method; git: command) and outcome (ok, client, rate_limited, server, network; git: ok, failed).',
+      labelNames: ['system', 'operation', 'outcome'], buckets: CALL_BUCKETS, registers,
+    });
     if (sources.queue) this.queueGauges(sources.queue);
     if (sources.approvalsPending) this.valueGauge('nestor_approvals_pending', 'Approval requests waiting for a decision (not expired).', sources.approvalsPending);
     if (sources.historyWritesPending) this.valueGauge('nestor_history_writes_pending', 'Releases applied by this process but not yet pushed to the history repository.', sources.historyWritesPending);
@@ -90,6 +97,10 @@ export class PrometheusMetrics implements Metrics {
 
   slackCall(method: string, outcome: SlackCallOutcome): void {
     this.slackCalls.inc({ method, outcome });
+  }
+
+  externalCall(system: ExternalSystem, operation: string, outcome: CallOutcome, seconds: number): void {
+    this.calls.observe({ system, operation, outcome }, seconds);
   }
 
   private queueGauges(read: () => Promise<QueueDepth>): void {

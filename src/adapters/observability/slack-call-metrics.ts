@@ -4,6 +4,7 @@
 // failed one also as an error of its kind), and whose own retries (Bolt's clients wait out a 429's
 // Retry-After, and retry 5xx and network failures) are counted as retries. Bolt's respond()
 // posts to response_url through the same fetch.
+import { performance } from 'node:perf_hooks';
 import type { RetryOptions, WebClientOptions } from '@slack/web-api';
 // Its module object: Node's ESM sees no named export `retryPolicies` in this CommonJS package.
 import slackWebApi from '@slack/web-api';
@@ -33,8 +34,9 @@ async function outcomeOf(response: Response, method: string): Promise<SlackCallO
   return body.ok === false ? SlackCallOutcome.ApiError : SlackCallOutcome.Ok;
 }
 
-function countCall(metrics: Metrics, method: string, outcome: SlackCallOutcome): void {
+function countCall(metrics: Metrics, method: string, outcome: SlackCallOutcome, start?: number): void {
   metrics.slackCall(method, outcome);
+  if (start !== undefined) metrics.externalCall(ExternalSystem.Slack, method, outcome, (performance.now() - start) / 1000);
   if (outcome !== SlackCallOutcome.Ok) metrics.externalError(ExternalSystem.Slack, outcome);
 }
 
@@ -42,14 +44,15 @@ function countCall(metrics: Metrics, method: string, outcome: SlackCallOutcome):
 export function slackCallCounter(metrics: Metrics, apiUrl: string = SLACK_API_URL, fetchFn: typeof fetch = globalThis.fetch): typeof fetch {
   return async (input, init) => {
     const method = slackMethodOf(urlOf(input), apiUrl);
+    const start = performance.now();
     let response: Response;
     try {
       response = await fetchFn(input, init);
     } catch (error) {
-      countCall(metrics, method, SlackCallOutcome.Network);
+      countCall(metrics, method, SlackCallOutcome.Network, start);
       throw error;
     }
-    countCall(metrics, method, await outcomeOf(response, method));
+    countCall(metrics, method, await outcomeOf(response, method), start);
     return response;
   };
 }

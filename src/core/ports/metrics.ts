@@ -39,6 +39,30 @@ export const SlackCallOutcome = {
 } as const;
 export type SlackCallOutcome = (typeof SlackCallOutcome)[keyof typeof SlackCallOutcome];
 
+/**
+ * How one call to another system ended, for its duration: answered (ok); answered with a 4xx
+ * other than 429 (client: a read of something absent is one); a 429 (rate_limited), a 5xx
+ * (server); no answer (network); Slack's refusal in a 200 (api_error); or a git process that
+ * failed (failed).
+ */
+export const CallOutcome = {
+  Ok: 'ok',
+  ApiError: 'api_error',
+  Client: 'client',
+  RateLimited: 'rate_limited',
+  Server: 'server',
+  Network: 'network',
+  Failed: 'failed',
+} as const;
+export type CallOutcome = (typeof CallOutcome)[keyof typeof CallOutcome];
+
+/** The outcome of an HTTP answer's status. */
+export function httpCallOutcome(status: number): CallOutcome {
+  if (status === 429) return CallOutcome.RateLimited;
+  if (status >= 500) return CallOutcome.Server;
+  return status >= 400 ? CallOutcome.Client : CallOutcome.Ok;
+}
+
 export interface Metrics {
   /** A job attempt ended: `outcome` is its result's (released, rolled-back...) or error/retrying when it threw. */
   jobEnded(kind: string, outcome: string, seconds: number): void;
@@ -51,6 +75,12 @@ export interface Metrics {
   externalRetry(system: ExternalSystem, kind: string): void;
   /** One HTTP attempt at Slack ended (`method`: the Web API method, or `response_url`). */
   slackCall(method: string, outcome: SlackCallOutcome): void;
+  /**
+   * One call to another system ended, each attempt of a retried one apart. `operation` is from a
+   * closed set of its system's: an HTTP method (kubernetes, registry), a route (github), a Web API
+   * method (slack), a git command (git).
+   */
+  externalCall(system: ExternalSystem, operation: string, outcome: CallOutcome, seconds: number): void;
 }
 
 /** Counts nothing: the CLI and the shell, whose runs end with the command. */
@@ -61,4 +91,5 @@ export const NO_METRICS: Metrics = {
   externalError: () => undefined,
   externalRetry: () => undefined,
   slackCall: () => undefined,
+  externalCall: () => undefined,
 };

@@ -4,7 +4,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FolderConfigSource } from '../../../src/adapters/fs/folder-config-source.js';
-import { OctokitCodeHost, type GitHubAuth } from '../../../src/adapters/github/octokit-code-host.js';
+import { OctokitCodeHost, type GitHubAuth, type GitHubCall } from '../../../src/adapters/github/octokit-code-host.js';
 import { withBuildStatuses } from '../../../src/core/code-host/build-statuses.js';
 import { withHostedChangelog } from '../../../src/core/code-host/hosted-changelog.js';
 import { ReleaseDeployments } from '../../../src/core/code-host/release-deployments.js';
@@ -146,5 +146,20 @@ describe('GitHub App auth', () => {
     expect(github.calls.map((c) => [c.route, c.authorization?.split(' ')[0]?.toLowerCase()]))
       .toEqual([['POST /app/installations/:id/access_tokens', 'bearer'], [STATUSES, 'token']]);
     expect(github.of(STATUSES)[0]?.authorization).toBe('token ghs_standin-installation-token');
+  });
+});
+
+describe('GitHub calls timed', () => {
+  it('tells each request with its route template and outcome, a 500 as server, an answer as ok', async () => {
+    const calls: GitHubCall[] = [];
+    const host = new OctokitCodeHost({ apiUrl: github.apiUrl, gitHost: 'github.com', auth: { kind: 'token', token: 'ghp_test-token' }, onCall: (call) => calls.push(call) });
+    github.failNext(DEPLOYMENTS, 500);
+    await expect(host.createDeployment(MARY, { ref: 'master', environment: 'staging' })).rejects.toThrow();
+    await host.createDeployment(MARY, { ref: 'master', environment: 'staging' });
+    expect(calls.map((c) => [c.route, c.outcome])).toEqual([
+      ['POST /repos/{owner}/{repo}/deployments', 'server'],
+      ['POST /repos/{owner}/{repo}/deployments', 'ok'],
+    ]);
+    expect(calls.every((c) => c.seconds >= 0 && c.seconds < 10)).toBe(true);
   });
 });

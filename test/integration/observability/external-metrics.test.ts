@@ -7,8 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KubeClusterProvider } from '../../../src/adapters/kube/client/kube-cluster-provider.js';
-import { countingFetch, historyPushMetrics, httpFailureKind, kubeRetryMetrics, registryMetrics, slackDeliveryMetrics } from '../../../src/adapters/observability/external-metrics.js';
+import { countingFetch, gitRunMetrics, historyPushMetrics, httpFailureKind, kubeRetryMetrics, registryMetrics, slackDeliveryMetrics } from '../../../src/adapters/observability/external-metrics.js';
 import { GitReleaseHistory } from '../../../src/adapters/git/git-release-history.js';
+import { openGit } from '../../../src/adapters/git/git-process.js';
 import { OciRegistry } from '../../../src/adapters/registry/oci-registry.js';
 import { PrometheusMetrics } from '../../../src/adapters/observability/prometheus-metrics.js';
 import type { DeliveryReport } from '../../../src/adapters/slack/notifier/delivery-report.js';
@@ -33,6 +34,21 @@ describe('external errors and retries', () => {
     const text = await scrape(metrics);
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'kubernetes', kind: 'network' })).toBe(4);
     expect(sampleValue(text, 'nestor_external_retries_total', { system: 'kubernetes', kind: 'network' })).toBe(3);
+    expect(sampleValue(text, 'nestor_external_call_duration_seconds_count', { system: 'kubernetes', operation: 'get', outcome: 'network' })).toBe(4);
+  });
+
+  it('times each request to a live API server by method and outcome: a list answered, a read of something absent', async (ctx) => {
+    const metrics = new PrometheusMetrics();
+    const { sim, provider } = await startSimProvider({}, { retry: { clock: new InstantClock(), ...kubeRetryMetrics(metrics) } });
+    ctx.onTestFinished(() => sim.close());
+    const cluster = provider.cluster(SIM_CONTEXT);
+    await cluster.list({ namespace: 'default', kinds: [{ apiVersion: 'v1', kind: 'ConfigMap' }], labelSelector: 'app=mary' });
+    expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'absent' })).toBeUndefined();
+    const text = await scrape(metrics);
+    const count = (outcome: string) => sampleValue(text, 'nestor_external_call_duration_seconds_count', { system: 'kubernetes', operation: 'get', outcome }) ?? 0;
+    expect(count('ok')).toBeGreaterThanOrEqual(1);
+    expect(count('client')).toBe(1);
+    expect(sampleValue(text, 'nestor_external_call_duration_seconds_bucket', { system: 'kubernetes', operation: 'get', outcome: 'client', le: '+Inf' })).toBe(1);
   });
 
   it('counts the registry answers that failed (429, 5xx) and the requests that got none, not the 401 of a challenge', async (ctx) => {
@@ -51,6 +67,9 @@ describe('external errors and retries', () => {
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'rate_limited' })).toBe(1);
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'network' })).toBe(1);
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'registry', kind: 'client' })).toBeUndefined();
+    for (const outcome of ['server', 'rate_limited', 'client', 'ok', 'network']) {
+      expect(sampleValue(text, 'nestor_external_call_duration_seconds_count', { system: 'registry', operation: 'get', outcome })).toBe(1);
+    }
   });
 
   it('counts the image checks the registry failed and that were tried again: a 503, then a 429 with Retry-After, then found', async (ctx) => {
@@ -118,6 +137,19 @@ describe('external errors and retries', () => {
     const text = await scrape(metrics);
     expect(sampleValue(text, 'nestor_external_retries_total', { system: 'git', kind: 'rejected' })).toBe(1);
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'git', kind: 'rejected' })).toBe(1);
+  });
+
+  it('times every git process by command, ok or failed', async () => {
+    const repo = makeBareRepo(tempDir());
+    const metrics = new PrometheusMetrics();
+    const gitRun = openGit(repo, { onRun: gitRunMetrics(metrics) });
+    expect((await gitRun.raw(['rev-parse', '--is-bare-repository'])).trim()).toBe('true');
+    await expect(gitRun.raw(['rev-parse', '--verify', 'refs/heads/absent'])).rejects.toThrow();
+    await expect(gitRun.raw('cat-file', '-t', 'HEAD')).rejects.toThrow();
+    const text = await scrape(metrics);
+    expect(sampleValue(text, 'nestor_external_call_duration_seconds_count', { system: 'git', operation: 'rev-parse', outcome: 'ok' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_call_duration_seconds_count', { system: 'git', operation: 'rev-parse', outcome: 'failed' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_call_duration_seconds_count', { system: 'git', operation: 'cat-file', outcome: 'failed' })).toBe(1);
   });
 
   it('names the kind of a failed GitHub call by its status', () => {

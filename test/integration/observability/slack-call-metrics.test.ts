@@ -25,6 +25,9 @@ describe('Slack calls counted', () => {
     const text = await scrape(metrics);
     expect(sampleValue(text, 'nestor_slack_calls_total', { method: 'chat.postMessage', outcome: 'rate_limited' })).toBe(1);
     expect(sampleValue(text, 'nestor_slack_calls_total', { method: 'chat.postMessage', outcome: 'ok' })).toBe(1);
+    // Each attempt timed too, beside the other systems' calls.
+    expect(sampleValue(text, 'nestor_external_call_duration_seconds_count', { system: 'slack', operation: 'chat.postMessage', outcome: 'rate_limited' })).toBe(1);
+    expect(sampleValue(text, 'nestor_external_call_duration_seconds_count', { system: 'slack', operation: 'chat.postMessage', outcome: 'ok' })).toBe(1);
     expect(sampleValue(text, 'nestor_external_errors_total', { system: 'slack', kind: 'rate_limited' })).toBe(1);
     expect(sampleValue(text, 'nestor_external_retries_total', { system: 'slack', kind: 'rate_limited' })).toBe(1);
   });

@@ -95,6 +95,11 @@ describe('operations endpoints of the processes', () => {
     expect(sampleValue(counted, 'nestor_job_step_duration_seconds_count', { kind: 'deploy', step: 'rollout' })).toBe(3);
     expect(sampleValue(counted, 'nestor_job_step_duration_seconds_count', { kind: 'deploy', step: 'rollback' })).toBe(1);
     expect(sampleValue(counted, 'nestor_history_writes_pending')).toBe(0);
+    // Every call to another system timed: the applies (server-side apply is a PATCH), the history's pushes.
+    const calls = (system: string, operation: string) => sampleValue(counted, 'nestor_external_call_duration_seconds_count', { system, operation, outcome: 'ok' }) ?? 0;
+    expect(calls('kubernetes', 'patch')).toBeGreaterThan(0);
+    expect(calls('kubernetes', 'get')).toBeGreaterThan(0);
+    expect(calls('git', 'push')).toBeGreaterThan(0);
     // Counters are the worker's own: the api ran no job, but reads the same queue from Redis.
     const apiMetrics = (await get(apiPort, '/metrics')).text;
     expect(sampleValue(apiMetrics, 'nestor_jobs_total', { kind: 'deploy', outcome: 'released' })).toBeUndefined();

@@ -3,11 +3,22 @@
 // full jitter; Retry-After (or the Status body's retryAfterSeconds) is honoured, capped.
 import { systemClock } from '../../system/system-clock.js';
 import { retryAfterMs, retryTransient, statusFailureKind, type RetryPolicy } from '../../http/transient-retry.js';
+import { performance } from 'node:perf_hooks';
+import { CallOutcome, httpCallOutcome } from '../../../core/ports/metrics.js';
 import { NetworkError, type KubeRequest, type KubeResponse, type Transport } from './http-transport.js';
 
 export interface KubeRetryPolicy extends RetryPolicy {
   /** Per request: a request with no complete answer by then is abandoned and retried. */
   timeoutMs: number;
+  /** Every attempt that got an answer or none (for metrics); an aborted one is not told. */
+  onAttempt?: (attempt: KubeAttempt) => void;
+}
+
+export interface KubeAttempt {
+  /** The HTTP method, lower case. */
+  method: string;
+  outcome: CallOutcome;
+  seconds: number;
 }
 
 export const DEFAULT_RETRY_POLICY: KubeRetryPolicy = {
@@ -63,9 +74,13 @@ function statusProblem(response: KubeResponse): string {
  * Throws RetriesExhausted when every attempt failed transiently; an abort is thrown as is.
  */
 export async function sendWithRetry(transport: Transport, request: KubeRequest, policy: KubeRetryPolicy): Promise<KubeResponse> {
+  const told = policy.onAttempt;
+  const method = request.method.toLowerCase();
   return retryTransient<KubeResponse>(policy, `${request.method} ${request.path}`, async (attempt) => {
+    const start = performance.now();
     try {
       const response = await transport(request, policy.timeoutMs);
+      told?.({ method, outcome: httpCallOutcome(response.status), seconds: (performance.now() - start) / 1000 });
       if (!isTransientStatus(response.status)) return { answer: response };
       const problem = statusProblem(response);
       return { failed: {
@@ -74,6 +89,7 @@ export async function sendWithRetry(transport: Transport, request: KubeRequest, 
       } };
     } catch (err) {
       if (!(err instanceof NetworkError)) throw err;
+      told?.({ method, outcome: CallOutcome.Network, seconds: (performance.now() - start) / 1000 });
       return { failed: { kind: 'network', problem: err.message, giveUp: () => { throw new RetriesExhausted(attempt, err.message); } } };
     }
   }, request.signal);
