@@ -38,14 +38,18 @@ function stopOnInterrupt(io: CliIo): { signal?: AbortSignal; done(): void } {
 export async function runFleetCommand(io: CliIo, command: Command, pipeline: FleetPipeline, input: Omit<SyncInput, 'onApp'>): Promise<void> {
   const { countsLine } = await import('../../core/fleet/tracked-release-messages.js');
   const deps = releaseDepsFor(io, command);
+  // Each app released gets its code host Deployment at its end, as the worker's runs do (after releaseDepsFor: it makes them).
+  const deployments = io.deployments?.();
+  const afterRelease: SyncInput['afterRelease'] = deployments ? (result, ctx) => deployments.begin({ app: result.app, env: result.env, jobId: ctx.jobId })(result) : undefined;
   const stop = stopOnInterrupt(io);
   const ctx = { user: io.user, jobId: `cli-${randomUUID()}`, onEvent: () => undefined, ...(stop.signal ? { signal: stop.signal } : {}) };
   try {
-    const run = await pipeline(deps, ctx, { ...input, onApp: (a) => io.out(appLine(a)) });
+    const run = await pipeline(deps, ctx, { ...input, onApp: (a) => io.out(appLine(a)), ...(afterRelease ? { afterRelease } : {}) });
     io.out(`${run.dryRun ? 'dry run: ' : ''}${run.title}: ${countsLine(run)}\n`);
     if (run.apps.some((a) => a.outcome === 'failed')) throw new CliExit(ExitCode.Failed);
     if (stop.signal?.aborted) throw new CliExit(ExitCode.Interrupted);
   } finally {
     stop.done();
+    await deployments?.settled();
   }
 }

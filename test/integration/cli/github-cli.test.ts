@@ -1,12 +1,12 @@
 // The real `nestor` command line as a process with GitHub settings, against the local GitHub API
 // stand-in: a deploy of mary (whose origin names github.com) gets a Deployment in progress then
-// success, a scale its Deployment at its end; a GitHub failing with 500 fails no release and is a
-// warning on stderr; the token is printed nowhere.
+// success, a scale its Deployment at its end, each app a release-tracked releases its own; a GitHub
+// failing with 500 fails no release and is a warning on stderr; the token is printed nowhere.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnCli } from '../../support/cli-run.js';
-import { cleanupFixtures } from '../../support/git-fixtures.js';
+import { cleanupFixtures, git } from '../../support/git-fixtures.js';
 import { startGitHubApiStandin } from '../../support/github-api-standin.js';
 import { processWorld, type ProcessWorld } from '../../support/nestor-processes.js';
 import { CLUSTERS } from '../../support/release-fixture.js';
@@ -60,5 +60,20 @@ describe('nestor (the CLI) with GitHub settings', () => {
     expect(despiteGitHub).toMatchObject({ code: 0, out: expect.stringContaining('deployed mary@') });
     expect(despiteGitHub.err).toContain('github side effect failed');
     for (const run of [deployed, scaled, despiteGitHub]) expect(run.out + run.err).not.toContain(TOKEN);
+  }, 240_000);
+
+  it('records each app release-tracked releases as a GitHub Deployment, created at its end with the sha released', async (ctx) => {
+    const world = await processWorld(ctx);
+    const github = await startGitHubApiStandin();
+    ctx.onTestFinished(() => github.stop());
+    const env = cliSettings(world, github.apiUrl, await world.sim.writeKubeconfig(world.root, CLUSTERS));
+    for (const app of ['gandalf', 'pricing']) writeFileSync(join(world.configDir, 'staging', 'apps', `${app}.yaml`), 'is_enabled: false\n');
+    git(world.app.dir, 'branch', 'master', 'main');
+    const run = spawnCli(['release-tracked', 'staging'], env);
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toContain('released  mary');
+    expect(github.of('POST /repos/:owner/:repo/deployments').map((c) => [c.path, c.body.ref, c.body.environment]))
+      .toEqual([['/repos/transcovo/mary/deployments', world.app.shas.second, 'staging']]);
+    expect(github.of('POST /repos/:owner/:repo/deployments/:id/statuses').map((c) => [c.body.state, c.body.environment])).toEqual([['success', 'staging']]);
   }, 240_000);
 });
