@@ -75,7 +75,7 @@ export async function startNestorBolt(slackApiUrl: string, redisUrl: string): Pr
   const logger = nestorLogger('nestor-bot', { destination: sink });
   const history = join(root, 'history.git');
   execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', history]);
-  const settings = { signingSecret: SECRET, botToken: TOKEN, slackApiUrl, redis: { kind: 'server' as const, url: redisUrl }, configDir: exampleConfigDir(), history, port: 0, stopTimeoutMs: 25_000, jobLockMs: 30_000, healthPort: 0, logLevel: 'info' as const };
+  const settings = { signingSecret: SECRET, botToken: TOKEN, slackApiUrl, redis: { kind: 'server' as const, url: redisUrl }, configDir: exampleConfigDir(), history, port: 0, stopTimeoutMs: 25_000, jobLockMs: 30_000, historyRetryMs: 60_000, healthPort: 0, logLevel: 'info' as const };
   const redis = producerRedis(redisUrl, logger);
   await redis.ping().catch(async () => {
     await new Promise((resolve) => redis.once('ready', resolve)); // enableOfflineQueue is off: wait for the connection

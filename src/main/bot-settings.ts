@@ -34,6 +34,8 @@ export interface ProcessSettings {
    * another worker takes it over.
    */
   jobLockMs: number;
+  /** How often the worker retries publishing releases left "history pending" (NESTOR_HISTORY_RETRY_SECONDS, default 60). */
+  historyRetryMs: number;
   /** The HTTP API: `nestor api`, or the bot when NESTOR_API_PORT is set. */
   api?: ApiSettings;
   /** GET /healthz, /readyz and /metrics (NESTOR_HEALTH_PORT, default 9095; 0: a free port, logged at start). */
@@ -130,6 +132,7 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
   const portText = take('PORT', false, port, '3000');
   const stopSeconds = take('NESTOR_STOP_SECONDS', false, seconds, '25');
   const jobLockSeconds = take('NESTOR_JOB_LOCK_SECONDS', false, seconds, '30');
+  const historyRetrySeconds = role === 'worker' ? take('NESTOR_HISTORY_RETRY_SECONDS', false, seconds, '60') : '60';
   const api = apiSettings(role, take, at, portText);
   const healthPort = take('NESTOR_HEALTH_PORT', false, port, String(DEFAULT_HEALTH_PORT));
   const level = take('LOG_LEVEL', false, logLevel, 'info');
@@ -141,7 +144,7 @@ export function readSettings(role: Role, env: Env, cwd: string): SettingsResult 
     ok: true,
     settings: {
       signingSecret: signingSecret ?? '', botToken: botToken!, redis: redisTarget!, configDir, history: isRepositoryUrl(history!) ? history! : at(history!), port: Number(portText),
-      stopTimeoutMs: Number(stopSeconds) * 1000, jobLockMs: Number(jobLockSeconds) * 1000,
+      stopTimeoutMs: Number(stopSeconds) * 1000, jobLockMs: Number(jobLockSeconds) * 1000, historyRetryMs: Number(historyRetrySeconds) * 1000,
       healthPort: Number(healthPort), logLevel: level as LogLevel,
       ...(kubeconfig ? { kubeconfig } : {}),
       ...(api ? { api } : {}),

@@ -42,6 +42,7 @@ import { datastoreListJobPipeline } from './datastore-list-job.js';
 import { runDatastoreJob } from '../core/datastores/datastore-job.js';
 import { workflowPipeline } from './workflow-pipeline.js';
 import { withCodeHost } from './code-host-runtime.js';
+import { retryPendingHistory } from '../core/release/pending-history-retry.js';
 import { GitReleaseHistory } from '../adapters/git/git-release-history.js';
 import { jobLogSink } from '../adapters/observability/job-log-sink.js';
 import { jobMetricsSink } from '../core/jobs/job-metrics.js';
@@ -149,12 +150,18 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   };
   const schedules = startWorkerSchedules({ connection, config: deps.config, clock: deps.wallClock, logger, tuning, handlers });
   const { history } = deps;
+  const historyRetry = history instanceof GitReleaseHistory ? retryPendingHistory({
+    pending: () => history.pendingCount(), flush: () => history.flushPending(), clock: deps.clock, everyMs: settings.historyRetryMs,
+    onPublished: (pushed) => logger.info({ pushed }, 'history published: releases left pending are in the history repository'),
+    onStillPending: (error, pending) => logger.warn({ pending, err: error instanceof Error ? error.message : String(error) }, 'history still pending'),
+  }) : undefined;
   return {
     worker,
     consuming: () => worker.worker.isRunning() && !worker.worker.closing,
     historyWritesPending: () => (history instanceof GitReleaseHistory ? history.pendingCount() : Promise.resolve(0)),
     abandon: async (ms) => {
       schedules.abort();
+      void historyRetry?.stop();
       sink.interrupt(LEFT_FOR_ANOTHER_WORKER);
       const flushed = new AbortController();
       await Promise.race([sink.flush(), deps.wallClock.sleep(ms, flushed.signal)]);
@@ -162,7 +169,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
       sink.close();
     },
     close: async () => {
-      await Promise.all([worker.close(), schedules.close()]);
+      await Promise.all([worker.close(), schedules.close(), historyRetry?.stop()]);
       await Promise.all([sink.flush(), announce.settled(), workflow.settled()]);
       await queue.close();
       connection.disconnect();

@@ -103,10 +103,17 @@ describe.concurrent('a job\'s lock taken with its fetch', () => {
     const cli = await world.locks.acquire(appLockKey('mary', 'dev3'), { id: 'cli-1', user: 'carol', operation: 'deploy mary@hotfix' }, 60_000);
     if (!cli.held) throw new Error('expected the lock');
     let seen: Awaited<ReturnType<typeof lockSeenBy>> | undefined;
-    world.startWorker(handlersWith({ deploy: async (c): Promise<JobOutcome> => ((seen = await lockSeenBy(world, c.jobId)), done()) }), 1);
+    // Deferred for a second at a time: released while the job sits in the delayed set with most of
+    // its second ahead, so its next fetch (not a first try racing the release) finds the lock free.
+    world.startWorker(handlersWith({ deploy: async (c): Promise<JobOutcome> => ((seen = await lockSeenBy(world, c.jobId)), done()) }), 1, { ttlMs: 2_000, waitMs: 20_000, pollMs: 1_000 });
     await world.queue.enqueue(deployJob(), { idempotencyKey: 'behind-cli' });
     await eventually('behind-cli to be told why it waits', () => world.sink.waiting('behind-cli').length > 0);
     expect((await world.locks.current(appLockKey('mary', 'dev3')))?.id).toBe('cli-1');
+    const redis = redisClient();
+    await eventually('behind-cli to be deferred with most of its wait ahead', async () => {
+      const score = await redis.zscore(`bull:${world.name}:delayed`, 'behind-cli');
+      return score !== null && Math.floor(Number(score) / 0x1000) - Date.now() > 500;
+    }, 10_000, 5);
     await cli.release();
     expect(await finished(world, 'behind-cli')).toMatchObject({ state: 'completed' });
     expect(seen).toMatchObject({ id: 'behind-cli' });
