@@ -59,10 +59,14 @@ interface Collected {
   apps: Map<string, Map<string, ParsedFile>>;
   templates: Map<string, ConfigFile>;
   problems: ConfigProblem[];
+  /** The environments whose project.yaml is there but could not be parsed. */
+  unparsedProjects: Set<string>;
+  /** Some project or app file could not be parsed: what spans files is not checked (see loadConfigTree). */
+  unparsed: boolean;
 }
 
 function collect(files: readonly ConfigFile[]): Collected {
-  const out: Collected = { projects: new Map(), apps: new Map(), templates: new Map(), problems: [] };
+  const out: Collected = { projects: new Map(), apps: new Map(), templates: new Map(), problems: [], unparsedProjects: new Set(), unparsed: false };
   for (const file of files) {
     const placed = place(file.path);
     if (placed.kind === 'ignored') continue;
@@ -85,6 +89,8 @@ function collect(files: readonly ConfigFile[]): Collected {
     const result = parseFile(file);
     if (!result.ok) {
       out.problems.push(result.problem);
+      out.unparsed = true;
+      if (placed.kind === 'project') out.unparsedProjects.add(placed.env);
       continue;
     }
     const parsed = result.parsed;
@@ -138,12 +144,16 @@ function parentProblems(environments: Map<string, EnvironmentNode>): ConfigProbl
 
 /** Parses and validates every file; throws ConfigError listing every problem found. */
 export function loadConfigTree(files: readonly ConfigFile[]): ConfigTree {
-  const { projects, apps, templates, problems } = collect(files);
+  const { projects, apps, templates, problems, unparsedProjects, unparsed } = collect(files);
   for (const [env, envApps] of apps) {
-    if (projects.has(env)) continue;
+    if (projects.has(env) || unparsedProjects.has(env)) continue;
     const first = envApps.values().next().value as ParsedFile;
     problems.push(problemAt(first.file, `environment "${env}" has apps but no ${env}/project.yaml`));
   }
+  // A file that could not be parsed is missing from the tree: what spans files (parents,
+  // schedules, syncs, datastores...) would report its absence as problems of files that are
+  // right. Its parse error is told with the other files' own problems only.
+  if (unparsed) throw new ConfigError(sortProblems(problems));
   const environments = new Map<string, EnvironmentNode>();
   for (const [name, project] of projects) {
     const parent = typeof project.data.parent === 'string' ? project.data.parent : undefined;

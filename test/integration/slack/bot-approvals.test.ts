@@ -56,6 +56,17 @@ describe('production approvals', () => {
     expect(world.logs.filter((l) => l['msg'] === 'approval click refused').map((l) => l['code'])).toEqual(['self-approval', 'not-approver', 'expired']);
   });
 
+  it('refuses an approval once the branch moved since the request: void, unchanged, nothing queued, audited', async (ctx) => {
+    const { world, id } = await requested(ctx, BOB);
+    const before = await world.services.approvals.get(id);
+    git(f.app.dir, 'update-ref', 'refs/heads/feature-x', f.app.shas.second);
+    await click(world, id, CAROL, 'moved');
+    await world.response('moved', 'this request is void');
+    expect(await world.services.approvals.get(id)).toEqual(before);
+    expect(await world.queue.queue.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(0);
+    expect(world.logs.filter((l) => l['msg'] === 'approval click refused').map((l) => l['code'])).toEqual(['stale']);
+  });
+
   it('gives one decision to two approvers clicking at once; the other is told who decided', async (ctx) => {
     const { world, id } = await requested(ctx, BOB);
     await Promise.all([click(world, id, ALICE, 'alice'), click(world, id, CAROL, 'carol')]);

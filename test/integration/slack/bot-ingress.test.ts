@@ -54,6 +54,17 @@ describe('slash commands into the bot', () => {
     expect(told.at).toBeGreaterThanOrEqual(ackedAt);
   });
 
+  it('refuses a command over a malformed config with the file and line, and queues nothing', async (ctx) => {
+    appendFileSync(join(f.configDir, 'dev3/project.yaml'), '\nrelease: [unclosed\n');
+    const world = await botWorld(ctx, f);
+    await world.send(deployDev3(world, 'broken', 'T4.broken'));
+    const told = await world.response('broken', 'dev3/project.yaml:');
+    // The YAML error alone: not the apps of an environment "without" its project.yaml.
+    expect(told.args['text']).toMatch(/^dev3\/project\.yaml:\d+:\d+: invalid YAML/);
+    expect(await world.queue.get(requestKey('T0NESTOR', 'T4.broken'))).toBeUndefined();
+    expect(await world.queue.queue.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(0);
+  });
+
   it('refuses a user not allowed on the environment before anything is queued', async (ctx) => {
     appendFileSync(join(f.configDir, 'dev1/project.yaml'), '\naccess: { users: [bob] }\n');
     const world = await botWorld(ctx, f);

@@ -64,6 +64,17 @@ describe('planted errors', () => {
     ]);
   });
 
+  it('tells a project.yaml that is not YAML alone: not its apps as an environment without one, nor its children\'s missing parent', () => {
+    const tree = files({
+      'production/project.yaml': [...BASE_PROJECT, 'release: [unclosed'],
+      'production/apps/api.yaml': ['app: api'],
+      'dev/project.yaml': ['parent: production'],
+    });
+    expect(problemsOf(() => loadConfigTree(tree))).toEqual([
+      `production/project.yaml:${BASE_PROJECT.length + 2}:1: invalid YAML: unexpected end of the stream within a flow collection`,
+    ]);
+  });
+
   it('names both files of a missing parent or a cycle', () => {
     expect(problemsOf(() => loadConfigTree(files({ 'production/project.yaml': BASE_PROJECT, 'dev/project.yaml': ['parent: prodution'] })))).toEqual([
       'dev/project.yaml:1:9: parent: parent environment "prodution" does not exist (no prodution/project.yaml); did you mean "production"?',
