@@ -64,6 +64,25 @@ describe('a slow Redis during a slash command', () => {
     await queue.close();
   });
 
+  it('queues nothing later for a command told "nothing was queued" while Redis was down, once Redis is back', async (ctx) => {
+    const world = await botWorld(ctx, f, { redisUrl: gate.url.replace('http:', 'redis:'), enqueueTimeoutMs: 300 });
+    if (world.redis.status !== 'ready') await once(world.redis, 'ready');
+    await gate.close();
+    expect((await world.send(deployDev3(world, 'down', 'T.down'))).status).toBe(200);
+    const told = await world.response('down', 'the job queue is unavailable');
+    expect(JSON.stringify(told.args)).toContain('nothing was queued');
+    await gate.open();
+    if (world.redis.status !== 'ready') await once(world.redis, 'ready');
+    // A command after Redis came back is queued: anything of the first still on its way to Redis would have gone first.
+    await world.send(deployDev3(world, 'after', 'T.after'));
+    await world.response('after', `queued as job ${requestKey('T0NESTOR', 'T.after')}`);
+    const queue = direct(world);
+    expect(await queue.get(requestKey('T0NESTOR', 'T.down'))).toBeUndefined();
+    expect(await queue.queue.getJobCountByTypes('waiting', 'active', 'delayed')).toBe(1);
+    expect(world.slack.callsOf('response_url').filter((c) => c.args['id'] === 'down')).toHaveLength(1);
+    await queue.close();
+  });
+
   it('keeps to one job, and says so, when the connection drops mid-command and Redis comes back', async (ctx) => {
     const world = await slowRedisWorld(ctx);
     expect((await world.send(deployDev3(world, 'cut', 'T.cut'))).status).toBe(200);
