@@ -3,6 +3,8 @@
 // whose fatal message was lost. Real git, a repository of its own; the aliases stand in for git
 // dying or failing (a `!` alias runs through the shell and git exits with its status).
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openGit } from '../../../src/adapters/git/git-process.js';
 import { cleanupFixtures, tempDir } from '../../support/git-fixtures.js';
@@ -29,6 +31,14 @@ describe('openGit', () => {
 
   it("keeps git's own message of a failure", async () => {
     await expect(openGit(dir).raw(['rev-parse', '--verify', 'no-such-branch'])).rejects.toThrow(/fatal: Needed a single revision/);
+  });
+
+  it('runs git without a shell: shell syntax in an argument is data, never run', async () => {
+    const marker = join(dir, 'pwned');
+    const value = `$(touch ${marker}); touch ${marker} \`touch ${marker}\` | touch ${marker}`;
+    await openGit(dir).raw(['config', 'nestor.note', value]);
+    expect(await openGit(dir).raw(['config', '--get', 'nestor.note'])).toBe(`${value}\n`);
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('answers a quiet exit 1 as before: `config --get` of nothing is empty, not a failure', async () => {
