@@ -48,6 +48,30 @@ describe('GitReleaseHistory publishing', () => {
   });
 });
 
+describe('GitReleaseHistory with every push refused', () => {
+  it('keeps the release as a local commit, pending, after its attempts, never forcing; publishes it once the remote takes pushes again', async () => {
+    const parent = tempDir();
+    const remote = makeBareRepo(parent);
+    const failures: string[] = [];
+    const writer = new GitReleaseHistory({ remote, workDir: join(parent, 'work'), maxPushAttempts: 2, onPushFailed: (reason) => failures.push(reason) });
+    await writer.record(release({}, { jobId: 'first' }));
+    const head = git(remote, 'rev-parse', 'main').trim();
+    const refuse = join(remote, 'hooks', 'pre-receive');
+    writeFileSync(refuse, '#!/bin/sh\necho "history is read-only today" >&2\nexit 1\n', { mode: 0o755 });
+
+    await expect(writer.record(release({ app: 'paul' }, { jobId: 'refused' }))).rejects.toMatchObject({ code: ErrorCode.HistoryPending });
+    expect(await writer.pendingCount()).toBe(1);
+    expect(git(remote, 'rev-parse', 'main').trim()).toBe(head);
+    expect(failures).toEqual(['rejected']);
+    await expect(writer.flushPending()).rejects.toMatchObject({ code: ErrorCode.HistoryPending });
+
+    renameSync(refuse, `${refuse}.off`);
+    expect(await writer.flushPending()).toEqual({ pushed: 1, pending: 0 });
+    expect(subjects(remote)[0]).toBe('deploy paul@1a2b3c4 (feature-x) to dev3 by alice');
+    expect(git(remote, 'rev-list', '--merges', 'main').trim()).toBe('');
+  });
+});
+
 describe('GitReleaseHistory group commit', () => {
   it('commits a burst of records each on its own, in order per app and environment, and publishes them in one push', async () => {
     const parent = tempDir();
