@@ -1,7 +1,9 @@
 // The real `nestor bot` and `nestor worker` processes: a deploy asked in Slack, its worker
 // SIGKILLed mid-apply, the job taken over by a second worker process, which edits the status
 // message the first one posted (one chat.postMessage, then chat.update of its ts) and ends it
-// with the final state; the release is recorded once.
+// with the final state; the release is recorded once. And a worker SIGKILLed after its applies,
+// before the history commit: the job reruns on another worker, its re-apply changes nothing in
+// the cluster, the history holds one commit, and the app's lock the dead worker held lapses.
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BullmqJobQueue } from '../../../src/adapters/queue/bullmq-queue.js';
@@ -10,6 +12,7 @@ import { GitReleaseHistory } from '../../../src/adapters/git/git-release-history
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures, tempDir } from '../../support/git-fixtures.js';
 import { processWorld, SIGNING_SECRET } from '../../support/nestor-processes.js';
+import { typeOf } from '../../../src/testkit/kube-sim/resource-types.js';
 import { sendToSlackReceiver, signedSlashCommand } from '../../support/slack-signing.js';
 
 afterAll(cleanupFixtures);
@@ -60,5 +63,49 @@ describe('nestor worker processes', () => {
     const releases = await history.list('mary', 'dev3');
     expect(releases).toHaveLength(1);
     expect(releases[0]).toMatchObject({ sha: world.app.shas.feature, jobId });
+  }, 240_000);
+
+  it('a worker SIGKILLed between its applies and the history commit: the rerun re-applies as a no-op and records one commit', async (ctx) => {
+    const world = await processWorld(ctx);
+    const fast = { NESTOR_JOB_LOCK_SECONDS: '8' };
+    const bot = world.start('bot');
+    const doomed = world.start('worker', fast);
+    const { port } = await bot.log('bot started');
+    await doomed.log('worker started');
+    const redis = new Redis(world.redis.url, { maxRetriesPerRequest: null });
+    ctx.onTestFinished(() => void redis.disconnect());
+    const queue = new BullmqJobQueue({ connection: redis });
+    ctx.onTestFinished(() => queue.close());
+    const deploy = async (ref: string, trigger: string): Promise<string> => {
+      const ack = await sendToSlackReceiver(`http://127.0.0.1:${String(port)}/slack/events`, signedSlashCommand(SIGNING_SECRET, {
+        text: `deploy mary ${ref} dev3`, triggerId: trigger, responseUrl: world.slack.responseUrl(trigger),
+      }));
+      expect(ack.status).toBe(200);
+      return requestKey('T0NESTOR', trigger);
+    };
+    const completed = (jobId: string) => eventually(`job ${jobId} to complete`, async () => (await queue.get(jobId))?.result, 90_000);
+    expect((await completed(await deploy('v1.0.0', 'T.first'))).outcome).toBe('released');
+
+    // The next release reads mary's Deployment by name only for its rollout, after every apply: that read gets no answer.
+    world.sim.faults.hangNext(1, { method: 'GET', pathIncludes: '/deployments/mary-web' });
+    const jobId = await deploy('feature-x', 'T.after-apply');
+    await eventually('the first worker to wait for its rollout, everything applied', () => world.sim.faults.hungCount > 0, 60_000);
+    const deployment = () => world.sim.store.get(typeOf('Deployment'), 'dev3', 'mary-web')!;
+    // Its status moves on as its pods roll (a new resourceVersion each time); what was applied is its spec.
+    const appliedOf = () => ({ generation: deployment().metadata['generation'], spec: JSON.stringify(deployment()['spec']) });
+    const applied = appliedOf();
+    expect(applied.generation).toBe(2);
+    doomed.child.kill('SIGKILL');
+    expect(await doomed.exited).toBe('SIGKILL');
+    const heir = world.start('worker', fast);
+    await heir.log('worker started');
+
+    expect((await completed(jobId)).outcome).toBe('released');
+    // The rerun's apply changed nothing: the same spec, no new generation.
+    expect(appliedOf()).toEqual(applied);
+    const history = new GitReleaseHistory({ remote: world.historyRemote, workDir: tempDir('nestor-history-read-') });
+    const releases = await history.list('mary', 'dev3');
+    expect(releases.map((r) => r.jobId)).toEqual([jobId, requestKey('T0NESTOR', 'T.first')]);
+    expect(releases[0]).toMatchObject({ sha: world.app.shas.feature });
   }, 240_000);
 });
