@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deploy } from '../../../src/core/release/deploy.js';
 import { rollback } from '../../../src/core/release/rollback.js';
@@ -79,10 +81,19 @@ describe('deploy', () => {
   });
 
   it('refuses bad refs and names before touching git or the cluster', async () => {
+    const root = dirname(f.historyRemote);
+    const requests = f.sim.faults.count();
+    const historyHead = git(f.historyRemote, 'log', '--all', '--format=%H');
+    const touched = () => [existsSync(join(root, 'mirrors')), existsSync(join(root, 'history-work', '.git'))];
+    const before = touched();
     await expect(deploy(f.deps, f.ctx(), { app: 'mary', ref: 'main;curl x|sh', env: ns })).rejects.toThrow('main;curl x|sh');
     await expect(deploy(f.deps, f.ctx(), { app: '../../x', ref: 'main', env: ns })).rejects.toThrow('invalid app name');
     await expect(deploy(f.deps, f.ctx(), { app: 'mary', ref: 'main', env: 'Dev3' })).rejects.toThrow('invalid environment name');
-    expect(f.sim.faults.count({ method: 'PATCH' })).toBe(0);
+    await expect(deploy(f.deps, f.ctx(), { app: 'a'.repeat(64), ref: 'main', env: ns })).rejects.toThrow('invalid app name');
+    // Not one request to the cluster, no mirror of the sources, no clone of the history, the history as it was.
+    expect(f.sim.faults.count()).toBe(requests);
+    expect(touched()).toEqual(before);
+    expect(git(f.historyRemote, 'log', '--all', '--format=%H')).toBe(historyHead);
   });
 });
 
