@@ -4,7 +4,7 @@
 // the worker publishes it within NESTOR_HISTORY_RETRY_SECONDS, with no other write to carry it.
 import { renameSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../support/eventually.js';
+import { apiDeploys, ciApiEnv, STARTUP_MS } from '../../support/api-deploys.js';
 import { cleanupFixtures, git } from '../../support/git-fixtures.js';
 import { processWorld } from '../../support/nestor-processes.js';
 import { sampleValue } from '../../support/prometheus-text.js';
@@ -12,28 +12,16 @@ import { sampleValue } from '../../support/prometheus-text.js';
 afterAll(cleanupFixtures);
 
 const TOKEN = 'history-retry-test-api-token-0123456789';
-const API_ENV = { NESTOR_API_TOKENS: JSON.stringify([{ name: 'ci', token: TOKEN, environments: ['dev3'], actions: ['deploy', 'read'] }]) };
-const STARTUP_MS = 240_000;
 
 describe('nestor worker with the history repository down', () => {
   it('reports the release applied, history pending, then publishes it by itself once the repository is back', async (ctx) => {
     const world = await processWorld(ctx);
     const worker = world.start('worker', { NESTOR_HISTORY_RETRY_SECONDS: '1' });
-    const api = world.start('api', API_ENV);
+    const api = world.start('api', ciApiEnv(TOKEN));
     const healthPort = Number((await worker.log('operations endpoints started', () => true, STARTUP_MS)).healthPort);
     const apiPort = Number((await api.log('api started', () => true, STARTUP_MS)).port);
     await worker.log('worker started', () => true, STARTUP_MS);
-    const base = `http://127.0.0.1:${String(apiPort)}/api/v1`;
-    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-    const deploy = async (ref: string): Promise<Record<string, unknown>> => {
-      const asked = await fetch(`${base}/deploys`, { method: 'POST', headers, body: JSON.stringify({ app: 'mary', ref, env: 'dev3' }) });
-      expect(asked.status).toBe(202);
-      const { jobId } = (await asked.json()) as { jobId: string };
-      return eventually(`the deploy of ${ref} to end`, async () => {
-        const job = (await (await fetch(`${base}/jobs/${jobId}`, { headers })).json()) as Record<string, unknown>;
-        return job['state'] === 'completed' || job['state'] === 'failed' ? job : undefined;
-      }, 180_000, 200);
-    };
+    const deploy = apiDeploys(apiPort, TOKEN);
     const pendingWrites = async () => sampleValue(await (await fetch(`http://127.0.0.1:${String(healthPort)}/metrics`)).text(), 'nestor_history_writes_pending');
     const subjects = () => git(world.historyRemote, 'log', '--format=%s', 'main').trim().split('\n');
 

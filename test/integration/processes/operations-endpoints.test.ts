@@ -5,6 +5,7 @@
 // timed), its job logs carry the job's fields, and the queue gauges read from Redis show the
 // same in every process. With Redis gone, every process says it is not ready, and why.
 import { afterAll, describe, expect, it } from 'vitest';
+import { apiDeploys, ciApiEnv, STARTUP_MS } from '../../support/api-deploys.js';
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures } from '../../support/git-fixtures.js';
 import { processWorld, type NestorProcess } from '../../support/nestor-processes.js';
@@ -13,7 +14,6 @@ import { sampleValue } from '../../support/prometheus-text.js';
 afterAll(cleanupFixtures);
 
 const TOKEN = 'operations-test-api-token-0123456789';
-const API_ENV = { NESTOR_API_TOKENS: JSON.stringify([{ name: 'ci', token: TOKEN, environments: ['dev3'], actions: ['deploy', 'read'] }]) };
 
 interface Answer {
   status: number;
@@ -26,23 +26,8 @@ async function get(port: number, path: string): Promise<Answer> {
   return { status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
 }
 
-/** Three processes loading their sources at once on a loaded machine: more than one's startup time. */
-const STARTUP_MS = 240_000;
-
 async function healthPortOf(proc: NestorProcess): Promise<number> {
   return Number((await proc.log('operations endpoints started', () => true, STARTUP_MS)).healthPort);
-}
-
-async function deploy(apiPort: number, ref: string): Promise<Record<string, unknown>> {
-  const base = `http://127.0.0.1:${String(apiPort)}/api/v1`;
-  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-  const asked = await fetch(`${base}/deploys`, { method: 'POST', headers, body: JSON.stringify({ app: 'mary', ref, env: 'dev3' }) });
-  expect(asked.status).toBe(202);
-  const { jobId } = (await asked.json()) as { jobId: string };
-  return eventually(`the deploy of ${ref} to complete`, async () => {
-    const job = (await (await fetch(`${base}/jobs/${jobId}`, { headers })).json()) as Record<string, unknown>;
-    return job['state'] === 'completed' || job['state'] === 'failed' ? job : undefined;
-  }, 180_000, 200);
 }
 
 describe('operations endpoints of the processes', () => {
@@ -50,9 +35,10 @@ describe('operations endpoints of the processes', () => {
     const world = await processWorld(ctx);
     const bot = world.start('bot');
     const worker = world.start('worker');
-    const api = world.start('api', API_ENV);
+    const api = world.start('api', ciApiEnv(TOKEN));
     const ports = { bot: await healthPortOf(bot), worker: await healthPortOf(worker), api: await healthPortOf(api) };
     const apiPort = Number((await api.log('api started', () => true, STARTUP_MS)).port);
+    const deploy = apiDeploys(apiPort, TOKEN);
     await bot.log('bot started', () => true, STARTUP_MS);
     await worker.log('worker started', () => true, STARTUP_MS);
 
@@ -78,10 +64,10 @@ describe('operations endpoints of the processes', () => {
     expect(world.slack.callsOf('auth.test').length).toBeGreaterThan(0);
     expect((await get(ports.bot, '/nothing')).status).toBe(404);
 
-    const good = await deploy(apiPort, 'v1.0.0');
+    const good = await deploy('v1.0.0');
     expect(good).toMatchObject({ state: 'completed', outcome: { outcome: 'released' } });
     world.sim.controllers.options.crashingImages = [world.app.shas.feature];
-    const bad = await deploy(apiPort, 'feature-x');
+    const bad = await deploy('feature-x');
     expect(bad).toMatchObject({ state: 'completed', outcome: { outcome: 'rolled-back' } });
 
     const counted = (await get(ports.worker, '/metrics')).text;

@@ -2,6 +2,7 @@
 // stand-in, closed): a release still completes and is recorded in the history; its announcement
 // waits and retries on its own, and is posted once Slack is back.
 import { afterAll, describe, expect, it } from 'vitest';
+import { apiDeploys, ciApiEnv, STARTUP_MS } from '../../support/api-deploys.js';
 import { eventually } from '../../support/eventually.js';
 import { cleanupFixtures, git } from '../../support/git-fixtures.js';
 import { processWorld } from '../../support/nestor-processes.js';
@@ -10,8 +11,6 @@ import { TcpGate } from '../../support/tcp-gate.js';
 afterAll(cleanupFixtures);
 
 const TOKEN = 'slack-down-test-api-token-0123456789';
-const API_ENV = { NESTOR_API_TOKENS: JSON.stringify([{ name: 'ci', token: TOKEN, environments: ['dev3'], actions: ['deploy', 'read'] }]) };
-const STARTUP_MS = 240_000;
 
 describe('nestor worker with Slack unreachable', () => {
   it('completes and records the release; its announcement is posted once Slack is back', async (ctx) => {
@@ -19,20 +18,12 @@ describe('nestor worker with Slack unreachable', () => {
     const gate = await new TcpGate(Number(new URL(world.slack.apiUrl).port)).open();
     ctx.onTestFinished(() => gate.close());
     const worker = world.start('worker', { SLACK_API_URL: `${gate.url}/api/` });
-    const api = world.start('api', API_ENV);
+    const api = world.start('api', ciApiEnv(TOKEN));
     const apiPort = Number((await api.log('api started', () => true, STARTUP_MS)).port);
     await worker.log('worker started', () => true, STARTUP_MS);
     await gate.close();
 
-    const base = `http://127.0.0.1:${String(apiPort)}/api/v1`;
-    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-    const asked = await fetch(`${base}/deploys`, { method: 'POST', headers, body: JSON.stringify({ app: 'mary', ref: 'v1.0.0', env: 'dev3' }) });
-    expect(asked.status).toBe(202);
-    const { jobId } = (await asked.json()) as { jobId: string };
-    const job = await eventually('the deploy to end', async () => {
-      const seen = (await (await fetch(`${base}/jobs/${jobId}`, { headers })).json()) as Record<string, unknown>;
-      return seen['state'] === 'completed' || seen['state'] === 'failed' ? seen : undefined;
-    }, 180_000, 200);
+    const job = await apiDeploys(apiPort, TOKEN)('v1.0.0');
     expect(job).toMatchObject({ state: 'completed', outcome: { outcome: 'released', historyPending: false } });
     expect(git(world.historyRemote, 'log', '--format=%s', 'main')).toMatch(/^deploy mary@\w+ \(v1\.0\.0\) to dev3/m);
     const announced = () => world.slack.callsOf('chat.postMessage').filter((c) => c.status === 200 && c.args['channel'] === 'tech-release-dev');
