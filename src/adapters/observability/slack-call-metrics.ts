@@ -58,8 +58,12 @@ export function slackCallCounter(metrics: Metrics, apiUrl: string = SLACK_API_UR
 }
 
 /** For the bot's replies to a slash command's response_url, which go over node's http: counted as the method `response_url`. */
-export function slackReplyCounter(metrics: Metrics): (error?: unknown) => void {
-  return (error) => countCall(metrics, 'response_url', error === undefined ? SlackCallOutcome.Ok : httpFailureKind(error));
+export function slackReplyCounter(metrics: Metrics): (seconds: number, error?: unknown) => void {
+  return (seconds, error) => {
+    const outcome = error === undefined ? SlackCallOutcome.Ok : httpFailureKind(error);
+    countCall(metrics, 'response_url', outcome);
+    metrics.externalCall(ExternalSystem.Slack, 'response_url', outcome, seconds);
+  };
 }
 
 /** The kind of failure of a WebClient attempt it retries: a 429 it waited out, an HTTP error, or no answer. */

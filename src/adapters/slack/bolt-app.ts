@@ -2,6 +2,7 @@
 // /slack/events, or Socket Mode with an app token), the WebClient's options (`slackApiUrl`
 // points it at a stand-in in tests), and the services the listeners run over. Listeners stay
 // thin: ack at once, parse, then hand over to bot/slash-command.ts or bot/approval-click.ts.
+import { performance } from 'node:perf_hooks';
 import { App, LogLevel, type AllMiddlewareArgs, type SlackActionMiddlewareArgs, type SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Logger } from 'pino';
@@ -29,11 +30,11 @@ export interface BoltParts {
   commandName?: string;
   services: BotServices;
   logLevel?: LogLevel;
-  /** Told of each reply to a slash command's response_url (sent over node's http, not the WebClient): its error when it failed. */
+  /** Told of each reply to a slash command's response_url (sent over node's http, not the WebClient): how long it took, its error when it failed. */
   countReply?: ReplyCounter;
 }
 
-export type ReplyCounter = (error?: unknown) => void;
+export type ReplyCounter = (seconds: number, error?: unknown) => void;
 
 /** The user's line for an error; internal errors are logged, not shown. */
 export function errorMessage(error: unknown, logger: Logger): Message {
@@ -44,11 +45,12 @@ export function errorMessage(error: unknown, logger: Logger): Message {
 
 function replier(responseUrl: string, logger: Logger, count: ReplyCounter): Reply {
   return async (m) => {
+    const start = performance.now();
     try {
       await postToResponseUrl(responseUrl, slackReply(m));
-      count();
+      count((performance.now() - start) / 1000);
     } catch (error) {
-      count(error);
+      count((performance.now() - start) / 1000, error);
       logger.warn({ err: error }, 'reply to response_url failed');
     }
   };

@@ -71,13 +71,16 @@ describe('Slack calls counted', () => {
     const { fetch: counted } = countedSlackClient(metrics, { slackApiUrl: slack.apiUrl });
     await counted!(slack.responseUrl('a'), { method: 'POST', body: '{}' });
     const count = slackReplyCounter(metrics);
-    await postToResponseUrl(slack.responseUrl('b'), { text: 'hi' }).then(() => count(), count);
+    await postToResponseUrl(slack.responseUrl('b'), { text: 'hi' }).then(() => count(0.01), (error: unknown) => count(0.01, error));
     const down = slack.responseUrl('c');
     await slack.stop();
-    await postToResponseUrl(down, { text: 'hi' }).then(() => count(), count);
+    await postToResponseUrl(down, { text: 'hi' }).then(() => count(0.01), (error: unknown) => count(0.01, error));
     const text = await scrape(metrics);
     expect(sampleValue(text, 'nestor_slack_calls_total', { method: 'response_url', outcome: 'ok' })).toBe(2);
     expect(sampleValue(text, 'nestor_slack_calls_total', { method: 'response_url', outcome: 'network' })).toBe(1);
+    // Timed too, both ways in: the WebClient's fetch and the slash commands' replies.
+    expect(sampleValue(text, 'nestor_external_call_duration_seconds_count', { system: 'slack', operation: 'response_url', outcome: 'ok' })).toBe(2);
+    expect(sampleValue(text, 'nestor_external_call_duration_seconds_count', { system: 'slack', operation: 'response_url', outcome: 'network' })).toBe(1);
   });
 
   it('names the method of a request, a closed set', () => {
