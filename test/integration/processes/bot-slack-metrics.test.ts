@@ -40,5 +40,10 @@ describe('nestor bot metrics', () => {
     // The readiness check's and Bolt's own (it asks who the bot is on its first event).
     expect(sampleValue(text, 'nestor_slack_calls_total', { method: 'auth.test', outcome: 'ok' })).toBe(world.slack.callsOf('auth.test').length);
     expect(world.slack.callsOf('auth.test').length).toBeGreaterThanOrEqual(2);
+    // Each attempt timed as well, the slash command's reply to its response_url too.
+    const timed = (operation: string, outcome: string) => sampleValue(text, 'nestor_external_call_duration_seconds_count', { system: 'slack', operation, outcome });
+    expect(timed('response_url', 'ok')).toBe(1);
+    expect(timed('usergroups.list', 'rate_limited')).toBe(1);
+    expect(timed('usergroups.list', 'ok')).toBe(1);
   }, 300_000);
 });
