@@ -48,6 +48,29 @@ describe('GitReleaseHistory publishing', () => {
   });
 });
 
+describe('GitReleaseHistory reads of many apps', () => {
+  it('lists the releases of apps asked together from one git log, and reads their latest without another', async () => {
+    const parent = tempDir();
+    const remote = makeBareRepo(parent);
+    const writer = new GitReleaseHistory({ remote, workDir: join(parent, 'writer') });
+    const apps = ['mary', 'john', 'paul'];
+    for (const [i, jobId] of ['j1', 'j2', 'j3', 'j4'].entries()) {
+      await Promise.all(apps.map((app) => writer.record(release({ app }, { jobId: `${app}-${jobId}`, at: `2025-01-02T03:04:0${i}.000Z` }))));
+    }
+    const runs: string[] = [];
+    const reader = new GitReleaseHistory({ remote, workDir: join(parent, 'reader'), onRun: (run) => runs.push(run.command) });
+    const lists = await Promise.all(apps.map((app) => reader.list(app, 'dev3', 3)));
+    expect(runs.filter((c) => c === 'log')).toHaveLength(1);
+    expect(lists.map((list) => list.map((r) => r.jobId))).toEqual(apps.map((app) => [`${app}-j4`, `${app}-j3`, `${app}-j2`]));
+    // The same as each app's own log gives (a list longer than the batch keeps reads on its own).
+    for (const [i, app] of apps.entries()) expect((await reader.list(app, 'dev3', 60)).slice(0, 3)).toEqual(lists[i]);
+    runs.length = 0;
+    const latest = await Promise.all(apps.map((app) => reader.get(app, 'dev3')));
+    expect(latest.map((r) => r?.jobId)).toEqual(apps.map((app) => `${app}-j4`));
+    expect(runs.filter((c) => c === 'log')).toEqual([]);
+  });
+});
+
 describe('GitReleaseHistory with every push refused', () => {
   it('keeps the release as a local commit, pending, after its attempts, never forcing; publishes it once the remote takes pushes again', async () => {
     const parent = tempDir();

@@ -41,7 +41,7 @@ import { checkName } from './paths.js';
 import { systemClock } from '../system/system-clock.js';
 import { neverReleased } from './history-batch.js';
 import { HistoryBatchWriter } from './history-batch-writer.js';
-import { HistoryReader } from './history-reader.js';
+import { HistoryReader, JOB_LOOKBACK } from './history-reader.js';
 import { KnownReleases } from './known-releases.js';
 import { HistoryRemoteSync } from './history-remote-sync.js';
 import { WorkClone, type WorkCloneOptions } from './work-clone.js';
@@ -57,6 +57,15 @@ export interface GitReleaseHistoryOptions extends WorkCloneOptions {
   onPushFailed?: (reason: 'unreachable' | 'rejected' | 'conflict') => void;
   /** A push refused (another writer pushed first), tried again after fetch and rebase (for metrics). */
   onPushRetry?: () => void;
+}
+
+interface QueuedListRead {
+  dir: string;
+  limit: number;
+  /** fetchesStarted when it was asked. */
+  seen: number;
+  resolve: (releases: ReleaseSummary[]) => void;
+  reject: (error: unknown) => void;
 }
 
 interface QueuedHeadRead {
@@ -79,6 +88,9 @@ export class GitReleaseHistory implements ReleaseHistory {
   /** Reads of heads asked and not yet in a batch, and the batch they join. */
   private headReads: QueuedHeadRead[] = [];
   private nextHeadReads: Promise<void> | undefined;
+  /** Lists (of at most JOB_LOOKBACK releases) asked and not yet in a batch, and the batch they join. */
+  private listReads: QueuedListRead[] = [];
+  private nextListReads: Promise<void> | undefined;
 
   constructor(options: GitReleaseHistoryOptions) {
     this.clone = new WorkClone(options);
@@ -112,9 +124,35 @@ export class GitReleaseHistory implements ReleaseHistory {
     return this.key !== undefined;
   }
 
+  /**
+   * Lists of up to JOB_LOOKBACK releases asked while the clone is busy go together, as reads of
+   * heads do: one git log of all their folders (the sync report lists every app of an environment),
+   * whose newest releases of each folder are kept (KnownReleases) for the reads that follow.
+   */
   async list(app: string, env: string, limit = 20): Promise<ReleaseSummary[]> {
     const dir = releaseDir(app, env);
-    return this.fresh(async () => (neverReleased(this.clone, dir) ? [] : this.reader.releases(dir, limit)));
+    if (limit > JOB_LOOKBACK) return this.fresh(async () => (neverReleased(this.clone, dir) ? [] : this.reader.releases(dir, limit)));
+    return new Promise((resolve, reject) => {
+      this.listReads.push({ dir, limit, seen: this.remote.fetchesStarted, resolve, reject });
+      this.nextListReads ??= this.clone.exclusive(() => this.readQueuedLists()).catch((error: unknown) => {
+        this.nextListReads = undefined;
+        for (const read of this.listReads.splice(0)) read.reject(error);
+      });
+    });
+  }
+
+  /** Runs on the clone: answers every queued list from one log of their folders. */
+  private async readQueuedLists(): Promise<void> {
+    this.nextListReads = undefined;
+    const batch = this.listReads.splice(0);
+    try {
+      // A fetch begun after the latest list was asked is as fresh as one of its own.
+      if (batch.some((read) => read.seen === this.remote.fetchesStarted)) await this.remote.sync();
+      const newest = await this.known.newestOfEach(batch.map((read) => read.dir), (dir) => neverReleased(this.clone, dir));
+      for (const read of batch) read.resolve((newest.get(read.dir)?.releases ?? []).slice(0, Math.max(1, Math.floor(read.limit))));
+    } catch (error) {
+      for (const read of batch) read.reject(error);
+    }
   }
 
   async get(app: string, env: string, commit?: string): Promise<Release | undefined> {
@@ -124,7 +162,10 @@ export class GitReleaseHistory implements ReleaseHistory {
     }
     return this.fresh(async () => {
       if (commit === undefined && neverReleased(this.clone, dir)) return undefined;
-      const summary = await this.reader.release(dir, commit);
+      // The latest as this process knows it (no git log when a list or a read of heads just read it).
+      const summary = commit === undefined
+        ? (await this.known.latestOfEach([dir], (d) => neverReleased(this.clone, d))).get(dir)
+        : await this.reader.release(dir, commit);
       return summary && this.reader.read(dir, summary);
     });
   }

@@ -27,6 +27,7 @@ export class KnownReleases {
 
   /** The latest release of each of `dirs` that has one (`unreleased`: those known to have none, not asked of git). */
   async latestOfEach(dirs: readonly string[], unreleased: (dir: string) => boolean): Promise<Map<string, ReleaseSummary>> {
+    await this.headKnown();
     const found = new Map<string, ReleaseSummary>();
     const missing: string[] = [];
     for (const dir of dirs) {
@@ -41,6 +42,25 @@ export class KnownReleases {
       const latest = read.get(dir);
       if (latest) found.set(dir, latest);
       this.learn(head, dir, latest ? { releases: [latest], all: false } : { releases: [], all: true });
+    }
+    return found;
+  }
+
+  /** The JOB_LOOKBACK newest releases of each of `dirs` (all of them when fewer), one git log for those not known. */
+  async newestOfEach(dirs: readonly string[], unreleased: (dir: string) => boolean): Promise<Map<string, NewestReleases>> {
+    await this.headKnown();
+    const found = new Map<string, NewestReleases>();
+    const missing: string[] = [];
+    for (const dir of new Set(dirs)) {
+      const known = this.known(dir, unreleased, JOB_LOOKBACK);
+      if (known === undefined) missing.push(dir);
+      else found.set(dir, known);
+    }
+    if (missing.length === 0) return found;
+    const head = this.clone.knownHead();
+    for (const [dir, newest] of await this.reader.newestOf(missing)) {
+      found.set(dir, newest);
+      this.learn(head, dir, newest);
     }
     return found;
   }
@@ -73,6 +93,14 @@ export class KnownReleases {
       this.keep(dir, { releases: releases.slice(0, JOB_LOOKBACK), all: known.all && releases.length <= JOB_LOOKBACK });
     });
     this.at = ids.at(-1);
+  }
+
+  /**
+   * The branch's head read again when the clone forgot it (a reset to the remote, a rebase): a
+   * read from its ref files, without which nothing read now could be kept.
+   */
+  private async headKnown(): Promise<void> {
+    if (this.clone.knownHead() === undefined) await this.clone.heads();
   }
 
   /** What is known of `dir` at the branch's head, when it holds at least `depth` releases or all of them. */
