@@ -8,7 +8,7 @@ import { GitConfigRepo } from '../../src/adapters/git/git-config-repo.js';
 import { GitReleaseHistory } from '../../src/adapters/git/git-release-history.js';
 import { ErrorCode } from '../../src/core/errors.js';
 import { cleanupFixtures, commitFiles, git, makeBareRepo, makeSeededRemote, onNextCommit, pushFromHook, tempDir } from '../support/git-fixtures.js';
-import { release } from './release-history.contract.js';
+import { HISTORY_KEY, release } from './release-history.contract.js';
 
 afterAll(cleanupFixtures);
 
@@ -49,7 +49,7 @@ describe('GitReleaseHistory publishing', () => {
 });
 
 describe('GitReleaseHistory reads of many apps', () => {
-  it('lists the releases of apps asked together from one git log, and reads their latest without another', async () => {
+  it('lists the releases of apps asked together from one git log, and reads their latest releases from two git processes', async () => {
     const parent = tempDir();
     const remote = makeBareRepo(parent);
     const writer = new GitReleaseHistory({ remote, workDir: join(parent, 'writer') });
@@ -67,7 +67,30 @@ describe('GitReleaseHistory reads of many apps', () => {
     runs.length = 0;
     const latest = await Promise.all(apps.map((app) => reader.get(app, 'dev3')));
     expect(latest.map((r) => r?.jobId)).toEqual(apps.map((app) => `${app}-j4`));
-    expect(runs.filter((c) => c === 'log')).toEqual([]);
+    // Their files from two git processes in all, and the same as each one's own read gives.
+    expect(runs.filter((c) => c !== 'fetch')).toEqual(['show', 'cat-file']);
+    const alone = new GitReleaseHistory({ remote, workDir: join(parent, 'alone') });
+    for (const [i, app] of apps.entries()) expect(latest[i]).toEqual(await alone.get(app, 'dev3', latest[i]!.commit));
+    expect(latest[0]?.manifestsByCluster).toEqual(release().manifestsByCluster);
+  });
+});
+
+describe('GitReleaseHistory reads of many apps with secrets', () => {
+  it('decrypts the Secrets of latest releases read together, as one read alone does', async () => {
+    const parent = tempDir();
+    const remote = makeBareRepo(parent);
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-env\n  namespace: dev3\ntype: Opaque\nstringData:\n  API_TOKEN: "s3cr3t-value-123"\n';
+    const writer = new GitReleaseHistory({ remote, workDir: join(parent, 'writer'), key: HISTORY_KEY });
+    await Promise.all(['mary', 'john'].map((app) => writer.record(release({ app, manifestsByCluster: { c1: secret } }, { jobId: app }))));
+    const runs: string[] = [];
+    const reader = new GitReleaseHistory({ remote, workDir: join(parent, 'reader'), key: HISTORY_KEY, onRun: (run) => runs.push(run.command) });
+    const both = await Promise.all(['mary', 'john'].map((app) => reader.get(app, 'dev3')));
+    expect(runs).toContain('cat-file');
+    for (const read of both) {
+      expect(read?.manifestsByCluster.c1).toContain('API_TOKEN: s3cr3t-value-123');
+      expect(read?.secretsEncrypted).toBe(false); // decrypted with the key
+    }
+    expect(git(remote, 'log', '-p', 'main')).not.toContain('s3cr3t-value-123');
   });
 });
 

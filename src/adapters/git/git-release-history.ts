@@ -42,6 +42,7 @@ import { systemClock } from '../system/system-clock.js';
 import { neverReleased } from './history-batch.js';
 import { HistoryBatchWriter } from './history-batch-writer.js';
 import { HistoryReader, JOB_LOOKBACK } from './history-reader.js';
+import { openGit } from './git-process.js';
 import { KnownReleases } from './known-releases.js';
 import { HistoryRemoteSync } from './history-remote-sync.js';
 import { WorkClone, type WorkCloneOptions } from './work-clone.js';
@@ -68,6 +69,13 @@ interface QueuedListRead {
   reject: (error: unknown) => void;
 }
 
+interface QueuedLatestRead {
+  dir: string;
+  seen: number;
+  resolve: (release: Release | undefined) => void;
+  reject: (error: unknown) => void;
+}
+
 interface QueuedHeadRead {
   env: string;
   apps: readonly string[] | undefined;
@@ -91,12 +99,15 @@ export class GitReleaseHistory implements ReleaseHistory {
   /** Lists (of at most JOB_LOOKBACK releases) asked and not yet in a batch, and the batch they join. */
   private listReads: QueuedListRead[] = [];
   private nextListReads: Promise<void> | undefined;
+  /** Reads of latest releases asked and not yet in a batch, and the batch they join. */
+  private latestReads: QueuedLatestRead[] = [];
+  private nextLatestReads: Promise<void> | undefined;
 
   constructor(options: GitReleaseHistoryOptions) {
     this.clone = new WorkClone(options);
     this.key = options.key === undefined ? undefined : parseHistoryKey(options.key);
     this.clock = options.clock ?? systemClock;
-    this.reader = new HistoryReader(this.clone.git, this.key);
+    this.reader = new HistoryReader(this.clone.git, this.key, (input) => openGit(this.clone.dir, options, input).raw(['cat-file', '--batch']));
     this.known = new KnownReleases(this.clone, this.reader);
     this.remote = new HistoryRemoteSync(this.clone, this.reader, {
       attempts: options.maxPushAttempts ?? 5, onPushFailed: options.onPushFailed, onPushRetry: options.onPushRetry,
@@ -160,14 +171,43 @@ export class GitReleaseHistory implements ReleaseHistory {
     if (commit !== undefined && !isSha(commit)) {
       throw new NestorError(ErrorCode.BadInput, `invalid history commit ${quoteForMessage(commit)}`);
     }
+    if (commit === undefined) {
+      return new Promise((resolve, reject) => {
+        this.latestReads.push({ dir, seen: this.remote.fetchesStarted, resolve, reject });
+        this.nextLatestReads ??= this.clone.exclusive(() => this.readQueuedLatest()).catch((error: unknown) => {
+          this.nextLatestReads = undefined;
+          for (const read of this.latestReads.splice(0)) read.reject(error);
+        });
+      });
+    }
     return this.fresh(async () => {
-      if (commit === undefined && neverReleased(this.clone, dir)) return undefined;
-      // The latest as this process knows it (no git log when a list or a read of heads just read it).
-      const summary = commit === undefined
-        ? (await this.known.latestOfEach([dir], (d) => neverReleased(this.clone, d))).get(dir)
-        : await this.reader.release(dir, commit);
+      const summary = await this.reader.release(dir, commit);
       return summary && this.reader.read(dir, summary);
     });
+  }
+
+  /**
+   * Runs on the clone: every queued read of a latest release, their summaries as this process
+   * knows them (no git log when a list or a read of heads just read them), their files from two
+   * git processes in all (HistoryReader.readMany), else one by one.
+   */
+  private async readQueuedLatest(): Promise<void> {
+    this.nextLatestReads = undefined;
+    const batch = this.latestReads.splice(0);
+    try {
+      if (batch.some((read) => read.seen === this.remote.fetchesStarted)) await this.remote.sync();
+      const summaries = await this.known.latestOfEach(batch.map((read) => read.dir), (dir) => neverReleased(this.clone, dir));
+      const wanted = [...new Set(batch.map((read) => read.dir))].flatMap((dir) => {
+        const summary = summaries.get(dir);
+        return summary ? [{ dir, summary }] : [];
+      });
+      const read = (wanted.length > 1 ? await this.reader.readMany(wanted) : undefined)
+        ?? await Promise.all(wanted.map(({ dir, summary }) => this.reader.read(dir, summary)));
+      const byDir = new Map(wanted.map(({ dir }, i) => [dir, read[i]!]));
+      for (const queued of batch) queued.resolve(byDir.get(queued.dir));
+    } catch (error) {
+      for (const queued of batch) queued.reject(error);
+    }
   }
 
   async previous(app: string, env: string): Promise<Release | undefined> {
