@@ -44,7 +44,10 @@ function stateOf(state: string): JobState {
 }
 
 export class BullmqJobQueue implements JobQueue {
-  readonly queue: Queue<JobEnvelope, JobOutcome>;
+  private current: Queue<JobEnvelope, JobOutcome>;
+  /** BullMQ's first set-up of the queue on its connection failed (it never tries again): made anew at the next use. */
+  private setUpFailed = false;
+  private readonly makeQueue: () => Queue<JobEnvelope, JobOutcome>;
   private readonly redis: Redis;
   /** The key of the job being added, while its add is sent: that add is sent wrapped (created-on-add.ts). */
   private adding: string | undefined;
@@ -55,7 +58,7 @@ export class BullmqJobQueue implements JobQueue {
     if (typeof add === 'string') options.onError?.(new Error(add));
     else defineOn(options.connection, [add]);
     const keep = { age: options.keepSeconds ?? 86_400 };
-    this.queue = new Queue<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, {
+    this.makeQueue = () => this.watched(new Queue<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, {
       connection: options.connection,
       ...(options.prefix ? { prefix: options.prefix } : {}),
       defaultJobOptions: {
@@ -66,9 +69,33 @@ export class BullmqJobQueue implements JobQueue {
       },
     }, typeof add === 'string' ? createRedisBackend : substitutingBackend(() => (commandName, args) => (
       commandName === 'addStandardJob' && this.adding !== undefined ? { command: add.command, args: [...args, this.adding] } : undefined
-    )));
+    ))), options.onError);
+    this.current = this.makeQueue();
+  }
+
+  /**
+   * The BullMQ queue. Its set-up on the connection (wait for ready, then INFO for Redis's version)
+   * runs once, when it is made: should the connection drop during it (Redis restarting as the bot
+   * starts), every later command would fail with that first error though the connection is back.
+   * Such a queue is made anew when next used.
+   */
+  get queue(): Queue<JobEnvelope, JobOutcome> {
+    if (this.setUpFailed) {
+      this.setUpFailed = false;
+      const failed = this.current;
+      this.current = this.makeQueue();
+      void failed.close().catch(() => undefined);
+    }
+    return this.current;
+  }
+
+  private watched(queue: Queue<JobEnvelope, JobOutcome>, onError?: (error: unknown) => void): Queue<JobEnvelope, JobOutcome> {
     // An 'error' event without a listener would throw.
-    this.queue.on('error', (error) => options.onError?.(error));
+    queue.on('error', (error) => onError?.(error));
+    queue.waitUntilReady().catch(() => {
+      if (this.current === queue) this.setUpFailed = true;
+    });
+    return queue;
   }
 
   async enqueue(job: Job, options: EnqueueOptions): Promise<Enqueued> {
