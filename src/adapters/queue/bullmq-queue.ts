@@ -15,6 +15,7 @@ import { bullmqScripts, defineOn, substitutingBackend, type BullmqScripts } from
 import { addScript, createdBy } from './created-on-add.js';
 import { jobOf, turnOf, type JobEnvelope } from './job-envelope.js';
 import { stepsOf } from './job-steps.js';
+import { RenewedQueue } from './renewed-queue.js';
 import { compareText } from '../../core/text/compare-text.js';
 
 export interface BullmqQueueOptions {
@@ -43,11 +44,14 @@ function stateOf(state: string): JobState {
   return JobState.Waiting;
 }
 
+/** `queue` with a listener for its 'error' events: one without would throw. */
+export function withErrorListener<Q extends { on(event: 'error', listener: (error: Error) => void): unknown }>(queue: Q, onError?: (error: unknown) => void): Q {
+  queue.on('error', (error) => onError?.(error));
+  return queue;
+}
+
 export class BullmqJobQueue implements JobQueue {
-  private current: Queue<JobEnvelope, JobOutcome>;
-  /** BullMQ's first set-up of the queue on its connection failed (it never tries again): made anew at the next use. */
-  private setUpFailed = false;
-  private readonly makeQueue: () => Queue<JobEnvelope, JobOutcome>;
+  private readonly renewed: RenewedQueue<Queue<JobEnvelope, JobOutcome>>;
   private readonly redis: Redis;
   /** The key of the job being added, while its add is sent: that add is sent wrapped (created-on-add.ts). */
   private adding: string | undefined;
@@ -58,7 +62,7 @@ export class BullmqJobQueue implements JobQueue {
     if (typeof add === 'string') options.onError?.(new Error(add));
     else defineOn(options.connection, [add]);
     const keep = { age: options.keepSeconds ?? 86_400 };
-    this.makeQueue = () => this.watched(new Queue<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, {
+    this.renewed = new RenewedQueue(() => withErrorListener(new Queue<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, {
       connection: options.connection,
       ...(options.prefix ? { prefix: options.prefix } : {}),
       defaultJobOptions: {
@@ -69,33 +73,12 @@ export class BullmqJobQueue implements JobQueue {
       },
     }, typeof add === 'string' ? createRedisBackend : substitutingBackend(() => (commandName, args) => (
       commandName === 'addStandardJob' && this.adding !== undefined ? { command: add.command, args: [...args, this.adding] } : undefined
-    ))), options.onError);
-    this.current = this.makeQueue();
+    ))), options.onError));
   }
 
-  /**
-   * The BullMQ queue. Its set-up on the connection (wait for ready, then INFO for Redis's version)
-   * runs once, when it is made: should the connection drop during it (Redis restarting as the bot
-   * starts), every later command would fail with that first error though the connection is back.
-   * Such a queue is made anew when next used.
-   */
+  /** The BullMQ queue (made anew when its set-up failed: renewed-queue.ts). */
   get queue(): Queue<JobEnvelope, JobOutcome> {
-    if (this.setUpFailed) {
-      this.setUpFailed = false;
-      const failed = this.current;
-      this.current = this.makeQueue();
-      void failed.close().catch(() => undefined);
-    }
-    return this.current;
-  }
-
-  private watched(queue: Queue<JobEnvelope, JobOutcome>, onError?: (error: unknown) => void): Queue<JobEnvelope, JobOutcome> {
-    // An 'error' event without a listener would throw.
-    queue.on('error', (error) => onError?.(error));
-    queue.waitUntilReady().catch(() => {
-      if (this.current === queue) this.setUpFailed = true;
-    });
-    return queue;
+    return this.renewed.queue;
   }
 
   async enqueue(job: Job, options: EnqueueOptions): Promise<Enqueued> {

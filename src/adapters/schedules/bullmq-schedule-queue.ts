@@ -11,6 +11,8 @@ import type { Redis } from 'ioredis';
 import type { DesiredScheduler, ReconcileResult, ScheduleQueue } from '../../core/ports/schedules.js';
 import { schedulerId } from '../../core/schedules/desired-schedulers.js';
 import { redisCall } from '../redis/redis-call.js';
+import { withErrorListener } from '../queue/bullmq-queue.js';
+import { RenewedQueue } from '../queue/renewed-queue.js';
 
 export const SCHEDULES_QUEUE = 'nestor-schedules';
 const OURS = 'nestor:';
@@ -38,18 +40,22 @@ export interface BullmqScheduleQueueOptions {
 const KEEP = { age: 7 * 86_400, count: 200 };
 
 export class BullmqScheduleQueue implements ScheduleQueue {
-  readonly queue: Queue<FiringJobData>;
+  private readonly renewed: RenewedQueue<Queue<FiringJobData>>;
   private readonly repeatOf: (scheduler: DesiredScheduler) => Omit<RepeatOptions, 'key'>;
 
   constructor(options: BullmqScheduleQueueOptions) {
-    this.queue = new Queue<FiringJobData>(options.name ?? SCHEDULES_QUEUE, {
+    this.renewed = new RenewedQueue(() => withErrorListener(new Queue<FiringJobData>(options.name ?? SCHEDULES_QUEUE, {
       connection: options.connection,
       ...(options.prefix ? { prefix: options.prefix } : {}),
       // A failed handler is a recorded outcome, not a job failure: no retry (the next firing comes).
       defaultJobOptions: { attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP },
-    });
-    this.queue.on('error', (error) => options.onError?.(error));
+    }), options.onError));
     this.repeatOf = options.repeatOf ?? ((s) => ({ pattern: s.pattern, tz: s.timeZone }));
+  }
+
+  /** The BullMQ queue (made anew when its set-up failed: renewed-queue.ts). */
+  get queue(): Queue<FiringJobData> {
+    return this.renewed.queue;
   }
 
   async reconcile(desired: readonly DesiredScheduler[]): Promise<ReconcileResult> {
