@@ -42,6 +42,7 @@ import { systemClock } from '../system/system-clock.js';
 import { neverReleased } from './history-batch.js';
 import { HistoryBatchWriter } from './history-batch-writer.js';
 import { HistoryReader, JOB_LOOKBACK } from './history-reader.js';
+import { CloneReadBatches } from './clone-read-batches.js';
 import { openGit } from './git-process.js';
 import { KnownReleases } from './known-releases.js';
 import { HistoryRemoteSync } from './history-remote-sync.js';
@@ -60,31 +61,6 @@ export interface GitReleaseHistoryOptions extends WorkCloneOptions {
   onPushRetry?: () => void;
 }
 
-interface QueuedListRead {
-  dir: string;
-  limit: number;
-  /** fetchesStarted when it was asked. */
-  seen: number;
-  resolve: (releases: ReleaseSummary[]) => void;
-  reject: (error: unknown) => void;
-}
-
-interface QueuedLatestRead {
-  dir: string;
-  seen: number;
-  resolve: (release: Release | undefined) => void;
-  reject: (error: unknown) => void;
-}
-
-interface QueuedHeadRead {
-  env: string;
-  apps: readonly string[] | undefined;
-  /** fetchesStarted when it was asked. */
-  seen: number;
-  resolve: (heads: Map<string, AppHistoryHead>) => void;
-  reject: (error: unknown) => void;
-}
-
 export class GitReleaseHistory implements ReleaseHistory {
   private readonly clone: WorkClone;
   private readonly key: Buffer | undefined;
@@ -93,15 +69,10 @@ export class GitReleaseHistory implements ReleaseHistory {
   private readonly known: KnownReleases;
   private readonly remote: HistoryRemoteSync;
   private readonly writer: HistoryBatchWriter;
-  /** Reads of heads asked and not yet in a batch, and the batch they join. */
-  private headReads: QueuedHeadRead[] = [];
-  private nextHeadReads: Promise<void> | undefined;
-  /** Lists (of at most JOB_LOOKBACK releases) asked and not yet in a batch, and the batch they join. */
-  private listReads: QueuedListRead[] = [];
-  private nextListReads: Promise<void> | undefined;
-  /** Reads of latest releases asked and not yet in a batch, and the batch they join. */
-  private latestReads: QueuedLatestRead[] = [];
-  private nextLatestReads: Promise<void> | undefined;
+  private readonly headReads: CloneReadBatches<{ env: string; apps: readonly string[] | undefined }, Map<string, AppHistoryHead>>;
+  /** Lists of at most JOB_LOOKBACK releases. */
+  private readonly listReads: CloneReadBatches<{ dir: string; limit: number }, ReleaseSummary[]>;
+  private readonly latestReads: CloneReadBatches<string, Release | undefined>;
 
   constructor(options: GitReleaseHistoryOptions) {
     this.clone = new WorkClone(options);
@@ -113,6 +84,9 @@ export class GitReleaseHistory implements ReleaseHistory {
       attempts: options.maxPushAttempts ?? 5, onPushFailed: options.onPushFailed, onPushRetry: options.onPushRetry,
     });
     this.writer = new HistoryBatchWriter(this.clone, this.known, this.reader, this.remote);
+    this.headReads = new CloneReadBatches(this.clone, this.remote, (asks) => this.readHeads(asks));
+    this.listReads = new CloneReadBatches(this.clone, this.remote, (asks) => this.readLists(asks));
+    this.latestReads = new CloneReadBatches(this.clone, this.remote, (dirs) => this.readLatest(dirs));
   }
 
   /**
@@ -143,27 +117,13 @@ export class GitReleaseHistory implements ReleaseHistory {
   async list(app: string, env: string, limit = 20): Promise<ReleaseSummary[]> {
     const dir = releaseDir(app, env);
     if (limit > JOB_LOOKBACK) return this.fresh(async () => (neverReleased(this.clone, dir) ? [] : this.reader.releases(dir, limit)));
-    return new Promise((resolve, reject) => {
-      this.listReads.push({ dir, limit, seen: this.remote.fetchesStarted, resolve, reject });
-      this.nextListReads ??= this.clone.exclusive(() => this.readQueuedLists()).catch((error: unknown) => {
-        this.nextListReads = undefined;
-        for (const read of this.listReads.splice(0)) read.reject(error);
-      });
-    });
+    return this.listReads.ask({ dir, limit });
   }
 
-  /** Runs on the clone: answers every queued list from one log of their folders. */
-  private async readQueuedLists(): Promise<void> {
-    this.nextListReads = undefined;
-    const batch = this.listReads.splice(0);
-    try {
-      // A fetch begun after the latest list was asked is as fresh as one of its own.
-      if (batch.some((read) => read.seen === this.remote.fetchesStarted)) await this.remote.sync();
-      const newest = await this.known.newestOfEach(batch.map((read) => read.dir), (dir) => neverReleased(this.clone, dir));
-      for (const read of batch) read.resolve((newest.get(read.dir)?.releases ?? []).slice(0, Math.max(1, Math.floor(read.limit))));
-    } catch (error) {
-      for (const read of batch) read.reject(error);
-    }
+  /** On the clone: every list of a batch from one log of their folders. */
+  private async readLists(asks: readonly { dir: string; limit: number }[]): Promise<ReleaseSummary[][]> {
+    const newest = await this.known.newestOfEach(asks.map((read) => read.dir), (dir) => neverReleased(this.clone, dir));
+    return asks.map((read) => (newest.get(read.dir)?.releases ?? []).slice(0, Math.max(1, Math.floor(read.limit))));
   }
 
   async get(app: string, env: string, commit?: string): Promise<Release | undefined> {
@@ -171,15 +131,7 @@ export class GitReleaseHistory implements ReleaseHistory {
     if (commit !== undefined && !isSha(commit)) {
       throw new NestorError(ErrorCode.BadInput, `invalid history commit ${quoteForMessage(commit)}`);
     }
-    if (commit === undefined) {
-      return new Promise((resolve, reject) => {
-        this.latestReads.push({ dir, seen: this.remote.fetchesStarted, resolve, reject });
-        this.nextLatestReads ??= this.clone.exclusive(() => this.readQueuedLatest()).catch((error: unknown) => {
-          this.nextLatestReads = undefined;
-          for (const read of this.latestReads.splice(0)) read.reject(error);
-        });
-      });
-    }
+    if (commit === undefined) return this.latestReads.ask(dir);
     return this.fresh(async () => {
       const summary = await this.reader.release(dir, commit);
       return summary && this.reader.read(dir, summary);
@@ -187,27 +139,20 @@ export class GitReleaseHistory implements ReleaseHistory {
   }
 
   /**
-   * Runs on the clone: every queued read of a latest release, their summaries as this process
-   * knows them (no git log when a list or a read of heads just read them), their files from two
-   * git processes in all (HistoryReader.readMany), else one by one.
+   * On the clone: the latest releases of a batch, their summaries as this process knows them (no
+   * git log when a list or a read of heads just read them), their files from two git processes in
+   * all (HistoryReader.readMany), else one by one.
    */
-  private async readQueuedLatest(): Promise<void> {
-    this.nextLatestReads = undefined;
-    const batch = this.latestReads.splice(0);
-    try {
-      if (batch.some((read) => read.seen === this.remote.fetchesStarted)) await this.remote.sync();
-      const summaries = await this.known.latestOfEach(batch.map((read) => read.dir), (dir) => neverReleased(this.clone, dir));
-      const wanted = [...new Set(batch.map((read) => read.dir))].flatMap((dir) => {
-        const summary = summaries.get(dir);
-        return summary ? [{ dir, summary }] : [];
-      });
-      const read = (wanted.length > 1 ? await this.reader.readMany(wanted) : undefined)
-        ?? await Promise.all(wanted.map(({ dir, summary }) => this.reader.read(dir, summary)));
-      const byDir = new Map(wanted.map(({ dir }, i) => [dir, read[i]!]));
-      for (const queued of batch) queued.resolve(byDir.get(queued.dir));
-    } catch (error) {
-      for (const queued of batch) queued.reject(error);
-    }
+  private async readLatest(dirs: readonly string[]): Promise<(Release | undefined)[]> {
+    const summaries = await this.known.latestOfEach(dirs, (dir) => neverReleased(this.clone, dir));
+    const wanted = [...new Set(dirs)].flatMap((dir) => {
+      const summary = summaries.get(dir);
+      return summary ? [{ dir, summary }] : [];
+    });
+    const read = (wanted.length > 1 ? await this.reader.readMany(wanted) : undefined)
+      ?? await Promise.all(wanted.map(({ dir, summary }) => this.reader.read(dir, summary)));
+    const byDir = new Map(wanted.map(({ dir }, i) => [dir, read[i]!]));
+    return dirs.map((dir) => byDir.get(dir));
   }
 
   async previous(app: string, env: string): Promise<Release | undefined> {
@@ -267,34 +212,20 @@ export class GitReleaseHistory implements ReleaseHistory {
   async headsOf(env: string, apps?: readonly string[]): Promise<Map<string, AppHistoryHead>> {
     checkName('environment', env);
     apps?.forEach((app) => releaseDir(app, env));
-    return new Promise((resolve, reject) => {
-      this.headReads.push({ env, apps, seen: this.remote.fetchesStarted, resolve, reject });
-      this.nextHeadReads ??= this.clone.exclusive(() => this.readQueuedHeads()).catch((error: unknown) => {
-        this.nextHeadReads = undefined;
-        for (const read of this.headReads.splice(0)) read.reject(error);
-      });
-    });
+    return this.headReads.ask({ env, apps });
   }
 
-  /** Runs on the clone: answers every queued read of heads from one read of the history. */
-  private async readQueuedHeads(): Promise<void> {
-    this.nextHeadReads = undefined;
-    const batch = this.headReads.splice(0);
-    try {
-      // A fetch begun after the latest read was asked is as fresh as one of its own.
-      if (batch.some((read) => read.seen === this.remote.fetchesStarted)) await this.remote.sync();
-      const names = await Promise.all(batch.map((read) => read.apps ?? this.appsIn(read.env)));
-      const dirs = [...new Set(batch.flatMap((read, i) => names[i]!.map((app) => releaseDir(app, read.env))))];
-      const latest = await this.known.latestOfEach(dirs, (dir) => neverReleased(this.clone, dir));
-      const heads = new Map(await Promise.all(dirs.map(async (dir): Promise<[string, AppHistoryHead]> => {
-        const [pin, holdEnded] = await Promise.all([this.pinIn(dir), this.holdEndIn(dir)]);
-        const release = latest.get(dir);
-        return [dir, { ...(release ? { latest: release } : {}), ...(pin ? { pin } : {}), ...(holdEnded ? { holdEnded } : {}) }];
-      })));
-      batch.forEach((read, i) => read.resolve(new Map(names[i]!.map((app) => [app, heads.get(releaseDir(app, read.env)) ?? {}]))));
-    } catch (error) {
-      for (const read of batch) read.reject(error);
-    }
+  /** On the clone: every read of heads of a batch from one read of the history. */
+  private async readHeads(batch: readonly { env: string; apps: readonly string[] | undefined }[]): Promise<Map<string, AppHistoryHead>[]> {
+    const names = await Promise.all(batch.map((read) => read.apps ?? this.appsIn(read.env)));
+    const dirs = [...new Set(batch.flatMap((read, i) => names[i]!.map((app) => releaseDir(app, read.env))))];
+    const latest = await this.known.latestOfEach(dirs, (dir) => neverReleased(this.clone, dir));
+    const heads = new Map(await Promise.all(dirs.map(async (dir): Promise<[string, AppHistoryHead]> => {
+      const [pin, holdEnded] = await Promise.all([this.pinIn(dir), this.holdEndIn(dir)]);
+      const release = latest.get(dir);
+      return [dir, { ...(release ? { latest: release } : {}), ...(pin ? { pin } : {}), ...(holdEnded ? { holdEnded } : {}) }];
+    })));
+    return batch.map((read, i) => new Map(names[i]!.map((app) => [app, heads.get(releaseDir(app, read.env)) ?? {}])));
   }
 
   /** Releases recorded in the local clone and not yet published (a read, not waiting for the clone). */
