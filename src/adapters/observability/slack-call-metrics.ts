@@ -34,9 +34,9 @@ async function outcomeOf(response: Response, method: string): Promise<SlackCallO
   return body.ok === false ? SlackCallOutcome.ApiError : SlackCallOutcome.Ok;
 }
 
-function countCall(metrics: Metrics, method: string, outcome: SlackCallOutcome, start?: number): void {
+function countCall(metrics: Metrics, method: string, outcome: SlackCallOutcome, seconds: number): void {
   metrics.slackCall(method, outcome);
-  if (start !== undefined) metrics.externalCall(ExternalSystem.Slack, method, outcome, (performance.now() - start) / 1000);
+  metrics.externalCall(ExternalSystem.Slack, method, outcome, seconds);
   if (outcome !== SlackCallOutcome.Ok) metrics.externalError(ExternalSystem.Slack, outcome);
 }
 
@@ -49,21 +49,18 @@ export function slackCallCounter(metrics: Metrics, apiUrl: string = SLACK_API_UR
     try {
       response = await fetchFn(input, init);
     } catch (error) {
-      countCall(metrics, method, SlackCallOutcome.Network, start);
+      countCall(metrics, method, SlackCallOutcome.Network, (performance.now() - start) / 1000);
       throw error;
     }
-    countCall(metrics, method, await outcomeOf(response, method), start);
+    const outcome = await outcomeOf(response, method);
+    countCall(metrics, method, outcome, (performance.now() - start) / 1000);
     return response;
   };
 }
 
 /** For the bot's replies to a slash command's response_url, which go over node's http: counted as the method `response_url`. */
 export function slackReplyCounter(metrics: Metrics): (seconds: number, error?: unknown) => void {
-  return (seconds, error) => {
-    const outcome = error === undefined ? SlackCallOutcome.Ok : httpFailureKind(error);
-    countCall(metrics, 'response_url', outcome);
-    metrics.externalCall(ExternalSystem.Slack, 'response_url', outcome, seconds);
-  };
+  return (seconds, error) => countCall(metrics, 'response_url', error === undefined ? SlackCallOutcome.Ok : httpFailureKind(error), seconds);
 }
 
 /** The kind of failure of a WebClient attempt it retries: a 429 it waited out, an HTTP error, or no answer. */

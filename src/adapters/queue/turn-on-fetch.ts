@@ -117,13 +117,13 @@ export class TurnOnFetch {
   /** BullMQ's Redis backend, its fetches wrapped (for `new Worker(name, processor, opts, backendFactory)`). */
   readonly backendFactory = substitutingBackend((backend) => {
     const { locks, waitingPrefix, ttlMs, connection } = this.options;
-    const scripts = wrappedFor(this.options.scripts, { jobKeyPrefix: backend.toKey(''), lockPrefix: locks.scriptArgs().prefix, waitingPrefix, ttlMs });
+    const scripts = wrappedFor(this.options.scripts, { jobKeyPrefix: backend.toKey(''), lockPrefix: locks.prefix, waitingPrefix, ttlMs });
     defineOn(connection, scripts.values());
     const note = (answer: unknown): unknown => this.note(answer);
     return (commandName, args) => {
       const script = scripts.get(commandName);
       if (!script) return undefined;
-      return { command: script.command, args: args.concat(locks.scriptArgs().now), answer: note };
+      return { command: script.command, args: args.concat(locks.scriptNow()), answer: note };
     };
   });
 

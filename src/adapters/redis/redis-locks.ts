@@ -155,7 +155,8 @@ function brokenLock(json: string): BrokenLock | undefined {
 
 export class RedisLocks implements Locks {
   private readonly redis: Redis;
-  private readonly prefix: string;
+  /** The locks' keys' prefix. */
+  readonly prefix: string;
   private readonly clock: Clock | undefined;
   private readonly process: LockProcess | undefined;
 
@@ -204,9 +205,9 @@ export class RedisLocks implements Locks {
     }
   }
 
-  /** What a script taking this store's locks elsewhere (LOCK_LUA in the queue's fetch) needs: the keys' prefix and nowOf's argument. */
-  scriptArgs(): { prefix: string; now: string } {
-    return { prefix: this.prefix, now: this.time() };
+  /** nowOf's argument for a script taking this store's locks elsewhere (LOCK_LUA in the queue's fetch; its keys under `prefix`). */
+  scriptNow(): string {
+    return this.time();
   }
 
   /** The handle of a lock such a script took with `token`, bound to its job's lock (its release does nothing). */
