@@ -67,15 +67,8 @@ export class KnownReleases {
 
   /** For each asked job, the commit that recorded it among its folder's newest releases, if any. */
   async findJobs(asked: readonly { dir: string; jobId: string }[], unreleased: (dir: string) => boolean): Promise<(string | undefined)[]> {
-    const missing = [...new Set(asked.map((a) => a.dir).filter((dir) => this.known(dir, unreleased, JOB_LOOKBACK) === undefined))];
-    if (missing.length > 0) {
-      const head = this.clone.knownHead();
-      for (const [dir, newest] of await this.reader.newestOf(missing)) this.learn(head, dir, newest);
-    }
-    return Promise.all(asked.map(async ({ dir, jobId }) => {
-      const known = this.known(dir, unreleased, JOB_LOOKBACK);
-      return known ? jobIn(known.releases, jobId) : this.reader.findJob(dir, jobId);
-    }));
+    const newest = await this.newestOfEach(asked.map((a) => a.dir), unreleased);
+    return asked.map(({ dir, jobId }) => jobIn(newest.get(dir)?.releases ?? [], jobId));
   }
 
   /**

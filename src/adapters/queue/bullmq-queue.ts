@@ -44,12 +44,6 @@ function stateOf(state: string): JobState {
   return JobState.Waiting;
 }
 
-/** `queue` with a listener for its 'error' events: one without would throw. */
-export function withErrorListener<Q extends { on(event: 'error', listener: (error: Error) => void): unknown }>(queue: Q, onError?: (error: unknown) => void): Q {
-  queue.on('error', (error) => onError?.(error));
-  return queue;
-}
-
 export class BullmqJobQueue implements JobQueue {
   private readonly renewed: RenewedQueue<Queue<JobEnvelope, JobOutcome>>;
   private readonly redis: Redis;
@@ -62,7 +56,7 @@ export class BullmqJobQueue implements JobQueue {
     if (typeof add === 'string') options.onError?.(new Error(add));
     else defineOn(options.connection, [add]);
     const keep = { age: options.keepSeconds ?? 86_400 };
-    this.renewed = new RenewedQueue(() => withErrorListener(new Queue<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, {
+    this.renewed = new RenewedQueue(() => new Queue<JobEnvelope, JobOutcome>(options.name ?? DEFAULT_QUEUE_NAME, {
       connection: options.connection,
       ...(options.prefix ? { prefix: options.prefix } : {}),
       defaultJobOptions: {
@@ -73,7 +67,7 @@ export class BullmqJobQueue implements JobQueue {
       },
     }, typeof add === 'string' ? createRedisBackend : substitutingBackend(() => (commandName, args) => (
       commandName === 'addStandardJob' && this.adding !== undefined ? { command: add.command, args: [...args, this.adding] } : undefined
-    ))), options.onError));
+    ))), options.onError);
   }
 
   /** The BullMQ queue (made anew when its set-up failed: renewed-queue.ts). */

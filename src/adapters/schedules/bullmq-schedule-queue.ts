@@ -11,7 +11,6 @@ import type { Redis } from 'ioredis';
 import type { DesiredScheduler, ReconcileResult, ScheduleQueue } from '../../core/ports/schedules.js';
 import { schedulerId } from '../../core/schedules/desired-schedulers.js';
 import { redisCall } from '../redis/redis-call.js';
-import { withErrorListener } from '../queue/bullmq-queue.js';
 import { RenewedQueue } from '../queue/renewed-queue.js';
 
 export const SCHEDULES_QUEUE = 'nestor-schedules';
@@ -44,12 +43,12 @@ export class BullmqScheduleQueue implements ScheduleQueue {
   private readonly repeatOf: (scheduler: DesiredScheduler) => Omit<RepeatOptions, 'key'>;
 
   constructor(options: BullmqScheduleQueueOptions) {
-    this.renewed = new RenewedQueue(() => withErrorListener(new Queue<FiringJobData>(options.name ?? SCHEDULES_QUEUE, {
+    this.renewed = new RenewedQueue(() => new Queue<FiringJobData>(options.name ?? SCHEDULES_QUEUE, {
       connection: options.connection,
       ...(options.prefix ? { prefix: options.prefix } : {}),
       // A failed handler is a recorded outcome, not a job failure: no retry (the next firing comes).
       defaultJobOptions: { attempts: 1, removeOnComplete: KEEP, removeOnFail: KEEP },
-    }), options.onError));
+    }), options.onError);
     this.repeatOf = options.repeatOf ?? ((s) => ({ pattern: s.pattern, tz: s.timeZone }));
   }
 
