@@ -149,8 +149,9 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
     'datastore-nightly': datastoreNightlyHandler(datastores, client, logger, observe),
   };
   const schedules = startWorkerSchedules({ connection, config: deps.config, clock: deps.wallClock, logger, tuning, handlers });
-  const { history } = deps;
-  const historyRetry = history instanceof GitReleaseHistory ? retryPendingHistory({
+  // What this process applied and could not push yet: counted for /metrics, published by itself.
+  const history = deps.history instanceof GitReleaseHistory ? deps.history : undefined;
+  const historyRetry = history ? retryPendingHistory({
     pending: () => history.pendingCount(), flush: () => history.flushPending(), clock: deps.clock, everyMs: settings.historyRetryMs,
     onPublished: (pushed) => logger.info({ pushed }, 'history published: releases left pending are in the history repository'),
     onStillPending: (error, pending) => logger.warn({ pending, err: error instanceof Error ? error.message : String(error) }, 'history still pending'),
@@ -158,7 +159,7 @@ export function startWorkerProcess(settings: ProcessSettings, env: Env, cwd: str
   return {
     worker,
     consuming: () => worker.worker.isRunning() && !worker.worker.closing,
-    historyWritesPending: () => (history instanceof GitReleaseHistory ? history.pendingCount() : Promise.resolve(0)),
+    historyWritesPending: () => history?.pendingCount() ?? Promise.resolve(0),
     abandon: async (ms) => {
       schedules.abort();
       void historyRetry?.stop();
